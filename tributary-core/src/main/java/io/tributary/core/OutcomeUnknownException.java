@@ -1,0 +1,12 @@
+package io.tributary.core;
+
+/**
+ * The operation may or may not have taken effect (a timeout after sending, say). The caller must
+ * not assume failure: check the state before retrying, and never clean up what may have been
+ * committed.
+ */
+public class OutcomeUnknownException extends TributaryException {
+  public OutcomeUnknownException(String message, Throwable cause) {
+    super("outcome_unknown", message, cause);
+  }
+}

@@ -1,0 +1,222 @@
+package io.tributary.core.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The whole platform configuration: one YAML file, validated when loaded. Every error names the key
+ * and the bad value. Without a file, {@link #defaults(Path)} gives the embedded defaults.
+ */
+public record TributaryConfig(
+    Path dataDir,
+    Http http,
+    Kafka kafka,
+    Catalog catalog,
+    Ingest ingest,
+    Query query,
+    List<StreamSpec> streams) {
+
+  /** The HTTP API listener. */
+  public record Http(String host, int port) {
+    public Http {
+      Objects.requireNonNull(host, "host is null");
+    }
+  }
+
+  /** Where the stream log lives. */
+  public enum KafkaMode {
+    EMBEDDED,
+    EXTERNAL
+  }
+
+  /**
+   * The stream log: an in-process broker listening on loopback {@code port} (controller on {@code
+   * controllerPort}), or an external cluster at {@code bootstrapServers}.
+   */
+  public record Kafka(KafkaMode mode, int port, int controllerPort, String bootstrapServers) {
+    public Kafka {
+      Objects.requireNonNull(mode, "mode is null");
+      if (mode == KafkaMode.EXTERNAL && (bootstrapServers == null || bootstrapServers.isBlank())) {
+        throw new ConfigException("Missing kafka.bootstrap-servers (required when mode: external)");
+      }
+    }
+
+    /** The bootstrap servers clients connect to, whichever the mode. */
+    public String clientBootstrap() {
+      return mode == KafkaMode.EMBEDDED ? "127.0.0.1:" + port : bootstrapServers;
+    }
+  }
+
+  /** The Iceberg JDBC catalog and the warehouse directory. */
+  public record Catalog(String uri, String user, String password, Path warehouse) {
+    public Catalog {
+      Objects.requireNonNull(uri, "uri is null");
+      Objects.requireNonNull(warehouse, "warehouse is null");
+      if (!uri.startsWith("jdbc:sqlite:")
+          && !uri.startsWith("jdbc:postgresql:")
+          && !uri.startsWith("jdbc:h2:")) {
+        throw ConfigException.invalid(
+            "catalog.uri", uri, "must be a jdbc:sqlite:, jdbc:postgresql: or jdbc:h2: URI");
+      }
+    }
+  }
+
+  /** Ingest gateway limits, at least Firehose's PutRecordBatch limits by default. */
+  public record Ingest(
+      int maxRecordsPerRequest, long maxRecordBytes, long maxRequestBytes, long bufferMemory) {
+    public static final Ingest DEFAULT = new Ingest(500, 1000L << 10, 4L << 20, 64L << 20);
+
+    public Ingest {
+      if (maxRecordBytes > maxRequestBytes) {
+        throw ConfigException.invalid(
+            "ingest.max-record-bytes", maxRecordBytes, "must not exceed ingest.max-request-bytes");
+      }
+      if (maxRequestBytes > bufferMemory) {
+        throw ConfigException.invalid(
+            "ingest.max-request-bytes", maxRequestBytes, "must not exceed ingest.buffer-memory");
+      }
+    }
+  }
+
+  /** The embedded SQL engine's resources and limits. */
+  public record Query(int threads, long memoryLimitBytes, int maxRows, Duration timeout) {
+    public static final Query DEFAULT = new Query(2, 512L << 20, 10_000, Duration.ofSeconds(60));
+  }
+
+  public TributaryConfig {
+    Objects.requireNonNull(dataDir, "dataDir is null");
+    Objects.requireNonNull(http, "http is null");
+    Objects.requireNonNull(kafka, "kafka is null");
+    Objects.requireNonNull(catalog, "catalog is null");
+    Objects.requireNonNull(ingest, "ingest is null");
+    Objects.requireNonNull(query, "query is null");
+    streams = List.copyOf(streams);
+    Set<String> names = new HashSet<>();
+    for (StreamSpec stream : streams) {
+      if (!names.add(stream.name())) {
+        throw ConfigException.invalid("streams", stream.name(), "stream declared twice");
+      }
+    }
+  }
+
+  /** The embedded defaults: everything under {@code dataDir}, one {@code app_events} stream. */
+  public static TributaryConfig defaults(Path dataDir) {
+    return parse(null, dataDir);
+  }
+
+  /** Loads and validates a YAML file. */
+  public static TributaryConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    return fromYaml(text, file.toString());
+  }
+
+  /** Parses and validates YAML text; {@code source} names it in errors. */
+  public static TributaryConfig fromYaml(String yaml, String source) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (JacksonException e) {
+      throw new ConfigException(
+          "Invalid YAML in " + source + ": " + e.getOriginalMessage() + locationOf(e), e);
+    }
+    if (root != null && !root.isNull() && !root.isMissingNode() && !root.isObject()) {
+      throw new ConfigException("Invalid config " + source + ": the top level must be a mapping");
+    }
+    return parse(root, null);
+  }
+
+  private static String locationOf(JacksonException e) {
+    return e.getLocation() == null
+        ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  private static TributaryConfig parse(JsonNode root, Path defaultDataDir) {
+    ConfigNode top = new ConfigNode(root, "");
+    top.allowOnly("data-dir", "http", "kafka", "catalog", "ingest", "query", "streams");
+    Path dataDir =
+        Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
+            .toAbsolutePath()
+            .normalize();
+
+    ConfigNode httpNode = top.child("http").allowOnly("host", "port");
+    Http http =
+        new Http(httpNode.string("host", "127.0.0.1"), httpNode.integer("port", 7070, 0, 65535));
+
+    ConfigNode kafkaNode =
+        top.child("kafka").allowOnly("mode", "port", "controller-port", "bootstrap-servers");
+    int kafkaPort = kafkaNode.integer("port", 9092, 1, 65535);
+    Kafka kafka =
+        new Kafka(
+            kafkaNode.enumeration("mode", KafkaMode.EMBEDDED),
+            kafkaPort,
+            kafkaNode.integer("controller-port", kafkaPort + 1, 1, 65535),
+            kafkaNode.string("bootstrap-servers", null));
+    if (kafka.mode() == KafkaMode.EMBEDDED && kafka.port() == kafka.controllerPort()) {
+      throw ConfigException.invalid(
+          "kafka.controller-port", kafka.controllerPort(), "must differ from kafka.port");
+    }
+
+    ConfigNode catalogNode = top.child("catalog").allowOnly("uri", "user", "password", "warehouse");
+    Catalog catalog =
+        new Catalog(
+            catalogNode.string("uri", "jdbc:sqlite:" + dataDir.resolve("catalog.db")),
+            catalogNode.string("user", null),
+            catalogNode.string("password", null),
+            Path.of(catalogNode.string("warehouse", dataDir.resolve("lake").toString()))
+                .toAbsolutePath()
+                .normalize());
+
+    ConfigNode ingestNode =
+        top.child("ingest")
+            .allowOnly(
+                "max-records-per-request",
+                "max-record-bytes",
+                "max-request-bytes",
+                "buffer-memory");
+    Ingest ingest =
+        new Ingest(
+            ingestNode.integer(
+                "max-records-per-request", Ingest.DEFAULT.maxRecordsPerRequest(), 1, 100_000),
+            ingestNode.size(
+                "max-record-bytes", Ingest.DEFAULT.maxRecordBytes(), 1 << 10, 64L << 20),
+            ingestNode.size(
+                "max-request-bytes", Ingest.DEFAULT.maxRequestBytes(), 1 << 10, 256L << 20),
+            ingestNode.size("buffer-memory", Ingest.DEFAULT.bufferMemory(), 1 << 20, 4L << 30));
+
+    ConfigNode queryNode =
+        top.child("query").allowOnly("threads", "memory-limit", "max-rows", "timeout");
+    Query query =
+        new Query(
+            queryNode.integer("threads", Query.DEFAULT.threads(), 1, 64),
+            queryNode.size("memory-limit", Query.DEFAULT.memoryLimitBytes(), 64L << 20, 64L << 30),
+            queryNode.integer("max-rows", Query.DEFAULT.maxRows(), 1, 10_000_000),
+            queryNode.duration(
+                "timeout", Query.DEFAULT.timeout(), Duration.ofSeconds(1), Duration.ofHours(1)));
+
+    List<StreamSpec> streams = new ArrayList<>();
+    if (!top.has("streams")) {
+      streams.add(StreamSpec.withDefaults("app_events"));
+    }
+    for (ConfigNode streamNode : top.list("streams")) {
+      streams.add(StreamSpec.fromConfig(null, streamNode));
+    }
+    return new TributaryConfig(dataDir, http, kafka, catalog, ingest, query, streams);
+  }
+}
