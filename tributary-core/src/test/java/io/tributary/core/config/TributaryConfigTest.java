@@ -1,0 +1,112 @@
+package io.tributary.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.core.TableId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TributaryConfigTest {
+
+  @Test
+  void defaultsArePinned() {
+    TributaryConfig config = TributaryConfig.defaults(Path.of("/tmp/t"));
+    assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/t"));
+    assertThat(config.http()).isEqualTo(new TributaryConfig.Http("127.0.0.1", 7070));
+    assertThat(config.kafka())
+        .isEqualTo(new TributaryConfig.Kafka(TributaryConfig.KafkaMode.EMBEDDED, 9092, 9093, null));
+    assertThat(config.kafka().clientBootstrap()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.catalog().uri()).isEqualTo("jdbc:sqlite:/tmp/t/catalog.db");
+    assertThat(config.catalog().warehouse()).isEqualTo(Path.of("/tmp/t/lake"));
+    assertThat(config.ingest())
+        .isEqualTo(new TributaryConfig.Ingest(500, 1000 * 1024, 4 << 20, 64 << 20));
+    assertThat(config.query()).isEqualTo(TributaryConfig.Query.DEFAULT);
+    StreamSpec stream = config.streams().get(0);
+    assertThat(stream.name()).isEqualTo("app_events");
+    assertThat(stream.partitions()).isEqualTo(3);
+    assertThat(stream.table()).isEqualTo(new TableId("raw", "app_events"));
+    assertThat(stream.buffer()).isEqualTo(new StreamSpec.Buffer(Duration.ofSeconds(60), 64 << 20));
+    assertThat(stream.transform()).isEqualTo(StreamSpec.Transform.FLATTEN);
+    assertThat(stream.partitionBy()).hasToString("[day(_ingested_at)]");
+  }
+
+  @Test
+  void readsTheDocumentedExample() {
+    TributaryConfig config =
+        TributaryConfig.fromYaml(
+            """
+            data-dir: /var/tributary
+            http: { port: 8080 }
+            kafka:
+              mode: external
+              bootstrap-servers: k1:9092,k2:9092
+            streams:
+              - name: app_events
+                partitions: 6
+                table: transformed.events
+                buffer: { interval: 30s, size: 8MiB }
+                transform: none
+                partition-by: [ "hour(_ingested_at)", "bucket(16, user_id)", event_type ]
+            """,
+            "test");
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.kafka().clientBootstrap()).isEqualTo("k1:9092,k2:9092");
+    StreamSpec stream = config.streams().get(0);
+    assertThat(stream.partitions()).isEqualTo(6);
+    assertThat(stream.table()).hasToString("transformed.events");
+    assertThat(stream.buffer()).isEqualTo(new StreamSpec.Buffer(Duration.ofSeconds(30), 8 << 20));
+    assertThat(stream.transform()).isEqualTo(StreamSpec.Transform.NONE);
+    assertThat(stream.partitionBy())
+        .extracting(PartitionField::toString)
+        .containsExactly("hour(_ingested_at)", "bucket(16, user_id)", "event_type");
+  }
+
+  @Test
+  void errorsNameTheKeyAndTheValue() {
+    assertError(
+        "streams: [ { name: s, buffer: { interval: 1200s } } ]",
+        "streams[0].buffer.interval",
+        "1200s");
+    assertError("http: { port: 70000 }", "http.port", "70000");
+    assertError("http: { port: abc }", "http.port", "abc");
+    assertError("kafka: { mode: cloud }", "kafka.mode", "cloud");
+    assertError("kafka: { mode: external }", "kafka.bootstrap-servers");
+    assertError("streams: [ { name: Bad-Name } ]", "streams[0].name", "Bad-Name");
+    assertError(
+        "streams: [ { name: s, partition-by: [ \"week(ts)\" ] } ]", "partition-by[0]", "week(ts)");
+    assertError("streams: [ { name: s, table: nodot } ]", "streams[0].table", "nodot");
+    assertError(
+        "streams: [ { name: s, buffer: { size: 12XB } } ]", "streams[0].buffer.size", "12XB");
+    assertError("ingest: { max-record-bytes: 8MiB }", "ingest.max-record-bytes");
+    assertError("unknown-key: 1", "unknown-key");
+    assertError("streams: [ { name: s, parts: 3 } ]", "streams[0].parts");
+    assertError("streams: [ { name: s }, { name: s } ]", "declared twice");
+    assertError("http: [1, 2]", "http");
+    assertError("data-dir: [unclosed", "Invalid YAML", "line");
+  }
+
+  @Test
+  void emptyStreamsListMeansNoStreams() {
+    assertThat(TributaryConfig.fromYaml("streams: []", "t").streams()).isEmpty();
+    assertThat(TributaryConfig.fromYaml("", "t").streams()).hasSize(1);
+  }
+
+  @Test
+  void streamDefaultsAndExplicitUnpartitioned() {
+    assertThat(StreamSpec.withDefaults("clicks").table()).hasToString("raw.clicks");
+    StreamSpec unpartitioned =
+        TributaryConfig.fromYaml("streams: [ { name: s, partition-by: [] } ]", "t")
+            .streams()
+            .get(0);
+    assertThat(unpartitioned.partitionBy()).isEqualTo(List.of());
+  }
+
+  private static void assertError(String yaml, String... fragments) {
+    assertThatThrownBy(() -> TributaryConfig.fromYaml(yaml, "test"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContainingAll(fragments);
+  }
+}
