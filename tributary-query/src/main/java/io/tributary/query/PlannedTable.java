@@ -1,0 +1,98 @@
+package io.tributary.query;
+
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.TableId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/**
+ * A lake table as planned once at the start of a query: its schema and the data files of its
+ * current snapshot, which the query's view reads and nothing else.
+ */
+record PlannedTable(TableId id, Schema schema, List<Path> files) {
+  PlannedTable {
+    files = List.copyOf(files);
+  }
+
+  /** Plans the current snapshot of {@code table}; its files must lie inside {@code lake}. */
+  static PlannedTable plan(TableId id, Table table, Path lake) {
+    List<Path> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          throw new InvalidInputException(
+              "table_has_deletes",
+              "Cannot query table "
+                  + id
+                  + ": its data file "
+                  + task.file().location()
+                  + " has row-level delete files, which queries do not apply;"
+                  + " rewrite the table without deletes first");
+        }
+        files.add(localPath(id, task.file().location(), lake));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot plan the files of table " + id, e);
+    }
+    return new PlannedTable(id, table.schema(), files);
+  }
+
+  private static Path localPath(TableId id, String location, Path lake) {
+    String path = location;
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+      if (path.startsWith("///")) {
+        path = path.substring(2);
+      }
+    }
+    Path file = Path.of(path).normalize();
+    if (!file.isAbsolute() || !file.startsWith(lake)) {
+      throw new IllegalStateException(
+          "Data file " + location + " of table " + id + " is not inside the lake " + lake);
+    }
+    return file;
+  }
+
+  @Override
+  public String toString() {
+    return id + " (" + files.size() + " files)";
+  }
+
+  /** The {@code read_parquet} call over the planned files. */
+  String readParquet() {
+    return files.stream()
+        .map(file -> Sql.literal(file.toString()))
+        .collect(Collectors.joining(", ", "read_parquet([", "], union_by_name = true)"));
+  }
+
+  /**
+   * The view's query: the schema's columns in order, each read from the files if any of them has it
+   * ({@code fileColumns}), else a typed NULL.
+   */
+  String viewQuery(Set<String> fileColumns) {
+    String columns =
+        schema.columns().stream()
+            .map(field -> column(field, fileColumns))
+            .collect(Collectors.joining(", "));
+    return files.isEmpty()
+        ? "SELECT " + columns + " WHERE false"
+        : "SELECT " + columns + " FROM " + readParquet();
+  }
+
+  private static String column(Types.NestedField field, Set<String> fileColumns) {
+    String name = Sql.identifier(field.name());
+    return fileColumns.contains(field.name())
+        ? name
+        : "CAST(NULL AS " + DuckDbTypes.of(field.type()) + ") AS " + name;
+  }
+}

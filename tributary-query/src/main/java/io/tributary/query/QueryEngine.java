@@ -1,0 +1,328 @@
+package io.tributary.query;
+
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.OverloadedException;
+import io.tributary.core.RetriableException;
+import io.tributary.core.TableId;
+import io.tributary.core.TributaryException;
+import io.tributary.core.config.TributaryConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers SQL over the lake with embedded DuckDB.
+ *
+ * <p>Each query runs in its own fresh in-memory DuckDB database. For every lake table the SQL names
+ * as {@code namespace.table} (or {@code "namespace"."table"}), the engine plans the files of the
+ * table's current Iceberg snapshot once, and exposes them as a view of the same name over {@code
+ * read_parquet}; the query therefore reads one consistent snapshot per table. The database is then
+ * locked down: it may read files inside the lake directory only, cannot change its settings,
+ * install or load extensions, attach databases or write files. Only one read statement (SELECT,
+ * WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted per call.
+ *
+ * <p>At most {@code max(2, threads)} queries run at once, each with {@code threads} DuckDB threads
+ * and an equal share of {@code memoryLimitBytes}; others wait up to {@code timeout}. Thread-safe.
+ */
+public final class QueryEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final Catalog catalog;
+  private final Path lake;
+  private final TributaryConfig.Query settings;
+  private final int maxConcurrent;
+  private final Semaphore running;
+  private final ScheduledExecutorService timer;
+
+  /**
+   * Creates an engine over the tables of {@code catalog}, whose data files lie under {@code
+   * lakeDirectory}.
+   */
+  public QueryEngine(Catalog catalog, Path lakeDirectory, TributaryConfig.Query settings) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog is null");
+    this.lake = lakeDirectory.toAbsolutePath().normalize();
+    this.settings = Objects.requireNonNull(settings, "settings is null");
+    check(settings.threads() >= 1, "query.threads", settings.threads(), ">= 1");
+    check(settings.maxRows() >= 1, "query.max-rows", settings.maxRows(), ">= 1");
+    check(
+        settings.timeout() != null && settings.timeout().toMillis() > 0,
+        "query.timeout",
+        settings.timeout(),
+        "> 0");
+    this.maxConcurrent = Math.max(2, settings.threads());
+    check(
+        settings.memoryLimitBytes() >= maxConcurrent * (16L << 20),
+        "query.memory-limit",
+        settings.memoryLimitBytes(),
+        ">= 16 MiB per concurrent query (" + maxConcurrent + ")");
+    this.running = new Semaphore(maxConcurrent, true);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tributary-query-timeout");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  private static void check(boolean valid, String key, Object value, String rule) {
+    if (!valid) {
+      throw new IllegalArgumentException(
+          "Invalid " + key + ": " + value + " (must be " + rule + ")");
+    }
+  }
+
+  /**
+   * Runs one read statement and returns at most {@code maxRows} rows.
+   *
+   * @throws InvalidInputException {@code query_not_allowed} for anything but one read statement,
+   *     {@code query_error} for a statement DuckDB rejects (syntax, unknown table or column, file
+   *     access outside the lake), with DuckDB's one-line message
+   * @throws RetriableException {@code query_timeout} when the query ran longer than the timeout
+   * @throws OverloadedException when all query slots stayed busy for the whole timeout
+   */
+  public QueryResult execute(String sql) {
+    Objects.requireNonNull(sql, "sql is null");
+    if (sql.isBlank()) {
+      throw new InvalidInputException("query_error", "The SQL text is empty");
+    }
+    if (timer.isShutdown()) {
+      throw new IllegalStateException("The query engine is closed");
+    }
+    long start = System.nanoTime();
+    long deadline = start + settings.timeout().toNanos();
+    acquireSlot();
+    try (Connection connection = openDatabase()) {
+      String runnable = StatementCheck.runnable(connection, sql, settings.maxRows() + 1L);
+      Map<String, List<PlannedTable>> tables = planTables(sql);
+      lockDown(connection);
+      for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
+        createViews(connection, namespace.getKey(), namespace.getValue());
+      }
+      QueryResult result = run(connection, runnable, start, deadline);
+      LOG.debug("Query over tables {} took {} ms", tables.values(), result.elapsedMillis());
+      return result;
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
+    } finally {
+      running.release();
+    }
+  }
+
+  private void acquireSlot() {
+    boolean acquired;
+    try {
+      acquired = running.tryAcquire(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableException("query_interrupted", "Interrupted waiting for a query slot", e);
+    }
+    if (!acquired) {
+      throw new OverloadedException(
+          "All "
+              + maxConcurrent
+              + " query slots stayed busy for "
+              + settings.timeout().toMillis()
+              + " ms; retry later",
+          RETRY_AFTER);
+    }
+  }
+
+  private Connection openDatabase() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("autoinstall_known_extensions", "false");
+    properties.setProperty("autoload_known_extensions", "false");
+    return DriverManager.getConnection("jdbc:duckdb:", properties);
+  }
+
+  /**
+   * Plans every lake table the SQL may name; names that are not tables are skipped. The result
+   * holds an entry, possibly empty, for each namespace the SQL names, so that DuckDB can report
+   * unknown tables in known namespaces plainly.
+   */
+  private Map<String, List<PlannedTable>> planTables(String sql) {
+    Predicate<String> isNamespace = namespace -> true;
+    if (catalog instanceof SupportsNamespaces supportsNamespaces) {
+      Set<String> namespaces = new HashSet<>();
+      try {
+        for (Namespace namespace : supportsNamespaces.listNamespaces()) {
+          namespaces.add(String.join(".", namespace.levels()).toLowerCase(Locale.ROOT));
+        }
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("the namespaces", e);
+      }
+      isNamespace = namespaces::contains;
+    }
+    Map<String, List<PlannedTable>> tables = new TreeMap<>();
+    for (TableId id : TableReferences.find(sql, isNamespace)) {
+      List<PlannedTable> inNamespace =
+          tables.computeIfAbsent(id.namespace(), n -> new ArrayList<>());
+      try {
+        Table table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+        inNamespace.add(PlannedTable.plan(id, table, lake));
+      } catch (NoSuchTableException e) {
+        LOG.trace("{} is not a lake table", id);
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+    }
+    return tables;
+  }
+
+  private static RetriableException catalogUnavailable(String what, RuntimeException cause) {
+    return new RetriableException(
+        "catalog_unavailable",
+        "Cannot read " + what + " from the lake catalog: " + cause.getMessage(),
+        cause);
+  }
+
+  private void lockDown(Connection connection) throws SQLException {
+    long memoryPerQuery = settings.memoryLimitBytes() / maxConcurrent;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET memory_limit = '" + (memoryPerQuery >> 10) + "KiB'");
+      statement.execute("SET threads = " + settings.threads());
+      statement.execute("SET temp_directory = ''"); // no spilling outside the lake
+      statement.execute("SET allowed_directories = [" + Sql.literal(lake.toString()) + "]");
+      statement.execute("SET enable_external_access = false");
+      statement.execute("SET lock_configuration = true");
+    }
+  }
+
+  private static void createViews(
+      Connection connection, String namespace, List<PlannedTable> tables) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA " + Sql.identifier(namespace));
+    }
+    for (PlannedTable table : tables) {
+      createView(connection, table);
+    }
+  }
+
+  private static void createView(Connection connection, PlannedTable table) throws SQLException {
+    Set<String> fileColumns = new TreeSet<>();
+    try (Statement statement = connection.createStatement()) {
+      if (!table.files().isEmpty()) {
+        try (ResultSet columns =
+            statement.executeQuery("DESCRIBE SELECT * FROM " + table.readParquet())) {
+          while (columns.next()) {
+            fileColumns.add(columns.getString("column_name"));
+          }
+        }
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE VIEW "
+              + Sql.identifier(table.id().namespace())
+              + "."
+              + Sql.identifier(table.id().name())
+              + " AS "
+              + table.viewQuery(fileColumns));
+    }
+  }
+
+  private QueryResult run(Connection connection, String sql, long start, long deadline)
+      throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw timeout(null);
+      }
+      AtomicBoolean timedOut = new AtomicBoolean();
+      ScheduledFuture<?> cancel =
+          timer.schedule(() -> cancel(statement, timedOut), remaining, TimeUnit.NANOSECONDS);
+      try (ResultSet result = statement.executeQuery(sql)) {
+        return read(result, start);
+      } catch (SQLException e) {
+        if (timedOut.get()) {
+          throw timeout(e);
+        }
+        throw new InvalidInputException("query_error", Sql.firstLine(e.getMessage()), e);
+      } finally {
+        cancel.cancel(false);
+      }
+    }
+  }
+
+  private static void cancel(Statement statement, AtomicBoolean timedOut) {
+    timedOut.set(true);
+    try {
+      statement.cancel();
+    } catch (SQLException e) {
+      LOG.warn("Cannot cancel a query past its timeout: {}", Sql.firstLine(e.getMessage()));
+    }
+  }
+
+  private RetriableException timeout(SQLException cause) {
+    return new RetriableException(
+        "query_timeout",
+        "Query did not finish within "
+            + settings.timeout().toMillis()
+            + " ms; narrow it (filters, LIMIT) or raise query.timeout",
+        cause);
+  }
+
+  private QueryResult read(ResultSet result, long start) throws SQLException {
+    ResultSetMetaData metadata = result.getMetaData();
+    int width = metadata.getColumnCount();
+    List<QueryResult.Column> columns = new ArrayList<>(width);
+    for (int i = 1; i <= width; i++) {
+      columns.add(
+          new QueryResult.Column(metadata.getColumnLabel(i), metadata.getColumnTypeName(i)));
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    boolean truncated = false;
+    while (result.next()) {
+      if (rows.size() == settings.maxRows()) {
+        truncated = true;
+        break;
+      }
+      List<Object> row = new ArrayList<>(width);
+      for (int i = 1; i <= width; i++) {
+        row.add(ResultValues.read(result, i));
+      }
+      rows.add(row);
+    }
+    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    return new QueryResult(columns, rows, truncated, elapsed);
+  }
+
+  /** Stops the timeout timer; queries still running finish on their own threads. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

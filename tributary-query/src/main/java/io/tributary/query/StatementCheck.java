@@ -1,0 +1,88 @@
+package io.tributary.query;
+
+import io.tributary.core.InvalidInputException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Lets through one read statement and nothing else, using DuckDB's own parser: {@code
+ * json_serialize_sql} serializes only SELECT-like statements (SELECT, WITH, VALUES, FROM-first,
+ * DESCRIBE, SHOW, SUMMARIZE) and lists every statement of the text, so comments, case and string
+ * contents cannot fool it. EXPLAIN [ANALYZE] of such a statement is also allowed.
+ */
+final class StatementCheck {
+  static final String NOT_ALLOWED = "query_not_allowed";
+  private static final String ALLOWED =
+      "only a single read statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE,"
+          + " EXPLAIN) is allowed";
+  private static final Pattern EXPLAIN =
+      Pattern.compile(
+          "\\A(?:\\s|--[^\\n]*+|/\\*(?:[^*]|\\*(?!/))*+\\*/)*+EXPLAIN(?:\\s++ANALYZE)?\\b(.*)\\z",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  private StatementCheck() {}
+
+  /**
+   * The text to execute for {@code sql}: a SELECT-like statement wrapped so that DuckDB stops after
+   * {@code rowLimit} rows, or the statement itself when it cannot be wrapped.
+   *
+   * @throws InvalidInputException {@code query_not_allowed} for anything but one read statement,
+   *     {@code query_error} for a syntax error
+   */
+  static String runnable(Connection connection, String sql, long rowLimit) throws SQLException {
+    Parsed parsed = parse(connection, sql);
+    if (parsed.isSelect()) {
+      String wrapped = "SELECT * FROM (\n" + sql + "\n) LIMIT " + rowLimit;
+      return parse(connection, wrapped).isSelect() ? wrapped : sql;
+    }
+    Matcher explain = EXPLAIN.matcher(sql);
+    if (parsed.isUnsupported() && explain.matches()) {
+      Parsed explained = parse(connection, explain.group(1));
+      if (explained.isSelect()) {
+        return sql;
+      }
+      parsed = explained;
+    }
+    if (parsed.errorType() != null && parsed.errorType().equals("parser")) {
+      throw new InvalidInputException("query_error", "Parser Error: " + parsed.errorMessage());
+    }
+    if (parsed.statements() > 1) {
+      throw new InvalidInputException(
+          NOT_ALLOWED,
+          "Query not allowed: found " + parsed.statements() + " statements; " + ALLOWED);
+    }
+    if (parsed.statements() == 0 && !parsed.isUnsupported()) {
+      throw new InvalidInputException("query_error", "The SQL text holds no statement");
+    }
+    throw new InvalidInputException(NOT_ALLOWED, "Query not allowed: " + ALLOWED);
+  }
+
+  private static Parsed parse(Connection connection, String sql) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT j ->> '$.error_type', j ->> '$.error_message',"
+                + " coalesce(json_array_length(j -> '$.statements'), 0)"
+                + " FROM (SELECT json_serialize_sql(?::VARCHAR)::JSON AS j)")) {
+      statement.setString(1, sql);
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return new Parsed(result.getString(1), result.getString(2), result.getLong(3));
+      }
+    }
+  }
+
+  /** What DuckDB's parser says about a text: an error, or how many SELECT-like statements. */
+  private record Parsed(String errorType, String errorMessage, long statements) {
+    boolean isSelect() {
+      return errorType == null && statements == 1;
+    }
+
+    boolean isUnsupported() {
+      return "not implemented".equals(errorType);
+    }
+  }
+}
