@@ -1,0 +1,308 @@
+package io.tributary.stream;
+
+import io.tributary.core.RetriableException;
+import io.tributary.core.config.ConfigException;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.stream.internal.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The stream log: Kafka, either an in-process single-node KRaft broker ({@code kafka.mode:
+ * embedded}) or an external cluster ({@code kafka.mode: external}). Everything above this class
+ * uses the same clients whichever the mode.
+ *
+ * <p>Owns an {@link Admin} client, one shared producer and, when embedded, the broker; {@link
+ * #close()} releases them all.
+ */
+public final class StreamLog implements AutoCloseable {
+  /** Room for the record batch and record headers Kafka adds around a record's bytes. */
+  static final long BATCH_OVERHEAD_BYTES = 64L << 10;
+
+  private static final int PRODUCER_BATCH_BYTES = 256 << 10;
+  private static final Duration EMBEDDED_READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration EXTERNAL_READY_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final String bootstrapServers;
+  private final TributaryConfig.Ingest limits;
+  private final EmbeddedKafka broker;
+  private final Admin admin;
+  private Producer<byte[], byte[]> producer;
+
+  private StreamLog(
+      String bootstrapServers, TributaryConfig.Ingest limits, EmbeddedKafka broker, Admin admin) {
+    this.bootstrapServers = bootstrapServers;
+    this.limits = limits;
+    this.broker = broker;
+    this.admin = admin;
+  }
+
+  /** Starts the stream log with the default ingest limits ({@link TributaryConfig.Ingest}). */
+  public static StreamLog start(TributaryConfig.Kafka settings, Path dataDir) {
+    return start(settings, TributaryConfig.Ingest.DEFAULT, dataDir);
+  }
+
+  /**
+   * Starts the embedded broker (log under {@code dataDir/kafka}) or checks that the external
+   * cluster answers, and waits until it serves clients.
+   *
+   * @param limits sizes the shared producer: record size and buffer memory
+   * @throws ConfigException naming the config key when a port is taken or the cluster is
+   *     unreachable
+   */
+  public static StreamLog start(
+      TributaryConfig.Kafka settings, TributaryConfig.Ingest limits, Path dataDir) {
+    Objects.requireNonNull(settings, "settings is null");
+    Objects.requireNonNull(limits, "limits is null");
+    boolean embedded = settings.mode() == TributaryConfig.KafkaMode.EMBEDDED;
+    EmbeddedKafka broker = null;
+    Admin admin = null;
+    try {
+      if (embedded) {
+        broker =
+            EmbeddedKafka.start(
+                settings.port(),
+                settings.controllerPort(),
+                dataDir.resolve("kafka"),
+                Math.max(8L << 20, limits.maxRecordBytes()) + BATCH_OVERHEAD_BYTES);
+      }
+      String bootstrap = settings.clientBootstrap();
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+      awaitReady(
+          admin,
+          embedded ? EMBEDDED_READY_TIMEOUT : EXTERNAL_READY_TIMEOUT,
+          embedded
+              ? "the embedded Kafka broker on 127.0.0.1:" + settings.port() + " (kafka.port)"
+              : "Kafka at " + bootstrap + " (kafka.bootstrap-servers)");
+      return new StreamLog(bootstrap, limits, broker, admin);
+    } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close(Duration.ZERO);
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+  }
+
+  private static void awaitReady(Admin admin, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      int remaining =
+          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        admin
+            .describeCluster(new DescribeClusterOptions().timeoutMs(remaining))
+            .nodes()
+            .get(remaining, TimeUnit.MILLISECONDS);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RetriableException("interrupted", "Interrupted while waiting for " + what, e);
+      } catch (ExecutionException | TimeoutException e) {
+        last = e;
+      }
+    }
+    throw new ConfigException(
+        "Cannot reach "
+            + what
+            + " within "
+            + timeout.toSeconds()
+            + "s; check the address and that the cluster is running",
+        last);
+  }
+
+  /** The {@code host:port} list clients connect to. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The shared admin client; do not close it. */
+  public Admin admin() {
+    return admin;
+  }
+
+  /**
+   * Creates the topic if missing, or raises its partition count to {@code partitions} if lower
+   * (partitions are never removed). Its {@code max.message.bytes} is kept at least {@code
+   * maxMessageBytes} plus batch overhead, and at least the producer's batch size.
+   *
+   * @param maxMessageBytes the largest record the topic must accept
+   */
+  public void ensureTopic(String name, int partitions, long maxMessageBytes) {
+    long topicMaxBytes = Math.max(maxMessageBytes, PRODUCER_BATCH_BYTES) + BATCH_OVERHEAD_BYTES;
+    NewTopic topic =
+        new NewTopic(name, Optional.of(partitions), Optional.empty())
+            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)));
+    try {
+      await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
+      return;
+    } catch (TopicExistsException ignored) {
+      // exists: bring partitions and size limit up below
+    }
+    TopicDescription description =
+        await(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name)
+            .get(name);
+    if (description.partitions().size() < partitions) {
+      await(
+          admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitions))).all(),
+          "add partitions to topic " + name);
+    }
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+    ConfigEntry current =
+        await(admin.describeConfigs(List.of(resource)).all(), "describe topic " + name)
+            .get(resource)
+            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    if (current == null || Long.parseLong(current.value()) < topicMaxBytes) {
+      AlterConfigOp set =
+          new AlterConfigOp(
+              new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)),
+              AlterConfigOp.OpType.SET);
+      await(
+          admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all(),
+          "configure topic " + name);
+    }
+  }
+
+  /** Deletes the topic and its data; a missing topic is not an error. */
+  public void deleteTopic(String name) {
+    try {
+      await(admin.deleteTopics(List.of(name)).all(), "delete topic " + name);
+    } catch (UnknownTopicOrPartitionException ignored) {
+      // already gone
+    }
+  }
+
+  /** The next offset to be written, per partition of {@code topic}. */
+  public Map<Integer, Long> endOffsets(String topic) {
+    TopicDescription description =
+        await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic)
+            .get(topic);
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    description
+        .partitions()
+        .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<Integer, Long> result = new HashMap<>();
+    await(admin.listOffsets(request).all(), "list offsets of topic " + topic)
+        .forEach((tp, info) -> result.put(tp.partition(), info.offset()));
+    return result;
+  }
+
+  /**
+   * The shared, thread-safe producer for the gateway (idempotent, {@code acks=all}, lz4). A full
+   * buffer fails a send after 500 ms instead of blocking; do not close it.
+   */
+  public synchronized Producer<byte[], byte[]> producer() {
+    if (producer == null) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+      config.put(ProducerConfig.BATCH_SIZE_CONFIG, PRODUCER_BATCH_BYTES);
+      config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      config.put(
+          ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+          (int) Math.max(1 << 20, limits.maxRecordBytes() + BATCH_OVERHEAD_BYTES));
+      config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, limits.bufferMemory());
+      config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
+      config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+      config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+      config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      producer = new KafkaProducer<>(config);
+    }
+    return producer;
+  }
+
+  /**
+   * Base properties for a consumer in {@code groupId}: byte-array records, manual commits, only
+   * committed transactional data, from the earliest offset when the group has none.
+   */
+  public Map<String, Object> consumerProperties(String groupId) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+    config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+    return config;
+  }
+
+  private static <T> T await(KafkaFuture<T> future, String action) {
+    try {
+      return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableException("interrupted", "Interrupted while trying to " + action, e);
+    } catch (TimeoutException e) {
+      throw new RetriableException(
+          "broker_unavailable",
+          "Kafka did not answer within " + ADMIN_TIMEOUT.toSeconds() + "s trying to " + action,
+          e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TopicExistsException
+          || cause instanceof UnknownTopicOrPartitionException) {
+        throw (ApiException) cause;
+      }
+      if (cause instanceof org.apache.kafka.common.errors.RetriableException) {
+        throw new RetriableException(
+            "broker_unavailable", "Cannot " + action + ": " + cause.getMessage(), cause);
+      }
+      throw new IllegalStateException(
+          "Kafka refused to " + action + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(10));
+      }
+    }
+    admin.close(Duration.ofSeconds(10));
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}

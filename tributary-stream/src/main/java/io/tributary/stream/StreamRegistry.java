@@ -1,0 +1,195 @@
+package io.tributary.stream;
+
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.config.StreamSpec;
+import io.tributary.core.config.TributaryConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The set of streams: declared in config or created over HTTP, kept in table {@code
+ * tributary_streams} of the metadata database so they survive restarts. Each stream has a Kafka
+ * topic of the same name. Changes are written to Kafka and the database first, then to the
+ * in-memory view reads are served from, then announced to {@link Listener}s.
+ *
+ * <p>Thread-safe. {@code metadataDb} is called once per database access; the registry closes each
+ * connection it gets.
+ */
+public final class StreamRegistry implements AutoCloseable {
+  private static final String TABLE = "tributary_streams";
+
+  /** Told about every change, after it is durable. */
+  public interface Listener {
+    /** A stream was created or changed. */
+    void streamPut(StreamSpec spec);
+
+    /** A stream was deleted. */
+    void streamDeleted(String name);
+  }
+
+  private final Supplier<Connection> metadataDb;
+  private final StreamLog log;
+  private final TributaryConfig.Ingest limits;
+  private final Map<String, StreamSpec> streams = new ConcurrentHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Creates the registry table if missing and loads every stream into memory. */
+  public StreamRegistry(
+      Supplier<Connection> metadataDb, StreamLog log, TributaryConfig.Ingest limits) {
+    this.metadataDb = Objects.requireNonNull(metadataDb, "metadataDb is null");
+    this.log = Objects.requireNonNull(log, "log is null");
+    this.limits = Objects.requireNonNull(limits, "limits is null");
+    try (Connection connection = metadataDb.get();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + TABLE
+              + " (name VARCHAR(255) NOT NULL PRIMARY KEY, spec VARCHAR(65535) NOT NULL,"
+              + " updated_at BIGINT NOT NULL)");
+      try (ResultSet rows = statement.executeQuery("SELECT name, spec FROM " + TABLE)) {
+        while (rows.next()) {
+          String name = rows.getString(1);
+          streams.put(name, StreamSpecs.fromJson(name, rows.getString(2)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read table " + TABLE + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Upserts the streams declared in config (config wins over earlier HTTP changes); streams only
+   * created over HTTP stay.
+   */
+  public void declare(List<StreamSpec> fromConfig) {
+    for (StreamSpec spec : fromConfig) {
+      put(spec);
+    }
+  }
+
+  /**
+   * Creates or changes a stream: ensures its topic, persists it and notifies listeners. Its table
+   * may change; its partitions may only grow.
+   *
+   * @throws InvalidInputException when {@code spec} has fewer partitions than the stream has
+   */
+  public synchronized StreamSpec put(StreamSpec spec) {
+    Objects.requireNonNull(spec, "spec is null");
+    StreamSpec previous = streams.get(spec.name());
+    if (previous != null && spec.partitions() < previous.partitions()) {
+      throw new InvalidInputException(
+          "invalid_partitions",
+          "Cannot decrease the partitions of stream '"
+              + spec.name()
+              + "' from "
+              + previous.partitions()
+              + " to "
+              + spec.partitions()
+              + ": Kafka partitions can only be added");
+    }
+    log.ensureTopic(spec.name(), spec.partitions(), limits.maxRecordBytes());
+    if (spec.equals(previous)) {
+      return spec;
+    }
+    write(spec);
+    streams.put(spec.name(), spec);
+    for (Listener listener : listeners) {
+      listener.streamPut(spec);
+    }
+    return spec;
+  }
+
+  private void write(StreamSpec spec) {
+    String json = StreamSpecs.toJson(spec).toString();
+    long now = System.currentTimeMillis();
+    try (Connection connection = metadataDb.get()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE " + TABLE + " SET spec = ?, updated_at = ? WHERE name = ?");
+          PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO " + TABLE + " (name, spec, updated_at) VALUES (?, ?, ?)")) {
+        update.setString(1, json);
+        update.setLong(2, now);
+        update.setString(3, spec.name());
+        if (update.executeUpdate() == 0) {
+          insert.setString(1, spec.name());
+          insert.setString(2, json);
+          insert.setLong(3, now);
+          insert.executeUpdate();
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot save stream '" + spec.name() + "' in " + TABLE + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The stream named {@code name}, if any. */
+  public Optional<StreamSpec> get(String name) {
+    return Optional.ofNullable(streams.get(name));
+  }
+
+  /** Every stream, sorted by name. */
+  public List<StreamSpec> list() {
+    List<StreamSpec> result = new ArrayList<>(streams.values());
+    result.sort((a, b) -> a.name().compareTo(b.name()));
+    return result;
+  }
+
+  /**
+   * Deletes the stream's topic (and its data) and its registry entry; its lake table stays.
+   *
+   * @return whether the stream existed
+   */
+  public synchronized boolean delete(String name) {
+    if (!streams.containsKey(name)) {
+      return false;
+    }
+    log.deleteTopic(name);
+    try (Connection connection = metadataDb.get();
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM " + TABLE + " WHERE name = ?")) {
+      delete.setString(1, name);
+      delete.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot delete stream '" + name + "' from " + TABLE + ": " + e.getMessage(), e);
+    }
+    streams.remove(name);
+    for (Listener listener : listeners) {
+      listener.streamDeleted(name);
+    }
+    return true;
+  }
+
+  /** Adds a listener, called on the changing thread after each change is durable. */
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener is null"));
+  }
+
+  /** Forgets the listeners; the streams stay in the database. */
+  @Override
+  public void close() {
+    listeners.clear();
+  }
+}
