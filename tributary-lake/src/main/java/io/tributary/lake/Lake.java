@@ -1,0 +1,306 @@
+package io.tributary.lake;
+
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.NotFoundException;
+import io.tributary.core.TableId;
+import io.tributary.core.config.PartitionField;
+import io.tributary.core.config.TributaryConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.jdbc.JdbcClientPool;
+
+/**
+ * The Iceberg lake: a JDBC catalog (SQLite by default, PostgreSQL at scale) over a local warehouse
+ * directory, with namespaces {@code raw} and {@code transformed}.
+ *
+ * <p>Every commit this module makes to a table (appends, schema and spec changes, compaction,
+ * expiry) holds that table's {@link #commitLock}, so there is one committer per table in the
+ * process; writers in other processes are handled by Iceberg's optimistic retries.
+ */
+public final class Lake implements AutoCloseable {
+  /** The namespaces every lake has. */
+  public static final List<String> NAMESPACES = List.of("raw", "transformed");
+
+  private static final String CATALOG_NAME = "lake";
+  private static final String SQLITE_BUSY_TIMEOUT_MS = "30000";
+
+  private final TributaryConfig.Catalog settings;
+  private final JdbcCatalog catalog;
+  private final Clock clock;
+  private final Map<TableId, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  private Lake(TributaryConfig.Catalog settings, JdbcCatalog catalog, Clock clock) {
+    this.settings = settings;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  /** Opens the lake with the system clock. */
+  public static Lake open(TributaryConfig.Catalog settings) {
+    return open(settings, Clock.systemUTC());
+  }
+
+  /**
+   * Creates the warehouse directory if missing, opens the catalog and creates the namespaces.
+   *
+   * @param clock decides which snapshots are old enough to expire
+   */
+  public static Lake open(TributaryConfig.Catalog settings, Clock clock) {
+    Objects.requireNonNull(settings, "settings is null");
+    Objects.requireNonNull(clock, "clock is null");
+    Path warehouse = settings.warehouse().toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(warehouse);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the lake warehouse " + warehouse, e);
+    }
+    Map<String, String> properties = new HashMap<>();
+    properties.put(CatalogProperties.URI, settings.uri());
+    properties.put(CatalogProperties.WAREHOUSE_LOCATION, "file://" + warehouse);
+    properties.put("jdbc.schema-version", "V1");
+    connectionProperties(settings).forEach((k, v) -> properties.put("jdbc." + k, (String) v));
+    JdbcCatalog catalog =
+        new JdbcCatalog(
+            ignored -> new LocalFileIO(), props -> new JdbcClientPool(settings.uri(), props), true);
+    try {
+      catalog.initialize(CATALOG_NAME, properties);
+      Lake lake = new Lake(settings, catalog, clock);
+      NAMESPACES.forEach(lake::createNamespace);
+      return lake;
+    } catch (RuntimeException e) {
+      closeQuietly(catalog, e);
+      throw e;
+    }
+  }
+
+  /** The underlying Iceberg catalog, for the query engine and the REST endpoint. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** The warehouse directory. */
+  public Path warehouse() {
+    return settings.warehouse().toAbsolutePath().normalize();
+  }
+
+  /**
+   * A new connection to the catalog's database, for platform metadata tables. The caller closes it.
+   */
+  public Connection openMetadataConnection() throws SQLException {
+    return DriverManager.getConnection(settings.uri(), connectionProperties(settings));
+  }
+
+  /** Every table in every namespace, sorted by namespace then name. */
+  public List<TableId> listTables() {
+    List<TableId> tables = new ArrayList<>();
+    for (Namespace namespace : catalog.listNamespaces()) {
+      for (TableIdentifier table : catalog.listTables(namespace)) {
+        toTableId(table).ifPresent(tables::add);
+      }
+    }
+    tables.sort(Comparator.comparing(TableId::namespace).thenComparing(TableId::name));
+    return tables;
+  }
+
+  /** The table, or empty if it does not exist. */
+  public Optional<Table> loadTable(TableId id) {
+    Objects.requireNonNull(id, "id is null");
+    try {
+      return Optional.of(catalog.loadTable(identifier(id)));
+    } catch (NoSuchTableException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Describes the table's current state.
+   *
+   * @throws NotFoundException if the table does not exist
+   */
+  public TableInfo describe(TableId id) {
+    Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
+    List<TableInfo.Column> columns =
+        table.schema().columns().stream()
+            .map(f -> new TableInfo.Column(f.name(), f.type().toString(), f.isRequired()))
+            .toList();
+    List<String> spec =
+        table.spec().fields().stream()
+            .map(
+                f ->
+                    describeField(
+                        f.transform().toString(), table.schema().findColumnName(f.sourceId())))
+            .toList();
+    Snapshot current = table.currentSnapshot();
+    Map<String, String> summary = current == null ? Map.of() : current.summary();
+    List<TableInfo.SnapshotInfo> snapshots =
+        StreamSupport.stream(table.snapshots().spliterator(), false)
+            .sorted(
+                Comparator.comparingLong(Snapshot::sequenceNumber)
+                    .thenComparingLong(Snapshot::timestampMillis)
+                    .reversed())
+            .limit(TableInfo.MAX_SNAPSHOTS)
+            .map(
+                s ->
+                    new TableInfo.SnapshotInfo(
+                        s.snapshotId(),
+                        Instant.ofEpochMilli(s.timestampMillis()),
+                        s.operation(),
+                        s.summary()))
+            .toList();
+    return new TableInfo(
+        id,
+        table.location(),
+        columns,
+        spec,
+        current == null ? null : current.snapshotId(),
+        current == null ? null : Instant.ofEpochMilli(current.timestampMillis()),
+        summaryLong(summary, SnapshotSummary.TOTAL_RECORDS_PROP),
+        summaryLong(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
+        summaryLong(summary, SnapshotSummary.TOTAL_FILE_SIZE_PROP),
+        table.properties(),
+        snapshots);
+  }
+
+  /**
+   * A writer for one table, created on its first {@link TableSink#prepare} or {@link
+   * TableSink#append}. Use one sink per table in the process.
+   *
+   * @param partitionBy the partition fields; fields whose column does not exist yet are added when
+   *     it appears
+   */
+  public TableSink sink(TableId id, List<PartitionField> partitionBy) {
+    Objects.requireNonNull(id, "id is null");
+    return new TableSink(this, id, List.copyOf(partitionBy));
+  }
+
+  /**
+   * Compacts small data files and expires old snapshots.
+   *
+   * @throws NotFoundException if the table does not exist
+   */
+  public MaintenanceResult maintain(TableId id, MaintenanceOptions options) {
+    Objects.requireNonNull(options, "options is null");
+    Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
+    return new Maintenance(id, table, commitLock(id), options, clock).run();
+  }
+
+  /** The lock every commit to this table in the process holds. */
+  public ReentrantLock commitLock(TableId id) {
+    Objects.requireNonNull(id, "id is null");
+    return locks.computeIfAbsent(id, ignored -> new ReentrantLock());
+  }
+
+  @Override
+  public void close() {
+    catalog.close();
+  }
+
+  static TableIdentifier identifier(TableId id) {
+    return TableIdentifier.of(id.namespace(), id.name());
+  }
+
+  /** Creates the table (and its namespace), or loads it if another writer created it first. */
+  Table createTable(TableId id, Schema schema, PartitionSpec spec, Map<String, String> properties) {
+    createNamespace(id.namespace());
+    try {
+      return catalog.createTable(identifier(id), schema, spec, properties);
+    } catch (AlreadyExistsException e) {
+      return catalog.loadTable(identifier(id));
+    }
+  }
+
+  private void createNamespace(String name) {
+    Namespace namespace = Namespace.of(name);
+    if (!catalog.namespaceExists(namespace)) {
+      try {
+        catalog.createNamespace(namespace);
+      } catch (AlreadyExistsException ignored) {
+        // created concurrently: fine
+      }
+    }
+  }
+
+  private static Properties connectionProperties(TributaryConfig.Catalog settings) {
+    Properties properties = new Properties();
+    if (settings.user() != null) {
+      properties.put("user", settings.user());
+    }
+    if (settings.password() != null) {
+      properties.put("password", settings.password());
+    }
+    if (settings.uri().startsWith("jdbc:sqlite:")) {
+      // several threads share the catalog database: wait for the writer instead of failing
+      properties.put("busy_timeout", SQLITE_BUSY_TIMEOUT_MS);
+      properties.put("journal_mode", "WAL");
+    }
+    return properties;
+  }
+
+  private static Optional<TableId> toTableId(TableIdentifier table) {
+    if (table.namespace().levels().length != 1) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new TableId(table.namespace().level(0), table.name()));
+    } catch (InvalidInputException ignored) {
+      return Optional.empty(); // created by another engine with a name we cannot address
+    }
+  }
+
+  private static String describeField(String transform, String column) {
+    // Iceberg prints bucket[16] / truncate[4]; config writes bucket(16, col)
+    int bracket = transform.indexOf('[');
+    if (bracket > 0) {
+      return transform.substring(0, bracket)
+          + "("
+          + transform.substring(bracket + 1, transform.length() - 1)
+          + ", "
+          + column
+          + ")";
+    }
+    return transform + "(" + column + ")";
+  }
+
+  private static long summaryLong(Map<String, String> summary, String key) {
+    String value = summary.get(key);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  private static void closeQuietly(AutoCloseable closeable, Exception primary) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      primary.addSuppressed(e);
+    }
+  }
+}

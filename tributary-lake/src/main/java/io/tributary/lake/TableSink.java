@@ -1,0 +1,419 @@
+package io.tributary.lake;
+
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.OutcomeUnknownException;
+import io.tributary.core.RetriableException;
+import io.tributary.core.TableId;
+import io.tributary.core.config.PartitionField;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdatePartitionSpec;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.expressions.Term;
+import org.apache.iceberg.transforms.Transform;
+import org.apache.iceberg.transforms.Transforms;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes rows to one lake table: infers and evolves its schema, checks rows, appends Parquet files
+ * in one snapshot per call. Not thread-safe; use one sink per table in the process (from {@link
+ * Lake#sink}).
+ *
+ * <p>Rows map column names to {@code String}, {@code Long}, {@code Integer}, {@code Double}, {@code
+ * Boolean}, {@link java.time.Instant} or {@code null} (as the {@link Flattener} produces, plus
+ * {@code _ingested_at}). Use: {@link #prepare} a batch, drop the rejected rows (to an error table),
+ * {@link #append} the rest.
+ */
+public final class TableSink {
+  private static final Logger LOG = LoggerFactory.getLogger(TableSink.class);
+
+  /** Properties of every table a sink creates. */
+  static final Map<String, String> TABLE_PROPERTIES =
+      Map.of(
+          TableProperties.FORMAT_VERSION, "2",
+          TableProperties.PARQUET_COMPRESSION, "zstd",
+          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
+          TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20",
+          TableProperties.COMMIT_NUM_RETRIES, "10",
+          TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, String.valueOf(128L << 20));
+
+  private final Lake lake;
+  private final TableId id;
+  private final List<PartitionField> partitionBy;
+  private final ReentrantLock lock;
+  private final Set<PartitionField> warned = new HashSet<>();
+  private Table table;
+
+  TableSink(Lake lake, TableId id, List<PartitionField> partitionBy) {
+    this.lake = lake;
+    this.id = id;
+    this.partitionBy = partitionBy;
+    this.lock = lake.commitLock(id);
+  }
+
+  /** The table this sink writes. */
+  public TableId id() {
+    return id;
+  }
+
+  /**
+   * Makes the table able to hold {@code rows}: creates it if missing, adds columns for new keys
+   * (typed from this batch's non-null values; a key with only nulls is not added yet), widens
+   * {@code int} to {@code long} and {@code float} to {@code double} where values need it, and adds
+   * partition fields whose column now exists.
+   *
+   * @return the rows that still cannot be written, by their index in {@code rows}
+   */
+  public Map<Integer, Rejection> prepare(List<Map<String, Object>> rows) {
+    Objects.requireNonNull(rows, "rows is null");
+    Table current = ensureTable(rows);
+    current.refresh();
+    if (!SchemaChanges.of(current.schema(), rows).isEmpty()) {
+      evolveSchema(current, rows);
+    }
+    if (!missingPartitionFields(current).isEmpty()) {
+      evolveSpec(current);
+    }
+    return rejections(current.schema(), rows);
+  }
+
+  /**
+   * Writes {@code rows} as Parquet and commits them in one append snapshot carrying {@code
+   * snapshotProperties} in its summary. With no rows, commits an empty snapshot carrying the
+   * properties.
+   *
+   * @throws InvalidInputException if a row does not fit the table (call {@link #prepare} first)
+   * @throws RetriableException if the commit failed; nothing was committed, retry the same rows
+   * @throws OutcomeUnknownException if the commit may have landed; check {@link #lastCommitted}
+   */
+  public AppendResult append(
+      List<Map<String, Object>> rows, Map<String, String> snapshotProperties) {
+    Objects.requireNonNull(rows, "rows is null");
+    Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    Table current = ensureTable(rows);
+    Schema schema = current.schema();
+    Map<Integer, Rejection> rejected = rejections(schema, rows);
+    if (!rejected.isEmpty()) {
+      Map.Entry<Integer, Rejection> first = rejected.entrySet().iterator().next();
+      throw new InvalidInputException(
+          first.getValue().code(),
+          "Row "
+              + first.getKey()
+              + " cannot be written to table "
+              + id
+              + ": "
+              + first.getValue().reason()
+              + " (prepare the batch and leave out rejected rows)");
+    }
+    List<DataFile> files =
+        DataFileWriter.write(
+            current, schema, DataFileWriter.targetFileSize(current), records(schema, rows));
+    lock.lock();
+    try {
+      AppendFiles append = current.newAppend();
+      files.forEach(append::appendFile);
+      snapshotProperties.forEach(append::set);
+      long start = System.nanoTime();
+      Commits.run(id, "append", append::commit);
+      Duration latency = Duration.ofNanos(System.nanoTime() - start);
+      long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+      return new AppendResult(
+          current.currentSnapshot().snapshotId(), rows.size(), files.size(), bytes, latency);
+    } catch (OutcomeUnknownException e) {
+      throw e; // the files may be part of the table now: keep them
+    } catch (RuntimeException e) {
+      DataFileWriter.delete(current.io(), files);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The value of snapshot summary property {@code key} in the newest snapshot that has it, among
+   * the current snapshot and its ancestors; empty if none has it or the table does not exist.
+   */
+  public Optional<String> lastCommitted(String key) {
+    Objects.requireNonNull(key, "key is null");
+    if (table == null) {
+      table = lake.loadTable(id).orElse(null);
+      if (table == null) {
+        return Optional.empty();
+      }
+    }
+    table.refresh();
+    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+      String value = snapshot.summary().get(key);
+      if (value != null) {
+        return Optional.of(value);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Table ensureTable(List<Map<String, Object>> rows) {
+    if (table == null) {
+      table = lake.loadTable(id).orElse(null);
+    }
+    if (table == null) {
+      lock.lock();
+      try {
+        List<Types.NestedField> fields = new ArrayList<>();
+        SchemaChanges.of(new Schema(), rows)
+            .added()
+            .forEach(
+                (name, type) ->
+                    fields.add(Types.NestedField.optional(fields.size() + 1, name, type)));
+        Schema schema = new Schema(fields);
+        PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
+        for (PartitionField field : partitionBy) {
+          if (applicable(schema, field)) {
+            spec = addTo(spec, field);
+          }
+        }
+        table = lake.createTable(id, schema, spec.build(), TABLE_PROPERTIES);
+      } finally {
+        lock.unlock();
+      }
+    }
+    return table;
+  }
+
+  private void evolveSchema(Table current, List<Map<String, Object>> rows) {
+    lock.lock();
+    try {
+      current.refresh();
+      SchemaChanges changes = SchemaChanges.of(current.schema(), rows);
+      if (changes.isEmpty()) {
+        return;
+      }
+      UpdateSchema update = current.updateSchema();
+      changes.added().forEach(update::addColumn);
+      changes.promoted().forEach((name, type) -> update.updateColumn(name, type.asPrimitiveType()));
+      Commits.run(id, "schema update", update::commit);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void evolveSpec(Table current) {
+    lock.lock();
+    try {
+      current.refresh();
+      List<PartitionField> missing = missingPartitionFields(current);
+      if (missing.isEmpty()) {
+        return;
+      }
+      UpdatePartitionSpec update = current.updateSpec();
+      missing.forEach(field -> update.addField(term(field)));
+      Commits.run(id, "partition spec update", update::commit);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<PartitionField> missingPartitionFields(Table current) {
+    Schema schema = current.schema();
+    List<PartitionField> missing = new ArrayList<>();
+    for (PartitionField field : partitionBy) {
+      if (!applicable(schema, field)) {
+        continue;
+      }
+      int sourceId = schema.findField(field.column()).fieldId();
+      String transform = transform(field).toString();
+      boolean present =
+          current.spec().fields().stream()
+              .anyMatch(
+                  f -> f.sourceId() == sourceId && f.transform().toString().equals(transform));
+      if (!present) {
+        missing.add(field);
+      }
+    }
+    return missing;
+  }
+
+  /** Whether the field's column exists and its transform can apply to the column's type. */
+  private boolean applicable(Schema schema, PartitionField field) {
+    Types.NestedField column = schema.findField(field.column());
+    if (column == null) {
+      return false;
+    }
+    boolean fits = transform(field).canTransform(column.type());
+    if (!fits && warned.add(field)) {
+      LOG.warn(
+          "Table {}: cannot partition by {}: column {} is {}; leaving it out",
+          id,
+          field,
+          field.column(),
+          column.type());
+    }
+    return fits;
+  }
+
+  private static Transform<?, ?> transform(PartitionField field) {
+    return switch (field.transform()) {
+      case IDENTITY -> Transforms.identity();
+      case YEAR -> Transforms.year();
+      case MONTH -> Transforms.month();
+      case DAY -> Transforms.day();
+      case HOUR -> Transforms.hour();
+      case BUCKET -> Transforms.bucket(field.parameter());
+      case TRUNCATE -> Transforms.truncate(field.parameter());
+    };
+  }
+
+  private static Term term(PartitionField field) {
+    String column = field.column();
+    return switch (field.transform()) {
+      case IDENTITY -> Expressions.ref(column);
+      case YEAR -> Expressions.year(column);
+      case MONTH -> Expressions.month(column);
+      case DAY -> Expressions.day(column);
+      case HOUR -> Expressions.hour(column);
+      case BUCKET -> Expressions.bucket(column, field.parameter());
+      case TRUNCATE -> Expressions.truncate(column, field.parameter());
+    };
+  }
+
+  private static PartitionSpec.Builder addTo(PartitionSpec.Builder spec, PartitionField field) {
+    String column = field.column();
+    return switch (field.transform()) {
+      case IDENTITY -> spec.identity(column);
+      case YEAR -> spec.year(column);
+      case MONTH -> spec.month(column);
+      case DAY -> spec.day(column);
+      case HOUR -> spec.hour(column);
+      case BUCKET -> spec.bucket(column, field.parameter());
+      case TRUNCATE -> spec.truncate(column, field.parameter());
+    };
+  }
+
+  private static Map<Integer, Rejection> rejections(Schema schema, List<Map<String, Object>> rows) {
+    List<Types.NestedField> required =
+        schema.columns().stream().filter(Types.NestedField::isRequired).toList();
+    Map<Integer, Rejection> rejected = new LinkedHashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Rejection rejection = check(schema, required, rows.get(i));
+      if (rejection != null) {
+        rejected.put(i, rejection);
+      }
+    }
+    return rejected;
+  }
+
+  private static Rejection check(
+      Schema schema, List<Types.NestedField> required, Map<String, Object> row) {
+    for (Map.Entry<String, Object> entry : row.entrySet()) {
+      Object value = entry.getValue();
+      if (value == null) {
+        continue;
+      }
+      Types.NestedField field = schema.findField(entry.getKey());
+      if (field == null) {
+        return ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED
+            ? new Rejection(
+                "unsupported_value",
+                "column '" + entry.getKey() + "' got " + ColumnValues.describe(value))
+            : new Rejection(
+                "unknown_column",
+                "column '" + entry.getKey() + "' does not exist (prepare the batch to add it)");
+      }
+      String mismatch = ColumnValues.mismatch(field.name(), field.type(), value);
+      if (mismatch != null) {
+        boolean unsupported = ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED;
+        return new Rejection(unsupported ? "unsupported_value" : "type_mismatch", mismatch);
+      }
+    }
+    for (Types.NestedField field : required) {
+      if (row.get(field.name()) == null) {
+        return new Rejection(
+            "missing_required", "column '" + field.name() + "' is required, got no value");
+      }
+    }
+    return null;
+  }
+
+  private static Iterator<Record> records(Schema schema, List<Map<String, Object>> rows) {
+    List<Types.NestedField> columns = schema.columns();
+    GenericRecord template = GenericRecord.create(schema);
+    Iterator<Map<String, Object>> source = rows.iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return source.hasNext();
+      }
+
+      @Override
+      public Record next() {
+        Map<String, Object> row = source.next();
+        GenericRecord record = template.copy();
+        for (int i = 0; i < columns.size(); i++) {
+          Types.NestedField column = columns.get(i);
+          record.set(i, ColumnValues.convert(column.type(), row.get(column.name())));
+        }
+        return record;
+      }
+    };
+  }
+
+  /** The schema changes a batch needs: new columns and type promotions, in first-seen order. */
+  private record SchemaChanges(Map<String, Type> added, Map<String, Type> promoted) {
+    static SchemaChanges of(Schema schema, List<Map<String, Object>> rows) {
+      Map<String, Set<ColumnValues.Kind>> newColumns = new LinkedHashMap<>();
+      Map<String, Type> promoted = new LinkedHashMap<>();
+      for (Map<String, Object> row : rows) {
+        for (Map.Entry<String, Object> entry : row.entrySet()) {
+          Object value = entry.getValue();
+          if (value == null) {
+            continue;
+          }
+          Types.NestedField field = schema.findField(entry.getKey());
+          if (field == null) {
+            ColumnValues.Kind kind = ColumnValues.kindOf(value);
+            if (kind != ColumnValues.Kind.UNSUPPORTED) {
+              newColumns
+                  .computeIfAbsent(entry.getKey(), k -> EnumSet.noneOf(ColumnValues.Kind.class))
+                  .add(kind);
+            }
+          } else if (field.type().typeId() == Type.TypeID.INTEGER
+              && ColumnValues.needsLong(value)) {
+            promoted.put(field.name(), Types.LongType.get());
+          } else if (field.type().typeId() == Type.TypeID.FLOAT && value instanceof Double) {
+            promoted.put(field.name(), Types.DoubleType.get());
+          }
+        }
+      }
+      Map<String, Type> added = new LinkedHashMap<>();
+      newColumns.forEach((name, kinds) -> added.put(name, ColumnValues.infer(kinds)));
+      return new SchemaChanges(added, promoted);
+    }
+
+    boolean isEmpty() {
+      return added.isEmpty() && promoted.isEmpty();
+    }
+  }
+}
