@@ -1,0 +1,357 @@
+package io.tributary.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.amp.EventGenerator;
+import io.tributary.amp.SimulatorConfig;
+import io.tributary.core.TableId;
+import io.tributary.core.config.PartitionField;
+import io.tributary.core.config.StreamSpec;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.Flattener;
+import io.tributary.lake.TableSink;
+import io.tributary.query.QueryResult;
+import io.tributary.server.Platform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench ingest}: end-to-end ingestion (HTTP → Kafka → delivery → committed Iceberg rows)
+ * against its two peers measured in the same run on the same machine: the raw Kafka producer on the
+ * same embedded broker, and the raw Iceberg writer; plus freshness, the time from a batch's
+ * acknowledgement to its rows being visible to SQL.
+ */
+@Command(
+    name = "ingest",
+    description = "End-to-end ingest vs raw Kafka producer and Iceberg writer.")
+final class IngestBenchmark implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String STREAM = "bench_events";
+  private static final int BATCH = 500;
+
+  @Option(names = "--events", defaultValue = "200000", description = "Events per phase")
+  int events;
+
+  @Option(
+      names = "--buffer-interval",
+      defaultValue = "2s",
+      description = "Delivery buffer interval")
+  String bufferInterval;
+
+  @Option(names = "--clients", defaultValue = "4", description = "Concurrent HTTP clients")
+  int clients;
+
+  @Option(names = "--json", description = "Print one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("tributary-bench");
+    try {
+      return run(dir);
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  private int run(Path dir) throws Exception {
+    int batches = (events + BATCH - 1) / BATCH;
+    events = batches * BATCH;
+    log("generating %,d events...", events);
+    EventGenerator generator = new EventGenerator(SimulatorConfig.withSeed(7), Clock.systemUTC());
+    List<byte[]> records = new ArrayList<>(events);
+    List<ObjectNode> objects = new ArrayList<>(events);
+    for (int i = 0; i < events; i++) {
+      ObjectNode event = generator.next();
+      event.put("bench_batch", i / BATCH);
+      objects.add(event);
+      records.add(JSON.writeValueAsBytes(event));
+    }
+    List<byte[]> bodies = new ArrayList<>(batches);
+    for (int b = 0; b < batches; b++) {
+      StringBuilder body = new StringBuilder();
+      for (int i = b * BATCH; i < (b + 1) * BATCH; i++) {
+        body.append(new String(records.get(i), StandardCharsets.UTF_8)).append('\n');
+      }
+      bodies.add(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    StreamSpec stream =
+        StreamSpec.fromConfig(
+            STREAM,
+            new io.tributary.core.config.ConfigNode(
+                JSON.createObjectNode()
+                    .set("buffer", JSON.createObjectNode().put("interval", bufferInterval)),
+                "bench"));
+    int kafkaPort = freePort();
+    TributaryConfig config =
+        new TributaryConfig(
+            dir,
+            new TributaryConfig.Http("127.0.0.1", 0),
+            new TributaryConfig.Kafka(
+                TributaryConfig.KafkaMode.EMBEDDED, kafkaPort, freePort(), null),
+            new TributaryConfig.Catalog(
+                "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake")),
+            TributaryConfig.Ingest.DEFAULT,
+            TributaryConfig.Query.DEFAULT,
+            List.of(stream));
+    Map<String, Object> result = new LinkedHashMap<>();
+    try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+      result.put("events", events);
+      result.put("event_bytes_avg", records.stream().mapToLong(r -> r.length).sum() / events);
+      double kafka = kafkaProducer(platform, records);
+      double iceberg = icebergWriter(platform, objects);
+      objects.clear();
+      Map<String, Double> e2e = endToEnd(platform, bodies, stream);
+      result.put("end_to_end_events_per_s", round(e2e.get("rate")));
+      result.put("kafka_producer_events_per_s", round(kafka));
+      result.put("iceberg_writer_rows_per_s", round(iceberg));
+      result.put("end_to_end_vs_kafka_producer", round2(e2e.get("rate") / kafka));
+      result.put("end_to_end_vs_iceberg_writer", round2(e2e.get("rate") / iceberg));
+      result.put("freshness_p50_ms", round(e2e.get("p50")));
+      result.put("freshness_p99_ms", round(e2e.get("p99")));
+      result.put("buffer_interval_ms", stream.buffer().interval().toMillis());
+      result.put("rss_peak_mib", peakRssMib());
+    }
+    if (json) {
+      System.out.println(JSON.writeValueAsString(result));
+    } else {
+      System.out.println();
+      result.forEach((k, v) -> System.out.printf("%-32s %s%n", k, v));
+    }
+    return 0;
+  }
+
+  /** The raw Kafka producer: the gateway's own producer settings, same payloads, same broker. */
+  private double kafkaProducer(Platform platform, List<byte[]> records) throws Exception {
+    platform.streamLog().ensureTopic("bench_raw", 3, 8L << 20);
+    Producer<byte[], byte[]> producer = platform.streamLog().producer();
+    sendAll(producer, records.subList(0, Math.min(records.size(), 20_000)));
+    log("raw Kafka producer: %,d records...", records.size());
+    long start = System.nanoTime();
+    sendAll(producer, records);
+    return records.size() / seconds(start);
+  }
+
+  private static void sendAll(Producer<byte[], byte[]> producer, List<byte[]> records)
+      throws Exception {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+    for (byte[] record : records) {
+      acks.add(producer.send(new ProducerRecord<>("bench_raw", record)));
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get();
+    }
+  }
+
+  /** The raw Iceberg writer: flattened rows straight into a table, in delivery-sized commits. */
+  private double icebergWriter(Platform platform, List<ObjectNode> objects) {
+    Flattener flattener = new Flattener(StreamSpec.Transform.FLATTEN);
+    Instant now = Instant.now();
+    List<Map<String, Object>> rows = new ArrayList<>(objects.size());
+    for (ObjectNode object : objects) {
+      Map<String, Object> row = flattener.flatten(object);
+      row.put("_ingested_at", now);
+      rows.add(row);
+    }
+    TableSink sink =
+        platform
+            .lake()
+            .sink(
+                new TableId("raw", "bench_writer"),
+                List.of(PartitionField.parse("day(_ingested_at)")));
+    write(sink, rows.subList(0, Math.min(rows.size(), 25_000)));
+    log("raw Iceberg writer: %,d rows...", rows.size());
+    long start = System.nanoTime();
+    write(sink, rows);
+    return rows.size() / seconds(start);
+  }
+
+  private static void write(TableSink sink, List<Map<String, Object>> rows) {
+    for (int i = 0; i < rows.size(); i += 25_000) {
+      List<Map<String, Object>> chunk = rows.subList(i, Math.min(rows.size(), i + 25_000));
+      sink.prepare(chunk);
+      sink.append(chunk, Map.of());
+    }
+  }
+
+  /** HTTP clients post NDJSON batches; a poller records when each batch is visible to SQL. */
+  private Map<String, Double> endToEnd(Platform platform, List<byte[]> bodies, StreamSpec stream)
+      throws Exception {
+    log("end to end over HTTP: %,d events, %d clients...", events, clients);
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = platform.httpUri().resolve("/v1/streams/" + STREAM + "/records");
+    long[] ackedAt = new long[bodies.size()];
+    long[] visibleAt = new long[bodies.size()];
+    AtomicInteger nextBatch = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long start = System.nanoTime();
+    List<Future<?>> senders = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      senders.add(
+          pool.submit(
+              () -> {
+                for (int b = nextBatch.getAndIncrement();
+                    b < bodies.size();
+                    b = nextBatch.getAndIncrement()) {
+                  post(http, uri, bodies.get(b));
+                  ackedAt[b] = System.nanoTime();
+                }
+                return null;
+              }));
+    }
+    int visible = 0;
+    Long lastSnapshot = null;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (visible < bodies.size()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Timed out: only " + visible + " of " + bodies.size() + " batches visible");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      var table = platform.lake().loadTable(stream.table());
+      Long snapshot =
+          table
+              .map(t -> t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId())
+              .orElse(null);
+      if (snapshot == null || snapshot.equals(lastSnapshot)) {
+        continue;
+      }
+      lastSnapshot = snapshot;
+      QueryResult counts =
+          platform
+              .query()
+              .execute("SELECT bench_batch, count(*) FROM " + stream.table() + " GROUP BY 1");
+      long now = System.nanoTime();
+      for (List<Object> row : counts.rows()) {
+        int batch = ((Number) row.get(0)).intValue();
+        if (visibleAt[batch] == 0 && ((Number) row.get(1)).longValue() == BATCH) {
+          visibleAt[batch] = now;
+          visible++;
+        }
+      }
+    }
+    long end = Arrays.stream(visibleAt).max().orElse(start);
+    for (Future<?> sender : senders) {
+      sender.get();
+    }
+    pool.shutdownNow();
+    double[] freshness = new double[bodies.size()];
+    for (int b = 0; b < bodies.size(); b++) {
+      freshness[b] = Math.max(0, (visibleAt[b] - ackedAt[b]) / 1e6);
+    }
+    Arrays.sort(freshness);
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("rate", events / ((end - start) / 1e9));
+    out.put("p50", percentile(freshness, 0.50));
+    out.put("p99", percentile(freshness, 0.99));
+    return out;
+  }
+
+  private static void post(HttpClient http, URI uri, byte[] body) throws Exception {
+    while (true) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(uri)
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        if (!response.body().contains("\"failed\":0")) {
+          throw new IllegalStateException("Records failed: " + response.body());
+        }
+        return;
+      }
+      if (response.statusCode() != 429 && response.statusCode() != 503) {
+        throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+  }
+
+  private static double percentile(double[] sorted, double p) {
+    return sorted.length == 0
+        ? 0
+        : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static long round(double value) {
+    return Math.round(value);
+  }
+
+  private static double round2(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  /** Peak resident set size of this process (the whole embedded platform), from /proc. */
+  static long peakRssMib() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+      return lines
+          .filter(l -> l.startsWith("VmHWM:"))
+          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+          .findFirst()
+          .orElse(-1L);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private void log(String format, Object... args) {
+    System.err.printf(format + "%n", args);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package io.tributary.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.NotFoundException;
+import io.tributary.core.OutcomeUnknownException;
+import io.tributary.core.OverloadedException;
+import io.tributary.core.RetriableException;
+import io.tributary.core.TableId;
+import io.tributary.core.TributaryException;
+import io.tributary.core.config.StreamSpec;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.core.config.Units;
+import io.tributary.lake.Lake;
+import io.tributary.lake.MaintenanceOptions;
+import io.tributary.query.QueryEngine;
+import io.tributary.stream.DeliveryService;
+import io.tributary.stream.IngestGateway;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamSpecs;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP edge: routes, JSON bodies, and the one place where error types become status codes. */
+final class HttpApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+  private final Lake lake;
+  private final StreamRegistry streams;
+  private final IngestGateway gateway;
+  private final DeliveryService delivery;
+  private final QueryEngine query;
+  private final PrometheusMeterRegistry meters;
+  private final Javalin app;
+
+  HttpApi(
+      TributaryConfig.Http settings,
+      TributaryConfig.Ingest limits,
+      Lake lake,
+      StreamRegistry streams,
+      IngestGateway gateway,
+      DeliveryService delivery,
+      QueryEngine query,
+      PrometheusMeterRegistry meters) {
+    this.lake = lake;
+    this.streams = streams;
+    this.gateway = gateway;
+    this.delivery = delivery;
+    this.query = query;
+    this.meters = meters;
+    this.app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.http.maxRequestSize = limits.maxRequestBytes() + 1;
+              config.routes.get("/health", this::health);
+              config.routes.get("/metrics", this::metrics);
+              config.routes.get("/v1/streams", ctx -> json(ctx, 200, streamList()));
+              config.routes.get("/v1/streams/{name}", this::getStream);
+              config.routes.put("/v1/streams/{name}", this::putStream);
+              config.routes.delete("/v1/streams/{name}", this::deleteStream);
+              config.routes.post("/v1/streams/{name}/records", this::ingest);
+              config.routes.get("/v1/tables", ctx -> json(ctx, 200, tableList()));
+              config.routes.get("/v1/tables/{table}", this::getTable);
+              config.routes.post("/v1/tables/{table}/maintenance", this::maintain);
+              config.routes.post("/v1/query", this::query);
+              config.routes.exception(Exception.class, this::error);
+              config.routes.error(404, "*", this::notFound);
+              config.routes.error(405, "*", this::notFound);
+            });
+    try {
+      app.start(settings.host(), settings.port());
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new InvalidInputException(
+          "port_unavailable",
+          "Cannot listen on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + " (http.port): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  int port() {
+    return app.port();
+  }
+
+  private void health(Context ctx) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("status", "ok");
+    body.put("streams", streams.list().size());
+    body.put("tables", lake.listTables().size());
+    json(ctx, 200, body);
+  }
+
+  private void metrics(Context ctx) {
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape());
+  }
+
+  private List<Map<String, Object>> streamList() {
+    return streams.list().stream().map(this::streamView).toList();
+  }
+
+  private Map<String, Object> streamView(StreamSpec spec) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("spec", StreamSpecs.toJson(spec));
+    view.put("delivery", delivery.status(spec.name()).orElse(null));
+    return view;
+  }
+
+  private void getStream(Context ctx) {
+    String name = ctx.pathParam("name");
+    StreamSpec spec = streams.get(name).orElseThrow(() -> new NotFoundException("stream", name));
+    json(ctx, 200, streamView(spec));
+  }
+
+  private void putStream(Context ctx) throws IOException {
+    String name = ctx.pathParam("name");
+    JsonNode body = ctx.bodyAsBytes().length == 0 ? null : readJson(ctx);
+    boolean existed = streams.get(name).isPresent();
+    StreamSpec spec = streams.put(StreamSpecs.fromJson(name, body));
+    json(ctx, existed ? 200 : 201, streamView(spec));
+  }
+
+  private void deleteStream(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!streams.delete(name)) {
+      throw new NotFoundException("stream", name);
+    }
+    ctx.status(204);
+  }
+
+  private void ingest(Context ctx) {
+    String name = ctx.pathParam("name");
+    json(ctx, 200, gateway.ingest(name, ctx.contentType(), ctx.bodyInputStream()));
+  }
+
+  private List<Map<String, Object>> tableList() {
+    return lake.listTables().stream()
+        .map(
+            id -> {
+              var info = lake.describe(id);
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("table", id.toString());
+              row.put("rows", info.totalRows());
+              row.put("files", info.dataFiles());
+              row.put("bytes", info.totalSizeBytes());
+              row.put("snapshot_id", info.currentSnapshotId());
+              row.put("updated_at", info.snapshotTimestamp());
+              return row;
+            })
+        .toList();
+  }
+
+  private void getTable(Context ctx) {
+    json(ctx, 200, lake.describe(TableId.parse(ctx.pathParam("table"))));
+  }
+
+  private void maintain(Context ctx) throws IOException {
+    TableId id = TableId.parse(ctx.pathParam("table"));
+    JsonNode body = ctx.bodyAsBytes().length == 0 ? null : readJson(ctx);
+    MaintenanceOptions defaults = MaintenanceOptions.DEFAULTS;
+    MaintenanceOptions options = defaults;
+    if (body != null) {
+      options =
+          new MaintenanceOptions(
+              defaults.targetFileSizeBytes(),
+              body.hasNonNull("expire-older-than")
+                  ? parseDuration("expire-older-than", body.get("expire-older-than").asText())
+                  : defaults.expireOlderThan(),
+              body.path("retain-last").asInt(defaults.retainLast()));
+    }
+    json(ctx, 200, lake.maintain(id, options));
+  }
+
+  private static Duration parseDuration(String key, String text) {
+    try {
+      return Units.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          "invalid_request", "Invalid " + key + ": '" + text + "' (" + e.getMessage() + ")");
+    }
+  }
+
+  private void query(Context ctx) throws IOException {
+    JsonNode body = readJson(ctx);
+    JsonNode sql = body.get("sql");
+    if (sql == null || !sql.isTextual() || sql.asText().isBlank()) {
+      throw new InvalidInputException(
+          "invalid_request", "The body must be {\"sql\": \"...\"} with a non-empty sql string");
+    }
+    json(ctx, 200, query.execute(sql.asText()));
+  }
+
+  private static JsonNode readJson(Context ctx) throws IOException {
+    try {
+      JsonNode node = JSON.readTree(ctx.bodyAsBytes());
+      if (node == null || !node.isObject()) {
+        throw new InvalidInputException("invalid_json", "The request body must be a JSON object");
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw new InvalidInputException(
+          "invalid_json", "Malformed JSON in request body: " + e.getOriginalMessage());
+    }
+  }
+
+  private void notFound(Context ctx) {
+    if (ctx.result() == null || ctx.result().isEmpty()) {
+      errorBody(
+          ctx,
+          ctx.statusCode(),
+          "not_found",
+          "No such endpoint: " + ctx.method() + " " + ctx.path());
+    }
+  }
+
+  private void error(Exception e, Context ctx) {
+    if (e instanceof TributaryException te) {
+      int status = statusOf(te);
+      if (te instanceof OverloadedException overloaded) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, overloaded.retryAfter().toSeconds())));
+      }
+      if (status >= 500) {
+        LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), te.toString(), te);
+      }
+      errorBody(ctx, status, te.code(), te.getMessage());
+    } else {
+      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+      errorBody(ctx, 500, "internal_error", "Internal error: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** The one mapping from error types to HTTP status codes. */
+  static int statusOf(TributaryException e) {
+    if (e instanceof NotFoundException) {
+      return 404;
+    }
+    if (e instanceof OverloadedException) {
+      return 429;
+    }
+    if (e instanceof RetriableException) {
+      return "query_timeout".equals(e.code()) ? 408 : 503;
+    }
+    if (e instanceof OutcomeUnknownException) {
+      return 504;
+    }
+    if (e instanceof InvalidInputException) {
+      return switch (e.code()) {
+        case "unsupported_media_type" -> 415;
+        case "request_too_large" -> 413;
+        case "port_unavailable" -> 500;
+        default -> 400;
+      };
+    }
+    return 500;
+  }
+
+  private static void errorBody(Context ctx, int status, String code, String message) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("code", code);
+    error.put("message", message);
+    json(ctx, status, body);
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialize response", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,120 @@
+package io.tributary.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.Lake;
+import io.tributary.query.QueryEngine;
+import io.tributary.stream.DeliveryService;
+import io.tributary.stream.IngestGateway;
+import io.tributary.stream.StreamLog;
+import io.tributary.stream.StreamRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
+ * stream registry, delivery, ingest gateway, query engine and the HTTP API. Closing it stops the
+ * HTTP server first, then flushes delivery buffers, then releases the rest in reverse order.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+  private final TributaryConfig config;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final PrometheusMeterRegistry meters;
+  private final Lake lake;
+  private final StreamLog log;
+  private final StreamRegistry streams;
+  private final DeliveryService delivery;
+  private final QueryEngine query;
+  private final HttpApi http;
+
+  private Platform(TributaryConfig config, Clock clock) {
+    this.config = config;
+    try {
+      meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      resources.push(meters::close);
+      lake = opened(Lake.open(config.catalog()));
+      log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
+      streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest()));
+      streams.declare(config.streams());
+      delivery = opened(new DeliveryService(lake, log, meters, clock));
+      streams.addListener(delivery);
+      streams.list().forEach(delivery::streamPut);
+      IngestGateway gateway = new IngestGateway(streams, log, config.ingest(), meters, clock);
+      query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
+      http =
+          opened(
+              new HttpApi(
+                  config.http(), config.ingest(), lake, streams, gateway, delivery, query, meters));
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Starts every component; fails fast (closing what it opened) with the reason. */
+  public static Platform start(TributaryConfig config, Clock clock) {
+    return new Platform(config, clock);
+  }
+
+  private java.sql.Connection metadataConnection() {
+    try {
+      return lake.openMetadataConnection();
+    } catch (java.sql.SQLException e) {
+      throw new io.tributary.core.RetriableException(
+          "catalog_unavailable", "Cannot connect to the catalog database: " + e.getMessage(), e);
+    }
+  }
+
+  private <T extends AutoCloseable> T opened(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  public TributaryConfig config() {
+    return config;
+  }
+
+  /** Where the HTTP API listens, e.g. {@code http://127.0.0.1:7070}. */
+  public URI httpUri() {
+    return URI.create("http://" + config.http().host() + ":" + http.port());
+  }
+
+  public Lake lake() {
+    return lake;
+  }
+
+  public StreamLog streamLog() {
+    return log;
+  }
+
+  public StreamRegistry streams() {
+    return streams;
+  }
+
+  public DeliveryService delivery() {
+    return delivery;
+  }
+
+  public QueryEngine query() {
+    return query;
+  }
+
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("Failed to close {}: {}", resource, e.toString());
+      }
+    }
+  }
+}

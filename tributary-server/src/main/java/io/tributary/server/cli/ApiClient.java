@@ -1,0 +1,86 @@
+package io.tributary.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The CLI's client of a running Tributary server's HTTP API. */
+final class ApiClient {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An error answer of the server, with its status, code and message. */
+  static final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    ApiException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private final URI server;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ApiClient(URI server) {
+    this.server = server;
+  }
+
+  URI server() {
+    return server;
+  }
+
+  JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(server.resolve(path)).GET());
+  }
+
+  JsonNode post(String path, Object body) {
+    try {
+      return send(
+          HttpRequest.newBuilder(server.resolve(path))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  JsonNode send(HttpRequest.Builder request) {
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new ApiException(
+          0,
+          "No Tributary server at "
+              + server
+              + " (start one with ./tributary serve or ./tributary demo, or pass --server URL)");
+    } catch (IOException e) {
+      throw new ApiException(0, "Cannot reach " + server + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(0, "Interrupted");
+    }
+    JsonNode body;
+    try {
+      body = response.body().length == 0 ? null : JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new ApiException(response.statusCode(), new String(response.body()));
+    }
+    if (response.statusCode() >= 400) {
+      String message =
+          body != null && body.has("error")
+              ? body.path("error").path("message").asText()
+              : "HTTP " + response.statusCode();
+      throw new ApiException(response.statusCode(), message);
+    }
+    return body;
+  }
+}

@@ -1,0 +1,52 @@
+package io.tributary.server.cli;
+
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.server.Platform;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tributary serve}: runs the platform until interrupted. */
+@Command(name = "serve", description = "Start the platform (embedded defaults without --config).")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "YAML config file")
+  Path config;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    TributaryConfig settings = load(config);
+    try (ShutdownSignal shutdown = new ShutdownSignal();
+        Platform platform = Platform.start(settings, Clock.systemUTC())) {
+      printBanner(platform);
+      shutdown.await();
+      System.out.println("Shutting down: flushing delivery buffers...");
+    }
+    return 0;
+  }
+
+  static TributaryConfig load(Path file) {
+    return file == null ? TributaryConfig.defaults(Path.of("data")) : TributaryConfig.load(file);
+  }
+
+  static void printBanner(Platform platform) {
+    System.out.println("Tributary is running");
+    System.out.println("  HTTP API   " + platform.httpUri() + "  (/health, /metrics, /v1/...)");
+    System.out.println("  Kafka      " + platform.streamLog().bootstrapServers());
+    System.out.println("  data dir   " + platform.config().dataDir());
+    platform
+        .streams()
+        .list()
+        .forEach(
+            s ->
+                System.out.println(
+                    "  stream     "
+                        + s.name()
+                        + " -> "
+                        + s.table()
+                        + " (buffer "
+                        + s.buffer().interval().toSeconds()
+                        + "s)"));
+  }
+}

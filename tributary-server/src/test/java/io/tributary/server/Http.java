@@ -1,0 +1,102 @@
+package io.tributary.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** A small HTTP client for tests: sends a request, returns status, headers and the JSON body. */
+final class Http {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  record Response(int status, JsonNode body, HttpResponse<String> raw) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  private final URI base;
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  Http(URI base) {
+    this.base = base;
+  }
+
+  Response get(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  }
+
+  Response delete(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+  }
+
+  Response put(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response post(String path, String contentType, byte[] body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request);
+  }
+
+  Response post(String path, String contentType, String body) {
+    return post(path, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  Response ndjson(String stream, String body) {
+    return post("/v1/streams/" + stream + "/records", "application/x-ndjson", body);
+  }
+
+  Response sql(String sql) {
+    try {
+      return post("/v1/query", "application/json", JSON.writeValueAsString(Map.of("sql", sql)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The single value of a one-row, one-column query as a long, or -1 if the query failed. */
+  long count(String sql) {
+    Response response = sql(sql);
+    if (response.status() != 200) {
+      return -1; // e.g. the table or column does not exist yet
+    }
+    return response.body().path("rows").path(0).path(0).asLong();
+  }
+
+  private Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode body = response.body().isEmpty() ? null : parse(response.body());
+      return new Response(response.statusCode(), body, response);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      return JSON.getNodeFactory().textNode(text);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.tributary.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.config.StreamSpec;
+import io.tributary.lake.Lake;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Delivery of every stream into the lake: one {@link StreamDelivery} (consumer, buffer, committer)
+ * per stream, started and stopped as streams are declared, changed and deleted. Closing flushes
+ * every buffer.
+ */
+public final class DeliveryService implements StreamRegistry.Listener, AutoCloseable {
+  private final Lake lake;
+  private final StreamLog log;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Map<String, StreamDelivery> running = new ConcurrentHashMap<>();
+
+  public DeliveryService(Lake lake, StreamLog log, MeterRegistry meters, Clock clock) {
+    this.lake = lake;
+    this.log = log;
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void streamPut(StreamSpec spec) {
+    StreamDelivery current = running.get(spec.name());
+    if (current != null && current.spec().equals(spec)) {
+      return;
+    }
+    stop(spec.name());
+    StreamDelivery delivery = new StreamDelivery(spec, lake, log, meters, clock);
+    running.put(spec.name(), delivery);
+    delivery.start();
+  }
+
+  @Override
+  public synchronized void streamDeleted(String name) {
+    stop(name);
+  }
+
+  private void stop(String name) {
+    StreamDelivery delivery = running.remove(name);
+    if (delivery != null) {
+      delivery.close();
+    }
+  }
+
+  /** The delivery status of a stream, if it is being delivered. */
+  public Optional<DeliveryStatus> status(String stream) {
+    return Optional.ofNullable(running.get(stream)).map(StreamDelivery::status);
+  }
+
+  public List<DeliveryStatus> statuses() {
+    return running.values().stream().map(StreamDelivery::status).toList();
+  }
+
+  /** Stops every stream's delivery, flushing its buffer first. */
+  @Override
+  public synchronized void close() {
+    List.copyOf(running.keySet()).forEach(this::stop);
+  }
+}

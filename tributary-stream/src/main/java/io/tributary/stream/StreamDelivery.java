@@ -1,0 +1,428 @@
+package io.tributary.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.tributary.core.config.PartitionField;
+import io.tributary.core.config.StreamSpec;
+import io.tributary.lake.AppendResult;
+import io.tributary.lake.Flattener;
+import io.tributary.lake.Lake;
+import io.tributary.lake.Rejection;
+import io.tributary.lake.TableSink;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one stream into its table, exactly once, on its own thread.
+ *
+ * <p>Records are buffered until the buffer interval has passed since the first buffered record or
+ * the buffer holds the buffer size, whichever comes first. A flush parses and flattens each record,
+ * lets the table's sink evolve the schema, and commits in this order: first the rows that cannot be
+ * written to {@code <table>_errors}, then the rows to the table; each commit carries the next Kafka
+ * offsets in its snapshot summary. So whatever the table holds, every error before its offsets is
+ * in the error table; on start delivery resumes at the table's offsets and skips errors the error
+ * table already holds. Nothing is committed to Kafka's group offsets except for monitoring.
+ */
+final class StreamDelivery implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamDelivery.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Rows parsed and written per chunk, bounding the memory a large buffer needs at flush. */
+  private static final int CHUNK_ROWS = 25_000;
+
+  private static final long CHUNK_BYTES = 16L << 20;
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+  private static final String INGESTED_AT = "_ingested_at";
+
+  private final StreamSpec spec;
+  private final Clock clock;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final TableSink data;
+  private final TableSink errors;
+  private final Flattener flattener;
+  private final String offsetsKey;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private final List<ConsumerRecord<byte[], byte[]>> buffer = new ArrayList<>();
+  private long bufferedBytes;
+  private long bufferStartedMillis;
+  private final Map<Integer, Long> dataOffsets = new HashMap<>();
+  private final Map<Integer, Long> errorOffsets = new HashMap<>();
+  private final List<TopicPartition> assigned = new ArrayList<>();
+  private long lastPartitionCheck;
+
+  private final Counter delivered;
+  private final Counter errored;
+  private final Counter files;
+  private final Counter bytes;
+  private final Timer commitLatency;
+  private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
+  private final MeterRegistry registry;
+  private final AtomicLong lag = new AtomicLong();
+  private final AtomicLong bufferedCount = new AtomicLong();
+  private final AtomicLong deliveredCount = new AtomicLong();
+  private final AtomicLong errorCount = new AtomicLong();
+  private final AtomicLong commitCount = new AtomicLong();
+  private final AtomicReference<Instant> lastCommitAt = new AtomicReference<>();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private volatile String state = "starting";
+
+  StreamDelivery(StreamSpec spec, Lake lake, StreamLog log, MeterRegistry registry, Clock clock) {
+    this.spec = spec;
+    this.clock = clock;
+    this.registry = registry;
+    this.offsetsKey = DeliveryOffsets.key(spec.name());
+    this.flattener = new Flattener(spec.transform());
+    this.data = lake.sink(spec.table(), spec.partitionBy());
+    this.errors =
+        lake.sink(
+            spec.table().errors(),
+            List.of(new PartitionField(PartitionField.Transform.DAY, INGESTED_AT, 0)));
+    Tags tags = Tags.of("stream", spec.name(), "table", spec.table().toString());
+    delivered =
+        register(Counter.builder("tributary.records.delivered").tags(tags).register(registry));
+    errored = register(Counter.builder("tributary.records.errored").tags(tags).register(registry));
+    files =
+        register(Counter.builder("tributary.delivery.files.written").tags(tags).register(registry));
+    bytes =
+        register(
+            Counter.builder("tributary.delivery.bytes.written")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry));
+    commitLatency =
+        register(
+            Timer.builder("tributary.delivery.commit.latency")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry));
+    register(
+        Gauge.builder("tributary.delivery.lag", lag, AtomicLong::get)
+            .tags(tags)
+            .register(registry));
+    register(
+        Gauge.builder("tributary.delivery.buffered", bufferedCount, AtomicLong::get)
+            .tags(tags)
+            .register(registry));
+    Map<String, Object> props = log.consumerProperties("tributary-delivery-" + spec.name());
+    this.consumer = new KafkaConsumer<>(props);
+    this.thread = new Thread(this::run, "delivery-" + spec.name());
+  }
+
+  private <T extends io.micrometer.core.instrument.Meter> T register(T meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  StreamSpec spec() {
+    return spec;
+  }
+
+  DeliveryStatus status() {
+    return new DeliveryStatus(
+        spec.name(),
+        spec.table().toString(),
+        state,
+        deliveredCount.get(),
+        errorCount.get(),
+        bufferedCount.get(),
+        lag.get(),
+        commitCount.get(),
+        lastCommitAt.get(),
+        lastError.get());
+  }
+
+  private void run() {
+    try {
+      resume();
+      state = "running";
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(POLL);
+        } catch (WakeupException e) {
+          break;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          if (buffer.isEmpty()) {
+            bufferStartedMillis = clock.millis();
+          }
+          buffer.add(record);
+          bufferedBytes += record.value() == null ? 0 : record.value().length;
+        }
+        bufferedCount.set(buffer.size());
+        updateLag();
+        if (!buffer.isEmpty()
+            && (bufferedBytes >= spec.buffer().sizeBytes()
+                || clock.millis() - bufferStartedMillis >= spec.buffer().interval().toMillis())) {
+          flush();
+        }
+        checkPartitions();
+      }
+      if (!buffer.isEmpty()) {
+        LOG.info("Stream {}: flushing {} buffered records before stop", spec.name(), buffer.size());
+        flush();
+      }
+      state = "stopped";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      state = "stopped";
+    } catch (RuntimeException e) {
+      state = "failed";
+      lastError.set(e.toString());
+      LOG.error("Delivery of stream {} stopped: {}", spec.name(), e.toString(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Positions the consumer after what the table already holds. */
+  private void resume() {
+    dataOffsets.putAll(DeliveryOffsets.decode(data.lastCommitted(offsetsKey)));
+    errorOffsets.putAll(DeliveryOffsets.decode(errors.lastCommitted(offsetsKey)));
+    assignPartitions();
+    LOG.info(
+        "Stream {} -> {}: resuming at offsets {} (error table at {})",
+        spec.name(),
+        spec.table(),
+        dataOffsets,
+        errorOffsets);
+  }
+
+  private void assignPartitions() {
+    List<PartitionInfo> infos = consumer.partitionsFor(spec.name(), Duration.ofSeconds(30));
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo info : infos) {
+      partitions.add(new TopicPartition(info.topic(), info.partition()));
+    }
+    if (partitions.size() == assigned.size()) {
+      return;
+    }
+    List<TopicPartition> added = new ArrayList<>(partitions);
+    added.removeAll(assigned);
+    consumer.assign(partitions);
+    List<TopicPartition> fromStart = new ArrayList<>();
+    for (TopicPartition partition : added) {
+      Long next = dataOffsets.get(partition.partition());
+      if (next == null) {
+        fromStart.add(partition);
+      } else {
+        consumer.seek(partition, next);
+      }
+    }
+    consumer.seekToBeginning(fromStart);
+    assigned.clear();
+    assigned.addAll(partitions);
+    lastPartitionCheck = clock.millis();
+  }
+
+  private void checkPartitions() {
+    if (clock.millis() - lastPartitionCheck >= PARTITION_CHECK.toMillis()) {
+      assignPartitions();
+      lastPartitionCheck = clock.millis();
+    }
+  }
+
+  private void updateLag() {
+    long total = 0;
+    for (TopicPartition partition : assigned) {
+      total += consumer.currentLag(partition).orElse(0);
+    }
+    lag.set(total + buffer.size());
+  }
+
+  private void flush() throws InterruptedException {
+    int start = 0;
+    while (start < buffer.size()) {
+      int end = start;
+      long chunkBytes = 0;
+      while (end < buffer.size() && end - start < CHUNK_ROWS && chunkBytes < CHUNK_BYTES) {
+        byte[] value = buffer.get(end).value();
+        chunkBytes += value == null ? 0 : value.length;
+        end++;
+      }
+      deliver(buffer.subList(start, end));
+      start = end;
+    }
+    buffer.clear();
+    bufferedBytes = 0;
+    bufferedCount.set(0);
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    dataOffsets.forEach(
+        (p, o) -> commit.put(new TopicPartition(spec.name(), p), new OffsetAndMetadata(o)));
+    try {
+      consumer.commitSync(commit, Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "Stream {}: group offset commit (monitoring only) failed: {}", spec.name(), e.toString());
+    }
+  }
+
+  /** Writes one chunk of records: errors first, then data; each commit carries the new offsets. */
+  private void deliver(List<ConsumerRecord<byte[], byte[]>> records) throws InterruptedException {
+    List<Map<String, Object>> rows = new ArrayList<>(records.size());
+    List<ConsumerRecord<byte[], byte[]>> rowRecords = new ArrayList<>(records.size());
+    List<Map<String, Object>> errorRows = new ArrayList<>();
+    Map<Integer, Long> next = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      next.put(record.partition(), record.offset() + 1);
+      Instant ingestedAt = Instant.ofEpochMilli(record.timestamp());
+      ObjectNode object;
+      try {
+        JsonNode node = record.value() == null ? null : JSON.readTree(record.value());
+        if (node == null || !node.isObject()) {
+          addError(errorRows, record, ingestedAt, "not_an_object", "record is not a JSON object");
+          continue;
+        }
+        object = (ObjectNode) node;
+      } catch (java.io.IOException e) {
+        addError(
+            errorRows, record, ingestedAt, "invalid_json", "malformed JSON: " + e.getMessage());
+        continue;
+      }
+      Map<String, Object> row = flattener.flatten(object);
+      row.put(INGESTED_AT, ingestedAt);
+      rows.add(row);
+      rowRecords.add(record);
+    }
+    Map<Integer, Rejection> rejections = data.prepare(rows);
+    List<Map<String, Object>> dataRows = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      ConsumerRecord<byte[], byte[]> record = rowRecords.get(i);
+      Rejection rejection = rejections.get(i);
+      if (rejection != null) {
+        addError(
+            errorRows,
+            record,
+            (Instant) rows.get(i).get(INGESTED_AT),
+            rejection.code(),
+            rejection.reason());
+      } else if (record.offset() >= dataOffsets.getOrDefault(record.partition(), 0L)) {
+        dataRows.add(rows.get(i));
+      }
+    }
+    Map<Integer, Long> newOffsets = new HashMap<>(dataOffsets);
+    next.forEach((partition, offset) -> newOffsets.merge(partition, offset, Math::max));
+    // errors first: whatever offsets the data table holds, the errors before them are committed
+    errorRows.removeIf(
+        row ->
+            (Long) row.get("offset")
+                < errorOffsets.getOrDefault(((Long) row.get("partition")).intValue(), 0L));
+    if (!errorRows.isEmpty()) {
+      commit(errors, errorRows, newOffsets);
+      errorOffsets.putAll(newOffsets);
+      errored.increment(errorRows.size());
+      errorCount.addAndGet(errorRows.size());
+    }
+    // a chunk of rejects only still advances the table's offsets, once the table has rows
+    if (!dataRows.isEmpty() || (!errorRows.isEmpty() && !dataOffsets.isEmpty())) {
+      commit(data, dataRows, newOffsets);
+      delivered.increment(dataRows.size());
+      deliveredCount.addAndGet(dataRows.size());
+    }
+    dataOffsets.putAll(newOffsets);
+  }
+
+  private void addError(
+      List<Map<String, Object>> errorRows,
+      ConsumerRecord<byte[], byte[]> record,
+      Instant ingestedAt,
+      String code,
+      String reason) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("stream", spec.name());
+    row.put("partition", (long) record.partition());
+    row.put("offset", record.offset());
+    row.put("code", code);
+    row.put("reason", reason);
+    row.put(
+        "payload",
+        record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8));
+    row.put(INGESTED_AT, ingestedAt);
+    errorRows.add(row);
+  }
+
+  /**
+   * Commits rows with the offsets, retrying with back-off until it lands. A retry first checks
+   * whether an earlier attempt whose outcome was unknown did land, so nothing is written twice.
+   */
+  private void commit(TableSink sink, List<Map<String, Object>> rows, Map<Integer, Long> offsets)
+      throws InterruptedException {
+    String encoded = DeliveryOffsets.encode(offsets);
+    long backoffMillis = 200;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (attempt > 1 && sink.lastCommitted(offsetsKey).map(encoded::equals).orElse(false)) {
+          return;
+        }
+        if (attempt > 1) {
+          sink.prepare(rows);
+        }
+        AppendResult result = sink.append(rows, Map.of(offsetsKey, encoded));
+        commitLatency.record(result.commitLatency());
+        files.increment(result.files());
+        bytes.increment(result.bytes());
+        commitCount.incrementAndGet();
+        lastCommitAt.set(clock.instant());
+        lastError.set(null);
+        return;
+      } catch (RuntimeException e) {
+        lastError.set(e.getMessage());
+        LOG.warn(
+            "Stream {}: commit attempt {} failed, retrying in {} ms: {}",
+            spec.name(),
+            attempt,
+            backoffMillis,
+            e.toString());
+        if (!running && attempt >= 5) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(backoffMillis);
+        backoffMillis = Math.min(backoffMillis * 2, 10_000);
+      }
+    }
+  }
+
+  /** Stops consuming, flushes the buffer, and waits for the thread to end. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(TimeUnit.MINUTES.toMillis(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    meters.forEach(registry::remove);
+  }
+}
