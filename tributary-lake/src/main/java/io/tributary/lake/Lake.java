@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.CatalogProperties;
@@ -58,6 +60,20 @@ public final class Lake implements AutoCloseable {
   private final JdbcCatalog catalog;
   private final Clock clock;
   private final Map<TableId, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  /**
+   * Our own pool for Iceberg's manifest work. Iceberg's shared worker pool is shut down by a JVM
+   * shutdown hook, which would make the final flush of a graceful shutdown fail; this one lives
+   * until the lake is closed.
+   */
+  private final ExecutorService workers =
+      Executors.newFixedThreadPool(
+          2,
+          runnable -> {
+            Thread thread = new Thread(runnable, "lake-worker");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private Lake(TributaryConfig.Catalog settings, JdbcCatalog catalog, Clock clock) {
     this.settings = settings;
@@ -211,7 +227,7 @@ public final class Lake implements AutoCloseable {
   public MaintenanceResult maintain(TableId id, MaintenanceOptions options) {
     Objects.requireNonNull(options, "options is null");
     Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
-    return new Maintenance(id, table, commitLock(id), options, clock).run();
+    return new Maintenance(id, table, commitLock(id), options, clock, workers).run();
   }
 
   /** The lock every commit to this table in the process holds. */
@@ -220,9 +236,18 @@ public final class Lake implements AutoCloseable {
     return locks.computeIfAbsent(id, ignored -> new ReentrantLock());
   }
 
+  /** The executor commits and scans of this lake run their manifest work on. */
+  ExecutorService workers() {
+    return workers;
+  }
+
   @Override
   public void close() {
-    catalog.close();
+    try {
+      catalog.close();
+    } finally {
+      workers.shutdownNow();
+    }
   }
 
   static TableIdentifier identifier(TableId id) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
@@ -49,14 +50,21 @@ final class Maintenance {
   private final ReentrantLock lock;
   private final MaintenanceOptions options;
   private final Clock clock;
+  private final ExecutorService workers;
 
   Maintenance(
-      TableId id, Table table, ReentrantLock lock, MaintenanceOptions options, Clock clock) {
+      TableId id,
+      Table table,
+      ReentrantLock lock,
+      MaintenanceOptions options,
+      Clock clock,
+      ExecutorService workers) {
     this.id = id;
     this.table = table;
     this.lock = lock;
     this.options = options;
     this.clock = clock;
+    this.workers = workers;
   }
 
   MaintenanceResult run() {
@@ -100,7 +108,7 @@ final class Maintenance {
     long threshold = options.targetFileSizeBytes() / 4 * 3;
     Map<Integer, StructLikeMap<List<DataFile>>> bySpec = new HashMap<>();
     try (CloseableIterable<FileScanTask> tasks =
-        table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
+        table.newScan().useSnapshot(current.snapshotId()).planWith(workers).planFiles()) {
       for (FileScanTask task : tasks) {
         DataFile file = task.file();
         if (file.fileSizeInBytes() < threshold && task.deletes().isEmpty()) {
@@ -148,7 +156,8 @@ final class Maintenance {
     lock.lock();
     try {
       table.refresh();
-      RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(plannedSnapshot);
+      RewriteFiles rewrite =
+          table.newRewrite().validateFromSnapshot(plannedSnapshot).scanManifestsWith(workers);
       rewritten.forEach(rewrite::deleteFile);
       written.forEach(rewrite::addFile);
       latestMarkers().forEach(rewrite::set);
@@ -195,7 +204,7 @@ final class Maintenance {
       long cutoff = clock.millis() - options.expireOlderThan().toMillis();
       if (expiryWouldDropMarkers(cutoff)) {
         // carry the markers into a new (empty) snapshot, so resuming still finds them
-        AppendFiles carry = table.newAppend();
+        AppendFiles carry = table.newAppend().scanManifestsWith(workers);
         latestMarkers().forEach(carry::set);
         Commits.run(id, "progress marker carry-over", carry::commit);
       }
@@ -206,6 +215,8 @@ final class Maintenance {
           () ->
               table
                   .expireSnapshots()
+                  .planWith(workers)
+                  .executeDeleteWith(workers)
                   .expireOlderThan(cutoff)
                   .retainLast(options.retainLast())
                   .commit());

@@ -134,7 +134,7 @@ public final class TableSink {
             current, schema, DataFileWriter.targetFileSize(current), records(schema, rows));
     lock.lock();
     try {
-      AppendFiles append = current.newAppend();
+      AppendFiles append = current.newAppend().scanManifestsWith(lake.workers());
       files.forEach(append::appendFile);
       snapshotProperties.forEach(append::set);
       long start = System.nanoTime();

@@ -241,7 +241,9 @@ final class StreamDelivery implements AutoCloseable {
         consumer.seek(partition, next);
       }
     }
-    consumer.seekToBeginning(fromStart);
+    if (!fromStart.isEmpty()) { // an empty collection would rewind every assigned partition
+      consumer.seekToBeginning(fromStart);
+    }
     assigned.clear();
     assigned.addAll(partitions);
     lastPartitionCheck = clock.millis();

@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
           new Simulator(
               platform.httpUri(),
               stream.name(),
-              new EventGenerator(SimulatorConfig.defaults(), clock),
+              new EventGenerator(SimulatorConfig.withSeed(clock.millis()), clock),
               clock);
       simulator.runInBackground(rate, Duration.ZERO, p -> {});
       System.out.printf(

@@ -29,7 +29,7 @@ public final class Main {
 
   /** The command line with Tributary's error handling: clean messages, no stack traces. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(Main.class);
+    CommandLine cli = new CommandLine(Main.class).setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("error: " + messageOf(e));

@@ -1,31 +1,28 @@
 package io.tributary.server.cli;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
- * Turns Ctrl-C / SIGTERM into an orderly stop: {@link #await()} returns when the JVM is asked to
- * stop, and the JVM waits (up to two minutes) until this signal is closed, i.e. until the resources
- * opened after it in the same try-with-resources are closed and buffers are flushed.
+ * Turns Ctrl-C / SIGTERM into an orderly stop: {@link #await()} returns on the first signal, so the
+ * caller closes what it opened (flushing delivery buffers) before the JVM starts shutting down —
+ * JVM shutdown hooks would run concurrently with the flush and stop libraries' thread pools under
+ * it. A second signal exits at once.
  */
 final class ShutdownSignal implements AutoCloseable {
   private final CountDownLatch requested = new CountDownLatch(1);
-  private final CountDownLatch finished = new CountDownLatch(1);
-  private final Thread hook;
 
   ShutdownSignal() {
-    hook =
-        new Thread(
-            () -> {
-              requested.countDown();
-              try {
-                finished.await(2, TimeUnit.MINUTES);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "tributary-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(
+          new Signal(name),
+          signal -> {
+            if (requested.getCount() == 0) {
+              Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+            requested.countDown();
+          });
+    }
   }
 
   void await() throws InterruptedException {
@@ -34,9 +31,6 @@ final class ShutdownSignal implements AutoCloseable {
 
   @Override
   public void close() {
-    finished.countDown();
-    if (requested.getCount() > 0) {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    }
+    // the process exits when the command returns
   }
 }

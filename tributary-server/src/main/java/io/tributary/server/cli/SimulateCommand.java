@@ -36,8 +36,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--stream", defaultValue = "app_events")
   String stream;
 
-  @Option(names = "--seed", defaultValue = "42")
-  long seed;
+  @Option(
+      names = "--seed",
+      description = "Seed of the simulated app (default: the current time, so event ids are new)")
+  Long seed;
 
   @Override
   public Integer call() throws Exception {
@@ -48,7 +50,8 @@ final class SimulateCommand implements Callable<Integer> {
         new Simulator(
             client.server,
             stream,
-            new EventGenerator(SimulatorConfig.withSeed(seed), clock),
+            new EventGenerator(
+                SimulatorConfig.withSeed(seed == null ? clock.millis() : seed), clock),
             clock)) {
       SimulationResult result =
           simulator.run(
