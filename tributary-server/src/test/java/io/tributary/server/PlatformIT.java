@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PlatformIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private Platform platform;
   private Http http;
 
