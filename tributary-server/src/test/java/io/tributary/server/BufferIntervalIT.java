@@ -10,7 +10,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The buffer interval is honoured: rows become visible after it, not before, and soon after. */
+/**
+ * The buffer interval is honoured: rows become visible after it, not before, and soon after; and a
+ * graceful stop flushes what is buffered instead of waiting for the interval.
+ */
 class BufferIntervalIT {
   @TempDir Path dir;
 
@@ -42,6 +45,34 @@ class BufferIntervalIT {
       Instant committed = platform.delivery().status("timed").orElseThrow().lastCommitAt();
       Duration waited = Duration.between(acked, committed);
       assertThat(waited).isBetween(Duration.ofMillis(2800), Duration.ofMillis(3000 + 2500));
+    }
+  }
+
+  @Test
+  void closingThePlatformFlushesTheBuffer() {
+    String streams =
+        """
+          - name: slow
+            partitions: 2
+            buffer: { interval: 900s }
+        """;
+    var config = TestConfigs.config(dir, streams);
+    try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+      Http http = new Http(platform.httpUri());
+      assertThat(
+              http.ndjson("slow", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}")
+                  .body()
+                  .path("accepted")
+                  .asInt())
+          .isEqualTo(3);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> platform.delivery().status("slow").orElseThrow().buffered() == 3);
+      assertThat(http.get("/v1/tables/raw.slow").status()).isEqualTo(404);
+    }
+    try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+      Http http = new Http(platform.httpUri());
+      assertThat(http.count("SELECT count(*) FROM raw.slow")).isEqualTo(3);
     }
   }
 }
