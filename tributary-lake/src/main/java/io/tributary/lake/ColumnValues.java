@@ -1,8 +1,11 @@
 package io.tributary.lake;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -80,29 +83,57 @@ final class ColumnValues {
    * can.
    */
   static String mismatch(String column, Type type, Object value) {
-    boolean fits =
-        switch (type.typeId()) {
-          case STRING ->
-              isIntegral(value)
-                  || isFloating(value)
-                  || value instanceof Boolean
-                  || value instanceof String
-                  || (value instanceof Instant instant && inRange(instant));
-          case LONG -> isIntegral(value);
-          case INTEGER -> isIntegral(value) && !needsLong(value);
-          case DOUBLE, FLOAT -> isIntegral(value) || isFloating(value);
-          case BOOLEAN -> value instanceof Boolean;
-          case TIMESTAMP ->
-              value instanceof Instant instant
-                  ? inRange(instant)
-                  : value instanceof String text && parseInstant(text) != null;
-          default -> false;
-        };
-    return fits ? null : "column '" + column + "' is " + type + ", got " + describe(value);
+    return fits(type, value)
+        ? null
+        : "column '" + column + "' is " + type + ", got " + describe(value);
+  }
+
+  static boolean fits(Type type, Object value) {
+    return switch (type.typeId()) {
+      case STRING ->
+          isIntegral(value)
+              || isFloating(value)
+              || value instanceof Boolean
+              || value instanceof String
+              || (value instanceof Instant instant && inRange(instant));
+      case LONG -> isIntegral(value);
+      case INTEGER -> isIntegral(value) && !needsLong(value);
+      case DOUBLE, FLOAT -> isIntegral(value) || isFloating(value);
+      case BOOLEAN -> value instanceof Boolean;
+      case TIMESTAMP -> instant(value) != null;
+      default -> false;
+    };
+  }
+
+  /**
+   * Converts {@code value} (not null) to the Java type Iceberg's generic writer expects for {@code
+   * type}, or {@code null} if it does not fit (see {@link #mismatch}).
+   */
+  static Object convertIfFits(Type type, Object value) {
+    if (type.typeId() == Type.TypeID.TIMESTAMP) {
+      Instant instant = instant(value);
+      return instant == null ? null : timestamp((Types.TimestampType) type, instant);
+    }
+    return fits(type, value) ? convert(type, value) : null;
+  }
+
+  /** The instant of an in-range {@code Instant} or an ISO-8601 string; {@code null} otherwise. */
+  private static Instant instant(Object value) {
+    if (value instanceof Instant instant) {
+      return inRange(instant) ? instant : null;
+    }
+    return value instanceof String text ? parseInstant(text) : null;
+  }
+
+  private static Object timestamp(Types.TimestampType type, Instant instant) {
+    // not Instant.atOffset / ofInstant: on Java 17 they build new ZoneRules every call
+    LocalDateTime utc =
+        LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+    return type.shouldAdjustToUTC() ? OffsetDateTime.of(utc, ZoneOffset.UTC) : utc;
   }
 
   /** Converts an acceptable value to the Java type Iceberg's generic writer expects. */
-  static Object convert(Type type, Object value) {
+  private static Object convert(Type type, Object value) {
     if (value == null) {
       return null;
     }
@@ -113,15 +144,10 @@ final class ColumnValues {
       case DOUBLE -> ((Number) value).doubleValue();
       case FLOAT -> ((Number) value).floatValue();
       case BOOLEAN -> value;
-      case TIMESTAMP -> {
-        OffsetDateTime time =
-            value instanceof Instant instant
-                ? instant.atOffset(ZoneOffset.UTC)
-                : parseInstant((String) value).atOffset(ZoneOffset.UTC);
-        yield ((Types.TimestampType) type).shouldAdjustToUTC()
-            ? time
-            : LocalDateTime.ofInstant(time.toInstant(), ZoneOffset.UTC);
-      }
+      case TIMESTAMP ->
+          timestamp(
+              (Types.TimestampType) type,
+              value instanceof Instant instant ? instant : parseInstant((String) value));
       default -> throw new IllegalArgumentException("Cannot write to a column of type " + type);
     };
   }
@@ -135,11 +161,100 @@ final class ColumnValues {
         || (text.charAt(10) != 'T' && text.charAt(10) != 't')) {
       return null;
     }
+    Instant common = parseCommonInstant(text);
+    if (common != null) {
+      return common;
+    }
     try {
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * The instant of {@code yyyy-MM-ddTHH:mm[:ss[.f...]]} followed by {@code Z} or {@code ±HH:mm},
+   * checked as strictly as {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}; {@code null} for other
+   * shapes or values (which the formatter then decides on).
+   */
+  static Instant parseCommonInstant(String text) {
+    int length = text.length();
+    if (length < 17 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(13) != ':') {
+      return null;
+    }
+    char t = text.charAt(10);
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    if ((t != 'T' && t != 't') || year < 0 || month < 1 || month > 12 || day < 1 || hour < 0) {
+      return null;
+    }
+    if (hour > 23 || minute < 0 || minute > 59 || day > Month.of(month).length(Year.isLeap(year))) {
+      return null;
+    }
+    int second = 0;
+    int nanos = 0;
+    int at = 16;
+    if (at < length && text.charAt(at) == ':') {
+      second = digits(text, at + 1, 2);
+      if (second < 0 || second > 59) {
+        return null;
+      }
+      at += 3;
+      if (at < length && text.charAt(at) == '.') {
+        int start = ++at;
+        while (at < length && at - start < 9 && isDigit(text.charAt(at))) {
+          nanos = nanos * 10 + (text.charAt(at) - '0');
+          at++;
+        }
+        if (at == start || (at < length && isDigit(text.charAt(at)))) {
+          return null;
+        }
+        for (int i = at - start; i < 9; i++) {
+          nanos *= 10;
+        }
+      }
+    }
+    int offsetSeconds;
+    if (at == length - 1 && (text.charAt(at) == 'Z' || text.charAt(at) == 'z')) {
+      offsetSeconds = 0;
+    } else if (at == length - 6
+        && (text.charAt(at) == '+' || text.charAt(at) == '-')
+        && text.charAt(at + 3) == ':') {
+      int offsetHours = digits(text, at + 1, 2);
+      int offsetMinutes = digits(text, at + 4, 2);
+      if (offsetHours < 0 || offsetHours > 17 || offsetMinutes < 0 || offsetMinutes > 59) {
+        return null;
+      }
+      offsetSeconds = (text.charAt(at) == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+    } else {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    long seconds = epochDay * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds;
+    return Instant.ofEpochSecond(seconds, nanos);
+  }
+
+  /** The value of {@code count} ASCII digits at {@code start}, or -1 if they are not. */
+  private static int digits(String text, int start, int count) {
+    if (start + count > text.length()) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = start; i < start + count; i++) {
+      char c = text.charAt(i);
+      if (!isDigit(c)) {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private static boolean isIntegral(Object value) {

@@ -8,6 +8,7 @@ import io.tributary.core.config.PartitionField;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public final class TableSink {
   private final ReentrantLock lock;
   private final Set<PartitionField> warned = new HashSet<>();
   private Table table;
+  private Columns columns;
 
   TableSink(Lake lake, TableId id, List<PartitionField> partitionBy) {
     this.lake = lake;
@@ -92,13 +94,13 @@ public final class TableSink {
     Objects.requireNonNull(rows, "rows is null");
     Table current = ensureTable(rows);
     current.refresh();
-    if (!SchemaChanges.of(current.schema(), rows).isEmpty()) {
+    if (!SchemaChanges.of(columns(current.schema()), rows).isEmpty()) {
       evolveSchema(current, rows);
     }
     if (!missingPartitionFields(current).isEmpty()) {
       evolveSpec(current);
     }
-    return rejections(current.schema(), rows);
+    return rejections(columns(current.schema()), rows);
   }
 
   /**
@@ -116,22 +118,27 @@ public final class TableSink {
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
     Table current = ensureTable(rows);
     Schema schema = current.schema();
-    Map<Integer, Rejection> rejected = rejections(schema, rows);
-    if (!rejected.isEmpty()) {
-      Map.Entry<Integer, Rejection> first = rejected.entrySet().iterator().next();
-      throw new InvalidInputException(
-          first.getValue().code(),
-          "Row "
-              + first.getKey()
-              + " cannot be written to table "
-              + id
-              + ": "
-              + first.getValue().reason()
-              + " (prepare the batch and leave out rejected rows)");
+    Columns columns = columns(schema);
+    List<Object[]> values = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      Object[] converted = new Object[columns.count];
+      Rejection rejection = check(columns, rows.get(i), converted);
+      if (rejection != null) {
+        throw new InvalidInputException(
+            rejection.code(),
+            "Row "
+                + i
+                + " cannot be written to table "
+                + id
+                + ": "
+                + rejection.reason()
+                + " (prepare the batch and leave out rejected rows)");
+      }
+      values.add(converted);
     }
     List<DataFile> files =
         DataFileWriter.write(
-            current, schema, DataFileWriter.targetFileSize(current), records(schema, rows));
+            current, schema, DataFileWriter.targetFileSize(current), records(schema, values));
     lock.lock();
     try {
       AppendFiles append = current.newAppend().scanManifestsWith(lake.workers());
@@ -183,7 +190,7 @@ public final class TableSink {
       lock.lock();
       try {
         List<Types.NestedField> fields = new ArrayList<>();
-        SchemaChanges.of(new Schema(), rows)
+        SchemaChanges.of(new Columns(new Schema()), rows)
             .added()
             .forEach(
                 (name, type) ->
@@ -207,7 +214,7 @@ public final class TableSink {
     lock.lock();
     try {
       current.refresh();
-      SchemaChanges changes = SchemaChanges.of(current.schema(), rows);
+      SchemaChanges changes = SchemaChanges.of(columns(current.schema()), rows);
       if (changes.isEmpty()) {
         return;
       }
@@ -312,12 +319,18 @@ public final class TableSink {
     };
   }
 
-  private static Map<Integer, Rejection> rejections(Schema schema, List<Map<String, Object>> rows) {
-    List<Types.NestedField> required =
-        schema.columns().stream().filter(Types.NestedField::isRequired).toList();
+  private Columns columns(Schema schema) {
+    if (columns == null || columns.schema != schema) {
+      columns = new Columns(schema);
+    }
+    return columns;
+  }
+
+  private static Map<Integer, Rejection> rejections(
+      Columns columns, List<Map<String, Object>> rows) {
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
     for (int i = 0; i < rows.size(); i++) {
-      Rejection rejection = check(schema, required, rows.get(i));
+      Rejection rejection = check(columns, rows.get(i), null);
       if (rejection != null) {
         rejected.put(i, rejection);
       }
@@ -325,15 +338,18 @@ public final class TableSink {
     return rejected;
   }
 
-  private static Rejection check(
-      Schema schema, List<Types.NestedField> required, Map<String, Object> row) {
+  /**
+   * Why {@code row} cannot be written, or {@code null} if it can; then, with {@code converted} not
+   * null, its values converted for the writer are in {@code converted}, by column position.
+   */
+  private static Rejection check(Columns columns, Map<String, Object> row, Object[] converted) {
     for (Map.Entry<String, Object> entry : row.entrySet()) {
       Object value = entry.getValue();
       if (value == null) {
         continue;
       }
-      Types.NestedField field = schema.findField(entry.getKey());
-      if (field == null) {
+      Column column = columns.find(entry.getKey());
+      if (column == null) {
         return ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED
             ? new Rejection(
                 "unsupported_value",
@@ -342,13 +358,25 @@ public final class TableSink {
                 "unknown_column",
                 "column '" + entry.getKey() + "' does not exist (prepare the batch to add it)");
       }
-      String mismatch = ColumnValues.mismatch(field.name(), field.type(), value);
-      if (mismatch != null) {
+      Type type = column.field().type();
+      boolean fits;
+      if (converted == null) {
+        fits = ColumnValues.fits(type, value);
+      } else {
+        Object writable = ColumnValues.convertIfFits(type, value);
+        fits = writable != null;
+        if (fits && column.position() >= 0) {
+          converted[column.position()] = writable;
+        }
+      }
+      if (!fits) {
         boolean unsupported = ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED;
-        return new Rejection(unsupported ? "unsupported_value" : "type_mismatch", mismatch);
+        return new Rejection(
+            unsupported ? "unsupported_value" : "type_mismatch",
+            ColumnValues.mismatch(column.field().name(), type, value));
       }
     }
-    for (Types.NestedField field : required) {
+    for (Types.NestedField field : columns.required) {
       if (row.get(field.name()) == null) {
         return new Rejection(
             "missing_required", "column '" + field.name() + "' is required, got no value");
@@ -357,10 +385,10 @@ public final class TableSink {
     return null;
   }
 
-  private static Iterator<Record> records(Schema schema, List<Map<String, Object>> rows) {
-    List<Types.NestedField> columns = schema.columns();
-    GenericRecord template = GenericRecord.create(schema);
-    Iterator<Map<String, Object>> source = rows.iterator();
+  /** The rows' converted values as records; one record, refilled for each row. */
+  private static Iterator<Record> records(Schema schema, List<Object[]> values) {
+    GenericRecord record = GenericRecord.create(schema);
+    Iterator<Object[]> source = values.iterator();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -369,20 +397,52 @@ public final class TableSink {
 
       @Override
       public Record next() {
-        Map<String, Object> row = source.next();
-        GenericRecord record = template.copy();
-        for (int i = 0; i < columns.size(); i++) {
-          Types.NestedField column = columns.get(i);
-          record.set(i, ColumnValues.convert(column.type(), row.get(column.name())));
+        Object[] row = source.next();
+        for (int i = 0; i < row.length; i++) {
+          record.set(i, row[i]);
         }
         return record;
       }
     };
   }
 
+  /** A schema's top-level columns by name, for lookups per value. */
+  private static final class Columns {
+    final Schema schema;
+    final int count;
+    final List<Types.NestedField> required;
+    private final Map<String, Column> byName;
+
+    Columns(Schema schema) {
+      this.schema = schema;
+      List<Types.NestedField> fields = schema.columns();
+      this.count = fields.size();
+      this.required = fields.stream().filter(Types.NestedField::isRequired).toList();
+      this.byName = new HashMap<>(fields.size() * 2);
+      for (int i = 0; i < fields.size(); i++) {
+        byName.put(fields.get(i).name(), new Column(i, fields.get(i)));
+      }
+    }
+
+    /**
+     * The column {@code name} refers to, as {@link Schema#findField(String)} finds it; a nested
+     * field has no position (position -1: it is not written).
+     */
+    Column find(String name) {
+      Column column = byName.get(name);
+      if (column != null) {
+        return column;
+      }
+      Types.NestedField nested = schema.findField(name);
+      return nested == null ? null : new Column(-1, nested);
+    }
+  }
+
+  private record Column(int position, Types.NestedField field) {}
+
   /** The schema changes a batch needs: new columns and type promotions, in first-seen order. */
   private record SchemaChanges(Map<String, Type> added, Map<String, Type> promoted) {
-    static SchemaChanges of(Schema schema, List<Map<String, Object>> rows) {
+    static SchemaChanges of(Columns columns, List<Map<String, Object>> rows) {
       Map<String, Set<ColumnValues.Kind>> newColumns = new LinkedHashMap<>();
       Map<String, Type> promoted = new LinkedHashMap<>();
       for (Map<String, Object> row : rows) {
@@ -391,7 +451,8 @@ public final class TableSink {
           if (value == null) {
             continue;
           }
-          Types.NestedField field = schema.findField(entry.getKey());
+          Column column = columns.find(entry.getKey());
+          Types.NestedField field = column == null ? null : column.field();
           if (field == null) {
             ColumnValues.Kind kind = ColumnValues.kindOf(value);
             if (kind != ColumnValues.Kind.UNSUPPORTED) {

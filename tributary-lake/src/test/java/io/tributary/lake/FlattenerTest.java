@@ -1,18 +1,25 @@
 package io.tributary.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.entry;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.core.config.StreamSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -103,6 +110,121 @@ class FlattenerTest {
       boolean nested = flattener == flatten;
       assertThat(row).hasSize(leaves(json, nested));
     }
+  }
+
+  @Property(seed = "20261127", tries = 500)
+  void parsingBytesEqualsFlatteningTheTree(@ForAll("documents") String document) throws Exception {
+    byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+    for (StreamSpec.Transform mode : StreamSpec.Transform.values()) {
+      Flattener streaming = new Flattener(mode);
+      Flattener tree = new Flattener(mode);
+      Throwable malformed = catchThrowable(() -> JSON.readTree(bytes));
+      if (malformed != null) {
+        assertThatThrownBy(() -> streaming.flatten(bytes)).hasMessage(malformed.getMessage());
+        continue;
+      }
+      JsonNode node = JSON.readTree(bytes);
+      for (int repeat = 0; repeat < 2; repeat++) { // the second time with names cached
+        Optional<LinkedHashMap<String, Object>> row = streaming.flatten(bytes);
+        if (node == null || !node.isObject()) {
+          assertThat(row).isEmpty();
+        } else {
+          LinkedHashMap<String, Object> expected = tree.flatten((ObjectNode) node);
+          assertThat(row).isPresent();
+          assertThat(new ArrayList<>(row.get().entrySet()))
+              .isEqualTo(new ArrayList<>(expected.entrySet()));
+          assertThat(row.get().values())
+              .map(v -> v == null ? null : v.getClass())
+              .isEqualTo(
+                  expected.values().stream().map(v -> v == null ? null : v.getClass()).toList());
+        }
+      }
+    }
+  }
+
+  @Test
+  void parsingBytesReportsWhatReadTreeReports() throws Exception {
+    for (String text : List.of("{\"a\":", "{\"a\" 1}", "{\"a\":[1,}", "[1, 2", "{\"a\":tru}")) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      String expected = catchThrowable(() -> JSON.readTree(bytes)).getMessage();
+      assertThatThrownBy(() -> flatten.flatten(bytes))
+          .isInstanceOf(IOException.class)
+          .hasMessage(expected);
+    }
+    for (String text : List.of("", " ", "[1]", "\"x\"", "1", "null")) {
+      assertThat(flatten.flatten(text.getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+    assertThat(flatten.flatten("{\"a\":1} trailing".getBytes(StandardCharsets.UTF_8)))
+        .contains(new LinkedHashMap<>(Map.of("a", 1L)));
+    assertThat(
+            flatten.flatten("{\"a\":{\"x\":1},\"b\":2,\"a\":3}".getBytes(StandardCharsets.UTF_8)))
+        .get()
+        .isEqualTo(flatten.flatten(parse("{\"a\":3,\"b\":2}")));
+  }
+
+  @Test
+  void manyDistinctKeysStillFlattenCorrectly() throws Exception {
+    for (int i = 0; i < 25_000; i++) {
+      String key = "Key" + i;
+      assertThat(
+              flatten.flatten(
+                  ("{\"" + key + "\":{\"v\":" + i + "}}").getBytes(StandardCharsets.UTF_8)))
+          .contains(new LinkedHashMap<>(Map.of("key" + i + "_v", (long) i)));
+    }
+  }
+
+  @Provide
+  Arbitrary<String> documents() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(12, jsonObject(3)),
+        Tuple.of(1, jsonValue(1)),
+        Tuple.of(1, jsonObject(2).map(text -> text.substring(0, text.length() / 2))));
+  }
+
+  /** JSON object text whose keys may repeat and whose numbers come in many spellings. */
+  private Arbitrary<String> jsonObject(int depth) {
+    Arbitrary<String> keys =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withCharRange('a', 'c').ofMaxLength(2),
+            Arbitraries.strings().withChars("aAbB_.-9 éİ$\"\\").ofMaxLength(4));
+    Arbitrary<String> field =
+        Arbitraries.entries(keys.map(FlattenerTest::quote), jsonValue(depth))
+            .map(e -> e.getKey() + ":" + e.getValue());
+    return field.list().ofMaxSize(6).map(fields -> "{" + String.join(", ", fields) + "}");
+  }
+
+  private Arbitrary<String> jsonValue(int depth) {
+    Arbitrary<String> scalars =
+        Arbitraries.oneOf(
+            Arbitraries.longs().map(String::valueOf),
+            Arbitraries.integers().map(String::valueOf),
+            Arbitraries.doubles().map(String::valueOf),
+            Arbitraries.of(
+                "-0",
+                "0.0",
+                "-0.0",
+                "1e3",
+                "1E-2",
+                "1.50",
+                "12345678901234567890",
+                "-9223372036854775809",
+                "9223372036854775807",
+                "1e400",
+                "123456789012345678901234567890"),
+            Arbitraries.of("true", "false", "null"),
+            Arbitraries.strings().ofMaxLength(8).map(FlattenerTest::quote),
+            Arbitraries.of("\"2026-11-26T07:42:00Z\"", "\"a\\u00e9\\n\\\"\""));
+    if (depth == 0) {
+      return scalars;
+    }
+    Arbitrary<String> arrays =
+        jsonValue(depth - 1).list().ofMaxSize(3).map(items -> "[" + String.join(",", items) + "]");
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, scalars), Tuple.of(1, arrays), Tuple.of(2, jsonObject(depth - 1)));
+  }
+
+  private static String quote(String text) {
+    return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
   }
 
   /** Leaf values: scalars, nulls and arrays; objects count their fields (top level always). */

@@ -1,8 +1,5 @@
 package io.tributary.stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +12,7 @@ import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.lake.Rejection;
 import io.tributary.lake.TableSink;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamDelivery implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamDelivery.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Rows parsed and written per chunk, bounding the memory a large buffer needs at flush. */
   private static final int CHUNK_ROWS = 25_000;
@@ -300,20 +298,19 @@ final class StreamDelivery implements AutoCloseable {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       next.put(record.partition(), record.offset() + 1);
       Instant ingestedAt = Instant.ofEpochMilli(record.timestamp());
-      ObjectNode object;
+      Optional<LinkedHashMap<String, Object>> flattened;
       try {
-        JsonNode node = record.value() == null ? null : JSON.readTree(record.value());
-        if (node == null || !node.isObject()) {
-          addError(errorRows, record, ingestedAt, "not_an_object", "record is not a JSON object");
-          continue;
-        }
-        object = (ObjectNode) node;
-      } catch (java.io.IOException e) {
+        flattened = record.value() == null ? Optional.empty() : flattener.flatten(record.value());
+      } catch (IOException e) {
         addError(
             errorRows, record, ingestedAt, "invalid_json", "malformed JSON: " + e.getMessage());
         continue;
       }
-      Map<String, Object> row = flattener.flatten(object);
+      if (flattened.isEmpty()) {
+        addError(errorRows, record, ingestedAt, "not_an_object", "record is not a JSON object");
+        continue;
+      }
+      Map<String, Object> row = flattened.get();
       row.put(INGESTED_AT, ingestedAt);
       rows.add(row);
       rowRecords.add(record);
