@@ -310,18 +310,22 @@ final class IngestBenchmark implements Callable<Integer> {
     long[] visibleAt = new long[count];
     int visible = 0;
     Long lastSnapshot = null;
+    org.apache.iceberg.Table table = null;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (visible < count) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "Timed out: only " + visible + " of " + count + " batches visible");
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-      var table = platform.lake().loadTable(stream.table());
-      Long snapshot =
-          table
-              .map(t -> t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId())
-              .orElse(null);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      if (table == null) {
+        table = platform.lake().loadTable(stream.table()).orElse(null);
+        if (table == null) {
+          continue;
+        }
+      }
+      table.refresh(); // cheap when nothing changed: compares the metadata location only
+      Long snapshot = table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
       if (snapshot == null || snapshot.equals(lastSnapshot)) {
         continue;
       }
