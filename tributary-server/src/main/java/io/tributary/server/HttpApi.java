@@ -154,7 +154,11 @@ final class HttpApi implements AutoCloseable {
 
   private void ingest(Context ctx) {
     String name = ctx.pathParam("name");
-    json(ctx, 200, gateway.ingest(name, ctx.contentType(), ctx.bodyInputStream()));
+    json(
+        ctx,
+        200,
+        gateway.ingest(
+            name, ctx.contentType(), ctx.bodyInputStream(), ctx.req().getContentLengthLong()));
   }
 
   private List<Map<String, Object>> tableList() {

@@ -91,13 +91,25 @@ public final class IngestGateway {
    * @throws OutcomeUnknownException when interrupted while waiting for Kafka
    */
   public IngestResult ingest(String stream, String contentType, InputStream body) {
+    return ingest(stream, contentType, body, -1);
+  }
+
+  /**
+   * Ingests the records in {@code body}, whose length is known (HTTP {@code Content-Length}): the
+   * body is read into one buffer of that size, and nothing past it is read. As {@link
+   * #ingest(String, String, InputStream)} otherwise.
+   *
+   * @param contentLength the body's length in bytes, or -1 if unknown
+   */
+  public IngestResult ingest(
+      String stream, String contentType, InputStream body, long contentLength) {
     if (streams.get(stream).isEmpty()) {
       throw new NotFoundException("stream", stream);
     }
     boolean ndjson = isNdjson(contentType);
     Body request = new Body();
     try {
-      read(body, request);
+      read(body, contentLength, request);
       Slices slices =
           ndjson
               ? splitter.splitLines(request.bytes, request.length)
@@ -128,32 +140,30 @@ public final class IngestGateway {
     int permits;
   }
 
-  /** Reads the body, never more than the request limit, taking budget as the buffer grows. */
-  private void read(InputStream in, Body body) {
+  /**
+   * Reads the body, never more than the request limit, taking budget for the whole body when its
+   * length is known, else as the buffer grows.
+   */
+  private void read(InputStream in, long contentLength, Body body) {
     int limit = (int) limits.maxRequestBytes();
+    if (contentLength > limit) {
+      throw tooLarge(limit);
+    }
     try {
+      if (contentLength >= 0) {
+        take(body, (int) contentLength);
+        body.length = in.readNBytes(body.bytes, 0, body.bytes.length);
+        return;
+      }
       while (true) {
         if (body.length == body.bytes.length) {
           if (body.length == limit) {
             if (in.read() < 0) {
               return;
             }
-            throw new InvalidInputException(
-                "request_too_large",
-                "The request body is larger than the limit of "
-                    + limit
-                    + " bytes (ingest.max-request-bytes): split it into smaller requests");
+            throw tooLarge(limit);
           }
-          int capacity = (int) Math.min(limit, Math.max(INITIAL_BODY_BYTES, 2L * body.length));
-          if (!budget.tryAcquire(capacity - body.permits)) {
-            throw new OverloadedException(
-                "The ingest gateway is at its memory limit ("
-                    + limits.bufferMemory()
-                    + " bytes of requests in progress, ingest.buffer-memory): retry shortly",
-                RETRY_AFTER);
-          }
-          body.permits = capacity;
-          body.bytes = Arrays.copyOf(body.bytes, capacity);
+          take(body, (int) Math.min(limit, Math.max(INITIAL_BODY_BYTES, 2L * body.length)));
         }
         int n = in.read(body.bytes, body.length, body.bytes.length - body.length);
         if (n < 0) {
@@ -164,6 +174,27 @@ public final class IngestGateway {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the request body: " + e.getMessage(), e);
     }
+  }
+
+  /** Grows the body's buffer to {@code capacity} bytes, taking budget for them. */
+  private void take(Body body, int capacity) {
+    if (!budget.tryAcquire(capacity - body.permits)) {
+      throw new OverloadedException(
+          "The ingest gateway is at its memory limit ("
+              + limits.bufferMemory()
+              + " bytes of requests in progress, ingest.buffer-memory): retry shortly",
+          RETRY_AFTER);
+    }
+    body.permits = capacity;
+    body.bytes = Arrays.copyOf(body.bytes, capacity);
+  }
+
+  private static InvalidInputException tooLarge(int limit) {
+    return new InvalidInputException(
+        "request_too_large",
+        "The request body is larger than the limit of "
+            + limit
+            + " bytes (ingest.max-request-bytes): split it into smaller requests");
   }
 
   /**
@@ -179,10 +210,11 @@ public final class IngestGateway {
     Future<RecordMetadata>[] sent = new Future[slices.count()];
     int sentCount = 0;
     Failure stop = null;
+    Failure[] checked = splitter.checkAll(bytes, slices);
     for (int i = 0; i < slices.count(); i++) {
       int start = slices.starts()[i];
       int end = slices.ends()[i];
-      Failure failure = splitter.check(bytes, start, end, slices.parsed());
+      Failure failure = checked[i];
       if (failure == null && stop != null) {
         failure = stop;
       }

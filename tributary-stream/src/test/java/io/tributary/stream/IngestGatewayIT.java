@@ -196,6 +196,51 @@ class IngestGatewayIT {
         .containsExactlyInAnyOrder("{\"slow\":1}", "{\"fast\":2}");
   }
 
+  @Test
+  void knownLengthIsReadExactlyAndCheckedAgainstLimitsFirst() {
+    String name = stream("sized");
+    byte[] bytes = "{\"n\":1}\n{\"n\":2}\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(
+            gateway.ingest(
+                name, "application/x-ndjson", new ByteArrayInputStream(bytes), bytes.length))
+        .isEqualTo(new IngestResult(2, 0, java.util.List.of()));
+    assertCode(
+        () -> gateway.ingest(name, "application/x-ndjson", body("{}"), 2049), "request_too_large");
+    IngestGateway small =
+        new IngestGateway(
+            streams,
+            log,
+            new TributaryConfig.Ingest(5, 100, 2048, 2048),
+            meters,
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    InputStream blocked =
+        new InputStream() {
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
+
+          private boolean done;
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (done) {
+              return -1;
+            }
+            done = true;
+            assertThatThrownBy(
+                    () -> small.ingest(name, "application/x-ndjson", body("{\"x\":1}"), 8))
+                .isInstanceOf(OverloadedException.class);
+            byte[] data = "{\"big\":1}".getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(data, 0, b, off, data.length);
+            return data.length;
+          }
+        };
+    assertThat(small.ingest(name, "application/x-ndjson", blocked, 2044).accepted()).isEqualTo(1);
+    assertThat(KafkaTestSupport.values(KafkaTestSupport.readAll(log, name)))
+        .containsExactlyInAnyOrder("{\"n\":1}", "{\"n\":2}", "{\"big\":1}");
+  }
+
   private static void assertCode(
       org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code) {
     assertThatThrownBy(call)

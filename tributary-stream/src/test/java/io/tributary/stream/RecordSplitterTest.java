@@ -90,6 +90,40 @@ class RecordSplitterTest {
     }
   }
 
+  @Property(seed = "20260103", tries = 300)
+  void checkAllAnswersAsCheckDoesRecordByRecord(
+      @ForAll @Size(max = 25) List<@From("mixedLines") String> lines,
+      @ForAll("blanks") String blank) {
+    byte[] bytes = (String.join("\n" + blank, lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    RecordSplitter.Slices slices = splitter.splitLines(bytes, bytes.length);
+    RecordSplitter.Failure[] all = splitter.checkAll(bytes, slices);
+    assertThat(all).hasSize(slices.count());
+    for (int i = 0; i < slices.count(); i++) {
+      assertThat(all[i])
+          .as("record %d of %s", i, lines)
+          .isEqualTo(splitter.check(bytes, slices.starts()[i], slices.ends()[i], false));
+    }
+  }
+
+  /** Lines of {@link #lines()} and lines that only make sense together, or hide a second value. */
+  @Provide
+  Arbitrary<String> mixedLines() {
+    return Arbitraries.oneOf(
+        lines().map(Line::text),
+        Arbitraries.of(
+            "{\"a\":",
+            "1}",
+            "\"b\":2}",
+            "{\"a\":1} {\"b\":2}",
+            "{\"a\":1}{}",
+            "\ufeff{\"bom\":1}",
+            "{\"s\":\"x",
+            "y\"}",
+            "{\"n\":1}\t ",
+            "{} 1",
+            "{\"deep\":[[[{}]]]}"));
+  }
+
   @Property(seed = "20260102", tries = 200)
   void arrayElementsAreFoundExactly(@ForAll @Size(max = 25) List<@From("lines") Line> lines) {
     List<Line> valid = new ArrayList<>();
