@@ -33,12 +33,15 @@ final class DataFileWriter {
   }
 
   /**
-   * Writes {@code records} (of {@code schema}) into new files, none larger than about {@code
-   * targetFileSize}. On failure, deletes what it wrote.
+   * Writes {@code records} (of {@code schema}) into new files partitioned by {@code spec}, none
+   * larger than about {@code targetFileSize}. On failure, deletes what it wrote.
    */
   static List<DataFile> write(
-      Table table, Schema schema, long targetFileSize, Iterator<Record> records) {
-    PartitionSpec spec = table.spec();
+      Table table,
+      Schema schema,
+      PartitionSpec spec,
+      long targetFileSize,
+      Iterator<Record> records) {
     GenericFileWriterFactory writers =
         new GenericFileWriterFactory.Builder(table)
             .dataFileFormat(FileFormat.PARQUET)

@@ -75,6 +75,19 @@ public final class Lake implements AutoCloseable {
             return thread;
           });
 
+  /**
+   * Threads that convert rows and write Parquet files, so files of one flush are written in
+   * parallel.
+   */
+  private final ExecutorService writers =
+      Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()),
+          runnable -> {
+            Thread thread = new Thread(runnable, "lake-writer");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private Lake(TributaryConfig.Catalog settings, JdbcCatalog catalog, Clock clock) {
     this.settings = settings;
     this.catalog = catalog;
@@ -241,12 +254,18 @@ public final class Lake implements AutoCloseable {
     return workers;
   }
 
+  /** The executor sinks write data files on. */
+  ExecutorService writers() {
+    return writers;
+  }
+
   @Override
   public void close() {
     try {
       catalog.close();
     } finally {
       workers.shutdownNow();
+      writers.shutdownNow();
     }
   }
 

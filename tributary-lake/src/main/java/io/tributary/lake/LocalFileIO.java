@@ -19,7 +19,13 @@ final class LocalFileIO implements FileIO {
 
   @Override
   public OutputFile newOutputFile(String location) {
-    return org.apache.iceberg.Files.localOutput(toFile(location));
+    File file = toFile(location);
+    try { // here, not in Iceberg's create(): writers creating one directory at once must both win
+      Files.createDirectories(file.toPath().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the directory of " + location, e);
+    }
+    return org.apache.iceberg.Files.localOutput(file);
   }
 
   @Override

@@ -145,7 +145,8 @@ final class Maintenance {
               .build());
     }
     try (CloseableIterable<Record> records = CloseableIterable.concat(readers)) {
-      return DataFileWriter.write(table, schema, options.targetFileSizeBytes(), records.iterator());
+      return DataFileWriter.write(
+          table, schema, table.spec(), options.targetFileSizeBytes(), records.iterator());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the data files of table " + id, e);
     }

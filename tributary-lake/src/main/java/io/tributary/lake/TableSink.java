@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
@@ -114,49 +116,107 @@ public final class TableSink {
    */
   public AppendResult append(
       List<Map<String, Object>> rows, Map<String, String> snapshotProperties) {
-    Objects.requireNonNull(rows, "rows is null");
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    List<WrittenFiles> written = List.of(join(write(rows)));
+    try {
+      return commit(written, snapshotProperties);
+    } catch (OutcomeUnknownException e) {
+      throw e; // the files may be part of the table now: keep them
+    } catch (RuntimeException e) {
+      discard(written);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts writing {@code rows} as Parquet files of the table's current schema and partition spec,
+   * on the lake's writer threads; several writes may run at once. Commit the result with {@link
+   * #commit}. The future fails with {@link InvalidInputException} if a row does not fit the table
+   * (call {@link #prepare} first); then nothing is left behind.
+   */
+  public CompletableFuture<WrittenFiles> write(List<Map<String, Object>> rows) {
+    Objects.requireNonNull(rows, "rows is null");
     Table current = ensureTable(rows);
     Schema schema = current.schema();
+    PartitionSpec spec = current.spec();
     Columns columns = columns(schema);
-    List<Object[]> values = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      Object[] converted = new Object[columns.count];
-      Rejection rejection = check(columns, rows.get(i), converted);
-      if (rejection != null) {
-        throw new InvalidInputException(
-            rejection.code(),
-            "Row "
-                + i
-                + " cannot be written to table "
-                + id
-                + ": "
-                + rejection.reason()
-                + " (prepare the batch and leave out rejected rows)");
-      }
-      values.add(converted);
-    }
-    List<DataFile> files =
-        DataFileWriter.write(
-            current, schema, DataFileWriter.targetFileSize(current), records(schema, values));
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<Object[]> values = new ArrayList<>(rows.size());
+          for (int i = 0; i < rows.size(); i++) {
+            Object[] converted = new Object[columns.count];
+            Rejection rejection = check(columns, rows.get(i), converted);
+            if (rejection != null) {
+              throw new InvalidInputException(
+                  rejection.code(),
+                  "Row "
+                      + i
+                      + " cannot be written to table "
+                      + id
+                      + ": "
+                      + rejection.reason()
+                      + " (prepare the batch and leave out rejected rows)");
+            }
+            values.add(converted);
+          }
+          List<DataFile> files =
+              DataFileWriter.write(
+                  current,
+                  schema,
+                  spec,
+                  DataFileWriter.targetFileSize(current),
+                  records(schema, values));
+          return new WrittenFiles(files, rows.size());
+        },
+        lake.writers());
+  }
+
+  /**
+   * Commits written files in one append snapshot carrying {@code snapshotProperties} in its summary
+   * (an empty snapshot if there are none). On failure the files are kept: retry, or {@link
+   * #discard} them.
+   *
+   * @throws RetriableException if the commit failed; nothing was committed, retry
+   * @throws OutcomeUnknownException if the commit may have landed; check {@link #lastCommitted}
+   */
+  public AppendResult commit(List<WrittenFiles> written, Map<String, String> snapshotProperties) {
+    Objects.requireNonNull(written, "written is null");
+    Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    Table current = ensureTable(List.of());
     lock.lock();
     try {
       AppendFiles append = current.newAppend().scanManifestsWith(lake.workers());
-      files.forEach(append::appendFile);
+      written.forEach(w -> w.files().forEach(append::appendFile));
       snapshotProperties.forEach(append::set);
       long start = System.nanoTime();
       Commits.run(id, "append", append::commit);
       Duration latency = Duration.ofNanos(System.nanoTime() - start);
-      long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
       return new AppendResult(
-          current.currentSnapshot().snapshotId(), rows.size(), files.size(), bytes, latency);
-    } catch (OutcomeUnknownException e) {
-      throw e; // the files may be part of the table now: keep them
-    } catch (RuntimeException e) {
-      DataFileWriter.delete(current.io(), files);
-      throw e;
+          current.currentSnapshot().snapshotId(),
+          written.stream().mapToInt(WrittenFiles::rows).sum(),
+          written.stream().mapToInt(WrittenFiles::fileCount).sum(),
+          written.stream().mapToLong(WrittenFiles::bytes).sum(),
+          latency);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Deletes written files that will not be committed. */
+  public void discard(List<WrittenFiles> written) {
+    Table current = ensureTable(List.of());
+    written.forEach(w -> DataFileWriter.delete(current.io(), w.files()));
+  }
+
+  /** The result of a write, unwrapping its failure. */
+  public static WrittenFiles join(CompletableFuture<WrittenFiles> write) {
+    try {
+      return write.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 

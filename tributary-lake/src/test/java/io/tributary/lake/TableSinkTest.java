@@ -347,4 +347,52 @@ class TableSinkTest {
     assertThat(table(EVENTS).spec().fields()).hasSize(1);
     assertThat(TestLakes.read(table(EVENTS))).hasSize(1);
   }
+
+  @Test
+  void writesBatchesInParallelAndCommitsThemInOneSnapshot() throws IOException {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    List<Map<String, Object>> first = List.of(row("id", 1L, "_ingested_at", T0));
+    List<Map<String, Object>> second =
+        List.of(row("id", 2L, "_ingested_at", T0), row("id", 3L, "_ingested_at", T0));
+    assertThat(sink.prepare(first)).isEmpty();
+    var firstWrite = sink.write(first);
+    assertThat(sink.prepare(second)).isEmpty();
+    var secondWrite = sink.write(second);
+
+    AppendResult result =
+        sink.commit(
+            List.of(TableSink.join(firstWrite), TableSink.join(secondWrite)), Map.of("k", "v"));
+
+    assertThat(result.rows()).isEqualTo(3);
+    assertThat(result.files()).isEqualTo(2);
+    Table table = table(EVENTS);
+    assertThat(table.snapshots()).hasSize(1);
+    assertThat(table.currentSnapshot().summary()).containsEntry("k", "v");
+    assertThat(files(table)).hasSize(2);
+  }
+
+  @Test
+  void discardDeletesWrittenFiles() {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    List<Map<String, Object>> rows = List.of(row("id", 1L, "_ingested_at", T0));
+    sink.prepare(rows);
+    WrittenFiles written = TableSink.join(sink.write(rows));
+    List<Path> paths =
+        written.files().stream().map(f -> LocalFileIO.toFile(f.location()).toPath()).toList();
+    assertThat(paths).allSatisfy(p -> assertThat(p).exists());
+
+    sink.discard(List.of(written));
+
+    assertThat(paths).allSatisfy(p -> assertThat(p).doesNotExist());
+    assertThat(table(EVENTS).currentSnapshot()).isNull();
+  }
+
+  @Test
+  void writeOfARowThatDoesNotFitFails() {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    sink.prepare(List.of(row("id", 1L)));
+    assertThatThrownBy(() -> TableSink.join(sink.write(List.of(row("id", "abc")))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("id");
+  }
 }

@@ -12,6 +12,7 @@ import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.lake.Rejection;
 import io.tributary.lake.TableSink;
+import io.tributary.lake.WrittenFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,8 +52,14 @@ import org.slf4j.LoggerFactory;
 final class StreamDelivery implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamDelivery.class);
 
-  /** Rows parsed and written per chunk, bounding the memory a large buffer needs at flush. */
+  /**
+   * Records parsed and handed to the writers at once, as soon as that many are buffered: one data
+   * file each, so a flush has little left to do.
+   */
   private static final int CHUNK_ROWS = 25_000;
+
+  /** Chunks being written at once, bounding the memory rows waiting for a writer take. */
+  private static final int WRITES_IN_FLIGHT = 2;
 
   private static final long CHUNK_BYTES = 16L << 20;
   private static final Duration POLL = Duration.ofMillis(100);
@@ -68,8 +76,15 @@ final class StreamDelivery implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
+  /** Every record since the last commit; those before {@code processed} are written or rejected. */
   private final List<ConsumerRecord<byte[], byte[]>> buffer = new ArrayList<>();
+
   private long bufferedBytes;
+  private int processed;
+  private long unprocessedBytes;
+  private final List<CompletableFuture<WrittenFiles>> writes = new ArrayList<>();
+  private final List<Map<String, Object>> errorRows = new ArrayList<>();
+  private final Map<Integer, Long> nextOffsets = new HashMap<>();
   private long bufferStartedMillis;
   private final Map<Integer, Long> dataOffsets = new HashMap<>();
   private final Map<Integer, Long> errorOffsets = new HashMap<>();
@@ -177,9 +192,14 @@ final class StreamDelivery implements AutoCloseable {
             bufferStartedMillis = clock.millis();
           }
           buffer.add(record);
-          bufferedBytes += record.value() == null ? 0 : record.value().length;
+          int size = record.value() == null ? 0 : record.value().length;
+          bufferedBytes += size;
+          unprocessedBytes += size;
         }
         bufferedCount.set(buffer.size());
+        while (buffer.size() - processed >= CHUNK_ROWS || unprocessedBytes >= CHUNK_BYTES) {
+          processChunk();
+        }
         updateLag();
         if (!buffer.isEmpty()
             && (bufferedBytes >= spec.buffer().sizeBytes()
@@ -262,22 +282,35 @@ final class StreamDelivery implements AutoCloseable {
     lag.set(total + buffer.size());
   }
 
+  /**
+   * Commits everything buffered: parses what is left, waits for the writers, then commits the
+   * rejected records to the error table and the written files to the table, each commit carrying
+   * the next offsets.
+   */
   private void flush() throws InterruptedException {
-    int start = 0;
-    while (start < buffer.size()) {
-      int end = start;
-      long chunkBytes = 0;
-      while (end < buffer.size() && end - start < CHUNK_ROWS && chunkBytes < CHUNK_BYTES) {
-        byte[] value = buffer.get(end).value();
-        chunkBytes += value == null ? 0 : value.length;
-        end++;
-      }
-      deliver(buffer.subList(start, end));
-      start = end;
+    List<WrittenFiles> written = writeAll();
+    Map<Integer, Long> newOffsets = new HashMap<>(dataOffsets);
+    nextOffsets.forEach((partition, offset) -> newOffsets.merge(partition, offset, Math::max));
+    // errors first: whatever offsets the data table holds, the errors before them are committed
+    errorRows.removeIf(
+        row ->
+            (Long) row.get("offset")
+                < errorOffsets.getOrDefault(((Long) row.get("partition")).intValue(), 0L));
+    if (!errorRows.isEmpty()) {
+      commit(errors, errorRows, newOffsets);
+      errorOffsets.putAll(newOffsets);
+      errored.increment(errorRows.size());
+      errorCount.addAndGet(errorRows.size());
     }
-    buffer.clear();
-    bufferedBytes = 0;
-    bufferedCount.set(0);
+    int rows = written.stream().mapToInt(WrittenFiles::rows).sum();
+    // a flush of rejects only still advances the table's offsets, once the table has rows
+    if (rows > 0 || (!errorRows.isEmpty() && !dataOffsets.isEmpty())) {
+      commitData(written, newOffsets);
+      delivered.increment(rows);
+      deliveredCount.addAndGet(rows);
+    }
+    dataOffsets.putAll(newOffsets);
+    resetBuffer();
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     dataOffsets.forEach(
         (p, o) -> commit.put(new TopicPartition(spec.name(), p), new OffsetAndMetadata(o)));
@@ -289,25 +322,86 @@ final class StreamDelivery implements AutoCloseable {
     }
   }
 
-  /** Writes one chunk of records: errors first, then data; each commit carries the new offsets. */
-  private void deliver(List<ConsumerRecord<byte[], byte[]>> records) throws InterruptedException {
+  /**
+   * Parses the records not parsed yet and waits for every write of this buffer. If a write fails,
+   * discards what was written and parses and writes the whole buffer again, with back-off.
+   */
+  private List<WrittenFiles> writeAll() throws InterruptedException {
+    long backoffMillis = 200;
+    for (int attempt = 1; ; attempt++) {
+      while (processed < buffer.size()) {
+        processChunk();
+      }
+      List<WrittenFiles> written = new ArrayList<>(writes.size());
+      RuntimeException failure = null;
+      for (CompletableFuture<WrittenFiles> write : writes) {
+        try {
+          written.add(TableSink.join(write));
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
+      if (failure == null) {
+        return written;
+      }
+      data.discard(written);
+      writes.clear();
+      errorRows.clear();
+      nextOffsets.clear();
+      processed = 0;
+      lastError.set(failure.getMessage());
+      LOG.warn(
+          "Stream {}: writing data files failed (attempt {}), retrying in {} ms: {}",
+          spec.name(),
+          attempt,
+          backoffMillis,
+          failure.toString());
+      if (!running && attempt >= 5) {
+        throw failure;
+      }
+      TimeUnit.MILLISECONDS.sleep(backoffMillis);
+      backoffMillis = Math.min(backoffMillis * 2, 10_000);
+    }
+  }
+
+  private void resetBuffer() {
+    buffer.clear();
+    bufferedBytes = 0;
+    processed = 0;
+    unprocessedBytes = 0;
+    writes.clear();
+    errorRows.clear();
+    nextOffsets.clear();
+    bufferedCount.set(0);
+  }
+
+  /**
+   * Parses the next chunk of buffered records: rows that cannot be written join the error rows, the
+   * rest go to the writers (after the sink has evolved the table's schema for them).
+   */
+  private void processChunk() {
+    int end = processed;
+    long chunkBytes = 0;
+    while (end < buffer.size() && end - processed < CHUNK_ROWS && chunkBytes < CHUNK_BYTES) {
+      byte[] value = buffer.get(end).value();
+      chunkBytes += value == null ? 0 : value.length;
+      end++;
+    }
+    List<ConsumerRecord<byte[], byte[]>> records = buffer.subList(processed, end);
     List<Map<String, Object>> rows = new ArrayList<>(records.size());
     List<ConsumerRecord<byte[], byte[]>> rowRecords = new ArrayList<>(records.size());
-    List<Map<String, Object>> errorRows = new ArrayList<>();
-    Map<Integer, Long> next = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      next.put(record.partition(), record.offset() + 1);
+      nextOffsets.merge(record.partition(), record.offset() + 1, Math::max);
       Instant ingestedAt = Instant.ofEpochMilli(record.timestamp());
       Optional<LinkedHashMap<String, Object>> flattened;
       try {
         flattened = record.value() == null ? Optional.empty() : flattener.flatten(record.value());
       } catch (IOException e) {
-        addError(
-            errorRows, record, ingestedAt, "invalid_json", "malformed JSON: " + e.getMessage());
+        addError(record, ingestedAt, "invalid_json", "malformed JSON: " + e.getMessage());
         continue;
       }
       if (flattened.isEmpty()) {
-        addError(errorRows, record, ingestedAt, "not_an_object", "record is not a JSON object");
+        addError(record, ingestedAt, "not_an_object", "record is not a JSON object");
         continue;
       }
       Map<String, Object> row = flattened.get();
@@ -322,43 +416,35 @@ final class StreamDelivery implements AutoCloseable {
       Rejection rejection = rejections.get(i);
       if (rejection != null) {
         addError(
-            errorRows,
-            record,
-            (Instant) rows.get(i).get(INGESTED_AT),
-            rejection.code(),
-            rejection.reason());
+            record, (Instant) rows.get(i).get(INGESTED_AT), rejection.code(), rejection.reason());
       } else if (record.offset() >= dataOffsets.getOrDefault(record.partition(), 0L)) {
         dataRows.add(rows.get(i));
       }
     }
-    Map<Integer, Long> newOffsets = new HashMap<>(dataOffsets);
-    next.forEach((partition, offset) -> newOffsets.merge(partition, offset, Math::max));
-    // errors first: whatever offsets the data table holds, the errors before them are committed
-    errorRows.removeIf(
-        row ->
-            (Long) row.get("offset")
-                < errorOffsets.getOrDefault(((Long) row.get("partition")).intValue(), 0L));
-    if (!errorRows.isEmpty()) {
-      commit(errors, errorRows, newOffsets);
-      errorOffsets.putAll(newOffsets);
-      errored.increment(errorRows.size());
-      errorCount.addAndGet(errorRows.size());
+    if (!dataRows.isEmpty()) {
+      awaitWriteSlot();
+      writes.add(data.write(dataRows));
     }
-    // a chunk of rejects only still advances the table's offsets, once the table has rows
-    if (!dataRows.isEmpty() || (!errorRows.isEmpty() && !dataOffsets.isEmpty())) {
-      commit(data, dataRows, newOffsets);
-      delivered.increment(dataRows.size());
-      deliveredCount.addAndGet(dataRows.size());
+    processed = end;
+    unprocessedBytes = Math.max(0, unprocessedBytes - chunkBytes);
+  }
+
+  /**
+   * Waits until fewer than {@link #WRITES_IN_FLIGHT} writes are running; failures wait for flush.
+   */
+  private void awaitWriteSlot() {
+    for (CompletableFuture<WrittenFiles> write : writes) {
+      if (writes.stream().filter(w -> !w.isDone()).count() < WRITES_IN_FLIGHT) {
+        return;
+      }
+      if (!write.isDone()) {
+        write.handle((result, failure) -> null).join();
+      }
     }
-    dataOffsets.putAll(newOffsets);
   }
 
   private void addError(
-      List<Map<String, Object>> errorRows,
-      ConsumerRecord<byte[], byte[]> record,
-      Instant ingestedAt,
-      String code,
-      String reason) {
+      ConsumerRecord<byte[], byte[]> record, Instant ingestedAt, String code, String reason) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("stream", spec.name());
     row.put("partition", (long) record.partition());
@@ -388,13 +474,7 @@ final class StreamDelivery implements AutoCloseable {
         if (attempt > 1) {
           sink.prepare(rows);
         }
-        AppendResult result = sink.append(rows, Map.of(offsetsKey, encoded));
-        commitLatency.record(result.commitLatency());
-        files.increment(result.files());
-        bytes.increment(result.bytes());
-        commitCount.incrementAndGet();
-        lastCommitAt.set(clock.instant());
-        lastError.set(null);
+        recordCommit(sink.append(rows, Map.of(offsetsKey, encoded)));
         return;
       } catch (RuntimeException e) {
         lastError.set(e.getMessage());
@@ -411,6 +491,47 @@ final class StreamDelivery implements AutoCloseable {
         backoffMillis = Math.min(backoffMillis * 2, 10_000);
       }
     }
+  }
+
+  /**
+   * Commits the written files with the offsets, retrying with back-off until it lands. A retry
+   * first checks whether an earlier attempt whose outcome was unknown did land.
+   */
+  private void commitData(List<WrittenFiles> written, Map<Integer, Long> offsets)
+      throws InterruptedException {
+    String encoded = DeliveryOffsets.encode(offsets);
+    long backoffMillis = 200;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        if (attempt > 1 && data.lastCommitted(offsetsKey).map(encoded::equals).orElse(false)) {
+          return;
+        }
+        recordCommit(data.commit(written, Map.of(offsetsKey, encoded)));
+        return;
+      } catch (RuntimeException e) {
+        lastError.set(e.getMessage());
+        LOG.warn(
+            "Stream {}: commit attempt {} failed, retrying in {} ms: {}",
+            spec.name(),
+            attempt,
+            backoffMillis,
+            e.toString());
+        if (!running && attempt >= 5) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(backoffMillis);
+        backoffMillis = Math.min(backoffMillis * 2, 10_000);
+      }
+    }
+  }
+
+  private void recordCommit(AppendResult result) {
+    commitLatency.record(result.commitLatency());
+    files.increment(result.files());
+    bytes.increment(result.bytes());
+    commitCount.incrementAndGet();
+    lastCommitAt.set(clock.instant());
+    lastError.set(null);
   }
 
   /** Stops consuming, flushes the buffer, and waits for the thread to end. */
