@@ -112,8 +112,8 @@ public record CrawlerSpec(
     if (sampleRecords < 1 || sampleRecords > 1_000_000) {
       throw ConfigException.invalid("crawler sample.records", sampleRecords, "must be 1..1000000");
     }
-    if (sampleBytes < 1 << 10 || sampleBytes > 1L << 30) {
-      throw ConfigException.invalid("crawler sample.bytes", sampleBytes, "must be 1KiB..1GiB");
+    if (sampleBytes < 4 << 10 || sampleBytes > 1L << 30) {
+      throw ConfigException.invalid("crawler sample.bytes", sampleBytes, "must be 4KiB..1GiB");
     }
     Objects.requireNonNull(grouping, "grouping is null");
     Objects.requireNonNull(onSchemaChange, "onSchemaChange is null");
@@ -210,7 +210,7 @@ public record CrawlerSpec(
         mode,
         schedule,
         sample.integer("records", DEFAULT_SAMPLE_RECORDS, 1, 1_000_000),
-        sample.size("bytes", DEFAULT_SAMPLE_BYTES, 1 << 10, 1L << 30),
+        sample.size("bytes", DEFAULT_SAMPLE_BYTES, 4 << 10, 1L << 30),
         node.enumeration("grouping", Grouping.COMBINE_COMPATIBLE),
         node.enumeration("on-schema-change", SchemaChangePolicy.UPDATE),
         node.enumeration("on-removed", RemovalPolicy.DEPRECATE),
