@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * The set of crawlers: declared in config or created over HTTP, kept in table {@code
- * tributary_crawlers} of the metadata database so they survive restarts. Changes are written to
- * the database first, then to the in-memory view, then announced to {@link Listener}s.
+ * tributary_crawlers} of the metadata database so they survive restarts. Changes are written to the
+ * database first, then to the in-memory view, then announced to {@link Listener}s.
  *
  * <p>Thread-safe. {@code metadataDb} is called once per database access; the registry closes each
  * connection it gets.

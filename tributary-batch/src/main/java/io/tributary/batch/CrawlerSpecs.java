@@ -50,8 +50,7 @@ public final class CrawlerSpecs {
   }
 
   /**
-   * Reads a crawler from its config form, with the same validation and messages as the YAML
-   * config.
+   * Reads a crawler from its config form, with the same validation and messages as the YAML config.
    *
    * @param name the crawler name from the path; a {@code name} key in {@code body} must agree
    */

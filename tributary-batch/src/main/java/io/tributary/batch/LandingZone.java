@@ -87,8 +87,8 @@ public final class LandingZone implements AutoCloseable {
    * Streams {@code body} to {@code landing/<source>/<path>}, replacing a file already there, and
    * publishes the landing event. Readers never see a partial file.
    *
-   * @throws InvalidInputException if the source or path is invalid (absolute, {@code ..}, hidden
-   *     or temporary names)
+   * @throws InvalidInputException if the source or path is invalid (absolute, {@code ..}, hidden or
+   *     temporary names)
    */
   public LandingEvent store(String source, String path, InputStream body) throws IOException {
     Path target = resolve(source, path);
@@ -108,8 +108,7 @@ public final class LandingZone implements AutoCloseable {
       Files.deleteIfExists(temp);
     }
     BasicFileAttributes attributes = Files.readAttributes(target, BasicFileAttributes.class);
-    Version version =
-        new Version(attributes.size(), attributes.lastModifiedTime().toMillis());
+    Version version = new Version(attributes.size(), attributes.lastModifiedTime().toMillis());
     announced.put(target, version);
     LandingEvent event =
         new LandingEvent(
