@@ -1,0 +1,118 @@
+package io.tributary.batch.format;
+
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Arrays;
+
+/**
+ * Records of a CSV text with Jackson's CSV parser: RFC 4180 quoting (a quoted field may hold
+ * delimiters and line breaks, a quote inside it is doubled), no escape character, empty lines
+ * skipped. Used by both sampling and reading, so both split records the same way.
+ */
+final class CsvRecords implements Closeable {
+  private static final CsvFactory FACTORY =
+      new CsvFactory()
+          .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+          .enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+
+  private final CsvParser parser;
+  private String[] fields = new String[16];
+  private int size;
+  private long line;
+
+  CsvRecords(Reader reader, char delimiter, char quote) throws IOException {
+    parser = FACTORY.createParser(reader);
+    parser.setSchema(
+        CsvSchema.emptySchema()
+            .withColumnSeparator(delimiter)
+            .withQuoteChar(quote)
+            .withoutEscapeChar());
+  }
+
+  /**
+   * Reads the next record into {@link #fields()}; false at the end of the text.
+   *
+   * @throws IOException on a syntax error (Jackson's {@code JsonProcessingException}) or a read
+   *     error
+   */
+  boolean next() throws IOException {
+    JsonToken t = parser.nextToken();
+    if (t == null) {
+      return false;
+    }
+    if (t != JsonToken.START_ARRAY) {
+      throw new IOException("unexpected CSV token " + t);
+    }
+    line = parser.currentTokenLocation().getLineNr();
+    size = 0;
+    while ((t = parser.nextToken()) == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NULL) {
+      if (size == fields.length) {
+        fields = Arrays.copyOf(fields, size * 2);
+      }
+      fields[size++] = t == JsonToken.VALUE_NULL ? "" : parser.getText();
+    }
+    if (t != JsonToken.END_ARRAY) {
+      throw new IOException("unexpected CSV token " + t);
+    }
+    return true;
+  }
+
+  /** The current record's fields: {@code fields()[0, size())}; reused by the next record. */
+  String[] fields() {
+    return fields;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The 1-based line the current record starts on. */
+  long line() {
+    return line;
+  }
+
+  /** A copy of the current record. */
+  String[] copy() {
+    return Arrays.copyOf(fields, size);
+  }
+
+  /** The current record as CSV text, quoting fields that need it. */
+  String render(char delimiter, char quote) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < size; i++) {
+      if (i > 0) {
+        out.append(delimiter);
+      }
+      String f = fields[i];
+      boolean quoted =
+          f.indexOf(delimiter) >= 0
+              || f.indexOf(quote) >= 0
+              || f.indexOf('\n') >= 0
+              || f.indexOf('\r') >= 0;
+      if (quoted) {
+        out.append(quote);
+        for (int k = 0; k < f.length(); k++) {
+          char c = f.charAt(k);
+          if (c == quote) {
+            out.append(quote);
+          }
+          out.append(c);
+        }
+        out.append(quote);
+      } else {
+        out.append(f);
+      }
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    parser.close();
+  }
+}
