@@ -963,7 +963,7 @@ public final class CrawlJob {
                     }
                     change(id, "deprecated", "every source file is gone (on-removed: deprecate)");
                   });
-      case LOG -> change(id, "source-removed", "every source file is gone (on-removed: log)");
+      default -> change(id, "source-removed", "every source file is gone (on-removed: log)");
     }
   }
 
