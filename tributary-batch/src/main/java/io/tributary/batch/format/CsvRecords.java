@@ -11,19 +11,19 @@ import java.util.Arrays;
 
 /**
  * Records of a CSV text with Jackson's CSV parser: RFC 4180 quoting (a quoted field may hold
- * delimiters and line breaks, a quote inside it is doubled), no escape character, empty lines
- * skipped. Used by both sampling and reading, so both split records the same way.
+ * delimiters and line breaks, a quote inside it is doubled), no escape character, blank lines
+ * skipped. Line numbers are counted here (line breaks between records and inside quoted fields).
+ * Used by both sampling and reading, so both split records the same way.
  */
 final class CsvRecords implements Closeable {
   private static final CsvFactory FACTORY =
-      new CsvFactory()
-          .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-          .enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+      new CsvFactory().enable(CsvParser.Feature.SKIP_EMPTY_LINES);
 
   private final CsvParser parser;
   private String[] fields = new String[16];
   private int size;
   private long line;
+  private long nextLine = 1;
 
   CsvRecords(Reader reader, char delimiter, char quote) throws IOException {
     parser = FACTORY.createParser(reader);
@@ -41,6 +41,35 @@ final class CsvRecords implements Closeable {
    *     error
    */
   boolean next() throws IOException {
+    while (true) {
+      if (!nextRecord()) {
+        return false;
+      }
+      line = nextLine;
+      long breaks = 0;
+      for (int i = 0; i < size; i++) {
+        breaks += lineBreaks(fields[i]);
+      }
+      nextLine = line + breaks + 1;
+      if (size > 1 || !fields[0].isBlank()) {
+        return true;
+      }
+    }
+  }
+
+  private static int lineBreaks(String s) {
+    int n = 0;
+    int len = s.length();
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 == len || s.charAt(i + 1) != '\n'))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private boolean nextRecord() throws IOException {
     JsonToken t = parser.nextToken();
     if (t == null) {
       return false;
@@ -48,7 +77,6 @@ final class CsvRecords implements Closeable {
     if (t != JsonToken.START_ARRAY) {
       throw new IOException("unexpected CSV token " + t);
     }
-    line = parser.currentTokenLocation().getLineNr();
     size = 0;
     while ((t = parser.nextToken()) == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NULL) {
       if (size == fields.length) {
@@ -58,6 +86,9 @@ final class CsvRecords implements Closeable {
     }
     if (t != JsonToken.END_ARRAY) {
       throw new IOException("unexpected CSV token " + t);
+    }
+    if (size == 0) {
+      fields[size++] = "";
     }
     return true;
   }

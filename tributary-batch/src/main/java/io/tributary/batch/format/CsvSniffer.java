@@ -18,7 +18,7 @@ import org.apache.iceberg.types.Types;
  * <ul>
  *   <li>Delimiter and quote: every pair of {@code , ; \t |} and {@code " '} splits the first 200
  *       records (quote-aware); the pair whose modal field count (at least 2) covers the most
- *       records wins, ties to more fields, then {@code "} and the order above. Below 80% of the
+ *       records wins, ties to more fields, then {@code "} and the order above. Below 70% of the
  *       records at the modal count, the file is UNKNOWN: a single-column or free text file is never
  *       classified as CSV.
  *   <li>Header: the first record is a header when none of its cells is a typed value (number,
@@ -32,7 +32,7 @@ final class CsvSniffer {
   private static final char[] DELIMITERS = {',', ';', '\t', '|'};
   private static final char[] QUOTES = {'"', '\''};
   private static final int SNIFF_RECORDS = 200;
-  private static final double MIN_CONSISTENCY = 0.8;
+  private static final double MIN_CONSISTENCY = 0.7;
 
   private CsvSniffer() {}
 

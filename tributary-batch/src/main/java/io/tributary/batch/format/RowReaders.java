@@ -51,10 +51,15 @@ import org.apache.parquet.schema.MessageType;
  * </ul>
  */
 public final class RowReaders {
-  static final ObjectMapper JSON =
+  /** JSON lines: one value per line, exact decimals. */
+  static final ObjectMapper JSON_LINE =
       new ObjectMapper()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** JSON array elements, exact decimals. */
+  static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private RowReaders() {}
 
@@ -266,7 +271,7 @@ public final class RowReaders {
     private SourceRow row(String text) {
       JsonNode node;
       try {
-        node = JSON.readTree(text);
+        node = JSON_LINE.readTree(text);
       } catch (JsonProcessingException e) {
         return SourceRow.rejected(line, "malformed JSON: " + e.getOriginalMessage(), text);
       }
