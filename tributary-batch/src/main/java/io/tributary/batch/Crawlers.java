@@ -1,6 +1,7 @@
 package io.tributary.batch;
 
 import io.tributary.batch.internal.CrawlJob;
+import io.tributary.batch.internal.DuckDbLoader;
 import io.tributary.batch.internal.Ledger;
 import io.tributary.batch.internal.RunStore;
 import io.tributary.core.NotFoundException;
@@ -50,6 +51,7 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
   private final ExecutorService runners;
   private final ExecutorService workers;
   private final ScheduledExecutorService timers;
+  private final DuckDbLoader duckdb;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> debounced = new ConcurrentHashMap<>();
@@ -70,7 +72,26 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       CrawlerRegistry registry,
       Supplier<Connection> metadataDb,
       Clock clock) {
-    this(lake, landing, registry, metadataDb, clock, 2, CrawlJob.CrashPoints.NONE);
+    this(
+        lake,
+        landing,
+        registry,
+        metadataDb,
+        clock,
+        2,
+        LoadPath.DUCKDB_WHEN_CLEAN,
+        CrawlJob.CrashPoints.NONE);
+  }
+
+  /** How files become Parquet. */
+  public enum LoadPath {
+    /**
+     * DuckDB converts clean CSV and JSON-lines files with the inferred types; a file with a value
+     * DuckDB refuses, and every other format, goes through the row reader.
+     */
+    DUCKDB_WHEN_CLEAN,
+    /** Every file through the Java row reader and Iceberg's Parquet writer. */
+    ROW_READER
   }
 
   /**
@@ -84,6 +105,7 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       Supplier<Connection> metadataDb,
       Clock clock,
       int parallelism,
+      LoadPath loadPath,
       CrawlJob.CrashPoints crashPoints) {
     this.registry = Objects.requireNonNull(registry, "registry is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
@@ -92,8 +114,11 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
     this.runners = Executors.newCachedThreadPool(daemon("crawl-run"));
     this.workers = Executors.newFixedThreadPool(parallelism, daemon("crawl-worker"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("crawl-timer"));
+    this.duckdb =
+        loadPath == LoadPath.DUCKDB_WHEN_CLEAN ? new DuckDbLoader(parallelism, 512L << 20) : null;
     this.context =
-        new CrawlJob.Context(lake, landing, ledger, workers, parallelism, clock, crashPoints);
+        new CrawlJob.Context(
+            lake, landing, ledger, workers, parallelism, clock, crashPoints, duckdb);
     registry.addListener(this);
     registry.list().forEach(this::crawlerPut);
   }
@@ -323,6 +348,9 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       workers.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (duckdb != null) {
+      duckdb.close();
     }
   }
 }

@@ -68,8 +68,14 @@ class CrawlerIT {
     crawlers = crawlers(CrawlJob.CrashPoints.NONE);
   }
 
+  /** The load path under test; {@link RowReaderCrawlerIT} runs every test on the other one. */
+  Crawlers.LoadPath loadPath() {
+    return Crawlers.LoadPath.DUCKDB_WHEN_CLEAN;
+  }
+
   private Crawlers crawlers(CrawlJob.CrashPoints crashPoints) {
-    Crawlers result = new Crawlers(lake, landing, registry, db, Clock.systemUTC(), 2, crashPoints);
+    Crawlers result =
+        new Crawlers(lake, landing, registry, db, Clock.systemUTC(), 2, loadPath(), crashPoints);
     closeables.add(result);
     return result;
   }

@@ -104,7 +104,8 @@ public final class CrawlJob {
       ExecutorService workers,
       int parallelism,
       Clock clock,
-      CrashPoints crashPoints) {}
+      CrashPoints crashPoints,
+      DuckDbLoader duckdb) {}
 
   private record SourceFile(
       Path file, String relative, String key, long size, long modified, Layout.Placement place) {}
@@ -599,6 +600,10 @@ public final class CrawlJob {
                 .submit(
                     () -> {
                       try {
+                        Optional<FileLoader.Loaded> fast = loadFast(table, candidate, partitions);
+                        if (fast.isPresent()) {
+                          return fast.get();
+                        }
                         return FileLoader.load(
                             table,
                             candidate.source.file(),
@@ -634,6 +639,32 @@ public final class CrawlJob {
       commitBatch(target, errors, ok, results, known, heldErrors);
     }
     updateProperties(target);
+  }
+
+  /** The DuckDB path (see {@link DuckDbLoader}), empty when it does not take the file. */
+  private Optional<FileLoader.Loaded> loadFast(
+      Table table, Candidate candidate, Map<String, Object> partitions) throws IOException {
+    if (context.duckdb() == null || !DuckDbLoader.supports(table.schema())) {
+      return Optional.empty();
+    }
+    Optional<String> reader =
+        DuckDbLoader.readerFor(candidate.source.file(), candidate.classification, candidate.schema);
+    if (reader.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      FileLoader.Loaded loaded =
+          context.duckdb().load(table, reader.get(), candidate.schema, partitions);
+      bytesDone.addAndGet(candidate.source.size());
+      return Optional.of(loaded);
+    } catch (java.sql.SQLException e) {
+      LOG.debug(
+          "Crawler {}: DuckDB refused {} ({}); loading it row by row",
+          spec.name(),
+          candidate.source.relative(),
+          e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private void commitBatch(
