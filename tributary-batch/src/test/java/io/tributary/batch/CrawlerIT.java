@@ -262,7 +262,7 @@ class CrawlerIT {
     Table table = table("raw.catalog");
     assertThat(table.schema().findType("id")).isNotEqualTo(Types.StringType.get());
     assertThat(rows(table)).hasSize(3);
-    assertThat(snapshots(table)).isEqualTo(before + 1); // only the properties update
+    assertThat(snapshots(table)).isEqualTo(before);
   }
 
   @Test
@@ -293,7 +293,7 @@ class CrawlerIT {
 
   @Test
   void crashBetweenCommitAndLedgerUpdateLoadsEachFileOnce() {
-    crawler("{ name: catalog, files-per-commit: 1, sample: { records: 2 } }");
+    crawler("{ name: catalog, files-per-commit: 1, sample: { records: 1 } }");
     write("catalog/a.csv", SHOWS);
     write("catalog/b.csv", "id,title,seasons\n4,w,1\n5,v,oops\n");
     write("catalog/c.csv", "id,title,seasons\n6,u,2\n");
@@ -317,7 +317,7 @@ class CrawlerIT {
     assertThat(rerun.status()).isEqualTo(CrawlRun.Status.SUCCEEDED);
     assertThat(rerun.counts().filesUnchanged()).isEqualTo(1);
     assertThat(rerun.counts().filesLoaded()).isEqualTo(2);
-    assertThat(column(table("raw.catalog"), "id")).containsExactly(1L, 2L, 3L, 4L, 6L);
+    assertThat(column(table("raw.catalog"), "id")).containsExactly(1, 2, 3, 4, 6);
     assertThat(rows(table("raw.catalog_errors"))).hasSize(1);
   }
 
@@ -381,8 +381,8 @@ class CrawlerIT {
     assertThat(run.files())
         .singleElement()
         .satisfies(f -> assertThat(f.action()).isEqualTo("replaced"));
-    assertThat(column(table("raw.catalog"), "id")).containsExactly(1L, 9L);
-    assertThat(column(table("raw.catalog"), "seasons")).containsExactly(1L, 4L);
+    assertThat(column(table("raw.catalog"), "id")).containsExactly(1, 9);
+    assertThat(column(table("raw.catalog"), "seasons")).containsExactly(1, 4);
   }
 
   @Test
@@ -395,7 +395,7 @@ class CrawlerIT {
     Files.delete(a);
     CrawlRun run = crawlers.run("catalog");
     assertThat(run.counts().filesRemoved()).isEqualTo(1);
-    assertThat(column(table("raw.catalog"), "id")).containsExactly(9L);
+    assertThat(column(table("raw.catalog"), "id")).containsExactly(9);
 
     Files.delete(b);
     CrawlRun last = crawlers.run("catalog");
