@@ -7,6 +7,7 @@ import io.tributary.batch.Crawlers;
 import io.tributary.batch.LandingEvent;
 import io.tributary.batch.LandingEvents;
 import io.tributary.batch.LandingZone;
+import io.tributary.batch.internal.CrawlJob;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
@@ -58,6 +59,12 @@ final class CrawlBenchmark implements Callable<Integer> {
   @Option(names = "--files", defaultValue = "4", description = "Files per format")
   int files;
 
+  @Option(
+      names = "--load-path",
+      defaultValue = "duckdb-when-clean",
+      description = "duckdb-when-clean (default) or row-reader (the Java row path only)")
+  String loadPath;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -79,6 +86,7 @@ final class CrawlBenchmark implements Callable<Integer> {
     long jsonBytes = generate(landing.resolve("bench_json"), "json", bytesPerFile);
 
     Map<String, Object> result = new LinkedHashMap<>();
+    result.put("load_path", loadPath);
     result.put("files_per_format", files);
     result.put("csv_mb", csvBytes / 1e6);
     result.put("json_mb", jsonBytes / 1e6);
@@ -89,7 +97,15 @@ final class CrawlBenchmark implements Callable<Integer> {
         LandingZone zone = new LandingZone(landing, new NoEvents());
         CrawlerRegistry registry = new CrawlerRegistry(() -> connect(lake), Clock.systemUTC());
         Crawlers crawlers =
-            new Crawlers(lake, zone, registry, () -> connect(lake), Clock.systemUTC())) {
+            new Crawlers(
+                lake,
+                zone,
+                registry,
+                () -> connect(lake),
+                Clock.systemUTC(),
+                2,
+                Crawlers.LoadPath.valueOf(loadPath.toUpperCase(Locale.ROOT).replace('-', '_')),
+                CrawlJob.CrashPoints.NONE)) {
       for (String format : new String[] {"csv", "json"}) {
         registry.put(CrawlerSpec.withDefaults("bench_" + format, "bench_" + format));
         long bytes = format.equals("csv") ? csvBytes : jsonBytes;
@@ -139,7 +155,8 @@ final class CrawlBenchmark implements Callable<Integer> {
             result.get(format + "_ratio"));
       }
       System.out.printf(
-          "rows: csv %,d, json %,d; crawl peak RSS %s MB (JVM, whole process)%n",
+          "load path %s; rows: csv %,d, json %,d; crawl peak RSS %s MB (JVM, whole process)%n",
+          loadPath,
           (long) result.get("csv_rows"),
           (long) result.get("json_rows"),
           result.get("tributary_peak_rss_mb"));
