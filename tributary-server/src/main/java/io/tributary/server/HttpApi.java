@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.core.InvalidInputException;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,8 @@ final class HttpApi implements AutoCloseable {
       IngestGateway gateway,
       DeliveryService delivery,
       QueryEngine query,
-      PrometheusMeterRegistry meters) {
+      PrometheusMeterRegistry meters,
+      Consumer<RoutesConfig> moreRoutes) {
     this.lake = lake;
     this.streams = streams;
     this.gateway = gateway;
@@ -83,6 +86,7 @@ final class HttpApi implements AutoCloseable {
               config.routes.get("/v1/tables/{table}", this::getTable);
               config.routes.post("/v1/tables/{table}/maintenance", this::maintain);
               config.routes.post("/v1/query", this::query);
+              moreRoutes.accept(config.routes);
               config.routes.exception(Exception.class, this::error);
               config.routes.error(404, "*", this::notFound);
               config.routes.error(405, "*", this::notFound);

@@ -2,6 +2,8 @@ package io.tributary.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.batch.Batch;
+import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
 import io.tributary.query.QueryEngine;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
- * stream registry, delivery, ingest gateway, query engine and the HTTP API. Closing it stops the
- * HTTP server first, then flushes delivery buffers, then releases the rest in reverse order.
+ * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, and the HTTP
+ * API. Closing it stops the HTTP server first, then flushes delivery buffers, then releases the
+ * rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -32,6 +35,7 @@ public final class Platform implements AutoCloseable {
   private final StreamRegistry streams;
   private final DeliveryService delivery;
   private final QueryEngine query;
+  private final Batch batch;
   private final HttpApi http;
 
   private Platform(TributaryConfig config, Clock clock) {
@@ -48,10 +52,23 @@ public final class Platform implements AutoCloseable {
       streams.list().forEach(delivery::streamPut);
       IngestGateway gateway = new IngestGateway(streams, log, config.ingest(), meters, clock);
       query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
+      batch =
+          opened(
+              Batch.start(
+                  config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+      BatchRoutes batchRoutes = new BatchRoutes(batch);
       http =
           opened(
               new HttpApi(
-                  config.http(), config.ingest(), lake, streams, gateway, delivery, query, meters));
+                  config.http(),
+                  config.ingest(),
+                  lake,
+                  streams,
+                  gateway,
+                  delivery,
+                  query,
+                  meters,
+                  batchRoutes::register));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -104,6 +121,11 @@ public final class Platform implements AutoCloseable {
 
   public QueryEngine query() {
     return query;
+  }
+
+  /** Landing zone and crawlers. */
+  public Batch batch() {
+    return batch;
   }
 
   @Override

@@ -25,7 +25,8 @@ public record TributaryConfig(
     Catalog catalog,
     Ingest ingest,
     Query query,
-    List<StreamSpec> streams) {
+    List<StreamSpec> streams,
+    List<CrawlerSpec> crawlers) {
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -108,6 +109,13 @@ public record TributaryConfig(
         throw ConfigException.invalid("streams", stream.name(), "stream declared twice");
       }
     }
+    crawlers = List.copyOf(crawlers);
+    Set<String> crawlerNames = new HashSet<>();
+    for (CrawlerSpec crawler : crawlers) {
+      if (!crawlerNames.add(crawler.name())) {
+        throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
+      }
+    }
   }
 
   /** The embedded defaults: everything under {@code dataDir}, one {@code app_events} stream. */
@@ -149,7 +157,7 @@ public record TributaryConfig(
 
   private static TributaryConfig parse(JsonNode root, Path defaultDataDir) {
     ConfigNode top = new ConfigNode(root, "");
-    top.allowOnly("data-dir", "http", "kafka", "catalog", "ingest", "query", "streams");
+    top.allowOnly("data-dir", "http", "kafka", "catalog", "ingest", "query", "streams", "crawlers");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -217,6 +225,10 @@ public record TributaryConfig(
     for (ConfigNode streamNode : top.list("streams")) {
       streams.add(StreamSpec.fromConfig(null, streamNode));
     }
-    return new TributaryConfig(dataDir, http, kafka, catalog, ingest, query, streams);
+    List<CrawlerSpec> crawlers = new ArrayList<>();
+    for (ConfigNode crawlerNode : top.list("crawlers")) {
+      crawlers.add(CrawlerSpec.fromConfig(null, crawlerNode));
+    }
+    return new TributaryConfig(dataDir, http, kafka, catalog, ingest, query, streams, crawlers);
   }
 }

@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
     name = "tributary",
     mixinStandardHelpOptions = true,
     version = "tributary 0.1.0",
-    description = "Open, self-hosted data platform: streams into an Apache Iceberg lake, in SQL.",
-    footer = "%nBenchmarks: ./tributary bench ingest --events N [--json]",
+    description =
+        "Open, self-hosted data platform: streams and files into an Apache Iceberg lake, in SQL.",
+    footer =
+        "%nBenchmarks: ./tributary bench ingest --events N [--json] | bench crawl [--mb N] [--json]",
     subcommands = {
       ServeCommand.class,
       DemoCommand.class,
@@ -17,6 +19,9 @@ import picocli.CommandLine.Command;
       TablesCommand.class,
       StreamsCommand.class,
       IngestCommand.class,
+      LandCommand.class,
+      CrawlCommand.class,
+      CrawlersCommand.class,
       MaintainCommand.class,
       SimulateCommand.class,
       CommandLine.HelpCommand.class

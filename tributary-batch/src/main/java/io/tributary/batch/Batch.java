@@ -1,0 +1,89 @@
+package io.tributary.batch;
+
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.Lake;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch component: landing zone (uploads and a watcher announcing copied-in files), the crawler
+ * registry and the crawlers, wired to the landing events. Closing stops the watcher and the
+ * crawlers, then the events.
+ */
+public final class Batch implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Batch.class);
+  private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final LandingZone landing;
+  private final CrawlerRegistry registry;
+  private final Crawlers crawlers;
+
+  private Batch(
+      TributaryConfig config,
+      Lake lake,
+      LandingEvents events,
+      Supplier<Connection> metadataDb,
+      Clock clock) {
+    try {
+      resources.push(events);
+      landing = opened(new LandingZone(config.dataDir().resolve("landing"), events));
+      registry = opened(new CrawlerRegistry(metadataDb, clock));
+      registry.declare(config.crawlers());
+      crawlers = opened(new Crawlers(lake, landing, registry, metadataDb, clock));
+      events.subscribe(crawlers::landed);
+      landing.watch(WATCH_INTERVAL);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the landing zone under {@code <data-dir>/landing}, declares the configured crawlers and
+   * starts their schedules and event subscriptions. Takes ownership of {@code events}.
+   */
+  public static Batch start(
+      TributaryConfig config,
+      Lake lake,
+      LandingEvents events,
+      Supplier<Connection> metadataDb,
+      Clock clock) {
+    return new Batch(config, lake, events, metadataDb, clock);
+  }
+
+  private <T extends AutoCloseable> T opened(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  public LandingZone landing() {
+    return landing;
+  }
+
+  public CrawlerRegistry registry() {
+    return registry;
+  }
+
+  public Crawlers crawlers() {
+    return crawlers;
+  }
+
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("Failed to close {}: {}", resource, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.tributary.batch;
+
+import java.util.function.Consumer;
+
+/**
+ * Where landing events go: a Kafka topic in the platform ({@link KafkaLandingEvents}), anything
+ * that delivers them in order to its subscribers in tests.
+ */
+public interface LandingEvents extends AutoCloseable {
+  /** Publishes one event; returns once it is durable (or fails). */
+  void publish(LandingEvent event);
+
+  /** Calls {@code subscriber} for every event published from now on, on a background thread. */
+  void subscribe(Consumer<LandingEvent> subscriber);
+
+  @Override
+  void close();
+}

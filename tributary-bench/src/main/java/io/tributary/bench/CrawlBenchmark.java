@@ -1,0 +1,300 @@
+package io.tributary.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.batch.CrawlRun;
+import io.tributary.batch.CrawlerRegistry;
+import io.tributary.batch.Crawlers;
+import io.tributary.batch.LandingEvent;
+import io.tributary.batch.LandingEvents;
+import io.tributary.batch.LandingZone;
+import io.tributary.batch.internal.CrawlJob;
+import io.tributary.core.config.CrawlerSpec;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.Lake;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench crawl}: crawl + load of generated CSV and JSON-lines files through the real crawler
+ * (classify, infer, create the table, convert to Parquet, commit to Iceberg), against DuckDB's own
+ * {@code COPY (SELECT * FROM read_csv_auto(...)) TO '...parquet'} on the same files in the same
+ * run.
+ */
+@Command(
+    name = "crawl",
+    description = "Crawl+load MB/s of CSV and JSON files vs DuckDB's COPY to Parquet.")
+final class CrawlBenchmark implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] GENRES = {"talk", "music", "news", "comedy", "sports", "drama"};
+  private static final String[] WORDS = {
+    "night", "shift", "morning", "call", "late", "talk", "deep", "dive", "open", "mic", "live",
+    "hour", "weekly", "round", "up", "quiet", "storm"
+  };
+
+  @Option(names = "--mb", defaultValue = "200", description = "MB of data per format")
+  int megabytes;
+
+  @Option(names = "--files", defaultValue = "4", description = "Files per format")
+  int files;
+
+  @Option(
+      names = "--load-path",
+      defaultValue = "duckdb-when-clean",
+      description = "duckdb-when-clean (default) or row-reader (the Java row path only)")
+  String loadPath;
+
+  @Option(names = "--json", description = "Print one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("tributary-crawl-bench");
+    try {
+      return run(dir);
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  private int run(Path dir) throws Exception {
+    Path landing = dir.resolve("landing");
+    long bytesPerFile = (long) megabytes * 1_000_000L / files;
+    log("generating %d CSV and %d JSON files of %,d bytes...", files, files, bytesPerFile);
+    long csvBytes = generate(landing.resolve("bench_csv"), "csv", bytesPerFile);
+    long jsonBytes = generate(landing.resolve("bench_json"), "json", bytesPerFile);
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("load_path", loadPath);
+    result.put("files_per_format", files);
+    result.put("csv_mb", csvBytes / 1e6);
+    result.put("json_mb", jsonBytes / 1e6);
+    TributaryConfig.Catalog catalog =
+        new TributaryConfig.Catalog(
+            "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake"));
+    try (Lake lake = Lake.open(catalog);
+        LandingZone zone = new LandingZone(landing, new NoEvents());
+        CrawlerRegistry registry = new CrawlerRegistry(() -> connect(lake), Clock.systemUTC());
+        Crawlers crawlers =
+            new Crawlers(
+                lake,
+                zone,
+                registry,
+                () -> connect(lake),
+                Clock.systemUTC(),
+                2,
+                Crawlers.LoadPath.valueOf(loadPath.toUpperCase(Locale.ROOT).replace('-', '_')),
+                CrawlJob.CrashPoints.NONE)) {
+      for (String format : new String[] {"csv", "json"}) {
+        registry.put(CrawlerSpec.withDefaults("bench_" + format, "bench_" + format));
+        long bytes = format.equals("csv") ? csvBytes : jsonBytes;
+        log("crawling %s...", format);
+        long start = System.nanoTime();
+        CrawlRun run = crawlers.run("bench_" + format);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (run.status() != CrawlRun.Status.SUCCEEDED || run.counts().filesRejected() > 0) {
+          throw new IllegalStateException("Crawl failed: " + JSON.writeValueAsString(run));
+        }
+        result.put(format + "_rows", run.counts().rowsLoaded());
+        result.put(format + "_error_rows", run.counts().rowsRejected());
+        result.put(format + "_tributary_mb_per_s", round(bytes / 1e6 / seconds));
+      }
+      result.put("tributary_peak_rss_mb", peakRssMegabytes());
+    }
+    for (String format : new String[] {"csv", "json"}) {
+      long bytes = format.equals("csv") ? csvBytes : jsonBytes;
+      log("DuckDB COPY %s...", format);
+      String reader = format.equals("csv") ? "read_csv_auto" : "read_json_auto";
+      String glob = landing.resolve("bench_" + format).resolve("*." + format).toString();
+      double seconds =
+          duckdb(
+              "COPY (SELECT * FROM "
+                  + reader
+                  + "('"
+                  + glob
+                  + "')) TO '"
+                  + dir.resolve("duck_" + format + ".parquet")
+                  + "' (FORMAT parquet, COMPRESSION zstd)");
+      double duck = round(bytes / 1e6 / seconds);
+      result.put(format + "_duckdb_mb_per_s", duck);
+      result.put(
+          format + "_ratio", round((double) result.get(format + "_tributary_mb_per_s") / duck));
+    }
+    if (json) {
+      System.out.println(JSON.writeValueAsString(result));
+    } else {
+      System.out.println();
+      System.out.printf("%-6s %14s %14s %8s%n", "format", "tributary MB/s", "duckdb MB/s", "ratio");
+      for (String format : new String[] {"csv", "json"}) {
+        System.out.printf(
+            "%-6s %14.1f %14.1f %8.2f%n",
+            format,
+            result.get(format + "_tributary_mb_per_s"),
+            result.get(format + "_duckdb_mb_per_s"),
+            result.get(format + "_ratio"));
+      }
+      System.out.printf(
+          "load path %s; rows: csv %,d, json %,d; crawl peak RSS %s MB (JVM, whole process)%n",
+          loadPath,
+          (long) result.get("csv_rows"),
+          (long) result.get("json_rows"),
+          result.get("tributary_peak_rss_mb"));
+    }
+    return 0;
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  private static Connection connect(Lake lake) {
+    try {
+      return lake.openMetadataConnection();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double duckdb(String sql) throws SQLException {
+    Properties properties = new Properties();
+    properties.put("autoinstall_known_extensions", "false");
+    properties.put("autoload_known_extensions", "false");
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:", properties);
+        Statement statement = connection.createStatement()) {
+      long start = System.nanoTime();
+      statement.execute(sql);
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  /** Writes {@code files} files of about {@code bytesPerFile} each; returns the bytes written. */
+  private long generate(Path folder, String format, long bytesPerFile) throws IOException {
+    Files.createDirectories(folder);
+    Random random = new Random(42);
+    DateTimeFormatter iso = DateTimeFormatter.ISO_INSTANT;
+    long total = 0;
+    long id = 0;
+    Instant base = Instant.parse("2026-11-01T00:00:00Z");
+    for (int f = 0; f < files; f++) {
+      Path file = folder.resolve(String.format(Locale.ROOT, "part-%03d.%s", f, format));
+      try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        if (format.equals("csv")) {
+          out.write(
+              "event_id,user_id,show_id,title,genre,plays,duration_s,rating,premium,created_at\n");
+        }
+        while (Files.size(file) < bytesPerFile) {
+          for (int i = 0; i < 1000; i++) {
+            id++;
+            String eventId = Long.toHexString(random.nextLong());
+            long userId = 1_000_000L + random.nextInt(5_000_000);
+            String showId = "show_" + random.nextInt(20_000);
+            String title =
+                WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
+            String genre = GENRES[random.nextInt(GENRES.length)];
+            int plays = random.nextInt(100_000);
+            double duration = Math.round(random.nextDouble() * 360_000) / 100.0;
+            double rating = Math.round(random.nextDouble() * 500) / 100.0;
+            boolean premium = random.nextInt(4) == 0;
+            String created = iso.format(base.plusSeconds(id * 7 + random.nextInt(7)));
+            if (format.equals("csv")) {
+              out.write(
+                  eventId + "," + userId + "," + showId + "," + title + "," + genre + "," + plays
+                      + "," + duration + "," + rating + "," + premium + "," + created + "\n");
+            } else {
+              out.write(
+                  "{\"event_id\":\""
+                      + eventId
+                      + "\",\"user_id\":"
+                      + userId
+                      + ",\"show_id\":\""
+                      + showId
+                      + "\",\"title\":\""
+                      + title
+                      + "\",\"genre\":\""
+                      + genre
+                      + "\",\"plays\":"
+                      + plays
+                      + ",\"duration_s\":"
+                      + duration
+                      + ",\"rating\":"
+                      + rating
+                      + ",\"premium\":"
+                      + premium
+                      + ",\"created_at\":\""
+                      + created
+                      + "\"}\n");
+            }
+          }
+          out.flush();
+        }
+      }
+      total += Files.size(file);
+    }
+    return total;
+  }
+
+  private static String peakRssMegabytes() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+      return lines
+          .filter(line -> line.startsWith("VmHWM:"))
+          .map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024 + "")
+          .findFirst()
+          .orElse("n/a");
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf(format + "%n", args);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(CrawlBenchmark::deleteQuietly);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
+  /** The benchmark crawls on request: landing events go nowhere. */
+  private static final class NoEvents implements LandingEvents {
+    @Override
+    public void publish(LandingEvent event) {}
+
+    @Override
+    public void subscribe(Consumer<LandingEvent> subscriber) {}
+
+    @Override
+    public void close() {}
+  }
+}

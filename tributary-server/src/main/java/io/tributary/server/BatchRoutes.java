@@ -1,0 +1,145 @@
+package io.tributary.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.tributary.batch.Batch;
+import io.tributary.batch.CrawlRun;
+import io.tributary.batch.CrawlerSpecs;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.NotFoundException;
+import io.tributary.core.config.CrawlerSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The batch endpoints: landing uploads ({@code PUT /v1/landing/{source}/{path}}) and crawlers
+ * ({@code /v1/crawlers...}). Errors go through {@link HttpApi}'s mapping.
+ */
+final class BatchRoutes {
+  private static final int DEFAULT_RUNS = 20;
+
+  private final Batch batch;
+
+  BatchRoutes(Batch batch) {
+    this.batch = batch;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.put("/v1/landing/{source}/<path>", this::land);
+    routes.get("/v1/crawlers", ctx -> json(ctx, 200, crawlerList()));
+    routes.get("/v1/crawlers/{name}", ctx -> json(ctx, 200, crawlerView(spec(ctx))));
+    routes.put("/v1/crawlers/{name}", this::putCrawler);
+    routes.delete("/v1/crawlers/{name}", this::deleteCrawler);
+    routes.post("/v1/crawlers/{name}/runs", this::startRun);
+    routes.get("/v1/crawlers/{name}/runs", this::listRuns);
+    routes.get("/v1/crawlers/{name}/runs/{id}", this::getRun);
+  }
+
+  private void land(Context ctx) throws IOException {
+    String source = ctx.pathParam("source");
+    String path = ctx.pathParam("path");
+    try (InputStream body = ctx.bodyInputStream()) {
+      json(ctx, 201, batch.landing().store(source, path, body));
+    }
+  }
+
+  private CrawlerSpec spec(Context ctx) {
+    String name = ctx.pathParam("name");
+    return batch.registry().get(name).orElseThrow(() -> new NotFoundException("crawler", name));
+  }
+
+  private List<Map<String, Object>> crawlerList() {
+    return batch.registry().list().stream().map(this::crawlerView).toList();
+  }
+
+  private Map<String, Object> crawlerView(CrawlerSpec spec) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("spec", CrawlerSpecs.toJson(spec));
+    List<CrawlRun> last = batch.crawlers().runs(spec.name(), 1);
+    view.put("last_run", last.isEmpty() ? null : last.get(0));
+    return view;
+  }
+
+  private void putCrawler(Context ctx) throws IOException {
+    String name = ctx.pathParam("name");
+    JsonNode body = ctx.bodyAsBytes().length == 0 ? null : readJson(ctx);
+    boolean existed = batch.registry().get(name).isPresent();
+    CrawlerSpec spec = batch.registry().put(CrawlerSpecs.fromJson(name, body));
+    json(ctx, existed ? 200 : 201, crawlerView(spec));
+  }
+
+  private void deleteCrawler(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!batch.registry().delete(name)) {
+      throw new NotFoundException("crawler", name);
+    }
+    ctx.status(204);
+  }
+
+  private void startRun(Context ctx) {
+    String name = ctx.pathParam("name");
+    if ("true".equalsIgnoreCase(ctx.queryParam("wait"))) {
+      json(ctx, 200, batch.crawlers().run(name));
+    } else {
+      json(ctx, 202, batch.crawlers().start(name));
+    }
+  }
+
+  private void listRuns(Context ctx) {
+    String limitText = ctx.queryParam("limit");
+    int limit;
+    try {
+      limit = limitText == null ? DEFAULT_RUNS : Integer.parseInt(limitText);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(
+          "invalid_request", "Invalid limit: '" + limitText + "' (must be 1..1000)");
+    }
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidInputException(
+          "invalid_request", "Invalid limit: '" + limitText + "' (must be 1..1000)");
+    }
+    json(ctx, 200, batch.crawlers().runs(ctx.pathParam("name"), limit));
+  }
+
+  private void getRun(Context ctx) {
+    String name = ctx.pathParam("name");
+    String id = ctx.pathParam("id");
+    json(
+        ctx,
+        200,
+        batch
+            .crawlers()
+            .find(name, id)
+            .orElseThrow(() -> new NotFoundException("crawl run", name + "/" + id)));
+  }
+
+  private static JsonNode readJson(Context ctx) {
+    try {
+      JsonNode node = HttpApi.JSON.readTree(ctx.bodyAsBytes());
+      if (node == null || !node.isObject()) {
+        throw new InvalidInputException("invalid_json", "The request body must be a JSON object");
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw new InvalidInputException(
+          "invalid_json", "Malformed JSON in request body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidInputException("invalid_json", "Unreadable request body: " + e);
+    }
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status)
+          .contentType("application/json")
+          .result(HttpApi.JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialize response", e);
+    }
+  }
+}
