@@ -23,6 +23,7 @@ import io.tributary.core.config.Units;
 import io.tributary.lake.Lake;
 import io.tributary.lake.MaintenanceOptions;
 import io.tributary.query.QueryEngine;
+import io.tributary.server.iceberg.IcebergRestRoutes;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamRegistry;
@@ -83,6 +84,7 @@ final class HttpApi implements AutoCloseable {
               config.routes.get("/v1/tables/{table}", this::getTable);
               config.routes.post("/v1/tables/{table}/maintenance", this::maintain);
               config.routes.post("/v1/query", this::query);
+              new IcebergRestRoutes(lake).register(config);
               config.routes.exception(Exception.class, this::error);
               config.routes.error(404, "*", this::notFound);
               config.routes.error(405, "*", this::notFound);
