@@ -109,6 +109,70 @@ class IcebergRestCatalogIT {
   }
 
   @Test
+  void descriptionAndTagsAreSetOverHttpAndSeenByEngines() {
+    http.ndjson("clicks", "{\"event_id\":\"t1\"}");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.clicks") >= 1);
+
+    var patched =
+        http.patch(
+            "/v1/tables/raw.clicks",
+            "{\"description\": \"Clicks in the app\", \"tags\": {\"team\": \"growth\","
+                + " \"pii\": \"no\"}}");
+    assertThat(patched.status()).isEqualTo(200);
+    assertThat(patched.body().path("description").asText()).isEqualTo("Clicks in the app");
+    assertThat(patched.body().path("tags").path("team").asText()).isEqualTo("growth");
+
+    http.patch("/v1/tables/raw.clicks", "{\"tags\": {\"pii\": null}}");
+    var table = http.get("/v1/tables/raw.clicks");
+    assertThat(table.body().path("description").asText()).isEqualTo("Clicks in the app");
+    assertThat(table.body().path("tags").toString()).isEqualTo("{\"team\":\"growth\"}");
+    assertThat(table.body().path("properties").path("comment").asText())
+        .isEqualTo("Clicks in the app");
+    assertThat(client.loadTable(TableIdentifier.of("raw", "clicks")).properties())
+        .containsEntry("comment", "Clicks in the app")
+        .containsEntry("tag.team", "growth")
+        .doesNotContainKey("tag.pii");
+
+    assertThat(http.patch("/v1/tables/raw.missing", "{\"description\": \"x\"}").status())
+        .isEqualTo(404);
+    var invalid = http.patch("/v1/tables/raw.clicks", "{\"tags\": [\"a\"]}");
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.body().path("error").path("message").asText()).contains("Invalid tags");
+  }
+
+  @Test
+  void endpointAnswersInTheSpecificationsShapes() {
+    var config = http.get("/iceberg/v1/config?warehouse=lake");
+    assertThat(config.status()).isEqualTo(200);
+    assertThat(config.body().path("endpoints").toString())
+        .contains("POST /v1/{prefix}/namespaces/{namespace}/tables/{table}")
+        .contains("POST /v1/{prefix}/transactions/commit")
+        .contains("GET /v1/{prefix}/namespaces/{namespace}/views/{view}");
+
+    var missing = http.get("/iceberg/v1/namespaces/raw/tables/nope");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body().path("error").path("type").asText())
+        .isEqualTo("NoSuchTableException");
+    assertThat(missing.body().path("error").path("code").asInt()).isEqualTo(404);
+    assertThat(http.head("/iceberg/v1/namespaces/raw/tables/nope").status()).isEqualTo(404);
+    assertThat(http.head("/iceberg/v1/namespaces/raw").status()).isEqualTo(204);
+    assertThat(
+            http.get("/iceberg/v1/namespaces/nope/tables")
+                .body()
+                .path("error")
+                .path("type")
+                .asText())
+        .isEqualTo("NoSuchNamespaceException");
+
+    var malformed = http.post("/iceberg/v1/namespaces", "application/json", "{not json");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body().path("error").path("type").asText())
+        .isEqualTo("BadRequestException");
+    assertThat(http.get("/iceberg/v2/nothing").status()).isEqualTo(404);
+    assertThat(http.delete("/iceberg/v1/config").status()).isEqualTo(405);
+  }
+
+  @Test
   void concurrentCommitsThroughTheEndpointAndDeliveryAreAllKept() throws Exception {
     http.ndjson("mixed", "{\"event_id\":\"d0\"}");
     await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.mixed") == 1);
