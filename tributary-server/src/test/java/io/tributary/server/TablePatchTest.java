@@ -71,7 +71,7 @@ class TablePatchTest {
 
   @Property(seed = "20261126", tries = 200)
   void validTagsRoundTrip(
-      @ForAll @Size(max = 50)
+      @ForAll @Size(max = 12)
           Map<
                   @AlphaChars @NumericChars @StringLength(min = 1, max = 128) String,
                   @AlphaChars @NumericChars @StringLength(max = 256) String>
