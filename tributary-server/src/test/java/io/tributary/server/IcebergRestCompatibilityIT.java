@@ -45,11 +45,15 @@ class IcebergRestCompatibilityIT {
 
     try (Platform platform = Platform.start(TestConfigs.config(dir, "  []"), Clock.systemUTC())) {
       String uri = platform.httpUri() + "/iceberg";
-      Path output = Files.createDirectories(Path.of("target")).resolve("rck-output.txt");
+      Path output =
+          Files.createDirectories(Path.of("target").toAbsolutePath()).resolve("rck-output.txt");
       Process process =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-Xmx512m",
+                  // a short run: C1 only and the serial collector cost the least CPU on 2 cores
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
                   "-Drck.local=false",
                   "-Duri=" + uri,
                   "-jar",
@@ -58,6 +62,8 @@ class IcebergRestCompatibilityIT {
                   "--disable-banner",
                   "--disable-ansi-colors",
                   "--details=tree",
+                  "--reports-dir",
+                  output.resolveSibling("rck-reports").toString(),
                   "--class-path",
                   classPath,
                   "--select-class",
@@ -66,13 +72,15 @@ class IcebergRestCompatibilityIT {
               .redirectErrorStream(true)
               .redirectOutput(output.toFile())
               .start();
+      long start = System.nanoTime();
       boolean finished = process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       if (!finished) {
         process.destroyForcibly().waitFor();
       }
       String report = Files.readString(output, StandardCharsets.UTF_8);
       String failures = failureLines(report);
-      System.out.println(summary(report));
+      System.out.println(summary(report) + "\nRCK run took " + seconds + " s");
       assertThat(finished).as("the RCK finished within %d minutes", TIMEOUT_MINUTES).isTrue();
       assertThat(count(report, "tests failed")).as("failed tests:\n%s", failures).isZero();
       assertThat(count(report, "tests successful")).as("successful tests").isGreaterThan(130);
