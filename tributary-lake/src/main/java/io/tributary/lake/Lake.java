@@ -2,6 +2,7 @@ package io.tributary.lake;
 
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
+import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.TributaryConfig;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,10 +35,12 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.JdbcClientPool;
@@ -241,6 +245,46 @@ public final class Lake implements AutoCloseable {
     Objects.requireNonNull(options, "options is null");
     Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
     return new Maintenance(id, table, commitLock(id), options, clock, workers).run();
+  }
+
+  /**
+   * Sets and removes table properties in one commit, holding the table's {@link #commitLock} (for
+   * example the description, Iceberg's {@code comment}, and tags: see {@link TableInfo}).
+   *
+   * @throws NotFoundException if the table does not exist
+   * @throws RetriableException if concurrent commits kept winning over Iceberg's retries
+   */
+  public TableInfo updateProperties(TableId id, Map<String, String> set, Set<String> remove) {
+    Objects.requireNonNull(id, "id is null");
+    Map<String, String> toSet = Map.copyOf(set);
+    Set<String> toRemove = Set.copyOf(remove);
+    toSet.keySet().stream()
+        .filter(toRemove::contains)
+        .findFirst()
+        .ifPresent(
+            key -> {
+              throw new InvalidInputException(
+                  "invalid_request", "Property '" + key + "' is both set and removed");
+            });
+    ReentrantLock lock = commitLock(id);
+    lock.lock();
+    try {
+      Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
+      if (!toSet.isEmpty() || !toRemove.isEmpty()) {
+        UpdateProperties update = table.updateProperties();
+        toSet.forEach(update::set);
+        toRemove.forEach(update::remove);
+        update.commit();
+      }
+    } catch (CommitFailedException e) {
+      throw new RetriableException(
+          "commit_conflict",
+          "Cannot update the properties of table " + id + ": " + e.getMessage(),
+          e);
+    } finally {
+      lock.unlock();
+    }
+    return describe(id);
   }
 
   /** The lock every commit to this table in the process holds. */

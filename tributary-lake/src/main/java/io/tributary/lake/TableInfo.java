@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.tributary.core.TableId;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A table's description for catalogs and consoles. Serializes with a plain Jackson {@code
@@ -39,6 +41,12 @@ public record TableInfo(
   /** How many snapshots a description lists. */
   public static final int MAX_SNAPSHOTS = 20;
 
+  /** The table property holding the description: Iceberg's (and Spark's, Trino's) comment. */
+  public static final String DESCRIPTION_PROPERTY = "comment";
+
+  /** Table properties {@code tag.<key>} hold the tags, one per key. */
+  public static final String TAG_PREFIX = "tag.";
+
   public TableInfo {
     Objects.requireNonNull(id, "id is null");
     Objects.requireNonNull(location, "location is null");
@@ -46,6 +54,25 @@ public record TableInfo(
     partitionSpec = List.copyOf(partitionSpec);
     properties = Map.copyOf(properties);
     snapshots = List.copyOf(snapshots);
+  }
+
+  /** The description (the {@value #DESCRIPTION_PROPERTY} property), or {@code null}. */
+  @JsonProperty("description")
+  public String description() {
+    return properties.get(DESCRIPTION_PROPERTY);
+  }
+
+  /** The tags, from the properties {@value #TAG_PREFIX}{@code <key>}, sorted by key. */
+  @JsonProperty("tags")
+  public Map<String, String> tags() {
+    Map<String, String> tags = new TreeMap<>();
+    properties.forEach(
+        (key, value) -> {
+          if (key.startsWith(TAG_PREFIX) && key.length() > TAG_PREFIX.length()) {
+            tags.put(key.substring(TAG_PREFIX.length()), value);
+          }
+        });
+    return tags;
   }
 
   /**

@@ -60,6 +60,37 @@ class LakeTest {
   }
 
   @Test
+  void setsAndRemovesDescriptionAndTagsAsTableProperties() throws Exception {
+    TableId id = TableId.parse("raw.tagged");
+    try (Lake lake = TestLakes.open(dir)) {
+      write(lake, id, Map.of());
+      TableInfo info =
+          lake.updateProperties(
+              id,
+              Map.of("comment", "Listening events", "tag.team", "growth", "tag.pii", "no"),
+              java.util.Set.of());
+      assertThat(info.description()).isEqualTo("Listening events");
+      assertThat(info.tags()).containsExactly(Map.entry("pii", "no"), Map.entry("team", "growth"));
+      assertThat(lake.loadTable(id).orElseThrow().properties())
+          .containsEntry("comment", "Listening events");
+
+      info = lake.updateProperties(id, Map.of(), java.util.Set.of("comment", "tag.pii"));
+      assertThat(info.description()).isNull();
+      assertThat(info.tags()).containsExactly(Map.entry("team", "growth"));
+      JsonNode json = new ObjectMapper().valueToTree(info);
+      assertThat(json.path("tags").path("team").asText()).isEqualTo("growth");
+      assertThat(json.has("description")).isTrue();
+
+      assertThatThrownBy(
+              () -> lake.updateProperties(TableId.parse("raw.none"), Map.of(), java.util.Set.of()))
+          .isInstanceOf(NotFoundException.class);
+      assertThatThrownBy(
+              () -> lake.updateProperties(id, Map.of("comment", "x"), java.util.Set.of("comment")))
+          .hasMessageContaining("both set and removed");
+    }
+  }
+
+  @Test
   void describesTables() throws Exception {
     TableId id = TableId.parse("raw.app_events");
     try (Lake lake = TestLakes.open(dir)) {

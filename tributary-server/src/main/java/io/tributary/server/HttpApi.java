@@ -24,6 +24,7 @@ import io.tributary.core.config.Units;
 import io.tributary.lake.Lake;
 import io.tributary.lake.MaintenanceOptions;
 import io.tributary.query.QueryEngine;
+import io.tributary.server.iceberg.IcebergRestRoutes;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamRegistry;
@@ -84,8 +85,10 @@ final class HttpApi implements AutoCloseable {
               config.routes.post("/v1/streams/{name}/records", this::ingest);
               config.routes.get("/v1/tables", ctx -> json(ctx, 200, tableList()));
               config.routes.get("/v1/tables/{table}", this::getTable);
+              config.routes.patch("/v1/tables/{table}", this::patchTable);
               config.routes.post("/v1/tables/{table}/maintenance", this::maintain);
               config.routes.post("/v1/query", this::query);
+              new IcebergRestRoutes(lake).register(config);
               moreRoutes.accept(config.routes);
               config.routes.exception(Exception.class, this::error);
               config.routes.error(404, "*", this::notFound);
@@ -184,6 +187,12 @@ final class HttpApi implements AutoCloseable {
 
   private void getTable(Context ctx) {
     json(ctx, 200, lake.describe(TableId.parse(ctx.pathParam("table"))));
+  }
+
+  private void patchTable(Context ctx) throws IOException {
+    TableId id = TableId.parse(ctx.pathParam("table"));
+    TablePatch patch = TablePatch.parse(readJson(ctx));
+    json(ctx, 200, lake.updateProperties(id, patch.set(), patch.remove()));
   }
 
   private void maintain(Context ctx) throws IOException {

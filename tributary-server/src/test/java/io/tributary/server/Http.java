@@ -43,6 +43,19 @@ final class Http {
             .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Response patch(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response head(String path) {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+  }
+
   Response post(String path, String contentType, byte[] body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))

@@ -1,0 +1,392 @@
+package io.tributary.server.iceberg;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.tributary.lake.Lake;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.catalog.ViewCatalog;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.rest.CatalogHandlers;
+import org.apache.iceberg.rest.Endpoint;
+import org.apache.iceberg.rest.RESTCatalogProperties;
+import org.apache.iceberg.rest.RESTRequest;
+import org.apache.iceberg.rest.RESTSerializers;
+import org.apache.iceberg.rest.RESTUtil;
+import org.apache.iceberg.rest.requests.CommitTransactionRequest;
+import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
+import org.apache.iceberg.rest.requests.CreateTableRequest;
+import org.apache.iceberg.rest.requests.CreateViewRequest;
+import org.apache.iceberg.rest.requests.RegisterTableRequest;
+import org.apache.iceberg.rest.requests.RegisterViewRequest;
+import org.apache.iceberg.rest.requests.RenameTableRequest;
+import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.responses.ConfigResponse;
+import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Iceberg REST catalog at {@value #PATH} on the HTTP port, so engines use {@code
+ * uri=http://host:7070/iceberg}. It serves the lake's own JDBC catalog through Iceberg's
+ * server-side handlers ({@link CatalogHandlers}): namespaces, tables (create, stage-create, load,
+ * commit, rename, register, drop, purge), multi-table commits and views.
+ *
+ * <p>Commits from clients and from the platform never lose each other: every commit ends in the
+ * JDBC catalog's compare-and-swap of the table's metadata location, and a commit to a table the
+ * platform writes also holds that table's {@link Lake#commitLock}, so it queues behind delivery
+ * instead of racing it.
+ */
+public final class IcebergRestRoutes {
+  /** Where the catalog is mounted. */
+  public static final String PATH = "/iceberg";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergRestRoutes.class);
+  private static final String NAMESPACE_SEPARATOR = "%1F";
+  private static final List<HandlerType> METHODS =
+      List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST, HandlerType.DELETE);
+
+  private final Catalog catalog;
+  private final SupportsNamespaces namespaces;
+  private final TableCommits commits;
+  private final ObjectMapper mapper;
+  private final Map<Endpoint, RouteHandler> routes = new LinkedHashMap<>();
+  private final List<Route> matchers = new ArrayList<>();
+
+  /** One call: the route's path variables (still URL-encoded) and the HTTP context. */
+  private record Call(Map<String, String> variables, Context ctx) {}
+
+  @FunctionalInterface
+  private interface RouteHandler {
+    /** The response body, or {@code null} for 204 No Content. */
+    Object handle(Call call) throws IOException;
+  }
+
+  /** An endpoint's path split into literal segments and {@code {variables}}. */
+  private record Route(Endpoint endpoint, List<String> segments) {
+    static Route of(Endpoint endpoint) {
+      String path = endpoint.path().replace("/{prefix}", "");
+      return new Route(endpoint, Arrays.asList(path.substring(1).split("/")));
+    }
+
+    Map<String, String> match(List<String> request) {
+      if (request.size() != segments.size()) {
+        return null;
+      }
+      Map<String, String> variables = new LinkedHashMap<>();
+      for (int i = 0; i < segments.size(); i++) {
+        String segment = segments.get(i);
+        if (segment.startsWith("{") && segment.endsWith("}")) {
+          if (request.get(i).isEmpty()) {
+            return null;
+          }
+          variables.put(segment.substring(1, segment.length() - 1), request.get(i));
+        } else if (!segment.equals(request.get(i))) {
+          return null;
+        }
+      }
+      return variables;
+    }
+  }
+
+  public IcebergRestRoutes(Lake lake) {
+    Objects.requireNonNull(lake, "lake is null");
+    this.catalog = lake.catalog();
+    this.namespaces = (SupportsNamespaces) catalog;
+    this.commits = new TableCommits(lake);
+    // the shape of Iceberg's own REST mapper: request/response classes bind by field, kebab-case
+    this.mapper =
+        new ObjectMapper(
+            new JsonFactoryBuilder()
+                .configure(JsonFactory.Feature.INTERN_FIELD_NAMES, false)
+                .build());
+    mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    mapper.setPropertyNamingStrategy(new PropertyNamingStrategies.KebabCaseStrategy());
+    RESTSerializers.registerAll(mapper);
+    namespaceRoutes();
+    tableRoutes();
+    if (catalog instanceof ViewCatalog views) {
+      viewRoutes(views);
+    }
+    routes.keySet().forEach(endpoint -> matchers.add(Route.of(endpoint)));
+  }
+
+  /** Adds the catalog's routes to a Javalin app being configured. */
+  public void register(JavalinConfig config) {
+    for (HandlerType method : METHODS) {
+      config.routes.addHttpHandler(method, PATH + "/*", this::handle);
+    }
+  }
+
+  private void namespaceRoutes() {
+    routes.put(Endpoint.create("GET", "/v1/config"), call -> config());
+    routes.put(
+        Endpoint.V1_LIST_NAMESPACES,
+        call -> {
+          String parent = call.ctx().queryParam("parent");
+          Namespace namespace =
+              parent == null || parent.isEmpty()
+                  ? Namespace.empty()
+                  : RESTUtil.namespaceFromQueryParam(parent);
+          String pageSize = call.ctx().queryParam("pageSize");
+          return pageSize == null
+              ? CatalogHandlers.listNamespaces(namespaces, namespace)
+              : CatalogHandlers.listNamespaces(
+                  namespaces, namespace, call.ctx().queryParam("pageToken"), pageSize);
+        });
+    routes.put(
+        Endpoint.V1_CREATE_NAMESPACE,
+        call ->
+            CatalogHandlers.createNamespace(namespaces, body(call, CreateNamespaceRequest.class)));
+    routes.put(
+        Endpoint.V1_NAMESPACE_EXISTS,
+        call -> {
+          CatalogHandlers.namespaceExists(namespaces, namespace(call));
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_LOAD_NAMESPACE,
+        call -> CatalogHandlers.loadNamespace(namespaces, namespace(call)));
+    routes.put(
+        Endpoint.V1_UPDATE_NAMESPACE,
+        call ->
+            CatalogHandlers.updateNamespaceProperties(
+                namespaces, namespace(call), body(call, UpdateNamespacePropertiesRequest.class)));
+    routes.put(
+        Endpoint.V1_DELETE_NAMESPACE,
+        call -> {
+          CatalogHandlers.dropNamespace(namespaces, namespace(call));
+          return null;
+        });
+  }
+
+  private void tableRoutes() {
+    routes.put(
+        Endpoint.V1_LIST_TABLES,
+        call -> {
+          String pageSize = call.ctx().queryParam("pageSize");
+          return pageSize == null
+              ? CatalogHandlers.listTables(catalog, namespace(call))
+              : CatalogHandlers.listTables(
+                  catalog, namespace(call), call.ctx().queryParam("pageToken"), pageSize);
+        });
+    routes.put(
+        Endpoint.V1_CREATE_TABLE,
+        call -> {
+          CreateTableRequest request = body(call, CreateTableRequest.class);
+          return request.stageCreate()
+              ? CatalogHandlers.stageTableCreate(catalog, namespace(call), request)
+              : CatalogHandlers.createTable(catalog, namespace(call), request);
+        });
+    routes.put(
+        Endpoint.V1_TABLE_EXISTS,
+        call -> {
+          CatalogHandlers.tableExists(catalog, table(call, "table"));
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_LOAD_TABLE,
+        call -> CatalogHandlers.loadTable(catalog, table(call, "table"), snapshotMode(call.ctx())));
+    routes.put(
+        Endpoint.V1_UPDATE_TABLE,
+        call -> commits.update(table(call, "table"), body(call, UpdateTableRequest.class)));
+    routes.put(
+        Endpoint.V1_DELETE_TABLE,
+        call -> {
+          if (Boolean.parseBoolean(call.ctx().queryParam("purgeRequested"))) {
+            CatalogHandlers.purgeTable(catalog, table(call, "table"));
+          } else {
+            CatalogHandlers.dropTable(catalog, table(call, "table"));
+          }
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_RENAME_TABLE,
+        call -> {
+          CatalogHandlers.renameTable(catalog, body(call, RenameTableRequest.class));
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_REGISTER_TABLE,
+        call ->
+            CatalogHandlers.registerTable(
+                catalog, namespace(call), body(call, RegisterTableRequest.class)));
+    routes.put(
+        Endpoint.V1_REPORT_METRICS,
+        call -> {
+          table(call, "table"); // scan and commit reports are accepted and not kept
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_COMMIT_TRANSACTION,
+        call -> {
+          commits.commitTransaction(body(call, CommitTransactionRequest.class));
+          return null;
+        });
+  }
+
+  private void viewRoutes(ViewCatalog views) {
+    routes.put(
+        Endpoint.V1_LIST_VIEWS,
+        call -> {
+          String pageSize = call.ctx().queryParam("pageSize");
+          return pageSize == null
+              ? CatalogHandlers.listViews(views, namespace(call))
+              : CatalogHandlers.listViews(
+                  views, namespace(call), call.ctx().queryParam("pageToken"), pageSize);
+        });
+    routes.put(
+        Endpoint.V1_CREATE_VIEW,
+        call ->
+            CatalogHandlers.createView(
+                views, namespace(call), body(call, CreateViewRequest.class)));
+    routes.put(
+        Endpoint.V1_VIEW_EXISTS,
+        call -> {
+          CatalogHandlers.viewExists(views, table(call, "view"));
+          return null;
+        });
+    routes.put(Endpoint.V1_LOAD_VIEW, call -> CatalogHandlers.loadView(views, table(call, "view")));
+    routes.put(
+        Endpoint.V1_UPDATE_VIEW,
+        call ->
+            CatalogHandlers.updateView(
+                views, table(call, "view"), body(call, UpdateTableRequest.class)));
+    routes.put(
+        Endpoint.V1_DELETE_VIEW,
+        call -> {
+          CatalogHandlers.dropView(views, table(call, "view"));
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_RENAME_VIEW,
+        call -> {
+          CatalogHandlers.renameView(views, body(call, RenameTableRequest.class));
+          return null;
+        });
+    routes.put(
+        Endpoint.V1_REGISTER_VIEW,
+        call ->
+            CatalogHandlers.registerView(
+                views, namespace(call), body(call, RegisterViewRequest.class)));
+  }
+
+  private ConfigResponse config() {
+    List<Endpoint> endpoints =
+        routes.keySet().stream().filter(e -> !e.path().equals("/v1/config")).toList();
+    return ConfigResponse.builder().withEndpoints(endpoints).build();
+  }
+
+  private void handle(Context ctx) {
+    String method = ctx.method().name();
+    try {
+      String uri = ctx.req().getRequestURI();
+      String path = uri.substring(uri.indexOf(PATH) + PATH.length() + 1);
+      List<String> segments = Arrays.asList(path.split("/", -1));
+      boolean pathMatched = false;
+      for (Route route : matchers) {
+        Map<String, String> variables = route.match(segments);
+        if (variables == null) {
+          continue;
+        }
+        pathMatched = true;
+        if (route.endpoint().httpMethod().equals(method)) {
+          respond(ctx, routes.get(route.endpoint()).handle(new Call(variables, ctx)));
+          return;
+        }
+      }
+      int status = pathMatched ? 405 : 404;
+      error(
+          ctx,
+          ErrorResponse.builder()
+              .responseCode(status)
+              .withType(pathMatched ? "MethodNotAllowedException" : "NoSuchEndpointException")
+              .withMessage("No such endpoint: " + method + " " + uri)
+              .build());
+    } catch (RuntimeException | IOException e) {
+      ErrorResponse response = IcebergErrors.toResponse(e);
+      if (response.code() >= 500) {
+        LOG.warn("Iceberg REST {} {} failed", method, ctx.path(), e);
+      }
+      error(ctx, response);
+    }
+  }
+
+  private void respond(Context ctx, Object body) throws IOException {
+    if (body == null) {
+      ctx.status(204);
+      return;
+    }
+    ctx.status(200).contentType("application/json").result(mapper.writeValueAsBytes(body));
+  }
+
+  private void error(Context ctx, ErrorResponse response) {
+    ctx.status(response.code());
+    if (ctx.method() == HandlerType.HEAD) {
+      return;
+    }
+    try {
+      ctx.contentType("application/json").result(mapper.writeValueAsBytes(response));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private <T extends RESTRequest> T body(Call call, Class<T> type) throws IOException {
+    T request;
+    try {
+      request = mapper.readValue(call.ctx().bodyAsBytes(), type);
+    } catch (JacksonException e) {
+      throw new BadRequestException(
+          "Malformed %s: %s", type.getSimpleName(), e.getOriginalMessage());
+    }
+    if (request == null) {
+      throw new BadRequestException("Missing request body: %s", type.getSimpleName());
+    }
+    request.validate();
+    return request;
+  }
+
+  private static Namespace namespace(Call call) {
+    return RESTUtil.decodeNamespace(call.variables().get("namespace"), NAMESPACE_SEPARATOR);
+  }
+
+  private static TableIdentifier table(Call call, String variable) {
+    return TableIdentifier.of(
+        namespace(call), RESTUtil.decodeString(call.variables().get(variable)));
+  }
+
+  private static RESTCatalogProperties.SnapshotMode snapshotMode(Context ctx) {
+    String mode = ctx.queryParam("snapshots");
+    if (mode == null || mode.isEmpty()) {
+      return RESTCatalogProperties.SnapshotMode.ALL;
+    }
+    try {
+      return RESTCatalogProperties.SnapshotMode.valueOf(mode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("Invalid snapshots mode: '%s' (all or refs)", mode);
+    }
+  }
+}
