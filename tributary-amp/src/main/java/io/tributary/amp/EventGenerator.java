@@ -81,7 +81,7 @@ public final class EventGenerator {
   public EventGenerator(SimulatorConfig config, Clock clock) {
     this.config = Objects.requireNonNull(config, "config is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.catalog = new Catalog(config.seed(), config.shows(), config.creators());
+    this.catalog = new Catalog(config.catalogSeed(), config.shows(), config.creators());
     this.population = new Population(config.seed(), config.users());
     this.random = new SplittableRandom(config.seed());
     this.targetSessions = Math.max(1, Math.min(MAX_SESSIONS, config.users() / 10));
@@ -89,7 +89,7 @@ public final class EventGenerator {
     this.polls = new int[config.shows()];
   }
 
-  /** The show catalog, {@code show_0001} first; the same for the same seed and sizes. */
+  /** The show catalog, {@code show_0001} first; the same for the same catalog seed and sizes. */
   public List<Show> shows() {
     return catalog.shows();
   }
