@@ -23,6 +23,7 @@ class EventGeneratorTest {
   @Test
   void defaultsArePinned() {
     assertThat(SimulatorConfig.defaults()).isEqualTo(new SimulatorConfig(42, 200, 60, 10_000));
+    assertThat(SimulatorConfig.defaults()).isEqualTo(new SimulatorConfig(42, 200, 60, 10_000, 42));
   }
 
   @Test
@@ -51,6 +52,11 @@ class EventGeneratorTest {
     assertThat(new EventGenerator(SimulatorConfig.defaults(), Clock.systemUTC()).shows())
         .isEqualTo(shows);
     assertThat(new EventGenerator(SimulatorConfig.withSeed(43), EVENING_IN_EUROPE).shows())
+        .as("the catalog has a seed of its own: a new event seed keeps the shows")
+        .isEqualTo(shows);
+    assertThat(
+            new EventGenerator(SimulatorConfig.defaults().withCatalogSeed(43), EVENING_IN_EUROPE)
+                .shows())
         .isNotEqualTo(shows);
   }
 

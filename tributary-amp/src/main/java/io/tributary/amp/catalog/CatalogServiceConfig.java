@@ -53,10 +53,10 @@ public record CatalogServiceConfig(
    * of calls is answered 503 with {@code Retry-After}.
    */
   public record Faults(Duration latency, Duration jitter, double failureRate) {
+    private static final Duration MAX_LATENCY = Duration.ofSeconds(60);
+
     /** No latency, no failures. */
     public static final Faults NONE = new Faults(Duration.ZERO, Duration.ZERO, 0);
-
-    private static final Duration MAX_LATENCY = Duration.ofSeconds(60);
 
     /** Validates the ranges. */
     public Faults {
