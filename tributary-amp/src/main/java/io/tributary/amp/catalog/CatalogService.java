@@ -18,7 +18,9 @@ import io.tributary.core.config.Units;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -71,8 +73,7 @@ public final class CatalogService implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.faults = config.faults();
-    this.catalog =
-        new LiveCatalog(config.seed(), config.shows(), config.creators(), clock.instant());
+    this.catalog = new LiveCatalog(config.seed(), config.shows(), config.creators(), now());
     this.timers =
         Executors.newScheduledThreadPool(
             2,
@@ -169,7 +170,7 @@ public final class CatalogService implements AutoCloseable {
 
   /** Makes one change of the catalog now, publishes its notifications and returns them. */
   public List<CatalogChange> changeNow() {
-    List<CatalogChange> made = catalog.step(clock.instant());
+    List<CatalogChange> made = catalog.step(now());
     changes.addAndGet(made.size());
     if (publisher != null) {
       publisher.publish(made);
@@ -217,6 +218,11 @@ public final class CatalogService implements AutoCloseable {
         publisher.close();
       }
     }
+  }
+
+  /** The clock's instant to the millisecond, as the service stamps changes. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   private void changeOnSchedule() {
@@ -378,7 +384,15 @@ public final class CatalogService implements AutoCloseable {
   }
 
   private ObjectNode statsJson() {
-    return mapper.valueToTree(stats());
+    Stats now = stats();
+    ObjectNode body = mapper.createObjectNode();
+    body.put("calls", now.calls());
+    body.put("injected_failures", now.injectedFailures());
+    body.put("changes", now.changes());
+    body.put("notifications_published", now.published());
+    body.put("notifications_failed", now.failedNotifications());
+    body.put("notifications_pending", now.pendingNotifications());
+    return body;
   }
 
   private ObjectNode showJson(Listing show) {
@@ -409,10 +423,12 @@ public final class CatalogService implements AutoCloseable {
     return node;
   }
 
+  /** {@code {"error": {"code": ..., "message": ...}}}, as the platform's API answers errors. */
   private ObjectNode error(String code, String message) {
     ObjectNode node = mapper.createObjectNode();
-    node.put("code", code);
-    node.put("message", message);
+    ObjectNode error = node.putObject("error");
+    error.put("code", code);
+    error.put("message", message);
     return node;
   }
 

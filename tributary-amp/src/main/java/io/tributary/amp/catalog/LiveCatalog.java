@@ -3,12 +3,14 @@ package io.tributary.amp.catalog;
 import io.tributary.amp.Catalog;
 import io.tributary.amp.Ids;
 import io.tributary.amp.Show;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -270,7 +272,9 @@ final class LiveCatalog {
     long followers = Math.round(Math.exp(7.5 + 1.6 * random.nextGaussian()));
     String handle =
         "@"
-            + (first + last).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]", "")
+            + Normalizer.normalize(first + last, Normalizer.Form.NFD)
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z]", "")
             + creatorId.substring(creatorId.length() - 3);
     return new Creator(
         creatorId,

@@ -64,6 +64,7 @@ class CatalogServiceIT {
       assertThat(show.get("language").asText()).matches("[a-z]{2}");
       assertThat(show.at("/creator/creator_id").asText()).matches("creator_\\d{3}");
       assertThat(show.at("/creator/name").asText()).contains(" ");
+      assertThat(show.at("/creator/handle").asText()).matches("@[a-z]+\\d{3}");
       assertThat(show.at("/creator/followers").isIntegralNumber()).isTrue();
       Instant start = Instant.parse(show.at("/schedule/start").asText());
       assertThat(start).isAfter(CLOCK.instant());
@@ -103,8 +104,8 @@ class CatalogServiceIT {
     try (CatalogService service = CatalogService.start(config(), CLOCK)) {
       HttpResponse<String> missing = get(service.uri(), "/shows/show_9999");
       assertThat(missing.statusCode()).isEqualTo(404);
-      assertThat(MAPPER.readTree(missing.body()).get("code").asText()).isEqualTo("not_found");
-      assertThat(MAPPER.readTree(missing.body()).get("message").asText())
+      assertThat(MAPPER.readTree(missing.body()).at("/error/code").asText()).isEqualTo("not_found");
+      assertThat(MAPPER.readTree(missing.body()).at("/error/message").asText())
           .isEqualTo("show not found: show_9999");
       assertThat(get(service.uri(), "/creators/creator_999").statusCode()).isEqualTo(404);
       HttpResponse<String> bad = get(service.uri(), "/shows?limit=0");
@@ -128,7 +129,8 @@ class CatalogServiceIT {
       HttpResponse<String> refused = get(service.uri(), "/shows/show_0001");
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-      assertThat(MAPPER.readTree(refused.body()).get("code").asText()).isEqualTo("unavailable");
+      assertThat(MAPPER.readTree(refused.body()).at("/error/code").asText())
+          .isEqualTo("unavailable");
       assertThat(get(service.uri(), "/health").statusCode())
           .as("health is never faulted")
           .isEqualTo(200);
@@ -152,7 +154,7 @@ class CatalogServiceIT {
       assertThat(failures).isBetween(20, 80);
       JsonNode stats = MAPPER.readTree(get(service.uri(), "/admin/stats").body());
       assertThat(stats.get("calls").asLong()).isEqualTo(102);
-      assertThat(stats.get("injectedFailures").asLong()).isEqualTo(1L + failures);
+      assertThat(stats.get("injected_failures").asLong()).isEqualTo(1L + failures);
     }
   }
 
