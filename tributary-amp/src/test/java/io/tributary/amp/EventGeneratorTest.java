@@ -61,6 +61,32 @@ class EventGeneratorTest {
   }
 
   @Test
+  void addedShowsGetListenersAndUnknownHostsAreSkipped() {
+    EventGenerator generator = new EventGenerator(SimulatorConfig.defaults(), EVENING_IN_EUROPE);
+    Show fresh = new Show("show_0201", "Brand New Hour", "creator_007", "music");
+    assertThat(
+            generator.addShows(
+                List.of(
+                    fresh,
+                    generator.shows().get(0),
+                    new Show("show_0202", "Nobody's Show", "creator_20000000", "music"),
+                    new Show("show_0203", "Odd Host", "host_1", "music"))))
+        .isEqualTo(1);
+    assertThat(generator.addShows(List.of(fresh))).isZero();
+    assertThat(generator.shows()).hasSize(200);
+    long freshEvents = 0;
+    for (int i = 0; i < 50_000; i++) {
+      ObjectNode event = generator.next();
+      if (event.get("show_id").asText().equals("show_0201")) {
+        freshEvents++;
+        assertThat(event.get("creator_id").asText()).isEqualTo("creator_007");
+      }
+      assertThat(event.get("show_id").asText()).isNotIn("show_0202", "show_0203");
+    }
+    assertThat(freshEvents).isPositive();
+  }
+
+  @Test
   void timestampsHaveMillisecondsInUtc() {
     Clock clock = Clock.fixed(Instant.parse("2026-11-26T07:42:00.123456Z"), ZoneOffset.UTC);
     assertThat(new EventGenerator(SimulatorConfig.defaults(), clock).next().get("ts").asText())

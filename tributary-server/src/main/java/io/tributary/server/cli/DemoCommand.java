@@ -103,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
               stream.name(),
               new EventGenerator(SimulatorConfig.withSeed(clock.millis()), clock),
               clock);
+      simulator.followCatalog(catalog.uri());
       simulator.runInBackground(rate, Duration.ZERO, p -> {});
       System.out.printf(
           "%nSimulating the live-audio app: %.0f events/s into stream %s (table %s), shows of the"
