@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CrawlersCommand.class,
       MaintainCommand.class,
       SimulateCommand.class,
+      AmpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
