@@ -25,7 +25,9 @@ public record TributaryConfig(
     Catalog catalog,
     Ingest ingest,
     Query query,
-    List<StreamSpec> streams) {
+    List<StreamSpec> streams,
+    List<TopicSpec> topics,
+    List<FunctionSpec> functions) {
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -108,6 +110,21 @@ public record TributaryConfig(
         throw ConfigException.invalid("streams", stream.name(), "stream declared twice");
       }
     }
+    topics = List.copyOf(topics);
+    functions = List.copyOf(functions);
+    Functions.check(streams, topics, functions);
+  }
+
+  /** A config without topics and functions. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams) {
+    this(dataDir, http, kafka, catalog, ingest, query, streams, List.of(), List.of());
   }
 
   /** The embedded defaults: everything under {@code dataDir}, one {@code app_events} stream. */
@@ -149,7 +166,16 @@ public record TributaryConfig(
 
   private static TributaryConfig parse(JsonNode root, Path defaultDataDir) {
     ConfigNode top = new ConfigNode(root, "");
-    top.allowOnly("data-dir", "http", "kafka", "catalog", "ingest", "query", "streams");
+    top.allowOnly(
+        "data-dir",
+        "http",
+        "kafka",
+        "catalog",
+        "ingest",
+        "query",
+        "streams",
+        "topics",
+        "functions");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -217,6 +243,15 @@ public record TributaryConfig(
     for (ConfigNode streamNode : top.list("streams")) {
       streams.add(StreamSpec.fromConfig(null, streamNode));
     }
-    return new TributaryConfig(dataDir, http, kafka, catalog, ingest, query, streams);
+    List<TopicSpec> topics = new ArrayList<>();
+    for (ConfigNode topicNode : top.list("topics")) {
+      topics.add(TopicSpec.fromConfig(null, topicNode));
+    }
+    List<FunctionSpec> functions = new ArrayList<>();
+    for (ConfigNode functionNode : top.list("functions")) {
+      functions.add(FunctionSpec.fromConfig(null, functionNode));
+    }
+    return new TributaryConfig(
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions);
   }
 }
