@@ -301,7 +301,7 @@ public record FunctionSpec(
           routes.add(new Route(when, target));
         }
       }
-      case JAVA -> {
+      default -> {
         className = node.requiredString("class");
         if (!CLASS.matcher(className).matches()) {
           throw ConfigException.invalid(key(node, "class"), className, "not a Java class name");

@@ -55,7 +55,7 @@ public final class FunctionSpecs {
           routes.addObject().put("when", route.when().text()).put("emit-to", route.emitTo());
         }
       }
-      case JAVA -> {
+      default -> {
         node.put("class", spec.className());
         ObjectNode options = node.putObject("options");
         spec.options().forEach(options::put);
