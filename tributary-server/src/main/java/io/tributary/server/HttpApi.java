@@ -60,7 +60,8 @@ final class HttpApi implements AutoCloseable {
       IngestGateway gateway,
       DeliveryService delivery,
       QueryEngine query,
-      PrometheusMeterRegistry meters) {
+      PrometheusMeterRegistry meters,
+      FunctionsApi functionsApi) {
     this.lake = lake;
     this.streams = streams;
     this.gateway = gateway;
@@ -83,6 +84,7 @@ final class HttpApi implements AutoCloseable {
               config.routes.get("/v1/tables/{table}", this::getTable);
               config.routes.post("/v1/tables/{table}/maintenance", this::maintain);
               config.routes.post("/v1/query", this::query);
+              functionsApi.register(config.routes);
               config.routes.exception(Exception.class, this::error);
               config.routes.error(404, "*", this::notFound);
               config.routes.error(405, "*", this::notFound);

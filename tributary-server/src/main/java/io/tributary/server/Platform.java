@@ -9,6 +9,8 @@ import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
 import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.function.FunctionService;
+import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -31,6 +33,8 @@ public final class Platform implements AutoCloseable {
   private final StreamLog log;
   private final StreamRegistry streams;
   private final DeliveryService delivery;
+  private final TopicRegistry topics;
+  private final FunctionService functions;
   private final QueryEngine query;
   private final HttpApi http;
 
@@ -47,11 +51,37 @@ public final class Platform implements AutoCloseable {
       streams.addListener(delivery);
       streams.list().forEach(delivery::streamPut);
       IngestGateway gateway = new IngestGateway(streams, log, config.ingest(), meters, clock);
+      topics =
+          new TopicRegistry(
+              this::metadataConnection, log, streams, gateway, config.ingest(), clock);
+      topics.declare(config.topics());
+      // opened after delivery, so closed before it: what functions emitted gets delivered
+      functions =
+          opened(
+              new FunctionService(
+                  this::metadataConnection,
+                  log,
+                  streams,
+                  topics,
+                  config.dataDir(),
+                  System::getenv,
+                  meters,
+                  clock));
+      functions.declare(config.functions());
+      functions.startAll();
       query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
       http =
           opened(
               new HttpApi(
-                  config.http(), config.ingest(), lake, streams, gateway, delivery, query, meters));
+                  config.http(),
+                  config.ingest(),
+                  lake,
+                  streams,
+                  gateway,
+                  delivery,
+                  query,
+                  meters,
+                  new FunctionsApi(topics, functions)));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -100,6 +130,14 @@ public final class Platform implements AutoCloseable {
 
   public DeliveryService delivery() {
     return delivery;
+  }
+
+  public TopicRegistry topics() {
+    return topics;
+  }
+
+  public FunctionService functions() {
+    return functions;
   }
 
   public QueryEngine query() {

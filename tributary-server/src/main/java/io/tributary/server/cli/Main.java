@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       TablesCommand.class,
       StreamsCommand.class,
+      FunctionsCommand.class,
       IngestCommand.class,
       MaintainCommand.class,
       SimulateCommand.class,

@@ -331,7 +331,7 @@ class FunctionsIT {
   void restartMidFlightEmitsEveryMessageOnce() {
     topic("changes_g", "show_id");
     catalog.delay("g5", 400);
-    Supplier<Connection> db = sqlite(dataDir.resolve("catalog.db"));
+    Supplier<Connection> db = sqlite(dataDir.resolve("restart.db")); // only this test's function
     FunctionService first = newService(db);
     first.put(
         function(
