@@ -132,8 +132,7 @@ final class IngestBenchmark implements Callable<Integer> {
                 "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake")),
             TributaryConfig.Ingest.DEFAULT,
             TributaryConfig.Query.DEFAULT,
-            List.of(stream),
-            List.of());
+            List.of(stream));
     Map<String, Object> result = new LinkedHashMap<>();
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
       result.put("events", events);

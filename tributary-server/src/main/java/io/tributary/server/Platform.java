@@ -11,6 +11,8 @@ import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
 import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.function.FunctionService;
+import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -34,6 +36,8 @@ public final class Platform implements AutoCloseable {
   private final StreamLog log;
   private final StreamRegistry streams;
   private final DeliveryService delivery;
+  private final TopicRegistry topics;
+  private final FunctionService functions;
   private final QueryEngine query;
   private final Batch batch;
   private final HttpApi http;
@@ -51,12 +55,31 @@ public final class Platform implements AutoCloseable {
       streams.addListener(delivery);
       streams.list().forEach(delivery::streamPut);
       IngestGateway gateway = new IngestGateway(streams, log, config.ingest(), meters, clock);
+      topics =
+          new TopicRegistry(
+              this::metadataConnection, log, streams, gateway, config.ingest(), clock);
+      topics.declare(config.topics());
+      // opened after delivery, so closed before it: what functions emitted gets delivered
+      functions =
+          opened(
+              new FunctionService(
+                  this::metadataConnection,
+                  log,
+                  streams,
+                  topics,
+                  config.dataDir(),
+                  System::getenv,
+                  meters,
+                  clock));
+      functions.declare(config.functions());
+      functions.startAll();
       query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
       batch =
           opened(
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
+      FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       http =
           opened(
               new HttpApi(
@@ -68,7 +91,10 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
-                  batchRoutes::register));
+                  routes -> {
+                    batchRoutes.register(routes);
+                    functionsApi.register(routes);
+                  }));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -117,6 +143,14 @@ public final class Platform implements AutoCloseable {
 
   public DeliveryService delivery() {
     return delivery;
+  }
+
+  public TopicRegistry topics() {
+    return topics;
+  }
+
+  public FunctionService functions() {
+    return functions;
   }
 
   public QueryEngine query() {

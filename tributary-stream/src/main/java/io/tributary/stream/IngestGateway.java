@@ -106,6 +106,28 @@ public final class IngestGateway {
     if (streams.get(stream).isEmpty()) {
       throw new NotFoundException("stream", stream);
     }
+    return accept(stream, null, contentType, body, contentLength);
+  }
+
+  /** Gives the Kafka key of a record, from its JSON bytes {@code [start, end)}; null for none. */
+  public interface RecordKeyer {
+    byte[] keyOf(byte[] bytes, int start, int end);
+  }
+
+  /**
+   * Publishes the records in {@code body} to a Kafka topic that the caller has checked exists (a
+   * topic of functions, not a stream), with the same parsing, limits and per-record results as
+   * {@link #ingest(String, String, InputStream, long)}.
+   *
+   * @param keyer the Kafka key of each record, or {@code null} for none
+   */
+  public IngestResult publish(
+      String topic, RecordKeyer keyer, String contentType, InputStream body, long contentLength) {
+    return accept(topic, keyer, contentType, body, contentLength);
+  }
+
+  private IngestResult accept(
+      String stream, RecordKeyer keyer, String contentType, InputStream body, long contentLength) {
     boolean ndjson = isNdjson(contentType);
     Body request = new Body();
     try {
@@ -127,7 +149,7 @@ public final class IngestGateway {
                 + limits.maxRecordsPerRequest()
                 + " (ingest.max-records-per-request): split it into smaller requests");
       }
-      return produce(stream, request.bytes, slices);
+      return produce(stream, keyer, request.bytes, slices);
     } finally {
       budget.release(request.permits);
     }
@@ -202,7 +224,7 @@ public final class IngestGateway {
    * before anything was sent, the request fails as overloaded; later, the remaining records fail
    * alone.
    */
-  private IngestResult produce(String stream, byte[] bytes, Slices slices) {
+  private IngestResult produce(String stream, RecordKeyer keyer, byte[] bytes, Slices slices) {
     Producer<byte[], byte[]> producer = log.producer();
     long timestamp = clock.millis();
     List<RecordError> errors = new ArrayList<>();
@@ -222,7 +244,11 @@ public final class IngestGateway {
         Future<RecordMetadata> future =
             producer.send(
                 new ProducerRecord<>(
-                    stream, null, timestamp, null, Arrays.copyOfRange(bytes, start, end)));
+                    stream,
+                    null,
+                    timestamp,
+                    keyer == null ? null : keyer.keyOf(bytes, start, end),
+                    Arrays.copyOfRange(bytes, start, end)));
         failure = future.isDone() ? failureOf(future) : null;
         if (failure == null) {
           sent[i] = future;

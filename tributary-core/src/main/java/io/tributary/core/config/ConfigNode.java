@@ -37,6 +37,11 @@ public final class ConfigNode {
     return node.isMissingNode();
   }
 
+  /** The keys of this mapping, in document order (none if missing). */
+  public Iterator<String> fieldNames() {
+    return node.isObject() ? node.fieldNames() : java.util.Collections.emptyIterator();
+  }
+
   private String key(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }

@@ -26,6 +26,8 @@ public record TributaryConfig(
     Ingest ingest,
     Query query,
     List<StreamSpec> streams,
+    List<TopicSpec> topics,
+    List<FunctionSpec> functions,
     List<CrawlerSpec> crawlers) {
 
   /** The HTTP API listener. */
@@ -109,6 +111,9 @@ public record TributaryConfig(
         throw ConfigException.invalid("streams", stream.name(), "stream declared twice");
       }
     }
+    topics = List.copyOf(topics);
+    functions = List.copyOf(functions);
+    Functions.check(streams, topics, functions);
     crawlers = List.copyOf(crawlers);
     Set<String> crawlerNames = new HashSet<>();
     for (CrawlerSpec crawler : crawlers) {
@@ -116,6 +121,18 @@ public record TributaryConfig(
         throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
       }
     }
+  }
+
+  /** A config without topics, functions and crawlers. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams) {
+    this(dataDir, http, kafka, catalog, ingest, query, streams, List.of(), List.of(), List.of());
   }
 
   /** The embedded defaults: everything under {@code dataDir}, one {@code app_events} stream. */
@@ -157,7 +174,17 @@ public record TributaryConfig(
 
   private static TributaryConfig parse(JsonNode root, Path defaultDataDir) {
     ConfigNode top = new ConfigNode(root, "");
-    top.allowOnly("data-dir", "http", "kafka", "catalog", "ingest", "query", "streams", "crawlers");
+    top.allowOnly(
+        "data-dir",
+        "http",
+        "kafka",
+        "catalog",
+        "ingest",
+        "query",
+        "streams",
+        "topics",
+        "functions",
+        "crawlers");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -229,6 +256,15 @@ public record TributaryConfig(
     for (ConfigNode crawlerNode : top.list("crawlers")) {
       crawlers.add(CrawlerSpec.fromConfig(null, crawlerNode));
     }
-    return new TributaryConfig(dataDir, http, kafka, catalog, ingest, query, streams, crawlers);
+    List<TopicSpec> topics = new ArrayList<>();
+    for (ConfigNode topicNode : top.list("topics")) {
+      topics.add(TopicSpec.fromConfig(null, topicNode));
+    }
+    List<FunctionSpec> functions = new ArrayList<>();
+    for (ConfigNode functionNode : top.list("functions")) {
+      functions.add(FunctionSpec.fromConfig(null, functionNode));
+    }
+    return new TributaryConfig(
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers);
   }
 }

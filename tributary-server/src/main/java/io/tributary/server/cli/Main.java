@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       TablesCommand.class,
       StreamsCommand.class,
+      FunctionsCommand.class,
       IngestCommand.class,
       LandCommand.class,
       CrawlCommand.class,

@@ -83,6 +83,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("offsets.topic.replication.factor", "1");
     p.put("transaction.state.log.replication.factor", "1");
     p.put("transaction.state.log.min.isr", "1");
+    // one node: a few transaction-state partitions (function transactions) start much faster than
+    // 50
+    p.put("transaction.state.log.num.partitions", "4");
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("default.replication.factor", "1");

@@ -1,0 +1,160 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.server.cli.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once through a function across kill -9: the platform runs in a child JVM, enriching
+ * notifications from a catalog service in this JVM, and is killed (SIGKILL) while the function is
+ * mid-flight; after the last restart every notification is in the target table exactly once.
+ */
+class FunctionCrashIT {
+  private static final long SEED = Long.getLong("crash.seed", 20261126L);
+  private static final int MESSAGES = 400;
+
+  @TempDir Path dir;
+
+  @Test
+  void noNotificationIsLostOrDuplicatedAcrossKills() throws Exception {
+    Random random = new Random(SEED);
+    try (CatalogFake catalog = new CatalogFake()) {
+      catalog.latencyMillis = 10;
+      int httpPort = TestConfigs.freePort();
+      Path config = dir.resolve("tributary.yaml");
+      Files.writeString(
+          config,
+          TestConfigs.yaml(
+                  dir.resolve("data"),
+                  httpPort,
+                  """
+                    - name: show_catalog
+                      partitions: 2
+                      buffer: { interval: 1s }
+                  """)
+              + """
+              query: { max-rows: 100000 }
+              topics:
+                - name: catalog_changes
+                  key: show_id
+              functions:
+                - name: enrich_shows
+                  topic: catalog_changes
+                  type: http-enrich
+                  url: %s/shows/{show_id}
+                  keep: [title]
+                  emit-to: show_catalog
+                  concurrency: 4
+                  batch-size: 50
+              """
+                  .formatted(catalog.uri()));
+      Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+
+      Process server = startServer(config);
+      try {
+        awaitHealthy(http, server);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < MESSAGES; i++) {
+          body.append("{\"change_id\":\"c%d\",\"show_id\":\"s%d\"}\n".formatted(i, i % 37));
+        }
+        Http.Response published =
+            http.post(
+                "/v1/topics/catalog_changes/messages", "application/x-ndjson", body.toString());
+        assertThat(published.body().path("accepted").asInt()).isEqualTo(MESSAGES);
+        for (int cycle = 0; cycle < 2; cycle++) {
+          int callsBefore = catalog.calls.get();
+          int killAfter = 20 + random.nextInt(80);
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> catalog.calls.get() - callsBefore >= killAfter);
+          server.destroyForcibly(); // SIGKILL mid-flight: a transaction is open or in hand
+          server.waitFor();
+          server = startServer(config);
+          awaitHealthy(http, server);
+        }
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> changeIds(http).size() >= MESSAGES);
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true); // let any late duplicate land
+        List<String> ids = changeIds(http);
+        assertThat(new HashSet<>(ids)).as("every notification").hasSize(MESSAGES);
+        assertThat(ids).as("no duplicates").hasSize(MESSAGES);
+        assertThat(catalog.calls.get())
+            .as("some calls were repeated after kills")
+            .isGreaterThan(MESSAGES);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\nserver log:\n" + logs(), e);
+      } finally {
+        server.destroy();
+        server.waitFor();
+      }
+    }
+  }
+
+  private static List<String> changeIds(Http http) {
+    Http.Response response = http.sql("SELECT change_id FROM raw.show_catalog");
+    List<String> ids = new ArrayList<>();
+    if (response.status() != 200) {
+      return ids;
+    }
+    for (JsonNode row : response.body().path("rows")) {
+      ids.add(row.path(0).asText());
+    }
+    return ids;
+  }
+
+  private Process startServer(Path config) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "serve",
+            "--config",
+            config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
+        .start();
+  }
+
+  private void awaitHealthy(Http http, Process server) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              if (!server.isAlive()) {
+                throw new AssertionError("server exited: " + logs());
+              }
+              try {
+                return http.get("/health").status() == 200;
+              } catch (UncheckedIOException | IllegalStateException e) {
+                return false;
+              }
+            });
+  }
+
+  private String logs() {
+    try {
+      return Files.readString(dir.resolve("server.log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}

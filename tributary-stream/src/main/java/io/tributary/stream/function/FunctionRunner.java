@@ -1,0 +1,566 @@
+package io.tributary.stream.function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.tributary.core.config.FunctionSpec;
+import io.tributary.stream.StreamLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one function: consume, handle, produce, exactly once, on its own thread.
+ *
+ * <p>Each poll batch is split into lanes by key (the Kafka key, else the function's {@code key}
+ * field, else the partition); lanes run concurrently on {@code concurrency} threads, each lane in
+ * offset order, so order per key holds while a slow or failing key holds up only its own lane.
+ * Every message is retried with exponential back-off and jitter up to {@code retry.attempts}; what
+ * still fails, or fails permanently, becomes a dead-letter record. Then one Kafka transaction
+ * carries the batch's emitted records, its dead letters and the consumer offsets after it ({@code
+ * sendOffsetsToTransaction}): all of it is committed, or none, and readers with {@code
+ * read_committed} see each result once. After a crash the uncommitted batch is aborted (by the
+ * restarted producer's {@code initTransactions}) and handled again.
+ */
+final class FunctionRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionRunner.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration THROUGHPUT_WINDOW = Duration.ofSeconds(5);
+
+  private final FunctionSpec spec;
+  private final Handler handler;
+  private final StreamLog log;
+  private final Clock clock;
+  private final Random jitter;
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final Thread thread;
+  private final ExecutorService lanes;
+  private volatile boolean running = true;
+  private volatile String state = "starting";
+
+  private final AtomicLong processed = new AtomicLong();
+  private final AtomicLong emitted = new AtomicLong();
+  private final AtomicLong filtered = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong lag = new AtomicLong();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private volatile double throughput;
+  private long windowStartMillis;
+  private long windowStartProcessed;
+
+  private final Counter processedCounter;
+  private final Counter emittedCounter;
+  private final Counter filteredCounter;
+  private final Counter retryCounter;
+  private final Counter deadLetterCounter;
+  private final Timer batchLatency;
+
+  /** What became of one message. */
+  private record Outcome(List<Handler.Emit> emits, ObjectNode deadLetter, byte[] key) {}
+
+  FunctionRunner(
+      FunctionSpec spec,
+      Handler handler,
+      StreamLog log,
+      MeterRegistry registry,
+      Clock clock,
+      Random jitter) {
+    this.spec = spec;
+    this.handler = handler;
+    this.log = log;
+    this.registry = registry;
+    this.clock = clock;
+    this.jitter = jitter;
+    Tags tags = Tags.of("function", spec.name(), "topic", spec.topic());
+    processedCounter =
+        register(Counter.builder("tributary.function.processed").tags(tags).register(registry));
+    emittedCounter =
+        register(Counter.builder("tributary.function.emitted").tags(tags).register(registry));
+    filteredCounter =
+        register(Counter.builder("tributary.function.filtered").tags(tags).register(registry));
+    retryCounter =
+        register(Counter.builder("tributary.function.retries").tags(tags).register(registry));
+    deadLetterCounter =
+        register(Counter.builder("tributary.function.dead.letters").tags(tags).register(registry));
+    batchLatency =
+        register(
+            Timer.builder("tributary.function.batch.latency")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry));
+    register(
+        Gauge.builder("tributary.function.lag", lag, AtomicLong::get)
+            .tags(tags)
+            .register(registry));
+    this.lanes =
+        Executors.newFixedThreadPool(
+            spec.concurrency(),
+            new java.util.concurrent.ThreadFactory() {
+              private final AtomicLong count = new AtomicLong();
+
+              @Override
+              public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "function-" + spec.name() + "-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              }
+            });
+    this.thread = new Thread(this::run, "function-" + spec.name());
+  }
+
+  private <T extends Meter> T register(T meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  FunctionSpec spec() {
+    return spec;
+  }
+
+  FunctionStatus status() {
+    return new FunctionStatus(
+        spec.name(),
+        spec.topic(),
+        spec.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        spec.emitTo(),
+        spec.deadLetterStream(),
+        state,
+        processed.get(),
+        emitted.get(),
+        filtered.get(),
+        retries.get(),
+        deadLetters.get(),
+        lag.get(),
+        Math.round(throughput * 10) / 10.0,
+        lastError.get());
+  }
+
+  private KafkaConsumer<byte[], byte[]> newConsumer() {
+    Map<String, Object> props = log.consumerProperties(spec.consumerGroup());
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize());
+    long worstBatchMillis =
+        (long) spec.retry().attempts()
+                * (spec.timeout().toMillis() + spec.retry().maxDelay().toMillis())
+            + 60_000;
+    props.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, Math.max(300_000, worstBatchMillis)));
+    return new KafkaConsumer<>(props);
+  }
+
+  private KafkaProducer<byte[], byte[]> newProducer() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, log.bootstrapServers());
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tributary-fn-" + spec.name());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config);
+    try {
+      producer.initTransactions(); // fences an earlier instance and aborts its open transaction
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+    return producer;
+  }
+
+  private void run() {
+    KafkaConsumer<byte[], byte[]> consumer = null;
+    KafkaProducer<byte[], byte[]> producer = null;
+    try {
+      producer = newProducer();
+      consumer = newConsumer();
+      consumer.subscribe(List.of(spec.topic()));
+      state = "running";
+      windowStartMillis = clock.millis();
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(POLL);
+        } catch (WakeupException e) {
+          break;
+        }
+        if (!records.isEmpty()) {
+          long started = System.nanoTime();
+          Outcome[] outcomes = handle(records);
+          if (outcomes == null) {
+            break; // stopping: the batch is not committed and will be handled again
+          }
+          try {
+            commit(producer, consumer, records, outcomes);
+          } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw e;
+          } catch (KafkaException e) {
+            lastError.set("commit failed: " + e);
+            LOG.warn(
+                "Function {}: commit failed, handling the batch again: {}",
+                spec.name(),
+                e.toString());
+            producer = recover(producer);
+            rewind(consumer, records);
+            continue;
+          }
+          account(outcomes);
+          batchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        updateLag(consumer);
+        updateThroughput();
+      }
+      state = "stopped";
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      state = "failed";
+      lastError.set("fenced by another instance of the function: " + e.getMessage());
+      LOG.error("Function {} stopped: another instance took over ({})", spec.name(), e.toString());
+    } catch (InterruptException e) {
+      state = "stopped";
+    } catch (RuntimeException e) {
+      state = "failed";
+      lastError.set(e.toString());
+      LOG.error("Function {} stopped: {}", spec.name(), e.toString(), e);
+    } finally {
+      if (consumer != null) {
+        consumer.close(Duration.ofSeconds(5));
+      }
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  /** Aborts the open transaction, or replaces the producer if it cannot. */
+  private KafkaProducer<byte[], byte[]> recover(KafkaProducer<byte[], byte[]> producer) {
+    try {
+      producer.abortTransaction();
+      return producer;
+    } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+      throw e;
+    } catch (KafkaException e) {
+      producer.close(Duration.ZERO);
+      return newProducer();
+    }
+  }
+
+  /** Seeks each partition of the batch back to its first message, to handle the batch again. */
+  private static void rewind(
+      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition partition : records.partitions()) {
+      if (consumer.assignment().contains(partition)) {
+        consumer.seek(partition, records.records(partition).get(0).offset());
+      }
+    }
+  }
+
+  /** Handles the batch lane by lane; null if stopped before every lane finished. */
+  private Outcome[] handle(ConsumerRecords<byte[], byte[]> records) {
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
+    records.forEach(batch::add);
+    Outcome[] outcomes = new Outcome[batch.size()];
+    ObjectNode[] messages = new ObjectNode[batch.size()];
+    byte[][] keys = new byte[batch.size()][];
+    Map<String, List<Integer>> byLane = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      ConsumerRecord<byte[], byte[]> record = batch.get(i);
+      JsonNode parsed = null;
+      String problem = null;
+      try {
+        parsed = record.value() == null ? null : JSON.readTree(record.value());
+      } catch (IOException e) {
+        problem = "malformed JSON: " + e.getMessage();
+      }
+      if (problem == null && (parsed == null || !parsed.isObject())) {
+        problem = "the message is not a JSON object";
+      }
+      if (problem != null) {
+        Instant now = clock.instant();
+        outcomes[i] =
+            new Outcome(
+                List.of(),
+                deadLetter(record, "invalid_message", problem, 0, now, now),
+                record.key());
+        continue;
+      }
+      messages[i] = (ObjectNode) parsed;
+      keys[i] = keyOf(record, messages[i]);
+      String lane =
+          keys[i] == null ? "p:" + record.partition() : new String(keys[i], StandardCharsets.UTF_8);
+      byLane.computeIfAbsent(lane, k -> new ArrayList<>()).add(i);
+    }
+    List<Future<?>> futures = new ArrayList<>(byLane.size());
+    try {
+      for (List<Integer> lane : byLane.values()) {
+        futures.add(
+            lanes.submit(
+                () -> {
+                  for (int i : lane) {
+                    outcomes[i] = handleOne(batch.get(i), messages[i], keys[i]);
+                  }
+                  return null;
+                }));
+      }
+    } catch (RejectedExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      return null; // stopping
+    }
+    for (Future<?> future : futures) {
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        futures.forEach(f -> f.cancel(true));
+        return null;
+      } catch (ExecutionException e) {
+        futures.forEach(f -> f.cancel(true));
+        if (e.getCause() instanceof InterruptedException) {
+          return null;
+        }
+        throw new IllegalStateException(
+            "A lane of function " + spec.name() + " failed", e.getCause());
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * The key order is kept per, also the Kafka key of emitted records: the message's Kafka key, else
+   * the value of the function's {@code key} field, else none (order per partition).
+   */
+  private byte[] keyOf(ConsumerRecord<byte[], byte[]> record, ObjectNode message) {
+    if (record.key() != null) {
+      return record.key();
+    }
+    if (spec.key() != null) {
+      JsonNode value = spec.key().resolve(message);
+      if (value.isValueNode() && !value.isNull()) {
+        return value.asText().getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  /** Attempts one message until it succeeds, fails permanently or runs out of attempts. */
+  private Outcome handleOne(ConsumerRecord<byte[], byte[]> record, ObjectNode message, byte[] key)
+      throws InterruptedException {
+    Instant first = clock.instant();
+    int attempts = spec.retry().attempts();
+    for (int attempt = 1; ; attempt++) {
+      if (!running) {
+        throw new InterruptedException("function stopping");
+      }
+      String code;
+      String reason;
+      try {
+        return new Outcome(handler.handle(message.deepCopy(), attempt), null, key);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (PermanentFailureException e) {
+        return new Outcome(
+            List.of(),
+            deadLetter(record, e.code(), e.getMessage(), attempt, first, clock.instant()),
+            key);
+      } catch (RetriableFailureException e) {
+        code = e.code();
+        reason = e.getMessage();
+      } catch (Exception e) {
+        code = "function_error";
+        reason = e.toString();
+      }
+      lastError.set(reason);
+      if (attempt >= attempts) {
+        return new Outcome(
+            List.of(),
+            deadLetter(
+                record,
+                code,
+                reason + " (gave up after " + attempt + " attempts)",
+                attempt,
+                first,
+                clock.instant()),
+            key);
+      }
+      retries.incrementAndGet();
+      retryCounter.increment();
+      long ceiling = spec.retry().ceiling(attempt).toMillis();
+      long wait;
+      synchronized (jitter) {
+        wait = ceiling / 2 + (ceiling > 1 ? (long) (jitter.nextDouble() * (ceiling / 2.0)) : 0);
+      }
+      TimeUnit.MILLISECONDS.sleep(wait);
+    }
+  }
+
+  private ObjectNode deadLetter(
+      ConsumerRecord<byte[], byte[]> record,
+      String code,
+      String reason,
+      int attempts,
+      Instant first,
+      Instant failed) {
+    ObjectNode letter = JSON.createObjectNode();
+    letter.put("function", spec.name());
+    letter.put("topic", record.topic());
+    letter.put("partition", record.partition());
+    letter.put("offset", record.offset());
+    letter.put(
+        "key", record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8));
+    letter.put("error_code", code);
+    letter.put("error", reason);
+    letter.put("attempts", attempts);
+    letter.put("first_attempt_at", first.toString());
+    letter.put("failed_at", failed.toString());
+    letter.put("published_at", Instant.ofEpochMilli(record.timestamp()).toString());
+    letter.put(
+        "message",
+        record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8));
+    return letter;
+  }
+
+  /** One transaction: the batch's results and dead letters, and the offsets after it. */
+  private void commit(
+      KafkaProducer<byte[], byte[]> producer,
+      KafkaConsumer<byte[], byte[]> consumer,
+      ConsumerRecords<byte[], byte[]> records,
+      Outcome[] outcomes) {
+    producer.beginTransaction();
+    int i = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      Outcome outcome = outcomes[i++];
+      byte[] key = outcome.key();
+      for (Handler.Emit emit : outcome.emits()) {
+        producer.send(new ProducerRecord<>(emit.target(), key, bytes(emit.value())));
+      }
+      if (outcome.deadLetter() != null) {
+        producer.send(
+            new ProducerRecord<>(spec.deadLetterStream(), key, bytes(outcome.deadLetter())));
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> inPartition = records.records(partition);
+      offsets.put(
+          partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
+    }
+    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    producer.commitTransaction();
+  }
+
+  private static byte[] bytes(JsonNode value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialize a JSON tree", e);
+    }
+  }
+
+  private void account(Outcome[] outcomes) {
+    long emits = 0;
+    long drops = 0;
+    long dead = 0;
+    for (Outcome outcome : outcomes) {
+      emits += outcome.emits().size();
+      if (outcome.deadLetter() != null) {
+        dead++;
+      } else if (outcome.emits().isEmpty()) {
+        drops++;
+      }
+    }
+    processed.addAndGet(outcomes.length);
+    processedCounter.increment(outcomes.length);
+    emitted.addAndGet(emits);
+    emittedCounter.increment(emits);
+    filtered.addAndGet(drops);
+    filteredCounter.increment(drops);
+    deadLetters.addAndGet(dead);
+    deadLetterCounter.increment(dead);
+  }
+
+  private void updateLag(KafkaConsumer<byte[], byte[]> consumer) {
+    long total = 0;
+    for (TopicPartition partition : consumer.assignment()) {
+      total += consumer.currentLag(partition).orElse(0);
+    }
+    lag.set(total);
+  }
+
+  private void updateThroughput() {
+    long now = clock.millis();
+    long elapsed = now - windowStartMillis;
+    if (elapsed >= THROUGHPUT_WINDOW.toMillis()) {
+      long count = processed.get();
+      throughput = (count - windowStartProcessed) * 1000.0 / elapsed;
+      windowStartMillis = now;
+      windowStartProcessed = count;
+    }
+  }
+
+  /** Stops after the batch in hand (or abandons it, uncommitted, if it is still retrying). */
+  @Override
+  public void close() {
+    running = false;
+    lanes.shutdownNow(); // wakes lanes waiting to retry; their batch is handled again on restart
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    handler.close();
+    meters.forEach(registry::remove);
+  }
+}

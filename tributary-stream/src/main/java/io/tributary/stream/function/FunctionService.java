@@ -1,0 +1,320 @@
+package io.tributary.stream.function;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.config.FunctionSpec;
+import io.tributary.core.config.StreamSpec;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.internal.SpecTable;
+import io.tributary.stream.topic.TopicRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The functions: declared in config or over HTTP, kept in table {@code tributary_functions} of the
+ * metadata database, and run, one {@link FunctionRunner} each.
+ *
+ * <p>A function subscribes to a topic (or a stream). What it emits goes to streams (or topics): an
+ * {@code emit-to} that names neither is declared as a stream with the defaults, delivered to {@code
+ * raw.<name>}, like Firehose creating the destination prefix. Its dead letters go to stream {@code
+ * <function>_dlq}, delivered to {@code raw.<function>_dlq}, declared the same way unless declared
+ * already. Thread-safe.
+ */
+public final class FunctionService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionService.class);
+
+  private final SpecTable table;
+  private final StreamRegistry streams;
+  private final TopicRegistry topics;
+  private final io.tributary.stream.StreamLog log;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Secrets secrets;
+  private final Path jarDirectory;
+  private final HttpClient http;
+  private final Random jitter;
+  private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
+  private final Map<String, FunctionRunner> running = new ConcurrentHashMap<>();
+  private URLClassLoader jars;
+
+  /**
+   * Creates the registry table if missing and loads the saved functions; {@link #startAll()} starts
+   * them.
+   *
+   * @param dataDir holds {@code secrets/} and {@code functions/} (jars of java functions)
+   * @param environment reads environment variables (secrets)
+   */
+  public FunctionService(
+      Supplier<Connection> metadataDb,
+      io.tributary.stream.StreamLog log,
+      StreamRegistry streams,
+      TopicRegistry topics,
+      Path dataDir,
+      UnaryOperator<String> environment,
+      MeterRegistry meters,
+      Clock clock) {
+    this.table = new SpecTable(metadataDb, "tributary_functions", "function");
+    this.log = Objects.requireNonNull(log, "log is null");
+    this.streams = Objects.requireNonNull(streams, "streams is null");
+    this.topics = Objects.requireNonNull(topics, "topics is null");
+    this.meters = Objects.requireNonNull(meters, "meters is null");
+    this.clock = Objects.requireNonNull(clock, "clock is null");
+    this.secrets = new Secrets(environment, dataDir);
+    this.jarDirectory = dataDir.resolve("functions");
+    this.jitter = new Random();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    table
+        .readAll()
+        .forEach((name, json) -> functions.put(name, FunctionSpecs.fromJson(name, json)));
+    topics.setInUse(topic -> functions.values().stream().anyMatch(f -> f.topic().equals(topic)));
+  }
+
+  /** Saves the functions declared in config (config wins); functions created over HTTP stay. */
+  public void declare(List<FunctionSpec> fromConfig) {
+    for (FunctionSpec spec : fromConfig) {
+      check(spec);
+      save(spec);
+    }
+  }
+
+  /** Starts every saved function that is not running. */
+  public synchronized void startAll() {
+    for (FunctionSpec spec : list()) {
+      if (!running.containsKey(spec.name())) {
+        start(spec);
+      }
+    }
+  }
+
+  /**
+   * Creates or replaces a function and (re)starts it. Its consumer group is kept: a changed
+   * function goes on from where the old one stopped.
+   *
+   * @throws InvalidInputException if its topic does not exist, a target is the topic it reads, a
+   *     secret is not set or its class cannot be loaded
+   */
+  public synchronized FunctionSpec put(FunctionSpec spec) {
+    check(spec);
+    Handler probe = newHandler(spec); // fails before anything changes
+    probe.close();
+    save(spec);
+    stop(spec.name());
+    start(spec);
+    return spec;
+  }
+
+  private void check(FunctionSpec spec) {
+    if (topics.get(spec.topic()).isEmpty() && streams.get(spec.topic()).isEmpty()) {
+      throw new InvalidInputException(
+          "unknown_topic",
+          "Invalid function '"
+              + spec.name()
+              + "'.topic: '"
+              + spec.topic()
+              + "' (no such topic or stream; create it with PUT /v1/topics/"
+              + spec.topic()
+              + ")");
+    }
+    if (topics.get(spec.deadLetterStream()).isPresent()) {
+      throw new InvalidInputException(
+          "name_taken",
+          "Function '"
+              + spec.name()
+              + "': its dead-letter stream "
+              + spec.deadLetterStream()
+              + " is a topic");
+    }
+  }
+
+  private void save(FunctionSpec spec) {
+    for (String target : spec.targets()) {
+      if (topics.get(target).isEmpty() && streams.get(target).isEmpty()) {
+        LOG.info("Function {}: declaring stream {} (emit-to) with defaults", spec.name(), target);
+        streams.put(StreamSpec.withDefaults(target));
+      }
+    }
+    if (streams.get(spec.deadLetterStream()).isEmpty()) {
+      streams.put(StreamSpec.withDefaults(spec.deadLetterStream()));
+    }
+    if (!spec.equals(functions.get(spec.name()))) {
+      table.write(spec.name(), FunctionSpecs.toJson(spec).toString(), clock.millis());
+      functions.put(spec.name(), spec);
+    }
+  }
+
+  private void start(FunctionSpec spec) {
+    FunctionRunner runner = new FunctionRunner(spec, newHandler(spec), log, meters, clock, jitter);
+    running.put(spec.name(), runner);
+    runner.start();
+  }
+
+  private void stop(String name) {
+    FunctionRunner runner = running.remove(name);
+    if (runner != null) {
+      runner.close();
+    }
+  }
+
+  private Handler newHandler(FunctionSpec spec) {
+    return switch (spec.type()) {
+      case HTTP_ENRICH -> {
+        Map<String, String> headers = new LinkedHashMap<>();
+        spec.http()
+            .headers()
+            .forEach(
+                (name, value) ->
+                    headers.put(
+                        name,
+                        secrets.resolve(value, "Function '" + spec.name() + "' header " + name)));
+        yield new HttpEnrichHandler(spec, headers, http);
+      }
+      case FILTER, ROUTE -> new FilterHandler(spec);
+      case JAVA -> {
+        try {
+          yield new JavaHandler(spec, instantiate(spec));
+        } catch (InvalidInputException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new InvalidInputException(
+              "function_open_failed",
+              "Function '" + spec.name() + "': " + spec.className() + ".open() failed: " + e,
+              e);
+        }
+      }
+    };
+  }
+
+  private RecordFunction instantiate(FunctionSpec spec) {
+    Class<?> type;
+    try {
+      type = Class.forName(spec.className(), true, classLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new InvalidInputException(
+          "unknown_class",
+          "Invalid function '"
+              + spec.name()
+              + "'.class: '"
+              + spec.className()
+              + "' (not on the classpath nor in a jar in "
+              + jarDirectory
+              + ")");
+    }
+    if (!RecordFunction.class.isAssignableFrom(type)) {
+      throw new InvalidInputException(
+          "unknown_class",
+          "Invalid function '"
+              + spec.name()
+              + "'.class: '"
+              + spec.className()
+              + "' (does not implement "
+              + RecordFunction.class.getName()
+              + ")");
+    }
+    try {
+      return (RecordFunction) type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new InvalidInputException(
+          "unknown_class",
+          "Invalid function '"
+              + spec.name()
+              + "'.class: '"
+              + spec.className()
+              + "' (needs a public no-argument constructor: "
+              + e
+              + ")");
+    }
+  }
+
+  /** The application class loader, or one over the jars in {@code <data-dir>/functions/}. */
+  private synchronized ClassLoader classLoader() {
+    ClassLoader parent = FunctionService.class.getClassLoader();
+    if (!Files.isDirectory(jarDirectory)) {
+      return parent;
+    }
+    if (jars == null) {
+      List<URL> urls = new ArrayList<>();
+      try (Stream<Path> files = Files.list(jarDirectory)) {
+        for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+          urls.add(jar.toUri().toURL());
+        }
+      } catch (MalformedURLException e) {
+        throw new IllegalStateException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot list " + jarDirectory, e);
+      }
+      jars = new URLClassLoader(urls.toArray(URL[]::new), parent);
+    }
+    return jars;
+  }
+
+  public Optional<FunctionSpec> get(String name) {
+    return Optional.ofNullable(functions.get(name));
+  }
+
+  /** Every function, sorted by name. */
+  public List<FunctionSpec> list() {
+    List<FunctionSpec> result = new ArrayList<>(functions.values());
+    result.sort(Comparator.comparing(FunctionSpec::name));
+    return result;
+  }
+
+  /** The status of a running function. */
+  public Optional<FunctionStatus> status(String name) {
+    return Optional.ofNullable(running.get(name)).map(FunctionRunner::status);
+  }
+
+  /**
+   * Stops and forgets the function; its consumer group, streams and tables stay.
+   *
+   * @return whether it existed
+   */
+  public synchronized boolean delete(String name) {
+    if (!functions.containsKey(name)) {
+      return false;
+    }
+    stop(name);
+    table.delete(name);
+    functions.remove(name);
+    return true;
+  }
+
+  /** Stops every function; a batch still in hand is not committed and is handled on restart. */
+  @Override
+  public synchronized void close() {
+    List.copyOf(running.keySet()).forEach(this::stop);
+    if (jars != null) {
+      try {
+        jars.close();
+      } catch (IOException e) {
+        LOG.warn("Cannot close the function jars: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.tributary.stream.function;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.core.config.FieldPath;
+import io.tributary.core.config.FunctionSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code http-enrich}: {@code GET} of the URL built from the message's fields; keeps the selected
+ * fields of the JSON answer (flattened names, renamed), adds the message's own fields and emits the
+ * result. 2xx is success; 408, 429, 5xx, timeouts and connection failures are retried; other
+ * answers (404...) and answers that are not a JSON object are permanent failures.
+ *
+ * <p>On a name collision the enriched field wins; the message's value, if different, is kept as
+ * {@code notification_<name>}.
+ */
+final class HttpEnrichHandler implements Handler {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY_IN_ERROR = 200;
+
+  private final FunctionSpec spec;
+  private final Map<String, String> headers;
+  private final HttpClient client;
+  private final Duration timeout;
+
+  /**
+   * @param headers the request headers with secret references resolved; never logged
+   */
+  HttpEnrichHandler(FunctionSpec spec, Map<String, String> headers, HttpClient client) {
+    this.spec = spec;
+    this.headers = Map.copyOf(headers);
+    this.client = client;
+    this.timeout = spec.timeout();
+  }
+
+  @Override
+  public List<Emit> handle(ObjectNode message, int attempt) throws Exception {
+    URI uri;
+    try {
+      uri = spec.http().url().expand(message);
+    } catch (IllegalArgumentException e) {
+      throw new PermanentFailureException(
+          "missing_field", "Cannot build the URL: " + e.getMessage());
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
+    headers.forEach(request::header);
+    CompletableFuture<HttpResponse<byte[]>> call =
+        client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response;
+    try {
+      response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw timedOut(uri);
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw timedOut(uri);
+      }
+      if (cause instanceof IOException) {
+        throw new RetriableFailureException(
+            "http_unreachable", "GET " + uri + " failed: " + cause, cause);
+      }
+      throw new RetriableFailureException("http_error", "GET " + uri + " failed: " + cause, cause);
+    }
+    int status = response.statusCode();
+    if (status == 408 || status == 429 || status >= 500) {
+      throw new RetriableFailureException(
+          "http_" + status, "GET " + uri + " answered " + status + bodyOf(response), null);
+    }
+    if (status < 200 || status >= 300) {
+      throw new PermanentFailureException(
+          "http_" + status, "GET " + uri + " answered " + status + bodyOf(response));
+    }
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(response.body());
+    } catch (JacksonException e) {
+      throw new PermanentFailureException(
+          "invalid_response", "GET " + uri + " answered malformed JSON: " + e.getOriginalMessage());
+    }
+    if (answer == null || !answer.isObject()) {
+      throw new PermanentFailureException(
+          "invalid_response", "GET " + uri + " answered JSON that is not an object");
+    }
+    return List.of(new Emit(spec.emitTo(), enriched(message, answer)));
+  }
+
+  private static RetriableFailureException timedOut(URI uri) {
+    return new RetriableFailureException("timeout", "GET " + uri + " did not answer in time", null);
+  }
+
+  private ObjectNode enriched(ObjectNode message, JsonNode answer) {
+    Map<String, JsonNode> kept = new LinkedHashMap<>();
+    if (spec.http().keep().isEmpty()) {
+      answer
+          .fields()
+          .forEachRemaining(e -> kept.put(renamed(e.getKey(), e.getKey()), e.getValue()));
+    } else {
+      for (FieldPath path : spec.http().keep()) {
+        JsonNode value = path.resolve(answer);
+        if (!value.isMissingNode()) {
+          kept.put(renamed(path.text(), path.columnName()), value);
+        }
+      }
+    }
+    ObjectNode out = JSON.createObjectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = message.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      JsonNode enriched = kept.get(field.getKey());
+      if (enriched == null) {
+        out.set(field.getKey(), field.getValue());
+      } else if (!enriched.equals(field.getValue())) {
+        out.set("notification_" + field.getKey(), field.getValue());
+      }
+    }
+    kept.forEach(out::set);
+    return out;
+  }
+
+  private String renamed(String written, String column) {
+    String to = spec.http().rename().get(column);
+    return to != null ? to : spec.http().rename().getOrDefault(written, column);
+  }
+
+  private static String bodyOf(HttpResponse<byte[]> response) {
+    byte[] body = response.body();
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    String text =
+        new String(body, 0, Math.min(body.length, MAX_BODY_IN_ERROR), StandardCharsets.UTF_8);
+    return ": " + text.strip() + (body.length > MAX_BODY_IN_ERROR ? "..." : "");
+  }
+}

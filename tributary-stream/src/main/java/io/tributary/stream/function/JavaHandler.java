@@ -1,0 +1,109 @@
+package io.tributary.stream.function;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.core.config.FunctionSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java}: runs a {@link RecordFunction}, each attempt on a worker thread so that the
+ * function's {@code timeout} holds even for code that never returns (it is interrupted).
+ */
+final class JavaHandler implements Handler {
+  private static final Logger LOG = LoggerFactory.getLogger(JavaHandler.class);
+
+  private final FunctionSpec spec;
+  private final RecordFunction function;
+  private final ExecutorService workers;
+
+  JavaHandler(FunctionSpec spec, RecordFunction function) throws Exception {
+    this.spec = spec;
+    this.function = function;
+    this.workers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread thread = new Thread(r, "function-" + spec.name() + "-java");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      function.open(context(1));
+    } catch (Exception e) {
+      workers.shutdownNow();
+      throw e;
+    }
+  }
+
+  private RecordFunction.Context context(int attempt) {
+    return new RecordFunction.Context() {
+      @Override
+      public String functionName() {
+        return spec.name();
+      }
+
+      @Override
+      public Map<String, String> options() {
+        return spec.options();
+      }
+
+      @Override
+      public String topic() {
+        return spec.topic();
+      }
+
+      @Override
+      public int attempt() {
+        return attempt;
+      }
+    };
+  }
+
+  @Override
+  public List<Emit> handle(ObjectNode message, int attempt) throws Exception {
+    Future<List<ObjectNode>> call = workers.submit(() -> function.apply(message, context(attempt)));
+    List<ObjectNode> results;
+    try {
+      results = call.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new RetriableFailureException(
+          "timeout", spec.className() + " did not return within " + spec.timeout(), null);
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+    List<Emit> emits = new ArrayList<>();
+    if (results != null) {
+      for (ObjectNode result : results) {
+        if (result != null) {
+          emits.add(new Emit(spec.emitTo(), result));
+        }
+      }
+    }
+    return emits;
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    try {
+      function.close();
+    } catch (Exception e) {
+      LOG.warn("Function {}: {}.close() failed: {}", spec.name(), spec.className(), e.toString());
+    }
+  }
+}

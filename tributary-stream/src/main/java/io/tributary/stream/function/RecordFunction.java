@@ -1,0 +1,47 @@
+package io.tributary.stream.function;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Custom code run by a function of type {@code java}: loaded by the class name in {@code class:}
+ * from the classpath or a jar in {@code <data-dir>/functions/}, with a public no-argument
+ * constructor. One instance per running function; {@link #apply} is called from several threads at
+ * once (for different keys), so implementations must be thread-safe.
+ *
+ * <p>Whatever {@link #apply} returns is emitted to the function's {@code emit-to} stream (an empty
+ * list drops the message). An exception is retried with back-off up to {@code retry.attempts}; a
+ * {@link PermanentFailureException} goes to the dead letters at once.
+ */
+public interface RecordFunction extends AutoCloseable {
+
+  /** What a function knows about itself and the message at hand. */
+  interface Context {
+    /** The function's name. */
+    String functionName();
+
+    /** The {@code options:} of the function's config. */
+    Map<String, String> options();
+
+    /** The topic the message came from. */
+    String topic();
+
+    /** Which attempt at this message this is, from 1. */
+    int attempt();
+  }
+
+  /** Called once before the first message. */
+  default void open(Context context) throws Exception {}
+
+  /**
+   * Handles one message.
+   *
+   * @return the records to emit, in order
+   */
+  List<ObjectNode> apply(ObjectNode message, Context context) throws Exception;
+
+  /** Called once when the function stops. */
+  @Override
+  default void close() throws Exception {}
+}
