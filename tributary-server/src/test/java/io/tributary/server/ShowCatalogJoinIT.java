@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.amp.CatalogSnapshot;
 import io.tributary.amp.EventGenerator;
 import io.tributary.amp.SimulatorConfig;
 import io.tributary.amp.catalog.CatalogChange;
@@ -14,6 +15,7 @@ import io.tributary.amp.catalog.CatalogServiceConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShowCatalogJoinIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final int EVENTS = 3000;
+  private static final int EVENTS = 1500;
 
   @TempDir Path dir;
 
   @Test
-  void trendingShowsHaveTheCatalogsLatestTitlesAndCreators() {
+  void trendingShowsHaveTheCatalogsLatestTitlesAndCreatorsAndADailySnapshot()
+      throws InterruptedException {
     Clock clock = Clock.systemUTC();
     try (Platform platform =
             Platform.start(
@@ -56,8 +59,9 @@ class ShowCatalogJoinIT {
       Http service = new Http(catalog.uri());
 
       StringBuilder shows = new StringBuilder();
-      for (String id : catalog.showIds()) {
-        shows.append(kept(service.get("/shows/" + id).body())).append('\n');
+      // the function calls GET /shows/{show_id} per change; one page has the same show objects
+      for (JsonNode show : service.get("/shows?limit=1000").body().get("shows")) {
+        shows.append(kept(show)).append('\n');
       }
       List<CatalogChange> changes = catalog.changeNow();
       for (CatalogChange change : changes) {
@@ -104,6 +108,31 @@ class ShowCatalogJoinIT {
               api.count(
                   "SELECT count(*) FROM (" + CatalogQueries.LATEST_CATALOG + ") WHERE version > 1"))
           .isEqualTo(changes.stream().map(CatalogChange::showId).distinct().count());
+
+      // the daily snapshot for batch analytics: one row per show, stamped with the date
+      try (CatalogSnapshot snapshot = new CatalogSnapshot(platform.httpUri(), clock)) {
+        assertThat(snapshot.write(LocalDate.parse("2026-11-26")))
+            .isEqualTo(catalog.showIds().size());
+      }
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  api.count(
+                          "SELECT count(DISTINCT show_id) FROM transformed.show_catalog_daily"
+                              + " WHERE snapshot_date = '2026-11-26'")
+                      == catalog.showIds().size());
+      JsonNode snapshotRow =
+          api.sql(
+                  "SELECT title, creator_name, version FROM transformed.show_catalog_daily"
+                      + " WHERE show_id = '"
+                      + changes.get(0).showId()
+                      + "'")
+              .body()
+              .at("/rows/0");
+      JsonNode current = service.get("/shows/" + changes.get(0).showId()).body();
+      assertThat(snapshotRow.get(0).asText()).isEqualTo(current.get("title").asText());
+      assertThat(snapshotRow.get(2).asLong()).isEqualTo(current.get("version").asLong());
     }
   }
 

@@ -30,18 +30,19 @@ import org.slf4j.LoggerFactory;
  * and serving it never wait for the platform.
  *
  * <p>Notifications queue up (at most {@value #MAX_PENDING}; beyond that they are dropped and
- * counted) and go out in batches of up to {@value #MAX_BATCH}. A batch refused as a whole (429,
- * 5xx, no connection, timeout) is resent with exponential back-off from {@code 100 ms} to {@code 5
- * s}, honouring {@code Retry-After}, until it is answered or the publisher closes: delivery is at
- * least once (a resent batch whose first answer was lost may arrive twice; {@code change_id} tells
- * duplicates apart). Any other 4xx, and messages the server rejects one by one, are logged and
- * counted as failed, not resent.
+ * counted) and go out in batches of up to {@value #MAX_BATCH}, gathered for up to 20 ms. A batch
+ * refused as a whole (429, 5xx, no connection, timeout) is resent with exponential back-off from
+ * {@code 100 ms} to {@code 5 s}, honouring {@code Retry-After}, until it is answered or the
+ * publisher closes: delivery is at least once (a resent batch whose first answer was lost may
+ * arrive twice; {@code change_id} tells duplicates apart). Any other 4xx, and messages the server
+ * rejects one by one, are logged and counted as failed, not resent.
  */
 final class ChangePublisher implements AutoCloseable {
   static final int MAX_BATCH = 500;
   static final int MAX_PENDING = 100_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
+  private static final Duration LINGER = Duration.ofMillis(20);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -155,6 +156,10 @@ final class ChangePublisher implements AutoCloseable {
           continue;
         }
         batch.add(first);
+        if (pending.size() < MAX_BATCH - 1) {
+          // changes come in bursts (a creator's shows, the initial catalog): batch them together
+          closing.await(LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        }
         pending.drainTo(batch, MAX_BATCH - 1);
         send(batch);
         batch.clear();
