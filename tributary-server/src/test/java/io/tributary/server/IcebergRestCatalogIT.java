@@ -188,7 +188,7 @@ class IcebergRestCatalogIT {
     Namespace team = Namespace.of("team");
     Namespace sandbox = Namespace.of("team", "sandbox v2");
     client.createNamespace(team);
-    client.createNamespace(sandbox, Map.of("owner", "ana"));
+    client.createNamespace(sandbox, new java.util.HashMap<>(Map.of("owner", "ana")));
     assertThat(client.listNamespaces(team)).containsExactly(sandbox);
     assertThat(client.loadNamespaceMetadata(sandbox)).containsEntry("owner", "ana");
 
