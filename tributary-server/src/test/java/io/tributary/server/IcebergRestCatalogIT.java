@@ -179,6 +179,9 @@ class IcebergRestCatalogIT {
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.body().path("error").path("type").asText())
         .isEqualTo("BadRequestException");
+    var tooLarge = http.post("/iceberg/v1/namespaces", "application/json", new byte[5 << 20]);
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.body().path("error").path("code").asInt()).isEqualTo(413);
     assertThat(http.get("/iceberg/v2/nothing").status()).isEqualTo(404);
     assertThat(http.delete("/iceberg/v1/config").status()).isEqualTo(405);
   }
