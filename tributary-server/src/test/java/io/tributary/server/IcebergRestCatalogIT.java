@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -30,6 +31,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,12 +166,45 @@ class IcebergRestCatalogIT {
                 .asText())
         .isEqualTo("NoSuchNamespaceException");
 
+    var firstPage = http.get("/iceberg/v1/namespaces?pageSize=1");
+    assertThat(firstPage.body().path("namespaces")).hasSize(1);
+    String token = firstPage.body().path("next-page-token").asText();
+    assertThat(token).isNotEmpty();
+    var secondPage = http.get("/iceberg/v1/namespaces?pageSize=1&pageToken=" + token);
+    assertThat(secondPage.body().path("namespaces")).hasSize(1);
+    assertThat(secondPage.body().path("namespaces").get(0))
+        .isNotEqualTo(firstPage.body().path("namespaces").get(0));
+
     var malformed = http.post("/iceberg/v1/namespaces", "application/json", "{not json");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.body().path("error").path("type").asText())
         .isEqualTo("BadRequestException");
+    var tooLarge = http.post("/iceberg/v1/namespaces", "application/json", new byte[5 << 20]);
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.body().path("error").path("code").asInt()).isEqualTo(413);
     assertThat(http.get("/iceberg/v2/nothing").status()).isEqualTo(404);
     assertThat(http.delete("/iceberg/v1/config").status()).isEqualTo(405);
+  }
+
+  @Test
+  void nestedNamespacesAndUnusualNamesTravelThroughThePath() {
+    Namespace team = Namespace.of("team");
+    Namespace sandbox = Namespace.of("team", "sandbox v2");
+    client.createNamespace(team);
+    client.createNamespace(sandbox, new java.util.HashMap<>(Map.of("owner", "ana")));
+    assertThat(client.listNamespaces(team)).containsExactly(sandbox);
+    assertThat(client.loadNamespaceMetadata(sandbox)).containsEntry("owner", "ana");
+
+    TableIdentifier odd = TableIdentifier.of(sandbox, "daily+weekly %");
+    Schema schema = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()));
+    client.createTable(odd, schema);
+    assertThat(client.listTables(sandbox)).containsExactly(odd);
+    assertThat(client.loadTable(odd).schema().asStruct()).isEqualTo(schema.asStruct());
+    client.renameTable(odd, TableIdentifier.of(team, "renamed"));
+    assertThat(client.tableExists(odd)).isFalse();
+    assertThat(client.dropTable(TableIdentifier.of(team, "renamed"), true)).isTrue();
+    assertThat(client.dropNamespace(sandbox)).isTrue();
+    assertThat(client.dropNamespace(team)).isTrue();
   }
 
   @Test

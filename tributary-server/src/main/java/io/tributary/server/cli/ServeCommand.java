@@ -33,6 +33,7 @@ final class ServeCommand implements Callable<Integer> {
   static void printBanner(Platform platform) {
     System.out.println("Tributary is running");
     System.out.println("  HTTP API   " + platform.httpUri() + "  (/health, /metrics, /v1/...)");
+    System.out.println("  Iceberg    " + platform.httpUri() + "/iceberg  (REST catalog uri)");
     System.out.println("  Kafka      " + platform.streamLog().bootstrapServers());
     System.out.println("  data dir   " + platform.config().dataDir());
     platform

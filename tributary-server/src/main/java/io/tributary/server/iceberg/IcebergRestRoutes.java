@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.tributary.lake.Lake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -324,6 +325,15 @@ public final class IcebergRestRoutes {
               .responseCode(status)
               .withType(pathMatched ? "MethodNotAllowedException" : "NoSuchEndpointException")
               .withMessage("No such endpoint: " + method + " " + uri)
+              .build());
+    } catch (HttpResponseException e) {
+      // raised by Javalin itself, e.g. 413 for a body over http.max-request-size
+      error(
+          ctx,
+          ErrorResponse.builder()
+              .responseCode(e.getStatus())
+              .withType(e.getClass().getSimpleName())
+              .withMessage(e.getMessage())
               .build());
     } catch (RuntimeException | IOException e) {
       ErrorResponse response = IcebergErrors.toResponse(e);
