@@ -64,7 +64,7 @@ class CsvRoundTripPropertyTest {
     }
   }
 
-  @Property(seed = "20261126", tries = 150)
+  @Property(seed = "20261126", tries = 60)
   void renderedTablesClassifyAndReadBack(@ForAll long seed) throws IOException {
     Random r = new Random(seed);
     int columns = 2 + r.nextInt(5);

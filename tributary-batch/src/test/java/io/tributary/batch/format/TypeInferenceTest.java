@@ -157,7 +157,7 @@ class TypeInferenceTest {
   // ---- properties ----
 
   /** Every value parses as its own inferred type, and as the widening with any other value's. */
-  @Property(seed = "20261126", tries = 3000)
+  @Property(seed = "20261126", tries = 1000)
   void inferredTypesAlwaysConvert(@ForAll("values") String a, @ForAll("values") String b) {
     Type ta = TypeInference.typeOf(a, false);
     Type tb = TypeInference.typeOf(b, false);
@@ -175,7 +175,7 @@ class TypeInferenceTest {
     }
   }
 
-  @Property(seed = "20261126", tries = 2000)
+  @Property(seed = "20261126", tries = 1000)
   void anyTextHasATypeAndNeverThrows(@ForAll String text) {
     Type t = TypeInference.typeOf(text, text.length() % 2 == 0);
     if (t != null) {
@@ -183,7 +183,7 @@ class TypeInferenceTest {
     }
   }
 
-  @Property(seed = "20261126", tries = 2000)
+  @Property(seed = "20261126", tries = 1000)
   void wideningIsCommutativeAndAssociative(
       @ForAll("types") Type a, @ForAll("types") Type b, @ForAll("types") Type c) {
     assertThat(TypeInference.widen(a, b)).isEqualTo(TypeInference.widen(b, a));
