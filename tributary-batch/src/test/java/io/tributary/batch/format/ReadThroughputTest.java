@@ -60,7 +60,7 @@ class ReadThroughputTest {
       Classification c = classifier.classify(file);
       assertThat(c.known()).isTrue();
       long best = Long.MAX_VALUE;
-      for (int round = 0; round < 3; round++) {
+      for (int round = 0; round < 2; round++) {
         long start = System.nanoTime();
         long rows = 0;
         long rejected = 0;
