@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,9 +141,7 @@ final class Conversions {
   Record jsonObject(JsonNode object, Types.StructType struct, String path) throws Reject {
     GenericRecord record = newRecord(struct);
     Set<String> used = null;
-    Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
       String name = names.normalize(e.getKey());
       if (used == null) {
         used = new HashSet<>();
@@ -190,9 +187,7 @@ final class Conversions {
         if (v.isObject()) {
           Types.MapType map = type.asMapType();
           Map<Object, Object> out = new LinkedHashMap<>();
-          Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-          while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+          for (Map.Entry<String, JsonNode> e : v.properties()) {
             Object key = text(e.getKey(), map.keyType(), path + ".key", false);
             out.put(key, json(e.getValue(), map.valueType(), child(path, e.getKey())));
           }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.core.InvalidInputException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,6 +59,9 @@ public final class RowReaders {
   /** JSON array elements, exact decimals. */
   static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** The longest JSON line read (characters); a longer one is rejected without being held. */
+  static final int MAX_LINE = 64 << 20;
 
   private RowReaders() {}
 
@@ -234,7 +236,7 @@ public final class RowReaders {
 
   private static final class JsonLinesReader implements RowReader {
     private final Sources.Opened source;
-    private final BufferedReader lines;
+    private final LineReader lines;
     private final Types.StructType target;
     private final Conversions conversions;
     private long line;
@@ -248,8 +250,7 @@ public final class RowReaders {
         byte[] head = Sources.peek(source.in(), 3);
         skipBom(source.in(), Sources.startsWith(head, 0xef, 0xbb, 0xbf), 3);
         lines =
-            new BufferedReader(
-                new InputStreamReader(source.in(), StandardCharsets.UTF_8), Sources.BUFFER);
+            new LineReader(new InputStreamReader(source.in(), StandardCharsets.UTF_8), MAX_LINE);
       } catch (IOException | RuntimeException e) {
         source.close();
         throw e;
@@ -259,8 +260,12 @@ public final class RowReaders {
     @Override
     public SourceRow next() throws IOException {
       String text;
-      while ((text = lines.readLine()) != null) {
+      while ((text = lines.next()) != null) {
         line++;
+        if (lines.tooLong()) {
+          return SourceRow.rejected(
+              line, "the line is longer than " + MAX_LINE + " characters", null);
+        }
         if (!text.isBlank()) {
           return row(text);
         }

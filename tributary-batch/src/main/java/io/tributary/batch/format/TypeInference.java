@@ -224,15 +224,16 @@ public final class TypeInference {
       return intDigits <= MAX_DECIMAL_PRECISION ? Types.DecimalType.of(intDigits, 0) : null;
     }
     char sep = t.charAt(i);
+    int scale = 0;
     if (sep == '.' || (sep == ',' && decimalComma)) {
       int fracStart = ++i;
       while (i < n && isDigit(t.charAt(i))) {
         i++;
       }
-      int scale = i - fracStart;
+      scale = i - fracStart;
       if (i == n) {
         if (intDigits == 0 || scale == 0) {
-          return sep == '.' && intDigits + scale > 0 ? Types.DoubleType.get() : null; // .5 or 5.
+          return intDigits + scale > 0 ? Types.DoubleType.get() : null; // .5 or 5.
         }
         if (intDigits > 1 && t.charAt(intStart) == '0') {
           return null;
@@ -244,11 +245,8 @@ public final class TypeInference {
         }
         return Types.DecimalType.of(Math.max(precision, scale), scale);
       }
-      if (sep == ',') {
-        return null;
-      }
     }
-    if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E') && i > intStart) {
+    if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E') && intDigits + scale > 0) {
       i++;
       if (i < n && (t.charAt(i) == '-' || t.charAt(i) == '+')) {
         i++;
@@ -257,7 +255,7 @@ public final class TypeInference {
       while (i < n && isDigit(t.charAt(i))) {
         i++;
       }
-      if (i == n && i > expStart && (intDigits > 0 || t.indexOf('.') >= 0)) {
+      if (i == n && i > expStart) {
         return Types.DoubleType.get();
       }
     }
