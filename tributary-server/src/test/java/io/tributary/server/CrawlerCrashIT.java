@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the table exactly once.
  */
 class CrawlerCrashIT {
-  private static final int FILES = 16;
-  private static final int ROWS = 20_000;
+  private static final int FILES = 10;
+  private static final int ROWS = 5_000;
 
   @TempDir Path dir;
 
