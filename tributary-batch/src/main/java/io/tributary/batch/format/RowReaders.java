@@ -179,8 +179,8 @@ public final class RowReaders {
       } catch (JsonProcessingException e) {
         done = true;
         return SourceRow.rejected(
-            e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-            "malformed CSV: " + e.getOriginalMessage(),
+            csv.nextLine(),
+            "malformed CSV (the rest of the file is skipped): " + e.getOriginalMessage(),
             null);
       }
       String[] fields = csv.fields();

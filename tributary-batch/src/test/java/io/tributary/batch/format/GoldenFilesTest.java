@@ -10,6 +10,8 @@ import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -20,6 +22,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -253,6 +256,35 @@ class GoldenFilesTest {
     assertThat(c.reason()).isEqualTo(reason);
     assertThatThrownBy(() -> RowReaders.open(resource(name), c, new Schema()))
         .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void unclosedQuoteRejectsTheRestOfTheFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("unclosed.csv");
+    Files.writeString(file, "a,b\n1,2\n3,4\n5,\"never closed\n6,7\n");
+    Classification c = classifier.classify(file);
+
+    List<SourceRow> rows = readAll(file, c);
+
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(1).record().getField("b")).isEqualTo(4);
+    assertThat(rows.get(2).line()).isEqualTo(4);
+    assertThat(rows.get(2).rejectReason())
+        .startsWith("malformed CSV (the rest of the file is skipped): ");
+  }
+
+  @Test
+  void overlongJsonLineIsRejectedAlone(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("long.jsonl");
+    String big = "{\"a\": \"" + "x".repeat(RowReaders.MAX_LINE) + "\"}";
+    Files.writeString(file, "{\"a\": \"1\"}\n" + big + "\n{\"a\": \"2\"}\n");
+    Classification c = new FileClassifier(new SampleLimits(10, 4096)).classify(file);
+
+    List<SourceRow> rows = readAll(file, c);
+
+    assertThat(rows).extracting(SourceRow::line).containsExactly(1L, 2L, 3L);
+    assertThat(rows.get(1).rejectReason()).isEqualTo("the line is longer than 67108864 characters");
+    assertThat(rows.get(2).record().getField("a")).isEqualTo("2");
   }
 
   @Test
