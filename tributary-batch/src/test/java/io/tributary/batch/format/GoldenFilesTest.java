@@ -274,20 +274,6 @@ class GoldenFilesTest {
   }
 
   @Test
-  void overlongJsonLineIsRejectedAlone(@TempDir Path dir) throws IOException {
-    Path file = dir.resolve("long.jsonl");
-    String big = "{\"a\": \"" + "x".repeat(RowReaders.MAX_LINE) + "\"}";
-    Files.writeString(file, "{\"a\": \"1\"}\n" + big + "\n{\"a\": \"2\"}\n");
-    Classification c = new FileClassifier(new SampleLimits(10, 4096)).classify(file);
-
-    List<SourceRow> rows = readAll(file, c);
-
-    assertThat(rows).extracting(SourceRow::line).containsExactly(1L, 2L, 3L);
-    assertThat(rows.get(1).rejectReason()).isEqualTo("the line is longer than 67108864 characters");
-    assertThat(rows.get(2).record().getField("a")).isEqualTo("2");
-  }
-
-  @Test
   void extraCsvColumnsFailAtOpenUnlessIgnored() throws IOException {
     Classification c = classifier.classify(resource("people.tsv"));
     Schema target = new Schema(Types.NestedField.optional(1, "name", Types.StringType.get()));
