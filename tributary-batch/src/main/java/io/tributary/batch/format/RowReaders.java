@@ -274,19 +274,29 @@ public final class RowReaders {
     }
 
     private SourceRow row(String text) {
-      JsonNode node;
-      try {
-        node = JSON_LINE.readTree(text);
+      try (JsonParser p = JSON_LINE.getFactory().createParser(text)) {
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          return SourceRow.rejected(
+              line,
+              p.nextToken() == null ? "not a JSON object" : "malformed JSON: more than one value",
+              text);
+        }
+        Record record;
+        try {
+          record = conversions.streamObject(p, target, "", 0);
+        } catch (Conversions.Reject r) {
+          return SourceRow.rejected(line, r.getMessage(), text);
+        }
+        if (p.nextToken() != null) {
+          return SourceRow.rejected(line, "malformed JSON: more than one value on the line", text);
+        }
+        return SourceRow.ok(line, record, text);
       } catch (JsonProcessingException e) {
         return SourceRow.rejected(line, "malformed JSON: " + e.getOriginalMessage(), text);
-      }
-      if (!node.isObject()) {
-        return SourceRow.rejected(line, "not a JSON object", text);
-      }
-      try {
-        return SourceRow.ok(line, conversions.jsonObject(node, target, ""), text);
-      } catch (Conversions.Reject r) {
-        return SourceRow.rejected(line, r.getMessage(), text);
+      } catch (IOException e) {
+        return SourceRow.rejected(line, "malformed JSON: " + e.getMessage(), text);
       }
     }
 
