@@ -274,6 +274,44 @@ class GoldenFilesTest {
   }
 
   @Test
+  void singleQuotesAndUtf16(@TempDir Path dir) throws IOException {
+    Path quoted = dir.resolve("quoted.csv");
+    Files.writeString(quoted, "name,comment\n'a, b',x\n'it''s',y\nc,z\n");
+    Path utf16 = dir.resolve("utf16.tsv");
+    byte[] text = "nom\tâge\nZoé\t7\n".getBytes(StandardCharsets.UTF_16LE);
+    byte[] withBom = new byte[text.length + 2];
+    withBom[0] = (byte) 0xff;
+    withBom[1] = (byte) 0xfe;
+    System.arraycopy(text, 0, withBom, 2, text.length);
+    Files.write(utf16, withBom);
+
+    Classification q = classifier.classify(quoted);
+    Classification u = classifier.classify(utf16);
+
+    assertThat(q.csv().quote()).isEqualTo('\'');
+    assertThat(readAll(quoted, q))
+        .extracting(r -> r.record().getField("name"))
+        .containsExactly("a, b", "it's", "c");
+    assertThat(u.csv()).isEqualTo(new CsvDialect('\t', '"', true, StandardCharsets.UTF_16LE, true));
+    assertThat(types(u.schema()))
+        .containsExactly(Map.entry("nom", "string"), Map.entry("age", "int"));
+    assertThat(readAll(utf16, u).get(0).record().getField("nom")).isEqualTo("Zoé");
+  }
+
+  @Test
+  void bytesReadCountsTheCompressedFile() throws IOException {
+    Path file = resource("events_mixed.csv.gz");
+    Classification c = classifier.classify(file);
+    try (RowReader reader = RowReaders.open(file, c, c.schema())) {
+      assertThat(reader.bytesRead()).isLessThanOrEqualTo(Files.size(file));
+      while (reader.next() != null) {
+        assertThat(reader.bytesRead()).isLessThanOrEqualTo(Files.size(file));
+      }
+      assertThat(reader.bytesRead()).isEqualTo(Files.size(file));
+    }
+  }
+
+  @Test
   void extraCsvColumnsFailAtOpenUnlessIgnored() throws IOException {
     Classification c = classifier.classify(resource("people.tsv"));
     Schema target = new Schema(Types.NestedField.optional(1, "name", Types.StringType.get()));
