@@ -350,6 +350,12 @@ public final class RowReaders {
         JsonToken t = parser.nextToken();
         if (t == JsonToken.END_ARRAY || t == null) {
           done = true;
+          if (t != null && parser.nextToken() != null) {
+            return SourceRow.rejected(
+                element + 1,
+                "content after the end of the JSON array (the rest of the file is skipped)",
+                null);
+          }
           return null;
         }
         element++;

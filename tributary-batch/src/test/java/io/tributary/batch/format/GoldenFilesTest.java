@@ -312,6 +312,23 @@ class GoldenFilesTest {
   }
 
   @Test
+  void contentAfterAJsonArrayIsNeverDroppedSilently(@TempDir Path dir) throws IOException {
+    Path two = dir.resolve("two_arrays.json");
+    Files.writeString(two, "[{\"a\": 1}]\n[{\"a\": 2}]\n");
+    assertThat(classifier.classify(two).reason())
+        .isEqualTo(
+            "content after the end of the JSON array: several JSON values are not one array");
+
+    Path tail = dir.resolve("tail.json");
+    Files.writeString(tail, "[{\"a\": 1}, {\"a\": 2}]" + " ".repeat(5000) + "[{\"a\": 3}]");
+    Classification c = new FileClassifier(new SampleLimits(10, 4096)).classify(tail);
+    List<SourceRow> rows = readAll(tail, c);
+    assertThat(rows).extracting(SourceRow::line).containsExactly(1L, 2L, 3L);
+    assertThat(rows.get(2).rejectReason())
+        .isEqualTo("content after the end of the JSON array (the rest of the file is skipped)");
+  }
+
+  @Test
   void extraCsvColumnsFailAtOpenUnlessIgnored() throws IOException {
     Classification c = classifier.classify(resource("people.tsv"));
     Schema target = new Schema(Types.NestedField.optional(1, "name", Types.StringType.get()));
