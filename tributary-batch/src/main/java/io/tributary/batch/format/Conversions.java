@@ -1,5 +1,7 @@
 package io.tributary.batch.format;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -13,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -249,7 +252,7 @@ final class Conversions {
 
   /** Positions and types of a struct's fields by name, cached per struct. */
   private static final class StructInfo {
-    final Map<String, Integer> positions = new java.util.HashMap<>();
+    final Map<String, Integer> positions = new HashMap<>();
     final Type[] types;
 
     StructInfo(Types.StructType struct) {
@@ -279,8 +282,7 @@ final class Conversions {
    * {@code END_OBJECT}; the same rules as {@link #jsonObject}. After a {@link Reject} the parser is
    * left inside the value: the caller drops the rest of it.
    */
-  Record streamObject(
-      com.fasterxml.jackson.core.JsonParser p, Types.StructType struct, String path, int depth)
+  Record streamObject(JsonParser p, Types.StructType struct, String path, int depth)
       throws IOException, Reject {
     GenericRecord record = newRecord(struct);
     StructInfo info = info(struct);
@@ -289,13 +291,13 @@ final class Conversions {
     }
     Set<String> used = usedByDepth.get(depth);
     used.clear();
-    com.fasterxml.jackson.core.JsonToken t;
-    while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String name = Names.unique(names.normalize(p.currentName()), used);
       t = p.nextToken();
       Integer pos = info.positions.get(name);
       if (pos == null) {
-        if (extra == ExtraColumns.FAIL && t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+        if (extra == ExtraColumns.FAIL && t != JsonToken.VALUE_NULL) {
           throw new Reject("column '" + child(path, name) + "' is not in the table");
         }
         p.skipChildren();
@@ -303,18 +305,13 @@ final class Conversions {
       }
       record.set(pos, streamValue(p, t, info.types[pos], child(path, name), depth));
     }
-    if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+    if (t != JsonToken.END_OBJECT) {
       throw new IOException("unexpected JSON token " + t);
     }
     return record;
   }
 
-  private Object streamValue(
-      com.fasterxml.jackson.core.JsonParser p,
-      com.fasterxml.jackson.core.JsonToken t,
-      Type type,
-      String path,
-      int depth)
+  private Object streamValue(JsonParser p, JsonToken t, Type type, String path, int depth)
       throws IOException, Reject {
     switch (t) {
       case VALUE_NULL:
@@ -328,9 +325,9 @@ final class Conversions {
         if (type.isListType()) {
           Type element = type.asListType().elementType();
           List<Object> out = new ArrayList<>();
-          com.fasterxml.jackson.core.JsonToken e;
+          JsonToken e;
           int i = 0;
-          while ((e = p.nextToken()) != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+          while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
             if (e == null) {
               throw new IOException("unexpected end of JSON");
             }
@@ -347,7 +344,7 @@ final class Conversions {
       case VALUE_TRUE:
       case VALUE_FALSE:
         if (type.typeId() == Type.TypeID.BOOLEAN) {
-          return t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE;
+          return t == JsonToken.VALUE_TRUE;
         }
         if (type.typeId() == Type.TypeID.STRING) {
           return p.getText();
@@ -362,25 +359,20 @@ final class Conversions {
     throw new Reject(reason(path, p.getText(), type));
   }
 
-  private static Object streamNumber(
-      com.fasterxml.jackson.core.JsonParser p,
-      com.fasterxml.jackson.core.JsonToken t,
-      Type type,
-      String path)
+  private static Object streamNumber(JsonParser p, JsonToken t, Type type, String path)
       throws IOException, Reject {
-    boolean integral = t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT;
-    com.fasterxml.jackson.core.JsonParser.NumberType nt = integral ? p.getNumberType() : null;
+    boolean integral = t == JsonToken.VALUE_NUMBER_INT;
+    JsonParser.NumberType nt = integral ? p.getNumberType() : null;
     switch (type.typeId()) {
       case STRING:
         return p.getText();
       case INTEGER:
-        if (nt == com.fasterxml.jackson.core.JsonParser.NumberType.INT) {
+        if (nt == JsonParser.NumberType.INT) {
           return p.getIntValue();
         }
         break;
       case LONG:
-        if (nt == com.fasterxml.jackson.core.JsonParser.NumberType.INT
-            || nt == com.fasterxml.jackson.core.JsonParser.NumberType.LONG) {
+        if (nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG) {
           return p.getLongValue();
         }
         break;
@@ -395,8 +387,7 @@ final class Conversions {
         }
         break;
       case TIMESTAMP:
-        if ((nt == com.fasterxml.jackson.core.JsonParser.NumberType.INT
-                || nt == com.fasterxml.jackson.core.JsonParser.NumberType.LONG)
+        if ((nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG)
             && ((Types.TimestampType) type).shouldAdjustToUTC()) {
           return TextValues.fromEpoch(p.getLongValue());
         }
