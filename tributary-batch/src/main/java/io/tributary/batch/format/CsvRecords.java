@@ -107,6 +107,11 @@ final class CsvRecords implements Closeable {
     return line;
   }
 
+  /** The line the next record starts on (or the current one, after a syntax error). */
+  long nextLine() {
+    return nextLine;
+  }
+
   /** A copy of the current record. */
   String[] copy() {
     return Arrays.copyOf(fields, size);

@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
@@ -83,7 +84,7 @@ public final class FileClassifier {
           compression,
           "a compressed Parquet file: Parquet compresses internally, store it uncompressed");
     }
-    String binary = Sources.binaryFormat(b.length > 16 ? java.util.Arrays.copyOf(b, 16) : b);
+    String binary = Sources.binaryFormat(b.length > 16 ? Arrays.copyOf(b, 16) : b);
     if (binary != null) {
       return Classification.unknown(compression, "the file is " + binary + ": not a data format");
     }

@@ -179,8 +179,8 @@ public final class RowReaders {
       } catch (JsonProcessingException e) {
         done = true;
         return SourceRow.rejected(
-            e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-            "malformed CSV: " + e.getOriginalMessage(),
+            csv.nextLine(),
+            "malformed CSV (the rest of the file is skipped): " + e.getOriginalMessage(),
             null);
       }
       String[] fields = csv.fields();
@@ -274,19 +274,29 @@ public final class RowReaders {
     }
 
     private SourceRow row(String text) {
-      JsonNode node;
-      try {
-        node = JSON_LINE.readTree(text);
+      try (JsonParser p = JSON_LINE.getFactory().createParser(text)) {
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          return SourceRow.rejected(
+              line,
+              p.nextToken() == null ? "not a JSON object" : "malformed JSON: more than one value",
+              text);
+        }
+        Record record;
+        try {
+          record = conversions.streamObject(p, target, "", 0);
+        } catch (Conversions.Reject r) {
+          return SourceRow.rejected(line, r.getMessage(), text);
+        }
+        if (p.nextToken() != null) {
+          return SourceRow.rejected(line, "malformed JSON: more than one value on the line", text);
+        }
+        return SourceRow.ok(line, record, text);
       } catch (JsonProcessingException e) {
         return SourceRow.rejected(line, "malformed JSON: " + e.getOriginalMessage(), text);
-      }
-      if (!node.isObject()) {
-        return SourceRow.rejected(line, "not a JSON object", text);
-      }
-      try {
-        return SourceRow.ok(line, conversions.jsonObject(node, target, ""), text);
-      } catch (Conversions.Reject r) {
-        return SourceRow.rejected(line, r.getMessage(), text);
+      } catch (IOException e) {
+        return SourceRow.rejected(line, "malformed JSON: " + e.getMessage(), text);
       }
     }
 
@@ -340,6 +350,12 @@ public final class RowReaders {
         JsonToken t = parser.nextToken();
         if (t == JsonToken.END_ARRAY || t == null) {
           done = true;
+          if (t != null && parser.nextToken() != null) {
+            return SourceRow.rejected(
+                element + 1,
+                "content after the end of the JSON array (the rest of the file is skipped)",
+                null);
+          }
           return null;
         }
         element++;

@@ -3,6 +3,7 @@ package io.tributary.batch.format;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
@@ -76,6 +77,19 @@ public final class TypeInference {
       return rank(a) >= rank(b) ? a : b;
     }
     return Types.StringType.get();
+  }
+
+  /**
+   * The widening of two schemas (for example of two files of one table), as a new schema with fresh
+   * field ids from 1: columns of {@code a} in order, then those only in {@code b}. To evolve an
+   * existing Iceberg table, compare per column instead: Iceberg itself promotes only int → long,
+   * float → double and a decimal's precision ({@code TypeUtil.isPromotionAllowed}); any other
+   * widening (long → double, anything → string) needs a new column or a rewrite.
+   */
+  public static Schema widen(Schema a, Schema b) {
+    Objects.requireNonNull(a, "a is null");
+    Objects.requireNonNull(b, "b is null");
+    return Schemas.fresh(widen(a.asStruct(), b.asStruct()).asStructType());
   }
 
   private static Type widenNested(Type a, Type b) {

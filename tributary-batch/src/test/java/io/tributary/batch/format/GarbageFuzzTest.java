@@ -41,7 +41,7 @@ class GarbageFuzzTest {
     }
   }
 
-  @Property(seed = "20261126", tries = 300)
+  @Property(seed = "20261126", tries = 150)
   void randomBytesAreUnknownOrReadCleanly(@ForAll @Size(max = 3000) byte[] bytes)
       throws IOException {
     Path file = dir.resolve("f.bin");
@@ -49,7 +49,7 @@ class GarbageFuzzTest {
     check(file, false);
   }
 
-  @Property(seed = "20261126", tries = 400)
+  @Property(seed = "20261126", tries = 200)
   void mutatedFilesAreUnknownOrReadCleanly(@ForAll long seed) throws IOException {
     Random r = new Random(seed);
     String base = new String[] {CSV, JSON_LINES, JSON_ARRAY}[r.nextInt(3)];
@@ -76,7 +76,7 @@ class GarbageFuzzTest {
     check(file, false);
   }
 
-  @Property(seed = "20261126", tries = 100)
+  @Property(seed = "20261126", tries = 50)
   void corruptCompressedStreamsAreUnknownOrFailWithIoException(@ForAll long seed)
       throws IOException {
     Random r = new Random(seed);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * assertion. The real benchmark is {@code ./tributary bench crawl}.
  */
 class ReadThroughputTest {
-  private static final int ROWS = 100_000;
+  private static final int ROWS = Integer.getInteger("throughput.rows", 100_000);
 
   @TempDir Path dir;
 
@@ -60,7 +60,7 @@ class ReadThroughputTest {
       Classification c = classifier.classify(file);
       assertThat(c.known()).isTrue();
       long best = Long.MAX_VALUE;
-      for (int round = 0; round < 2; round++) {
+      for (int round = 0; round < Integer.getInteger("throughput.rounds", 2); round++) {
         long start = System.nanoTime();
         long rows = 0;
         long rejected = 0;

@@ -121,6 +121,25 @@ class TypeInferenceTest {
   }
 
   @Test
+  void schemasWidenWithFreshIds() {
+    org.apache.iceberg.Schema a =
+        new org.apache.iceberg.Schema(
+            Types.NestedField.optional(5, "id", Types.IntegerType.get()),
+            Types.NestedField.optional(9, "day", Types.DateType.get()));
+    org.apache.iceberg.Schema b =
+        new org.apache.iceberg.Schema(
+            Types.NestedField.optional(1, "day", Types.TimestampType.withZone()),
+            Types.NestedField.optional(2, "id", Types.LongType.get()),
+            Types.NestedField.optional(3, "note", Types.StringType.get()));
+
+    org.apache.iceberg.Schema w = TypeInference.widen(a, b);
+
+    assertThat(w.asStruct().toString())
+        .isEqualTo(
+            "struct<1: id: optional long, 2: day: optional timestamptz, 3: note: optional string>");
+  }
+
+  @Test
   void parsesAsTheColumnType() {
     assertThat(TextValues.parse("2026-11-26", Types.TimestampType.withZone(), false))
         .isEqualTo(OffsetDateTime.of(2026, 11, 26, 0, 0, 0, 0, ZoneOffset.UTC));
