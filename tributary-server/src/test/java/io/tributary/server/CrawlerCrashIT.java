@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once file loading across kill -9: the platform runs in a child JVM that is killed
- * (SIGKILL) in the middle of a crawl; after a restart, a crawl leaves every file's rows in
- * the table exactly once.
+ * (SIGKILL) in the middle of a crawl; after a restart, a crawl leaves every file's rows in the
+ * table exactly once.
  */
 class CrawlerCrashIT {
   private static final int FILES = 10;
