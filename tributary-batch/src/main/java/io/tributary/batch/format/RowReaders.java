@@ -10,7 +10,6 @@ import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,8 +154,13 @@ public final class RowReaders {
       try {
         skipBom(
             source.in(), dialect.bom(), dialect.charset().equals(StandardCharsets.UTF_8) ? 3 : 2);
-        Reader reader = new InputStreamReader(source.in(), dialect.charset());
-        csv = new CsvRecords(reader, dialect.delimiter(), dialect.quote());
+        csv =
+            dialect.charset().equals(StandardCharsets.UTF_8)
+                ? new CsvRecords(source.in(), dialect.delimiter(), dialect.quote())
+                : new CsvRecords(
+                    new InputStreamReader(source.in(), dialect.charset()),
+                    dialect.delimiter(),
+                    dialect.quote());
         if (dialect.header() && !csv.next()) {
           done = true;
         }
