@@ -103,6 +103,8 @@ public record CrawlRun(
    *     classified
    * @param rows rows written to the table
    * @param errorRows rows written to the error table
+   * @param loader which loader converted it: {@code duckdb} (clean CSV/JSON lines) or {@code rows}
+   *     (the row reader); null if not loaded
    * @param reason why it was rejected, or a note (schema change logged), else null
    */
   public record FileResult(
@@ -112,6 +114,7 @@ public record CrawlRun(
       String format,
       long rows,
       long errorRows,
+      String loader,
       String reason) {}
 
   public CrawlRun {

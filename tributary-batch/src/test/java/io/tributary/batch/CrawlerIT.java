@@ -169,6 +169,8 @@ class CrawlerIT {
     assertThat(column(creators, "day")).containsExactly(26, 26, 27);
     assertThat(creators.properties()).containsEntry("classification", "json_lines");
     assertThat(crawlers.runs("catalog", 10)).extracting(CrawlRun::id).containsExactly(run.id());
+    String clean = loadPath() == Crawlers.LoadPath.DUCKDB_WHEN_CLEAN ? "duckdb" : "rows";
+    assertThat(run.files()).extracting(CrawlRun.FileResult::loader).containsOnly(clean);
   }
 
   @Test
@@ -278,6 +280,7 @@ class CrawlerIT {
 
     assertThat(run.counts().rowsLoaded()).isEqualTo(19);
     assertThat(run.counts().rowsRejected()).isEqualTo(1);
+    assertThat(run.files()).extracting(CrawlRun.FileResult::loader).containsExactly("rows");
     List<Record> errors = rows(table("raw.catalog_errors"));
     assertThat(errors)
         .singleElement()

@@ -174,7 +174,8 @@ class CrawlerPlatformIT {
     assertThat(crawl.out())
         .contains("succeeded")
         .contains("2 loaded")
-        .contains("created raw.creators");
+        .contains("created raw.creators")
+        .contains(", via ");
 
     Run list = run("crawlers", "--server", server);
     assertThat(list.out()).contains("creators").contains("SUCCEEDED");

@@ -1,6 +1,9 @@
 package io.tributary.batch.format;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -12,9 +15,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,9 +145,7 @@ final class Conversions {
   Record jsonObject(JsonNode object, Types.StructType struct, String path) throws Reject {
     GenericRecord record = newRecord(struct);
     Set<String> used = null;
-    Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
       String name = names.normalize(e.getKey());
       if (used == null) {
         used = new HashSet<>();
@@ -190,9 +191,7 @@ final class Conversions {
         if (v.isObject()) {
           Types.MapType map = type.asMapType();
           Map<Object, Object> out = new LinkedHashMap<>();
-          Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-          while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+          for (Map.Entry<String, JsonNode> e : v.properties()) {
             Object key = text(e.getKey(), map.keyType(), path + ".key", false);
             out.put(key, json(e.getValue(), map.valueType(), child(path, e.getKey())));
           }
@@ -247,6 +246,156 @@ final class Conversions {
       return text(v.textValue(), type, path, false);
     }
     throw new Reject(reason(path, v.isValueNode() ? v.asText() : v.toString(), type));
+  }
+
+  // ---- JSON streaming (JSON lines: no tree per row) ----
+
+  /** Positions and types of a struct's fields by name, cached per struct. */
+  private static final class StructInfo {
+    final Map<String, Integer> positions = new HashMap<>();
+    final Type[] types;
+
+    StructInfo(Types.StructType struct) {
+      List<Types.NestedField> fields = struct.fields();
+      types = new Type[fields.size()];
+      for (int i = 0; i < fields.size(); i++) {
+        positions.put(fields.get(i).name(), i);
+        types[i] = fields.get(i).type();
+      }
+    }
+  }
+
+  private final Map<Types.StructType, StructInfo> structs = new IdentityHashMap<>();
+  private final List<Set<String>> usedByDepth = new ArrayList<>();
+
+  private StructInfo info(Types.StructType struct) {
+    StructInfo info = structs.get(struct);
+    if (info == null) {
+      info = new StructInfo(struct);
+      structs.put(struct, info);
+    }
+    return info;
+  }
+
+  /**
+   * The JSON object at the parser's {@code START_OBJECT} as a record of {@code struct}, read to its
+   * {@code END_OBJECT}; the same rules as {@link #jsonObject}. After a {@link Reject} the parser is
+   * left inside the value: the caller drops the rest of it.
+   */
+  Record streamObject(JsonParser p, Types.StructType struct, String path, int depth)
+      throws IOException, Reject {
+    GenericRecord record = newRecord(struct);
+    StructInfo info = info(struct);
+    while (usedByDepth.size() <= depth) {
+      usedByDepth.add(new HashSet<>());
+    }
+    Set<String> used = usedByDepth.get(depth);
+    used.clear();
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = Names.unique(names.normalize(p.currentName()), used);
+      t = p.nextToken();
+      Integer pos = info.positions.get(name);
+      if (pos == null) {
+        if (extra == ExtraColumns.FAIL && t != JsonToken.VALUE_NULL) {
+          throw new Reject("column '" + child(path, name) + "' is not in the table");
+        }
+        p.skipChildren();
+        continue;
+      }
+      record.set(pos, streamValue(p, t, info.types[pos], child(path, name), depth));
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new IOException("unexpected JSON token " + t);
+    }
+    return record;
+  }
+
+  private Object streamValue(JsonParser p, JsonToken t, Type type, String path, int depth)
+      throws IOException, Reject {
+    switch (t) {
+      case VALUE_NULL:
+        return null;
+      case START_OBJECT:
+        if (type.isStructType()) {
+          return streamObject(p, type.asStructType(), path, depth + 1);
+        }
+        return json(p.readValueAsTree(), type, path);
+      case START_ARRAY:
+        if (type.isListType()) {
+          Type element = type.asListType().elementType();
+          List<Object> out = new ArrayList<>();
+          JsonToken e;
+          int i = 0;
+          while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (e == null) {
+              throw new IOException("unexpected end of JSON");
+            }
+            out.add(streamValue(p, e, element, path + "[" + i++ + "]", depth + 1));
+          }
+          return out;
+        }
+        return json(p.readValueAsTree(), type, path);
+      case VALUE_STRING:
+        if (type.typeId() == Type.TypeID.STRING) {
+          return p.getText();
+        }
+        return text(p.getText(), type, path, false);
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        if (type.typeId() == Type.TypeID.BOOLEAN) {
+          return t == JsonToken.VALUE_TRUE;
+        }
+        if (type.typeId() == Type.TypeID.STRING) {
+          return p.getText();
+        }
+        break;
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return streamNumber(p, t, type, path);
+      default:
+        break;
+    }
+    throw new Reject(reason(path, p.getText(), type));
+  }
+
+  private static Object streamNumber(JsonParser p, JsonToken t, Type type, String path)
+      throws IOException, Reject {
+    boolean integral = t == JsonToken.VALUE_NUMBER_INT;
+    JsonParser.NumberType nt = integral ? p.getNumberType() : null;
+    switch (type.typeId()) {
+      case STRING:
+        return p.getText();
+      case INTEGER:
+        if (nt == JsonParser.NumberType.INT) {
+          return p.getIntValue();
+        }
+        break;
+      case LONG:
+        if (nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG) {
+          return p.getLongValue();
+        }
+        break;
+      case FLOAT:
+        return p.getFloatValue();
+      case DOUBLE:
+        return p.getDoubleValue();
+      case DECIMAL:
+        Object d = TextValues.fitDecimal(p.getDecimalValue(), (Types.DecimalType) type);
+        if (d != TextValues.INVALID) {
+          return d;
+        }
+        break;
+      case TIMESTAMP:
+        if ((nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG)
+            && ((Types.TimestampType) type).shouldAdjustToUTC()) {
+          return TextValues.fromEpoch(p.getLongValue());
+        }
+        break;
+      default:
+        break;
+    }
+    throw new Reject(reason(path, p.getText(), type));
   }
 
   // ---- Parquet (Iceberg generic values) ----

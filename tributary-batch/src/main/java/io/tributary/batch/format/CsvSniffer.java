@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,8 +105,8 @@ final class CsvSniffer {
     Type[] types = new Type[columns];
     long[] min = new long[columns];
     long[] max = new long[columns];
-    java.util.Arrays.fill(min, Long.MAX_VALUE);
-    java.util.Arrays.fill(max, Long.MIN_VALUE);
+    Arrays.fill(min, Long.MAX_VALUE);
+    Arrays.fill(max, Long.MIN_VALUE);
     Map<Integer, Set<String>> dataValues = new HashMap<>();
     for (String[] record : data) {
       if (record.length > columns) {

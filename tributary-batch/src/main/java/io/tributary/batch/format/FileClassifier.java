@@ -1,20 +1,17 @@
 package io.tributary.batch.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
@@ -87,7 +84,7 @@ public final class FileClassifier {
           compression,
           "a compressed Parquet file: Parquet compresses internally, store it uncompressed");
     }
-    String binary = Sources.binaryFormat(b.length > 16 ? java.util.Arrays.copyOf(b, 16) : b);
+    String binary = Sources.binaryFormat(b.length > 16 ? Arrays.copyOf(b, 16) : b);
     if (binary != null) {
       return Classification.unknown(compression, "the file is " + binary + ": not a data format");
     }
@@ -191,14 +188,6 @@ public final class FileClassifier {
     return out.toString();
   }
 
-  static String decodeOrNull(byte[] b, Charset charset) {
-    try {
-      return charset.newDecoder().decode(ByteBuffer.wrap(b)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-  }
-
   private static Classification classifyParquet(Path file) {
     try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
       ParquetMetadata footer = reader.getFooter();
@@ -233,15 +222,6 @@ public final class FileClassifier {
       byte[] b = in.readNBytes(max);
       boolean eof = b.length < max || in.read() < 0;
       return new Sample(b, b.length, eof);
-    }
-  }
-
-  /** Parses the first JSON value of {@code text} enough to say whether it is an object. */
-  static boolean startsWithObject(String text) throws IOException {
-    try (JsonParser p = JSON.createParser(text)) {
-      return p.nextToken() == JsonToken.START_OBJECT;
-    } catch (JsonProcessingException e) {
-      return false;
     }
   }
 }

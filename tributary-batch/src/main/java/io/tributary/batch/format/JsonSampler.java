@@ -89,7 +89,7 @@ final class JsonSampler {
     int records = 0;
     try (JsonParser p = FileClassifier.JSON.createParser(text)) {
       p.nextToken(); // [
-      JsonToken t;
+      JsonToken t = null;
       while (records < limits.maxRecords() && (t = p.nextToken()) != JsonToken.END_ARRAY) {
         if (t == null) {
           break;
@@ -106,6 +106,10 @@ final class JsonSampler {
         one.add(p, names); // a complete element first: one cut by the sample limit must not count
         shape.merge(one);
         records++;
+      }
+      if (t == JsonToken.END_ARRAY && p.nextToken() != null) {
+        return Classification.unknown(
+            c, "content after the end of the JSON array: several JSON values are not one array");
       }
     } catch (JsonProcessingException e) {
       if (records == 0 && eof) {

@@ -3,6 +3,7 @@ package io.tributary.batch.format;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -131,7 +132,7 @@ final class JsonShape {
     if (fields == null) {
       return Types.StructType.of();
     }
-    List<Types.NestedField> out = new java.util.ArrayList<>();
+    List<Types.NestedField> out = new ArrayList<>();
     for (Map.Entry<String, JsonShape> e : fields.entrySet()) {
       JsonShape s = e.getValue();
       Type type = s.toType();

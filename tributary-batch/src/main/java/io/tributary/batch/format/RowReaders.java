@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.core.InvalidInputException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +58,9 @@ public final class RowReaders {
   /** JSON array elements, exact decimals. */
   static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** The longest JSON line read (characters); a longer one is rejected without being held. */
+  static final int MAX_LINE = 64 << 20;
 
   private RowReaders() {}
 
@@ -153,8 +154,13 @@ public final class RowReaders {
       try {
         skipBom(
             source.in(), dialect.bom(), dialect.charset().equals(StandardCharsets.UTF_8) ? 3 : 2);
-        Reader reader = new InputStreamReader(source.in(), dialect.charset());
-        csv = new CsvRecords(reader, dialect.delimiter(), dialect.quote());
+        csv =
+            dialect.charset().equals(StandardCharsets.UTF_8)
+                ? new CsvRecords(source.in(), dialect.delimiter(), dialect.quote())
+                : new CsvRecords(
+                    new InputStreamReader(source.in(), dialect.charset()),
+                    dialect.delimiter(),
+                    dialect.quote());
         if (dialect.header() && !csv.next()) {
           done = true;
         }
@@ -177,8 +183,8 @@ public final class RowReaders {
       } catch (JsonProcessingException e) {
         done = true;
         return SourceRow.rejected(
-            e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-            "malformed CSV: " + e.getOriginalMessage(),
+            csv.nextLine(),
+            "malformed CSV (the rest of the file is skipped): " + e.getOriginalMessage(),
             null);
       }
       String[] fields = csv.fields();
@@ -234,7 +240,7 @@ public final class RowReaders {
 
   private static final class JsonLinesReader implements RowReader {
     private final Sources.Opened source;
-    private final BufferedReader lines;
+    private final LineReader lines;
     private final Types.StructType target;
     private final Conversions conversions;
     private long line;
@@ -248,8 +254,7 @@ public final class RowReaders {
         byte[] head = Sources.peek(source.in(), 3);
         skipBom(source.in(), Sources.startsWith(head, 0xef, 0xbb, 0xbf), 3);
         lines =
-            new BufferedReader(
-                new InputStreamReader(source.in(), StandardCharsets.UTF_8), Sources.BUFFER);
+            new LineReader(new InputStreamReader(source.in(), StandardCharsets.UTF_8), MAX_LINE);
       } catch (IOException | RuntimeException e) {
         source.close();
         throw e;
@@ -259,8 +264,12 @@ public final class RowReaders {
     @Override
     public SourceRow next() throws IOException {
       String text;
-      while ((text = lines.readLine()) != null) {
+      while ((text = lines.next()) != null) {
         line++;
+        if (lines.tooLong()) {
+          return SourceRow.rejected(
+              line, "the line is longer than " + MAX_LINE + " characters", null);
+        }
         if (!text.isBlank()) {
           return row(text);
         }
@@ -269,19 +278,29 @@ public final class RowReaders {
     }
 
     private SourceRow row(String text) {
-      JsonNode node;
-      try {
-        node = JSON_LINE.readTree(text);
+      try (JsonParser p = JSON_LINE.getFactory().createParser(text)) {
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.START_OBJECT) {
+          p.skipChildren();
+          return SourceRow.rejected(
+              line,
+              p.nextToken() == null ? "not a JSON object" : "malformed JSON: more than one value",
+              text);
+        }
+        Record record;
+        try {
+          record = conversions.streamObject(p, target, "", 0);
+        } catch (Conversions.Reject r) {
+          return SourceRow.rejected(line, r.getMessage(), text);
+        }
+        if (p.nextToken() != null) {
+          return SourceRow.rejected(line, "malformed JSON: more than one value on the line", text);
+        }
+        return SourceRow.ok(line, record, text);
       } catch (JsonProcessingException e) {
         return SourceRow.rejected(line, "malformed JSON: " + e.getOriginalMessage(), text);
-      }
-      if (!node.isObject()) {
-        return SourceRow.rejected(line, "not a JSON object", text);
-      }
-      try {
-        return SourceRow.ok(line, conversions.jsonObject(node, target, ""), text);
-      } catch (Conversions.Reject r) {
-        return SourceRow.rejected(line, r.getMessage(), text);
+      } catch (IOException e) {
+        return SourceRow.rejected(line, "malformed JSON: " + e.getMessage(), text);
       }
     }
 
@@ -335,6 +354,12 @@ public final class RowReaders {
         JsonToken t = parser.nextToken();
         if (t == JsonToken.END_ARRAY || t == null) {
           done = true;
+          if (t != null && parser.nextToken() != null) {
+            return SourceRow.rejected(
+                element + 1,
+                "content after the end of the JSON array (the rest of the file is skipped)",
+                null);
+          }
           return null;
         }
         element++;

@@ -5,8 +5,8 @@ package io.tributary.batch.format;
  * to classify a file, so classifying a 10 GB file costs a bounded read.
  */
 public record SampleLimits(int maxRecords, long maxBytes) {
-  /** 10,000 records or 8 MiB of uncompressed text, whichever comes first. */
-  public static final SampleLimits DEFAULT = new SampleLimits(10_000, 8L << 20);
+  /** 10,000 records or 4 MiB of uncompressed text, whichever comes first. */
+  public static final SampleLimits DEFAULT = new SampleLimits(10_000, 4L << 20);
 
   public SampleLimits {
     if (maxRecords < 1) {

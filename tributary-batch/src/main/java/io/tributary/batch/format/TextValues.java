@@ -282,8 +282,9 @@ final class TextValues {
     if (i >= n) {
       return null;
     }
-    String rest = t.substring(i);
-    if (rest.equals("Z") || rest.equals("z") || rest.equals("UTC")) {
+    int restLength = n - i;
+    if ((restLength == 1 && (t.charAt(i) == 'Z' || t.charAt(i) == 'z'))
+        || (restLength == 3 && t.startsWith("UTC", i))) {
       return ZoneOffset.UTC;
     }
     char sign = t.charAt(i);

@@ -3,6 +3,7 @@ package io.tributary.batch.format;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
@@ -76,6 +77,19 @@ public final class TypeInference {
       return rank(a) >= rank(b) ? a : b;
     }
     return Types.StringType.get();
+  }
+
+  /**
+   * The widening of two schemas (for example of two files of one table), as a new schema with fresh
+   * field ids from 1: columns of {@code a} in order, then those only in {@code b}. To evolve an
+   * existing Iceberg table, compare per column instead: Iceberg itself promotes only int → long,
+   * float → double and a decimal's precision ({@code TypeUtil.isPromotionAllowed}); any other
+   * widening (long → double, anything → string) needs a new column or a rewrite.
+   */
+  public static Schema widen(Schema a, Schema b) {
+    Objects.requireNonNull(a, "a is null");
+    Objects.requireNonNull(b, "b is null");
+    return Schemas.fresh(widen(a.asStruct(), b.asStruct()).asStructType());
   }
 
   private static Type widenNested(Type a, Type b) {
@@ -224,15 +238,16 @@ public final class TypeInference {
       return intDigits <= MAX_DECIMAL_PRECISION ? Types.DecimalType.of(intDigits, 0) : null;
     }
     char sep = t.charAt(i);
+    int scale = 0;
     if (sep == '.' || (sep == ',' && decimalComma)) {
       int fracStart = ++i;
       while (i < n && isDigit(t.charAt(i))) {
         i++;
       }
-      int scale = i - fracStart;
+      scale = i - fracStart;
       if (i == n) {
         if (intDigits == 0 || scale == 0) {
-          return sep == '.' && intDigits + scale > 0 ? Types.DoubleType.get() : null; // .5 or 5.
+          return intDigits + scale > 0 ? Types.DoubleType.get() : null; // .5 or 5.
         }
         if (intDigits > 1 && t.charAt(intStart) == '0') {
           return null;
@@ -244,11 +259,8 @@ public final class TypeInference {
         }
         return Types.DecimalType.of(Math.max(precision, scale), scale);
       }
-      if (sep == ',') {
-        return null;
-      }
     }
-    if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E') && i > intStart) {
+    if (i < n && (t.charAt(i) == 'e' || t.charAt(i) == 'E') && intDigits + scale > 0) {
       i++;
       if (i < n && (t.charAt(i) == '-' || t.charAt(i) == '+')) {
         i++;
@@ -257,7 +269,7 @@ public final class TypeInference {
       while (i < n && isDigit(t.charAt(i))) {
         i++;
       }
-      if (i == n && i > expStart && (intDigits > 0 || t.indexOf('.') >= 0)) {
+      if (i == n && i > expStart) {
         return Types.DoubleType.get();
       }
     }

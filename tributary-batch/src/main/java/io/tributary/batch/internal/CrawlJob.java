@@ -742,6 +742,7 @@ public final class CrawlJob {
                 candidate.classification.format().name().toLowerCase(Locale.ROOT),
                 result.rows(),
                 result.errorRows(),
+                result.loader(),
                 candidate.note));
       }
     }
@@ -895,6 +896,7 @@ public final class CrawlJob {
                   null,
                   0,
                   0,
+                  null,
                   "source file removed; rows kept (on-removed: "
                       + spec.onRemoved().name().toLowerCase(Locale.ROOT)
                       + ")"));
@@ -945,6 +947,7 @@ public final class CrawlJob {
               null,
               0,
               0,
+              null,
               "source file removed; its rows deleted (on-removed: delete)"));
     }
   }
@@ -1023,6 +1026,7 @@ public final class CrawlJob {
                   : candidate.classification.format().name().toLowerCase(Locale.ROOT),
               0,
               0,
+              null,
               candidate.rejected));
     }
   }

@@ -230,7 +230,7 @@ public final class DuckDbLoader implements AutoCloseable {
     long rows = metrics.recordCount() == null ? 0 : metrics.recordCount();
     if (rows == 0) {
       Files.deleteIfExists(target);
-      return new FileLoader.Loaded(List.of(), List.of(), 0, 0);
+      return new FileLoader.Loaded(List.of(), List.of(), 0, 0, "duckdb");
     }
     DataFile dataFile =
         DataFiles.builder(table.spec())
@@ -240,7 +240,7 @@ public final class DuckDbLoader implements AutoCloseable {
             .withMetrics(metrics)
             .withPartition(key)
             .build();
-    return new FileLoader.Loaded(List.of(dataFile), List.of(), rows, 0);
+    return new FileLoader.Loaded(List.of(dataFile), List.of(), rows, 0, "duckdb");
   }
 
   /** Whether every column of {@code schema} has a DuckDB type here. */

@@ -46,8 +46,12 @@ final class FileLoader {
 
   private static final int MAX_RAW_TEXT = 64 << 10;
 
-  /** What loading one file wrote. */
-  record Loaded(List<DataFile> data, List<DataFile> errors, long rows, long errorRows) {}
+  /**
+   * What loading one file wrote, and which loader did: {@code duckdb} (the fast path) or {@code
+   * rows} (the row reader).
+   */
+  record Loaded(
+      List<DataFile> data, List<DataFile> errors, long rows, long errorRows, String loader) {}
 
   private FileLoader() {}
 
@@ -133,7 +137,8 @@ final class FileLoader {
         data.result().dataFiles(),
         errors == null ? List.of() : errors.result().dataFiles(),
         rows,
-        errorRows);
+        errorRows,
+        "rows");
   }
 
   static void delete(Table table, List<DataFile> files) {

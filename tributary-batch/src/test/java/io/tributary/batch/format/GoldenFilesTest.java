@@ -10,6 +10,8 @@ import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -20,6 +22,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -253,6 +256,76 @@ class GoldenFilesTest {
     assertThat(c.reason()).isEqualTo(reason);
     assertThatThrownBy(() -> RowReaders.open(resource(name), c, new Schema()))
         .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void unclosedQuoteRejectsTheRestOfTheFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("unclosed.csv");
+    Files.writeString(file, "a,b\n1,2\n3,4\n5,\"never closed\n6,7\n");
+    Classification c = classifier.classify(file);
+
+    List<SourceRow> rows = readAll(file, c);
+
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(1).record().getField("b")).isEqualTo(4);
+    assertThat(rows.get(2).line()).isEqualTo(4);
+    assertThat(rows.get(2).rejectReason())
+        .startsWith("malformed CSV (the rest of the file is skipped): ");
+  }
+
+  @Test
+  void singleQuotesAndUtf16(@TempDir Path dir) throws IOException {
+    Path quoted = dir.resolve("quoted.csv");
+    Files.writeString(quoted, "name,comment\n'a, b',x\n'it''s',y\nc,z\n");
+    Path utf16 = dir.resolve("utf16.tsv");
+    byte[] text = "nom\tâge\nZoé\t7\n".getBytes(StandardCharsets.UTF_16LE);
+    byte[] withBom = new byte[text.length + 2];
+    withBom[0] = (byte) 0xff;
+    withBom[1] = (byte) 0xfe;
+    System.arraycopy(text, 0, withBom, 2, text.length);
+    Files.write(utf16, withBom);
+
+    Classification q = classifier.classify(quoted);
+    Classification u = classifier.classify(utf16);
+
+    assertThat(q.csv().quote()).isEqualTo('\'');
+    assertThat(readAll(quoted, q))
+        .extracting(r -> r.record().getField("name"))
+        .containsExactly("a, b", "it's", "c");
+    assertThat(u.csv()).isEqualTo(new CsvDialect('\t', '"', true, StandardCharsets.UTF_16LE, true));
+    assertThat(types(u.schema()))
+        .containsExactly(Map.entry("nom", "string"), Map.entry("age", "int"));
+    assertThat(readAll(utf16, u).get(0).record().getField("nom")).isEqualTo("Zoé");
+  }
+
+  @Test
+  void bytesReadCountsTheCompressedFile() throws IOException {
+    Path file = resource("events_mixed.csv.gz");
+    Classification c = classifier.classify(file);
+    try (RowReader reader = RowReaders.open(file, c, c.schema())) {
+      assertThat(reader.bytesRead()).isLessThanOrEqualTo(Files.size(file));
+      while (reader.next() != null) {
+        assertThat(reader.bytesRead()).isLessThanOrEqualTo(Files.size(file));
+      }
+      assertThat(reader.bytesRead()).isEqualTo(Files.size(file));
+    }
+  }
+
+  @Test
+  void contentAfterAJsonArrayIsNeverDroppedSilently(@TempDir Path dir) throws IOException {
+    Path two = dir.resolve("two_arrays.json");
+    Files.writeString(two, "[{\"a\": 1}]\n[{\"a\": 2}]\n");
+    assertThat(classifier.classify(two).reason())
+        .isEqualTo(
+            "content after the end of the JSON array: several JSON values are not one array");
+
+    Path tail = dir.resolve("tail.json");
+    Files.writeString(tail, "[{\"a\": 1}, {\"a\": 2}]" + " ".repeat(5000) + "[{\"a\": 3}]");
+    Classification c = new FileClassifier(new SampleLimits(10, 4096)).classify(tail);
+    List<SourceRow> rows = readAll(tail, c);
+    assertThat(rows).extracting(SourceRow::line).containsExactly(1L, 2L, 3L);
+    assertThat(rows.get(2).rejectReason())
+        .isEqualTo("content after the end of the JSON array (the rest of the file is skipped)");
   }
 
   @Test

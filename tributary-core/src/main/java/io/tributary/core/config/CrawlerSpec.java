@@ -42,8 +42,8 @@ public record CrawlerSpec(
   private static final Pattern NAMESPACE = Pattern.compile("[a-z_][a-z0-9_]{0,127}");
   public static final Duration MIN_SCHEDULE = Duration.ofSeconds(1);
   public static final Duration MAX_SCHEDULE = Duration.ofDays(7);
-  public static final int DEFAULT_SAMPLE_RECORDS = 1000;
-  public static final long DEFAULT_SAMPLE_BYTES = 1L << 20;
+  public static final int DEFAULT_SAMPLE_RECORDS = 10_000;
+  public static final long DEFAULT_SAMPLE_BYTES = 4L << 20;
   public static final int DEFAULT_FILES_PER_COMMIT = 64;
 
   /** When a crawler runs. */

@@ -28,8 +28,8 @@ class CrawlerSpecTest {
     assertThat(spec.namespace()).isEqualTo("raw");
     assertThat(spec.mode()).isEqualTo(CrawlerSpec.Mode.MANUAL);
     assertThat(spec.schedule()).isNull();
-    assertThat(spec.sampleRecords()).isEqualTo(1000);
-    assertThat(spec.sampleBytes()).isEqualTo(1 << 20);
+    assertThat(spec.sampleRecords()).isEqualTo(10_000);
+    assertThat(spec.sampleBytes()).isEqualTo(4 << 20);
     assertThat(spec.grouping()).isEqualTo(CrawlerSpec.Grouping.COMBINE_COMPATIBLE);
     assertThat(spec.onSchemaChange()).isEqualTo(CrawlerSpec.SchemaChangePolicy.UPDATE);
     assertThat(spec.onRemoved()).isEqualTo(CrawlerSpec.RemovalPolicy.DEPRECATE);

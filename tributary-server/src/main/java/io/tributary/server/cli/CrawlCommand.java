@@ -88,13 +88,16 @@ final class CrawlCommand implements Callable<Integer> {
         break;
       }
       String reason = file.path("reason").isNull() ? "" : ": " + file.path("reason").asText();
+      String loader =
+          file.path("loader").isTextual() ? ", via " + file.path("loader").asText() : "";
       System.out.printf(
-          "  %s %s -> %s (%,d rows, %,d errors)%s%n",
+          "  %s %s -> %s (%,d rows, %,d errors%s)%s%n",
           action,
           file.path("path").asText(),
           file.path("table").asText("-"),
           file.path("rows").asLong(),
           file.path("errorRows").asLong(),
+          loader,
           reason);
     }
     if (!run.path("error").isNull() && !run.path("error").isMissingNode()) {
