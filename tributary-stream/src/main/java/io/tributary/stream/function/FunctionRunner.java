@@ -185,6 +185,9 @@ final class FunctionRunner implements AutoCloseable {
   private KafkaConsumer<byte[], byte[]> newConsumer() {
     Map<String, Object> props = log.consumerProperties(spec.consumerGroup());
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize());
+    // static membership: a restarted process takes its partitions back at once instead of waiting
+    // for the session of its killed predecessor to time out
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.consumerGroup() + "-0");
     long worstBatchMillis =
         (long) spec.retry().attempts()
                 * (spec.timeout().toMillis() + spec.retry().maxDelay().toMillis())
@@ -223,8 +226,19 @@ final class FunctionRunner implements AutoCloseable {
     KafkaProducer<byte[], byte[]> producer = null;
     try {
       producer = newProducer();
+      LOG.info("Function {}: transactional producer ready", spec.name());
       consumer = newConsumer();
-      consumer.subscribe(List.of(spec.topic()));
+      consumer.subscribe(
+          List.of(spec.topic()),
+          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+              LOG.info("Function {}: reading {}", spec.name(), partitions);
+            }
+          });
       state = "running";
       windowStartMillis = clock.millis();
       while (running) {
