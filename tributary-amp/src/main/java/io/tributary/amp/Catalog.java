@@ -7,10 +7,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The fixed catalog of shows, with plausible titles drawn from word lists, and their popularity: a
- * Zipf-like distribution over a seeded ranking, so a few shows draw most listeners.
+ * The initial catalog of shows, with plausible titles drawn from word lists, and their popularity:
+ * a Zipf-like distribution over a seeded ranking, so a few shows draw most listeners. The same seed
+ * and sizes give the same catalog: the event simulator and the show-catalog service build it alike.
  */
-final class Catalog {
+public final class Catalog {
   private static final double POPULARITY_EXPONENT = 1.1;
   private static final int TITLE_ATTEMPTS = 20;
 
@@ -91,7 +92,19 @@ final class Catalog {
   private final List<Show> shows;
   private final Weighted<Integer> popularity;
 
-  Catalog(long seed, int showCount, int creatorCount) {
+  /**
+   * Builds the catalog of {@code showCount} shows ({@code show_0001}..) hosted by {@code
+   * creatorCount} creators ({@code creator_001}..), each creator hosting at least one show.
+   */
+  public Catalog(long seed, int showCount, int creatorCount) {
+    if (showCount < 1 || creatorCount < 1 || creatorCount > showCount) {
+      throw new IllegalArgumentException(
+          "Invalid catalog size: "
+              + showCount
+              + " shows by "
+              + creatorCount
+              + " creators (need 1 ≤ creators ≤ shows)");
+    }
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     Set<String> titles = new HashSet<>();
     List<Show> list = new ArrayList<>(showCount);
@@ -109,7 +122,8 @@ final class Catalog {
     this.popularity = Weighted.zipf(ranking, POPULARITY_EXPONENT);
   }
 
-  List<Show> shows() {
+  /** The shows, {@code show_0001} first. */
+  public List<Show> shows() {
     return shows;
   }
 

@@ -10,9 +10,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -70,8 +74,10 @@ public final class EventGenerator {
   private final int targetSessions;
   private final List<Session> sessions = new ArrayList<>();
   private final BitSet listening = new BitSet();
-  private final int[] listeners;
-  private final int[] polls;
+  private final List<Show> shows;
+  private final Set<String> showIds;
+  private int[] listeners;
+  private int[] polls;
   private long count;
   private int nextCountedShow;
 
@@ -81,17 +87,65 @@ public final class EventGenerator {
   public EventGenerator(SimulatorConfig config, Clock clock) {
     this.config = Objects.requireNonNull(config, "config is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.catalog = new Catalog(config.seed(), config.shows(), config.creators());
+    this.catalog = new Catalog(config.catalogSeed(), config.shows(), config.creators());
     this.population = new Population(config.seed(), config.users());
     this.random = new SplittableRandom(config.seed());
     this.targetSessions = Math.max(1, Math.min(MAX_SESSIONS, config.users() / 10));
+    this.shows = new ArrayList<>(catalog.shows());
+    this.showIds = new HashSet<>();
+    shows.forEach(show -> showIds.add(show.showId()));
     this.listeners = new int[config.shows()];
     this.polls = new int[config.shows()];
   }
 
-  /** The show catalog, {@code show_0001} first; the same for the same seed and sizes. */
+  /**
+   * The initial show catalog, {@code show_0001} first; the same for the same catalog seed and
+   * sizes.
+   */
   public List<Show> shows() {
     return catalog.shows();
+  }
+
+  /**
+   * Adds shows that appeared since (such as new shows of the show-catalog service), so they get
+   * listeners too: each new show draws about an average show's share of new sessions. Shows already
+   * known, and shows whose host is not a simulated user ({@code creator_N} with N at most the
+   * number of users), are skipped. Returns how many were added.
+   */
+  public int addShows(Collection<Show> added) {
+    int count = 0;
+    for (Show show : added) {
+      if (!showIds.contains(show.showId()) && hostNumber(show) > 0) {
+        showIds.add(show.showId());
+        shows.add(show);
+        count++;
+      }
+    }
+    if (shows.size() > listeners.length) {
+      listeners = Arrays.copyOf(listeners, shows.size());
+      polls = Arrays.copyOf(polls, shows.size());
+    }
+    return count;
+  }
+
+  /** The host's user number, or 0 if the show's creator is not a simulated user. */
+  private int hostNumber(Show show) {
+    String id = show.creatorId();
+    if (!id.matches("creator_\\d{1,6}")) {
+      return 0;
+    }
+    int number = Integer.parseInt(id.substring("creator_".length()));
+    return number <= config.users() ? number : 0;
+  }
+
+  /** A show drawn by popularity; shows added later share in proportion to their number. */
+  private int pickShow() {
+    int initial = catalog.shows().size();
+    int added = shows.size() - initial;
+    if (added > 0 && random.nextInt(shows.size()) < added) {
+      return initial + random.nextInt(added);
+    }
+    return catalog.pickShow(random);
   }
 
   /** The next event. */
@@ -118,7 +172,7 @@ public final class EventGenerator {
 
   private ObjectNode startSession(Instant ts) {
     User user = population.pickListener(random, ts, listening);
-    int show = catalog.pickShow(random);
+    int show = pickShow();
     double heavyFactor = user.heavy() ? 2.5 : 1;
     long listenMs = Math.round(360_000 * heavyFactor * Math.exp(random.nextGaussian()));
     listenMs = Math.max(MIN_LISTEN_MS, Math.min(MAX_LISTEN_MS, listenMs));
@@ -196,8 +250,8 @@ public final class EventGenerator {
       int show = (nextCountedShow + step) % listeners.length;
       if (listeners[show] > 0) {
         nextCountedShow = show + 1;
-        Show entry = catalog.shows().get(show);
-        int creator = Integer.parseInt(entry.creatorId().substring("creator_".length()));
+        Show entry = shows.get(show);
+        int creator = hostNumber(entry);
         String broadcast =
             UUID.nameUUIDFromBytes(
                     ("broadcast:" + config.seed() + ":" + entry.showId())
@@ -213,7 +267,7 @@ public final class EventGenerator {
   }
 
   private ObjectNode event(EventType type, Instant ts, User user, String sessionId, int show) {
-    Show entry = catalog.shows().get(show);
+    Show entry = shows.get(show);
     ObjectNode event = JsonNodeFactory.instance.objectNode();
     event.put("event_id", uuid());
     event.put("event_type", type.wireName());

@@ -45,12 +45,15 @@ public final class Simulator implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration REPORT_EVERY = Duration.ofSeconds(1);
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+  private static final Duration FOLLOW_EVERY = Duration.ofSeconds(10);
 
   private final EventGenerator generator;
   private final Clock clock;
   private final ExecutorService httpThreads;
   private final RecordsClient client;
+  private final ObjectMapper mapper;
   private final ObjectWriter writer;
+  private volatile CatalogFollower follower;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
   private volatile Thread runner;
@@ -79,7 +82,7 @@ public final class Simulator implements AutoCloseable {
                 + "/v1/streams/"
                 + URLEncoder.encode(stream, StandardCharsets.UTF_8).replace("+", "%20")
                 + "/records");
-    ObjectMapper mapper = new ObjectMapper();
+    this.mapper = new ObjectMapper();
     this.writer = mapper.writer();
     this.httpThreads =
         Executors.newCachedThreadPool(
@@ -89,6 +92,20 @@ public final class Simulator implements AutoCloseable {
               return thread;
             });
     this.client = new RecordsClient(endpoint, httpThreads, mapper);
+  }
+
+  /**
+   * Follows the show-catalog service at {@code catalog} (such as {@code http://127.0.0.1:8081}):
+   * when a run starts and every 10 s, shows the service added are read from {@code GET /shows} and
+   * get listeners too. Call before a run.
+   */
+  public void followCatalog(URI catalog) {
+    Objects.requireNonNull(catalog, "catalog is null");
+    if (!"http".equals(catalog.getScheme()) && !"https".equals(catalog.getScheme())) {
+      throw new IllegalArgumentException(
+          "Invalid catalog service URI: " + catalog + " (must be http:// or https://)");
+    }
+    this.follower = new CatalogFollower(catalog, httpThreads, mapper);
   }
 
   /**
@@ -193,8 +210,13 @@ public final class Simulator implements AutoCloseable {
     double burst = Math.max(MAX_BATCH, eventsPerSecond);
     double tokens = 0;
     Instant refilled = start;
+    Instant followAt = start;
     while (!stopped()) {
       Instant now = clock.instant();
+      if (follower != null && !now.isBefore(followAt)) {
+        follow();
+        followAt = now.plus(FOLLOW_EVERY);
+      }
       boolean last = end != null && !now.isBefore(end);
       Instant until = last ? end : now;
       if (until.isAfter(refilled)) {
@@ -216,6 +238,17 @@ public final class Simulator implements AutoCloseable {
       parkUntil(end != null && end.isBefore(wakeUp) ? end : wakeUp);
     }
     return run.result(Duration.between(start, clock.instant()));
+  }
+
+  private void follow() {
+    try {
+      int added = generator.addShows(follower.newShows());
+      if (added > 0) {
+        LOG.info("Following the show catalog: {} new shows get listeners", added);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private boolean stopped() {

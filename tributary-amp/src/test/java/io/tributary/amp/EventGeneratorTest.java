@@ -23,6 +23,7 @@ class EventGeneratorTest {
   @Test
   void defaultsArePinned() {
     assertThat(SimulatorConfig.defaults()).isEqualTo(new SimulatorConfig(42, 200, 60, 10_000));
+    assertThat(SimulatorConfig.defaults()).isEqualTo(new SimulatorConfig(42, 200, 60, 10_000, 42));
   }
 
   @Test
@@ -51,7 +52,38 @@ class EventGeneratorTest {
     assertThat(new EventGenerator(SimulatorConfig.defaults(), Clock.systemUTC()).shows())
         .isEqualTo(shows);
     assertThat(new EventGenerator(SimulatorConfig.withSeed(43), EVENING_IN_EUROPE).shows())
+        .as("the catalog has a seed of its own: a new event seed keeps the shows")
+        .isEqualTo(shows);
+    assertThat(
+            new EventGenerator(SimulatorConfig.defaults().withCatalogSeed(43), EVENING_IN_EUROPE)
+                .shows())
         .isNotEqualTo(shows);
+  }
+
+  @Test
+  void addedShowsGetListenersAndUnknownHostsAreSkipped() {
+    EventGenerator generator = new EventGenerator(SimulatorConfig.defaults(), EVENING_IN_EUROPE);
+    Show fresh = new Show("show_0201", "Brand New Hour", "creator_007", "music");
+    assertThat(
+            generator.addShows(
+                List.of(
+                    fresh,
+                    generator.shows().get(0),
+                    new Show("show_0202", "Nobody's Show", "creator_20000000", "music"),
+                    new Show("show_0203", "Odd Host", "host_1", "music"))))
+        .isEqualTo(1);
+    assertThat(generator.addShows(List.of(fresh))).isZero();
+    assertThat(generator.shows()).hasSize(200);
+    long freshEvents = 0;
+    for (int i = 0; i < 50_000; i++) {
+      ObjectNode event = generator.next();
+      if (event.get("show_id").asText().equals("show_0201")) {
+        freshEvents++;
+        assertThat(event.get("creator_id").asText()).isEqualTo("creator_007");
+      }
+      assertThat(event.get("show_id").asText()).isNotIn("show_0202", "show_0203");
+    }
+    assertThat(freshEvents).isPositive();
   }
 
   @Test

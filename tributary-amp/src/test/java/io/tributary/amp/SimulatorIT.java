@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.amp.catalog.CatalogService;
+import io.tributary.amp.catalog.CatalogServiceConfig;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,25 @@ class SimulatorIT {
   void stop() {
     simulator.close();
     tributary.close();
+  }
+
+  @Test
+  void followsTheCatalogServiceSoItsNewShowsGetListeners() {
+    try (CatalogService catalog =
+        CatalogService.start(
+            CatalogServiceConfig.defaults().withPort(0).withChangeInterval(Duration.ZERO),
+            Clock.systemUTC())) {
+      while (catalog.showIds().size() < 210) {
+        catalog.changeNow();
+      }
+      Set<String> added = new HashSet<>(catalog.showIds().subList(200, 210));
+      simulator.followCatalog(catalog.uri());
+      simulator.run(5_000, Duration.ofSeconds(1), progress -> {});
+      List<String> shows =
+          tributary.accepted().stream().map(record -> record.get("show_id").asText()).toList();
+      assertThat(shows).anyMatch(added::contains);
+      assertThat(new HashSet<>(catalog.showIds())).containsAll(shows);
+    }
   }
 
   @Test

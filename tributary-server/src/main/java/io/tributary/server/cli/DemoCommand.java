@@ -3,10 +3,22 @@ package io.tributary.server.cli;
 import io.tributary.amp.EventGenerator;
 import io.tributary.amp.Simulator;
 import io.tributary.amp.SimulatorConfig;
+import io.tributary.amp.catalog.CatalogQueries;
+import io.tributary.amp.catalog.CatalogService;
+import io.tributary.amp.catalog.CatalogServiceConfig;
+import io.tributary.amp.catalog.CatalogServiceConfig.Faults;
+import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.core.config.Units;
 import io.tributary.server.Platform;
 import io.tributary.stream.DeliveryStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,51 +27,106 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code tributary demo}: the platform on embedded defaults, plus the live-audio app simulator
- * sending events to the first stream, with hints on where to look.
+ * {@code tributary demo}: the platform with the demo config ({@code demo.yaml}), the live-audio
+ * app's show-catalog service publishing its changes to the platform, and the app simulator sending
+ * events of the same shows to stream {@code app_events}, with hints on where to look.
  */
-@Command(name = "demo", description = "Start the platform with the live-audio app simulator.")
+@Command(
+    name = "demo",
+    description = "Start the platform with the live-audio app simulator and show-catalog service.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--config", description = "YAML config file (default: embedded defaults)")
+  /** The demo's platform config, with {@value #CATALOG_URL} for the catalog service's URL. */
+  static final String DEMO_CONFIG = "/demo.yaml";
+
+  /** The catalog-change pipeline's part of the demo config, for when topics and functions land. */
+  static final String PIPELINE_CONFIG = "/demo-catalog-pipeline.yaml";
+
+  static final String CATALOG_URL = "${catalog-url}";
+
+  @Spec CommandSpec command;
+
+  @Option(names = "--config", description = "YAML config file (default: the demo config)")
   Path config;
 
   @Option(names = "--rate", defaultValue = "200", description = "Simulated events per second")
   double rate;
 
+  @Option(
+      names = "--catalog-port",
+      defaultValue = "8081",
+      description = "Port of the show-catalog service (0 = a free one)")
+  int catalogPort;
+
+  @Option(
+      names = "--catalog-failure-rate",
+      defaultValue = "0.1",
+      description = "Fraction of catalog calls failing with 503, so retries show")
+  double catalogFailureRate;
+
+  @Option(
+      names = "--catalog-latency",
+      defaultValue = "20ms",
+      description = "Latency of each catalog call (plus up to as much jitter)")
+  String catalogLatency;
+
+  @Option(
+      names = "--catalog-change-interval",
+      defaultValue = "2s",
+      description = "How often the show catalog changes")
+  String catalogChangeInterval;
+
   @Override
   public Integer call() throws InterruptedException {
-    TributaryConfig settings = ServeCommand.load(config);
+    CatalogServiceConfig catalogConfig = catalogConfig();
+    URI catalogUri = URI.create("http://" + catalogConfig.host() + ":" + catalogConfig.port());
+    TributaryConfig settings = config == null ? demoConfig(catalogUri) : ServeCommand.load(config);
     Clock clock = Clock.systemUTC();
     ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor();
     try (ShutdownSignal shutdown = new ShutdownSignal();
-        Platform platform = Platform.start(settings, clock)) {
+        Platform platform = Platform.start(settings, clock);
+        CatalogService catalog =
+            CatalogService.start(catalogConfig.withNotify(platform.httpUri()), clock)) {
       ServeCommand.printBanner(platform);
-      StreamSpec stream = platform.streams().list().get(0);
+      System.out.println();
+      CatalogServiceCommand.printBanner(catalog);
+      StreamSpec stream =
+          platform.streams().get("app_events").orElse(platform.streams().list().get(0));
       Simulator simulator =
           new Simulator(
               platform.httpUri(),
               stream.name(),
               new EventGenerator(SimulatorConfig.withSeed(clock.millis()), clock),
               clock);
+      simulator.followCatalog(catalog.uri());
       simulator.runInBackground(rate, Duration.ZERO, p -> {});
       System.out.printf(
-          "%nSimulating the live-audio app: %.0f events/s into stream %s (table %s).%n"
+          "%nSimulating the live-audio app: %.0f events/s into stream %s (table %s), shows of the"
+              + " catalog service at %s.%n"
               + "Events are buffered %ds before each commit. Then, in another terminal:%n%n"
               + "  ./tributary sql \"SELECT show_id, count(*) AS listens FROM %s"
               + " WHERE event_type = 'listen_start' GROUP BY 1 ORDER BY 2 DESC LIMIT 10\"%n"
-              + "  ./tributary tables%n  ./tributary streams%n  curl -s %s/metrics | grep"
+              + "  curl -s %s/shows/show_0001%n"
+              + "%nTrending shows with titles and creators (raw.show_catalog is fed by the"
+              + " catalog-change pipeline):%n%n  ./tributary sql \"%s\"%n"
+              + "%n  ./tributary tables%n  ./tributary streams%n  curl -s %s/metrics | grep"
               + " tributary_%n%nCtrl-C stops (buffers are flushed first).%n%n",
           rate,
           stream.name(),
           stream.table(),
+          catalog.uri(),
           stream.buffer().interval().toSeconds(),
           stream.table(),
+          catalog.uri(),
+          CatalogQueries.TRENDING_SHOWS,
           platform.httpUri());
       background.scheduleAtFixedRate(
-          () -> report(platform, stream.name()), 10, 10, TimeUnit.SECONDS);
+          () -> report(platform, stream.name(), catalog), 10, 10, TimeUnit.SECONDS);
       shutdown.await();
       simulator.close();
       background.shutdownNow();
@@ -70,19 +137,71 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void report(Platform platform, String stream) {
-    platform
-        .delivery()
-        .status(stream)
-        .ifPresent(
-            (DeliveryStatus s) ->
-                System.out.printf(
-                    "[%s] delivered %,d rows, %,d errors, %,d buffered, lag %,d, last commit %s%n",
-                    s.stream(),
-                    s.delivered(),
-                    s.errors(),
-                    s.buffered(),
-                    s.lag(),
-                    s.lastCommitAt() == null ? "pending" : s.lastCommitAt()));
+  /** The demo config with the catalog service at {@code catalogUri}. */
+  static TributaryConfig demoConfig(URI catalogUri) {
+    return TributaryConfig.fromYaml(resource(DEMO_CONFIG, catalogUri), "demo.yaml");
+  }
+
+  /** A resource's text with {@value #CATALOG_URL} replaced by {@code catalogUri}. */
+  static String resource(String name, URI catalogUri) {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new ConfigException("Missing resource " + name + " in the Tributary jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace(CATALOG_URL, catalogUri.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read resource " + name, e);
+    }
+  }
+
+  private CatalogServiceConfig catalogConfig() {
+    try {
+      Duration latency = Units.parseDuration(catalogLatency);
+      return CatalogServiceConfig.defaults()
+          .withPort(catalogPort == 0 ? freePort() : catalogPort)
+          .withChangeInterval(Units.parseDuration(catalogChangeInterval))
+          .withFaults(new Faults(latency, latency, catalogFailureRate));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** A port free now, so the platform's config can name the catalog service before it starts. */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot find a free port for the catalog service", e);
+    }
+  }
+
+  private static void report(Platform platform, String stream, CatalogService catalog) {
+    for (String name : new String[] {stream, "show_catalog"}) {
+      platform
+          .delivery()
+          .status(name)
+          .ifPresent(
+              (DeliveryStatus s) ->
+                  System.out.printf(
+                      "[%s] delivered %,d rows, %,d errors, %,d buffered, lag %,d, last commit"
+                          + " %s%n",
+                      s.stream(),
+                      s.delivered(),
+                      s.errors(),
+                      s.buffered(),
+                      s.lag(),
+                      s.lastCommitAt() == null ? "pending" : s.lastCommitAt()));
+    }
+    CatalogService.Stats c = catalog.stats();
+    System.out.printf(
+        "[catalog] %,d changes, %,d notifications published (%,d failed, %,d pending),"
+            + " %,d of %,d calls failed on purpose%n",
+        c.changes(),
+        c.published(),
+        c.failedNotifications(),
+        c.pendingNotifications(),
+        c.injectedFailures(),
+        c.calls());
   }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       MaintainCommand.class,
       SimulateCommand.class,
+      AmpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

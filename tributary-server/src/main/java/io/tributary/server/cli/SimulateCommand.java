@@ -5,6 +5,7 @@ import io.tributary.amp.SimulationResult;
 import io.tributary.amp.Simulator;
 import io.tributary.amp.SimulatorConfig;
 import io.tributary.core.config.Units;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -41,6 +42,13 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Seed of the simulated app (default: the current time, so event ids are new)")
   Long seed;
 
+  @Option(
+      names = "--catalog",
+      description =
+          "Show-catalog service to follow (e.g. http://127.0.0.1:8081): its new shows get"
+              + " listeners too")
+  URI catalog;
+
   @Override
   public Integer call() throws Exception {
     double eventsPerSecond = parseRate(rate);
@@ -53,6 +61,9 @@ final class SimulateCommand implements Callable<Integer> {
             new EventGenerator(
                 SimulatorConfig.withSeed(seed == null ? clock.millis() : seed), clock),
             clock)) {
+      if (catalog != null) {
+        simulator.followCatalog(catalog);
+      }
       SimulationResult result =
           simulator.run(
               eventsPerSecond,
