@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tributary 0.1.0",
     description = "Open, self-hosted data platform: streams into an Apache Iceberg lake, in SQL.",
-    footer = "%nBenchmarks: ./tributary bench ingest --events N [--json]",
+    footer = "%nBenchmarks: ./tributary bench ingest|functions [--json]",
     subcommands = {
       ServeCommand.class,
       DemoCommand.class,

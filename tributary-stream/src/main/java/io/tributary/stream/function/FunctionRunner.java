@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.stream.StreamLog;
 import java.io.IOException;
@@ -69,6 +70,7 @@ final class FunctionRunner implements AutoCloseable {
   private static final Duration THROUGHPUT_WINDOW = Duration.ofSeconds(5);
 
   private final FunctionSpec spec;
+  private final FieldPath key;
   private final Handler handler;
   private final StreamLog log;
   private final Clock clock;
@@ -103,12 +105,14 @@ final class FunctionRunner implements AutoCloseable {
 
   FunctionRunner(
       FunctionSpec spec,
+      FieldPath key,
       Handler handler,
       StreamLog log,
       MeterRegistry registry,
       Clock clock,
       Random jitter) {
     this.spec = spec;
+    this.key = key;
     this.handler = handler;
     this.log = log;
     this.registry = registry;
@@ -396,8 +400,8 @@ final class FunctionRunner implements AutoCloseable {
     if (record.key() != null) {
       return record.key();
     }
-    if (spec.key() != null) {
-      JsonNode value = spec.key().resolve(message);
+    if (key != null) {
+      JsonNode value = key.resolve(message);
       if (value.isValueNode() && !value.isNull()) {
         return value.asText().getBytes(StandardCharsets.UTF_8);
       }
