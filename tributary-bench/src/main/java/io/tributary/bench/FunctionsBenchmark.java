@@ -86,6 +86,12 @@ final class FunctionsBenchmark implements Callable<Integer> {
       description = "Show ids to call with --catalog-url")
   List<String> shows;
 
+  @Option(
+      names = "--batch-size",
+      defaultValue = "1000",
+      description = "The function's batch-size: messages handled and committed per transaction")
+  int batchSize;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -133,12 +139,9 @@ final class FunctionsBenchmark implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("messages", messages);
     result.put("concurrency", concurrency);
+    result.put("batch_size", batchSize);
     result.put("catalog", catalog.toString());
     result.put("show_ids", showIds.size());
-
-    log("plain HTTP client: %,d calls at concurrency %d...", messages, concurrency);
-    plainClient(catalog, calls.subList(0, Math.min(calls.size(), WARMUP)));
-    double plain = plainClient(catalog, calls);
 
     int kafkaPort = IngestBenchmark.freePort();
     TributaryConfig config =
@@ -153,7 +156,13 @@ final class FunctionsBenchmark implements Callable<Integer> {
             TributaryConfig.Query.DEFAULT,
             List.of(StreamSpec.withDefaults(TARGET)));
     double enriched;
+    double plain;
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+      // the peer runs beside the idle platform, so both share the machine the same way
+      log("plain HTTP client: %,d calls at concurrency %d...", messages, concurrency);
+      plainClient(catalog, calls.subList(0, Math.min(calls.size(), WARMUP)));
+      plain = plainClient(catalog, calls);
+
       platform.topics().put(new TopicSpec(TOPIC, 3, FieldPath.parse("show_id")));
       platform
           .functions()
@@ -166,7 +175,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
                       .put("url", catalog + "/shows/{show_id}")
                       .put("emit-to", TARGET)
                       .put("concurrency", concurrency)
-                      .put("batch-size", 500)
+                      .put("batch-size", batchSize)
                       .set(
                           "keep",
                           JSON.createArrayNode()

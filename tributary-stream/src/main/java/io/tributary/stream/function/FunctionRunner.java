@@ -255,6 +255,7 @@ final class FunctionRunner implements AutoCloseable {
         if (!records.isEmpty()) {
           long started = System.nanoTime();
           Outcome[] outcomes = handle(records);
+          long handled = System.nanoTime();
           if (outcomes == null) {
             break; // stopping: the batch is not committed and will be handled again
           }
@@ -273,6 +274,12 @@ final class FunctionRunner implements AutoCloseable {
             continue;
           }
           account(outcomes);
+          LOG.debug(
+              "Function {}: batch of {} handled in {} ms, committed in {} ms",
+              spec.name(),
+              outcomes.length,
+              (handled - started) / 1_000_000,
+              (System.nanoTime() - handled) / 1_000_000);
           batchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
         updateLag(consumer);
