@@ -524,7 +524,9 @@ final class FunctionRunner implements AutoCloseable {
       String code;
       String reason;
       try {
-        return new Outcome(handler.handle(message.deepCopy(), attempt), null, key);
+        // only custom code may change the message it is handed; a retry gets the original again
+        ObjectNode input = spec.type() == FunctionSpec.Type.JAVA ? message.deepCopy() : message;
+        return new Outcome(handler.handle(input, attempt), null, key);
       } catch (InterruptedException e) {
         throw e;
       } catch (PermanentFailureException e) {
