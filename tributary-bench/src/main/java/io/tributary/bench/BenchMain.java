@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "tributary bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that measure Tributary against its peers in the same run.",
-    subcommands = {IngestBenchmark.class, CrawlBenchmark.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      IngestBenchmark.class,
+      CrawlBenchmark.class,
+      FunctionsBenchmark.class,
+      CommandLine.HelpCommand.class
+    })
 public final class BenchMain {
   private BenchMain() {}
 

@@ -86,7 +86,6 @@ class FunctionsPlatformIT {
         http.post("/v1/topics/catalog_changes/messages", "application/x-ndjson", body.toString());
     assertThat(published.status()).isEqualTo(200);
     assertThat(published.body().path("accepted").asInt()).isEqualTo(30);
-
     await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.show_catalog") == 29);
     Http.Response rows =
         http.sql(
@@ -110,7 +109,6 @@ class FunctionsPlatformIT {
     assertThat(row.path(2).asInt()).isEqualTo(1);
     assertThat(row.path(3).asText()).contains("\"change_id\":\"ch7\"");
     assertThat(row.path(4).asText()).isEqualTo("enrich_shows");
-
     JsonNode status = http.get("/v1/functions/enrich_shows").body().path("status");
     assertThat(status.path("state").asText()).isEqualTo("running");
     assertThat(status.path("processed").asLong()).isEqualTo(30);

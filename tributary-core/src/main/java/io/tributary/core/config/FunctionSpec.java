@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * @param type what it does with a message
  * @param emitTo the stream (or topic) results go to; for {@code route}, where messages no route
  *     matches go ({@code null}: dropped)
- * @param key the field ordering is kept per, when a message has no Kafka key ({@code null}: per
- *     partition)
+ * @param key the field ordering is kept per, when a message has no Kafka key; by default the
+ *     topic's key, for {@code http-enrich} the first URL placeholder ({@code null}: per partition)
  * @param retry attempts and back-off for failures that may pass
  * @param timeout the limit of one attempt on one message
  * @param concurrency how many keys are handled at the same time
@@ -252,6 +252,15 @@ public record FunctionSpec(
           "Missing required key " + key(node, "emit-to") + " (the stream results go to)");
     }
     FieldPath key = path(node, "key", node.string("key", null));
+    if (key == null && type == Type.HTTP_ENRICH && node.has("url")) {
+      // calls for the same resource keep their order: the first URL placeholder keys the lanes
+      try {
+        List<FieldPath> fields = UrlTemplate.parse(node.requiredString("url")).fields();
+        key = fields.isEmpty() ? null : fields.get(0);
+      } catch (IllegalArgumentException e) {
+        key = null; // reported with the key below
+      }
+    }
     ConfigNode retryNode = node.child("retry").allowOnly("attempts", "initial-delay", "max-delay");
     Retry retry;
     try {

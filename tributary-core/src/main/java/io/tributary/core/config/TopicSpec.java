@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * stream, a topic is not delivered to the lake.
  *
  * @param name the topic name
- * @param partitions Kafka partitions
+ * @param partitions Kafka partitions: 3 by default with a key, else 1 (one order for all)
  * @param key the field whose value keys messages published over HTTP, so that messages with the
  *     same key keep their order; {@code null} for none
  */
@@ -53,6 +53,7 @@ public record TopicSpec(String name, int partitions, FieldPath key) {
         throw ConfigException.invalid(node.path() + ".key", keyText, e.getMessage());
       }
     }
-    return new TopicSpec(topicName, node.integer("partitions", 3, 1, 1000), key);
+    // without a key, messages spread over partitions would lose their relative order: one partition
+    return new TopicSpec(topicName, node.integer("partitions", key == null ? 1 : 3, 1, 1000), key);
   }
 }

@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
   /** The demo's platform config, with {@value #CATALOG_URL} for the catalog service's URL. */
   static final String DEMO_CONFIG = "/demo.yaml";
 
-  /** The catalog-change pipeline's part of the demo config, for when topics and functions land. */
+  /** The catalog-change pipeline's part of the demo config: its topics and functions. */
   static final String PIPELINE_CONFIG = "/demo-catalog-pipeline.yaml";
 
   static final String CATALOG_URL = "${catalog-url}";
@@ -139,7 +139,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The demo config with the catalog service at {@code catalogUri}. */
   static TributaryConfig demoConfig(URI catalogUri) {
-    return TributaryConfig.fromYaml(resource(DEMO_CONFIG, catalogUri), "demo.yaml");
+    return TributaryConfig.fromYaml(
+        resource(DEMO_CONFIG, catalogUri) + "\n" + resource(PIPELINE_CONFIG, catalogUri),
+        "demo.yaml");
   }
 
   /** A resource's text with {@value #CATALOG_URL} replaced by {@code catalogUri}. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description =
         "Open, self-hosted data platform: streams and files into an Apache Iceberg lake, in SQL.",
     footer =
-        "%nBenchmarks: ./tributary bench ingest --events N [--json] | bench crawl [--mb N] [--json]",
+        "%nBenchmarks: ./tributary bench ingest --events N [--json] | bench crawl [--mb N] | bench functions",
     subcommands = {
       ServeCommand.class,
       DemoCommand.class,

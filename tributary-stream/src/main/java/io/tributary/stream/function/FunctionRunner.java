@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.stream.StreamLog;
 import java.io.IOException;
@@ -16,18 +17,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,8 +73,16 @@ final class FunctionRunner implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration THROUGHPUT_WINDOW = Duration.ofSeconds(5);
+  private static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(20);
+
+  /**
+   * Batches handled at once: the next batch starts while the one before finishes its slowest lanes
+   * (a key in both waits for the earlier lane), and batches commit one after another, in order.
+   */
+  private static final int MAX_BATCHES_IN_FLIGHT = 2;
 
   private final FunctionSpec spec;
+  private final FieldPath key;
   private final Handler handler;
   private final StreamLog log;
   private final Clock clock;
@@ -77,6 +91,7 @@ final class FunctionRunner implements AutoCloseable {
   private final List<Meter> meters = new ArrayList<>();
   private final Thread thread;
   private final ExecutorService lanes;
+  private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
   private volatile boolean running = true;
   private volatile String state = "starting";
 
@@ -103,12 +118,14 @@ final class FunctionRunner implements AutoCloseable {
 
   FunctionRunner(
       FunctionSpec spec,
+      FieldPath key,
       Handler handler,
       StreamLog log,
       MeterRegistry registry,
       Clock clock,
       Random jitter) {
     this.spec = spec;
+    this.key = key;
     this.handler = handler;
     this.log = log;
     this.registry = registry;
@@ -185,13 +202,18 @@ final class FunctionRunner implements AutoCloseable {
   private KafkaConsumer<byte[], byte[]> newConsumer() {
     Map<String, Object> props = log.consumerProperties(spec.consumerGroup());
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize());
+    // static membership: a restarted process takes its partitions back at once instead of waiting
+    // for the session of its killed predecessor to time out
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.consumerGroup() + "-0");
     long worstBatchMillis =
         (long) spec.retry().attempts()
                 * (spec.timeout().toMillis() + spec.retry().maxDelay().toMillis())
             + 60_000;
     props.put(
         ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-        (int) Math.min(Integer.MAX_VALUE, Math.max(300_000, worstBatchMillis)));
+        (int)
+            Math.min(
+                Integer.MAX_VALUE, Math.max(300_000, MAX_BATCHES_IN_FLIGHT * worstBatchMillis)));
     return new KafkaConsumer<>(props);
   }
 
@@ -223,25 +245,36 @@ final class FunctionRunner implements AutoCloseable {
     KafkaProducer<byte[], byte[]> producer = null;
     try {
       producer = newProducer();
+      LOG.info("Function {}: transactional producer ready", spec.name());
       consumer = newConsumer();
-      consumer.subscribe(List.of(spec.topic()));
+      consumer.subscribe(
+          List.of(spec.topic()),
+          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+              LOG.info("Function {}: reading {}", spec.name(), partitions);
+            }
+          });
       state = "running";
       windowStartMillis = clock.millis();
+      Deque<Batch> inFlight = new ArrayDeque<>();
       while (running) {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-          records = consumer.poll(POLL);
-        } catch (WakeupException e) {
-          break;
-        }
-        if (!records.isEmpty()) {
-          long started = System.nanoTime();
-          Outcome[] outcomes = handle(records);
-          if (outcomes == null) {
-            break; // stopping: the batch is not committed and will be handled again
+        Batch head = inFlight.peekFirst();
+        if (head != null && head.done.isDone()) {
+          if (head.done.isCompletedExceptionally()) {
+            Throwable cause = causeOf(head.done);
+            if (!running || cause instanceof InterruptedException) {
+              break; // stopping: in-flight batches are not committed and are handled again
+            }
+            throw new IllegalStateException("A lane of function " + spec.name() + " failed", cause);
           }
+          inFlight.removeFirst();
+          long handled = System.nanoTime();
           try {
-            commit(producer, consumer, records, outcomes);
+            commit(producer, consumer, head.records, head.outcomes);
           } catch (ProducerFencedException | InvalidProducerEpochException e) {
             throw e;
           } catch (KafkaException e) {
@@ -251,11 +284,47 @@ final class FunctionRunner implements AutoCloseable {
                 spec.name(),
                 e.toString());
             producer = recover(producer);
-            rewind(consumer, records);
+            inFlight.addFirst(head);
+            rewind(consumer, inFlight);
+            inFlight.clear();
             continue;
           }
-          account(outcomes);
-          batchLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          account(head.outcomes);
+          tails.values().removeIf(CompletableFuture::isDone);
+          LOG.debug(
+              "Function {}: batch of {} handled in {} ms, committed in {} ms",
+              spec.name(),
+              head.outcomes.length,
+              (handled - head.startedNanos) / 1_000_000,
+              (System.nanoTime() - handled) / 1_000_000);
+          batchLatency.record(System.nanoTime() - head.startedNanos, TimeUnit.NANOSECONDS);
+          continue;
+        }
+        if (inFlight.size() < MAX_BATCHES_IN_FLIGHT) {
+          ConsumerRecords<byte[], byte[]> records;
+          try {
+            records = consumer.poll(inFlight.isEmpty() ? POLL : Duration.ZERO);
+          } catch (WakeupException e) {
+            break;
+          }
+          if (!records.isEmpty()) {
+            Batch batch = start(records);
+            if (batch == null) {
+              break; // stopping
+            }
+            inFlight.addLast(batch);
+            continue;
+          }
+        }
+        if (head != null) {
+          try {
+            head.done.get(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // checked at the top of the loop
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
         }
         updateLag(consumer);
         updateThroughput();
@@ -294,18 +363,70 @@ final class FunctionRunner implements AutoCloseable {
     }
   }
 
-  /** Seeks each partition of the batch back to its first message, to handle the batch again. */
-  private static void rewind(
-      KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
-    for (TopicPartition partition : records.partitions()) {
-      if (consumer.assignment().contains(partition)) {
-        consumer.seek(partition, records.records(partition).get(0).offset());
+  /** Seeks each partition back to its first uncommitted message, to handle the batches again. */
+  private void rewind(KafkaConsumer<byte[], byte[]> consumer, Deque<Batch> batches) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (Batch batch : batches) {
+      for (TopicPartition partition : batch.records.partitions()) {
+        first.putIfAbsent(partition, batch.records.records(partition).get(0).offset());
       }
+    }
+    for (Batch batch : batches) {
+      try {
+        batch.done.get(30, TimeUnit.SECONDS); // let running lanes finish before handling again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (TimeoutException | ExecutionException | CancellationException e) {
+        // done or abandoned
+      }
+    }
+    tails.clear();
+    first.forEach(
+        (partition, offset) -> {
+          if (consumer.assignment().contains(partition)) {
+            consumer.seek(partition, offset);
+          }
+        });
+  }
+
+  /** A batch being handled: its lanes run, the batch commits once every lane is done. */
+  private static final class Batch {
+    final ConsumerRecords<byte[], byte[]> records;
+    final Outcome[] outcomes;
+    final CompletableFuture<Void> done;
+    final long startedNanos;
+
+    Batch(
+        ConsumerRecords<byte[], byte[]> records,
+        Outcome[] outcomes,
+        CompletableFuture<Void> done,
+        long startedNanos) {
+      this.records = records;
+      this.outcomes = outcomes;
+      this.done = done;
+      this.startedNanos = startedNanos;
     }
   }
 
-  /** Handles the batch lane by lane; null if stopped before every lane finished. */
-  private Outcome[] handle(ConsumerRecords<byte[], byte[]> records) {
+  private static Throwable causeOf(CompletableFuture<Void> failed) {
+    try {
+      failed.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause instanceof CompletionException && cause.getCause() != null
+          ? cause.getCause()
+          : cause;
+    }
+  }
+
+  /**
+   * Starts handling the batch lane by lane; a lane whose key is still being handled in the batch
+   * before starts after it. Null if stopping.
+   */
+  private Batch start(ConsumerRecords<byte[], byte[]> records) {
+    long started = System.nanoTime();
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
     records.forEach(batch::add);
     Outcome[] outcomes = new Outcome[batch.size()];
@@ -336,42 +457,42 @@ final class FunctionRunner implements AutoCloseable {
       messages[i] = (ObjectNode) parsed;
       keys[i] = keyOf(record, messages[i]);
       String lane =
-          keys[i] == null ? "p:" + record.partition() : new String(keys[i], StandardCharsets.UTF_8);
+          keys[i] == null
+              ? "p:" + record.partition()
+              : "k:" + new String(keys[i], StandardCharsets.UTF_8);
       byLane.computeIfAbsent(lane, k -> new ArrayList<>()).add(i);
     }
-    List<Future<?>> futures = new ArrayList<>(byLane.size());
+    List<CompletableFuture<Void>> laneFutures = new ArrayList<>(byLane.size());
     try {
-      for (List<Integer> lane : byLane.values()) {
-        futures.add(
-            lanes.submit(
-                () -> {
-                  for (int i : lane) {
-                    outcomes[i] = handleOne(batch.get(i), messages[i], keys[i]);
-                  }
-                  return null;
-                }));
+      for (Map.Entry<String, List<Integer>> lane : byLane.entrySet()) {
+        Runnable work =
+            () -> {
+              for (int i : lane.getValue()) {
+                try {
+                  outcomes[i] = handleOne(batch.get(i), messages[i], keys[i]);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new CompletionException(e);
+                }
+              }
+            };
+        CompletableFuture<Void> previous = tails.get(lane.getKey());
+        CompletableFuture<Void> future =
+            previous == null || previous.isDone()
+                ? CompletableFuture.runAsync(work, lanes)
+                : previous.handle((ignored, error) -> null).thenRunAsync(work, lanes);
+        tails.put(lane.getKey(), future);
+        laneFutures.add(future);
       }
     } catch (RejectedExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
+      laneFutures.forEach(f -> f.cancel(true));
       return null; // stopping
     }
-    for (Future<?> future : futures) {
-      try {
-        future.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        futures.forEach(f -> f.cancel(true));
-        return null;
-      } catch (ExecutionException e) {
-        futures.forEach(f -> f.cancel(true));
-        if (e.getCause() instanceof InterruptedException) {
-          return null;
-        }
-        throw new IllegalStateException(
-            "A lane of function " + spec.name() + " failed", e.getCause());
-      }
-    }
-    return outcomes;
+    return new Batch(
+        records,
+        outcomes,
+        CompletableFuture.allOf(laneFutures.toArray(CompletableFuture[]::new)),
+        started);
   }
 
   /**
@@ -382,8 +503,8 @@ final class FunctionRunner implements AutoCloseable {
     if (record.key() != null) {
       return record.key();
     }
-    if (spec.key() != null) {
-      JsonNode value = spec.key().resolve(message);
+    if (key != null) {
+      JsonNode value = key.resolve(message);
       if (value.isValueNode() && !value.isNull()) {
         return value.asText().getBytes(StandardCharsets.UTF_8);
       }
@@ -403,7 +524,9 @@ final class FunctionRunner implements AutoCloseable {
       String code;
       String reason;
       try {
-        return new Outcome(handler.handle(message.deepCopy(), attempt), null, key);
+        // only custom code may change the message it is handed; a retry gets the original again
+        ObjectNode input = spec.type() == FunctionSpec.Type.JAVA ? message.deepCopy() : message;
+        return new Outcome(handler.handle(input, attempt), null, key);
       } catch (InterruptedException e) {
         throw e;
       } catch (PermanentFailureException e) {

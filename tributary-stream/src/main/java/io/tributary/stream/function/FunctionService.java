@@ -2,8 +2,10 @@ package io.tributary.stream.function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
+import io.tributary.core.config.TopicSpec;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.internal.SpecTable;
 import io.tributary.stream.topic.TopicRegistry;
@@ -170,7 +172,10 @@ public final class FunctionService implements AutoCloseable {
   }
 
   private void start(FunctionSpec spec) {
-    FunctionRunner runner = new FunctionRunner(spec, newHandler(spec), log, meters, clock, jitter);
+    FieldPath key =
+        spec.key() != null ? spec.key() : topics.get(spec.topic()).map(TopicSpec::key).orElse(null);
+    FunctionRunner runner =
+        new FunctionRunner(spec, key, newHandler(spec), log, meters, clock, jitter);
     running.put(spec.name(), runner);
     runner.start();
   }
