@@ -458,11 +458,37 @@ final class StreamDelivery implements AutoCloseable {
     errorRows.add(row);
   }
 
-  /**
-   * Commits rows with the offsets, retrying with back-off until it lands. A retry first checks
-   * whether an earlier attempt whose outcome was unknown did land, so nothing is written twice.
-   */
+  /** Commits error rows with the offsets, retrying until it lands (see {@link #commitRetrying}). */
   private void commit(TableSink sink, List<Map<String, Object>> rows, Map<Integer, Long> offsets)
+      throws InterruptedException {
+    commitRetrying(
+        sink,
+        offsets,
+        (attempt, properties) -> {
+          if (attempt > 1) {
+            sink.prepare(rows);
+          }
+          return sink.append(rows, properties);
+        });
+  }
+
+  /** Commits the written files with the offsets, retrying until it lands. */
+  private void commitData(List<WrittenFiles> written, Map<Integer, Long> offsets)
+      throws InterruptedException {
+    commitRetrying(data, offsets, (attempt, properties) -> data.commit(written, properties));
+  }
+
+  /** One commit attempt, given its number and the snapshot properties to commit. */
+  private interface CommitAttempt {
+    AppendResult run(int attempt, Map<String, String> snapshotProperties);
+  }
+
+  /**
+   * Runs commit attempts carrying the offsets with back-off until one lands; a retry first checks
+   * whether an earlier attempt whose outcome was unknown did land, so nothing is written twice.
+   * Once stopping, gives up after five attempts.
+   */
+  private void commitRetrying(TableSink sink, Map<Integer, Long> offsets, CommitAttempt commit)
       throws InterruptedException {
     String encoded = DeliveryOffsets.encode(offsets);
     long backoffMillis = 200;
@@ -471,42 +497,7 @@ final class StreamDelivery implements AutoCloseable {
         if (attempt > 1 && sink.lastCommitted(offsetsKey).map(encoded::equals).orElse(false)) {
           return;
         }
-        if (attempt > 1) {
-          sink.prepare(rows);
-        }
-        recordCommit(sink.append(rows, Map.of(offsetsKey, encoded)));
-        return;
-      } catch (RuntimeException e) {
-        lastError.set(e.getMessage());
-        LOG.warn(
-            "Stream {}: commit attempt {} failed, retrying in {} ms: {}",
-            spec.name(),
-            attempt,
-            backoffMillis,
-            e.toString());
-        if (!running && attempt >= 5) {
-          throw e;
-        }
-        TimeUnit.MILLISECONDS.sleep(backoffMillis);
-        backoffMillis = Math.min(backoffMillis * 2, 10_000);
-      }
-    }
-  }
-
-  /**
-   * Commits the written files with the offsets, retrying with back-off until it lands. A retry
-   * first checks whether an earlier attempt whose outcome was unknown did land.
-   */
-  private void commitData(List<WrittenFiles> written, Map<Integer, Long> offsets)
-      throws InterruptedException {
-    String encoded = DeliveryOffsets.encode(offsets);
-    long backoffMillis = 200;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        if (attempt > 1 && data.lastCommitted(offsetsKey).map(encoded::equals).orElse(false)) {
-          return;
-        }
-        recordCommit(data.commit(written, Map.of(offsetsKey, encoded)));
+        recordCommit(commit.run(attempt, Map.of(offsetsKey, encoded)));
         return;
       } catch (RuntimeException e) {
         lastError.set(e.getMessage());
