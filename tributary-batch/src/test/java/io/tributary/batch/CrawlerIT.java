@@ -341,6 +341,21 @@ class CrawlerIT {
   }
 
   @Test
+  void aJsonLineThatIsNotAnObjectIsRejectedNotLoadedAsNulls() {
+    crawler("{ name: catalog, sample: { records: 2 } }");
+    write(
+        "catalog/a.json", "{\"id\": 1, \"title\": \"x\"}\n null \n{\"id\": 2, \"title\": \"y\"}\n");
+
+    CrawlRun run = crawlers.run("catalog");
+
+    assertThat(run.counts().rowsLoaded()).isEqualTo(2);
+    assertThat(run.counts().rowsRejected()).isEqualTo(1);
+    assertThat(rows(table("raw.catalog_errors")))
+        .singleElement()
+        .satisfies(e -> assertThat((String) e.getField("reason")).contains("not a JSON object"));
+  }
+
+  @Test
   void aCsvRowWithMoreFieldsThanTheHeaderIsRejectedNotCut() {
     crawler("{ name: catalog, sample: { records: 2 } }");
     write("catalog/shows.csv", "id,title\n1,a\n2,b\n3,c,extra\n4,d\n");

@@ -20,11 +20,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -151,35 +151,47 @@ public final class DuckDbLoader implements AutoCloseable {
       sql.append(", format = 'newline_delimited', auto_detect = false");
       sql.append(", compression = '").append(compression).append("'");
       sql.append(", columns = ").append(struct(byKey)).append("))");
-      return Optional.of(new Reader(sql.toString(), keyCheck(file, compression, byKey.keySet())));
+      List<String> typical =
+          keys.get().values().stream().filter(byKey::containsKey).collect(Collectors.toList());
+      return Optional.of(
+          new Reader(sql.toString(), keyCheck(file, compression, byKey.keySet(), typical)));
     }
     return Optional.empty();
   }
 
   /**
    * A query counting the lines of a JSON-lines file that are not objects or have a top-level key
-   * outside {@code known} ({@code read_json} would drop its value silently).
+   * outside {@code known} ({@code read_json} would drop its value silently). {@code typical} is the
+   * known keys in the order of the sample's first line: a line with exactly those keys (most lines
+   * of a regular file) passes by one list comparison, the rest by the containment test.
    */
   private static String keyCheck(
-      Path file, String compression, java.util.Collection<String> known) {
-    List<String> keys = new ArrayList<>();
-    known.forEach(k -> keys.add(literal(k)));
-    return "SELECT count(*) FROM read_json_objects("
+      Path file, String compression, java.util.Collection<String> known, List<String> typical) {
+    String knownList = list(known);
+    return "SELECT count(*) FROM (SELECT json, json_keys(json) AS k FROM read_json_objects("
         + literal(file.toString())
         + ", format = 'newline_delimited', compression = '"
         + compression
-        + "') WHERE json_type(json) <> 'OBJECT' OR NOT list_has_all(["
-        + String.join(", ", keys)
-        + "]::VARCHAR[], json_keys(json))";
+        + "')) WHERE k <> "
+        + list(typical)
+        + " AND (NOT list_has_all("
+        + knownList
+        + ", k) OR (len(k) = 0 AND NOT starts_with(ltrim(json), '{')))";
+  }
+
+  private static String list(java.util.Collection<String> values) {
+    List<String> literals = new ArrayList<>();
+    values.forEach(v -> literals.add(literal(v)));
+    return "[" + String.join(", ", literals) + "]::VARCHAR[]";
   }
 
   /**
-   * The top-level keys of the first lines by their normalised name, if every key is its own
-   * normalised name or normalises uniquely.
+   * The top-level keys of the first lines by their normalised name (in the order first seen), if
+   * every key is its own normalised name or normalises uniquely.
    */
   private static Optional<Map<String, String>> rawKeys(Path file, Compression compression)
       throws IOException {
-    Map<String, String> keys = new HashMap<>();
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
     JsonFactory factory = new JsonFactory();
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = compression == Compression.GZIP ? new GZIPInputStream(raw) : raw;
