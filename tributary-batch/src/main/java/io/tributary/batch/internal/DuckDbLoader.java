@@ -172,11 +172,11 @@ public final class DuckDbLoader implements AutoCloseable {
         + literal(file.toString())
         + ", format = 'newline_delimited', compression = '"
         + compression
-        + "')) WHERE k <> "
+        + "')) WHERE (len(k) = 0 AND NOT starts_with(ltrim(json), '{')) OR (k <> "
         + list(typical)
-        + " AND (NOT list_has_all("
+        + " AND NOT list_has_all("
         + knownList
-        + ", k) OR (len(k) = 0 AND NOT starts_with(ltrim(json), '{')))";
+        + ", k))";
   }
 
   private static String list(java.util.Collection<String> values) {
