@@ -295,6 +295,87 @@ class CrawlerIT {
   }
 
   @Test
+  void aJsonKeyTheSampleDidNotSeeIsNeverDroppedSilently() {
+    crawler("{ name: catalog, sample: { records: 100 } }");
+    StringBuilder json = new StringBuilder();
+    for (int i = 1; i <= 1100; i++) {
+      json.append("{\"id\": ").append(i).append(", \"title\": \"t").append(i).append("\"}\n");
+    }
+    json.append("{\"id\": 1101, \"title\": \"t1101\", \"genre\": \"talk\"}\n");
+    json.append("{\"id\": 1102, \"Title\": \"spelled\"}\n");
+    json.append("{\"id\": 1103, \"title\": \"t1103\", \"genre\": null}\n");
+    write("catalog/shows.json", json.toString());
+
+    CrawlRun run = crawlers.run("catalog");
+
+    Table table = table("raw.catalog");
+    assertThat(table.schema().findField("genre")).isNull();
+    assertThat(run.counts().rowsLoaded()).isEqualTo(1102);
+    assertThat(run.counts().rowsRejected()).isEqualTo(1);
+    assertThat(run.files()).extracting(CrawlRun.FileResult::loader).containsExactly("rows");
+    assertThat(rows(table))
+        .filteredOn(r -> String.valueOf(r.getField("id")).equals("1102"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getField("title")).isEqualTo("spelled"));
+    assertThat(rows(table("raw.catalog_errors")))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getField("line")).isEqualTo(1101L);
+              assertThat((String) e.getField("reason")).contains("genre");
+              assertThat((String) e.getField("raw_text")).contains("talk");
+            });
+  }
+
+  @Test
+  void aCleanJsonFileTakesTheFastPath() {
+    crawler("{ name: catalog, sample: { records: 2 } }");
+    write("catalog/a.json", "{\"id\": 1, \"title\": \"x\"}\n\n{\"title\": \"y\", \"id\": 2}\n");
+
+    CrawlRun run = crawlers.run("catalog");
+
+    assertThat(run.counts().rowsLoaded()).isEqualTo(2);
+    assertThat(run.files())
+        .extracting(CrawlRun.FileResult::loader)
+        .containsExactly(loadPath() == Crawlers.LoadPath.DUCKDB_WHEN_CLEAN ? "duckdb" : "rows");
+  }
+
+  @Test
+  void aJsonLineThatIsNotAnObjectIsRejectedNotLoadedAsNulls() {
+    crawler("{ name: catalog, sample: { records: 2 } }");
+    write(
+        "catalog/a.json", "{\"id\": 1, \"title\": \"x\"}\n null \n{\"id\": 2, \"title\": \"y\"}\n");
+
+    CrawlRun run = crawlers.run("catalog");
+
+    assertThat(run.counts().rowsLoaded()).isEqualTo(2);
+    assertThat(run.counts().rowsRejected()).isEqualTo(1);
+    assertThat(rows(table("raw.catalog_errors")))
+        .singleElement()
+        .satisfies(e -> assertThat((String) e.getField("reason")).contains("not a JSON object"));
+  }
+
+  @Test
+  void aCsvRowWithMoreFieldsThanTheHeaderIsRejectedNotCut() {
+    crawler("{ name: catalog, sample: { records: 2 } }");
+    write("catalog/shows.csv", "id,title\n1,a\n2,b\n3,c,extra\n4,d\n");
+
+    CrawlRun run = crawlers.run("catalog");
+
+    assertThat(run.counts().rowsLoaded()).isEqualTo(3);
+    assertThat(run.counts().rowsRejected()).isEqualTo(1);
+    assertThat(column(table("raw.catalog"), "title")).containsExactly("a", "b", "d");
+    assertThat(rows(table("raw.catalog_errors")))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getField("line")).isEqualTo(4L);
+              assertThat((String) e.getField("reason")).contains("3 fields");
+              assertThat((String) e.getField("raw_text")).contains("extra");
+            });
+  }
+
+  @Test
   void crashBetweenCommitAndLedgerUpdateLoadsEachFileOnce() {
     crawler("{ name: catalog, files-per-commit: 1, sample: { records: 1 } }");
     write("catalog/a.csv", SHOWS);

@@ -647,7 +647,7 @@ public final class CrawlJob {
     if (context.duckdb() == null || !DuckDbLoader.supports(table.schema())) {
       return Optional.empty();
     }
-    Optional<String> reader =
+    Optional<DuckDbLoader.Reader> reader =
         DuckDbLoader.readerFor(candidate.source.file(), candidate.classification, candidate.schema);
     if (reader.isEmpty()) {
       return Optional.empty();

@@ -20,11 +20,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -49,6 +49,14 @@ import org.duckdb.DuckDBConnection;
  * footer. DuckDB refuses the whole file at the first value that does not convert; the crawler then
  * loads that file with the Java row reader, which sends bad rows to the error table. So a file gets
  * exactly the rows and errors of the Java path, only faster when it is clean.
+ *
+ * <p>DuckDB's {@code read_json} with explicit {@code columns} silently drops keys it was not given,
+ * and the columns come from a bounded sample. So before a JSON-lines file is converted, one cheap
+ * pass ({@code read_json_objects} + {@code json_keys}) counts the lines that are not objects or
+ * have a key the sample did not see; if there is one, the file is refused like a bad value and the
+ * row reader loads it (rejecting each such row with a reason). CSV is read with {@code strict_mode}
+ * and without {@code null_padding}, so a row with more fields than the header fails the statement
+ * instead of being cut.
  */
 public final class DuckDbLoader implements AutoCloseable {
   private static final int JSON_SAMPLE_LINES = 1000;
@@ -73,11 +81,23 @@ public final class DuckDbLoader implements AutoCloseable {
   }
 
   /**
-   * The DuckDB reader call for {@code file}, or empty if this path does not take it (formats other
-   * than CSV and JSON lines, nested columns, compression other than gzip, charsets other than
-   * UTF-8, JSON keys that are not their normalised column names).
+   * How DuckDB reads one file.
+   *
+   * @param sql the reader (a table function call or a sub-query) with the inferred columns
+   * @param check null, or a query counting the lines whose values {@code sql} would drop
    */
-  static Optional<String> readerFor(Path file, Classification c, Schema fileSchema)
+  record Reader(String sql, String check) {
+    Reader {
+      java.util.Objects.requireNonNull(sql, "sql is null");
+    }
+  }
+
+  /**
+   * The DuckDB reader for {@code file}, or empty if this path does not take it (formats other than
+   * CSV and JSON lines, nested columns, compression other than gzip, charsets other than UTF-8,
+   * JSON keys that are not their normalised column names).
+   */
+  static Optional<Reader> readerFor(Path file, Classification c, Schema fileSchema)
       throws IOException {
     if (c.compression() != Compression.NONE && c.compression() != Compression.GZIP) {
       return Optional.empty();
@@ -106,9 +126,10 @@ public final class DuckDbLoader implements AutoCloseable {
         sql.append(", decimal_separator = ','");
       }
       sql.append(", nullstr = ['', 'NULL', 'null', '\\N']");
+      sql.append(", strict_mode = true, null_padding = false");
       sql.append(", compression = '").append(compression).append("'");
       sql.append(", columns = ").append(struct(columns)).append(")");
-      return Optional.of(sql.toString());
+      return Optional.of(new Reader(sql.toString(), null));
     }
     if (c.format() == Format.JSON_LINES) {
       Optional<Map<String, String>> keys = rawKeys(file, c.compression());
@@ -130,18 +151,47 @@ public final class DuckDbLoader implements AutoCloseable {
       sql.append(", format = 'newline_delimited', auto_detect = false");
       sql.append(", compression = '").append(compression).append("'");
       sql.append(", columns = ").append(struct(byKey)).append("))");
-      return Optional.of(sql.toString());
+      List<String> typical =
+          keys.get().values().stream().filter(byKey::containsKey).collect(Collectors.toList());
+      return Optional.of(
+          new Reader(sql.toString(), keyCheck(file, compression, byKey.keySet(), typical)));
     }
     return Optional.empty();
   }
 
   /**
-   * The top-level keys of the first lines by their normalised name, if every key is its own
-   * normalised name or normalises uniquely.
+   * A query counting the lines of a JSON-lines file that are not objects or have a top-level key
+   * outside {@code known} ({@code read_json} would drop its value silently). {@code typical} is the
+   * known keys in the order of the sample's first line: a line with exactly those keys (most lines
+   * of a regular file) passes by one list comparison, the rest by the containment test.
+   */
+  private static String keyCheck(
+      Path file, String compression, java.util.Collection<String> known, List<String> typical) {
+    String knownList = list(known);
+    return "SELECT count(*) FROM (SELECT json, json_keys(json) AS k FROM read_json_objects("
+        + literal(file.toString())
+        + ", format = 'newline_delimited', compression = '"
+        + compression
+        + "')) WHERE (len(k) = 0 AND NOT starts_with(ltrim(json), '{')) OR (k <> "
+        + list(typical)
+        + " AND NOT list_has_all("
+        + knownList
+        + ", k))";
+  }
+
+  private static String list(java.util.Collection<String> values) {
+    List<String> literals = new ArrayList<>();
+    values.forEach(v -> literals.add(literal(v)));
+    return "[" + String.join(", ", literals) + "]::VARCHAR[]";
+  }
+
+  /**
+   * The top-level keys of the first lines by their normalised name (in the order first seen), if
+   * every key is its own normalised name or normalises uniquely.
    */
   private static Optional<Map<String, String>> rawKeys(Path file, Compression compression)
       throws IOException {
-    Map<String, String> keys = new HashMap<>();
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
     JsonFactory factory = new JsonFactory();
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = compression == Compression.GZIP ? new GZIPInputStream(raw) : raw;
@@ -178,11 +228,19 @@ public final class DuckDbLoader implements AutoCloseable {
 
   /**
    * Loads {@code file} into new Parquet data files of {@code table}; throws {@link SQLException}
-   * when DuckDB refuses a value (nothing is left behind then).
+   * when DuckDB refuses a value or the reader's check finds lines it would not read whole (nothing
+   * is left behind then).
    */
   FileLoader.Loaded load(
-      Table table, String reader, Schema fileSchema, Map<String, Object> partitions)
+      Table table, Reader reader, Schema fileSchema, Map<String, Object> partitions)
       throws SQLException, IOException {
+    if (reader.check() != null) {
+      long unread = count(reader.check());
+      if (unread > 0) {
+        throw new SQLException(
+            unread + " lines are not objects or have keys that the sample did not see");
+      }
+    }
     Schema schema = table.schema();
     PartitionKey key = partitionKey(table, schema, partitions);
     String name = UUID.randomUUID() + ".parquet";
@@ -212,7 +270,7 @@ public final class DuckDbLoader implements AutoCloseable {
         "COPY (SELECT "
             + String.join(", ", select)
             + " FROM "
-            + reader
+            + reader.sql()
             + ") TO "
             + literal(target.toString())
             + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, FIELD_IDS {"
@@ -241,6 +299,15 @@ public final class DuckDbLoader implements AutoCloseable {
             .withPartition(key)
             .build();
     return new FileLoader.Loaded(List.of(dataFile), List.of(), rows, 0, "duckdb");
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection connection = database.duplicate();
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getLong(1);
+    }
   }
 
   /** Whether every column of {@code schema} has a DuckDB type here. */

@@ -26,6 +26,7 @@ import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
 
@@ -83,7 +84,14 @@ final class FileLoader {
     long errorRows = 0;
     long reported = 0;
     boolean done = false;
-    try (RowReader reader = RowReaders.open(file, classification, schema, ExtraColumns.IGNORE)) {
+    // Keys or columns the table lacks are dropped only when the schema-change policy chose so (the
+    // file's sampled schema has columns the table lacks: on-schema-change log, reported); otherwise
+    // a JSON key the sample did not see rejects its row with a reason instead of being lost.
+    boolean dropping =
+        TypeUtil.indexByName(classification.schema().asStruct()).keySet().stream()
+            .anyMatch(name -> schema.findField(name) == null);
+    ExtraColumns extra = dropping ? ExtraColumns.IGNORE : ExtraColumns.FAIL;
+    try (RowReader reader = RowReaders.open(file, classification, schema, extra)) {
       for (SourceRow row = reader.next(); row != null; row = reader.next()) {
         if (row.rejected()) {
           errorRows++;
