@@ -3,11 +3,8 @@ package io.tributary.stream;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.stream.internal.SpecTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +35,7 @@ public final class StreamRegistry implements AutoCloseable {
     void streamDeleted(String name);
   }
 
-  private final Supplier<Connection> metadataDb;
+  private final SpecTable table;
   private final StreamLog log;
   private final TributaryConfig.Ingest limits;
   private final Map<String, StreamSpec> streams = new ConcurrentHashMap<>();
@@ -47,25 +44,10 @@ public final class StreamRegistry implements AutoCloseable {
   /** Creates the registry table if missing and loads every stream into memory. */
   public StreamRegistry(
       Supplier<Connection> metadataDb, StreamLog log, TributaryConfig.Ingest limits) {
-    this.metadataDb = Objects.requireNonNull(metadataDb, "metadataDb is null");
     this.log = Objects.requireNonNull(log, "log is null");
     this.limits = Objects.requireNonNull(limits, "limits is null");
-    try (Connection connection = metadataDb.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + TABLE
-              + " (name VARCHAR(255) NOT NULL PRIMARY KEY, spec VARCHAR(65535) NOT NULL,"
-              + " updated_at BIGINT NOT NULL)");
-      try (ResultSet rows = statement.executeQuery("SELECT name, spec FROM " + TABLE)) {
-        while (rows.next()) {
-          String name = rows.getString(1);
-          streams.put(name, StreamSpecs.fromJson(name, rows.getString(2)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read table " + TABLE + ": " + e.getMessage(), e);
-    }
+    this.table = new SpecTable(metadataDb, TABLE, "stream");
+    table.readAll().forEach((name, json) -> streams.put(name, StreamSpecs.fromJson(name, json)));
   }
 
   /**
@@ -102,46 +84,12 @@ public final class StreamRegistry implements AutoCloseable {
     if (spec.equals(previous)) {
       return spec;
     }
-    write(spec);
+    table.write(spec.name(), StreamSpecs.toJson(spec).toString(), System.currentTimeMillis());
     streams.put(spec.name(), spec);
     for (Listener listener : listeners) {
       listener.streamPut(spec);
     }
     return spec;
-  }
-
-  private void write(StreamSpec spec) {
-    String json = StreamSpecs.toJson(spec).toString();
-    long now = System.currentTimeMillis();
-    try (Connection connection = metadataDb.get()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE " + TABLE + " SET spec = ?, updated_at = ? WHERE name = ?");
-          PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO " + TABLE + " (name, spec, updated_at) VALUES (?, ?, ?)")) {
-        update.setString(1, json);
-        update.setLong(2, now);
-        update.setString(3, spec.name());
-        if (update.executeUpdate() == 0) {
-          insert.setString(1, spec.name());
-          insert.setString(2, json);
-          insert.setLong(3, now);
-          insert.executeUpdate();
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot save stream '" + spec.name() + "' in " + TABLE + ": " + e.getMessage(), e);
-    }
   }
 
   /** The stream named {@code name}, if any. */
@@ -166,15 +114,7 @@ public final class StreamRegistry implements AutoCloseable {
       return false;
     }
     log.deleteTopic(name);
-    try (Connection connection = metadataDb.get();
-        PreparedStatement delete =
-            connection.prepareStatement("DELETE FROM " + TABLE + " WHERE name = ?")) {
-      delete.setString(1, name);
-      delete.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot delete stream '" + name + "' from " + TABLE + ": " + e.getMessage(), e);
-    }
+    table.delete(name);
     streams.remove(name);
     for (Listener listener : listeners) {
       listener.streamDeleted(name);
