@@ -71,6 +71,9 @@ final class IngestBenchmark implements Callable<Integer> {
   private static final String STREAM = "bench_events";
   private static final int BATCH = 500;
 
+  /** Distinct generated batches; longer runs reuse them with their own batch numbers. */
+  private static final int POOL_BATCHES = 100;
+
   @Option(names = "--events", defaultValue = "200000", description = "Events per phase")
   int events;
 
@@ -113,26 +116,9 @@ final class IngestBenchmark implements Callable<Integer> {
     int warmup = (warmupEvents + BATCH - 1) / BATCH;
     int batches = (events + BATCH - 1) / BATCH + warmup;
     events = (batches - warmup) * BATCH;
-    log("generating %,d events...", batches * BATCH);
-    EventGenerator generator = new EventGenerator(SimulatorConfig.withSeed(7), Clock.systemUTC());
-    List<byte[]> records = new ArrayList<>(batches * BATCH);
-    List<ObjectNode> template = new ArrayList<>();
-    for (int i = 0; i < batches * BATCH; i++) {
-      ObjectNode event = generator.next();
-      event.put("bench_batch", i / BATCH);
-      if (template.size() < 10_000) {
-        template.add(event);
-      }
-      records.add(JSON.writeValueAsBytes(event));
-    }
-    List<byte[]> bodies = new ArrayList<>(batches);
-    for (int b = 0; b < batches; b++) {
-      StringBuilder body = new StringBuilder();
-      for (int i = b * BATCH; i < (b + 1) * BATCH; i++) {
-        body.append(new String(records.get(i), StandardCharsets.UTF_8)).append('\n');
-      }
-      bodies.add(body.toString().getBytes(StandardCharsets.UTF_8));
-    }
+    log("generating %,d distinct events...", POOL_BATCHES * BATCH);
+    Bodies bodies = new Bodies(new EventGenerator(SimulatorConfig.withSeed(7), Clock.systemUTC()));
+    List<ObjectNode> template = bodies.events;
 
     StreamSpec stream =
         StreamSpec.fromConfig(
@@ -156,11 +142,9 @@ final class IngestBenchmark implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
       result.put("events", events);
-      result.put(
-          "event_bytes_avg", records.stream().mapToLong(r -> r.length).sum() / records.size());
-      List<byte[]> timed = records.subList(warmup * BATCH, records.size());
-      double kafka = kafkaProducer(platform, timed);
-      double iceberg = icebergWriter(platform, timed);
+      result.put("event_bytes_avg", bodies.bytes() / (POOL_BATCHES * BATCH));
+      double kafka = kafkaProducer(platform, bodies, warmup, batches);
+      double iceberg = icebergWriter(platform, bodies, warmup, batches);
       log("end to end warm-up: %,d events...", warmup * BATCH);
       endToEnd(platform, bodies, 0, warmup, stream);
       log("end to end over HTTP: %,d events, %d clients...", events, clients);
@@ -189,12 +173,20 @@ final class IngestBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** The raw Kafka producer: the gateway's own producer settings, same payloads, same broker. */
-  private double kafkaProducer(Platform platform, List<byte[]> records) throws Exception {
+  /**
+   * The raw Kafka producer: the gateway's own producer settings, the same records, same broker; one
+   * untimed pass first, as the end-to-end run has its warm-up.
+   */
+  private double kafkaProducer(Platform platform, Bodies bodies, int first, int end)
+      throws Exception {
     platform.streamLog().ensureTopic("bench_raw", 3, 8L << 20);
     Producer<byte[], byte[]> producer = platform.streamLog().producer();
-    sendAll(producer, records.subList(0, Math.min(records.size(), 20_000)));
-    log("raw Kafka producer: %,d records...", records.size());
+    List<byte[]> records = new ArrayList<>((end - first) * BATCH);
+    for (int b = first; b < end; b++) {
+      records.addAll(bodies.records(b));
+    }
+    log("raw Kafka producer: %,d records (after as many to warm up)...", records.size());
+    sendAll(producer, records);
     long start = System.nanoTime();
     sendAll(producer, records);
     return records.size() / seconds(start);
@@ -217,31 +209,32 @@ final class IngestBenchmark implements Callable<Integer> {
    * and its schema come from our sink, and the rows are flattened and converted to Iceberg records
    * beforehand (untimed); only writing and committing are timed.
    */
-  private double icebergWriter(Platform platform, List<byte[]> records) throws IOException {
+  private double icebergWriter(Platform platform, Bodies bodies, int first, int end)
+      throws IOException {
     TableId id = new TableId("raw", "bench_writer");
     TableSink sink = platform.lake().sink(id, List.of(PartitionField.parse("day(_ingested_at)")));
     Flattener flattener = new Flattener(StreamSpec.Transform.FLATTEN);
-    List<List<Map<String, Object>>> chunks = new ArrayList<>();
-    for (int i = 0; i < records.size(); i += 25_000) {
-      List<Map<String, Object>> rows =
-          flatten(flattener, records.subList(i, Math.min(records.size(), i + 25_000)));
+    int perChunk = 25_000 / BATCH;
+    log("raw Iceberg writer: %,d rows...", (end - first) * BATCH);
+    long nanos = 0;
+    for (int b = first - perChunk; b < end; b += perChunk) { // the first chunk warms up
+      List<byte[]> lines = new ArrayList<>(perChunk * BATCH);
+      for (int i = Math.max(0, b); i < Math.min(end, b + perChunk); i++) {
+        lines.addAll(bodies.records(i));
+      }
+      List<Map<String, Object>> rows = flatten(flattener, lines);
       if (!sink.prepare(rows).isEmpty()) {
         throw new IllegalStateException("The sink rejects generated events");
       }
-      chunks.add(rows);
+      Table table = platform.lake().loadTable(id).orElseThrow();
+      List<Record> records = toRecords(table.schema(), rows);
+      long start = System.nanoTime();
+      appendWithIceberg(table, records);
+      if (b >= first) {
+        nanos += System.nanoTime() - start;
+      }
     }
-    Table table = platform.lake().loadTable(id).orElseThrow();
-    List<List<Record>> converted = new ArrayList<>();
-    for (List<Map<String, Object>> chunk : chunks) {
-      converted.add(toRecords(table.schema(), chunk));
-    }
-    appendWithIceberg(table, converted.get(0)); // warm-up
-    log("raw Iceberg writer: %,d rows...", records.size());
-    long start = System.nanoTime();
-    for (List<Record> chunk : converted) {
-      appendWithIceberg(table, chunk);
-    }
-    return records.size() / seconds(start);
+    return (end - first) * BATCH / (nanos / 1e9);
   }
 
   private static List<Record> toRecords(Schema schema, List<Map<String, Object>> rows) {
@@ -315,8 +308,7 @@ final class IngestBenchmark implements Callable<Integer> {
    * all their rows are visible.
    */
   private Map<String, Double> endToEnd(
-      Platform platform, List<byte[]> bodies, int first, int count, StreamSpec stream)
-      throws Exception {
+      Platform platform, Bodies bodies, int first, int count, StreamSpec stream) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     URI uri = platform.httpUri().resolve("/v1/streams/" + STREAM + "/records");
     long[] ackedAt = new long[count];
@@ -331,7 +323,7 @@ final class IngestBenchmark implements Callable<Integer> {
                 for (int b = nextBatch.getAndIncrement();
                     b < count;
                     b = nextBatch.getAndIncrement()) {
-                  post(http, uri, bodies.get(first + b));
+                  post(http, uri, bodies.body(first + b));
                   ackedAt[b] = System.nanoTime();
                 }
                 return null;
@@ -470,6 +462,66 @@ final class IngestBenchmark implements Callable<Integer> {
       }
     }
     return visibleAt;
+  }
+
+  /**
+   * NDJSON request bodies of {@link #BATCH} events, built from {@link #POOL_BATCHES} generated
+   * batches: body {@code b} is pool batch {@code b % POOL_BATCHES} with {@code "bench_batch": b} in
+   * every event, written into a space-padded slot, so any number of batches costs no memory.
+   */
+  private static final class Bodies {
+    private static final byte[] FIELD = ",\"bench_batch\":".getBytes(StandardCharsets.UTF_8);
+    private static final int SLOT = 10;
+
+    final List<ObjectNode> events = new ArrayList<>();
+    private final List<byte[]> templates = new ArrayList<>();
+    private final List<int[]> slots = new ArrayList<>();
+
+    Bodies(EventGenerator generator) throws IOException {
+      for (int b = 0; b < POOL_BATCHES; b++) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        int[] positions = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+          ObjectNode event = generator.next();
+          events.add(event);
+          byte[] json = JSON.writeValueAsBytes(event);
+          body.write(json, 0, json.length - 1); // without its closing brace
+          body.write(FIELD);
+          positions[i] = body.size();
+          body.write(" ".repeat(SLOT).getBytes(StandardCharsets.UTF_8));
+          body.write('}');
+          body.write('\n');
+        }
+        templates.add(body.toByteArray());
+        slots.add(positions);
+      }
+    }
+
+    long bytes() {
+      return templates.stream().mapToLong(t -> t.length).sum();
+    }
+
+    byte[] body(int batch) {
+      byte[] body = templates.get(batch % POOL_BATCHES).clone();
+      byte[] digits = Integer.toString(batch).getBytes(StandardCharsets.US_ASCII);
+      for (int position : slots.get(batch % POOL_BATCHES)) {
+        System.arraycopy(digits, 0, body, position + SLOT - digits.length, digits.length);
+      }
+      return body;
+    }
+
+    List<byte[]> records(int batch) {
+      byte[] body = body(batch);
+      List<byte[]> records = new ArrayList<>(BATCH);
+      int start = 0;
+      for (int i = 0; i < body.length; i++) {
+        if (body[i] == '\n') {
+          records.add(Arrays.copyOfRange(body, start, i));
+          start = i + 1;
+        }
+      }
+      return records;
+    }
   }
 
   private static void post(HttpClient http, URI uri, byte[] body) throws Exception {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.TableId;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +46,9 @@ class PlatformIT {
                   - name: big
                     partitions: 1
                     buffer: { interval: 900s, size: 4KiB }
+                  - name: flaky
+                    partitions: 2
+                    buffer: { interval: 1s }
                 """),
             Clock.systemUTC());
     http = new Http(platform.httpUri());
@@ -123,6 +128,40 @@ class PlatformIT {
                             "SELECT count(*) FROM raw.events_errors WHERE payload = 'not json'"
                                 + " AND code = 'invalid_json'")
                         == 1);
+  }
+
+  @Test
+  void aFailedWriteIsReadAgainFromKafkaAndDeliveredOnce() throws Exception {
+    http.ndjson("flaky", "{\"event_id\":\"f0\"}");
+    await()
+        .atMost(WAIT)
+        .until(() -> tableExists("raw.flaky") && http.count("SELECT count(*) FROM raw.flaky") == 1);
+    Path data =
+        Path.of(
+                java.net.URI.create(
+                    platform
+                        .lake()
+                        .loadTable(new TableId("raw", "flaky"))
+                        .orElseThrow()
+                        .location()))
+            .resolve("data");
+    Path aside = data.resolveSibling("data-aside");
+    Files.move(data, aside);
+    Files.writeString(data, "not a directory: writing data files fails");
+    StringBuilder batch = new StringBuilder();
+    for (int i = 1; i <= 20; i++) {
+      batch.append("{\"event_id\":\"f").append(i).append("\"}\n");
+    }
+    assertThat(http.ndjson("flaky", batch.toString()).body().path("accepted").asInt())
+        .isEqualTo(20);
+    await()
+        .atMost(WAIT)
+        .until(() -> platform.delivery().status("flaky").orElseThrow().lastError() != null);
+    Files.delete(data);
+    Files.move(aside, data);
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.flaky") == 21);
+    assertThat(http.count("SELECT count(DISTINCT event_id) FROM raw.flaky")).isEqualTo(21);
+    assertThat(platform.delivery().status("flaky").orElseThrow().lastError()).isNull();
   }
 
   @Test

@@ -62,6 +62,8 @@ final class StreamDelivery implements AutoCloseable {
   private static final int WRITES_IN_FLIGHT = 2;
 
   private static final long CHUNK_BYTES = 16L << 20;
+  private static final long INITIAL_BACKOFF_MILLIS = 200;
+  private static final long MAX_BACKOFF_MILLIS = 10_000;
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
   private static final String INGESTED_AT = "_ingested_at";
@@ -76,12 +78,19 @@ final class StreamDelivery implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  /** Every record since the last commit; those before {@code processed} are written or rejected. */
-  private final List<ConsumerRecord<byte[], byte[]>> buffer = new ArrayList<>();
+  /**
+   * Records polled but not parsed yet. Parsed records are not kept: if writing fails, the consumer
+   * seeks back to the table's offsets and reads them again, so the heap holds at most a few chunks.
+   */
+  private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+
+  private long pendingBytes;
+
+  /** Records and their bytes since the last commit. */
+  private int buffered;
 
   private long bufferedBytes;
-  private int processed;
-  private long unprocessedBytes;
+  private long writeBackoffMillis = INITIAL_BACKOFF_MILLIS;
   private final List<CompletableFuture<WrittenFiles>> writes = new ArrayList<>();
   private final List<Map<String, Object>> errorRows = new ArrayList<>();
   private final Map<Integer, Long> nextOffsets = new HashMap<>();
@@ -188,28 +197,29 @@ final class StreamDelivery implements AutoCloseable {
           break;
         }
         for (ConsumerRecord<byte[], byte[]> record : records) {
-          if (buffer.isEmpty()) {
+          if (buffered == 0) {
             bufferStartedMillis = clock.millis();
           }
-          buffer.add(record);
+          pending.add(record);
+          buffered++;
           int size = record.value() == null ? 0 : record.value().length;
           bufferedBytes += size;
-          unprocessedBytes += size;
+          pendingBytes += size;
         }
-        bufferedCount.set(buffer.size());
-        while (buffer.size() - processed >= CHUNK_ROWS || unprocessedBytes >= CHUNK_BYTES) {
+        bufferedCount.set(buffered);
+        while (pending.size() >= CHUNK_ROWS || pendingBytes >= CHUNK_BYTES) {
           processChunk();
         }
         updateLag();
-        if (!buffer.isEmpty()
+        if (buffered > 0
             && (bufferedBytes >= spec.buffer().sizeBytes()
                 || clock.millis() - bufferStartedMillis >= spec.buffer().interval().toMillis())) {
           flush();
         }
         checkPartitions();
       }
-      if (!buffer.isEmpty()) {
-        LOG.info("Stream {}: flushing {} buffered records before stop", spec.name(), buffer.size());
+      if (buffered > 0) {
+        LOG.info("Stream {}: flushing {} buffered records before stop", spec.name(), buffered);
         flush();
       }
       state = "stopped";
@@ -279,16 +289,23 @@ final class StreamDelivery implements AutoCloseable {
     for (TopicPartition partition : assigned) {
       total += consumer.currentLag(partition).orElse(0);
     }
-    lag.set(total + buffer.size());
+    lag.set(total + buffered);
   }
 
   /**
    * Commits everything buffered: parses what is left, waits for the writers, then commits the
    * rejected records to the error table and the written files to the table, each commit carrying
-   * the next offsets.
+   * the next offsets. If writing fails, drops the buffer and reads it again after a back-off.
    */
   private void flush() throws InterruptedException {
-    List<WrittenFiles> written = writeAll();
+    List<WrittenFiles> written;
+    try {
+      written = writeAll();
+    } catch (RuntimeException failure) {
+      readAgain(failure);
+      return;
+    }
+    writeBackoffMillis = INITIAL_BACKOFF_MILLIS;
     Map<Integer, Long> newOffsets = new HashMap<>(dataOffsets);
     nextOffsets.forEach((partition, offset) -> newOffsets.merge(partition, offset, Math::max));
     // errors first: whatever offsets the data table holds, the errors before them are committed
@@ -323,52 +340,62 @@ final class StreamDelivery implements AutoCloseable {
   }
 
   /**
-   * Parses the records not parsed yet and waits for every write of this buffer. If a write fails,
-   * discards what was written and parses and writes the whole buffer again, with back-off.
+   * Parses the records not parsed yet and waits for every write of this buffer; if one failed,
+   * discards what the others wrote and throws its failure.
    */
-  private List<WrittenFiles> writeAll() throws InterruptedException {
-    long backoffMillis = 200;
-    for (int attempt = 1; ; attempt++) {
-      while (processed < buffer.size()) {
-        processChunk();
+  private List<WrittenFiles> writeAll() {
+    while (!pending.isEmpty()) {
+      processChunk();
+    }
+    List<WrittenFiles> written = new ArrayList<>(writes.size());
+    RuntimeException failure = null;
+    for (CompletableFuture<WrittenFiles> write : writes) {
+      try {
+        written.add(TableSink.join(write));
+      } catch (RuntimeException e) {
+        failure = e;
       }
-      List<WrittenFiles> written = new ArrayList<>(writes.size());
-      RuntimeException failure = null;
-      for (CompletableFuture<WrittenFiles> write : writes) {
-        try {
-          written.add(TableSink.join(write));
-        } catch (RuntimeException e) {
-          failure = e;
-        }
-      }
-      if (failure == null) {
-        return written;
-      }
+    }
+    if (failure != null) {
       data.discard(written);
-      writes.clear();
-      errorRows.clear();
-      nextOffsets.clear();
-      processed = 0;
-      lastError.set(failure.getMessage());
-      LOG.warn(
-          "Stream {}: writing data files failed (attempt {}), retrying in {} ms: {}",
-          spec.name(),
-          attempt,
-          backoffMillis,
-          failure.toString());
-      if (!running && attempt >= 5) {
-        throw failure;
+      throw failure;
+    }
+    return written;
+  }
+
+  /**
+   * Drops the buffer after a failed write and seeks back to the table's offsets, to read and write
+   * the records again after a back-off; nothing was committed, and when stopping they wait in Kafka
+   * for the next start.
+   */
+  private void readAgain(RuntimeException failure) throws InterruptedException {
+    lastError.set(failure.getMessage());
+    LOG.warn(
+        "Stream {}: writing data files failed, reading {} records again in {} ms: {}",
+        spec.name(),
+        buffered,
+        running ? writeBackoffMillis : 0,
+        failure.toString());
+    resetBuffer();
+    for (TopicPartition partition : assigned) {
+      Long next = dataOffsets.get(partition.partition());
+      if (next == null) {
+        consumer.seekToBeginning(List.of(partition));
+      } else {
+        consumer.seek(partition, next);
       }
-      TimeUnit.MILLISECONDS.sleep(backoffMillis);
-      backoffMillis = Math.min(backoffMillis * 2, 10_000);
+    }
+    if (running) {
+      TimeUnit.MILLISECONDS.sleep(writeBackoffMillis);
+      writeBackoffMillis = Math.min(writeBackoffMillis * 2, MAX_BACKOFF_MILLIS);
     }
   }
 
   private void resetBuffer() {
-    buffer.clear();
+    pending.clear();
+    pendingBytes = 0;
+    buffered = 0;
     bufferedBytes = 0;
-    processed = 0;
-    unprocessedBytes = 0;
     writes.clear();
     errorRows.clear();
     nextOffsets.clear();
@@ -380,14 +407,16 @@ final class StreamDelivery implements AutoCloseable {
    * rest go to the writers (after the sink has evolved the table's schema for them).
    */
   private void processChunk() {
-    int end = processed;
+    int end = 0;
     long chunkBytes = 0;
-    while (end < buffer.size() && end - processed < CHUNK_ROWS && chunkBytes < CHUNK_BYTES) {
-      byte[] value = buffer.get(end).value();
+    while (end < pending.size() && end < CHUNK_ROWS && chunkBytes < CHUNK_BYTES) {
+      byte[] value = pending.get(end).value();
       chunkBytes += value == null ? 0 : value.length;
       end++;
     }
-    List<ConsumerRecord<byte[], byte[]>> records = buffer.subList(processed, end);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(pending.subList(0, end));
+    pending.subList(0, end).clear();
+    pendingBytes = Math.max(0, pendingBytes - chunkBytes);
     List<Map<String, Object>> rows = new ArrayList<>(records.size());
     List<ConsumerRecord<byte[], byte[]>> rowRecords = new ArrayList<>(records.size());
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -425,8 +454,6 @@ final class StreamDelivery implements AutoCloseable {
       awaitWriteSlot();
       writes.add(data.write(dataRows));
     }
-    processed = end;
-    unprocessedBytes = Math.max(0, unprocessedBytes - chunkBytes);
   }
 
   /**
