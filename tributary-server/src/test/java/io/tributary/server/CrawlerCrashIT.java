@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.server.cli.Main;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,11 +47,12 @@ class CrawlerCrashIT {
       }
     }
     Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+    ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
     int killedMidRun = 0;
     for (int cycle = 0; cycle < 1; cycle++) {
-      Process server = startServer(config);
+      Process server = child.start();
       try {
-        awaitHealthy(http, server);
+        child.awaitHealthy(server);
         JsonNode run = http.post("/v1/crawlers/drops/runs", null, new byte[0]).body();
         String id = run.path("id").asText();
         int target = 3;
@@ -79,9 +77,9 @@ class CrawlerCrashIT {
     }
     assertThat(killedMidRun).as("at least one kill landed during a load").isPositive();
 
-    Process server = startServer(config);
+    Process server = child.start();
     try {
-      awaitHealthy(http, server);
+      child.awaitHealthy(server);
       JsonNode runs = http.get("/v1/crawlers/drops/runs").body();
       assertThat(runs.findValuesAsText("status")).contains("INTERRUPTED");
       JsonNode last = http.post("/v1/crawlers/drops/runs?wait=true", null, new byte[0]).body();
@@ -94,52 +92,10 @@ class CrawlerCrashIT {
       assertThat(again.path("counts").path("filesUnchanged").asInt()).isEqualTo(FILES);
       assertThat(again.path("counts").path("filesLoaded").asInt()).isZero();
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\nserver log:\n" + logs(), e);
+      throw new AssertionError(e.getMessage() + "\nserver log:\n" + child.log(), e);
     } finally {
       server.destroy();
       server.waitFor();
-    }
-  }
-
-  private Process startServer(Path config) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "serve",
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-        .start();
-  }
-
-  private void awaitHealthy(Http http, Process server) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              if (!server.isAlive()) {
-                throw new AssertionError("server exited: " + logs());
-              }
-              try {
-                return http.get("/health").status() == 200;
-              } catch (UncheckedIOException | IllegalStateException e) {
-                return false;
-              }
-            });
-  }
-
-  private String logs() {
-    try {
-      String log = Files.readString(dir.resolve("server.log"));
-      return log.length() > 20_000 ? log.substring(log.length() - 20_000) : log;
-    } catch (IOException e) {
-      return "(no log)";
     }
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.server.cli.Main;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +44,15 @@ class ExactlyOnceCrashIT {
                 """)
             + "query: { max-rows: 1000000 }\n");
     Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+    ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
     Random random = new Random(SEED);
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicLong sequence = new AtomicLong();
 
     for (int cycle = 0; cycle < 3; cycle++) {
-      Process server = startServer(config, cycle);
+      Process server = child.start();
       try {
-        awaitHealthy(http, server);
+        child.awaitHealthy(server);
         AtomicBoolean sending = new AtomicBoolean(true);
         Thread sender =
             new Thread(() -> send(http, sending, sequence, acknowledged), "sender-" + cycle);
@@ -73,9 +72,9 @@ class ExactlyOnceCrashIT {
     }
     assertThat(acknowledged).hasSizeGreaterThan(100);
 
-    Process server = startServer(config, 99);
+    Process server = child.start();
     try {
-      awaitHealthy(http, server);
+      child.awaitHealthy(server);
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
@@ -84,7 +83,7 @@ class ExactlyOnceCrashIT {
       assertThat(new HashSet<>(ids)).as("no duplicates").hasSize(ids.size());
       assertThat(ids).containsAll(acknowledged);
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\nserver log:\n" + logs(), e);
+      throw new AssertionError(e.getMessage() + "\nserver log:\n" + child.log(), e);
     } finally {
       server.destroy();
       server.waitFor();
@@ -125,46 +124,5 @@ class ExactlyOnceCrashIT {
       ids.add(row.path(0).asText());
     }
     return ids;
-  }
-
-  private Process startServer(Path config, int cycle) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "serve",
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-        .start();
-  }
-
-  private void awaitHealthy(Http http, Process server) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              if (!server.isAlive()) {
-                throw new AssertionError("server exited: " + logs());
-              }
-              try {
-                return http.get("/health").status() == 200;
-              } catch (UncheckedIOException | IllegalStateException e) {
-                return false;
-              }
-            });
-  }
-
-  private String logs() {
-    try {
-      return Files.readString(dir.resolve("server.log"));
-    } catch (IOException e) {
-      return "(no log)";
-    }
   }
 }

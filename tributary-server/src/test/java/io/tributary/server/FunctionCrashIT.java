@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.server.cli.Main;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,10 +59,11 @@ class FunctionCrashIT {
               """
                   .formatted(catalog.uri()));
       Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+      ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
 
-      Process server = startServer(config);
+      Process server = child.start();
       try {
-        awaitHealthy(http, server);
+        child.awaitHealthy(server);
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < MESSAGES; i++) {
           body.append("{\"change_id\":\"c%d\",\"show_id\":\"s%d\"}\n".formatted(i, i % 37));
@@ -86,8 +84,8 @@ class FunctionCrashIT {
                           || changeIds(http).size() >= MESSAGES);
           server.destroyForcibly(); // SIGKILL mid-flight: a transaction is open or in hand
           server.waitFor();
-          server = startServer(config);
-          awaitHealthy(http, server);
+          server = child.start();
+          child.awaitHealthy(server);
         }
         await()
             .atMost(Duration.ofSeconds(90))
@@ -101,7 +99,7 @@ class FunctionCrashIT {
             .as("some calls were repeated after kills")
             .isGreaterThan(MESSAGES);
       } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError(e.getMessage() + "\nserver log:\n" + logs(), e);
+        throw new AssertionError(e.getMessage() + "\nserver log:\n" + child.log(), e);
       } finally {
         server.destroy();
         server.waitFor();
@@ -119,46 +117,5 @@ class FunctionCrashIT {
       ids.add(row.path(0).asText());
     }
     return ids;
-  }
-
-  private Process startServer(Path config) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "serve",
-            "--config",
-            config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-        .start();
-  }
-
-  private void awaitHealthy(Http http, Process server) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () -> {
-              if (!server.isAlive()) {
-                throw new AssertionError("server exited: " + logs());
-              }
-              try {
-                return http.get("/health").status() == 200;
-              } catch (UncheckedIOException | IllegalStateException e) {
-                return false;
-              }
-            });
-  }
-
-  private String logs() {
-    try {
-      return Files.readString(dir.resolve("server.log"));
-    } catch (IOException e) {
-      return "(no log)";
-    }
   }
 }
