@@ -1,11 +1,8 @@
 package io.tributary.batch;
 
 import io.tributary.core.config.CrawlerSpec;
+import io.tributary.lake.SpecTable;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,31 +34,16 @@ public final class CrawlerRegistry implements AutoCloseable {
     void crawlerDeleted(String name);
   }
 
-  private final Supplier<Connection> metadataDb;
+  private final SpecTable table;
   private final Clock clock;
   private final Map<String, CrawlerSpec> crawlers = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   /** Creates the registry table if missing and loads every crawler into memory. */
   public CrawlerRegistry(Supplier<Connection> metadataDb, Clock clock) {
-    this.metadataDb = Objects.requireNonNull(metadataDb, "metadataDb is null");
+    this.table = new SpecTable(metadataDb, TABLE, "crawler");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    try (Connection connection = metadataDb.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + TABLE
-              + " (name VARCHAR(255) NOT NULL PRIMARY KEY, spec VARCHAR(65535) NOT NULL,"
-              + " updated_at BIGINT NOT NULL)");
-      try (ResultSet rows = statement.executeQuery("SELECT name, spec FROM " + TABLE)) {
-        while (rows.next()) {
-          String name = rows.getString(1);
-          crawlers.put(name, CrawlerSpecs.fromJson(name, rows.getString(2)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read table " + TABLE + ": " + e.getMessage(), e);
-    }
+    table.readAll().forEach((name, json) -> crawlers.put(name, CrawlerSpecs.fromJson(name, json)));
   }
 
   /**
@@ -78,37 +60,7 @@ public final class CrawlerRegistry implements AutoCloseable {
     if (spec.equals(crawlers.get(spec.name()))) {
       return spec;
     }
-    String json = CrawlerSpecs.toJson(spec).toString();
-    long now = clock.millis();
-    try (Connection connection = metadataDb.get()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE " + TABLE + " SET spec = ?, updated_at = ? WHERE name = ?");
-          PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO " + TABLE + " (name, spec, updated_at) VALUES (?, ?, ?)")) {
-        update.setString(1, json);
-        update.setLong(2, now);
-        update.setString(3, spec.name());
-        if (update.executeUpdate() == 0) {
-          insert.setString(1, spec.name());
-          insert.setString(2, json);
-          insert.setLong(3, now);
-          insert.executeUpdate();
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot save crawler '" + spec.name() + "' in " + TABLE + ": " + e.getMessage(), e);
-    }
+    table.write(spec.name(), CrawlerSpecs.toJson(spec).toString(), clock.millis());
     crawlers.put(spec.name(), spec);
     listeners.forEach(listener -> listener.crawlerPut(spec));
     return spec;
@@ -135,15 +87,7 @@ public final class CrawlerRegistry implements AutoCloseable {
     if (!crawlers.containsKey(name)) {
       return false;
     }
-    try (Connection connection = metadataDb.get();
-        PreparedStatement delete =
-            connection.prepareStatement("DELETE FROM " + TABLE + " WHERE name = ?")) {
-      delete.setString(1, name);
-      delete.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot delete crawler '" + name + "' from " + TABLE + ": " + e.getMessage(), e);
-    }
+    table.delete(name);
     crawlers.remove(name);
     listeners.forEach(listener -> listener.crawlerDeleted(name));
     return true;

@@ -3,7 +3,7 @@ package io.tributary.stream;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
-import io.tributary.stream.internal.SpecTable;
+import io.tributary.lake.SpecTable;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tributary.stream.internal;
+package io.tributary.lake;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * A table {@code (name, spec, updated_at)} of the metadata database holding one JSON spec per name,
- * for the registries of topics and functions. Thread-safe; each call gets and closes its own
- * connection.
+ * for the registries of streams, topics, functions and crawlers. Thread-safe; each call gets and
+ * closes its own connection.
  */
 public final class SpecTable {
   private final Supplier<Connection> metadataDb;
