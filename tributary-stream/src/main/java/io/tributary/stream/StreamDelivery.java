@@ -340,15 +340,19 @@ final class StreamDelivery implements AutoCloseable {
   }
 
   /**
-   * Parses the records not parsed yet and waits for every write of this buffer; if one failed,
-   * discards what the others wrote and throws its failure.
+   * Parses the records not parsed yet and waits for every write of this buffer; if parsing or a
+   * write failed, discards what the other writes wrote and throws the failure.
    */
   private List<WrittenFiles> writeAll() {
-    while (!pending.isEmpty()) {
-      processChunk();
+    RuntimeException failure = null;
+    try {
+      while (!pending.isEmpty()) {
+        processChunk();
+      }
+    } catch (RuntimeException e) {
+      failure = e; // such as a schema change that could not be committed
     }
     List<WrittenFiles> written = new ArrayList<>(writes.size());
-    RuntimeException failure = null;
     for (CompletableFuture<WrittenFiles> write : writes) {
       try {
         written.add(TableSink.join(write));
