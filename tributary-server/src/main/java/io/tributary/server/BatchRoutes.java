@@ -1,6 +1,5 @@
 package io.tributary.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -31,8 +30,8 @@ final class BatchRoutes {
 
   void register(RoutesConfig routes) {
     routes.put("/v1/landing/{source}/<path>", this::land);
-    routes.get("/v1/crawlers", ctx -> json(ctx, 200, crawlerList()));
-    routes.get("/v1/crawlers/{name}", ctx -> json(ctx, 200, crawlerView(spec(ctx))));
+    routes.get("/v1/crawlers", ctx -> HttpApi.json(ctx, 200, crawlerList()));
+    routes.get("/v1/crawlers/{name}", ctx -> HttpApi.json(ctx, 200, crawlerView(spec(ctx))));
     routes.put("/v1/crawlers/{name}", this::putCrawler);
     routes.delete("/v1/crawlers/{name}", this::deleteCrawler);
     routes.post("/v1/crawlers/{name}/runs", this::startRun);
@@ -44,7 +43,7 @@ final class BatchRoutes {
     String source = ctx.pathParam("source");
     String path = ctx.pathParam("path");
     try (InputStream body = ctx.bodyInputStream()) {
-      json(ctx, 201, batch.landing().store(source, path, body));
+      HttpApi.json(ctx, 201, batch.landing().store(source, path, body));
     }
   }
 
@@ -67,10 +66,10 @@ final class BatchRoutes {
 
   private void putCrawler(Context ctx) throws IOException {
     String name = ctx.pathParam("name");
-    JsonNode body = ctx.bodyAsBytes().length == 0 ? null : readJson(ctx);
+    JsonNode body = ctx.bodyAsBytes().length == 0 ? null : HttpApi.readJson(ctx);
     boolean existed = batch.registry().get(name).isPresent();
     CrawlerSpec spec = batch.registry().put(CrawlerSpecs.fromJson(name, body));
-    json(ctx, existed ? 200 : 201, crawlerView(spec));
+    HttpApi.json(ctx, existed ? 200 : 201, crawlerView(spec));
   }
 
   private void deleteCrawler(Context ctx) {
@@ -84,9 +83,9 @@ final class BatchRoutes {
   private void startRun(Context ctx) {
     String name = ctx.pathParam("name");
     if ("true".equalsIgnoreCase(ctx.queryParam("wait"))) {
-      json(ctx, 200, batch.crawlers().run(name));
+      HttpApi.json(ctx, 200, batch.crawlers().run(name));
     } else {
-      json(ctx, 202, batch.crawlers().start(name));
+      HttpApi.json(ctx, 202, batch.crawlers().start(name));
     }
   }
 
@@ -103,43 +102,18 @@ final class BatchRoutes {
       throw new InvalidInputException(
           "invalid_request", "Invalid limit: '" + limitText + "' (must be 1..1000)");
     }
-    json(ctx, 200, batch.crawlers().runs(ctx.pathParam("name"), limit));
+    HttpApi.json(ctx, 200, batch.crawlers().runs(ctx.pathParam("name"), limit));
   }
 
   private void getRun(Context ctx) {
     String name = ctx.pathParam("name");
     String id = ctx.pathParam("id");
-    json(
+    HttpApi.json(
         ctx,
         200,
         batch
             .crawlers()
             .find(name, id)
             .orElseThrow(() -> new NotFoundException("crawl run", name + "/" + id)));
-  }
-
-  private static JsonNode readJson(Context ctx) {
-    try {
-      JsonNode node = HttpApi.JSON.readTree(ctx.bodyAsBytes());
-      if (node == null || !node.isObject()) {
-        throw new InvalidInputException("invalid_json", "The request body must be a JSON object");
-      }
-      return node;
-    } catch (JacksonException e) {
-      throw new InvalidInputException(
-          "invalid_json", "Malformed JSON in request body: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidInputException("invalid_json", "Unreadable request body: " + e);
-    }
-  }
-
-  private static void json(Context ctx, int status, Object body) {
-    try {
-      ctx.status(status)
-          .contentType("application/json")
-          .result(HttpApi.JSON.writeValueAsBytes(body));
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot serialize response", e);
-    }
   }
 }

@@ -1,10 +1,8 @@
 package io.tributary.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.TopicSpec;
@@ -33,12 +31,12 @@ final class FunctionsApi {
   void register(RoutesConfig routes) {
     routes.get(
         "/v1/topics",
-        ctx -> json(ctx, 200, topics.list().stream().map(TopicSpecs::toJson).toList()));
+        ctx -> HttpApi.json(ctx, 200, topics.list().stream().map(TopicSpecs::toJson).toList()));
     routes.get("/v1/topics/{name}", this::getTopic);
     routes.put("/v1/topics/{name}", this::putTopic);
     routes.delete("/v1/topics/{name}", this::deleteTopic);
     routes.post("/v1/topics/{name}/messages", this::publish);
-    routes.get("/v1/functions", ctx -> json(ctx, 200, functionList()));
+    routes.get("/v1/functions", ctx -> HttpApi.json(ctx, 200, functionList()));
     routes.get("/v1/functions/{name}", this::getFunction);
     routes.put("/v1/functions/{name}", this::putFunction);
     routes.delete("/v1/functions/{name}", this::deleteFunction);
@@ -47,14 +45,14 @@ final class FunctionsApi {
   private void getTopic(Context ctx) {
     String name = ctx.pathParam("name");
     TopicSpec spec = topics.get(name).orElseThrow(() -> new NotFoundException("topic", name));
-    json(ctx, 200, TopicSpecs.toJson(spec));
+    HttpApi.json(ctx, 200, TopicSpecs.toJson(spec));
   }
 
   private void putTopic(Context ctx) throws IOException {
     String name = ctx.pathParam("name");
     boolean existed = topics.get(name).isPresent();
     TopicSpec spec = topics.put(TopicSpecs.fromJson(name, body(ctx)));
-    json(ctx, existed ? 200 : 201, TopicSpecs.toJson(spec));
+    HttpApi.json(ctx, existed ? 200 : 201, TopicSpecs.toJson(spec));
   }
 
   private void deleteTopic(Context ctx) {
@@ -66,7 +64,7 @@ final class FunctionsApi {
   }
 
   private void publish(Context ctx) {
-    json(
+    HttpApi.json(
         ctx,
         200,
         topics.publish(
@@ -91,14 +89,14 @@ final class FunctionsApi {
     String name = ctx.pathParam("name");
     FunctionSpec spec =
         functions.get(name).orElseThrow(() -> new NotFoundException("function", name));
-    json(ctx, 200, functionView(spec));
+    HttpApi.json(ctx, 200, functionView(spec));
   }
 
   private void putFunction(Context ctx) throws IOException {
     String name = ctx.pathParam("name");
     boolean existed = functions.get(name).isPresent();
     FunctionSpec spec = functions.put(FunctionSpecs.fromJson(name, body(ctx)));
-    json(ctx, existed ? 200 : 201, functionView(spec));
+    HttpApi.json(ctx, existed ? 200 : 201, functionView(spec));
   }
 
   private void deleteFunction(Context ctx) {
@@ -109,32 +107,8 @@ final class FunctionsApi {
     ctx.status(204);
   }
 
+  /** The request body as a JSON object, or null when it is empty. */
   private static JsonNode body(Context ctx) {
-    byte[] bytes = ctx.bodyAsBytes();
-    if (bytes.length == 0) {
-      return null;
-    }
-    try {
-      JsonNode node = HttpApi.JSON.readTree(bytes);
-      if (node == null || !node.isObject()) {
-        throw new InvalidInputException("invalid_json", "The request body must be a JSON object");
-      }
-      return node;
-    } catch (JacksonException e) {
-      throw new InvalidInputException(
-          "invalid_json", "Malformed JSON in request body: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidInputException("invalid_json", "Cannot read the request body: " + e);
-    }
-  }
-
-  private static void json(Context ctx, int status, Object body) {
-    try {
-      ctx.status(status)
-          .contentType("application/json")
-          .result(HttpApi.JSON.writeValueAsBytes(body));
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot serialize response", e);
-    }
+    return ctx.bodyAsBytes().length == 0 ? null : HttpApi.readJson(ctx);
   }
 }

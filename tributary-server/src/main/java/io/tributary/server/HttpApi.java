@@ -231,7 +231,8 @@ final class HttpApi implements AutoCloseable {
     json(ctx, 200, query.execute(sql.asText()));
   }
 
-  private static JsonNode readJson(Context ctx) throws IOException {
+  /** The request body as a JSON object; a clear {@code invalid_json} error otherwise. */
+  static JsonNode readJson(Context ctx) {
     try {
       JsonNode node = JSON.readTree(ctx.bodyAsBytes());
       if (node == null || !node.isObject()) {
@@ -241,6 +242,8 @@ final class HttpApi implements AutoCloseable {
     } catch (JacksonException e) {
       throw new InvalidInputException(
           "invalid_json", "Malformed JSON in request body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidInputException("invalid_json", "Cannot read the request body: " + e);
     }
   }
 
@@ -303,7 +306,8 @@ final class HttpApi implements AutoCloseable {
     json(ctx, status, body);
   }
 
-  private static void json(Context ctx, int status, Object body) {
+  /** Answers {@code body} as JSON with {@code status}. */
+  static void json(Context ctx, int status, Object body) {
     try {
       ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
     } catch (IOException e) {

@@ -18,10 +18,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /** Free ports, embedded settings and topic reading for the integration tests. */
-final class KafkaTestSupport {
+public final class KafkaTestSupport {
   private KafkaTestSupport() {}
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -38,7 +38,7 @@ final class KafkaTestSupport {
         TributaryConfig.KafkaMode.EMBEDDED, port, controllerPort, null);
   }
 
-  static Supplier<Connection> sqlite(java.nio.file.Path file) {
+  public static Supplier<Connection> sqlite(java.nio.file.Path file) {
     return () -> {
       try {
         return DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -49,7 +49,7 @@ final class KafkaTestSupport {
   }
 
   /** Every record of {@code topic} from the beginning to the current end offsets. */
-  static List<ConsumerRecord<byte[], byte[]>> readAll(StreamLog log, String topic) {
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(StreamLog log, String topic) {
     Map<Integer, Long> ends = log.endOffsets(topic);
     Map<String, Object> config = log.consumerProperties("test-reader");
     config.remove("group.id");

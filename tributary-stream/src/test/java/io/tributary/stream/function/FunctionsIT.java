@@ -15,18 +15,16 @@ import io.tributary.core.config.TopicSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.IngestResult;
+import io.tributary.stream.KafkaTestSupport;
 import io.tributary.stream.StreamLog;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +34,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,9 +58,12 @@ class FunctionsIT {
     log =
         StreamLog.start(
             new TributaryConfig.Kafka(
-                TributaryConfig.KafkaMode.EMBEDDED, freePort(), freePort(), null),
+                TributaryConfig.KafkaMode.EMBEDDED,
+                KafkaTestSupport.freePort(),
+                KafkaTestSupport.freePort(),
+                null),
             dataDir);
-    Supplier<Connection> db = sqlite(dataDir.resolve("catalog.db"));
+    Supplier<Connection> db = KafkaTestSupport.sqlite(dataDir.resolve("catalog.db"));
     streams = new StreamRegistry(db, log, LIMITS);
     IngestGateway gateway = new IngestGateway(streams, log, LIMITS, meters, Clock.systemUTC());
     topics = new TopicRegistry(db, log, streams, gateway, LIMITS, Clock.systemUTC());
@@ -331,7 +330,8 @@ class FunctionsIT {
   void restartMidFlightEmitsEveryMessageOnce() {
     topic("changes_g", "show_id");
     catalog.delay("g5", 400);
-    Supplier<Connection> db = sqlite(dataDir.resolve("restart.db")); // only this test's function
+    Supplier<Connection> db =
+        KafkaTestSupport.sqlite(dataDir.resolve("restart.db")); // only this test's function
     FunctionService first = newService(db);
     first.put(
         function(
@@ -459,44 +459,11 @@ class FunctionsIT {
 
   /** Every committed record of the topic up to its end, in partition and offset order. */
   static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-    Map<Integer, Long> ends = log.endOffsets(topic);
-    Map<String, Object> config = log.consumerProperties("reader");
-    config.remove("group.id");
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions =
-          ends.keySet().stream().map(p -> new TopicPartition(topic, p)).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp.partition()))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("Could not read " + topic + " up to " + ends);
-        }
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-      }
-    }
+    List<ConsumerRecord<byte[], byte[]>> records =
+        new ArrayList<>(KafkaTestSupport.readAll(log, topic));
     records.sort(
         java.util.Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition)
             .thenComparingLong(ConsumerRecord::offset));
     return records;
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Supplier<Connection> sqlite(Path file) {
-    return () -> {
-      try {
-        return DriverManager.getConnection("jdbc:sqlite:" + file);
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    };
   }
 }
