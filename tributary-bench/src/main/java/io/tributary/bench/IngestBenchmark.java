@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,18 +38,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.apache.avro.util.Utf8;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.InternalWriter;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FanoutDataWriter;
+import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.util.DateTimeUtil;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -70,6 +77,7 @@ final class IngestBenchmark implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STREAM = "bench_events";
   private static final int BATCH = 500;
+  private static final String LOAD_THREAD = "bench-client-";
 
   /** Distinct generated batches; longer runs reuse them with their own batch numbers. */
   private static final int POOL_BATCHES = 100;
@@ -143,21 +151,24 @@ final class IngestBenchmark implements Callable<Integer> {
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
       result.put("events", events);
       result.put("event_bytes_avg", bodies.bytes() / (POOL_BATCHES * BATCH));
-      double kafka = kafkaProducer(platform, bodies, warmup, batches);
-      double iceberg = icebergWriter(platform, bodies, warmup, batches);
+      Phase kafka = kafkaProducer(platform, bodies, warmup, batches);
+      Phase iceberg = icebergWriter(platform, bodies, warmup, batches);
       log("end to end warm-up: %,d events...", warmup * BATCH);
       endToEnd(platform, bodies, 0, warmup, stream);
       log("end to end over HTTP: %,d events, %d clients...", events, clients);
-      Map<String, Double> e2e = endToEnd(platform, bodies, warmup, batches - warmup, stream);
+      EndToEnd e2e = endToEnd(platform, bodies, warmup, batches - warmup, stream);
       double[] fresh =
           freshness(
-              platform, stream, template, batches, Math.min(freshnessRate, e2e.get("rate") / 2));
-      result.put("end_to_end_events_per_s", round(e2e.get("rate")));
-      result.put("gateway_acked_events_per_s", round(e2e.get("acked")));
-      result.put("kafka_producer_events_per_s", round(kafka));
-      result.put("iceberg_writer_rows_per_s", round(iceberg));
-      result.put("end_to_end_vs_kafka_producer", round2(e2e.get("rate") / kafka));
-      result.put("end_to_end_vs_iceberg_writer", round2(e2e.get("rate") / iceberg));
+              platform, stream, template, batches, Math.min(freshnessRate, e2e.phase().rate() / 2));
+      result.put("end_to_end_events_per_s", round(e2e.phase().rate()));
+      result.put("gateway_acked_events_per_s", round(e2e.acked()));
+      result.put("kafka_producer_events_per_s", round(kafka.rate()));
+      result.put("iceberg_writer_rows_per_s", round(iceberg.rate()));
+      result.put("end_to_end_vs_kafka_producer", round2(e2e.phase().rate() / kafka.rate()));
+      result.put("end_to_end_vs_iceberg_writer", round2(e2e.phase().rate() / iceberg.rate()));
+      result.put("end_to_end_cpu_us_per_event", round2(e2e.phase().cpuMicrosPerEvent()));
+      result.put("kafka_producer_cpu_us_per_event", round2(kafka.cpuMicrosPerEvent()));
+      result.put("iceberg_writer_cpu_us_per_row", round2(iceberg.cpuMicrosPerEvent()));
       result.put("freshness_p50_ms", round(fresh[0]));
       result.put("freshness_p99_ms", round(fresh[1]));
       result.put("freshness_load_events_per_s", round(fresh[2]));
@@ -177,7 +188,7 @@ final class IngestBenchmark implements Callable<Integer> {
    * The raw Kafka producer: the gateway's own producer settings, the same records, same broker; one
    * untimed pass first, as the end-to-end run has its warm-up.
    */
-  private double kafkaProducer(Platform platform, Bodies bodies, int first, int end)
+  private Phase kafkaProducer(Platform platform, Bodies bodies, int first, int end)
       throws Exception {
     platform.streamLog().ensureTopic("bench_raw", 3, 8L << 20);
     Producer<byte[], byte[]> producer = platform.streamLog().producer();
@@ -187,9 +198,10 @@ final class IngestBenchmark implements Callable<Integer> {
     }
     log("raw Kafka producer: %,d records (after as many to warm up)...", records.size());
     sendAll(producer, records);
+    CpuMeter cpu = CpuMeter.start();
     long start = System.nanoTime();
     sendAll(producer, records);
-    return records.size() / seconds(start);
+    return new Phase(records.size(), System.nanoTime() - start, cpu.nanos());
   }
 
   private static void sendAll(Producer<byte[], byte[]> producer, List<byte[]> records)
@@ -204,12 +216,12 @@ final class IngestBenchmark implements Callable<Integer> {
   }
 
   /**
-   * The raw Iceberg writer: Iceberg's own generic Parquet writer ({@code GenericFileWriterFactory},
-   * fanned out by partition) and an append commit, in delivery-sized commits of 25k rows. The table
-   * and its schema come from our sink, and the rows are flattened and converted to Iceberg records
-   * beforehand (untimed); only writing and committing are timed.
+   * The raw Iceberg writer: Iceberg's own Parquet writer for its internal representation ({@code
+   * InternalWriter}, fanned out by partition) and an append commit, in delivery-sized commits of
+   * 25k rows. The table and its schema come from our sink, and the rows are flattened and converted
+   * to Iceberg records beforehand (untimed); only writing and committing are timed.
    */
-  private double icebergWriter(Platform platform, Bodies bodies, int first, int end)
+  private Phase icebergWriter(Platform platform, Bodies bodies, int first, int end)
       throws IOException {
     TableId id = new TableId("raw", "bench_writer");
     TableSink sink = platform.lake().sink(id, List.of(PartitionField.parse("day(_ingested_at)")));
@@ -217,6 +229,7 @@ final class IngestBenchmark implements Callable<Integer> {
     int perChunk = 25_000 / BATCH;
     log("raw Iceberg writer: %,d rows...", (end - first) * BATCH);
     long nanos = 0;
+    long cpuNanos = 0;
     for (int b = first - perChunk; b < end; b += perChunk) { // the first chunk warms up
       List<byte[]> lines = new ArrayList<>(perChunk * BATCH);
       for (int i = Math.max(0, b); i < Math.min(end, b + perChunk); i++) {
@@ -228,13 +241,15 @@ final class IngestBenchmark implements Callable<Integer> {
       }
       Table table = platform.lake().loadTable(id).orElseThrow();
       List<Record> records = toRecords(table.schema(), rows);
+      CpuMeter cpu = CpuMeter.start();
       long start = System.nanoTime();
       appendWithIceberg(table, records);
       if (b >= first) {
         nanos += System.nanoTime() - start;
+        cpuNanos += cpu.nanos();
       }
     }
-    return (end - first) * BATCH / (nanos / 1e9);
+    return new Phase((end - first) * BATCH, nanos, cpuNanos);
   }
 
   private static List<Record> toRecords(Schema schema, List<Map<String, Object>> rows) {
@@ -257,32 +272,58 @@ final class IngestBenchmark implements Callable<Integer> {
       case LONG -> ((Number) value).longValue();
       case DOUBLE -> ((Number) value).doubleValue();
       case TIMESTAMP ->
-          (value instanceof Instant instant
+          DateTimeUtil.microsFromInstant(
+              value instanceof Instant instant
                   ? instant
-                  : java.time.OffsetDateTime.parse((String) value).toInstant())
-              .atOffset(ZoneOffset.UTC);
-      case STRING -> value.toString();
+                  : java.time.OffsetDateTime.parse((String) value).toInstant());
+      case STRING -> new Utf8(value.toString());
       default -> value;
     };
   }
 
-  /** Writes records with Iceberg's generic writer, partitioned, and appends them in one commit. */
+  /**
+   * Writes records (values in Iceberg's internal representation) with Iceberg's internal Parquet
+   * writer, partitioned, and appends them in one commit.
+   */
   private static void appendWithIceberg(Table table, List<Record> records) throws IOException {
     Schema schema = table.schema();
     PartitionSpec spec = table.spec();
     FanoutDataWriter<Record> writer =
         new FanoutDataWriter<>(
-            new GenericFileWriterFactory.Builder(table)
-                .dataFileFormat(FileFormat.PARQUET)
-                .dataSchema(schema)
-                .build(),
+            new FileWriterFactory<>() {
+              @Override
+              public DataWriter<Record> newDataWriter(
+                  EncryptedOutputFile file, PartitionSpec fileSpec, StructLike partition) {
+                try {
+                  return Parquet.writeData(file)
+                      .forTable(table)
+                      .withSpec(fileSpec)
+                      .withPartition(partition)
+                      .createWriterFunc(InternalWriter::createWriter)
+                      .build();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+
+              @Override
+              public EqualityDeleteWriter<Record> newEqualityDeleteWriter(
+                  EncryptedOutputFile file, PartitionSpec fileSpec, StructLike partition) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public PositionDeleteWriter<Record> newPositionDeleteWriter(
+                  EncryptedOutputFile file, PartitionSpec fileSpec, StructLike partition) {
+                throw new UnsupportedOperationException();
+              }
+            },
             OutputFileFactory.builderFor(table, 0, 0).format(FileFormat.PARQUET).build(),
             table.io(),
             128L << 20);
     PartitionKey key = new PartitionKey(spec, schema);
-    InternalRecordWrapper wrapper = new InternalRecordWrapper(schema.asStruct());
     for (Record record : records) {
-      key.partition(wrapper.wrap(record));
+      key.partition(record);
       writer.write(record, spec, key);
     }
     writer.close();
@@ -307,13 +348,17 @@ final class IngestBenchmark implements Callable<Integer> {
    * HTTP clients post NDJSON batches {@code first..first+count} as fast as they can; measures until
    * all their rows are visible.
    */
-  private Map<String, Double> endToEnd(
+  private EndToEnd endToEnd(
       Platform platform, Bodies bodies, int first, int count, StreamSpec stream) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     URI uri = platform.httpUri().resolve("/v1/streams/" + STREAM + "/records");
     long[] ackedAt = new long[count];
     AtomicInteger nextBatch = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            clients, task -> new Thread(task, LOAD_THREAD + threads.incrementAndGet()));
+    CpuMeter cpu = CpuMeter.start(IngestBenchmark::isLoadGenerator);
     long start = System.nanoTime();
     List<Future<?>> senders = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
@@ -330,16 +375,34 @@ final class IngestBenchmark implements Callable<Integer> {
               }));
     }
     long end = awaitCommitted(platform, stream, (long) (first + count) * BATCH);
+    long cpuNanos = cpu.nanos();
     for (Future<?> sender : senders) {
       sender.get();
     }
     pool.shutdownNow();
     awaitVisible(platform, stream, first, count, BATCH); // and every batch is whole in SQL
-    Map<String, Double> out = new LinkedHashMap<>();
-    out.put("rate", count * BATCH / ((end - start) / 1e9));
-    out.put("acked", count * BATCH / ((Arrays.stream(ackedAt).max().orElse(start) - start) / 1e9));
-    return out;
+    long lastAck = Arrays.stream(ackedAt).max().orElse(start);
+    return new EndToEnd(
+        new Phase(count * BATCH, end - start, cpuNanos), count * BATCH / ((lastAck - start) / 1e9));
   }
+
+  /** The benchmark's own HTTP clients: their CPU is not the platform's. */
+  private static boolean isLoadGenerator(String thread) {
+    return thread.startsWith(LOAD_THREAD) || thread.startsWith("HttpClient-");
+  }
+
+  /** A timed phase: {@code events} in {@code nanos} of wall time and {@code cpuNanos} of CPU. */
+  private record Phase(long events, long nanos, long cpuNanos) {
+    double rate() {
+      return events / (nanos / 1e9);
+    }
+
+    double cpuMicrosPerEvent() {
+      return cpuNanos / 1e3 / events;
+    }
+  }
+
+  private record EndToEnd(Phase phase, double acked) {}
 
   /**
    * Freshness at a steady load: one client sends a batch every 100 ms at {@code eventsPerSecond}
@@ -550,10 +613,6 @@ final class IngestBenchmark implements Callable<Integer> {
     return sorted.length == 0
         ? 0
         : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 
   private static long round(double value) {

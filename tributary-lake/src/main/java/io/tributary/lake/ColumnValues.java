@@ -2,16 +2,16 @@ package io.tributary.lake;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.Month;
 import java.time.OffsetDateTime;
 import java.time.Year;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import org.apache.avro.util.Utf8;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
 
 /** The rules mapping row values to Iceberg column types: inference, compatibility, conversion. */
 final class ColumnValues {
@@ -106,13 +106,13 @@ final class ColumnValues {
   }
 
   /**
-   * Converts {@code value} (not null) to the Java type Iceberg's generic writer expects for {@code
-   * type}, or {@code null} if it does not fit (see {@link #mismatch}).
+   * Converts {@code value} (not null) to Iceberg's internal representation for {@code type} (what
+   * {@link DataFileWriter} writes), or {@code null} if it does not fit (see {@link #mismatch}).
    */
   static Object convertIfFits(Type type, Object value) {
     if (type.typeId() == Type.TypeID.TIMESTAMP) {
       Instant instant = instant(value);
-      return instant == null ? null : timestamp((Types.TimestampType) type, instant);
+      return instant == null ? null : DateTimeUtil.microsFromInstant(instant);
     }
     return fits(type, value) ? convert(type, value) : null;
   }
@@ -125,29 +125,15 @@ final class ColumnValues {
     return value instanceof String text ? parseInstant(text) : null;
   }
 
-  private static Object timestamp(Types.TimestampType type, Instant instant) {
-    // not Instant.atOffset / ofInstant: on Java 17 they build new ZoneRules every call
-    LocalDateTime utc =
-        LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-    return type.shouldAdjustToUTC() ? OffsetDateTime.of(utc, ZoneOffset.UTC) : utc;
-  }
-
-  /** Converts an acceptable value to the Java type Iceberg's generic writer expects. */
+  /** Converts an acceptable value (not a timestamp) to Iceberg's internal representation. */
   private static Object convert(Type type, Object value) {
-    if (value == null) {
-      return null;
-    }
     return switch (type.typeId()) {
-      case STRING -> value.toString();
+      case STRING -> new Utf8(value.toString()); // its bytes go to Parquet as they are
       case LONG -> ((Number) value).longValue();
       case INTEGER -> ((Number) value).intValue();
       case DOUBLE -> ((Number) value).doubleValue();
       case FLOAT -> ((Number) value).floatValue();
       case BOOLEAN -> value;
-      case TIMESTAMP ->
-          timestamp(
-              (Types.TimestampType) type,
-              value instanceof Instant instant ? instant : parseInstant((String) value));
       default -> throw new IllegalArgumentException("Cannot write to a column of type " + type);
     };
   }

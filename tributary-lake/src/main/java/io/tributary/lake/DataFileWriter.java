@@ -4,23 +4,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.data.GenericFileWriterFactory;
-import org.apache.iceberg.data.InternalRecordWrapper;
-import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.InternalWriter;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FanoutDataWriter;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
 
-/** Writes records as Parquet data files of a table, partitioned by its current spec. */
+/**
+ * Writes rows as Parquet data files of a table, partitioned by its current spec. Rows are in
+ * Iceberg's internal representation (timestamps as {@code Long} microseconds, strings as any {@code
+ * CharSequence}), written by Iceberg's {@link InternalWriter}: no {@code OffsetDateTime} per value,
+ * and the partition key reads the row as it is.
+ */
 final class DataFileWriter {
   private DataFileWriter() {}
 
@@ -33,36 +45,28 @@ final class DataFileWriter {
   }
 
   /**
-   * Writes {@code records} (of {@code schema}) into new files partitioned by {@code spec}, none
-   * larger than about {@code targetFileSize}. On failure, deletes what it wrote.
+   * Writes {@code rows} (of {@code schema}, each consumed before the next is asked for) into new
+   * files partitioned by {@code spec}, none larger than about {@code targetFileSize}. On failure,
+   * deletes what it wrote.
    */
   static List<DataFile> write(
       Table table,
       Schema schema,
       PartitionSpec spec,
       long targetFileSize,
-      Iterator<Record> records) {
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table)
-            .dataFileFormat(FileFormat.PARQUET)
-            .dataSchema(schema)
-            .build();
+      Iterator<? extends StructLike> rows) {
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 0, 0)
             .format(FileFormat.PARQUET)
             .operationId(UUID.randomUUID().toString())
             .build();
-    FanoutDataWriter<Record> writer =
-        new FanoutDataWriter<>(writers, files, table.io(), targetFileSize);
-    PartitionKey key = spec.isUnpartitioned() ? null : new PartitionKey(spec, schema);
-    InternalRecordWrapper wrapper = new InternalRecordWrapper(schema.asStruct());
+    FanoutDataWriter<StructLike> writer =
+        new FanoutDataWriter<>(new InternalFiles(table, schema), files, table.io(), targetFileSize);
+    Partitioner partitioner = spec.isUnpartitioned() ? null : new Partitioner(spec, schema);
     try {
-      while (records.hasNext()) {
-        Record record = records.next();
-        if (key != null) {
-          key.partition(wrapper.wrap(record));
-        }
-        writer.write(record, spec, key);
+      while (rows.hasNext()) {
+        StructLike row = rows.next();
+        writer.write(row, spec, partitioner == null ? null : partitioner.keyOf(row));
       }
       writer.close();
     } catch (IOException | RuntimeException e) {
@@ -83,5 +87,75 @@ final class DataFileWriter {
   /** Deletes files that were written but will not be committed. */
   static void delete(FileIO io, List<DataFile> files) {
     files.forEach(file -> io.deleteFile(file.location()));
+  }
+
+  /**
+   * A row's partition key, computed again only when a source column's value differs from the
+   * previous row's (rows of one batch mostly share their {@code _ingested_at}, and a time transform
+   * per row is costly).
+   */
+  private static final class Partitioner {
+    private final PartitionKey key;
+    private final int[] sources;
+    private final Object[] last;
+    private boolean computed;
+
+    Partitioner(PartitionSpec spec, Schema schema) {
+      this.key = new PartitionKey(spec, schema);
+      List<Types.NestedField> columns = schema.columns();
+      this.sources =
+          spec.fields().stream()
+              .mapToInt(
+                  field -> columns.indexOf(schema.findField(field.sourceId()))) // -1 if nested
+              .toArray();
+      this.last = new Object[sources.length];
+    }
+
+    PartitionKey keyOf(StructLike row) {
+      boolean same = computed;
+      for (int i = 0; i < sources.length; i++) {
+        Object value = sources[i] < 0 ? null : row.get(sources[i], Object.class);
+        same &= sources[i] >= 0 && Objects.equals(value, last[i]);
+        last[i] = value;
+      }
+      if (!same) {
+        key.partition(row);
+        computed = true;
+      }
+      return key;
+    }
+  }
+
+  /** Parquet data files of the table's properties and metrics, written from internal rows. */
+  private record InternalFiles(Table table, Schema schema)
+      implements FileWriterFactory<StructLike> {
+    @Override
+    public DataWriter<StructLike> newDataWriter(
+        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
+      try {
+        return Parquet.writeData(file)
+            .forTable(table)
+            .schema(schema)
+            .withSpec(spec)
+            .withPartition(partition)
+            .createWriterFunc(InternalWriter::createWriter)
+            .overwrite()
+            .build();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot open a data file of table " + table.name(), e);
+      }
+    }
+
+    @Override
+    public EqualityDeleteWriter<StructLike> newEqualityDeleteWriter(
+        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
+      throw new UnsupportedOperationException("Data files only");
+    }
+
+    @Override
+    public PositionDeleteWriter<StructLike> newPositionDeleteWriter(
+        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
+      throw new UnsupportedOperationException("Data files only");
+    }
   }
 }

@@ -23,6 +23,7 @@ import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -145,8 +146,13 @@ final class Maintenance {
               .build());
     }
     try (CloseableIterable<Record> records = CloseableIterable.concat(readers)) {
+      InternalRecordWrapper internal = new InternalRecordWrapper(schema.asStruct());
       return DataFileWriter.write(
-          table, schema, table.spec(), options.targetFileSizeBytes(), records.iterator());
+          table,
+          schema,
+          table.spec(),
+          options.targetFileSizeBytes(),
+          CloseableIterable.transform(records, internal::wrap).iterator());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the data files of table " + id, e);
     }

@@ -7,6 +7,7 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -25,12 +27,11 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdatePartitionSpec;
 import org.apache.iceberg.UpdateSchema;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.Term;
 import org.apache.iceberg.transforms.Transform;
@@ -96,13 +97,18 @@ public final class TableSink {
     Objects.requireNonNull(rows, "rows is null");
     Table current = ensureTable(rows);
     current.refresh();
-    if (!SchemaChanges.of(columns(current.schema()), rows).isEmpty()) {
+    Columns scanned = columns(current.schema());
+    Map<Integer, Rejection> rejected = new LinkedHashMap<>();
+    if (!SchemaChanges.of(scanned, rows, rejected).isEmpty()) {
       evolveSchema(current, rows);
     }
     if (!missingPartitionFields(current).isEmpty()) {
       evolveSpec(current);
     }
-    return rejections(columns(current.schema()), rows);
+    // checked in the same pass as the changes, unless the schema has changed since
+    return current.schema() == scanned.schema
+        ? rejected
+        : rejections(columns(current.schema()), rows);
   }
 
   /**
@@ -142,30 +148,15 @@ public final class TableSink {
     Columns columns = columns(schema);
     return CompletableFuture.supplyAsync(
         () -> {
-          List<Object[]> values = new ArrayList<>(rows.size());
-          for (int i = 0; i < rows.size(); i++) {
-            Object[] converted = new Object[columns.count];
-            Rejection rejection = check(columns, rows.get(i), converted);
-            if (rejection != null) {
-              throw new InvalidInputException(
-                  rejection.code(),
-                  "Row "
-                      + i
-                      + " cannot be written to table "
-                      + id
-                      + ": "
-                      + rejection.reason()
-                      + " (prepare the batch and leave out rejected rows)");
-            }
-            values.add(converted);
-          }
+          // each row is converted as the writer takes it; a row that does not fit fails the
+          // write, and the writer deletes what it wrote
           List<DataFile> files =
               DataFileWriter.write(
                   current,
                   schema,
                   spec,
                   DataFileWriter.targetFileSize(current),
-                  records(schema, values));
+                  converted(columns, rows));
           return new WrittenFiles(files, rows.size());
         },
         lake.writers());
@@ -250,7 +241,7 @@ public final class TableSink {
       lock.lock();
       try {
         List<Types.NestedField> fields = new ArrayList<>();
-        SchemaChanges.of(new Columns(new Schema()), rows)
+        SchemaChanges.of(new Columns(new Schema()), rows, null)
             .added()
             .forEach(
                 (name, type) ->
@@ -274,7 +265,7 @@ public final class TableSink {
     lock.lock();
     try {
       current.refresh();
-      SchemaChanges changes = SchemaChanges.of(columns(current.schema()), rows);
+      SchemaChanges changes = SchemaChanges.of(columns(current.schema()), rows, null);
       if (changes.isEmpty()) {
         return;
       }
@@ -409,33 +400,40 @@ public final class TableSink {
         continue;
       }
       Column column = columns.find(entry.getKey());
-      if (column == null) {
-        return ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED
-            ? new Rejection(
-                "unsupported_value",
-                "column '" + entry.getKey() + "' got " + ColumnValues.describe(value))
-            : new Rejection(
-                "unknown_column",
-                "column '" + entry.getKey() + "' does not exist (prepare the batch to add it)");
-      }
-      Type type = column.field().type();
       boolean fits;
-      if (converted == null) {
-        fits = ColumnValues.fits(type, value);
+      if (column == null || converted == null) {
+        fits = column != null && ColumnValues.fits(column.field().type(), value);
       } else {
-        Object writable = ColumnValues.convertIfFits(type, value);
+        Object writable = ColumnValues.convertIfFits(column.field().type(), value);
         fits = writable != null;
         if (fits && column.position() >= 0) {
           converted[column.position()] = writable;
         }
       }
       if (!fits) {
-        boolean unsupported = ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED;
-        return new Rejection(
-            unsupported ? "unsupported_value" : "type_mismatch",
-            ColumnValues.mismatch(column.field().name(), type, value));
+        return rejection(entry.getKey(), column, value);
       }
     }
+    return missingRequired(columns, row);
+  }
+
+  /** Why {@code value} (not null) of key {@code name} does not fit its column (null if none). */
+  private static Rejection rejection(String name, Column column, Object value) {
+    boolean unsupported = ColumnValues.kindOf(value) == ColumnValues.Kind.UNSUPPORTED;
+    if (column == null) {
+      return unsupported
+          ? new Rejection(
+              "unsupported_value", "column '" + name + "' got " + ColumnValues.describe(value))
+          : new Rejection(
+              "unknown_column",
+              "column '" + name + "' does not exist (prepare the batch to add it)");
+    }
+    return new Rejection(
+        unsupported ? "unsupported_value" : "type_mismatch",
+        ColumnValues.mismatch(column.field().name(), column.field().type(), value));
+  }
+
+  private static Rejection missingRequired(Columns columns, Map<String, Object> row) {
     for (Types.NestedField field : columns.required) {
       if (row.get(field.name()) == null) {
         return new Rejection(
@@ -445,25 +443,62 @@ public final class TableSink {
     return null;
   }
 
-  /** The rows' converted values as records; one record, refilled for each row. */
-  private static Iterator<Record> records(Schema schema, List<Object[]> values) {
-    GenericRecord record = GenericRecord.create(schema);
-    Iterator<Object[]> source = values.iterator();
+  /**
+   * The rows converted, one at a time into one reused {@link Row} (the writer takes each row before
+   * asking for the next).
+   *
+   * @throws InvalidInputException from {@code next()} if a row does not fit the table
+   */
+  private Iterator<StructLike> converted(Columns columns, List<Map<String, Object>> rows) {
+    Row row = new Row(new Object[columns.count]);
     return new Iterator<>() {
+      private int next;
+
       @Override
       public boolean hasNext() {
-        return source.hasNext();
+        return next < rows.size();
       }
 
       @Override
-      public Record next() {
-        Object[] row = source.next();
-        for (int i = 0; i < row.length; i++) {
-          record.set(i, row[i]);
+      public StructLike next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
         }
-        return record;
+        int index = next++;
+        Arrays.fill(row.values, null);
+        Rejection rejection = check(columns, rows.get(index), row.values);
+        if (rejection != null) {
+          throw new InvalidInputException(
+              rejection.code(),
+              "Row "
+                  + index
+                  + " cannot be written to table "
+                  + id
+                  + ": "
+                  + rejection.reason()
+                  + " (prepare the batch and leave out rejected rows)");
+        }
+        return row;
       }
     };
+  }
+
+  /** A row of converted values, in Iceberg's internal representation, by column position. */
+  private record Row(Object[] values) implements StructLike {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(values[pos]);
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("Rows are read only");
+    }
   }
 
   /** A schema's top-level columns by name, for lookups per value. */
@@ -502,10 +537,17 @@ public final class TableSink {
 
   /** The schema changes a batch needs: new columns and type promotions, in first-seen order. */
   private record SchemaChanges(Map<String, Type> added, Map<String, Type> promoted) {
-    static SchemaChanges of(Columns columns, List<Map<String, Object>> rows) {
+    /**
+     * The changes {@code rows} need; with {@code rejected} not null, also puts there, by row index,
+     * why a row cannot be written to the table as {@code columns} describe it (as {@link #check}).
+     */
+    static SchemaChanges of(
+        Columns columns, List<Map<String, Object>> rows, Map<Integer, Rejection> rejected) {
       Map<String, Set<ColumnValues.Kind>> newColumns = new LinkedHashMap<>();
       Map<String, Type> promoted = new LinkedHashMap<>();
-      for (Map<String, Object> row : rows) {
+      for (int i = 0; i < rows.size(); i++) {
+        Map<String, Object> row = rows.get(i);
+        Rejection rejection = null;
         for (Map.Entry<String, Object> entry : row.entrySet()) {
           Object value = entry.getValue();
           if (value == null) {
@@ -513,6 +555,11 @@ public final class TableSink {
           }
           Column column = columns.find(entry.getKey());
           Types.NestedField field = column == null ? null : column.field();
+          if (rejected != null
+              && rejection == null
+              && (field == null || !ColumnValues.fits(field.type(), value))) {
+            rejection = rejection(entry.getKey(), column, value);
+          }
           if (field == null) {
             ColumnValues.Kind kind = ColumnValues.kindOf(value);
             if (kind != ColumnValues.Kind.UNSUPPORTED) {
@@ -525,6 +572,12 @@ public final class TableSink {
             promoted.put(field.name(), Types.LongType.get());
           } else if (field.type().typeId() == Type.TypeID.FLOAT && value instanceof Double) {
             promoted.put(field.name(), Types.DoubleType.get());
+          }
+        }
+        if (rejected != null) {
+          rejection = rejection != null ? rejection : missingRequired(columns, row);
+          if (rejection != null) {
+            rejected.put(i, rejection);
           }
         }
       }
