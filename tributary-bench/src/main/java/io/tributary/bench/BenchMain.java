@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Benchmarks that measure Tributary against its peers in the same run.",
     subcommands = {
       IngestBenchmark.class,
+      SinkBenchmark.class,
       CrawlBenchmark.class,
       FunctionsBenchmark.class,
       CommandLine.HelpCommand.class

@@ -13,7 +13,6 @@ import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -76,11 +74,8 @@ final class CrawlBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("tributary-crawl-bench");
-    try {
-      return run(dir);
-    } finally {
-      deleteRecursively(dir);
+    try (ScratchDir dir = new ScratchDir("tributary-crawl-bench")) {
+      return run(dir.path());
     }
   }
 
@@ -298,22 +293,6 @@ final class CrawlBenchmark implements Callable<Integer> {
 
   private static void log(String format, Object... args) {
     System.err.printf(format + "%n", args);
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(CrawlBenchmark::deleteQuietly);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException ignored) {
-      // best effort
-    }
   }
 
   /** The benchmark crawls on request: landing events go nowhere. */

@@ -10,19 +10,15 @@ import io.tributary.core.config.TributaryConfig;
 import io.tributary.server.Platform;
 import io.tributary.stream.function.FunctionSpecs;
 import io.tributary.stream.function.FunctionStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -99,9 +94,8 @@ final class FunctionsBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("tributary-bench-functions");
     CatalogService local = null;
-    try {
+    try (ScratchDir dir = new ScratchDir("tributary-bench-functions")) {
       URI catalog = catalogUrl;
       List<String> showIds = shows;
       if (catalog == null) {
@@ -116,12 +110,11 @@ final class FunctionsBenchmark implements Callable<Integer> {
         catalog = local.uri();
         showIds = local.showIds();
       }
-      return run(dir, catalog, showIds);
+      return run(dir.path(), catalog, showIds);
     } finally {
       if (local != null) {
         local.close();
       }
-      deleteRecursively(dir);
     }
   }
 
@@ -340,20 +333,5 @@ final class FunctionsBenchmark implements Callable<Integer> {
 
   private static void log(String format, Object... args) {
     System.err.printf("bench: " + format + "%n", args);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
   }
 }

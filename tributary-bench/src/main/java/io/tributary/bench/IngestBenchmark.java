@@ -13,7 +13,6 @@ import io.tributary.lake.TableSink;
 import io.tributary.query.QueryResult;
 import io.tributary.server.Platform;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +25,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +76,7 @@ final class IngestBenchmark implements Callable<Integer> {
   private static final String STREAM = "bench_events";
   private static final int BATCH = 500;
   private static final String LOAD_THREAD = "bench-client-";
+  private static final long MIN_PRODUCER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** Distinct generated batches; longer runs reuse them with their own batch numbers. */
   private static final int POOL_BATCHES = 100;
@@ -112,11 +111,8 @@ final class IngestBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("tributary-bench");
-    try {
-      return run(dir);
-    } finally {
-      deleteRecursively(dir);
+    try (ScratchDir dir = new ScratchDir("tributary-bench")) {
+      return run(dir.path());
     }
   }
 
@@ -186,7 +182,7 @@ final class IngestBenchmark implements Callable<Integer> {
 
   /**
    * The raw Kafka producer: the gateway's own producer settings, the same records, same broker; one
-   * untimed pass first, as the end-to-end run has its warm-up.
+   * untimed pass first, as the end-to-end run has its warm-up, then passes for at least 5 s.
    */
   private Phase kafkaProducer(Platform platform, Bodies bodies, int first, int end)
       throws Exception {
@@ -196,12 +192,18 @@ final class IngestBenchmark implements Callable<Integer> {
     for (int b = first; b < end; b++) {
       records.addAll(bodies.records(b));
     }
-    log("raw Kafka producer: %,d records (after as many to warm up)...", records.size());
+    log(
+        "raw Kafka producer: %,d records (after as many to warm up), again for 5 s...",
+        records.size());
     sendAll(producer, records);
     CpuMeter cpu = CpuMeter.start();
     long start = System.nanoTime();
-    sendAll(producer, records);
-    return new Phase(records.size(), System.nanoTime() - start, cpu.nanos());
+    long sent = 0;
+    do { // a single pass of a fast producer lasts about a second: too short to be steady
+      sendAll(producer, records);
+      sent += records.size();
+    } while (System.nanoTime() - start < MIN_PRODUCER_NANOS);
+    return new Phase(sent, System.nanoTime() - start, cpu.nanos());
   }
 
   private static void sendAll(Producer<byte[], byte[]> producer, List<byte[]> records)
@@ -643,21 +645,6 @@ final class IngestBenchmark implements Callable<Integer> {
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }
