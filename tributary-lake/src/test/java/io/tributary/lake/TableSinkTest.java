@@ -7,6 +7,7 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
@@ -394,5 +396,51 @@ class TableSinkTest {
     assertThatThrownBy(() -> TableSink.join(sink.write(List.of(row("id", "abc")))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("id");
+  }
+
+  @Test
+  void aRowThatDoesNotFitAfterOthersLeavesNoFileBehind() throws IOException {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    sink.prepare(List.of(row("id", 1L, "_ingested_at", T0)));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (long i = 0; i < 1_000; i++) {
+      rows.add(row("id", i, "_ingested_at", T0));
+    }
+    rows.add(row("id", "abc", "_ingested_at", T0));
+
+    assertThatThrownBy(() -> TableSink.join(sink.write(rows)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Row 1000");
+    try (Stream<Path> written = Files.walk(dir)) {
+      assertThat(written.filter(p -> p.toString().endsWith(".parquet"))).isEmpty();
+    }
+  }
+
+  @Test
+  void partitionKeyFollowsEveryPartitionColumn() throws IOException {
+    TableSink sink =
+        lake.sink(
+            EVENTS,
+            List.of(PartitionField.parse("day(_ingested_at)"), PartitionField.parse("country")));
+    List<Map<String, Object>> rows =
+        List.of(
+            row("e", "a", "country", "DE", "_ingested_at", T0),
+            row("e", "b", "country", "DE", "_ingested_at", T0),
+            row("e", "c", "country", "FR", "_ingested_at", T0),
+            row("e", "d", "country", "DE", "_ingested_at", T0),
+            row("e", "e", "country", "DE", "_ingested_at", T0.plus(1, ChronoUnit.DAYS)));
+    sink.prepare(rows);
+    sink.append(rows, Map.of());
+
+    int day = (int) LocalDate.of(2026, 11, 26).toEpochDay();
+    assertThat(files(table(EVENTS)))
+        .extracting(
+            f -> f.partition().get(0, Integer.class),
+            f -> f.partition().get(1, String.class),
+            DataFile::recordCount)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(day, "DE", 3L),
+            org.assertj.core.groups.Tuple.tuple(day, "FR", 1L),
+            org.assertj.core.groups.Tuple.tuple(day + 1, "DE", 1L));
   }
 }
