@@ -210,12 +210,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
     result.put("plain_client_calls_per_s", Math.round(plain));
     result.put("function_vs_plain_client", Math.round(enriched / plain * 100) / 100.0);
     result.put("target_ratio", 0.7);
-    if (json) {
-      System.out.println(JSON.writeValueAsString(result));
-    } else {
-      System.out.println();
-      result.forEach((k, v) -> System.out.printf("%-34s %s%n", k, v));
-    }
+    Results.print(result, json);
     return 0;
   }
 

@@ -171,12 +171,7 @@ final class IngestBenchmark implements Callable<Integer> {
       result.put("buffer_interval_ms", stream.buffer().interval().toMillis());
       result.put("rss_peak_mib", peakRssMib());
     }
-    if (json) {
-      System.out.println(JSON.writeValueAsString(result));
-    } else {
-      System.out.println();
-      result.forEach((k, v) -> System.out.printf("%-32s %s%n", k, v));
-    }
+    Results.print(result, json);
     return 0;
   }
 

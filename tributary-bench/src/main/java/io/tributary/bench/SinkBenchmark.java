@@ -90,12 +90,7 @@ final class SinkBenchmark implements Callable<Integer> {
     out.put("write_commit_cpu_us_per_row", median(measured, Round::write));
     out.put("total_cpu_us_per_row", median(measured, r -> r.parse() + r.prepare() + r.write()));
     out.put("rows_per_s", Math.round(median(measured, Round::rowsPerSecond)));
-    if (json) {
-      System.out.println(JSON.writeValueAsString(out));
-    } else {
-      System.out.println();
-      out.forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
-    }
+    Results.print(out, json);
     return 0;
   }
 

@@ -1,0 +1,22 @@
+package io.tributary.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+
+/** Prints a benchmark's results: one JSON object, or one aligned {@code name value} line each. */
+final class Results {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Results() {}
+
+  static void print(Map<String, Object> results, boolean json) throws JsonProcessingException {
+    if (json) {
+      System.out.println(JSON.writeValueAsString(results));
+      return;
+    }
+    int width = results.keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
+    System.out.println();
+    results.forEach((name, value) -> System.out.printf("%-" + width + "s %s%n", name, value));
+  }
+}
