@@ -88,6 +88,12 @@ public final class TableWriter {
     return Optional.ofNullable(table);
   }
 
+  /** Makes this writer change {@code current} (a table of its id, as tests wrap it). */
+  TableWriter using(Table current) {
+    this.table = current;
+    return this;
+  }
+
   /**
    * Creates the table (and its namespace) with the policy's properties plus {@code properties}, or
    * loads it if another writer created it first.

@@ -59,8 +59,27 @@ public final class CrawlJob {
   public interface CrashPoints {
     CrashPoints NONE = point -> {};
 
-    /** Called at {@code point}: {@code errors-committed}, {@code data-committed}. */
+    /**
+     * Called at {@code point}: {@code errors-committed}, {@code data-committed}. What it throws
+     * stops the whole run, as a crash of the process would.
+     */
     void reached(String point);
+  }
+
+  /** A crash point fired: the run stops (not reported as one group's failure). */
+  static final class Crash extends RuntimeException {
+    Crash(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** Passes {@code point} to the crash points; what they throw stops the run. */
+  static void reached(CrashPoints crashPoints, String point) {
+    try {
+      crashPoints.reached(point);
+    } catch (RuntimeException e) {
+      throw new Crash(e);
+    }
   }
 
   /** Everything a run uses. */
@@ -119,7 +138,7 @@ public final class CrawlJob {
     for (SourceFile file : files) {
       groups.computeIfAbsent(file.place().table(), k -> new ArrayList<>()).add(file);
     }
-    reconcile(groups.keySet());
+    Map<String, String> unreconciled = reconcile(groups.keySet());
 
     Map<String, Ledger.Row> known = new HashMap<>();
     for (Ledger.Row row : context.ledger().rowsOfCrawler(spec.name())) {
@@ -144,9 +163,13 @@ public final class CrawlJob {
     progress.publish();
     for (Map.Entry<String, List<Candidate>> group : work.entrySet()) {
       try {
+        String unsafe = unreconciled.get(group.getKey());
+        if (unsafe != null) {
+          throw new IllegalStateException(unsafe);
+        }
         crawlGroup(group.getKey(), group.getValue(), known);
       } catch (IOException | RuntimeException e) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (e instanceof Crash || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         groupFailed(group.getKey(), group.getValue(), e);
@@ -187,24 +210,46 @@ public final class CrawlJob {
 
   // ---- exactly-once bookkeeping --------------------------------------------------------------
 
-  private void reconcile(Collection<String> baseNames) {
+  /**
+   * Reconciles the ledger with the tables of the crawler and of the listed prefixes.
+   *
+   * @return why, by prefix, a prefix's tables could not be reconciled (its files must not load)
+   */
+  private Map<String, String> reconcile(Collection<String> baseNames) {
     Set<String> tables = new LinkedHashSet<>(context.ledger().tablesOf(spec.name()));
     Set<String> errorTables = new LinkedHashSet<>(context.ledger().tablesOf(errorsCrawler));
+    Map<String, String> failed = new TreeMap<>();
+    Map<String, String> baseOf = new HashMap<>();
     for (String base : baseNames) {
-      for (TableId id : assignment.family(base)) {
-        tables.add(id.toString());
-        errorTables.add(id.errors().toString());
+      try {
+        for (TableId id : assignment.family(base)) {
+          tables.add(id.toString());
+          errorTables.add(id.errors().toString());
+          baseOf.put(id.toString(), base);
+          baseOf.put(id.errors().toString(), base);
+        }
+      } catch (RuntimeException e) {
+        failed.put(base, "cannot read its tables: " + reason(e));
       }
     }
+    reconcile(tables, spec.name(), baseOf, failed);
+    reconcile(errorTables, errorsCrawler, baseOf, failed);
+    return failed;
+  }
+
+  private void reconcile(
+      Set<String> tables, String crawler, Map<String, String> baseOf, Map<String, String> failed) {
     for (String table : tables) {
-      context
-          .ledger()
-          .reconcile(table, spec.name(), context.lake().loadTable(TableId.parse(table)));
-    }
-    for (String table : errorTables) {
-      context
-          .ledger()
-          .reconcile(table, errorsCrawler, context.lake().loadTable(TableId.parse(table)));
+      try {
+        context.ledger().reconcile(table, crawler, context.lake().loadTable(TableId.parse(table)));
+      } catch (RuntimeException e) {
+        LOG.warn("Crawler {}: cannot reconcile the ledger with table {}", spec.name(), table, e);
+        String base = baseOf.get(table);
+        if (base != null) {
+          failed.putIfAbsent(
+              base, "cannot reconcile the ledger with table " + table + ": " + reason(e));
+        }
+      }
     }
   }
 

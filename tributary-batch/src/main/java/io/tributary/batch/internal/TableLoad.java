@@ -197,10 +197,10 @@ final class TableLoad {
     if (!errorEntries.isEmpty()) {
       errors.get();
       commit(errors.writer, newErrors, oldErrors, errorEntries);
-      context.crashPoints().reached("errors-committed");
+      CrawlJob.reached(context.crashPoints(), "errors-committed");
     }
     commit(target.writer, newData, oldData, dataEntries);
-    context.crashPoints().reached("data-committed");
+    CrawlJob.reached(context.crashPoints(), "data-committed");
     if (!errorEntries.isEmpty()) {
       TableId errorsId = errors.writer.id();
       context.ledger().record(errorsId.toString(), errorsCrawler, errorEntries);
