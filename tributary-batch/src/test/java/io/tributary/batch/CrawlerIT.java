@@ -523,6 +523,44 @@ class CrawlerIT {
   }
 
   @Test
+  void aGroupThatFailsIsReportedAndTheOtherGroupsLoad() throws IOException {
+    crawler("{ name: catalog }");
+    write("catalog/shows.csv", SHOWS);
+    write("catalog/creators/c.json", "{\"creator_id\": 7, \"name\": \"Ana\"}\n");
+    assertThat(crawlers.run("catalog").counts().filesLoaded()).isEqualTo(2);
+    // the creators table becomes unreadable: its current metadata file is gone
+    Table creators = table("raw.catalog_creators");
+    String metadata =
+        ((org.apache.iceberg.BaseTable) creators).operations().current().metadataFileLocation();
+    Files.delete(Path.of(java.net.URI.create(metadata)));
+    write("catalog/more.csv", "id,title,seasons\n4,Drive Time,2\n");
+    write("catalog/creators/d.json", "{\"creator_id\": 8, \"name\": \"Bo\"}\n");
+
+    CrawlRun run = crawlers.run("catalog");
+
+    assertThat(run.status()).isEqualTo(CrawlRun.Status.SUCCEEDED);
+    assertThat(run.counts().filesLoaded()).isEqualTo(1);
+    assertThat(run.counts().filesRejected()).isEqualTo(1);
+    assertThat(rows(table("raw.catalog"))).hasSize(4);
+    assertThat(run.tables())
+        .singleElement()
+        .satisfies(
+            change -> {
+              assertThat(change.table()).isEqualTo("raw.catalog_creators");
+              assertThat(change.action()).isEqualTo("failed");
+              assertThat(change.detail()).contains("cannot read its tables");
+            });
+    assertThat(run.files())
+        .filteredOn(f -> f.action().equals("rejected"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo("creators/d.json");
+              assertThat(f.reason()).startsWith("cannot load table prefix catalog_creators: ");
+            });
+  }
+
+  @Test
   void unknownFormatsAreRejectedWithTheClassifiersReason() {
     crawler("{ name: catalog }");
     write("catalog/notes.bin", "\u0000\u0001\u0002 binary \u0003");

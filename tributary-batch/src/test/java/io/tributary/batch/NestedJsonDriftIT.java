@@ -72,7 +72,7 @@ class NestedJsonDriftIT {
   @Property(tries = 10, seed = "20261204")
   void driftingNestedFilesLoadEveryRowAndValue(@ForAll long seed) throws IOException {
     Random random = new Random(seed);
-    Shape.Obj universe = Shape.root(random);
+    Shape.Obj universe = Shape.Obj.root(random);
     int fileCount = 2 + random.nextInt(3);
     List<List<ObjectNode>> files = new ArrayList<>();
     int id = 0;
