@@ -214,6 +214,24 @@ class TableWriterTest {
   }
 
   @Test
+  void deliveryRejectsTheRowsThatNeedColumnsBeyondTheLimit() {
+    lake.close();
+    lake = Lake.open(TestLakes.settings(dir), Clock.systemUTC(), new TablePolicy(3));
+    TableSink sink = lake.sink(USERS, List.of());
+    assertThat(sink.prepare(List.of(Map.of("a", 1L, "b", 2L)))).isEmpty();
+
+    Map<Integer, Rejection> rejected =
+        sink.prepare(List.of(Map.of("a", 3L), Map.of("a", 4L, "c", 5L, "d", 6L)));
+
+    assertThat(rejected).containsOnlyKeys(1);
+    assertThat(rejected.get(1).code()).isEqualTo("schema_change_rejected");
+    assertThat(rejected.get(1).reason())
+        .contains("does not exist and cannot be added")
+        .contains("more than the limit of 3 per table");
+    assertThat(lake.loadTable(USERS).orElseThrow().schema().columns()).hasSize(2);
+  }
+
+  @Test
   void anOutcomeUnknownCommitKeepsItsFilesAndIsNotWrittenTwice() {
     TableSink sink = lake.sink(USERS, List.of());
     List<Map<String, Object>> rows = List.of(Map.of("id", 1L), Map.of("id", 2L));

@@ -365,6 +365,36 @@ class IcebergRestCatalogIT {
     assertThat(crawlerCommits).isEqualTo(files);
   }
 
+  /**
+   * The one table policy, whoever creates the table: delivery's table, a crawler's table and its
+   * error table all hold the policy's property map and format version 2.
+   */
+  @Test
+  void everyWriterCreatesTablesUnderTheOneTablePolicy() throws Exception {
+    http.ndjson("mixed", "{\"event_id\":\"p1\"}");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.mixed") >= 1);
+    Path landing = dir.resolve("landing/policyfiles");
+    java.nio.file.Files.createDirectories(landing);
+    java.nio.file.Files.writeString(
+        landing.resolve("a.json"), "{\"id\": 1}\n null \n{\"id\": 2}\n");
+    http.put("/v1/crawlers/policyfiles", "{\"sample\": {\"records\": 1}}");
+    var run = http.post("/v1/crawlers/policyfiles/runs?wait=true", null, new byte[0]).body();
+    assertThat(run.path("counts").path("rowsRejected").asInt()).as("run %s", run).isEqualTo(1);
+
+    io.tributary.lake.Lake lake = platform.lake();
+    Map<String, String> stored = new java.util.HashMap<>(lake.policy().properties());
+    String version = stored.remove(org.apache.iceberg.TableProperties.FORMAT_VERSION);
+    for (String name : List.of("raw.mixed", "raw.policyfiles", "raw.policyfiles_errors")) {
+      Table table =
+          lake.loadTable(io.tributary.core.TableId.parse(name))
+              .orElseThrow(() -> new AssertionError(name + " missing"));
+      assertThat(table.properties()).as(name).containsAllEntriesOf(stored);
+      assertThat(((org.apache.iceberg.BaseTable) table).operations().current().formatVersion())
+          .as(name)
+          .isEqualTo(Integer.parseInt(version));
+    }
+  }
+
   private record JsonNodeHolder(com.fasterxml.jackson.databind.JsonNode node) {}
 
   /** Writes a Parquet file of two rows with the client and appends it, as Spark would. */
