@@ -69,6 +69,9 @@ class IcebergRestCatalogIT {
                     partitions: 1
                     buffer: { interval: 0s }
                     partition-by: []
+                  - name: policy
+                    partitions: 1
+                    buffer: { interval: 0s }
                 """),
             Clock.systemUTC());
     http = new Http(platform.httpUri());
@@ -371,8 +374,8 @@ class IcebergRestCatalogIT {
    */
   @Test
   void everyWriterCreatesTablesUnderTheOneTablePolicy() throws Exception {
-    http.ndjson("mixed", "{\"event_id\":\"p1\"}");
-    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.mixed") >= 1);
+    http.ndjson("policy", "{\"event_id\":\"p1\"}");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.policy") == 1);
     Path landing = dir.resolve("landing/policyfiles");
     java.nio.file.Files.createDirectories(landing);
     java.nio.file.Files.writeString(
@@ -384,7 +387,7 @@ class IcebergRestCatalogIT {
     io.tributary.lake.Lake lake = platform.lake();
     Map<String, String> stored = new java.util.HashMap<>(lake.policy().properties());
     String version = stored.remove(org.apache.iceberg.TableProperties.FORMAT_VERSION);
-    for (String name : List.of("raw.mixed", "raw.policyfiles", "raw.policyfiles_errors")) {
+    for (String name : List.of("raw.policy", "raw.policyfiles", "raw.policyfiles_errors")) {
       Table table =
           lake.loadTable(io.tributary.core.TableId.parse(name))
               .orElseThrow(() -> new AssertionError(name + " missing"));
