@@ -232,6 +232,63 @@ class TableWriterTest {
   }
 
   @Test
+  void everyKindOfChangeCommitsItsOperationWithItsSummary() {
+    TableSink sink =
+        lake.sink(USERS, List.of(io.tributary.core.config.PartitionField.parse("day")));
+    List<DataFile> day1 = files(sink, Map.of("id", 1L, "day", "d1"), Map.of("id", 2L, "day", "d1"));
+    List<DataFile> day2 = files(sink, Map.of("id", 3L, "day", "d2"));
+    TableWriter writer = lake.writer(USERS);
+
+    Committed appended = writer.commit(TableChange.append(day1, Map.of("tributary.step", "1")));
+    writer.commit(TableChange.append(day2, Map.of("tributary.step", "2")));
+    List<DataFile> again = files(sink, Map.of("id", 4L, "day", "d1"));
+    writer.commit(TableChange.replacePartitions(again, Map.of("tributary.step", "3")));
+    assertThat(ids()).containsExactlyInAnyOrder(3L, 4L);
+    List<DataFile> fresh = files(sink, Map.of("id", 5L, "day", "d2"));
+    writer.commit(
+        TableChange.overwrite(
+            org.apache.iceberg.expressions.Expressions.equal("day", "d2"),
+            fresh,
+            Map.of("tributary.step", "4")));
+    assertThat(ids()).containsExactlyInAnyOrder(4L, 5L);
+    List<DataFile> replacement = files(sink, Map.of("id", 6L, "day", "d2"));
+    writer.commit(
+        TableChange.replaceFiles(
+            Set.of(fresh.get(0).location()), replacement, Map.of("tributary.step", "5")));
+    assertThat(ids()).containsExactlyInAnyOrder(4L, 6L);
+    writer.commit(
+        TableChange.deleteFiles(Set.of(again.get(0).location()), Map.of("tributary.step", "6")));
+    assertThat(ids()).containsExactly(6L);
+
+    Table table = lake.loadTable(USERS).orElseThrow();
+    List<String> operations = new ArrayList<>();
+    List<String> steps = new ArrayList<>();
+    org.apache.iceberg.util.SnapshotUtil.currentAncestors(table)
+        .forEach(
+            snapshot -> {
+              operations.add(0, snapshot.operation());
+              steps.add(0, snapshot.summary().get("tributary.step"));
+            });
+    assertThat(operations)
+        .containsExactly("append", "append", "overwrite", "overwrite", "overwrite", "delete");
+    assertThat(steps).containsExactly("1", "2", "3", "4", "5", "6");
+    assertThat(table.snapshot(appended.snapshotId()).summary())
+        .containsEntry("tributary.step", "1");
+  }
+
+  @SafeVarargs
+  private static List<DataFile> files(TableSink sink, Map<String, Object>... rows) {
+    assertThat(sink.prepare(List.of(rows))).isEmpty();
+    return new ArrayList<>(TableSink.join(sink.write(List.of(rows))).files());
+  }
+
+  private List<Long> ids() {
+    return TestLakes.read(lake.loadTable(USERS).orElseThrow()).stream()
+        .map(r -> (Long) r.getField("id"))
+        .toList();
+  }
+
+  @Test
   void anOutcomeUnknownCommitKeepsItsFilesAndIsNotWrittenTwice() {
     TableSink sink = lake.sink(USERS, List.of());
     List<Map<String, Object>> rows = List.of(Map.of("id", 1L), Map.of("id", 2L));
