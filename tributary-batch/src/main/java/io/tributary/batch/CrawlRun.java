@@ -87,7 +87,8 @@ public record CrawlRun(
    *
    * @param table {@code namespace.name}
    * @param action {@code created}, {@code updated} (schema evolved), {@code schema-change-logged},
-   *     {@code deprecated} or {@code deleted}
+   *     {@code deprecated}, {@code deleted}, {@code source-removed} or {@code failed} (the files of
+   *     this table prefix could not be loaded; the detail says why, the other prefixes loaded)
    * @param detail the columns added or widened, or why
    */
   public record TableChange(String table, String action, String detail) {}

@@ -9,6 +9,7 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
+import io.tributary.lake.TablePolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -520,6 +521,98 @@ class CrawlerIT {
     assertThat(split.counts().tablesCreated()).isEqualTo(2);
     assertThat(rows(table("split.mixed"))).hasSize(3);
     assertThat(rows(table("split.mixed_2"))).hasSize(1);
+  }
+
+  @Test
+  void aGroupThatFailsIsReportedAndTheOtherGroupsLoad() throws IOException {
+    crawler("{ name: catalog }");
+    write("catalog/shows.csv", SHOWS);
+    write("catalog/creators/c.json", "{\"creator_id\": 7, \"name\": \"Ana\"}\n");
+    assertThat(crawlers.run("catalog").counts().filesLoaded()).isEqualTo(2);
+    // the creators table becomes unreadable: its current metadata file is gone
+    Table creators = table("raw.catalog_creators");
+    String metadata =
+        ((org.apache.iceberg.BaseTable) creators).operations().current().metadataFileLocation();
+    Files.delete(Path.of(java.net.URI.create(metadata)));
+    write("catalog/more.csv", "id,title,seasons\n4,Drive Time,2\n");
+    write("catalog/creators/d.json", "{\"creator_id\": 8, \"name\": \"Bo\"}\n");
+
+    CrawlRun run = crawlers.run("catalog");
+
+    assertThat(run.status()).isEqualTo(CrawlRun.Status.SUCCEEDED);
+    assertThat(run.counts().filesLoaded()).isEqualTo(1);
+    assertThat(run.counts().filesRejected()).isEqualTo(1);
+    assertThat(rows(table("raw.catalog"))).hasSize(4);
+    assertThat(run.tables())
+        .singleElement()
+        .satisfies(
+            change -> {
+              assertThat(change.table()).isEqualTo("raw.catalog_creators");
+              assertThat(change.action()).isEqualTo("failed");
+              assertThat(change.detail()).contains("cannot read its tables");
+            });
+    assertThat(run.files())
+        .filteredOn(f -> f.action().equals("rejected"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo("creators/d.json");
+              assertThat(f.reason()).startsWith("cannot load table prefix catalog_creators: ");
+            });
+  }
+
+  @Test
+  void aFileBeyondTheColumnLimitIsRejectedWithTheLimitAndTheOthersLoad() throws Exception {
+    try (Lake limited =
+        Lake.open(
+            new TributaryConfig.Catalog(
+                "jdbc:sqlite:" + dir.resolve("limited.db"), null, null, dir.resolve("limited")),
+            Clock.systemUTC(),
+            new TablePolicy(3))) {
+      Supplier<Connection> limitedDb =
+          () -> {
+            try {
+              return limited.openMetadataConnection();
+            } catch (SQLException e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      CrawlerRegistry limitedRegistry = new CrawlerRegistry(limitedDb, Clock.systemUTC());
+      try (Crawlers crawling =
+          new Crawlers(
+              limited,
+              landing,
+              limitedRegistry,
+              limitedDb,
+              Clock.systemUTC(),
+              2,
+              loadPath(),
+              CrawlJob.CrashPoints.NONE)) {
+        limitedRegistry.put(
+            TributaryConfig.fromYaml("crawlers:\n  - { name: wide }", "test").crawlers().get(0));
+        write("wide/a.json", "{\"id\": 1, \"name\": \"a\"}\n");
+        assertThat(crawling.run("wide").counts().filesLoaded()).isEqualTo(1);
+        write("wide/b.json", "{\"id\": 2, \"name\": \"b\", \"x\": 1, \"y\": 2}\n");
+        write("wide/c.json", "{\"id\": 3, \"name\": \"c\", \"x\": 3}\n");
+
+        CrawlRun run = crawling.run("wide");
+
+        assertThat(run.status()).isEqualTo(CrawlRun.Status.SUCCEEDED);
+        assertThat(run.counts().filesLoaded()).isEqualTo(1);
+        assertThat(run.files())
+            .filteredOn(f -> f.action().equals("rejected"))
+            .singleElement()
+            .satisfies(
+                f -> {
+                  assertThat(f.path()).isEqualTo("b.json");
+                  assertThat(f.reason())
+                      .contains("incompatible schema change for table raw.wide")
+                      .contains("more than the limit of 3 per table");
+                });
+        Table wide = limited.loadTable(TableId.parse("raw.wide")).orElseThrow();
+        assertThat(column(wide, "id")).containsExactly(1, 3);
+      }
+    }
   }
 
   @Test

@@ -5,8 +5,14 @@ import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ValidationException;
 
-/** Runs Iceberg commits, mapping their failures to what the caller should do. */
+/**
+ * Runs Iceberg commits, mapping their failures once to what the caller should do: retry ({@link
+ * RetriableException}: Iceberg's own retries on {@link CommitFailedException} ran out), plan again
+ * ({@link CommitConflictException}: a concurrent change invalidated this one), or keep the files
+ * and check the table ({@link OutcomeUnknownException}).
+ */
 final class Commits {
   private Commits() {}
 
@@ -15,6 +21,7 @@ final class Commits {
    *
    * @throws RetriableException if the commit failed after Iceberg's retries (nothing committed)
    * @throws OutcomeUnknownException if the commit may or may not have landed
+   * @throws CommitConflictException if a concurrent change invalidated this one (nothing committed)
    */
   static void run(TableId table, String what, Runnable commit) {
     try {
@@ -29,6 +36,8 @@ final class Commits {
               + " table before retrying: "
               + e.getMessage(),
           e);
+    } catch (ValidationException e) {
+      throw new CommitConflictException(table, what, e);
     } catch (CommitFailedException e) {
       throw new RetriableException(
           "commit_failed",

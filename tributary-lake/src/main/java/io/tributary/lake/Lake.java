@@ -35,12 +35,10 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.JdbcClientPool;
@@ -63,6 +61,7 @@ public final class Lake implements AutoCloseable {
   private final TributaryConfig.Catalog settings;
   private final JdbcCatalog catalog;
   private final Clock clock;
+  private final TablePolicy policy;
   private final Map<TableId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   /**
@@ -92,10 +91,12 @@ public final class Lake implements AutoCloseable {
             return thread;
           });
 
-  private Lake(TributaryConfig.Catalog settings, JdbcCatalog catalog, Clock clock) {
+  private Lake(
+      TributaryConfig.Catalog settings, JdbcCatalog catalog, Clock clock, TablePolicy policy) {
     this.settings = settings;
     this.catalog = catalog;
     this.clock = clock;
+    this.policy = policy;
   }
 
   /** Opens the lake with the system clock. */
@@ -109,8 +110,17 @@ public final class Lake implements AutoCloseable {
    * @param clock decides which snapshots are old enough to expire
    */
   public static Lake open(TributaryConfig.Catalog settings, Clock clock) {
+    return open(settings, clock, TablePolicy.defaults());
+  }
+
+  /**
+   * Opens the lake as {@link #open(TributaryConfig.Catalog, Clock)} does, creating and evolving
+   * tables under {@code policy}.
+   */
+  public static Lake open(TributaryConfig.Catalog settings, Clock clock, TablePolicy policy) {
     Objects.requireNonNull(settings, "settings is null");
     Objects.requireNonNull(clock, "clock is null");
+    Objects.requireNonNull(policy, "policy is null");
     Path warehouse = settings.warehouse().toAbsolutePath().normalize();
     try {
       Files.createDirectories(warehouse);
@@ -127,7 +137,7 @@ public final class Lake implements AutoCloseable {
             ignored -> new LocalFileIO(), props -> new JdbcClientPool(settings.uri(), props), true);
     try {
       catalog.initialize(CATALOG_NAME, properties);
-      Lake lake = new Lake(settings, catalog, clock);
+      Lake lake = new Lake(settings, catalog, clock, policy);
       NAMESPACES.forEach(lake::createNamespace);
       return lake;
     } catch (RuntimeException e) {
@@ -136,7 +146,11 @@ public final class Lake implements AutoCloseable {
     }
   }
 
-  /** The underlying Iceberg catalog, for the query engine and the REST endpoint. */
+  /**
+   * The underlying Iceberg catalog, for reading (the query engine) and the REST endpoint's catalog
+   * operations. Changes to a table go through {@link #writer} (or {@link #externalCommits} for
+   * commits of Iceberg clients), which hold the table's commit lock.
+   */
   public Catalog catalog() {
     return catalog;
   }
@@ -224,6 +238,22 @@ public final class Lake implements AutoCloseable {
         snapshots);
   }
 
+  /** The one way to change table {@code id}: see {@link TableWriter}. */
+  public TableWriter writer(TableId id) {
+    Objects.requireNonNull(id, "id is null");
+    return new TableWriter(this, id, commitLock(id), policy);
+  }
+
+  /** Commits sent by Iceberg clients (the REST endpoint), under the tables' commit locks. */
+  public ExternalCommits externalCommits() {
+    return new ExternalCommits(this);
+  }
+
+  /** The policy tables are created and evolved under. */
+  public TablePolicy policy() {
+    return policy;
+  }
+
   /**
    * A writer for one table, created on its first {@link TableSink#prepare} or {@link
    * TableSink#append}. Use one sink per table in the process.
@@ -233,7 +263,7 @@ public final class Lake implements AutoCloseable {
    */
   public TableSink sink(TableId id, List<PartitionField> partitionBy) {
     Objects.requireNonNull(id, "id is null");
-    return new TableSink(this, id, List.copyOf(partitionBy));
+    return new TableSink(this, writer(id), List.copyOf(partitionBy));
   }
 
   /**
@@ -244,7 +274,7 @@ public final class Lake implements AutoCloseable {
   public MaintenanceResult maintain(TableId id, MaintenanceOptions options) {
     Objects.requireNonNull(options, "options is null");
     Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
-    return new Maintenance(id, table, commitLock(id), options, clock, workers).run();
+    return new Maintenance(id, table, writer(id), options, clock, workers).run();
   }
 
   /**
@@ -266,29 +296,12 @@ public final class Lake implements AutoCloseable {
               throw new InvalidInputException(
                   "invalid_request", "Property '" + key + "' is both set and removed");
             });
-    ReentrantLock lock = commitLock(id);
-    lock.lock();
-    try {
-      Table table = loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
-      if (!toSet.isEmpty() || !toRemove.isEmpty()) {
-        UpdateProperties update = table.updateProperties();
-        toSet.forEach(update::set);
-        toRemove.forEach(update::remove);
-        update.commit();
-      }
-    } catch (CommitFailedException e) {
-      throw new RetriableException(
-          "commit_conflict",
-          "Cannot update the properties of table " + id + ": " + e.getMessage(),
-          e);
-    } finally {
-      lock.unlock();
-    }
+    writer(id).updateProperties(toSet, toRemove);
     return describe(id);
   }
 
   /** The lock every commit to this table in the process holds. */
-  public ReentrantLock commitLock(TableId id) {
+  ReentrantLock commitLock(TableId id) {
     Objects.requireNonNull(id, "id is null");
     return locks.computeIfAbsent(id, ignored -> new ReentrantLock());
   }
@@ -325,6 +338,11 @@ public final class Lake implements AutoCloseable {
     } catch (AlreadyExistsException e) {
       return catalog.loadTable(identifier(id));
     }
+  }
+
+  /** Drops the table and deletes its files; false if it did not exist. */
+  boolean dropTable(TableId id) {
+    return catalog.dropTable(identifier(id), true);
   }
 
   private void createNamespace(String name) {

@@ -1,7 +1,5 @@
 package io.tributary.lake;
 
-import io.tributary.core.OutcomeUnknownException;
-import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,18 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.locks.ReentrantLock;
-import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -48,7 +42,7 @@ final class Maintenance {
 
   private final TableId id;
   private final Table table;
-  private final ReentrantLock lock;
+  private final TableWriter writer;
   private final MaintenanceOptions options;
   private final Clock clock;
   private final ExecutorService workers;
@@ -56,13 +50,13 @@ final class Maintenance {
   Maintenance(
       TableId id,
       Table table,
-      ReentrantLock lock,
+      TableWriter writer,
       MaintenanceOptions options,
       Clock clock,
       ExecutorService workers) {
     this.id = id;
     this.table = table;
-    this.lock = lock;
+    this.writer = writer;
     this.options = options;
     this.clock = clock;
     this.workers = workers;
@@ -160,29 +154,13 @@ final class Maintenance {
 
   private void commitRewrite(
       long plannedSnapshot, List<DataFile> rewritten, List<DataFile> written) {
-    lock.lock();
-    try {
-      table.refresh();
-      RewriteFiles rewrite =
-          table.newRewrite().validateFromSnapshot(plannedSnapshot).scanManifestsWith(workers);
-      rewritten.forEach(rewrite::deleteFile);
-      written.forEach(rewrite::addFile);
-      latestMarkers().forEach(rewrite::set);
-      Commits.run(id, "compaction", rewrite::commit);
-    } catch (OutcomeUnknownException e) {
-      throw e;
-    } catch (ValidationException e) {
-      DataFileWriter.delete(table.io(), written);
-      throw new RetriableException(
-          "commit_failed",
-          "Cannot commit the compaction of table " + id + ": " + e.getMessage(),
-          e);
-    } catch (RuntimeException e) {
-      DataFileWriter.delete(table.io(), written);
-      throw e;
-    } finally {
-      lock.unlock();
-    }
+    // the markers are read and the rewrite committed under one hold of the lock
+    writer.locked(
+        () -> {
+          table.refresh();
+          return writer.commitOrDiscard(
+              TableChange.rewrite(rewritten, written, plannedSnapshot, latestMarkers()));
+        });
   }
 
   /** For each {@code tributary.*} key, its value in the newest snapshot that has it. */
@@ -202,8 +180,11 @@ final class Maintenance {
   }
 
   private int expire() {
-    lock.lock();
-    try {
+    return writer.locked(this::expireLocked);
+  }
+
+  private int expireLocked() {
+    {
       table.refresh();
       if (table.currentSnapshot() == null) {
         return 0;
@@ -211,9 +192,8 @@ final class Maintenance {
       long cutoff = clock.millis() - options.expireOlderThan().toMillis();
       if (expiryWouldDropMarkers(cutoff)) {
         // carry the markers into a new (empty) snapshot, so resuming still finds them
-        AppendFiles carry = table.newAppend().scanManifestsWith(workers);
-        latestMarkers().forEach(carry::set);
-        Commits.run(id, "progress marker carry-over", carry::commit);
+        writer.commit(TableChange.append(List.of(), latestMarkers()));
+        table.refresh();
       }
       int before = count(table.snapshots());
       Commits.run(
@@ -229,8 +209,6 @@ final class Maintenance {
                   .commit());
       table.refresh();
       return before - count(table.snapshots());
-    } finally {
-      lock.unlock();
     }
   }
 

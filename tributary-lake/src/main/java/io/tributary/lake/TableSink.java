@@ -5,7 +5,6 @@ import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -21,17 +20,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.locks.ReentrantLock;
-import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.UpdatePartitionSpec;
-import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.Term;
 import org.apache.iceberg.transforms.Transform;
@@ -55,29 +49,18 @@ import org.slf4j.LoggerFactory;
 public final class TableSink {
   private static final Logger LOG = LoggerFactory.getLogger(TableSink.class);
 
-  /** Properties of every table a sink creates. */
-  static final Map<String, String> TABLE_PROPERTIES =
-      Map.of(
-          TableProperties.FORMAT_VERSION, "2",
-          TableProperties.PARQUET_COMPRESSION, "zstd",
-          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
-          TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20",
-          TableProperties.COMMIT_NUM_RETRIES, "10",
-          TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, String.valueOf(128L << 20));
-
   private final Lake lake;
   private final TableId id;
   private final List<PartitionField> partitionBy;
-  private final ReentrantLock lock;
+  private final TableWriter writer;
   private final Set<PartitionField> warned = new HashSet<>();
-  private Table table;
   private Columns columns;
 
-  TableSink(Lake lake, TableId id, List<PartitionField> partitionBy) {
+  TableSink(Lake lake, TableWriter writer, List<PartitionField> partitionBy) {
     this.lake = lake;
-    this.id = id;
+    this.id = writer.id();
+    this.writer = writer;
     this.partitionBy = partitionBy;
-    this.lock = lake.commitLock(id);
   }
 
   /** The table this sink writes. */
@@ -99,16 +82,38 @@ public final class TableSink {
     current.refresh();
     Columns scanned = columns(current.schema());
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
-    if (!SchemaChanges.of(scanned, rows, rejected).isEmpty()) {
-      evolveSchema(current, rows);
+    SchemaChanges changes = SchemaChanges.of(scanned, rows, rejected);
+    if (!changes.isEmpty()) {
+      try {
+        writer.evolveSchema(changes.incoming(current.schema()));
+      } catch (SchemaChangeRejectedException e) {
+        LOG.warn("Table {}: {}", id, e.getMessage());
+        return refusedColumns(rejections(columns(current.schema()), rows), e.reason());
+      }
     }
     if (!missingPartitionFields(current).isEmpty()) {
-      evolveSpec(current);
+      writer.evolveSpec(
+          table -> missingPartitionFields(table).stream().map(TableSink::term).toList());
     }
     // checked in the same pass as the changes, unless the schema has changed since
     return current.schema() == scanned.schema
         ? rejected
         : rejections(columns(current.schema()), rows);
+  }
+
+  /** The rejections, those of columns that do not exist saying why they cannot be added. */
+  private static Map<Integer, Rejection> refusedColumns(
+      Map<Integer, Rejection> rejected, String reason) {
+    rejected.replaceAll(
+        (row, rejection) ->
+            rejection.code().equals("unknown_column")
+                ? new Rejection(
+                    "schema_change_rejected",
+                    rejection.reason().replace(" (prepare the batch to add it)", "")
+                        + " and cannot be added: "
+                        + reason)
+                : rejection);
+    return rejected;
   }
 
   /**
@@ -124,14 +129,9 @@ public final class TableSink {
       List<Map<String, Object>> rows, Map<String, String> snapshotProperties) {
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
     List<WrittenFiles> written = List.of(join(write(rows)));
-    try {
-      return commit(written, snapshotProperties);
-    } catch (OutcomeUnknownException e) {
-      throw e; // the files may be part of the table now: keep them
-    } catch (RuntimeException e) {
-      discard(written);
-      throw e;
-    }
+    ensureTable(List.of());
+    // the files are deleted if the commit fails for sure, kept if it may have landed
+    return result(written, writer.commitOrDiscard(change(written, snapshotProperties)));
   }
 
   /**
@@ -173,30 +173,30 @@ public final class TableSink {
   public AppendResult commit(List<WrittenFiles> written, Map<String, String> snapshotProperties) {
     Objects.requireNonNull(written, "written is null");
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
-    Table current = ensureTable(List.of());
-    lock.lock();
-    try {
-      AppendFiles append = current.newAppend().scanManifestsWith(lake.workers());
-      written.forEach(w -> w.files().forEach(append::appendFile));
-      snapshotProperties.forEach(append::set);
-      long start = System.nanoTime();
-      Commits.run(id, "append", append::commit);
-      Duration latency = Duration.ofNanos(System.nanoTime() - start);
-      return new AppendResult(
-          current.currentSnapshot().snapshotId(),
-          written.stream().mapToInt(WrittenFiles::rows).sum(),
-          written.stream().mapToInt(WrittenFiles::fileCount).sum(),
-          written.stream().mapToLong(WrittenFiles::bytes).sum(),
-          latency);
-    } finally {
-      lock.unlock();
-    }
+    ensureTable(List.of());
+    return result(written, writer.commit(change(written, snapshotProperties)));
+  }
+
+  private static TableChange change(
+      List<WrittenFiles> written, Map<String, String> snapshotProperties) {
+    List<DataFile> files = new ArrayList<>();
+    written.forEach(w -> files.addAll(w.files()));
+    return TableChange.append(files, snapshotProperties);
+  }
+
+  private static AppendResult result(List<WrittenFiles> written, Committed committed) {
+    return new AppendResult(
+        committed.snapshotId(),
+        written.stream().mapToInt(WrittenFiles::rows).sum(),
+        written.stream().mapToInt(WrittenFiles::fileCount).sum(),
+        written.stream().mapToLong(WrittenFiles::bytes).sum(),
+        committed.latency());
   }
 
   /** Deletes written files that will not be committed. */
   public void discard(List<WrittenFiles> written) {
-    Table current = ensureTable(List.of());
-    written.forEach(w -> DataFileWriter.delete(current.io(), w.files()));
+    ensureTable(List.of());
+    written.forEach(w -> writer.discard(w.files()));
   }
 
   /** The result of a write, unwrapping its failure. */
@@ -217,11 +217,9 @@ public final class TableSink {
    */
   public Optional<String> lastCommitted(String key) {
     Objects.requireNonNull(key, "key is null");
+    Table table = writer.table().orElse(null);
     if (table == null) {
-      table = lake.loadTable(id).orElse(null);
-      if (table == null) {
-        return Optional.empty();
-      }
+      return Optional.empty();
     }
     table.refresh();
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
@@ -234,64 +232,23 @@ public final class TableSink {
   }
 
   private Table ensureTable(List<Map<String, Object>> rows) {
-    if (table == null) {
-      table = lake.loadTable(id).orElse(null);
+    Optional<Table> existing = writer.table();
+    if (existing.isPresent()) {
+      return existing.get();
     }
-    if (table == null) {
-      lock.lock();
-      try {
-        List<Types.NestedField> fields = new ArrayList<>();
-        SchemaChanges.of(new Columns(new Schema()), rows, null)
-            .added()
-            .forEach(
-                (name, type) ->
-                    fields.add(Types.NestedField.optional(fields.size() + 1, name, type)));
-        Schema schema = new Schema(fields);
-        PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
-        for (PartitionField field : partitionBy) {
-          if (applicable(schema, field)) {
-            spec = addTo(spec, field);
-          }
-        }
-        table = lake.createTable(id, schema, spec.build(), TABLE_PROPERTIES);
-      } finally {
-        lock.unlock();
+    List<Types.NestedField> fields = new ArrayList<>();
+    SchemaChanges.of(new Columns(new Schema()), rows, null)
+        .added()
+        .forEach(
+            (name, type) -> fields.add(Types.NestedField.optional(fields.size() + 1, name, type)));
+    Schema schema = new Schema(fields);
+    PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
+    for (PartitionField field : partitionBy) {
+      if (applicable(schema, field)) {
+        spec = addTo(spec, field);
       }
     }
-    return table;
-  }
-
-  private void evolveSchema(Table current, List<Map<String, Object>> rows) {
-    lock.lock();
-    try {
-      current.refresh();
-      SchemaChanges changes = SchemaChanges.of(columns(current.schema()), rows, null);
-      if (changes.isEmpty()) {
-        return;
-      }
-      UpdateSchema update = current.updateSchema();
-      changes.added().forEach(update::addColumn);
-      changes.promoted().forEach((name, type) -> update.updateColumn(name, type.asPrimitiveType()));
-      Commits.run(id, "schema update", update::commit);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void evolveSpec(Table current) {
-    lock.lock();
-    try {
-      current.refresh();
-      List<PartitionField> missing = missingPartitionFields(current);
-      if (missing.isEmpty()) {
-        return;
-      }
-      UpdatePartitionSpec update = current.updateSpec();
-      missing.forEach(field -> update.addField(term(field)));
-      Commits.run(id, "partition spec update", update::commit);
-    } finally {
-      lock.unlock();
-    }
+    return writer.create(schema, spec.build(), Map.of());
   }
 
   private List<PartitionField> missingPartitionFields(Table current) {
@@ -588,6 +545,18 @@ public final class TableSink {
 
     boolean isEmpty() {
       return added.isEmpty() && promoted.isEmpty();
+    }
+
+    /**
+     * The schema to evolve {@code current} with: the promoted columns in their new type and the new
+     * columns (columns left out are kept).
+     */
+    Schema incoming(Schema current) {
+      List<Types.NestedField> fields = new ArrayList<>();
+      int[] id = {current.highestFieldId()};
+      promoted.forEach((name, type) -> fields.add(Types.NestedField.optional(++id[0], name, type)));
+      added.forEach((name, type) -> fields.add(Types.NestedField.optional(++id[0], name, type)));
+      return new Schema(fields);
     }
   }
 }

@@ -65,6 +65,13 @@ class IcebergRestCatalogIT {
                     partitions: 1
                     buffer: { interval: 0s }
                     partition-by: []
+                  - name: shared
+                    partitions: 1
+                    buffer: { interval: 0s }
+                    partition-by: []
+                  - name: policy
+                    partitions: 1
+                    buffer: { interval: 0s }
                 """),
             Clock.systemUTC());
     http = new Http(platform.httpUri());
@@ -253,6 +260,145 @@ class IcebergRestCatalogIT {
     assertThat(http.count("SELECT count(DISTINCT event_id) FROM raw.mixed"))
         .isEqualTo(expected.size());
   }
+
+  /**
+   * Every writer of the platform at once on one table: delivery, a crawler run (one commit per
+   * file), maintenance and an Iceberg client through the REST endpoint. Every commit is kept: each
+   * is a snapshot in the table's history, and the table holds every row once.
+   */
+  @Test
+  void deliveryCrawlerMaintenanceAndRestClientsCommittingToOneTableLoseNoCommit() throws Exception {
+    http.ndjson("shared", "{\"event_id\":\"d0\"}");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.shared") == 1);
+    TableIdentifier id = TableIdentifier.of("raw", "shared");
+    int files = 10;
+    Set<String> crawled = new HashSet<>();
+    Path landing = dir.resolve("landing/shared");
+    java.nio.file.Files.createDirectories(landing);
+    for (int f = 0; f < files; f++) {
+      java.nio.file.Files.writeString(
+          landing.resolve("part-" + f + ".json"),
+          "{\"event_id\":\"k" + f + "a\"}\n{\"event_id\":\"k" + f + "b\"}\n");
+      crawled.add("k" + f + "a");
+      crawled.add("k" + f + "b");
+    }
+    assertThat(http.put("/v1/crawlers/shared", "{\"files-per-commit\": 1}").status())
+        .isEqualTo(201);
+
+    int batches = 10;
+    CompletableFuture<Set<String>> delivered =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Set<String> ids = new HashSet<>(Set.of("d0"));
+              for (int i = 1; i <= batches; i++) {
+                String a = "d" + i + "a";
+                String b = "d" + i + "b";
+                var response =
+                    http.ndjson(
+                        "shared", "{\"event_id\":\"" + a + "\"}\n{\"event_id\":\"" + b + "\"}\n");
+                assertThat(response.status()).isEqualTo(200);
+                ids.add(a);
+                ids.add(b);
+              }
+              return ids;
+            });
+    CompletableFuture<Set<String>> appended =
+        CompletableFuture.supplyAsync(
+            () -> {
+              Set<String> ids = new HashSet<>();
+              for (int i = 1; i <= batches; i++) {
+                ids.addAll(appendThroughTheEndpoint(id, 100 + i));
+              }
+              return ids;
+            });
+    CompletableFuture<JsonNodeHolder> crawl =
+        CompletableFuture.supplyAsync(
+            () ->
+                new JsonNodeHolder(
+                    http.post("/v1/crawlers/shared/runs?wait=true", null, new byte[0]).body()));
+    CompletableFuture<List<Integer>> maintained =
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<Integer> statuses = new ArrayList<>();
+              for (int i = 0; i < 5; i++) {
+                statuses.add(
+                    http.post("/v1/tables/raw.shared/maintenance", null, new byte[0]).status());
+              }
+              return statuses;
+            });
+
+    Set<String> expected = new HashSet<>(delivered.get(2, TimeUnit.MINUTES));
+    expected.addAll(appended.get(2, TimeUnit.MINUTES));
+    expected.addAll(crawled);
+    var run = crawl.get(2, TimeUnit.MINUTES).node();
+    assertThat(run.path("status").asText())
+        .as("crawl run %s", run)
+        .isEqualToIgnoringCase("succeeded");
+    assertThat(
+            run.path("counts")
+                .path("files_loaded")
+                .asInt(run.path("counts").path("filesLoaded").asInt()))
+        .as("crawl run %s", run)
+        .isEqualTo(files);
+    // maintenance either compacted or lost a race it reports as retriable; it never breaks a commit
+    assertThat(maintained.get(2, TimeUnit.MINUTES))
+        .allMatch(status -> status == 200 || status == 503);
+    assertThat(expected).hasSize(1 + 4 * batches + 2 * files);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> http.count("SELECT count(*) FROM raw.shared") == expected.size());
+    Table table = client.loadTable(id);
+    List<String> rows = new ArrayList<>();
+    read(table).forEach(row -> rows.add((String) row.getField("event_id")));
+    assertThat(rows).containsExactlyInAnyOrderElementsOf(expected);
+    // every append is in the history: their added records sum to every row
+    long added = 0;
+    int crawlerCommits = 0;
+    for (org.apache.iceberg.Snapshot snapshot : table.snapshots()) {
+      if (snapshot.operation().equals("append")) {
+        added += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
+        if (snapshot.summary().containsKey("tributary.crawl.files")
+            && !snapshot.summary().getOrDefault("added-records", "0").equals("0")) {
+          crawlerCommits++;
+        }
+      }
+    }
+    assertThat(added).isEqualTo(expected.size());
+    assertThat(crawlerCommits).isEqualTo(files);
+  }
+
+  /**
+   * The one table policy, whoever creates the table: delivery's table, a crawler's table and its
+   * error table all hold the policy's property map and format version 2.
+   */
+  @Test
+  void everyWriterCreatesTablesUnderTheOneTablePolicy() throws Exception {
+    http.ndjson("policy", "{\"event_id\":\"p1\"}");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.policy") == 1);
+    Path landing = dir.resolve("landing/policyfiles");
+    java.nio.file.Files.createDirectories(landing);
+    java.nio.file.Files.writeString(
+        landing.resolve("a.json"), "{\"id\": 1}\n null \n{\"id\": 2}\n");
+    http.put("/v1/crawlers/policyfiles", "{\"sample\": {\"records\": 1}}");
+    var run = http.post("/v1/crawlers/policyfiles/runs?wait=true", null, new byte[0]).body();
+    assertThat(run.path("counts").path("rowsRejected").asInt()).as("run %s", run).isEqualTo(1);
+
+    io.tributary.lake.Lake lake = platform.lake();
+    Map<String, String> stored = new java.util.HashMap<>(lake.policy().properties());
+    String version = stored.remove(org.apache.iceberg.TableProperties.FORMAT_VERSION);
+    for (String name : List.of("raw.policy", "raw.policyfiles", "raw.policyfiles_errors")) {
+      Table table =
+          lake.loadTable(io.tributary.core.TableId.parse(name))
+              .orElseThrow(() -> new AssertionError(name + " missing"));
+      assertThat(table.properties()).as(name).containsAllEntriesOf(stored);
+      assertThat(((org.apache.iceberg.BaseTable) table).operations().current().formatVersion())
+          .as(name)
+          .isEqualTo(Integer.parseInt(version));
+    }
+  }
+
+  private record JsonNodeHolder(com.fasterxml.jackson.databind.JsonNode node) {}
 
   /** Writes a Parquet file of two rows with the client and appends it, as Spark would. */
   private List<String> appendThroughTheEndpoint(TableIdentifier id, int batch) {

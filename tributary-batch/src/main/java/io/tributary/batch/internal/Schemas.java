@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
@@ -57,55 +58,62 @@ public final class Schemas {
     return build(columns);
   }
 
-  /** {@code columns} as a schema of optional fields with fresh ids. */
+  /**
+   * {@code columns} as a schema of optional fields with fresh ids at every depth (the nested types
+   * may carry ids of other schemas, even repeated ones: they are all replaced).
+   */
   public static Schema build(Map<String, Type> columns) {
     List<Types.NestedField> fields = new ArrayList<>();
-    int[] id = {0};
-    columns.forEach((name, type) -> fields.add(Types.NestedField.optional(++id[0], name, type)));
-    return TypeUtil.assignFreshIds(new Schema(fields), () -> ++id[0]);
+    columns.forEach((name, type) -> fields.add(Types.NestedField.optional(0, name, type)));
+    AtomicInteger id = new AtomicInteger();
+    Type fresh = TypeUtil.assignFreshIds(Types.StructType.of(fields), id::incrementAndGet);
+    return new Schema(fresh.asStructType().fields());
   }
 
   /**
-   * {@code file} with each column the table already holds in a type at least as wide given the
-   * table's type, so that only real widenings and incompatibilities remain for the table's schema
-   * update to judge.
+   * {@code file} with each field, at every depth, that the table already holds in a type at least
+   * as wide given the table's type, so that only real widenings and incompatibilities remain for
+   * the lake's evolution rules to judge.
    */
   public static Schema adapt(Schema file, Schema table) {
     Map<String, Type> columns = new LinkedHashMap<>();
     for (Types.NestedField field : file.columns()) {
       Types.NestedField existing = table.findField(field.name());
-      Type type = field.type();
-      if (existing != null && !existing.type().equals(type)) {
-        Type widened = TypeInference.widen(existing.type(), type);
-        if (existing.type().equals(widened)) {
-          type = existing.type();
-        }
-      }
-      columns.put(field.name(), type);
+      columns.put(
+          field.name(), existing == null ? field.type() : adapt(field.type(), existing.type()));
     }
     return build(columns);
   }
 
-  /** The columns {@code after} adds to {@code before}, and those whose type changed. */
-  public static String describeChange(Schema before, Schema after) {
-    List<String> added = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    for (Types.NestedField field : after.columns()) {
-      Types.NestedField old = before.findField(field.fieldId());
-      if (old == null) {
-        added.add(field.name() + " " + field.type());
-      } else if (!old.type().equals(field.type())) {
-        changed.add(field.name() + " " + old.type() + " -> " + field.type());
+  private static Type adapt(Type file, Type table) {
+    if (file.isStructType() && table.isStructType()) {
+      List<Types.NestedField> fields = new ArrayList<>();
+      for (Types.NestedField field : file.asStructType().fields()) {
+        Types.NestedField existing = table.asStructType().field(field.name());
+        fields.add(
+            Types.NestedField.optional(
+                field.fieldId(),
+                field.name(),
+                existing == null ? field.type() : adapt(field.type(), existing.type())));
       }
+      return Types.StructType.of(fields);
     }
-    List<String> parts = new ArrayList<>();
-    if (!added.isEmpty()) {
-      parts.add("added " + String.join(", ", added));
+    if (file.isListType() && table.isListType()) {
+      return Types.ListType.ofOptional(
+          file.asListType().elementId(),
+          adapt(file.asListType().elementType(), table.asListType().elementType()));
     }
-    if (!changed.isEmpty()) {
-      parts.add("changed " + String.join(", ", changed));
+    if (file.isMapType() && table.isMapType()) {
+      return Types.MapType.ofOptional(
+          file.asMapType().keyId(),
+          file.asMapType().valueId(),
+          adapt(file.asMapType().keyType(), table.asMapType().keyType()),
+          adapt(file.asMapType().valueType(), table.asMapType().valueType()));
     }
-    return parts.isEmpty() ? "no change" : String.join("; ", parts);
+    if (file.isPrimitiveType() && table.isPrimitiveType() && !file.equals(table)) {
+      return table.equals(TypeInference.widen(table, file)) ? table : file;
+    }
+    return file;
   }
 
   /** The column names of {@code schema}, for messages. */

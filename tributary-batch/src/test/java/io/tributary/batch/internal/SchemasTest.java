@@ -76,13 +76,60 @@ class SchemasTest {
   }
 
   @Test
-  void describesAddedAndWidenedColumns() {
-    Schema before = new Schema(Types.NestedField.optional(1, "id", INT));
-    Schema after =
-        new Schema(
-            Types.NestedField.optional(1, "id", LONG),
-            Types.NestedField.optional(2, "name", STRING));
-    assertThat(Schemas.describeChange(before, after))
-        .isEqualTo("added name string; changed id int -> long");
+  void mergeAssignsFreshIdsAtEveryDepth() {
+    // the shapes of issue 10: nested ids of the files collided with the new top-level ids
+    Types.StructType prefs =
+        Types.StructType.of(
+            Types.NestedField.optional(
+                1, "genres", Types.ListType.ofOptional(2, Types.StringType.get())),
+            Types.NestedField.optional(2, "notifications", Types.BooleanType.get()));
+    Types.StructType geo =
+        Types.StructType.of(
+            Types.NestedField.optional(1, "country", STRING),
+            Types.NestedField.optional(2, "city", STRING));
+    Schema first = Schemas.build(mapOf("user", (Type) STRING, "prefs", prefs, "geo", geo));
+    Schema second =
+        Schemas.build(mapOf("user", (Type) STRING, "prefs", prefs, "geo", geo, "signup", STRING));
+
+    Schema merged = Schemas.merge(first, second);
+
+    assertThat(Schemas.columnNames(merged)).containsExactly("user", "prefs", "geo", "signup");
+    assertThat(merged.findType("prefs.notifications")).isEqualTo(Types.BooleanType.get());
+    assertThat(merged.findType("prefs.genres.element")).isEqualTo(STRING);
+    assertThat(merged.findType("geo.city")).isEqualTo(STRING);
+    assertThat(merged.highestFieldId()).isEqualTo(9);
+  }
+
+  @Test
+  void adaptKeepsTheTablesWiderTypeAtEveryDepth() {
+    Schema table =
+        Schemas.build(
+            mapOf(
+                "s",
+                (Type)
+                    Types.StructType.of(
+                        Types.NestedField.optional(
+                            1, "items", Types.ListType.ofOptional(2, structOf("n", LONG))))));
+    Schema file =
+        Schemas.build(
+            mapOf(
+                "s",
+                (Type)
+                    Types.StructType.of(
+                        Types.NestedField.optional(
+                            1, "items", Types.ListType.ofOptional(2, structOf("n", INT))))));
+    assertThat(Schemas.adapt(file, table).findType("s.items.element.n")).isEqualTo(LONG);
+  }
+
+  private static Types.StructType structOf(String name, Type type) {
+    return Types.StructType.of(Types.NestedField.optional(1, name, type));
+  }
+
+  private static Map<String, Type> mapOf(Object... pairs) {
+    Map<String, Type> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put((String) pairs[i], (Type) pairs[i + 1]);
+    }
+    return map;
   }
 }

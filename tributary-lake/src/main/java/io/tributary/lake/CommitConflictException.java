@@ -1,0 +1,23 @@
+package io.tributary.lake;
+
+import io.tributary.core.RetriableException;
+import io.tributary.core.TableId;
+
+/**
+ * A commit that a concurrent change made invalid (Iceberg's validation failed: the files it
+ * replaces were removed, say). Nothing was committed; plan the change again from the table's
+ * current state before retrying it.
+ */
+public final class CommitConflictException extends RetriableException {
+  CommitConflictException(TableId table, String what, Throwable cause) {
+    super(
+        "commit_failed",
+        "Cannot commit the "
+            + what
+            + " of table "
+            + table
+            + " (conflicts with a concurrent change): "
+            + cause.getMessage(),
+        cause);
+  }
+}
