@@ -96,6 +96,11 @@ public final class QueryEngine implements AutoCloseable {
             });
   }
 
+  /** The most rows one answer holds ({@code query.max-rows}); more rows mark it truncated. */
+  public int maxRows() {
+    return settings.maxRows();
+  }
+
   private static void check(boolean valid, String key, Object value, String rule) {
     if (!valid) {
       throw new IllegalArgumentException(

@@ -55,6 +55,8 @@ class IcebergRestCompatibilityIT {
                   "-XX:TieredStopAtLevel=1",
                   "-XX:+UseSerialGC",
                   "-Drck.local=false",
+                  // the mode Iceberg's own reference server passes: a table needs its namespace
+                  "-Drck.requires-namespace-create=true",
                   "-Duri=" + uri,
                   "-jar",
                   launcher.toString(),

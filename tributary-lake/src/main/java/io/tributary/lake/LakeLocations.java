@@ -1,0 +1,169 @@
+package io.tributary.lake;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.ForbiddenException;
+
+/**
+ * Where tables may live and what they may be called: the rules that keep clients of the catalog
+ * (the Iceberg REST endpoint) inside the lake.
+ *
+ * <ul>
+ *   <li>Every location — a table's, its metadata and data paths, a registered metadata file — must
+ *       resolve inside the warehouse directory: normalised, with symbolic links of the part that
+ *       exists followed (like Apache Polaris's allowed locations). Anything else is refused with
+ *       one answer, whatever exists there, so callers cannot probe the file system.
+ *   <li>Namespace and table names are SQL identifiers the query layer can address: {@code
+ *       [a-z_][a-z0-9_]*}, at most 128 characters — no path separators, dots or control characters,
+ *       no upper case (which SQL would fold).
+ *   <li>Tables the platform writes (with a {@code tributary.*} property or snapshot marker) keep
+ *       their location.
+ * </ul>
+ */
+public final class LakeLocations {
+  /** Table properties that place files: each must stay inside the warehouse. */
+  public static final List<String> LOCATION_PROPERTIES =
+      List.of(
+          TableProperties.WRITE_METADATA_LOCATION,
+          TableProperties.WRITE_DATA_LOCATION,
+          TableProperties.OBJECT_STORE_PATH,
+          TableProperties.WRITE_FOLDER_STORAGE_LOCATION);
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,127}");
+  private static final String PLATFORM_MARKER = "tributary.";
+
+  private final Path warehouse;
+
+  /** Rules for the lake whose warehouse is {@code warehouse} (an existing directory). */
+  public LakeLocations(Path warehouse) {
+    Objects.requireNonNull(warehouse, "warehouse is null");
+    try {
+      this.warehouse = warehouse.toAbsolutePath().normalize().toRealPath();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Invalid warehouse: " + warehouse + " (not found)", e);
+    }
+  }
+
+  /**
+   * Checks that {@code location} (a {@code file:} URI or an absolute path) lies inside the
+   * warehouse.
+   *
+   * @param what what the location is for, e.g. {@code "table location"}
+   * @throws ForbiddenException for any location outside, unparsable or on another file system
+   */
+  public void requireInside(String what, String location) {
+    if (location == null || resolve(location) == null) {
+      throw new ForbiddenException(
+          "Invalid %s: '%s' (must be a location inside the lake's warehouse)",
+          what, printable(location));
+    }
+  }
+
+  /** Checks every location property in {@code properties}; others are not looked at. */
+  public void requireInside(Map<String, String> properties) {
+    for (String key : LOCATION_PROPERTIES) {
+      if (properties.containsKey(key)) {
+        requireInside("property " + key, properties.get(key));
+      }
+    }
+  }
+
+  /** Checks that every level of {@code namespace} is a valid name. */
+  public static void requireValidName(Namespace namespace) {
+    if (namespace.isEmpty()) {
+      throw new BadRequestException("Invalid namespace: empty");
+    }
+    for (String level : namespace.levels()) {
+      requireValidName("namespace", level);
+    }
+  }
+
+  /**
+   * Checks that {@code name} is an identifier the SQL layer can address.
+   *
+   * @param what {@code "namespace"}, {@code "table"} or {@code "view"}
+   */
+  public static void requireValidName(String what, String name) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw new BadRequestException(
+          "Invalid %s name: '%s' (use [a-z_][a-z0-9_]*, at most 128 characters)",
+          what, printable(name));
+    }
+  }
+
+  /** Whether the platform writes {@code table}: a {@code tributary.*} property or snapshot mark. */
+  public static boolean isPlatformTable(Table table) {
+    if (table.properties().keySet().stream().anyMatch(k -> k.startsWith(PLATFORM_MARKER))) {
+      return true;
+    }
+    for (Snapshot snapshot : table.snapshots()) {
+      if (snapshot.summary().keySet().stream().anyMatch(k -> k.startsWith(PLATFORM_MARKER))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The resolved path of a location inside the warehouse, or {@code null} for any other. */
+  private Path resolve(String location) {
+    Path path;
+    try {
+      if (location.startsWith("file:")) {
+        URI uri = new URI(location);
+        if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
+          return null; // file://host/... names another machine
+        }
+        path = Path.of(uri.getPath() == null ? "" : uri.getPath());
+      } else if (location.contains("://")) {
+        return null; // another file system: the lake is local
+      } else {
+        path = Path.of(location);
+      }
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+    if (!path.isAbsolute() || location.chars().anyMatch(Character::isISOControl)) {
+      return null;
+    }
+    Path real = realPath(path.normalize());
+    return real != null && real.startsWith(warehouse) ? real : null;
+  }
+
+  /** The path with the symbolic links of its longest existing prefix followed. */
+  private static Path realPath(Path path) {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return null;
+    }
+    try {
+      Path real = existing.toRealPath();
+      return real.resolve(existing.relativize(path)).normalize();
+    } catch (IOException e) {
+      return null; // a dangling link, or no permission to look
+    }
+  }
+
+  private static String printable(String text) {
+    if (text == null) {
+      return "";
+    }
+    String cut = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+}

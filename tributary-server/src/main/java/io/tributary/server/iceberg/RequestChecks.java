@@ -1,0 +1,122 @@
+package io.tributary.server.iceberg;
+
+import io.tributary.lake.LakeLocations;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
+import org.apache.iceberg.rest.requests.CreateTableRequest;
+import org.apache.iceberg.rest.requests.CreateViewRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+
+/**
+ * The REST endpoint's request validation before anything reaches the catalog: names are identifiers
+ * the SQL layer can address, a table's namespace exists, every location stays inside the warehouse
+ * and platform tables keep theirs (rules in {@link LakeLocations}).
+ */
+final class RequestChecks {
+  /** The namespace property Iceberg catalogs place a namespace's tables under. */
+  private static final String NAMESPACE_LOCATION = "location";
+
+  private final Catalog catalog;
+  private final SupportsNamespaces namespaces;
+  private final LakeLocations locations;
+
+  RequestChecks(Catalog catalog, SupportsNamespaces namespaces, LakeLocations locations) {
+    this.catalog = catalog;
+    this.namespaces = namespaces;
+    this.locations = locations;
+  }
+
+  void createNamespace(CreateNamespaceRequest request) {
+    LakeLocations.requireValidName(request.namespace());
+    namespaceProperties(request.properties());
+  }
+
+  void namespaceProperties(Map<String, String> properties) {
+    if (properties != null && properties.containsKey(NAMESPACE_LOCATION)) {
+      locations.requireInside("namespace location", properties.get(NAMESPACE_LOCATION));
+    }
+  }
+
+  void createTable(Namespace namespace, CreateTableRequest request) {
+    newObject(namespace, "table", request.name());
+    if (request.location() != null) {
+      locations.requireInside("table location", request.location());
+    }
+    locations.requireInside(request.properties());
+  }
+
+  void createView(Namespace namespace, CreateViewRequest request) {
+    newObject(namespace, "view", request.name());
+    if (request.location() != null) {
+      locations.requireInside("view location", request.location());
+    }
+  }
+
+  /** A table or view to be registered from a metadata file. */
+  void register(Namespace namespace, String what, String name, String metadataLocation) {
+    newObject(namespace, what, name);
+    locations.requireInside("metadata location", metadataLocation);
+  }
+
+  void rename(TableIdentifier destination) {
+    LakeLocations.requireValidName(destination.namespace());
+    LakeLocations.requireValidName("table", destination.name());
+  }
+
+  /** A commit to a table (or a staged creation): its location updates. */
+  void update(TableIdentifier table, UpdateTableRequest request) {
+    boolean movesFiles = false;
+    for (MetadataUpdate update : request.updates()) {
+      if (update instanceof MetadataUpdate.SetLocation setLocation) {
+        locations.requireInside("table location", setLocation.location());
+        movesFiles = true;
+      } else if (update instanceof MetadataUpdate.SetProperties setProperties) {
+        locations.requireInside(setProperties.updated());
+        movesFiles |=
+            LakeLocations.LOCATION_PROPERTIES.stream()
+                .anyMatch(setProperties.updated()::containsKey);
+      } else if (update instanceof MetadataUpdate.RemoveProperties removeProperties) {
+        movesFiles |=
+            LakeLocations.LOCATION_PROPERTIES.stream()
+                .anyMatch(removeProperties.removed()::contains);
+      }
+    }
+    if (movesFiles && isPlatformTable(table)) {
+      throw new ForbiddenException(
+          "Cannot change the location of %s: the platform writes this table", table);
+    }
+  }
+
+  void updates(List<UpdateTableRequest> changes) {
+    for (UpdateTableRequest change : changes) {
+      update(change.identifier(), change);
+    }
+  }
+
+  private boolean isPlatformTable(TableIdentifier identifier) {
+    Table table;
+    try {
+      table = catalog.loadTable(identifier);
+    } catch (NoSuchTableException e) {
+      return false; // created by this commit
+    }
+    return LakeLocations.isPlatformTable(table);
+  }
+
+  private void newObject(Namespace namespace, String what, String name) {
+    LakeLocations.requireValidName(what, name);
+    if (!namespaces.namespaceExists(namespace)) {
+      throw new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
+    }
+  }
+}
