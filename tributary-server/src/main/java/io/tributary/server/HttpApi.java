@@ -124,6 +124,7 @@ final class HttpApi implements AutoCloseable {
   /** Every registered route as {@code METHOD path}, e.g. {@code POST /v1/query}. */
   List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(parsed -> parsed.endpoint.method.isHttpMethod())
         .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
         .toList();
   }
