@@ -3,6 +3,7 @@ package io.tributary.lake;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class LakeLocations {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,127}");
   private static final String PLATFORM_MARKER = "tributary.";
+  private static final int MAX_NAME_BYTES = 255;
 
   private final Path warehouse;
 
@@ -81,26 +83,58 @@ public final class LakeLocations {
     }
   }
 
-  /** Checks that every level of {@code namespace} is a valid name. */
-  public static void requireValidName(Namespace namespace) {
+  /**
+   * Checks that every level of {@code namespace} is a safe directory name: not empty, {@code .} or
+   * {@code ..}, no {@code /}, {@code \\} or control characters, at most 255 bytes. Namespaces may
+   * nest and hold other engines' views; the tables in them must be addressable ({@link
+   * #requireAddressable}).
+   */
+  public static void requireSafeName(Namespace namespace) {
     if (namespace.isEmpty()) {
       throw new BadRequestException("Invalid namespace: empty");
     }
     for (String level : namespace.levels()) {
-      requireValidName("namespace", level);
+      requireSafeName("namespace", level);
     }
   }
 
   /**
-   * Checks that {@code name} is an identifier the SQL layer can address.
+   * Checks that {@code name} is a safe directory name (see {@link #requireSafeName(Namespace)}).
    *
-   * @param what {@code "namespace"}, {@code "table"} or {@code "view"}
+   * @param what {@code "namespace"} or {@code "view"}
    */
-  public static void requireValidName(String what, String name) {
+  public static void requireSafeName(String what, String name) {
+    if (name == null
+        || name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\\') >= 0
+        || name.chars().anyMatch(Character::isISOControl)
+        || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new BadRequestException(
+          "Invalid %s name: '%s' (no /, \\, control characters, . or ..; at most %d bytes)",
+          what, printable(name), MAX_NAME_BYTES);
+    }
+  }
+
+  /**
+   * Checks that a table named {@code namespace.name} can be addressed by SQL: one namespace level
+   * and both parts identifiers {@code [a-z_][a-z0-9_]*} of at most 128 characters (so no path
+   * separators, dots, quotes, control characters or upper case, which SQL would fold).
+   */
+  public static void requireAddressable(Namespace namespace, String name) {
+    if (namespace.length() != 1 || !IDENTIFIER.matcher(namespace.level(0)).matches()) {
+      throw new BadRequestException(
+          "Invalid namespace for a table: '%s' (tables live in one-level namespaces named"
+              + " [a-z_][a-z0-9_]*, at most 128 characters, so that SQL can address them)",
+          printable(namespace.toString()));
+    }
     if (name == null || !IDENTIFIER.matcher(name).matches()) {
       throw new BadRequestException(
-          "Invalid %s name: '%s' (use [a-z_][a-z0-9_]*, at most 128 characters)",
-          what, printable(name));
+          "Invalid table name: '%s' (use [a-z_][a-z0-9_]*, at most 128 characters, so that SQL"
+              + " can address it)",
+          printable(name));
     }
   }
 

@@ -129,18 +129,30 @@ class IcebergRestLocationsIT {
   }
 
   @Test
-  void namesMustBeSqlIdentifiers() {
+  void tableNamesMustBeSqlIdentifiersAndNamespaceNamesSafe() {
     for (String name :
         List.of("../../../x", "a/b", "a\\b", "..", "a'b", "UP", "Mixed", "x\ny", "a.b", "日本")) {
       Http.Response table =
           post("/iceberg/v1/namespaces/fuzz/tables", createTable(name, null, Map.of()));
       assertThat(table.status()).as("table %s", name).isEqualTo(400);
+      assertThat(table.body().path("error").path("message").asText()).contains("Invalid table");
+    }
+    for (String name : List.of("../../../x", "a/b", "a\\b", "..", ".", "x\ny", "x\u0000")) {
       ObjectNode namespace = Http.JSON.createObjectNode();
       namespace.putArray("namespace").add(name);
       assertThat(post("/iceberg/v1/namespaces", namespace.toString()).status())
           .as("namespace %s", name)
           .isEqualTo(400);
     }
+    // a namespace SQL cannot address may exist (other engines' views), but holds no tables
+    ObjectNode upper = Http.JSON.createObjectNode();
+    upper.putArray("namespace").add("UP");
+    assertThat(post("/iceberg/v1/namespaces", upper.toString()).status()).isEqualTo(200);
+    Http.Response inUpper =
+        post("/iceberg/v1/namespaces/UP/tables", createTable("t", null, Map.of()));
+    assertThat(inUpper.status()).isEqualTo(400);
+    assertThat(inUpper.body().path("error").path("message").asText())
+        .contains("Invalid namespace for a table");
   }
 
   @Test

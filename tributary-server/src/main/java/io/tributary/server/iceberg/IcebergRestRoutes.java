@@ -245,7 +245,7 @@ public final class IcebergRestRoutes {
         Endpoint.V1_RENAME_TABLE,
         call -> {
           RenameTableRequest request = body(call, RenameTableRequest.class);
-          checks.rename(request.destination());
+          checks.renameTable(request.destination());
           CatalogHandlers.renameTable(catalog, request);
           return null;
         });
@@ -253,7 +253,7 @@ public final class IcebergRestRoutes {
         Endpoint.V1_REGISTER_TABLE,
         call -> {
           RegisterTableRequest request = body(call, RegisterTableRequest.class);
-          checks.register(namespace(call), "table", request.name(), request.metadataLocation());
+          checks.registerTable(namespace(call), request.name(), request.metadataLocation());
           return readingMetadata(
               request.metadataLocation(),
               () -> CatalogHandlers.registerTable(catalog, namespace(call), request));
@@ -315,7 +315,7 @@ public final class IcebergRestRoutes {
         Endpoint.V1_RENAME_VIEW,
         call -> {
           RenameTableRequest request = body(call, RenameTableRequest.class);
-          checks.rename(request.destination());
+          checks.renameView(request.destination());
           CatalogHandlers.renameView(views, request);
           return null;
         });
@@ -323,7 +323,7 @@ public final class IcebergRestRoutes {
         Endpoint.V1_REGISTER_VIEW,
         call -> {
           RegisterViewRequest request = body(call, RegisterViewRequest.class);
-          checks.register(namespace(call), "view", request.name(), request.metadataLocation());
+          checks.registerView(namespace(call), request.name(), request.metadataLocation());
           return readingMetadata(
               request.metadataLocation(),
               () -> CatalogHandlers.registerView(views, namespace(call), request));

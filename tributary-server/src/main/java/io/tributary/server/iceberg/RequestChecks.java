@@ -37,7 +37,7 @@ final class RequestChecks {
   }
 
   void createNamespace(CreateNamespaceRequest request) {
-    LakeLocations.requireValidName(request.namespace());
+    LakeLocations.requireSafeName(request.namespace());
     namespaceProperties(request.properties());
   }
 
@@ -48,7 +48,7 @@ final class RequestChecks {
   }
 
   void createTable(Namespace namespace, CreateTableRequest request) {
-    newObject(namespace, "table", request.name());
+    newTable(namespace, request.name());
     if (request.location() != null) {
       locations.requireInside("table location", request.location());
     }
@@ -56,21 +56,28 @@ final class RequestChecks {
   }
 
   void createView(Namespace namespace, CreateViewRequest request) {
-    newObject(namespace, "view", request.name());
+    newView(namespace, request.name());
     if (request.location() != null) {
       locations.requireInside("view location", request.location());
     }
   }
 
-  /** A table or view to be registered from a metadata file. */
-  void register(Namespace namespace, String what, String name, String metadataLocation) {
-    newObject(namespace, what, name);
+  void registerTable(Namespace namespace, String name, String metadataLocation) {
+    newTable(namespace, name);
     locations.requireInside("metadata location", metadataLocation);
   }
 
-  void rename(TableIdentifier destination) {
-    LakeLocations.requireValidName(destination.namespace());
-    LakeLocations.requireValidName("table", destination.name());
+  void registerView(Namespace namespace, String name, String metadataLocation) {
+    newView(namespace, name);
+    locations.requireInside("metadata location", metadataLocation);
+  }
+
+  void renameTable(TableIdentifier destination) {
+    newTable(destination.namespace(), destination.name());
+  }
+
+  void renameView(TableIdentifier destination) {
+    newView(destination.namespace(), destination.name());
   }
 
   /** A commit to a table (or a staged creation): its location updates. */
@@ -113,8 +120,18 @@ final class RequestChecks {
     return LakeLocations.isPlatformTable(table);
   }
 
-  private void newObject(Namespace namespace, String what, String name) {
-    LakeLocations.requireValidName(what, name);
+  /** A new table's name: its namespace must exist (404 first) and the name be addressable. */
+  private void newTable(Namespace namespace, String name) {
+    requireNamespace(namespace);
+    LakeLocations.requireAddressable(namespace, name);
+  }
+
+  private void newView(Namespace namespace, String name) {
+    requireNamespace(namespace);
+    LakeLocations.requireSafeName("view", name);
+  }
+
+  private void requireNamespace(Namespace namespace) {
     if (!namespaces.namespaceExists(namespace)) {
       throw new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
     }
