@@ -98,7 +98,7 @@ class FunctionSpecsTest {
           "Bearer ${secret:ok} ${secret:a/b}"
         }) {
       String json =
-          "{\"name\": \"e\", \"topic\": \"t\", \"type\": \"http-enrich\","
+          "{\"name\": \"e\", \"topic\": \"t\", \"type\": \"http-enrich\", \"emit-to\": \"s\","
               + " \"url\": \"http://c:1/x\", \"headers\": {\"A\": \""
               + reference
               + "\"}}";
@@ -109,7 +109,7 @@ class FunctionSpecsTest {
           .hasMessageContaining("secret reference");
     }
     String fine =
-        "{\"name\": \"e\", \"topic\": \"t\", \"type\": \"http-enrich\","
+        "{\"name\": \"e\", \"topic\": \"t\", \"type\": \"http-enrich\", \"emit-to\": \"s\","
             + " \"url\": \"http://c:1/x\", \"headers\": {\"A\": \"${secret:a-b_1} x\"}}";
     assertThat(FunctionSpecs.fromJson("e", fine).http().headers())
         .containsEntry("A", "${secret:a-b_1} x");
