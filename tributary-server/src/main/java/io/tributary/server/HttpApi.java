@@ -30,6 +30,7 @@ import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.StreamSpecs;
+import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -298,10 +299,28 @@ final class HttpApi implements AutoCloseable {
         LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), te.toString(), te);
       }
       errorBody(ctx, status, te.code(), te.getMessage());
+    } else if (endedEarly(e)) {
+      errorBody(
+          ctx,
+          400,
+          "incomplete_body",
+          "The request body ended before its Content-Length ("
+              + ctx.req().getContentLengthLong()
+              + " bytes): send the whole body");
     } else {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       errorBody(ctx, 500, "internal_error", "Internal error: " + e.getClass().getSimpleName());
     }
+  }
+
+  /** Whether {@code error} comes from a body shorter than announced (the client's fault). */
+  static boolean endedEarly(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The one mapping from error types to HTTP status codes. */

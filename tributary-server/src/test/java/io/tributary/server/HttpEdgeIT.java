@@ -129,6 +129,27 @@ class HttpEdgeIT {
   }
 
   @Test
+  void aBodyShorterThanItsContentLengthIsTheClientsFault() {
+    for (String route :
+        List.of(
+            "POST /v1/streams/clicks/records",
+            "PUT /v1/landing/uploads/a.csv",
+            "POST /v1/query",
+            "PUT /v1/streams/other",
+            "POST /iceberg/v1/namespaces")) {
+      String type = route.contains("records") ? "application/x-ndjson" : "application/json";
+      byte[] body = "{\"a\": 1}\n".getBytes(StandardCharsets.UTF_8);
+      Map<String, String> headers =
+          Map.of("Host", raw.host(), "Content-Type", type, "Content-Length", "1000");
+      int space = route.indexOf(' ');
+      RawHttp.Answer answer =
+          raw.send(route.substring(0, space), route.substring(space + 1), headers, body);
+      assertThat(answer.status()).as("%s: %s", route, answer.body()).isEqualTo(400);
+    }
+    assertThat(http.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
   void aPreflightGetsNoCorsHeaders() {
     RawHttp.Answer answer =
         raw.send(
