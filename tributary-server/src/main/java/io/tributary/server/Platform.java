@@ -45,6 +45,7 @@ public final class Platform implements AutoCloseable {
 
   private Platform(TributaryConfig config, Clock clock) {
     this.config = config;
+    StartChecks.check(config);
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
