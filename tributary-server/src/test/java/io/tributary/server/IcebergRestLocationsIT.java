@@ -109,6 +109,16 @@ class IcebergRestLocationsIT {
           .as("write.data.path %s", location)
           .isEqualTo(403);
     }
+    Http.Response snapshot =
+        commit(
+            "fuzz",
+            "movable",
+            "{\"action\":\"add-snapshot\",\"snapshot\":{\"snapshot-id\":7,"
+                + "\"timestamp-ms\":1700000000000,\"summary\":{\"operation\":\"append\"},"
+                + "\"schema-id\":0,\"manifest-list\":\""
+                + outside.resolve("secret.txt")
+                + "\"}}");
+    assertThat(snapshot.status()).as("a manifest list outside: %s", snapshot.body()).isEqualTo(403);
     String inside = warehouse.resolve("fuzz").resolve("moved").toString();
     assertThat(commit("fuzz", "movable", setLocation(inside)).status()).isEqualTo(200);
   }

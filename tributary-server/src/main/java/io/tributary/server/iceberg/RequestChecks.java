@@ -80,7 +80,7 @@ final class RequestChecks {
     newView(destination.namespace(), destination.name());
   }
 
-  /** A commit to a table (or a staged creation): its location updates. */
+  /** A commit to a table (or a staged creation): the locations it sets or adds. */
   void update(TableIdentifier table, UpdateTableRequest request) {
     boolean movesFiles = false;
     for (MetadataUpdate update : request.updates()) {
@@ -92,6 +92,17 @@ final class RequestChecks {
         movesFiles |=
             LakeLocations.LOCATION_PROPERTIES.stream()
                 .anyMatch(setProperties.updated()::containsKey);
+      } else if (update instanceof MetadataUpdate.AddSnapshot addSnapshot) {
+        // purge deletes the files a snapshot lists: none may lie outside the warehouse
+        String manifestList = addSnapshot.snapshot().manifestListLocation();
+        if (manifestList != null) {
+          locations.requireInside("manifest list", manifestList);
+        }
+      } else if (update instanceof MetadataUpdate.SetStatistics statistics) {
+        locations.requireInside("statistics file", statistics.statisticsFile().path());
+      } else if (update instanceof MetadataUpdate.SetPartitionStatistics statistics) {
+        locations.requireInside(
+            "partition statistics file", statistics.partitionStatisticsFile().path());
       } else if (update instanceof MetadataUpdate.RemoveProperties removeProperties) {
         movesFiles |=
             LakeLocations.LOCATION_PROPERTIES.stream()
