@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -172,25 +171,37 @@ public final class LakeLocations {
     if (!path.isAbsolute() || location.chars().anyMatch(Character::isISOControl)) {
       return null;
     }
-    Path real = realPath(path.normalize());
+    Path real = realPath(path);
     return real != null && real.startsWith(warehouse) ? real : null;
   }
 
-  /** The path with the symbolic links of its longest existing prefix followed. */
+  /**
+   * The path as the file system resolves it: segment by segment from the root, each symbolic link
+   * followed where it stands, and {@code ..} taken from the resolved directory (so {@code link/..}
+   * is the link target's parent, not the link's). {@code null} for a dangling link.
+   */
   private static Path realPath(Path path) {
-    Path existing = path;
-    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-      existing = existing.getParent();
+    Path current = path.getRoot();
+    for (Path name : path) {
+      String segment = name.toString();
+      if (segment.isEmpty() || segment.equals(".")) {
+        continue;
+      }
+      if (segment.equals("..")) {
+        current = current.getParent() == null ? current : current.getParent();
+        continue;
+      }
+      Path next = current.resolve(segment);
+      if (Files.isSymbolicLink(next)) {
+        try {
+          next = next.toRealPath();
+        } catch (IOException e) {
+          return null; // a dangling link, or no permission to look
+        }
+      }
+      current = next;
     }
-    if (existing == null) {
-      return null;
-    }
-    try {
-      Path real = existing.toRealPath();
-      return real.resolve(existing.relativize(path)).normalize();
-    } catch (IOException e) {
-      return null; // a dangling link, or no permission to look
-    }
+    return current;
   }
 
   private static String printable(String text) {

@@ -353,8 +353,15 @@ final class HttpApi implements AutoCloseable {
   private static void errorBody(Context ctx, int status, String code, String message) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ObjectNode error = body.putObject("error");
-    error.put("code", code);
-    error.put("message", message);
+    if (ctx.path().startsWith(IcebergRestRoutes.PATH + "/")) {
+      // the REST catalog specification's shape, which Iceberg clients parse: a numeric code
+      error.put("message", message);
+      error.put("type", code);
+      error.put("code", status);
+    } else {
+      error.put("code", code);
+      error.put("message", message);
+    }
     json(ctx, status, body);
   }
 

@@ -107,6 +107,14 @@ class HttpEdgeIT {
   }
 
   @Test
+  void theIcebergEndpointAnswersRefusalsInTheSpecificationsShape() {
+    RawHttp.Answer answer =
+        send("POST /iceberg/v1/namespaces", Map.of("Host", raw.host()), "text/plain", "{}");
+    assertThat(answer.status()).isEqualTo(415);
+    assertThat(answer.body()).contains("\"type\":\"unsupported_media_type\"", "\"code\":415");
+  }
+
+  @Test
   void theRecordsRouteRefusesPlainText() {
     RawHttp.Answer answer =
         send(

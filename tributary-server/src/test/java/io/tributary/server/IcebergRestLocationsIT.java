@@ -265,6 +265,8 @@ class IcebergRestLocationsIT {
     locations.add("file://" + warehouse + "/%2e%2e/outside/t");
     locations.add(warehouse.resolve("escape").resolve("t").toString());
     locations.add(warehouse.resolve("escape").toString());
+    locations.add(warehouse + "/escape/../outside/t"); // lexically inside, really outside
+    locations.add("file://" + warehouse + "/escape/%2e%2e/outside/t");
     locations.add(warehouse.getParent().resolve("kafka").toString());
     locations.add("relative/path");
     locations.add("../outside");
