@@ -49,6 +49,13 @@ class PostgresCatalogIT {
         assertThat(http.ndjson("clicks", "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n").status())
             .isEqualTo(200);
         await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.clicks") == 3);
+        // a crawler keeps its runs and loaded files in the catalog database too
+        assertThat(http.put("/v1/crawlers/files", "{}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/landing/files/a.csv", "id,name\n1,x\n2,y\n").status())
+            .isEqualTo(201);
+        Http.Response run = http.post("/v1/crawlers/files/runs?wait=true", null, new byte[0]);
+        assertThat(run.status()).as("%s", run.body()).isEqualTo(200);
+        assertThat(http.count("SELECT count(*) FROM raw.files")).isEqualTo(2);
       }
       assertThat(dir.resolve("catalog.db")).doesNotExist();
       assertThat(tablesInPostgres(postgres)).isGreaterThanOrEqualTo(1);
@@ -58,7 +65,8 @@ class PostgresCatalogIT {
         assertThat(http.count("SELECT count(*) FROM raw.clicks")).isEqualTo(3);
         assertThat(http.ndjson("clicks", "{\"id\":4}\n").status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> http.count("SELECT sum(id) FROM raw.clicks") == 10);
-        assertThat(http.get("/v1/tables").body().toString()).contains("raw.clicks");
+        assertThat(http.get("/v1/tables").body().toString()).contains("raw.clicks", "raw.files");
+        assertThat(http.get("/v1/crawlers/files/runs").body().toString()).contains("SUCCEEDED");
       }
     }
   }
