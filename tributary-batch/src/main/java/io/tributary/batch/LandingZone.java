@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -39,6 +40,9 @@ public final class LandingZone implements AutoCloseable {
   private static final Pattern SOURCE = Pattern.compile("[a-z][a-z0-9_-]{0,99}");
   private static final String UPLOADS = ".uploads";
   private static final int MAX_PATH_CHARS = 1024;
+
+  /** The longest file name common file systems (ext4, XFS, APFS, NTFS) take. */
+  private static final int MAX_NAME_BYTES = 255;
 
   private final Path root;
   private final LandingEvents events;
@@ -135,9 +139,19 @@ public final class LandingZone implements AutoCloseable {
     if (path.startsWith("/") || path.contains("\\") || path.indexOf('\0') >= 0) {
       throw invalidPath(source, path, "must be a relative path with / separators");
     }
+    if (path.chars().anyMatch(Character::isISOControl)) {
+      throw invalidPath(
+          source, path, "control characters (newline, tab, ...) are not allowed in names");
+    }
     for (String segment : path.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         throw invalidPath(source, path, "empty, . and .. segments are not allowed");
+      }
+      if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw invalidPath(
+            source,
+            path,
+            "each name between / must be at most " + MAX_NAME_BYTES + " bytes (UTF-8)");
       }
       if (!isDataName(segment)) {
         throw invalidPath(

@@ -56,6 +56,23 @@ class LandingZoneTest {
   }
 
   @Test
+  void rejectsNamesOverTheFileSystemLimitAndControlCharacters() throws Exception {
+    try (LandingZone zone = new LandingZone(dir.resolve("landing"), new RecordingLandingEvents())) {
+      String tooLong = "a".repeat(252) + ".csv";
+      String multiByte = "é".repeat(126) + ".csv"; // 256 bytes in UTF-8
+      for (String path :
+          new String[] {tooLong, "dir/" + tooLong, multiByte, "a\nb.csv", "a\rb.csv", "a\tb.csv"}) {
+        assertThatThrownBy(() -> zone.store("catalog", path, body("x")))
+            .as(path)
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("Invalid landing path");
+      }
+      String longest = "a".repeat(251) + ".csv";
+      assertThat(zone.store("catalog", longest, body("x")).path()).isEqualTo(longest);
+    }
+  }
+
+  @Test
   void watcherAnnouncesFilesCopiedInOnceComplete() throws Exception {
     RecordingLandingEvents events = new RecordingLandingEvents();
     Files.createDirectories(dir.resolve("landing/profiles"));

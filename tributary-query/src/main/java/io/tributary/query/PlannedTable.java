@@ -57,8 +57,14 @@ record PlannedTable(TableId id, Schema schema, List<Path> files) {
     }
     Path file = Path.of(path).normalize();
     if (!file.isAbsolute() || !file.startsWith(lake)) {
-      throw new IllegalStateException(
-          "Data file " + location + " of table " + id + " is not inside the lake " + lake);
+      // permanent: retrying cannot help, the table's files must be moved into the lake
+      throw new InvalidInputException(
+          "table_outside_lake",
+          "Cannot query table "
+              + id
+              + ": its data file "
+              + location
+              + " is not inside the lake's warehouse, and queries read only the lake's files");
     }
     return file;
   }
@@ -84,9 +90,18 @@ record PlannedTable(TableId id, Schema schema, List<Path> files) {
         schema.columns().stream()
             .map(field -> column(field, fileColumns))
             .collect(Collectors.joining(", "));
-    return files.isEmpty()
-        ? "SELECT " + columns + " WHERE false"
-        : "SELECT " + columns + " FROM " + readParquet();
+    return "SELECT " + columns + " FROM " + readParquet();
+  }
+
+  /**
+   * The column list of an empty table, {@code (name TYPE, ...)}. An empty table is an empty
+   * in-memory DuckDB table rather than a view of typed NULLs: such a view makes DuckDB allocate a
+   * vector per column even for no rows, which exhausts the query memory for wide tables.
+   */
+  String emptyTableColumns() {
+    return schema.columns().stream()
+        .map(field -> Sql.identifier(field.name()) + " " + DuckDbTypes.of(field.type()))
+        .collect(Collectors.joining(", ", "(", ")"));
   }
 
   private static String column(Types.NestedField field, Set<String> fileColumns) {

@@ -96,6 +96,11 @@ public final class QueryEngine implements AutoCloseable {
             });
   }
 
+  /** The most rows one answer holds ({@code query.max-rows}); more rows mark it truncated. */
+  public int maxRows() {
+    return settings.maxRows();
+  }
+
   private static void check(boolean valid, String key, Object value, String rule) {
     if (!valid) {
       throw new IllegalArgumentException(
@@ -232,25 +237,24 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private static void createView(Connection connection, PlannedTable table) throws SQLException {
+    String name = Sql.identifier(table.id().namespace()) + "." + Sql.identifier(table.id().name());
+    if (table.files().isEmpty()) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE " + name + " " + table.emptyTableColumns());
+      }
+      return;
+    }
     Set<String> fileColumns = new TreeSet<>();
     try (Statement statement = connection.createStatement()) {
-      if (!table.files().isEmpty()) {
-        try (ResultSet columns =
-            statement.executeQuery("DESCRIBE SELECT * FROM " + table.readParquet())) {
-          while (columns.next()) {
-            fileColumns.add(columns.getString("column_name"));
-          }
+      try (ResultSet columns =
+          statement.executeQuery("DESCRIBE SELECT * FROM " + table.readParquet())) {
+        while (columns.next()) {
+          fileColumns.add(columns.getString("column_name"));
         }
       }
     }
     try (Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE VIEW "
-              + Sql.identifier(table.id().namespace())
-              + "."
-              + Sql.identifier(table.id().name())
-              + " AS "
-              + table.viewQuery(fileColumns));
+      statement.execute("CREATE VIEW " + name + " AS " + table.viewQuery(fileColumns));
     }
   }
 

@@ -206,6 +206,30 @@ class QueryEngineIT {
         .hasMessageContaining("delete files");
   }
 
+  @Test
+  void aTableWithFilesOutsideTheLakeIsAPermanentError() {
+    try (QueryEngine elsewhere =
+        new QueryEngine(lake.catalog(), dir.resolve("another-lake"), SETTINGS)) {
+      assertThatThrownBy(() -> elsewhere.execute("SELECT count(*) FROM ref.shows"))
+          .isInstanceOfSatisfying(
+              InvalidInputException.class,
+              e -> assertThat(e.code()).isEqualTo("table_outside_lake"))
+          .isNotInstanceOf(RetriableException.class)
+          .hasMessageContaining("not inside the lake's warehouse");
+    }
+  }
+
+  @Test
+  void countsAnEmptyTableOfTenThousandColumns() {
+    List<Types.NestedField> fields = new ArrayList<>();
+    for (int i = 1; i <= 10_000; i++) {
+      fields.add(optional(i, "c" + i, Types.StringType.get()));
+    }
+    lake.create("raw", "wide", new Schema(fields));
+
+    assertThat(engine.execute("SELECT count(*) FROM raw.wide").rows()).containsExactly(List.of(0L));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

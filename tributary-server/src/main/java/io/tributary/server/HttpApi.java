@@ -24,11 +24,13 @@ import io.tributary.core.config.Units;
 import io.tributary.lake.Lake;
 import io.tributary.lake.MaintenanceOptions;
 import io.tributary.query.QueryEngine;
+import io.tributary.query.QueryResult;
 import io.tributary.server.iceberg.IcebergRestRoutes;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.StreamSpecs;
+import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
 /** The HTTP edge: routes, JSON bodies, and the one place where error types become status codes. */
 final class HttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  /** Set on a query answer cut at {@code query.max-rows}: {@code true; limit=N}. */
+  static final String TRUNCATED_HEADER = "Tributary-Result-Truncated";
+
   static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -71,11 +77,13 @@ final class HttpApi implements AutoCloseable {
     this.delivery = delivery;
     this.query = query;
     this.meters = meters;
+    RequestGuard guard = new RequestGuard(settings.host(), this::port);
     this.app =
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
               config.http.maxRequestSize = limits.maxRequestBytes() + 1;
+              config.routes.before(guard::check);
               config.routes.get("/health", this::health);
               config.routes.get("/metrics", this::metrics);
               config.routes.get("/v1/streams", ctx -> json(ctx, 200, streamList()));
@@ -112,6 +120,14 @@ final class HttpApi implements AutoCloseable {
 
   int port() {
     return app.port();
+  }
+
+  /** Every registered route as {@code METHOD path}, e.g. {@code POST /v1/query}. */
+  List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(parsed -> parsed.endpoint.method.isHttpMethod())
+        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+        .toList();
   }
 
   private void health(Context ctx) {
@@ -228,7 +244,23 @@ final class HttpApi implements AutoCloseable {
       throw new InvalidInputException(
           "invalid_request", "The body must be {\"sql\": \"...\"} with a non-empty sql string");
     }
-    json(ctx, 200, query.execute(sql.asText()));
+    QueryResult result = query.execute(sql.asText());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("columns", result.columns());
+    answer.put("rows", result.rows());
+    answer.put("truncated", result.truncated());
+    answer.put("elapsedMillis", result.elapsedMillis());
+    if (result.truncated()) {
+      ctx.header(TRUNCATED_HEADER, "true; limit=" + query.maxRows());
+      answer.put("rowLimit", query.maxRows());
+      answer.put(
+          "message",
+          "Result truncated to the first "
+              + query.maxRows()
+              + " rows (query.max-rows); read the rest in pages with ORDER BY ... LIMIT n"
+              + " OFFSET m, or narrow the query");
+    }
+    json(ctx, 200, answer);
   }
 
   /** The request body as a JSON object; a clear {@code invalid_json} error otherwise. */
@@ -267,10 +299,28 @@ final class HttpApi implements AutoCloseable {
         LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), te.toString(), te);
       }
       errorBody(ctx, status, te.code(), te.getMessage());
+    } else if (endedEarly(e)) {
+      errorBody(
+          ctx,
+          400,
+          "incomplete_body",
+          "The request body ended before its Content-Length ("
+              + ctx.req().getContentLengthLong()
+              + " bytes): send the whole body");
     } else {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       errorBody(ctx, 500, "internal_error", "Internal error: " + e.getClass().getSimpleName());
     }
+  }
+
+  /** Whether {@code error} comes from a body shorter than announced (the client's fault). */
+  static boolean endedEarly(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The one mapping from error types to HTTP status codes. */
@@ -292,6 +342,8 @@ final class HttpApi implements AutoCloseable {
         case "unsupported_media_type" -> 415;
         case "request_too_large" -> 413;
         case "port_unavailable" -> 500;
+        case "misdirected_request" -> 421;
+        case "forbidden_origin" -> 403;
         default -> 400;
       };
     }
@@ -301,8 +353,15 @@ final class HttpApi implements AutoCloseable {
   private static void errorBody(Context ctx, int status, String code, String message) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ObjectNode error = body.putObject("error");
-    error.put("code", code);
-    error.put("message", message);
+    if (ctx.path().startsWith(IcebergRestRoutes.PATH + "/")) {
+      // the REST catalog specification's shape, which Iceberg clients parse: a numeric code
+      error.put("message", message);
+      error.put("type", code);
+      error.put("code", status);
+    } else {
+      error.put("code", code);
+      error.put("message", message);
+    }
     json(ctx, status, body);
   }
 

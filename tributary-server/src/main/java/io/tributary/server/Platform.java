@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class Platform implements AutoCloseable {
 
   private Platform(TributaryConfig config, Clock clock) {
     this.config = config;
+    StartChecks.check(config);
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
@@ -127,6 +129,11 @@ public final class Platform implements AutoCloseable {
   /** Where the HTTP API listens, e.g. {@code http://127.0.0.1:7070}. */
   public URI httpUri() {
     return URI.create("http://" + config.http().host() + ":" + http.port());
+  }
+
+  /** Every HTTP route as {@code METHOD path}: what access checks must cover. */
+  List<String> httpRoutes() {
+    return http.routes();
   }
 
   public Lake lake() {

@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -202,13 +204,20 @@ class IcebergRestCatalogIT {
     assertThat(client.listNamespaces(team)).containsExactly(sandbox);
     assertThat(client.loadNamespaceMetadata(sandbox)).containsEntry("owner", "ana");
 
-    TableIdentifier odd = TableIdentifier.of(sandbox, "daily+weekly %");
+    // tables need names SQL can address: one namespace level, identifiers
     Schema schema = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()));
-    client.createTable(odd, schema);
-    assertThat(client.listTables(sandbox)).containsExactly(odd);
-    assertThat(client.loadTable(odd).schema().asStruct()).isEqualTo(schema.asStruct());
-    client.renameTable(odd, TableIdentifier.of(team, "renamed"));
-    assertThat(client.tableExists(odd)).isFalse();
+    assertThatThrownBy(() -> client.createTable(TableIdentifier.of(sandbox, "daily"), schema))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("Invalid namespace for a table");
+    assertThatThrownBy(() -> client.createTable(TableIdentifier.of(team, "daily+weekly %"), schema))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("Invalid table name");
+    TableIdentifier plain = TableIdentifier.of(team, "daily");
+    client.createTable(plain, schema);
+    assertThat(client.listTables(team)).containsExactly(plain);
+    assertThat(client.loadTable(plain).schema().asStruct()).isEqualTo(schema.asStruct());
+    client.renameTable(plain, TableIdentifier.of(team, "renamed"));
+    assertThat(client.tableExists(plain)).isFalse();
     assertThat(client.dropTable(TableIdentifier.of(team, "renamed"), true)).isTrue();
     assertThat(client.dropNamespace(sandbox)).isTrue();
     assertThat(client.dropNamespace(team)).isTrue();

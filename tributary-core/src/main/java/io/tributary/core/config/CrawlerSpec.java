@@ -120,8 +120,33 @@ public record CrawlerSpec(
     Objects.requireNonNull(onRemoved, "onRemoved is null");
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
+    checkRelativeGlobs("include", include);
+    checkRelativeGlobs("exclude", exclude);
     if (filesPerCommit < 1 || filesPerCommit > 10_000) {
       throw ConfigException.invalid("crawler files-per-commit", filesPerCommit, "must be 1..10000");
+    }
+  }
+
+  /** Globs match paths inside the source folder: never absolute, never {@code ..}, no control. */
+  private static void checkRelativeGlobs(String key, List<String> globs) {
+    for (String glob : globs) {
+      boolean parent = false;
+      for (String segment : glob.split("[/\\\\]", -1)) {
+        parent |= segment.equals("..");
+      }
+      if (glob.isEmpty()
+          || glob.startsWith("/")
+          || glob.startsWith("\\")
+          || glob.startsWith("~")
+          || glob.matches("^[A-Za-z]:.*")
+          || parent
+          || glob.chars().anyMatch(Character::isISOControl)) {
+        throw ConfigException.invalid(
+            "crawler " + key,
+            glob,
+            "must be a glob relative to the source folder, such as shows/**/*.csv"
+                + " (no leading /, ~ or drive, no .., no control characters)");
+      }
     }
   }
 

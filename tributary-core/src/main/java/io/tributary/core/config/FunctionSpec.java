@@ -49,6 +49,11 @@ public record FunctionSpec(
     String className,
     Map<String, String> options) {
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,95}");
+
+  /** A {@code ${secret:name}} reference: the name an identifier, never a path. */
+  private static final Pattern SECRET_REFERENCE =
+      Pattern.compile("\\$\\{secret:([A-Za-z_][A-Za-z0-9_-]{0,99})}");
+
   private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
   private static final Pattern CLASS =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
@@ -354,6 +359,7 @@ public record FunctionSpec(
       if (!HEADER.matcher(header).matches()) {
         throw ConfigException.invalid(key(node, "headers"), header, "not an HTTP header name");
       }
+      checkSecretReferences(key(node, "headers." + header), headers.get(header));
     }
     List<FieldPath> keep = new ArrayList<>();
     List<String> keepTexts = node.strings("keep");
@@ -369,6 +375,21 @@ public record FunctionSpec(
       }
     }
     return new HttpEnrich(url, headers, keep, rename);
+  }
+
+  /** Every {@code ${secret:} in {@code value} must start a reference with an identifier name. */
+  private static void checkSecretReferences(String key, String value) {
+    int at = value.indexOf("${secret:");
+    while (at >= 0) {
+      var matcher = SECRET_REFERENCE.matcher(value).region(at, value.length());
+      if (!matcher.lookingAt()) {
+        throw ConfigException.invalid(
+            key,
+            value.substring(at, Math.min(value.length(), at + 40)),
+            "a secret reference is ${secret:name} with a name of letters, digits, _ and -");
+      }
+      at = value.indexOf("${secret:", matcher.end());
+    }
   }
 
   private static FieldPath path(ConfigNode node, String name, String text) {

@@ -37,6 +37,23 @@ class CrawlerSpecTest {
   }
 
   @Test
+  void includeAndExcludeGlobsMustBeRelativeToTheSource() {
+    for (String glob :
+        List.of("/etc/*", "../secrets/*", "a/../../b", "~/x", "C:/x", "\\\\server\\x", "")) {
+      for (String key : List.of("include", "exclude")) {
+        String yaml = "  - name: c\n    " + key + ": [\"" + glob.replace("\\", "\\\\") + "\"]\n";
+        assertThatThrownBy(() -> parse(yaml))
+            .as("%s %s", key, glob)
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("crawler " + key)
+            .hasMessageContaining("relative to the source folder");
+      }
+    }
+    assertThat(parse("  - name: c\n    include: [\"shows/**/*.csv\", \"*.json.gz\"]\n").crawlers())
+        .hasSize(1);
+  }
+
+  @Test
   void sourceDefaultsToTheName() {
     assertThat(parse("  - name: profiles\n").crawlers().get(0).source()).isEqualTo("profiles");
   }

@@ -15,7 +15,11 @@ final class ResultPrinter {
 
   private ResultPrinter() {}
 
-  static void print(JsonNode result, Format format, PrintStream out) {
+  /**
+   * Prints {@code result} to {@code out}; a truncation notice (not for JSON, which carries it) goes
+   * to {@code notices}, so a result piped to a file still warns on the terminal.
+   */
+  static void print(JsonNode result, Format format, PrintStream out, PrintStream notices) {
     List<String> names = new ArrayList<>();
     result.path("columns").forEach(c -> names.add(c.path("name").asText()));
     List<List<String>> rows = new ArrayList<>();
@@ -37,7 +41,11 @@ final class ResultPrinter {
       default -> table(names, rows, out);
     }
     if (format != Format.JSON && result.path("truncated").asBoolean()) {
-      System.err.println("(result truncated: more rows than the server's query.max-rows)");
+      String message =
+          result.hasNonNull("message")
+              ? result.path("message").asText()
+              : "Result truncated: more rows than the server's query.max-rows";
+      notices.println("(" + message + ")");
     }
   }
 

@@ -20,7 +20,8 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ResultPrinter.print(client.client().post("/v1/query", Map.of("sql", sql)), format, System.out);
+    ResultPrinter.print(
+        client.client().post("/v1/query", Map.of("sql", sql)), format, System.out, System.err);
     return 0;
   }
 }

@@ -1,5 +1,6 @@
 package io.tributary.server.iceberg;
 
+import java.io.EOFException;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
@@ -48,6 +49,9 @@ final class IcebergErrors {
 
   /** The HTTP status for this failure; 500 for anything unexpected. */
   static int statusOf(Throwable error) {
+    if (endedEarly(error)) {
+      return 400; // the body ended before its Content-Length: the client's fault
+    }
     for (Map.Entry<Class<? extends Exception>, Integer> entry : STATUSES) {
       if (entry.getKey().isInstance(error)) {
         return entry.getValue();
@@ -56,11 +60,22 @@ final class IcebergErrors {
     return 500;
   }
 
+  private static boolean endedEarly(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The specification's error body for this failure. No stack trace: it is not for clients. */
   static ErrorResponse toResponse(Throwable error) {
     int status = statusOf(error);
     String message = error.getMessage();
-    if (status == 500 && !(error instanceof CommitStateUnknownException)) {
+    if (endedEarly(error)) {
+      message = "The request body ended before its Content-Length: send the whole body";
+    } else if (status == 500 && !(error instanceof CommitStateUnknownException)) {
       message = "Internal error: " + error.getClass().getSimpleName();
     }
     return ErrorResponse.builder()

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.tributary.lake.Lake;
+import io.tributary.lake.LakeLocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,12 +23,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.catalog.ViewCatalog;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.RESTCatalogProperties;
@@ -71,6 +76,7 @@ public final class IcebergRestRoutes {
   private final Catalog catalog;
   private final SupportsNamespaces namespaces;
   private final TableCommits commits;
+  private final RequestChecks checks;
   private final ObjectMapper mapper;
   private final Map<Endpoint, RouteHandler> routes = new LinkedHashMap<>();
   private final List<Route> matchers = new ArrayList<>();
@@ -116,6 +122,7 @@ public final class IcebergRestRoutes {
     this.catalog = lake.catalog();
     this.namespaces = (SupportsNamespaces) catalog;
     this.commits = new TableCommits(lake);
+    this.checks = new RequestChecks(catalog, namespaces, new LakeLocations(lake.warehouse()));
     // the shape of Iceberg's own REST mapper: request/response classes bind by field, kebab-case
     this.mapper =
         new ObjectMapper(
@@ -159,8 +166,11 @@ public final class IcebergRestRoutes {
         });
     routes.put(
         Endpoint.V1_CREATE_NAMESPACE,
-        call ->
-            CatalogHandlers.createNamespace(namespaces, body(call, CreateNamespaceRequest.class)));
+        call -> {
+          CreateNamespaceRequest request = body(call, CreateNamespaceRequest.class);
+          checks.createNamespace(request);
+          return CatalogHandlers.createNamespace(namespaces, request);
+        });
     routes.put(
         Endpoint.V1_NAMESPACE_EXISTS,
         call -> {
@@ -172,9 +182,12 @@ public final class IcebergRestRoutes {
         call -> CatalogHandlers.loadNamespace(namespaces, namespace(call)));
     routes.put(
         Endpoint.V1_UPDATE_NAMESPACE,
-        call ->
-            CatalogHandlers.updateNamespaceProperties(
-                namespaces, namespace(call), body(call, UpdateNamespacePropertiesRequest.class)));
+        call -> {
+          UpdateNamespacePropertiesRequest request =
+              body(call, UpdateNamespacePropertiesRequest.class);
+          checks.namespaceProperties(request.updates());
+          return CatalogHandlers.updateNamespaceProperties(namespaces, namespace(call), request);
+        });
     routes.put(
         Endpoint.V1_DELETE_NAMESPACE,
         call -> {
@@ -197,6 +210,7 @@ public final class IcebergRestRoutes {
         Endpoint.V1_CREATE_TABLE,
         call -> {
           CreateTableRequest request = body(call, CreateTableRequest.class);
+          checks.createTable(namespace(call), request);
           return request.stageCreate()
               ? CatalogHandlers.stageTableCreate(catalog, namespace(call), request)
               : CatalogHandlers.createTable(catalog, namespace(call), request);
@@ -212,7 +226,11 @@ public final class IcebergRestRoutes {
         call -> CatalogHandlers.loadTable(catalog, table(call, "table"), snapshotMode(call.ctx())));
     routes.put(
         Endpoint.V1_UPDATE_TABLE,
-        call -> commits.update(table(call, "table"), body(call, UpdateTableRequest.class)));
+        call -> {
+          UpdateTableRequest request = body(call, UpdateTableRequest.class);
+          checks.update(table(call, "table"), request);
+          return commits.update(table(call, "table"), request);
+        });
     routes.put(
         Endpoint.V1_DELETE_TABLE,
         call -> {
@@ -226,14 +244,20 @@ public final class IcebergRestRoutes {
     routes.put(
         Endpoint.V1_RENAME_TABLE,
         call -> {
-          CatalogHandlers.renameTable(catalog, body(call, RenameTableRequest.class));
+          RenameTableRequest request = body(call, RenameTableRequest.class);
+          checks.renameTable(request.destination());
+          CatalogHandlers.renameTable(catalog, request);
           return null;
         });
     routes.put(
         Endpoint.V1_REGISTER_TABLE,
-        call ->
-            CatalogHandlers.registerTable(
-                catalog, namespace(call), body(call, RegisterTableRequest.class)));
+        call -> {
+          RegisterTableRequest request = body(call, RegisterTableRequest.class);
+          checks.registerTable(namespace(call), request.name(), request.metadataLocation());
+          return readingMetadata(
+              request.metadataLocation(),
+              () -> CatalogHandlers.registerTable(catalog, namespace(call), request));
+        });
     routes.put(
         Endpoint.V1_REPORT_METRICS,
         call -> {
@@ -243,7 +267,9 @@ public final class IcebergRestRoutes {
     routes.put(
         Endpoint.V1_COMMIT_TRANSACTION,
         call -> {
-          commits.commitTransaction(body(call, CommitTransactionRequest.class));
+          CommitTransactionRequest request = body(call, CommitTransactionRequest.class);
+          checks.updates(request.tableChanges());
+          commits.commitTransaction(request);
           return null;
         });
   }
@@ -260,9 +286,11 @@ public final class IcebergRestRoutes {
         });
     routes.put(
         Endpoint.V1_CREATE_VIEW,
-        call ->
-            CatalogHandlers.createView(
-                views, namespace(call), body(call, CreateViewRequest.class)));
+        call -> {
+          CreateViewRequest request = body(call, CreateViewRequest.class);
+          checks.createView(namespace(call), request);
+          return CatalogHandlers.createView(views, namespace(call), request);
+        });
     routes.put(
         Endpoint.V1_VIEW_EXISTS,
         call -> {
@@ -272,9 +300,11 @@ public final class IcebergRestRoutes {
     routes.put(Endpoint.V1_LOAD_VIEW, call -> CatalogHandlers.loadView(views, table(call, "view")));
     routes.put(
         Endpoint.V1_UPDATE_VIEW,
-        call ->
-            CatalogHandlers.updateView(
-                views, table(call, "view"), body(call, UpdateTableRequest.class)));
+        call -> {
+          UpdateTableRequest request = body(call, UpdateTableRequest.class);
+          checks.update(table(call, "view"), request);
+          return CatalogHandlers.updateView(views, table(call, "view"), request);
+        });
     routes.put(
         Endpoint.V1_DELETE_VIEW,
         call -> {
@@ -284,14 +314,36 @@ public final class IcebergRestRoutes {
     routes.put(
         Endpoint.V1_RENAME_VIEW,
         call -> {
-          CatalogHandlers.renameView(views, body(call, RenameTableRequest.class));
+          RenameTableRequest request = body(call, RenameTableRequest.class);
+          checks.renameView(request.destination());
+          CatalogHandlers.renameView(views, request);
           return null;
         });
     routes.put(
         Endpoint.V1_REGISTER_VIEW,
-        call ->
-            CatalogHandlers.registerView(
-                views, namespace(call), body(call, RegisterViewRequest.class)));
+        call -> {
+          RegisterViewRequest request = body(call, RegisterViewRequest.class);
+          checks.registerView(namespace(call), request.name(), request.metadataLocation());
+          return readingMetadata(
+              request.metadataLocation(),
+              () -> CatalogHandlers.registerView(views, namespace(call), request));
+        });
+  }
+
+  /**
+   * Runs a registration, answering 400 with one message for any file that is not readable Iceberg
+   * metadata (missing, a directory, not JSON, not metadata): never its content, never which.
+   */
+  private static <T> T readingMetadata(String location, Supplier<T> registration) {
+    try {
+      return registration.get();
+    } catch (AlreadyExistsException | NoSuchNamespaceException | CommitFailedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.info("Cannot register {}: {}", location, e.getClass().getSimpleName());
+      throw new BadRequestException(
+          "Cannot register '%s': not a readable Iceberg metadata file", location);
+    }
   }
 
   private ConfigResponse config() {

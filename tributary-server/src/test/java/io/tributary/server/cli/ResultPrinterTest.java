@@ -24,10 +24,36 @@ class ResultPrinterTest {
     assertThat(print(result, ResultPrinter.Format.CSV)).isEqualTo("show_id,n\n\"a,b\",2\n,10\n");
   }
 
+  @Test
+  void aTruncatedResultPrintsTheServersNoticeApartFromTheRows() throws Exception {
+    var result =
+        new ObjectMapper()
+            .readTree(
+                RESULT
+                    .replace("\"truncated\":false", "\"truncated\":true,\"rowLimit\":2")
+                    .replace("}]", "}],\"message\":\"Result truncated to the first 2 rows\""));
+    ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    ByteArrayOutputStream notices = new ByteArrayOutputStream();
+    ResultPrinter.print(
+        result,
+        ResultPrinter.Format.CSV,
+        new PrintStream(rows, true, StandardCharsets.UTF_8),
+        new PrintStream(notices, true, StandardCharsets.UTF_8));
+    assertThat(rows.toString(StandardCharsets.UTF_8)).doesNotContain("truncated");
+    assertThat(notices.toString(StandardCharsets.UTF_8))
+        .isEqualTo("(Result truncated to the first 2 rows)\n");
+  }
+
   private static String print(
       com.fasterxml.jackson.databind.JsonNode result, ResultPrinter.Format format) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ResultPrinter.print(result, format, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    ByteArrayOutputStream notices = new ByteArrayOutputStream();
+    ResultPrinter.print(
+        result,
+        format,
+        new PrintStream(bytes, true, StandardCharsets.UTF_8),
+        new PrintStream(notices, true, StandardCharsets.UTF_8));
+    assertThat(notices.size()).as("no notice for a whole result").isZero();
     return bytes.toString(StandardCharsets.UTF_8);
   }
 }

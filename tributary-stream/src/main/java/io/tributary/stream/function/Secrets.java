@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * values are never logged nor shown by the API.
  */
 final class Secrets {
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([A-Za-z0-9_.-]+)}");
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\$\\{secret:([A-Za-z_][A-Za-z0-9_-]{0,99})}");
 
   private final UnaryOperator<String> environment;
   private final Path directory;
@@ -58,8 +59,7 @@ final class Secrets {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
         throw new InvalidInputException(
-            "missing_secret",
-            "Cannot read secret '" + name + "' from " + file + ": " + e.getMessage());
+            "missing_secret", "Cannot read secret '" + name + "' from <data-dir>/secrets/" + name);
       }
     }
     throw new InvalidInputException(
@@ -69,7 +69,7 @@ final class Secrets {
             + name
             + "', which is not set: set environment variable "
             + variableOf(name)
-            + " or write it to "
-            + file);
+            + " or write it to <data-dir>/secrets/"
+            + name);
   }
 }

@@ -81,6 +81,37 @@ class FunctionSpecsTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("function 'x' header A")
         .hasMessageContaining("TRIBUTARY_SECRET_OTHER_ONE")
-        .hasMessageContaining("secrets/other-one");
+        .hasMessageContaining("<data-dir>/secrets/other-one")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dataDir.toString()));
+  }
+
+  @Test
+  void secretNamesAreIdentifiersNeverPaths() {
+    for (String reference :
+        new String[] {
+          "${secret:/etc/hostname}",
+          "${secret:../x}",
+          "${secret:..}",
+          "${secret:a.b}",
+          "${secret:}",
+          "${secret:x",
+          "Bearer ${secret:ok} ${secret:a/b}"
+        }) {
+      String json =
+          "{\"name\": \"e\", \"topic\": \"t\", \"type\": \"http-enrich\", \"emit-to\": \"s\","
+              + " \"url\": \"http://c:1/x\", \"headers\": {\"A\": \""
+              + reference
+              + "\"}}";
+      assertThatThrownBy(() -> FunctionSpecs.fromJson("e", json))
+          .as(reference)
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("headers.A")
+          .hasMessageContaining("secret reference");
+    }
+    String fine =
+        "{\"name\": \"e\", \"topic\": \"t\", \"type\": \"http-enrich\", \"emit-to\": \"s\","
+            + " \"url\": \"http://c:1/x\", \"headers\": {\"A\": \"${secret:a-b_1} x\"}}";
+    assertThat(FunctionSpecs.fromJson("e", fine).http().headers())
+        .containsEntry("A", "${secret:a-b_1} x");
   }
 }

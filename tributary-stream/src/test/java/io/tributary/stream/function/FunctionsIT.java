@@ -105,7 +105,8 @@ class FunctionsIT {
         "changes_a",
         """
         {"change_id": "c1", "show_id": "a1", "change": "updated"}
-        {"change_id": "c2", "show_id": "a2", "change": "created", "title": "old title"}
+        {"change_id": "c2", "show_id": "a2", "change": "created", "title": "old title", \
+        "creator_name": "old creator"}
         """);
 
     awaitProcessed("enrich_a", 2);
@@ -117,7 +118,8 @@ class FunctionsIT {
     assertThat(a2.path("change").asText()).isEqualTo("created");
     assertThat(a2.path("show_title").asText()).isEqualTo("Show a2");
     assertThat(a2.path("title").asText()).as("notification field kept").isEqualTo("old title");
-    assertThat(a2.path("creator_name").asText()).isEqualTo("Creator a2");
+    assertThat(a2.path("creator_name").asText()).as("the API wins").isEqualTo("Creator a2");
+    assertThat(a2.path("notification_creator_name").asText()).isEqualTo("old creator");
     assertThat(a2.path("schedule_start").asText()).isEqualTo("2026-11-26T10:00:00Z");
     assertThat(a2.has("category")).isFalse();
     assertThat(catalog.calls("a2")).isEqualTo(3);
