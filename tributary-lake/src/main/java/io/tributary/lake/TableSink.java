@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionSpec;
@@ -32,6 +33,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdatePartitionSpec;
 import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.Term;
 import org.apache.iceberg.transforms.Transform;
@@ -71,7 +73,9 @@ public final class TableSink {
   private final ReentrantLock lock;
   private final Set<PartitionField> warned = new HashSet<>();
   private Table table;
+  private String tableUuid;
   private Columns columns;
+  private Function<String, String> docs = column -> null;
 
   TableSink(Lake lake, TableId id, List<PartitionField> partitionBy) {
     this.lake = lake;
@@ -94,9 +98,19 @@ public final class TableSink {
    * @return the rows that still cannot be written, by their index in {@code rows}
    */
   public Map<Integer, Rejection> prepare(List<Map<String, Object>> rows) {
+    return prepare(rows, column -> null);
+  }
+
+  /**
+   * As {@link #prepare(List)}, giving each column this adds the doc {@code docOf} gives its name
+   * (none where it gives {@code null}).
+   */
+  public Map<Integer, Rejection> prepare(
+      List<Map<String, Object>> rows, Function<String, String> docOf) {
     Objects.requireNonNull(rows, "rows is null");
+    this.docs = Objects.requireNonNull(docOf, "docOf is null");
     Table current = ensureTable(rows);
-    current.refresh();
+    refresh(current);
     Columns scanned = columns(current.schema());
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
     if (!SchemaChanges.of(scanned, rows, rejected).isEmpty()) {
@@ -176,6 +190,7 @@ public final class TableSink {
     Table current = ensureTable(List.of());
     lock.lock();
     try {
+      refresh(current);
       AppendFiles append = current.newAppend().scanManifestsWith(lake.workers());
       written.forEach(w -> w.files().forEach(append::appendFile));
       snapshotProperties.forEach(append::set);
@@ -190,6 +205,48 @@ public final class TableSink {
           latency);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * The doc of each top-level column of the table ({@code null} where a column has none); empty if
+   * the table does not exist yet.
+   */
+  public Map<String, String> columnDocs() {
+    Table current = table != null ? table : lake.loadTable(id).orElse(null);
+    if (current == null) {
+      return Map.of();
+    }
+    Map<String, String> docs = new HashMap<>();
+    current.schema().columns().forEach(field -> docs.put(field.name(), field.doc()));
+    return docs;
+  }
+
+  /**
+   * Refreshes the table, checking it is still the one this sink created or first loaded.
+   *
+   * @throws TableReplacedException if it was dropped, or another table now has its name
+   */
+  private void refresh(Table current) {
+    try {
+      current.refresh();
+    } catch (NoSuchTableException | NullPointerException e) {
+      // Iceberg's JDBC catalog fails with either once the table is gone
+      throw new TableReplacedException(
+          "Table " + id + " was dropped while it was being written: " + e.getMessage(), e);
+    }
+    String uuid = current.uuid().toString();
+    if (!uuid.equals(tableUuid)) {
+      throw new TableReplacedException(
+          "Table "
+              + id
+              + " was replaced by another table (UUID "
+              + uuid
+              + " instead of "
+              + tableUuid
+              + ") while it was being written; not writing into a table this writer did not"
+              + " create",
+          null);
     }
   }
 
@@ -222,8 +279,9 @@ public final class TableSink {
       if (table == null) {
         return Optional.empty();
       }
+      tableUuid = table.uuid().toString();
     }
-    table.refresh();
+    refresh(table);
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
       String value = snapshot.summary().get(key);
       if (value != null) {
@@ -236,6 +294,7 @@ public final class TableSink {
   private Table ensureTable(List<Map<String, Object>> rows) {
     if (table == null) {
       table = lake.loadTable(id).orElse(null);
+      tableUuid = table == null ? null : table.uuid().toString();
     }
     if (table == null) {
       lock.lock();
@@ -245,7 +304,9 @@ public final class TableSink {
             .added()
             .forEach(
                 (name, type) ->
-                    fields.add(Types.NestedField.optional(fields.size() + 1, name, type)));
+                    fields.add(
+                        Types.NestedField.optional(
+                            fields.size() + 1, name, type, docs.apply(name))));
         Schema schema = new Schema(fields);
         PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
         for (PartitionField field : partitionBy) {
@@ -254,6 +315,7 @@ public final class TableSink {
           }
         }
         table = lake.createTable(id, schema, spec.build(), TABLE_PROPERTIES);
+        tableUuid = table.uuid().toString();
       } finally {
         lock.unlock();
       }
@@ -264,13 +326,13 @@ public final class TableSink {
   private void evolveSchema(Table current, List<Map<String, Object>> rows) {
     lock.lock();
     try {
-      current.refresh();
+      refresh(current);
       SchemaChanges changes = SchemaChanges.of(columns(current.schema()), rows, null);
       if (changes.isEmpty()) {
         return;
       }
       UpdateSchema update = current.updateSchema();
-      changes.added().forEach(update::addColumn);
+      changes.added().forEach((name, type) -> update.addColumn(name, type, docs.apply(name)));
       changes.promoted().forEach((name, type) -> update.updateColumn(name, type.asPrimitiveType()));
       Commits.run(id, "schema update", update::commit);
     } finally {
@@ -281,7 +343,7 @@ public final class TableSink {
   private void evolveSpec(Table current) {
     lock.lock();
     try {
-      current.refresh();
+      refresh(current);
       List<PartitionField> missing = missingPartitionFields(current);
       if (missing.isEmpty()) {
         return;

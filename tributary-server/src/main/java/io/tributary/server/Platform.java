@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
 import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
@@ -51,7 +52,15 @@ public final class Platform implements AutoCloseable {
       log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
       streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest()));
       streams.declare(config.streams());
-      delivery = opened(new DeliveryService(lake, log, meters, clock));
+      delivery =
+          opened(
+              new DeliveryService(
+                  lake,
+                  log,
+                  new Flattener.Limits(
+                      config.ingest().maxKeysPerRecord(), config.ingest().maxNestingDepth()),
+                  meters,
+                  clock));
       streams.addListener(delivery);
       streams.list().forEach(delivery::streamPut);
       IngestGateway gateway = new IngestGateway(streams, log, config.ingest(), meters, clock);

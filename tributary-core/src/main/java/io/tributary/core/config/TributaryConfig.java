@@ -75,12 +75,38 @@ public record TributaryConfig(
     }
   }
 
-  /** Ingest gateway limits, at least Firehose's PutRecordBatch limits by default. */
+  /**
+   * Ingest gateway limits, at least Firehose's PutRecordBatch limits by default, and what one
+   * record may hold: {@code maxNestingDepth} levels of objects and arrays (checked by the gateway
+   * and by delivery), {@code maxKeysPerRecord} leaf values (columns, checked by delivery).
+   */
   public record Ingest(
-      int maxRecordsPerRequest, long maxRecordBytes, long maxRequestBytes, long bufferMemory) {
-    public static final Ingest DEFAULT = new Ingest(500, 1000L << 10, 4L << 20, 64L << 20);
+      int maxRecordsPerRequest,
+      long maxRecordBytes,
+      long maxRequestBytes,
+      long bufferMemory,
+      int maxNestingDepth,
+      int maxKeysPerRecord) {
+    public static final int MAX_NESTING_DEPTH = 5_000;
+
+    public static final Ingest DEFAULT =
+        new Ingest(500, 1000L << 10, 4L << 20, 64L << 20, 1_000, 2_000);
+
+    /** Limits with the default nesting depth and keys per record. */
+    public Ingest(
+        int maxRecordsPerRequest, long maxRecordBytes, long maxRequestBytes, long bufferMemory) {
+      this(maxRecordsPerRequest, maxRecordBytes, maxRequestBytes, bufferMemory, 1_000, 2_000);
+    }
 
     public Ingest {
+      if (maxNestingDepth < 1 || maxNestingDepth > MAX_NESTING_DEPTH) {
+        throw ConfigException.invalid(
+            "ingest.max-nesting-depth", maxNestingDepth, "must be 1-" + MAX_NESTING_DEPTH);
+      }
+      if (maxKeysPerRecord < 1) {
+        throw ConfigException.invalid(
+            "ingest.max-keys-per-record", maxKeysPerRecord, "must be at least 1");
+      }
       if (maxRecordBytes > maxRequestBytes) {
         throw ConfigException.invalid(
             "ingest.max-record-bytes", maxRecordBytes, "must not exceed ingest.max-request-bytes");
@@ -224,7 +250,9 @@ public record TributaryConfig(
                 "max-records-per-request",
                 "max-record-bytes",
                 "max-request-bytes",
-                "buffer-memory");
+                "buffer-memory",
+                "max-nesting-depth",
+                "max-keys-per-record");
     Ingest ingest =
         new Ingest(
             ingestNode.integer(
@@ -233,7 +261,11 @@ public record TributaryConfig(
                 "max-record-bytes", Ingest.DEFAULT.maxRecordBytes(), 1 << 10, 64L << 20),
             ingestNode.size(
                 "max-request-bytes", Ingest.DEFAULT.maxRequestBytes(), 1 << 10, 256L << 20),
-            ingestNode.size("buffer-memory", Ingest.DEFAULT.bufferMemory(), 1 << 20, 4L << 30));
+            ingestNode.size("buffer-memory", Ingest.DEFAULT.bufferMemory(), 1 << 20, 4L << 30),
+            ingestNode.integer(
+                "max-nesting-depth", Ingest.DEFAULT.maxNestingDepth(), 1, Ingest.MAX_NESTING_DEPTH),
+            ingestNode.integer(
+                "max-keys-per-record", Ingest.DEFAULT.maxKeysPerRecord(), 1, 1_000_000));
 
     ConfigNode queryNode =
         top.child("query").allowOnly("threads", "memory-limit", "max-rows", "timeout");
