@@ -18,6 +18,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,7 @@ public final class Platform implements AutoCloseable {
                   topics,
                   config.dataDir(),
                   System::getenv,
+                  config.egress().withPlatformPorts(platformPorts(config)),
                   meters,
                   clock));
       functions.declare(config.functions());
@@ -104,10 +107,24 @@ public final class Platform implements AutoCloseable {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                   }));
+      functions.refusePlatformPorts(Set.of(http.port()));
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /** The ports the platform listens on that are known before it starts. */
+  private static Set<Integer> platformPorts(TributaryConfig config) {
+    Set<Integer> ports = new HashSet<>();
+    if (config.http().port() != 0) {
+      ports.add(config.http().port());
+    }
+    if (config.kafka().mode() == TributaryConfig.KafkaMode.EMBEDDED) {
+      ports.add(config.kafka().port());
+      ports.add(config.kafka().controllerPort());
+    }
+    return ports;
   }
 
   /** Starts every component; fails fast (closing what it opened) with the reason. */

@@ -28,7 +28,8 @@ public record TributaryConfig(
     List<StreamSpec> streams,
     List<TopicSpec> topics,
     List<FunctionSpec> functions,
-    List<CrawlerSpec> crawlers) {
+    List<CrawlerSpec> crawlers,
+    EgressPolicy egress) {
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -139,7 +140,9 @@ public record TributaryConfig(
     }
     topics = List.copyOf(topics);
     functions = List.copyOf(functions);
+    Objects.requireNonNull(egress, "egress is null");
     Functions.check(streams, topics, functions);
+    Functions.checkEgress(functions, egress);
     crawlers = List.copyOf(crawlers);
     Set<String> crawlerNames = new HashSet<>();
     for (CrawlerSpec crawler : crawlers) {
@@ -147,6 +150,32 @@ public record TributaryConfig(
         throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
       }
     }
+  }
+
+  /** A config whose functions may call nothing. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        EgressPolicy.NONE);
   }
 
   /** A config without topics, functions and crawlers. */
@@ -210,7 +239,9 @@ public record TributaryConfig(
         "streams",
         "topics",
         "functions",
-        "crawlers");
+        "crawlers",
+        "egress",
+        "secrets");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -296,7 +327,8 @@ public record TributaryConfig(
     for (ConfigNode functionNode : top.list("functions")) {
       functions.add(FunctionSpec.fromConfig(null, functionNode));
     }
+    EgressPolicy egress = EgressPolicy.fromConfig(top.child("egress"), top.child("secrets"));
     return new TributaryConfig(
-        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers);
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress);
   }
 }
