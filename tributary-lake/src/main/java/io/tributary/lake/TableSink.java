@@ -234,20 +234,26 @@ public final class TableSink {
       // Iceberg's JDBC catalog fails with either once the table is gone
       throw new TableReplacedException(
           "Table " + id + " was dropped while it was being written: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("Table UUID does not match")) {
+        throw e;
+      }
+      throw replaced(e.getMessage(), e); // Iceberg's own check, on refreshing a loaded table
     }
     String uuid = current.uuid().toString();
     if (!uuid.equals(tableUuid)) {
-      throw new TableReplacedException(
-          "Table "
-              + id
-              + " was replaced by another table (UUID "
-              + uuid
-              + " instead of "
-              + tableUuid
-              + ") while it was being written; not writing into a table this writer did not"
-              + " create",
-          null);
+      throw replaced("UUID " + uuid + " instead of " + tableUuid, null);
     }
+  }
+
+  private TableReplacedException replaced(String detail, Throwable cause) {
+    return new TableReplacedException(
+        "Table "
+            + id
+            + " was replaced by another table while it was being written ("
+            + detail
+            + "); not writing into a table this writer did not create",
+        cause);
   }
 
   /** Deletes written files that will not be committed. */
