@@ -87,6 +87,9 @@ class HostileTrafficSoakIT {
       try {
         child.awaitHealthy(server);
         traffic(http, httpPort, seed);
+        System.out.printf(
+            "HostileTrafficSoakIT acknowledged: %d events, %d notes, %d landed rows%n",
+            ackedEvents.size(), ackedNotes.size(), landedRows.size());
         assertThat(server.isAlive()).as("server alive after the traffic: %s", child.log()).isTrue();
         assertThat(http.get("/health").status()).isEqualTo(200);
 
