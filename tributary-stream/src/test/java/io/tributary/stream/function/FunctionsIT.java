@@ -79,7 +79,7 @@ class FunctionsIT {
     EgressPolicy.HostRule closed = EgressPolicy.HostRule.parse("127.0.0.1:1");
     EgressPolicy egress =
         new EgressPolicy(
-            List.of(fake, closed),
+            List.of(fake, closed, EgressPolicy.HostRule.parse("localhost")),
             Map.of("catalog_token", List.of(fake), "nobody_knows", List.of(closed)),
             Set.of(kafkaPort()));
     return new FunctionService(
@@ -427,6 +427,29 @@ class FunctionsIT {
         .hasMessageContaining("com.example.Missing");
     assertThat(functions.get("bad_i")).isEmpty();
     assertThat(streams.get("x_i")).isEmpty();
+  }
+
+  @Test
+  void requestsToThePlatformsOwnListenersAreRefusedWhenSent() {
+    // localhost is listed without a port: allowed at PUT, but each request is checked after
+    // resolving the host, and the Kafka listener of this platform is refused
+    topic("changes_k", null);
+    functions.put(
+        function(
+            """
+            {"name": "enrich_k", "topic": "changes_k", "type": "http-enrich",
+             "url": "http://localhost:%d/{id}", "keep": ["title"], "emit-to": "shows_k"}
+            """
+                .formatted(kafkaPort())));
+    publish("changes_k", "{\"id\": \"k1\"}\n");
+    awaitProcessed("enrich_k", 1);
+    List<JsonNode> letters = json(readCommitted("enrich_k_dlq"));
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).path("error_code").asText()).isEqualTo("egress_denied");
+    assertThat(letters.get(0).path("error").asText())
+        .contains("http://localhost:" + kafkaPort() + "/k1")
+        .contains("egress_platform_listener");
+    assertThat(letters.get(0).path("attempts").asInt()).isEqualTo(1);
   }
 
   @Test
