@@ -188,11 +188,7 @@ public final class Flattener {
             "invalid_json", "Malformed JSON: unexpected content after the object");
       }
     } catch (StreamConstraintsException e) {
-      return Flattened.rejected(
-          "too_deep",
-          "The record is nested deeper than the limit of "
-              + limits.maxDepth()
-              + " levels (ingest.max-nesting-depth)");
+      return constraintBroken(e);
     } catch (JsonProcessingException e) {
       return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
           ? Flattened.rejected("duplicate_key", "Duplicate key: " + e.getOriginalMessage())
@@ -203,6 +199,23 @@ public final class Flattener {
     row.names.forEach((column, name) -> knownPaths.putIfAbsent(column, name.pointer));
     lastRowSize = row.values.size();
     return new Flattened(row.values, null);
+  }
+
+  /** The rejection for one of the parser's limits: nesting, or the length of a number or name. */
+  private Flattened constraintBroken(StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.contains("nesting depth")) {
+      return Flattened.rejected(
+          "too_deep",
+          "The record is nested deeper than the limit of "
+              + limits.maxDepth()
+              + " levels (ingest.max-nesting-depth)");
+    }
+    if (message.startsWith("Number")) {
+      return Flattened.rejected(
+          "number_out_of_range", "A number is too long: " + message + " (send it as a string)");
+    }
+    return Flattened.rejected("invalid_json", "The record breaks a parser limit: " + message);
   }
 
   /** A row being built: its values and the key path of each column. */
