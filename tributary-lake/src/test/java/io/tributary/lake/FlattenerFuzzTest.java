@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random JSON documents through the flattener: keys from several scripts, with separators and case
@@ -62,8 +63,23 @@ class FlattenerFuzzTest {
       for (int repeat = 0; repeat < 2; repeat++) {
         Flattener.Flattened result = flattener.flatten(document.getBytes(StandardCharsets.UTF_8));
         check(document, mode, result, seed);
+        Statistics.label("result").collect(result.isRejected() ? result.rejection().code() : "row");
       }
     }
+    Statistics.label("result")
+        .coverage(
+            coverage -> {
+              for (String outcome :
+                  List.of(
+                      "row",
+                      "too_deep",
+                      "too_many_keys",
+                      "column_collision",
+                      "number_out_of_range",
+                      "duplicate_key")) {
+                coverage.check(outcome).count(count -> count > 0);
+              }
+            });
   }
 
   private static void check(
@@ -206,10 +222,12 @@ class FlattenerFuzzTest {
       }
       case 1 -> { // wide: up to 4,000 keys
         int keys = 1 + random.nextInt(4_000);
+        boolean plain = random.nextBoolean(); // else keys of words that may collide
         json.append('{');
         for (int i = 0; i < keys; i++) {
-          json.append(i == 0 ? "" : ",").append(quote(key(random) + i)).append(':');
-          json.append(scalarText(random));
+          String key = plain ? "k" + i : key(random) + i;
+          json.append(i == 0 ? "" : ",").append(quote(key)).append(':');
+          json.append(plain ? String.valueOf(i) : scalarText(random));
         }
         json.append('}');
       }

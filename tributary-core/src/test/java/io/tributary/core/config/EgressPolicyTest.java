@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 class EgressPolicyTest {
@@ -230,7 +231,12 @@ class EgressPolicyTest {
         names.put(host, answer);
       }
     }
+    // half the time a host the policy lists, so that allowed requests are common
     String host = HOSTS.get(random.nextInt(HOSTS.size()));
+    if (!rules.isEmpty() && random.nextBoolean()) {
+      String listed = rules.get(random.nextInt(rules.size())).host();
+      host = listed.contains(":") ? "[" + listed + "]" : listed;
+    }
     int port = PORTS.get(random.nextInt(PORTS.size()));
     URI uri = URI.create("http://" + host + ":" + port + "/path?q=1");
     Map<String, String> headers =
@@ -240,6 +246,21 @@ class EgressPolicyTest {
           default -> Map.of("X-Key", "${secret:undeclared}");
         };
     Optional<EgressPolicy.Denial> denial = policy.checkRequest(uri, headers, dns(names));
+    Statistics.label("outcome").collect(denial.map(EgressPolicy.Denial::rule).orElse("allowed"));
+    Statistics.label("outcome")
+        .coverage(
+            coverage -> {
+              for (String outcome :
+                  List.of(
+                      "allowed",
+                      "egress_not_allowed",
+                      "egress_special_address",
+                      "egress_platform_listener",
+                      "secret_not_declared",
+                      "secret_host_not_allowed")) {
+                coverage.check(outcome).count(count -> count > 0);
+              }
+            });
     String bare = host.replace("[", "").replace("]", "");
     List<EgressPolicy.HostRule> matching =
         rules.stream()
