@@ -129,6 +129,7 @@ public final class FunctionService implements AutoCloseable {
   public synchronized void startAll() {
     for (FunctionSpec spec : list()) {
       if (!running.containsKey(spec.name())) {
+        warnIfRefused(spec);
         start(spec);
       }
     }
@@ -149,6 +150,22 @@ public final class FunctionService implements AutoCloseable {
     stop(spec.name());
     start(spec);
     return spec;
+  }
+
+  /** Warns of a saved function whose requests the egress policy refuses (saved before it was). */
+  private void warnIfRefused(FunctionSpec spec) {
+    if (spec.http() != null) {
+      egress
+          .checkTemplate(spec.http().url(), spec.http().headers())
+          .ifPresent(
+              denial ->
+                  LOG.warn(
+                      "Function {}: {} ({}); every request is refused and dead-lettered with"
+                          + " egress_denied until the config allows it or the function is changed",
+                      spec.name(),
+                      denial.message(),
+                      denial.rule()));
+    }
   }
 
   private void check(FunctionSpec spec) {
