@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -20,7 +20,7 @@ final class DeliveryPositions {
   private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
   private final String topic;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final Clock clock;
   private final Map<Integer, Long> dataOffsets = new HashMap<>();
   private final Map<Integer, Long> errorOffsets = new HashMap<>();
@@ -28,7 +28,7 @@ final class DeliveryPositions {
   private final List<TopicPartition> assigned = new ArrayList<>();
   private long lastPartitionCheck;
 
-  DeliveryPositions(String topic, KafkaConsumer<byte[], byte[]> consumer, Clock clock) {
+  DeliveryPositions(String topic, Consumer<byte[], byte[]> consumer, Clock clock) {
     this.topic = topic;
     this.consumer = consumer;
     this.clock = clock;
