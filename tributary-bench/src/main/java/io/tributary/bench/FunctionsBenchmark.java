@@ -3,6 +3,7 @@ package io.tributary.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.amp.catalog.CatalogService;
 import io.tributary.amp.catalog.CatalogServiceConfig;
+import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -152,7 +154,15 @@ final class FunctionsBenchmark implements Callable<Integer> {
                 "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake")),
             TributaryConfig.Ingest.DEFAULT,
             TributaryConfig.Query.DEFAULT,
-            List.of(targetStream()));
+            List.of(targetStream()),
+            List.of(),
+            List.of(),
+            List.of(),
+            // the function may call the catalog service, and nothing else
+            new EgressPolicy(
+                List.of(EgressPolicy.HostRule.parse(catalog.getHost() + ":" + catalog.getPort())),
+                Map.of(),
+                Set.of()));
     double enriched;
     double plain;
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {

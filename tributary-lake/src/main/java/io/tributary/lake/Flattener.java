@@ -1,141 +1,321 @@
 package io.tributary.lake;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.tributary.core.config.StreamSpec;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 
 /**
- * Turns one JSON object into a row of named scalar values.
+ * Turns one JSON document into a row of named scalar values, or says why the record cannot be one.
  *
  * <p>Values are {@code String}, {@code Long}, {@code Double}, {@code Boolean} or {@code null}:
  *
  * <ul>
- *   <li>JSON integers become {@code Long}; integers beyond the {@code long} range become {@code
- *       Double} (rounded); other numbers become {@code Double}.
+ *   <li>JSON integers become {@code Long}, other numbers {@code Double}. A number that neither can
+ *       hold exactly enough (an integer beyond the 64-bit range, a number beyond the {@code double}
+ *       range such as {@code 1e400}) rejects the record: {@code number_out_of_range}.
  *   <li>{@code null} is kept as a column with a {@code null} value.
  *   <li>Arrays are kept as their compact JSON text. With {@link StreamSpec.Transform#FLATTEN},
  *       nested objects become {@code parent_child} columns, recursively, and an empty nested object
  *       yields no column; with {@link StreamSpec.Transform#NONE} they are kept as JSON text.
  * </ul>
  *
- * <p>Column names are normalised: lower-case; every code point outside {@code [a-z0-9_]} becomes
- * {@code _}; a name starting with a digit gets a leading {@code _}; an empty name becomes {@code
- * _}. When two keys normalise to the same column ({@code userId} and {@code userid}, or {@code a_b}
- * and a flattened {@code a.b}), the first keeps the name and the later ones get {@code _2}, {@code
- * _3}... (the first free suffix), in document order. So every leaf value of the input is kept.
+ * <p><b>Column names.</b> Every leaf value has a key path, written as a JSON Pointer ({@code
+ * {"a":{"b":1}}} has {@code /a/b}). Its column name is a deterministic function of that path: the
+ * keys joined with {@code _}, each key lower-cased ({@link Locale#ROOT}) with every Unicode letter,
+ * digit and mark kept and every other code point ({@code .}, {@code -}, space, emoji...) written as
+ * {@code _}; a name starting with a digit gets a leading {@code _}; an empty name is {@code _}.
+ * Different paths can thus map to the same name ({@code /a.b}, {@code /a/b}, {@code /a_b}, {@code
+ * /A_B}, {@code /a-b} all map to {@code a_b}). Such a record is never merged: the column keeps the
+ * path it was first given (see {@link #knowColumns}, recorded in the table as the column's doc, see
+ * {@link #docOf}), and a record is rejected with {@code column_collision} when two of its paths map
+ * to one name or one of its paths maps to a column that holds another path.
  *
- * <p>Not thread-safe: it caches normalised names; use one per thread.
+ * <p><b>Rejections</b>, by code: {@code invalid_json}, {@code not_an_object}, {@code duplicate_key}
+ * (a key twice in one object), {@code too_deep} (nesting beyond {@link Limits#maxDepth()}), {@code
+ * too_many_keys} (more leaf values than {@link Limits#maxKeys()}), {@code number_out_of_range},
+ * {@code column_collision}, {@code reserved_column} (a path mapping to a column the platform sets,
+ * such as {@code _ingested_at}).
+ *
+ * <p>Not thread-safe: it caches names and known columns; use one per delivery thread.
  */
 public final class Flattener {
   /** Cached names beyond which the cache starts afresh (checked between rows). */
   private static final int MAX_CACHED_NAMES = 10_000;
 
+  private static final String DOC_PREFIX = "JSON path ";
+
+  /**
+   * Limits per record.
+   *
+   * @param maxKeys the most leaf values (columns) one record may have
+   * @param maxDepth the deepest nesting of objects and arrays one record may have
+   */
+  public record Limits(int maxKeys, int maxDepth) {
+    /** 2,000 keys (the lake's default column limit per table) and 1,000 levels (Jackson's). */
+    public static final Limits DEFAULT = new Limits(2_000, 1_000);
+
+    /** The deepest nesting a limit may allow. */
+    public static final int MAX_DEPTH = 5_000;
+
+    public Limits {
+      if (maxKeys < 1) {
+        throw new IllegalArgumentException("Invalid max keys per record: " + maxKeys + " (>= 1)");
+      }
+      if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
+        throw new IllegalArgumentException(
+            "Invalid max nesting depth: " + maxDepth + " (1-" + MAX_DEPTH + ")");
+      }
+    }
+  }
+
+  /** One record's row, or why it has none: exactly one of the two is not null. */
+  public record Flattened(LinkedHashMap<String, Object> row, Rejection rejection) {
+    public Flattened {
+      if ((row == null) == (rejection == null)) {
+        throw new IllegalArgumentException("Give either a row or a rejection");
+      }
+    }
+
+    static Flattened rejected(String code, String reason) {
+      return new Flattened(null, new Rejection(code, reason));
+    }
+
+    public boolean isRejected() {
+      return rejection != null;
+    }
+
+    /** The row, or an {@link IllegalArgumentException} with the rejection's reason. */
+    public LinkedHashMap<String, Object> orElseThrow() {
+      if (rejection != null) {
+        throw new IllegalArgumentException(rejection.code() + ": " + rejection.reason());
+      }
+      return row;
+    }
+  }
+
   private final StreamSpec.Transform mode;
-  private final ObjectMapper json = new ObjectMapper();
-  private Name root = new Name("");
+  private final Limits limits;
+  private final Set<String> reserved;
+  private final JsonFactory factory;
+  private final Map<String, String> knownPaths = new HashMap<>();
+  private Name root = new Name(null, "");
   private int cachedNames;
-  private int generation;
   private int lastRowSize = 16;
 
+  /** A flattener with the default limits and no reserved column names. */
   public Flattener(StreamSpec.Transform mode) {
-    this.mode = Objects.requireNonNull(mode, "mode is null");
-  }
-
-  /** Flattens {@code json} into a new row, columns in document order. */
-  public LinkedHashMap<String, Object> flatten(ObjectNode json) {
-    Objects.requireNonNull(json, "json is null");
-    startRow();
-    LinkedHashMap<String, Object> row = newRow();
-    addFields(json, root, row);
-    lastRowSize = row.size();
-    return row;
+    this(mode, Limits.DEFAULT, Set.of());
   }
 
   /**
-   * Parses and flattens one JSON document: the same row as {@link #flatten(ObjectNode)} of what
-   * {@link ObjectMapper#readTree(byte[])} reads from it (of duplicate keys the last wins).
-   *
-   * @return the row, or empty if the document is not a JSON object
-   * @throws IOException if the document is not well-formed JSON, as {@code readTree} reports it
+   * @param reserved column names the caller sets itself (such as {@code _ingested_at}): a record
+   *     with a path mapping to one is rejected
    */
-  public Optional<LinkedHashMap<String, Object>> flatten(byte[] document) throws IOException {
-    Objects.requireNonNull(document, "document is null");
-    startRow();
-    generation++;
-    try (JsonParser parser = json.createParser(document)) {
-      if (parser.nextToken() == JsonToken.START_OBJECT) {
-        LinkedHashMap<String, Object> row = newRow();
-        if (addFields(parser, root, row)) {
-          lastRowSize = row.size();
-          return Optional.of(row);
-        }
-      }
-    } catch (IOException ignored) {
-      // the tree parser below reports it, in its own words
-    }
-    // not an object, malformed, or duplicate keys: read the tree, as the caller would have
-    JsonNode node = json.readTree(document);
-    return node != null && node.isObject()
-        ? Optional.of(flatten((ObjectNode) node))
-        : Optional.empty();
+  public Flattener(StreamSpec.Transform mode, Limits limits, Set<String> reserved) {
+    this.mode = Objects.requireNonNull(mode, "mode is null");
+    this.limits = Objects.requireNonNull(limits, "limits is null");
+    this.reserved = Set.copyOf(reserved);
+    this.factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth()).build())
+            .streamWriteConstraints(
+                StreamWriteConstraints.builder().maxNestingDepth(limits.maxDepth()).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
   }
 
-  private void startRow() {
+  /**
+   * Sets the columns the target table has and the key path each holds ({@code null} where the
+   * column has no recorded path: any path may use it); rows accepted since the previous call had
+   * added their own columns.
+   */
+  public void knowColumns(Map<String, String> pathsByColumn) {
+    knownPaths.clear();
+    knownPaths.putAll(pathsByColumn);
+  }
+
+  /** The key path of a column, as a JSON Pointer: known, or of a row accepted since. */
+  public String pathOf(String column) {
+    return knownPaths.get(column);
+  }
+
+  /** The column doc recording a key path. */
+  public static String docOf(String path) {
+    return path == null ? null : DOC_PREFIX + path;
+  }
+
+  /** The key path a column doc records, or {@code null} if it records none. */
+  public static String pathOfDoc(String doc) {
+    return doc != null && doc.startsWith(DOC_PREFIX) ? doc.substring(DOC_PREFIX.length()) : null;
+  }
+
+  /** Parses and flattens one JSON document; never throws for what the document holds. */
+  public Flattened flatten(byte[] document) {
+    Objects.requireNonNull(document, "document is null");
     if (cachedNames > MAX_CACHED_NAMES) {
-      root = new Name("");
+      root = new Name(null, "");
       cachedNames = 0;
     }
-  }
-
-  private LinkedHashMap<String, Object> newRow() {
     // room for the columns of the previous row and one more (such as _ingested_at) unresized
-    return new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1);
+    Row row = new Row(new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1));
+    try (JsonParser parser = factory.createParser(document)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return Flattened.rejected("not_an_object", "The record is not a JSON object");
+      }
+      Flattened rejection = addFields(parser, root, row);
+      if (rejection != null) {
+        return rejection;
+      }
+      if (parser.nextToken() != null) {
+        return Flattened.rejected(
+            "invalid_json", "Malformed JSON: unexpected content after the object");
+      }
+    } catch (StreamConstraintsException e) {
+      return constraintBroken(e);
+    } catch (JsonProcessingException e) {
+      return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+          ? Flattened.rejected("duplicate_key", "Duplicate key: " + e.getOriginalMessage())
+          : Flattened.rejected("invalid_json", "Malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      return Flattened.rejected("invalid_json", "Unreadable JSON: " + e.getMessage());
+    }
+    row.names.forEach((column, name) -> knownPaths.putIfAbsent(column, name.pointer));
+    lastRowSize = row.values.size();
+    return new Flattened(row.values, null);
   }
 
-  private void addFields(JsonNode object, Name parent, Map<String, Object> row) {
-    for (Map.Entry<String, JsonNode> field : object.properties()) {
-      Name name = child(parent, field.getKey());
-      JsonNode value = field.getValue();
-      if (value.isObject() && mode == StreamSpec.Transform.FLATTEN) {
-        addFields(value, name, row);
-      } else {
-        put(row, name.column, scalar(value));
-      }
+  /** The rejection for one of the parser's limits: nesting, or the length of a number or name. */
+  private Flattened constraintBroken(StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.contains("nesting depth")) {
+      return Flattened.rejected(
+          "too_deep",
+          "The record is nested deeper than the limit of "
+              + limits.maxDepth()
+              + " levels (ingest.max-nesting-depth)");
+    }
+    if (message.startsWith("Number")) {
+      return Flattened.rejected(
+          "number_out_of_range", "A number is too long: " + message + " (send it as a string)");
+    }
+    return Flattened.rejected("invalid_json", "The record breaks a parser limit: " + message);
+  }
+
+  /** A row being built: its values and the key path of each column. */
+  private record Row(LinkedHashMap<String, Object> values, Map<String, Name> names) {
+    Row(LinkedHashMap<String, Object> values) {
+      this(values, new HashMap<>());
     }
   }
 
   /**
-   * Adds the fields of the object whose {@code START_OBJECT} the parser is at; {@code false} if a
-   * key repeats (where the tree keeps the last value at the first position).
+   * Adds the fields of the object whose {@code START_OBJECT} the parser is at, and of the objects
+   * nested in it (iteratively: nesting is limited by the parser alone, not by the stack).
+   *
+   * @return the rejection of the record, or {@code null}
    */
-  private boolean addFields(JsonParser parser, Name parent, Map<String, Object> row)
-      throws IOException {
-    for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
-      Name name = child(parent, key);
-      if (name.generation == generation) {
-        return false;
-      }
-      name.generation = generation;
+  private Flattened addFields(JsonParser parser, Name top, Row row) throws IOException {
+    ArrayDeque<Name> parents = new ArrayDeque<>();
+    Name parent = top;
+    while (true) {
       JsonToken token = parser.nextToken();
-      if (token == JsonToken.START_OBJECT && mode == StreamSpec.Transform.FLATTEN) {
-        if (!addFields(parser, name, row)) {
-          return false;
+      if (token == JsonToken.END_OBJECT) {
+        if (parents.isEmpty()) {
+          return null;
         }
+        parent = parents.pop();
+        continue;
+      }
+      Name name = child(parent, parser.currentName());
+      token = parser.nextToken();
+      if (token == JsonToken.START_OBJECT && mode == StreamSpec.Transform.FLATTEN) {
+        parents.push(parent);
+        parent = name;
+        continue;
+      }
+      Object value;
+      if (token == JsonToken.VALUE_NUMBER_INT
+          && parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        return outOfRange(name, parser.getText(), "the 64-bit integer range");
+      } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+        double number = parser.getDoubleValue();
+        if (Double.isInfinite(number)) {
+          return outOfRange(name, parser.getText(), "the range of a double");
+        }
+        value = number;
       } else {
-        put(row, name.column, scalar(parser, token));
+        value = scalar(parser, token);
+      }
+      Flattened rejection = put(row, name, value);
+      if (rejection != null) {
+        return rejection;
       }
     }
-    return true;
+  }
+
+  private static Flattened outOfRange(Name name, String text, String range) {
+    String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    return Flattened.rejected(
+        "number_out_of_range",
+        "Key " + name.pointer + ": " + shown + " is beyond " + range + " (send it as a string)");
+  }
+
+  private Flattened put(Row row, Name name, Object value) {
+    String column = name.column;
+    if (reserved.contains(column)) {
+      return Flattened.rejected(
+          "reserved_column",
+          "Key "
+              + name.pointer
+              + " maps to column "
+              + column
+              + ", which the platform sets itself: rename the key");
+    }
+    Name other = row.names.putIfAbsent(column, name);
+    if (other != null) {
+      return Flattened.rejected(
+          "column_collision",
+          "Keys " + other.pointer + " and " + name.pointer + " both map to column " + column);
+    }
+    if (knownPaths.containsKey(column)) {
+      String known = knownPaths.get(column);
+      if (known != null && !known.equals(name.pointer)) {
+        return Flattened.rejected(
+            "column_collision",
+            "Key "
+                + name.pointer
+                + " maps to column "
+                + column
+                + ", which holds the values of key "
+                + known);
+      }
+    }
+    row.values.put(column, value);
+    if (row.values.size() > limits.maxKeys()) {
+      return Flattened.rejected(
+          "too_many_keys",
+          "The record has more than "
+              + limits.maxKeys()
+              + " keys, the limit (ingest.max-keys-per-record)");
+    }
+    return null;
   }
 
   private Name child(Name parent, String key) {
@@ -144,93 +324,96 @@ public final class Flattener {
     }
     Name name = parent.children.get(key);
     if (name == null) {
-      String path = parent.path.isEmpty() ? mapChars(key) : parent.path + "_" + mapChars(key);
-      name = new Name(path);
+      name = new Name(parent, key);
       parent.children.put(key, name);
       cachedNames++;
     }
     return name;
   }
 
-  private static void put(Map<String, Object> row, String name, Object value) {
-    int size = row.size();
-    Object previous = row.put(name, value);
-    if (row.size() > size) {
-      return;
-    }
-    row.put(name, previous); // taken: the earlier value keeps the name (and its position)
-    String column = name;
-    for (int suffix = 2; row.containsKey(column); suffix++) {
-      column = name + "_" + suffix;
-    }
-    row.put(column, value);
-  }
-
-  private static Object scalar(JsonNode value) {
-    if (value.isNull()) {
-      return null;
-    }
-    if (value.isBoolean()) {
-      return value.booleanValue();
-    }
-    if (value.isIntegralNumber()) {
-      return value.canConvertToLong() ? (Object) value.longValue() : (Object) value.doubleValue();
-    }
-    if (value.isNumber()) {
-      return value.doubleValue();
-    }
-    if (value.isTextual()) {
-      return value.textValue();
-    }
-    return value.toString();
-  }
-
-  /** The value at the parser's current token, as {@link #scalar(JsonNode)} of its tree. */
+  /** The value at the parser's current token (not an out-of-range number). */
   private Object scalar(JsonParser parser, JsonToken token) throws IOException {
     return switch (token) {
       case VALUE_NULL -> null;
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT ->
-          parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-              ? (Object) parser.getBigIntegerValue().doubleValue()
-              : (Object) parser.getLongValue();
-      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
-      default -> scalar((JsonNode) json.readTree(parser));
+      case VALUE_NUMBER_INT -> parser.getLongValue();
+      default -> text(parser); // an array, or an object kept as text
     };
   }
 
-  /** Lower-cases and replaces every code point outside {@code [a-z0-9_]} with {@code _}. */
-  private static String mapChars(String key) {
+  /**
+   * The compact JSON text of the array or object the parser is at, its numbers as written (a double
+   * would print 1e400 as Infinity).
+   */
+  private String text(JsonParser parser) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator generator = factory.createGenerator(out)) {
+      int depth = 0;
+      JsonToken token = parser.currentToken();
+      do {
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+          generator.writeNumber(parser.getText());
+        } else {
+          generator.copyCurrentEvent(parser);
+        }
+        if (token.isStructStart()) {
+          depth++;
+        } else if (token.isStructEnd()) {
+          depth--;
+        }
+      } while (depth > 0 && (token = parser.nextToken()) != null);
+    }
+    return out.toString();
+  }
+
+  /** The column name of a key: see the class comment. */
+  static String mapChars(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     StringBuilder out = new StringBuilder(lower.length());
     lower
         .codePoints()
         .forEach(
-            c ->
-                out.append(
-                    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? (char) c : '_'));
+            c -> {
+              if (c == '_' || Character.isLetterOrDigit(c) || isMark(c)) {
+                out.appendCodePoint(c);
+              } else {
+                out.append('_');
+              }
+            });
     return out.toString();
+  }
+
+  private static boolean isMark(int c) {
+    int type = Character.getType(c);
+    return type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
   }
 
   private static String columnName(String path) {
     if (path.isEmpty()) {
       return "_";
     }
-    char first = path.charAt(0);
-    return first >= '0' && first <= '9' ? "_" + path : path;
+    return Character.isDigit(path.codePointAt(0)) ? "_" + path : path;
   }
 
-  /** A key path's normalised names, its children by raw key, and the last row it was seen in. */
+  /** A key path: its JSON Pointer, its column name and its children by raw key. */
   private static final class Name {
     final String path;
+    final String pointer;
     final String column;
     Map<String, Name> children;
-    int generation;
 
-    Name(String path) {
-      this.path = path;
+    Name(Name parent, String key) {
+      if (parent == null) {
+        this.path = "";
+        this.pointer = "";
+      } else {
+        this.path = parent.path.isEmpty() ? mapChars(key) : parent.path + "_" + mapChars(key);
+        this.pointer = parent.pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+      }
       this.column = columnName(path);
     }
   }

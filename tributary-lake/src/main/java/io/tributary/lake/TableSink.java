@@ -20,12 +20,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.Term;
 import org.apache.iceberg.transforms.Transform;
@@ -54,7 +56,9 @@ public final class TableSink {
   private final List<PartitionField> partitionBy;
   private final TableWriter writer;
   private final Set<PartitionField> warned = new HashSet<>();
+  private String tableUuid;
   private Columns columns;
+  private Function<String, String> docs = column -> null;
 
   TableSink(Lake lake, TableWriter writer, List<PartitionField> partitionBy) {
     this.lake = lake;
@@ -77,15 +81,25 @@ public final class TableSink {
    * @return the rows that still cannot be written, by their index in {@code rows}
    */
   public Map<Integer, Rejection> prepare(List<Map<String, Object>> rows) {
+    return prepare(rows, column -> null);
+  }
+
+  /**
+   * As {@link #prepare(List)}, giving each column this adds the doc {@code docOf} gives its name
+   * (none where it gives {@code null}).
+   */
+  public Map<Integer, Rejection> prepare(
+      List<Map<String, Object>> rows, Function<String, String> docOf) {
     Objects.requireNonNull(rows, "rows is null");
+    this.docs = Objects.requireNonNull(docOf, "docOf is null");
     Table current = ensureTable(rows);
-    current.refresh();
+    refresh(current);
     Columns scanned = columns(current.schema());
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
     SchemaChanges changes = SchemaChanges.of(scanned, rows, rejected);
     if (!changes.isEmpty()) {
       try {
-        writer.evolveSchema(changes.incoming(current.schema()));
+        writer.evolveSchema(changes.incoming(current.schema(), docs));
       } catch (SchemaChangeRejectedException e) {
         LOG.warn("Table {}: {}", id, e.getMessage());
         return refusedColumns(rejections(columns(current.schema()), rows), e.reason());
@@ -173,7 +187,7 @@ public final class TableSink {
   public AppendResult commit(List<WrittenFiles> written, Map<String, String> snapshotProperties) {
     Objects.requireNonNull(written, "written is null");
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
-    ensureTable(List.of());
+    refresh(ensureTable(List.of()));
     return result(written, writer.commit(change(written, snapshotProperties)));
   }
 
@@ -191,6 +205,54 @@ public final class TableSink {
         written.stream().mapToInt(WrittenFiles::fileCount).sum(),
         written.stream().mapToLong(WrittenFiles::bytes).sum(),
         committed.latency());
+  }
+
+  /**
+   * The doc of each top-level column of the table ({@code null} where a column has none); empty if
+   * the table does not exist yet.
+   */
+  public Map<String, String> columnDocs() {
+    Table current = writer.table().orElse(null);
+    if (current == null) {
+      return Map.of();
+    }
+    Map<String, String> docs = new HashMap<>();
+    current.schema().columns().forEach(field -> docs.put(field.name(), field.doc()));
+    return docs;
+  }
+
+  /**
+   * Refreshes the table, checking it is still the one this sink created or first loaded.
+   *
+   * @throws TableReplacedException if it was dropped, or another table now has its name
+   */
+  private void refresh(Table current) {
+    try {
+      current.refresh();
+    } catch (NoSuchTableException | NullPointerException e) {
+      // Iceberg's JDBC catalog fails with either once the table is gone
+      throw new TableReplacedException(
+          "Table " + id + " was dropped while it was being written: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("Table UUID does not match")) {
+        throw e;
+      }
+      throw replaced(e.getMessage(), e); // Iceberg's own check, on refreshing a loaded table
+    }
+    String uuid = current.uuid().toString();
+    if (!uuid.equals(tableUuid)) {
+      throw replaced("UUID " + uuid + " instead of " + tableUuid, null);
+    }
+  }
+
+  private TableReplacedException replaced(String detail, Throwable cause) {
+    return new TableReplacedException(
+        "Table "
+            + id
+            + " was replaced by another table while it was being written ("
+            + detail
+            + "); not writing into a table this writer did not create",
+        cause);
   }
 
   /** Deletes written files that will not be committed. */
@@ -221,7 +283,10 @@ public final class TableSink {
     if (table == null) {
       return Optional.empty();
     }
-    table.refresh();
+    if (tableUuid == null) {
+      tableUuid = table.uuid().toString();
+    }
+    refresh(table);
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
       String value = snapshot.summary().get(key);
       if (value != null) {
@@ -234,13 +299,18 @@ public final class TableSink {
   private Table ensureTable(List<Map<String, Object>> rows) {
     Optional<Table> existing = writer.table();
     if (existing.isPresent()) {
+      if (tableUuid == null) {
+        tableUuid = existing.get().uuid().toString();
+      }
       return existing.get();
     }
     List<Types.NestedField> fields = new ArrayList<>();
     SchemaChanges.of(new Columns(new Schema()), rows, null)
         .added()
         .forEach(
-            (name, type) -> fields.add(Types.NestedField.optional(fields.size() + 1, name, type)));
+            (name, type) ->
+                fields.add(
+                    Types.NestedField.optional(fields.size() + 1, name, type, docs.apply(name))));
     Schema schema = new Schema(fields);
     PartitionSpec.Builder spec = PartitionSpec.builderFor(schema);
     for (PartitionField field : partitionBy) {
@@ -248,7 +318,9 @@ public final class TableSink {
         spec = addTo(spec, field);
       }
     }
-    return writer.create(schema, spec.build(), Map.of());
+    Table created = writer.create(schema, spec.build(), Map.of());
+    tableUuid = created.uuid().toString();
+    return created;
   }
 
   private List<PartitionField> missingPartitionFields(Table current) {
@@ -551,11 +623,13 @@ public final class TableSink {
      * The schema to evolve {@code current} with: the promoted columns in their new type and the new
      * columns (columns left out are kept).
      */
-    Schema incoming(Schema current) {
+    Schema incoming(Schema current, Function<String, String> docOf) {
       List<Types.NestedField> fields = new ArrayList<>();
       int[] id = {current.highestFieldId()};
       promoted.forEach((name, type) -> fields.add(Types.NestedField.optional(++id[0], name, type)));
-      added.forEach((name, type) -> fields.add(Types.NestedField.optional(++id[0], name, type)));
+      added.forEach(
+          (name, type) ->
+              fields.add(Types.NestedField.optional(++id[0], name, type, docOf.apply(name))));
       return new Schema(fields);
     }
   }

@@ -443,4 +443,54 @@ class TableSinkTest {
             org.assertj.core.groups.Tuple.tuple(day, "FR", 1L),
             org.assertj.core.groups.Tuple.tuple(day + 1, "DE", 1L));
   }
+
+  @Test
+  void columnsAddedCarryTheDocTheCallerGives() {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    List<Map<String, Object>> rows = List.of(row("a_b", 1L, "_ingested_at", T0));
+    assertThat(sink.prepare(rows, column -> column.equals("a_b") ? "JSON path /a/b" : null))
+        .isEmpty();
+    sink.append(rows, Map.of());
+    assertThat(table(EVENTS).schema().findField("a_b").doc()).isEqualTo("JSON path /a/b");
+    assertThat(sink.columnDocs()).containsEntry("a_b", "JSON path /a/b");
+    assertThat(sink.columnDocs()).containsKey("_ingested_at");
+    List<Map<String, Object>> more = List.of(row("c", "x", "_ingested_at", T0));
+    sink.prepare(more, column -> "JSON path /" + column);
+    assertThat(table(EVENTS).schema().findField("c").doc()).isEqualTo("JSON path /c");
+  }
+
+  @Test
+  void aDroppedTableIsNotWrittenAgain() {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    List<Map<String, Object>> rows = List.of(row("x", 1L, "_ingested_at", T0));
+    sink.prepare(rows);
+    sink.append(rows, Map.of());
+    lake.catalog().dropTable(org.apache.iceberg.catalog.TableIdentifier.of("raw", "app_events"));
+    assertThatThrownBy(() -> sink.prepare(rows))
+        .isInstanceOf(TableReplacedException.class)
+        .hasMessageContaining("raw.app_events")
+        .hasMessageContaining("dropped");
+    assertThat(lake.loadTable(EVENTS)).isEmpty();
+  }
+
+  @Test
+  void aTableRenamedIntoItsPlaceIsNeverWritten() {
+    TableSink sink = lake.sink(EVENTS, BY_DAY);
+    List<Map<String, Object>> rows = List.of(row("x", 1L, "_ingested_at", T0));
+    sink.prepare(rows);
+    sink.append(rows, Map.of());
+    var catalog = lake.catalog();
+    var foreign = org.apache.iceberg.catalog.TableIdentifier.of("raw", "foreign");
+    catalog.createTable(
+        foreign, new Schema(Types.NestedField.optional(1, "x", Types.LongType.get())));
+    catalog.dropTable(org.apache.iceberg.catalog.TableIdentifier.of("raw", "app_events"), false);
+    catalog.renameTable(
+        foreign, org.apache.iceberg.catalog.TableIdentifier.of("raw", "app_events"));
+    assertThatThrownBy(() -> sink.prepare(rows))
+        .isInstanceOf(TableReplacedException.class)
+        .hasMessageContaining("replaced");
+    assertThatThrownBy(() -> sink.append(rows, Map.of()))
+        .isInstanceOf(TableReplacedException.class);
+    assertThat(table(EVENTS).currentSnapshot()).isNull();
+  }
 }

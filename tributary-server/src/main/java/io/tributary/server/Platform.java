@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
 import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
@@ -17,7 +18,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,15 @@ public final class Platform implements AutoCloseable {
       log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
       streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest()));
       streams.declare(config.streams());
-      delivery = opened(new DeliveryService(lake, log, meters, clock));
+      delivery =
+          opened(
+              new DeliveryService(
+                  lake,
+                  log,
+                  new Flattener.Limits(
+                      config.ingest().maxKeysPerRecord(), config.ingest().maxNestingDepth()),
+                  meters,
+                  clock));
       streams.addListener(delivery);
       streams.list().forEach(delivery::streamPut);
       IngestGateway gateway = new IngestGateway(streams, log, config.ingest(), meters, clock);
@@ -71,6 +82,7 @@ public final class Platform implements AutoCloseable {
                   topics,
                   config.dataDir(),
                   System::getenv,
+                  config.egress().withPlatformPorts(platformPorts(config)),
                   meters,
                   clock));
       functions.declare(config.functions());
@@ -97,10 +109,24 @@ public final class Platform implements AutoCloseable {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                   }));
+      functions.refusePlatformPorts(Set.of(http.port()));
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /** The ports the platform listens on that are known before it starts. */
+  private static Set<Integer> platformPorts(TributaryConfig config) {
+    Set<Integer> ports = new HashSet<>();
+    if (config.http().port() != 0) {
+      ports.add(config.http().port());
+    }
+    if (config.kafka().mode() == TributaryConfig.KafkaMode.EMBEDDED) {
+      ports.add(config.kafka().port());
+      ports.add(config.kafka().controllerPort());
+    }
+    return ports;
   }
 
   /** Starts every component; fails fast (closing what it opened) with the reason. */

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code tributary serve --config} in a child JVM, for tests that kill the platform (SIGKILL) and
@@ -26,18 +28,25 @@ final class ChildServer {
     this.http = http;
   }
 
-  /** Starts a new server process. */
+  /** Starts a new server process with a heap of 512 MiB. */
   Process start() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx512m",
+    return start("-Xmx512m");
+  }
+
+  /** Starts a new server process with these JVM options. */
+  Process start(String... jvmOptions) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmOptions));
+    command.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             Main.class.getName(),
             "serve",
             "--config",
-            config.toString())
+            config.toString()));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

@@ -38,6 +38,7 @@ class DemoPipelineIT {
       pipeline =
           new String(in.readAllBytes(), StandardCharsets.UTF_8)
               .replace("${catalog-url}", "http://127.0.0.1:" + catalogPort)
+              .replace("${catalog-authority}", "127.0.0.1:" + catalogPort)
               // short delays; and enough attempts that a 30 % failure rate never exhausts them
               // (0.3^5 per message made a dead letter in ~7 % of runs of ~30 messages)
               .replace(

@@ -44,6 +44,7 @@ class FunctionCrashIT {
                   """)
               + """
               query: { max-rows: 100000 }
+              egress: { allowed-hosts: ["%s"] }
               topics:
                 - name: catalog_changes
                   key: show_id
@@ -57,7 +58,7 @@ class FunctionCrashIT {
                   concurrency: 4
                   batch-size: 50
               """
-                  .formatted(catalog.uri()));
+                  .formatted(catalog.uri().getAuthority(), catalog.uri()));
       Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
       ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
 

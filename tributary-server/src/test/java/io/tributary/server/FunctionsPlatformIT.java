@@ -51,6 +51,7 @@ class FunctionsPlatformIT {
                     buffer: { interval: 1s }
                 """)
             + """
+            egress: { allowed-hosts: ["%s"] }
             topics:
               - name: catalog_changes
                 key: show_id
@@ -63,7 +64,7 @@ class FunctionsPlatformIT {
                 emit-to: show_catalog
                 retry: { attempts: 5, initial-delay: 20ms, max-delay: 200ms }
             """
-                .formatted(catalog.uri());
+                .formatted(catalog.uri().getAuthority(), catalog.uri());
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
     http = new Http(platform.httpUri());
   }

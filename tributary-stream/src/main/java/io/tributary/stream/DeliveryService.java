@@ -2,6 +2,7 @@ package io.tributary.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.config.StreamSpec;
+import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import java.time.Clock;
 import java.util.List;
@@ -17,13 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DeliveryService implements StreamRegistry.Listener, AutoCloseable {
   private final Lake lake;
   private final StreamLog log;
+  private final Flattener.Limits limits;
   private final MeterRegistry meters;
   private final Clock clock;
   private final Map<String, StreamDelivery> running = new ConcurrentHashMap<>();
 
-  public DeliveryService(Lake lake, StreamLog log, MeterRegistry meters, Clock clock) {
+  /**
+   * @param limits what one record may hold; a record beyond them goes to the error table
+   */
+  public DeliveryService(
+      Lake lake, StreamLog log, Flattener.Limits limits, MeterRegistry meters, Clock clock) {
     this.lake = lake;
     this.log = log;
+    this.limits = limits;
     this.meters = meters;
     this.clock = clock;
   }
@@ -35,7 +42,7 @@ public final class DeliveryService implements StreamRegistry.Listener, AutoClose
       return;
     }
     stop(spec.name());
-    StreamDelivery delivery = new StreamDelivery(spec, lake, log, meters, clock);
+    StreamDelivery delivery = new StreamDelivery(spec, lake, log, limits, meters, clock);
     running.put(spec.name(), delivery);
     delivery.start();
   }

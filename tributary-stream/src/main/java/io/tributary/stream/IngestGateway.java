@@ -73,7 +73,7 @@ public final class IngestGateway {
     this.limits = Objects.requireNonNull(limits, "limits is null");
     this.meters = Objects.requireNonNull(meters, "meters is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.splitter = new RecordSplitter(limits.maxRecordBytes());
+    this.splitter = new RecordSplitter(limits.maxRecordBytes(), limits.maxNestingDepth());
     this.budget = new Semaphore((int) Math.min(limits.bufferMemory(), Integer.MAX_VALUE));
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +29,27 @@ final class RecordSplitter {
   private static final Failure NOT_AN_OBJECT =
       new Failure("not_an_object", "The record is valid JSON but not an object");
 
-  private final JsonFactory json = new JsonFactory();
+  private final JsonFactory json;
+  private final JsonFactory bodies;
   private final long maxRecordBytes;
+  private final int maxNestingDepth;
 
-  RecordSplitter(long maxRecordBytes) {
+  /**
+   * @param maxNestingDepth the deepest nesting of objects and arrays a record may have
+   */
+  RecordSplitter(long maxRecordBytes, int maxNestingDepth) {
     this.maxRecordBytes = maxRecordBytes;
+    this.maxNestingDepth = maxNestingDepth;
+    this.json = factory(maxNestingDepth);
+    // one more level than a record may have: the array around the records of a JSON body
+    this.bodies = factory(maxNestingDepth + 1);
+  }
+
+  private static JsonFactory factory(int maxNestingDepth) {
+    return JsonFactory.builder()
+        .streamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
+        .build();
   }
 
   /** One record per line; blank lines are skipped; records are validated later, one by one. */
@@ -73,18 +91,114 @@ final class RecordSplitter {
 
   /**
    * A JSON array of records, or one record. The whole body must be valid JSON, else the request
-   * fails: without it, record boundaries are unknown.
+   * fails: without it, record boundaries are unknown. A record nested too deep for the parser is
+   * found by its brackets instead, and fails alone (see {@link #scanArray}).
    */
   Slices splitArray(byte[] bytes, int length) {
+    try {
+      return parseArray(bytes, length);
+    } catch (TooDeep e) {
+      return scanArray(bytes, length);
+    }
+  }
+
+  /** A record nested deeper than the parser allows. */
+  private static final class TooDeep extends RuntimeException {
+    TooDeep() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The records of a JSON body found by their brackets (outside strings), without a parser: each
+   * record is then checked alone, as a line of NDJSON is.
+   */
+  private static Slices scanArray(byte[] bytes, int length) {
     int[] starts = new int[16];
     int[] ends = new int[16];
     int count = 0;
-    try (JsonParser parser = json.createParser(bytes, 0, length)) {
+    int at = skipWhitespace(bytes, 0, length);
+    boolean array = at < length && bytes[at] == '[';
+    if (array) {
+      at++;
+    }
+    while (true) {
+      at = skipWhitespace(bytes, at, length);
+      if (at >= length) {
+        if (array) {
+          throw new InvalidInputException(
+              "invalid_json", "Invalid JSON request body: the array is not closed with ']'");
+        }
+        break;
+      }
+      if (array && bytes[at] == ']' && count == 0) {
+        break;
+      }
+      int start = at;
+      int depth = 0;
+      boolean inString = false;
+      for (; at < length; at++) {
+        byte b = bytes[at];
+        if (inString) {
+          if (b == '\\') {
+            at++;
+          } else if (b == '"') {
+            inString = false;
+          }
+        } else if (b == '"') {
+          inString = true;
+        } else if (b == '{' || b == '[') {
+          depth++;
+        } else if (b == '}' || b == ']') {
+          if (depth == 0) {
+            break;
+          }
+          depth--;
+        } else if (b == ',' && depth == 0 && array) {
+          break;
+        }
+      }
+      int end = Math.min(at, length);
+      while (end > start && isWhitespace(bytes[end - 1])) {
+        end--;
+      }
+      if (count == starts.length) {
+        starts = Arrays.copyOf(starts, count * 2);
+        ends = Arrays.copyOf(ends, count * 2);
+      }
+      starts[count] = start;
+      ends[count] = end;
+      count++;
+      if (!array || at >= length || bytes[at] == ']') {
+        break;
+      }
+      at++; // the comma
+    }
+    return new Slices(starts, ends, count, false);
+  }
+
+  private static boolean isTooDeep(StreamConstraintsException e) {
+    return e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth");
+  }
+
+  private static int skipWhitespace(byte[] bytes, int at, int length) {
+    while (at < length && isWhitespace(bytes[at])) {
+      at++;
+    }
+    return at;
+  }
+
+  private Slices parseArray(byte[] bytes, int length) {
+    int[] starts = new int[16];
+    int[] ends = new int[16];
+    int count = 0;
+    boolean array = false;
+    try (JsonParser parser = bodies.createParser(bytes, 0, length)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
         return new Slices(starts, ends, 0, true);
       }
-      boolean array = token == JsonToken.START_ARRAY;
+      array = token == JsonToken.START_ARRAY;
       if (array) {
         token = parser.nextToken();
       }
@@ -118,6 +232,12 @@ final class RecordSplitter {
                 + "; send one object per line as "
                 + "application/x-ndjson");
       }
+    } catch (StreamConstraintsException e) {
+      if (isTooDeep(e)) {
+        throw new TooDeep();
+      }
+      throw new InvalidInputException(
+          "invalid_json", "Invalid JSON request body: " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
           "invalid_json",
@@ -131,7 +251,8 @@ final class RecordSplitter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Slices(starts, ends, count, true);
+    // one record is checked alone, at its own depth
+    return new Slices(starts, ends, count, array);
   }
 
   /**
@@ -225,6 +346,15 @@ final class RecordSplitter {
                 + (object ? "object" : "value"));
       }
       return object ? null : NOT_AN_OBJECT;
+    } catch (StreamConstraintsException e) {
+      if (!isTooDeep(e)) {
+        return new Failure("invalid_json", "Invalid JSON: " + e.getOriginalMessage());
+      }
+      return new Failure(
+          "too_deep",
+          "The record is nested deeper than the limit of "
+              + maxNestingDepth
+              + " levels (ingest.max-nesting-depth)");
     } catch (JsonProcessingException e) {
       return new Failure(
           "invalid_json",

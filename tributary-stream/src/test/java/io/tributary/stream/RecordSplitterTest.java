@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.Size;
 
 class RecordSplitterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final RecordSplitter splitter = new RecordSplitter(200);
+  private final RecordSplitter splitter = new RecordSplitter(200, 50);
 
   /** A line and the code it must fail with, or null if it must be accepted. */
   record Line(String text, String expected) {}
@@ -45,8 +45,18 @@ class RecordSplitterTest {
             .map(s -> new Line(s, "not_an_object"));
     Arbitrary<Line> tooLarge =
         Arbitraries.just(new Line("{\"pad\":\"" + "y".repeat(200) + "\"}", "record_too_large"));
+    // with the array around a JSON body's records: a record may be 50 levels deep
+    Arbitrary<Line> deep =
+        Arbitraries.integers()
+            .between(1, 80)
+            .map(
+                n ->
+                    new Line(
+                        "{\"d\":" + "[".repeat(n) + "\"]\"" + "]".repeat(n) + "}",
+                        n + 1 > 50 ? "too_deep" : null));
     return Arbitraries.frequencyOf(
         List.of(
+            Tuple.of(2, deep),
             Tuple.of(6, objects),
             Tuple.of(2, garbage),
             Tuple.of(2, scalars),

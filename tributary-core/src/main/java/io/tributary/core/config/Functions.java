@@ -52,4 +52,24 @@ final class Functions {
       }
     }
   }
+
+  /** Fails naming the key when an http-enrich function's URL or secrets break the egress policy. */
+  static void checkEgress(List<FunctionSpec> functions, EgressPolicy egress) {
+    for (int i = 0; i < functions.size(); i++) {
+      FunctionSpec function = functions.get(i);
+      if (function.http() == null) {
+        continue;
+      }
+      int index = i;
+      egress
+          .checkTemplate(function.http().url(), function.http().headers())
+          .ifPresent(
+              denial -> {
+                throw ConfigException.invalid(
+                    "functions[" + index + "].url",
+                    function.http().url(),
+                    denial.rule() + ": " + denial.message());
+              });
+    }
+  }
 }

@@ -28,7 +28,8 @@ public record TributaryConfig(
     List<StreamSpec> streams,
     List<TopicSpec> topics,
     List<FunctionSpec> functions,
-    List<CrawlerSpec> crawlers) {
+    List<CrawlerSpec> crawlers,
+    EgressPolicy egress) {
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -75,12 +76,38 @@ public record TributaryConfig(
     }
   }
 
-  /** Ingest gateway limits, at least Firehose's PutRecordBatch limits by default. */
+  /**
+   * Ingest gateway limits, at least Firehose's PutRecordBatch limits by default, and what one
+   * record may hold: {@code maxNestingDepth} levels of objects and arrays (checked by the gateway
+   * and by delivery), {@code maxKeysPerRecord} leaf values (columns, checked by delivery).
+   */
   public record Ingest(
-      int maxRecordsPerRequest, long maxRecordBytes, long maxRequestBytes, long bufferMemory) {
-    public static final Ingest DEFAULT = new Ingest(500, 1000L << 10, 4L << 20, 64L << 20);
+      int maxRecordsPerRequest,
+      long maxRecordBytes,
+      long maxRequestBytes,
+      long bufferMemory,
+      int maxNestingDepth,
+      int maxKeysPerRecord) {
+    public static final int MAX_NESTING_DEPTH = 5_000;
+
+    public static final Ingest DEFAULT =
+        new Ingest(500, 1000L << 10, 4L << 20, 64L << 20, 1_000, 2_000);
+
+    /** Limits with the default nesting depth and keys per record. */
+    public Ingest(
+        int maxRecordsPerRequest, long maxRecordBytes, long maxRequestBytes, long bufferMemory) {
+      this(maxRecordsPerRequest, maxRecordBytes, maxRequestBytes, bufferMemory, 1_000, 2_000);
+    }
 
     public Ingest {
+      if (maxNestingDepth < 1 || maxNestingDepth > MAX_NESTING_DEPTH) {
+        throw ConfigException.invalid(
+            "ingest.max-nesting-depth", maxNestingDepth, "must be 1-" + MAX_NESTING_DEPTH);
+      }
+      if (maxKeysPerRecord < 1) {
+        throw ConfigException.invalid(
+            "ingest.max-keys-per-record", maxKeysPerRecord, "must be at least 1");
+      }
       if (maxRecordBytes > maxRequestBytes) {
         throw ConfigException.invalid(
             "ingest.max-record-bytes", maxRecordBytes, "must not exceed ingest.max-request-bytes");
@@ -113,7 +140,9 @@ public record TributaryConfig(
     }
     topics = List.copyOf(topics);
     functions = List.copyOf(functions);
+    Objects.requireNonNull(egress, "egress is null");
     Functions.check(streams, topics, functions);
+    Functions.checkEgress(functions, egress);
     crawlers = List.copyOf(crawlers);
     Set<String> crawlerNames = new HashSet<>();
     for (CrawlerSpec crawler : crawlers) {
@@ -121,6 +150,32 @@ public record TributaryConfig(
         throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
       }
     }
+  }
+
+  /** A config whose functions may call nothing. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        EgressPolicy.NONE);
   }
 
   /** A config without topics, functions and crawlers. */
@@ -184,7 +239,9 @@ public record TributaryConfig(
         "streams",
         "topics",
         "functions",
-        "crawlers");
+        "crawlers",
+        "egress",
+        "secrets");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -224,7 +281,9 @@ public record TributaryConfig(
                 "max-records-per-request",
                 "max-record-bytes",
                 "max-request-bytes",
-                "buffer-memory");
+                "buffer-memory",
+                "max-nesting-depth",
+                "max-keys-per-record");
     Ingest ingest =
         new Ingest(
             ingestNode.integer(
@@ -233,7 +292,11 @@ public record TributaryConfig(
                 "max-record-bytes", Ingest.DEFAULT.maxRecordBytes(), 1 << 10, 64L << 20),
             ingestNode.size(
                 "max-request-bytes", Ingest.DEFAULT.maxRequestBytes(), 1 << 10, 256L << 20),
-            ingestNode.size("buffer-memory", Ingest.DEFAULT.bufferMemory(), 1 << 20, 4L << 30));
+            ingestNode.size("buffer-memory", Ingest.DEFAULT.bufferMemory(), 1 << 20, 4L << 30),
+            ingestNode.integer(
+                "max-nesting-depth", Ingest.DEFAULT.maxNestingDepth(), 1, Ingest.MAX_NESTING_DEPTH),
+            ingestNode.integer(
+                "max-keys-per-record", Ingest.DEFAULT.maxKeysPerRecord(), 1, 1_000_000));
 
     ConfigNode queryNode =
         top.child("query").allowOnly("threads", "memory-limit", "max-rows", "timeout");
@@ -264,7 +327,8 @@ public record TributaryConfig(
     for (ConfigNode functionNode : top.list("functions")) {
       functions.add(FunctionSpec.fromConfig(null, functionNode));
     }
+    EgressPolicy egress = EgressPolicy.fromConfig(top.child("egress"), top.child("secrets"));
     return new TributaryConfig(
-        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers);
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress);
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class FunctionSpecTest {
   private static final String ISSUE_EXAMPLE =
       """
+      egress: { allowed-hosts: ["catalog:8081"] }
       topics:
         - name: catalog_changes
       functions:

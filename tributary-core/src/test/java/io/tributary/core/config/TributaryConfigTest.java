@@ -22,8 +22,9 @@ class TributaryConfigTest {
     assertThat(config.catalog().uri()).isEqualTo("jdbc:sqlite:/tmp/t/catalog.db");
     assertThat(config.catalog().warehouse()).isEqualTo(Path.of("/tmp/t/lake"));
     assertThat(config.ingest())
-        .isEqualTo(new TributaryConfig.Ingest(500, 1000 * 1024, 4 << 20, 64 << 20));
+        .isEqualTo(new TributaryConfig.Ingest(500, 1000 * 1024, 4 << 20, 64 << 20, 1000, 2000));
     assertThat(config.query()).isEqualTo(TributaryConfig.Query.DEFAULT);
+    assertThat(config.egress()).isEqualTo(EgressPolicy.NONE);
     StreamSpec stream = config.streams().get(0);
     assertThat(stream.name()).isEqualTo("app_events");
     assertThat(stream.partitions()).isEqualTo(3);
@@ -31,6 +32,21 @@ class TributaryConfigTest {
     assertThat(stream.buffer()).isEqualTo(new StreamSpec.Buffer(Duration.ofSeconds(60), 64 << 20));
     assertThat(stream.transform()).isEqualTo(StreamSpec.Transform.FLATTEN);
     assertThat(stream.partitionBy()).hasToString("[day(_ingested_at)]");
+  }
+
+  @Test
+  void recordLimitsAreRead() {
+    TributaryConfig config =
+        TributaryConfig.fromYaml(
+            "ingest: { max-nesting-depth: 64, max-keys-per-record: 300 }", "test");
+    assertThat(config.ingest().maxNestingDepth()).isEqualTo(64);
+    assertThat(config.ingest().maxKeysPerRecord()).isEqualTo(300);
+    assertThatThrownBy(
+            () -> TributaryConfig.fromYaml("ingest: { max-nesting-depth: 6000 }", "test"))
+        .hasMessageContaining("ingest.max-nesting-depth")
+        .hasMessageContaining("6000");
+    assertThatThrownBy(() -> TributaryConfig.fromYaml("ingest: { max-keys-per-record: 0 }", "test"))
+        .hasMessageContaining("ingest.max-keys-per-record");
   }
 
   @Test

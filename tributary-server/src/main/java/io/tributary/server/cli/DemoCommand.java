@@ -49,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
 
   static final String CATALOG_URL = "${catalog-url}";
 
+  /** The catalog service's {@code host:port}, for the demo's egress policy. */
+  static final String CATALOG_AUTHORITY = "${catalog-authority}";
+
   @Spec CommandSpec command;
 
   @Option(names = "--config", description = "YAML config file (default: the demo config)")
@@ -144,14 +147,18 @@ final class DemoCommand implements Callable<Integer> {
         "demo.yaml");
   }
 
-  /** A resource's text with {@value #CATALOG_URL} replaced by {@code catalogUri}. */
+  /**
+   * A resource's text with {@value #CATALOG_URL} replaced by {@code catalogUri}, and {@value
+   * #CATALOG_AUTHORITY} by its {@code host:port}.
+   */
   static String resource(String name, URI catalogUri) {
     try (InputStream in = DemoCommand.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new ConfigException("Missing resource " + name + " in the Tributary jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .replace(CATALOG_URL, catalogUri.toString());
+          .replace(CATALOG_URL, catalogUri.toString())
+          .replace(CATALOG_AUTHORITY, catalogUri.getAuthority());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read resource " + name, e);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
 import java.net.URI;
@@ -24,6 +25,12 @@ class DemoConfigTest {
         .containsExactly("app_events", "show_catalog");
     assertThat(config.streams().get(1).table().toString()).isEqualTo("raw.show_catalog");
     assertThat(config.http().port()).isEqualTo(7070);
+    // functions may call the demo's catalog service, at whatever port it was given, and nothing
+    // else
+    assertThat(config.egress().allowedHosts())
+        .containsExactly(EgressPolicy.HostRule.parse("127.0.0.1:18081"));
+    assertThat(DemoCommand.demoConfig(URI.create("http://127.0.0.1:9999")).egress().allowedHosts())
+        .containsExactly(EgressPolicy.HostRule.parse("127.0.0.1:9999"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.tributary.stream.function;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
@@ -11,6 +12,7 @@ import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -22,12 +24,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -57,6 +61,7 @@ public final class FunctionService implements AutoCloseable {
   private final Secrets secrets;
   private final Path jarDirectory;
   private final HttpClient http;
+  private volatile EgressPolicy egress;
   private final Random jitter;
   private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
   private final Map<String, FunctionRunner> running = new ConcurrentHashMap<>();
@@ -68,6 +73,7 @@ public final class FunctionService implements AutoCloseable {
    *
    * @param dataDir holds {@code secrets/} and {@code functions/} (jars of java functions)
    * @param environment reads environment variables (secrets)
+   * @param egress where http-enrich functions may send requests and secrets
    */
   public FunctionService(
       Supplier<Connection> metadataDb,
@@ -76,8 +82,10 @@ public final class FunctionService implements AutoCloseable {
       TopicRegistry topics,
       Path dataDir,
       UnaryOperator<String> environment,
+      EgressPolicy egress,
       MeterRegistry meters,
       Clock clock) {
+    this.egress = Objects.requireNonNull(egress, "egress is null");
     this.table = new SpecTable(metadataDb, "tributary_functions", "function");
     this.log = Objects.requireNonNull(log, "log is null");
     this.streams = Objects.requireNonNull(streams, "streams is null");
@@ -90,12 +98,23 @@ public final class FunctionService implements AutoCloseable {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // a redirect would lead past the egress policy
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     table
         .readAll()
         .forEach((name, json) -> functions.put(name, FunctionSpecs.fromJson(name, json)));
     topics.setInUse(topic -> functions.values().stream().anyMatch(f -> f.topic().equals(topic)));
+  }
+
+  /**
+   * Refuses requests to these ports of this machine too (the platform's own listeners, once their
+   * ports are known).
+   */
+  public void refusePlatformPorts(Set<Integer> ports) {
+    Set<Integer> all = new HashSet<>(egress.platformPorts());
+    all.addAll(ports);
+    egress = egress.withPlatformPorts(all);
   }
 
   /** Saves the functions declared in config (config wins); functions created over HTTP stay. */
@@ -110,6 +129,7 @@ public final class FunctionService implements AutoCloseable {
   public synchronized void startAll() {
     for (FunctionSpec spec : list()) {
       if (!running.containsKey(spec.name())) {
+        warnIfRefused(spec);
         start(spec);
       }
     }
@@ -132,7 +152,39 @@ public final class FunctionService implements AutoCloseable {
     return spec;
   }
 
+  /** Warns of a saved function whose requests the egress policy refuses (saved before it was). */
+  private void warnIfRefused(FunctionSpec spec) {
+    if (spec.http() != null) {
+      egress
+          .checkTemplate(spec.http().url(), spec.http().headers())
+          .ifPresent(
+              denial ->
+                  LOG.warn(
+                      "Function {}: {} ({}); every request is refused and dead-lettered with"
+                          + " egress_denied until the config allows it or the function is changed",
+                      spec.name(),
+                      denial.message(),
+                      denial.rule()));
+    }
+  }
+
   private void check(FunctionSpec spec) {
+    if (spec.http() != null) {
+      egress
+          .checkTemplate(spec.http().url(), spec.http().headers())
+          .ifPresent(
+              denial -> {
+                throw new InvalidInputException(
+                    "egress_denied",
+                    "Invalid function '"
+                        + spec.name()
+                        + "': "
+                        + denial.message()
+                        + " ("
+                        + denial.rule()
+                        + ")");
+              });
+    }
     if (topics.get(spec.topic()).isEmpty() && streams.get(spec.topic()).isEmpty()) {
       throw new InvalidInputException(
           "unknown_topic",
@@ -198,7 +250,7 @@ public final class FunctionService implements AutoCloseable {
                     headers.put(
                         name,
                         secrets.resolve(value, "Function '" + spec.name() + "' header " + name)));
-        yield new HttpEnrichHandler(spec, headers, http);
+        yield new HttpEnrichHandler(spec, headers, http, () -> egress, InetAddress::getAllByName);
       }
       case FILTER, ROUTE -> new FilterHandler(spec);
       case JAVA -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code http-enrich}: {@code GET} of the URL built from the message's fields; keeps the selected
@@ -27,6 +30,10 @@ import java.util.Map;
  *
  * <p>On a name collision the enriched field wins; the message's value, if different, is kept as
  * {@code notification_<name>}.
+ *
+ * <p>Every request is checked against the {@link EgressPolicy} just before it is sent, after
+ * resolving the host: a refused request is a permanent failure ({@code egress_denied}). Redirects
+ * are not followed (a 3xx answer is a permanent failure).
  */
 final class HttpEnrichHandler implements Handler {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,15 +43,26 @@ final class HttpEnrichHandler implements Handler {
   private final Map<String, String> headers;
   private final HttpClient client;
   private final Duration timeout;
+  private final Supplier<EgressPolicy> egress;
+  private final EgressPolicy.Resolver resolver;
 
   /**
    * @param headers the request headers with secret references resolved; never logged
+   * @param egress the policy each request is checked against, as it is now
+   * @param resolver resolves the host of each request, for the policy's address checks
    */
-  HttpEnrichHandler(FunctionSpec spec, Map<String, String> headers, HttpClient client) {
+  HttpEnrichHandler(
+      FunctionSpec spec,
+      Map<String, String> headers,
+      HttpClient client,
+      Supplier<EgressPolicy> egress,
+      EgressPolicy.Resolver resolver) {
     this.spec = spec;
     this.headers = Map.copyOf(headers);
     this.client = client;
     this.timeout = spec.timeout();
+    this.egress = egress;
+    this.resolver = resolver;
   }
 
   @Override
@@ -55,6 +73,15 @@ final class HttpEnrichHandler implements Handler {
     } catch (IllegalArgumentException e) {
       throw new PermanentFailureException(
           "missing_field", "Cannot build the URL: " + e.getMessage());
+    }
+    // checked after resolving the host: the client resolves it again when it connects, from the
+    // JVM's address cache (networkaddress.cache.ttl), so a name rebinding within that time is not
+    // seen; see docs/architecture.md
+    Optional<EgressPolicy.Denial> denial =
+        egress.get().checkRequest(uri, spec.http().headers(), resolver);
+    if (denial.isPresent()) {
+      throw new PermanentFailureException(
+          "egress_denied", denial.get().message() + " (" + denial.get().rule() + ")");
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();

@@ -1,5 +1,7 @@
 package io.tributary.stream.topic;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.core.InvalidInputException;
@@ -35,7 +37,15 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 public final class TopicRegistry {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads messages the gateway accepted: as deep as any configured nesting limit allows. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(TributaryConfig.Ingest.MAX_NESTING_DEPTH)
+                      .build())
+              .build());
 
   private final SpecTable table;
   private final StreamLog log;

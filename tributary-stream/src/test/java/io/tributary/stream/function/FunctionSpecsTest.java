@@ -21,6 +21,8 @@ class FunctionSpecsTest {
     TributaryConfig config =
         TributaryConfig.fromYaml(
             """
+            egress: {allowed-hosts: ["c:1"]}
+            secrets: {token: {allowed-hosts: ["c:1"]}}
             topics: [{name: t, key: show_id}]
             functions:
               - name: enrich

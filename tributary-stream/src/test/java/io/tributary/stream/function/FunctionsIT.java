@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.ConfigNode;
+import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.core.config.TributaryConfig;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -72,8 +74,16 @@ class FunctionsIT {
 
   static FunctionService newService(Supplier<Connection> db) {
     Map<String, String> env = Map.of("TRIBUTARY_SECRET_CATALOG_TOKEN", "t0ken");
+    EgressPolicy.HostRule fake =
+        EgressPolicy.HostRule.parse("127.0.0.1:" + catalog.uri().getPort());
+    EgressPolicy.HostRule closed = EgressPolicy.HostRule.parse("127.0.0.1:1");
+    EgressPolicy egress =
+        new EgressPolicy(
+            List.of(fake, closed, EgressPolicy.HostRule.parse("localhost")),
+            Map.of("catalog_token", List.of(fake), "nobody_knows", List.of(closed)),
+            Set.of(kafkaPort()));
     return new FunctionService(
-        db, log, streams, topics, dataDir, env::get, meters, Clock.systemUTC());
+        db, log, streams, topics, dataDir, env::get, egress, meters, Clock.systemUTC());
   }
 
   @AfterAll
@@ -421,7 +431,87 @@ class FunctionsIT {
     assertThat(streams.get("x_i")).isEmpty();
   }
 
+  @Test
+  void requestsToThePlatformsOwnListenersAreRefusedWhenSent() {
+    // localhost is listed without a port: allowed at PUT, but each request is checked after
+    // resolving the host, and the Kafka listener of this platform is refused
+    topic("changes_k", null);
+    functions.put(
+        function(
+            """
+            {"name": "enrich_k", "topic": "changes_k", "type": "http-enrich",
+             "url": "http://localhost:%d/{id}", "keep": ["title"], "emit-to": "shows_k"}
+            """
+                .formatted(kafkaPort())));
+    publish("changes_k", "{\"id\": \"k1\"}\n");
+    awaitProcessed("enrich_k", 1);
+    List<JsonNode> letters = json(readCommitted("enrich_k_dlq"));
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).path("error_code").asText()).isEqualTo("egress_denied");
+    assertThat(letters.get(0).path("error").asText())
+        .contains("http://localhost:" + kafkaPort() + "/k1")
+        .contains("egress_platform_listener");
+    assertThat(letters.get(0).path("attempts").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void functionsAimedPastTheEgressPolicyAreRefusedAtPut() {
+    topic("changes_j", null);
+    for (String[] refused :
+        new String[][] {
+          {"http://example.com/{id}", "egress_not_allowed"},
+          {"http://127.0.0.1:" + kafkaPort() + "/{id}", "egress_not_allowed"},
+          {"http://{host}/x", "egress_host_placeholder"},
+          {"http://user@127.0.0.1:1/x", "egress_user_info"},
+        }) {
+      assertThatThrownBy(
+              () ->
+                  functions.put(
+                      function(
+                          """
+                          {"name": "bad_j", "topic": "changes_j", "type": "http-enrich",
+                           "url": "%s", "emit-to": "x_j"}
+                          """
+                              .formatted(refused[0]))))
+          .as(refused[0])
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining(refused[1])
+          .hasMessageContaining("URL ");
+    }
+    // a secret goes only where its definition allows
+    assertThatThrownBy(
+            () ->
+                functions.put(
+                    function(
+                        """
+                        {"name": "bad_j", "topic": "changes_j", "type": "http-enrich",
+                         "url": "http://127.0.0.1:1/{id}", "emit-to": "x_j",
+                         "headers": {"Authorization": "Bearer ${secret:catalog_token}"}}
+                        """)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("secret_host_not_allowed")
+        .hasMessageContaining("catalog_token");
+    assertThatThrownBy(
+            () ->
+                functions.put(
+                    function(
+                        """
+                        {"name": "bad_j", "topic": "changes_j", "type": "http-enrich",
+                         "url": "%s/{id}", "emit-to": "x_j",
+                         "headers": {"Authorization": "Bearer ${secret:undeclared}"}}
+                        """
+                            .formatted(catalog.uri()))))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("secret_not_declared");
+    assertThat(functions.get("bad_j")).isEmpty();
+  }
+
   // --- helpers
+
+  static int kafkaPort() {
+    String bootstrap = log.bootstrapServers();
+    return Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+  }
 
   static void topic(String name, String key) {
     topics.put(
