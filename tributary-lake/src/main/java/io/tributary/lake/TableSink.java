@@ -142,8 +142,8 @@ public final class TableSink {
   public AppendResult append(
       List<Map<String, Object>> rows, Map<String, String> snapshotProperties) {
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    refresh(ensureTable(rows));
     List<WrittenFiles> written = List.of(join(write(rows)));
-    ensureTable(List.of());
     // the files are deleted if the commit fails for sure, kept if it may have landed
     return result(written, writer.commitOrDiscard(change(written, snapshotProperties)));
   }
