@@ -3,7 +3,6 @@ package io.tributary.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
-import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
 import io.tributary.query.QueryEngine;

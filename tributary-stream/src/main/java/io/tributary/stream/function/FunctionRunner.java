@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
+import io.tributary.spi.PermanentFailureException;
 import io.tributary.stream.StreamLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -524,9 +525,7 @@ final class FunctionRunner implements AutoCloseable {
       String code;
       String reason;
       try {
-        // only custom code may change the message it is handed; a retry gets the original again
-        ObjectNode input = spec.type() == FunctionSpec.Type.JAVA ? message.deepCopy() : message;
-        return new Outcome(handler.handle(input, attempt), null, key);
+        return new Outcome(handler.handle(message, attempt), null, key);
       } catch (InterruptedException e) {
         throw e;
       } catch (PermanentFailureException e) {

@@ -7,6 +7,7 @@ import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.lake.SpecTable;
+import io.tributary.spi.RecordFunction;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package io.tributary.batch;
+package io.tributary.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tributary.batch.LandingEvent;
+import io.tributary.batch.LandingEvents;
 import io.tributary.core.RetriableException;
 import io.tributary.stream.StreamLog;
 import java.io.IOException;
