@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.RetriableException;
@@ -264,7 +265,7 @@ public final class Lake implements AutoCloseable {
         .ifPresent(
             key -> {
               throw new InvalidInputException(
-                  "invalid_request", "Property '" + key + "' is both set and removed");
+                  ErrorCode.INVALID_REQUEST, "Property '" + key + "' is both set and removed");
             });
     ReentrantLock lock = commitLock(id);
     lock.lock();
@@ -278,7 +279,7 @@ public final class Lake implements AutoCloseable {
       }
     } catch (CommitFailedException e) {
       throw new RetriableException(
-          "commit_conflict",
+          ErrorCode.COMMIT_CONFLICT,
           "Cannot update the properties of table " + id + ": " + e.getMessage(),
           e);
     } finally {

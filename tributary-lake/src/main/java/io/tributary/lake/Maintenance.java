@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
@@ -174,7 +175,7 @@ final class Maintenance {
     } catch (ValidationException e) {
       DataFileWriter.delete(table.io(), written);
       throw new RetriableException(
-          "commit_failed",
+          ErrorCode.COMMIT_FAILED,
           "Cannot commit the compaction of table " + id + ": " + e.getMessage(),
           e);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.tributary.query;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import java.io.IOException;
@@ -31,7 +32,7 @@ record PlannedTable(TableId id, Schema schema, List<Path> files) {
       for (FileScanTask task : tasks) {
         if (!task.deletes().isEmpty()) {
           throw new InvalidInputException(
-              "table_has_deletes",
+              ErrorCode.TABLE_HAS_DELETES,
               "Cannot query table "
                   + id
                   + ": its data file "

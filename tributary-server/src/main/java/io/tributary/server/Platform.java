@@ -110,7 +110,9 @@ public final class Platform implements AutoCloseable {
       return lake.openMetadataConnection();
     } catch (java.sql.SQLException e) {
       throw new io.tributary.core.RetriableException(
-          "catalog_unavailable", "Cannot connect to the catalog database: " + e.getMessage(), e);
+          io.tributary.core.ErrorCode.CATALOG_UNAVAILABLE,
+          "Cannot connect to the catalog database: " + e.getMessage(),
+          e);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,11 +105,11 @@ final class RecordSplitter {
       }
       if (array && token == null) {
         throw new InvalidInputException(
-            "invalid_json", "Invalid JSON request body: the array is not closed with ']'");
+            ErrorCode.INVALID_JSON, "Invalid JSON request body: the array is not closed with ']'");
       }
       if (parser.nextToken() != null) {
         throw new InvalidInputException(
-            "invalid_json",
+            ErrorCode.INVALID_JSON,
             "Invalid JSON request body at line "
                 + parser.currentTokenLocation().getLineNr()
                 + ", column "
@@ -120,7 +121,7 @@ final class RecordSplitter {
       }
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
-          "invalid_json",
+          ErrorCode.INVALID_JSON,
           "Invalid JSON request body at line "
               + e.getLocation().getLineNr()
               + ", column "

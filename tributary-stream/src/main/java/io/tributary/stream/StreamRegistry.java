@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
@@ -71,7 +72,7 @@ public final class StreamRegistry implements AutoCloseable {
     StreamSpec previous = streams.get(spec.name());
     if (previous != null && spec.partitions() < previous.partitions()) {
       throw new InvalidInputException(
-          "invalid_partitions",
+          ErrorCode.INVALID_PARTITIONS,
           "Cannot decrease the partitions of stream '"
               + spec.name()
               + "' from "

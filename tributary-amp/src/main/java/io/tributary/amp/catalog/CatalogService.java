@@ -11,7 +11,9 @@ import io.javalin.http.Handler;
 import io.tributary.amp.catalog.CatalogServiceConfig.Faults;
 import io.tributary.amp.catalog.LiveCatalog.Creator;
 import io.tributary.amp.catalog.LiveCatalog.Listing;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.PlatformException;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.ConfigNode;
 import io.tributary.core.config.Units;
@@ -107,8 +109,8 @@ public final class CatalogService implements AutoCloseable {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
         app.stop();
-        throw new InvalidInputException(
-            "port_unavailable",
+        throw new PlatformException(
+            ErrorCode.PORT_UNAVAILABLE,
             "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
             e);
       }
@@ -335,11 +337,12 @@ public final class CatalogService implements AutoCloseable {
     try {
       body = mapper.readTree(ctx.bodyAsBytes());
     } catch (java.io.IOException e) {
-      throw new InvalidInputException("invalid_json", "Invalid JSON body: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          ErrorCode.INVALID_JSON, "Invalid JSON body: " + e.getMessage(), e);
     }
     if (body == null || !body.isObject()) {
       throw new InvalidInputException(
-          "invalid_faults",
+          ErrorCode.INVALID_FAULTS,
           "Expected a JSON object such as {\"failure-rate\": 0.2, \"latency\": \"50ms\"}");
     }
     ConfigNode node = new ConfigNode(body, "").allowOnly("failure-rate", "latency", "jitter");
@@ -450,7 +453,7 @@ public final class CatalogService implements AutoCloseable {
       // reported below
     }
     throw new InvalidInputException(
-        "invalid_parameter",
+        ErrorCode.INVALID_PARAMETER,
         "Invalid " + name + ": '" + text + "' (must be an integer " + min + "–" + max + ")");
   }
 

@@ -77,6 +77,15 @@ final class FunctionRunner implements AutoCloseable {
   private static final Duration IN_FLIGHT_WAIT = Duration.ofMillis(20);
 
   /**
+   * How long a transaction may stay open before the broker aborts it. A transaction spans only the
+   * commit of a handled batch (begun after its lanes finished), which takes milliseconds; the bound
+   * matters when no restarted instance aborts it (a function deleted while the platform was down,
+   * another process on an external cluster): {@code read_committed} readers of the target streams
+   * wait that long. Kafka's default is 60 s.
+   */
+  static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
    * Batches handled at once: the next batch starts while the one before finishes its slowest lanes
    * (a key in both waits for the earlier lane), and batches commit one after another, in order.
    */
@@ -221,14 +230,14 @@ final class FunctionRunner implements AutoCloseable {
   private KafkaProducer<byte[], byte[]> newProducer() {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, log.bootstrapServers());
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tributary-fn-" + spec.name());
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(spec));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config);
@@ -239,6 +248,16 @@ final class FunctionRunner implements AutoCloseable {
       throw e;
     }
     return producer;
+  }
+
+  /**
+   * The transactional id: the function's name only, the same in every process and restart, so a
+   * restarted function's {@code initTransactions} aborts the transaction its killed predecessor
+   * left open at once (instead of leaving it to its timeout, holding {@code read_committed} readers
+   * of the target streams).
+   */
+  static String transactionalId(FunctionSpec spec) {
+    return "tributary-fn-" + spec.name();
   }
 
   private void run() {

@@ -1,6 +1,7 @@
 package io.tributary.stream.function;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
@@ -136,7 +137,7 @@ public final class FunctionService implements AutoCloseable {
   private void check(FunctionSpec spec) {
     if (topics.get(spec.topic()).isEmpty() && streams.get(spec.topic()).isEmpty()) {
       throw new InvalidInputException(
-          "unknown_topic",
+          ErrorCode.UNKNOWN_TOPIC,
           "Invalid function '"
               + spec.name()
               + "'.topic: '"
@@ -147,7 +148,7 @@ public final class FunctionService implements AutoCloseable {
     }
     if (topics.get(spec.deadLetterStream()).isPresent()) {
       throw new InvalidInputException(
-          "name_taken",
+          ErrorCode.NAME_TAKEN,
           "Function '"
               + spec.name()
               + "': its dead-letter stream "
@@ -209,7 +210,7 @@ public final class FunctionService implements AutoCloseable {
           throw e;
         } catch (Exception e) {
           throw new InvalidInputException(
-              "function_open_failed",
+              ErrorCode.FUNCTION_OPEN_FAILED,
               "Function '" + spec.name() + "': " + spec.className() + ".open() failed: " + e,
               e);
         }
@@ -223,7 +224,7 @@ public final class FunctionService implements AutoCloseable {
       type = Class.forName(spec.className(), true, classLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new InvalidInputException(
-          "unknown_class",
+          ErrorCode.UNKNOWN_CLASS,
           "Invalid function '"
               + spec.name()
               + "'.class: '"
@@ -234,7 +235,7 @@ public final class FunctionService implements AutoCloseable {
     }
     if (!RecordFunction.class.isAssignableFrom(type)) {
       throw new InvalidInputException(
-          "unknown_class",
+          ErrorCode.UNKNOWN_CLASS,
           "Invalid function '"
               + spec.name()
               + "'.class: '"
@@ -247,7 +248,7 @@ public final class FunctionService implements AutoCloseable {
       return (RecordFunction) type.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new InvalidInputException(
-          "unknown_class",
+          ErrorCode.UNKNOWN_CLASS,
           "Invalid function '"
               + spec.name()
               + "'.class: '"

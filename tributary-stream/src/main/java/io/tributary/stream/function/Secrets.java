@@ -1,5 +1,6 @@
 package io.tributary.stream.function;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,12 +59,12 @@ final class Secrets {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
         throw new InvalidInputException(
-            "missing_secret",
+            ErrorCode.MISSING_SECRET,
             "Cannot read secret '" + name + "' from " + file + ": " + e.getMessage());
       }
     }
     throw new InvalidInputException(
-        "missing_secret",
+        ErrorCode.MISSING_SECRET,
         where
             + " refers to secret '"
             + name

@@ -2,6 +2,7 @@ package io.tributary.stream.topic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.TopicSpec;
@@ -77,13 +78,13 @@ public final class TopicRegistry {
     Objects.requireNonNull(spec, "spec is null");
     if (streams.get(spec.name()).isPresent()) {
       throw new InvalidInputException(
-          "name_taken",
+          ErrorCode.NAME_TAKEN,
           "Cannot create topic '" + spec.name() + "': a stream has that name (they share Kafka)");
     }
     TopicSpec previous = topics.get(spec.name());
     if (previous != null && spec.partitions() < previous.partitions()) {
       throw new InvalidInputException(
-          "invalid_partitions",
+          ErrorCode.INVALID_PARTITIONS,
           "Cannot decrease the partitions of topic '"
               + spec.name()
               + "' from "
@@ -128,7 +129,7 @@ public final class TopicRegistry {
     }
     if (inUse.test(name)) {
       throw new InvalidInputException(
-          "topic_in_use",
+          ErrorCode.TOPIC_IN_USE,
           "Cannot delete topic '" + name + "': functions subscribe to it; delete them first");
     }
     log.deleteTopic(name);
