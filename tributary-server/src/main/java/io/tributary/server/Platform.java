@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +47,9 @@ public final class Platform implements AutoCloseable {
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
-      lake = opened(Lake.open(config.catalog()));
+      lake = opened(Lake.open(config.catalog(), clock));
       log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
-      streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest()));
+      streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest(), clock));
       streams.declare(config.streams());
       delivery = opened(new DeliveryService(lake, log, meters, clock));
       streams.addListener(delivery);
@@ -69,7 +70,8 @@ public final class Platform implements AutoCloseable {
                   config.dataDir(),
                   System::getenv,
                   meters,
-                  clock));
+                  clock,
+                  new Random()));
       functions.declare(config.functions());
       functions.startAll();
       query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));

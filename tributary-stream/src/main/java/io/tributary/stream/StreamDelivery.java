@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.core.ComponentState;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.lake.AppendResult;
@@ -114,7 +115,7 @@ final class StreamDelivery implements AutoCloseable {
   private final AtomicLong commitCount = new AtomicLong();
   private final AtomicReference<Instant> lastCommitAt = new AtomicReference<>();
   private final AtomicReference<String> lastError = new AtomicReference<>();
-  private volatile String state = "starting";
+  private volatile ComponentState state = ComponentState.STARTING;
 
   StreamDelivery(StreamSpec spec, Lake lake, StreamLog log, MeterRegistry registry, Clock clock) {
     this.spec = spec;
@@ -188,7 +189,7 @@ final class StreamDelivery implements AutoCloseable {
   private void run() {
     try {
       resume();
-      state = "running";
+      state = ComponentState.RUNNING;
       while (running) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -222,12 +223,12 @@ final class StreamDelivery implements AutoCloseable {
         LOG.info("Stream {}: flushing {} buffered records before stop", spec.name(), buffered);
         flush();
       }
-      state = "stopped";
+      state = ComponentState.STOPPED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      state = "stopped";
+      state = ComponentState.STOPPED;
     } catch (RuntimeException e) {
-      state = "failed";
+      state = ComponentState.FAILED;
       lastError.set(e.toString());
       LOG.error("Delivery of stream {} stopped: {}", spec.name(), e.toString(), e);
     } finally {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.core.ComponentState;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.spi.PermanentFailureException;
@@ -103,7 +104,7 @@ final class FunctionRunner implements AutoCloseable {
   private final ExecutorService lanes;
   private final Map<String, CompletableFuture<Void>> tails = new HashMap<>();
   private volatile boolean running = true;
-  private volatile String state = "starting";
+  private volatile ComponentState state = ComponentState.STARTING;
 
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong emitted = new AtomicLong();
@@ -195,7 +196,7 @@ final class FunctionRunner implements AutoCloseable {
     return new FunctionStatus(
         spec.name(),
         spec.topic(),
-        spec.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        spec.type(),
         spec.emitTo(),
         spec.deadLetterStream(),
         state,
@@ -278,7 +279,7 @@ final class FunctionRunner implements AutoCloseable {
               LOG.info("Function {}: reading {}", spec.name(), partitions);
             }
           });
-      state = "running";
+      state = ComponentState.RUNNING;
       windowStartMillis = clock.millis();
       Deque<Batch> inFlight = new ArrayDeque<>();
       while (running) {
@@ -349,15 +350,15 @@ final class FunctionRunner implements AutoCloseable {
         updateLag(consumer);
         updateThroughput();
       }
-      state = "stopped";
+      state = ComponentState.STOPPED;
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
-      state = "failed";
+      state = ComponentState.FAILED;
       lastError.set("fenced by another instance of the function: " + e.getMessage());
       LOG.error("Function {} stopped: another instance took over ({})", spec.name(), e.toString());
     } catch (InterruptException e) {
-      state = "stopped";
+      state = ComponentState.STOPPED;
     } catch (RuntimeException e) {
-      state = "failed";
+      state = ComponentState.FAILED;
       lastError.set(e.toString());
       LOG.error("Function {} stopped: {}", spec.name(), e.toString(), e);
     } finally {

@@ -7,7 +7,7 @@ import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
-import io.tributary.lake.SpecTable;
+import io.tributary.lake.Registry;
 import io.tributary.spi.RecordFunction;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class FunctionService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FunctionService.class);
 
-  private final SpecTable table;
+  private final Registry<FunctionSpec> registry;
   private final StreamRegistry streams;
   private final TopicRegistry topics;
   private final io.tributary.stream.StreamLog log;
@@ -60,7 +59,6 @@ public final class FunctionService implements AutoCloseable {
   private final Path jarDirectory;
   private final HttpClient http;
   private final Random jitter;
-  private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
   private final Map<String, FunctionRunner> running = new ConcurrentHashMap<>();
   private URLClassLoader jars;
 
@@ -70,6 +68,7 @@ public final class FunctionService implements AutoCloseable {
    *
    * @param dataDir holds {@code secrets/} and {@code functions/} (jars of java functions)
    * @param environment reads environment variables (secrets)
+   * @param jitter the randomness of the retry back-off (seeded in tests)
    */
   public FunctionService(
       Supplier<Connection> metadataDb,
@@ -79,8 +78,19 @@ public final class FunctionService implements AutoCloseable {
       Path dataDir,
       UnaryOperator<String> environment,
       MeterRegistry meters,
-      Clock clock) {
-    this.table = new SpecTable(metadataDb, "tributary_functions", "function");
+      Clock clock,
+      Random jitter) {
+    this.registry =
+        new Registry<>(
+            "function",
+            metadataDb,
+            "tributary_functions",
+            Registry.Codec.of(
+                FunctionSpec::name,
+                spec -> FunctionSpecs.toJson(spec).toString(),
+                FunctionSpecs::fromJson),
+            null,
+            clock);
     this.log = Objects.requireNonNull(log, "log is null");
     this.streams = Objects.requireNonNull(streams, "streams is null");
     this.topics = Objects.requireNonNull(topics, "topics is null");
@@ -88,16 +98,13 @@ public final class FunctionService implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.secrets = new Secrets(environment, dataDir);
     this.jarDirectory = dataDir.resolve("functions");
-    this.jitter = new Random();
+    this.jitter = Objects.requireNonNull(jitter, "jitter is null");
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
-    table
-        .readAll()
-        .forEach((name, json) -> functions.put(name, FunctionSpecs.fromJson(name, json)));
-    topics.setInUse(topic -> functions.values().stream().anyMatch(f -> f.topic().equals(topic)));
+    topics.setInUse(topic -> registry.list().stream().anyMatch(f -> f.topic().equals(topic)));
   }
 
   /** Saves the functions declared in config (config wins); functions created over HTTP stay. */
@@ -167,10 +174,7 @@ public final class FunctionService implements AutoCloseable {
     if (streams.get(spec.deadLetterStream()).isEmpty()) {
       streams.put(StreamSpec.withDefaults(spec.deadLetterStream()));
     }
-    if (!spec.equals(functions.get(spec.name()))) {
-      table.write(spec.name(), FunctionSpecs.toJson(spec).toString(), clock.millis());
-      functions.put(spec.name(), spec);
-    }
+    registry.put(spec);
   }
 
   private void start(FunctionSpec spec) {
@@ -282,14 +286,12 @@ public final class FunctionService implements AutoCloseable {
   }
 
   public Optional<FunctionSpec> get(String name) {
-    return Optional.ofNullable(functions.get(name));
+    return registry.get(name);
   }
 
   /** Every function, sorted by name. */
   public List<FunctionSpec> list() {
-    List<FunctionSpec> result = new ArrayList<>(functions.values());
-    result.sort(Comparator.comparing(FunctionSpec::name));
-    return result;
+    return registry.list();
   }
 
   /** The status of a running function. */
@@ -303,13 +305,7 @@ public final class FunctionService implements AutoCloseable {
    * @return whether it existed
    */
   public synchronized boolean delete(String name) {
-    if (!functions.containsKey(name)) {
-      return false;
-    }
-    stop(name);
-    table.delete(name);
-    functions.remove(name);
-    return true;
+    return registry.delete(name, this::stop);
   }
 
   /** Stops every function; a batch still in hand is not committed and is handled on restart. */

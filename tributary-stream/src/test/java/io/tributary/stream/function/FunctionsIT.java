@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Functions against the real embedded broker and a real HTTP catalog service on loopback. */
 class FunctionsIT {
+  /** Seeds the retry back-off jitter, so a failing run can be repeated. */
+  private static final long SEED = Long.getLong("functions.seed", 20261204L);
+
   static final ObjectMapper JSON = new ObjectMapper();
   static final TributaryConfig.Ingest LIMITS = TributaryConfig.Ingest.DEFAULT;
 
@@ -64,7 +68,7 @@ class FunctionsIT {
                 null),
             dataDir);
     Supplier<Connection> db = KafkaTestSupport.sqlite(dataDir.resolve("catalog.db"));
-    streams = new StreamRegistry(db, log, LIMITS);
+    streams = new StreamRegistry(db, log, LIMITS, Clock.systemUTC());
     IngestGateway gateway = new IngestGateway(streams, log, LIMITS, meters, Clock.systemUTC());
     topics = new TopicRegistry(db, log, streams, gateway, LIMITS, Clock.systemUTC());
     functions = newService(db);
@@ -73,7 +77,7 @@ class FunctionsIT {
   static FunctionService newService(Supplier<Connection> db) {
     Map<String, String> env = Map.of("TRIBUTARY_SECRET_CATALOG_TOKEN", "t0ken");
     return new FunctionService(
-        db, log, streams, topics, dataDir, env::get, meters, Clock.systemUTC());
+        db, log, streams, topics, dataDir, env::get, meters, Clock.systemUTC(), new Random(SEED));
   }
 
   @AfterAll
