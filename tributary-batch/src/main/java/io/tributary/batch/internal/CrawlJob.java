@@ -492,7 +492,8 @@ public final class CrawlJob {
         lock.unlock();
       }
       target.schema = target.table.schema();
-      change(target.id, "created", "columns " + Schemas.columnNames(target.schema));
+      change(
+          target.id, CrawlRun.TableAction.CREATED, "columns " + Schemas.columnNames(target.schema));
       synchronized (this) {
         created++;
       }
@@ -552,7 +553,10 @@ public final class CrawlJob {
     }
     if (!changes.isEmpty()) {
       boolean logOnly = spec.onSchemaChange() == CrawlerSpec.SchemaChangePolicy.LOG;
-      change(target.id, logOnly ? "schema-change-logged" : "updated", String.join("; ", changes));
+      change(
+          target.id,
+          logOnly ? CrawlRun.TableAction.SCHEMA_CHANGE_LOGGED : CrawlRun.TableAction.UPDATED,
+          String.join("; ", changes));
       if (!logOnly) {
         synchronized (this) {
           updated++;
@@ -738,7 +742,7 @@ public final class CrawlJob {
             new CrawlRun.FileResult(
                 candidate.source.relative(),
                 target.id.toString(),
-                candidate.changed ? "replaced" : "loaded",
+                candidate.changed ? CrawlRun.FileAction.REPLACED : CrawlRun.FileAction.LOADED,
                 candidate.classification.format().name().toLowerCase(Locale.ROOT),
                 result.rows(),
                 result.errorRows(),
@@ -892,7 +896,7 @@ public final class CrawlJob {
               new CrawlRun.FileResult(
                   relative(row.entry().path()),
                   id.toString(),
-                  "removed",
+                  CrawlRun.FileAction.REMOVED,
                   null,
                   0,
                   0,
@@ -943,7 +947,7 @@ public final class CrawlJob {
           new CrawlRun.FileResult(
               relative(row.entry().path()),
               id.toString(),
-              "deleted",
+              CrawlRun.FileAction.DELETED,
               null,
               0,
               0,
@@ -974,7 +978,7 @@ public final class CrawlJob {
         context.lake().catalog().dropTable(identifier(id.errors()), true);
         context.ledger().reconcile(id.toString(), spec.name(), Optional.empty());
         context.ledger().reconcile(id.errors().toString(), errorsCrawler, Optional.empty());
-        change(id, "deleted", "every source file is gone (on-removed: delete)");
+        change(id, CrawlRun.TableAction.DELETED, "every source file is gone (on-removed: delete)");
         synchronized (this) {
           deleted++;
         }
@@ -995,9 +999,16 @@ public final class CrawlJob {
                     } finally {
                       lock.unlock();
                     }
-                    change(id, "deprecated", "every source file is gone (on-removed: deprecate)");
+                    change(
+                        id,
+                        CrawlRun.TableAction.DEPRECATED,
+                        "every source file is gone (on-removed: deprecate)");
                   });
-      default -> change(id, "source-removed", "every source file is gone (on-removed: log)");
+      default ->
+          change(
+              id,
+              CrawlRun.TableAction.SOURCE_REMOVED,
+              "every source file is gone (on-removed: log)");
     }
   }
 
@@ -1020,7 +1031,7 @@ public final class CrawlJob {
           new CrawlRun.FileResult(
               candidate.source.relative(),
               table == null ? null : table.toString(),
-              "rejected",
+              CrawlRun.FileAction.REJECTED,
               candidate.classification == null || !candidate.classification.known()
                   ? null
                   : candidate.classification.format().name().toLowerCase(Locale.ROOT),
@@ -1037,7 +1048,7 @@ public final class CrawlJob {
     }
   }
 
-  private synchronized void change(TableId id, String action, String detail) {
+  private synchronized void change(TableId id, CrawlRun.TableAction action, String detail) {
     tableChanges.add(new CrawlRun.TableChange(id.toString(), action, detail));
   }
 
