@@ -26,10 +26,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,6 +63,10 @@ public final class CatalogService implements AutoCloseable {
   private final Clock clock;
   private final ObjectMapper mapper = new ObjectMapper();
   private final LiveCatalog catalog;
+
+  /** Draws the injected latency jitter and failures: seeded from the catalog seed, thread-safe. */
+  private final Random faultRandom;
+
   private final ScheduledExecutorService timers;
   private final ChangePublisher publisher;
   private final Javalin app;
@@ -76,6 +80,7 @@ public final class CatalogService implements AutoCloseable {
     this.clock = clock;
     this.faults = config.faults();
     this.catalog = new LiveCatalog(config.seed(), config.shows(), config.creators(), now());
+    this.faultRandom = new Random(config.seed() ^ 0x3C6EF372FE94F82BL);
     this.timers =
         Executors.newScheduledThreadPool(
             2,
@@ -242,7 +247,7 @@ public final class CatalogService implements AutoCloseable {
       Faults now = faults;
       long delay = now.latency().toNanos();
       if (!now.jitter().isZero()) {
-        delay += ThreadLocalRandom.current().nextLong(now.jitter().toNanos() + 1);
+        delay += faultRandom.nextLong(now.jitter().toNanos() + 1);
       }
       if (delay == 0) {
         answer(ctx, handler, now);
@@ -265,7 +270,7 @@ public final class CatalogService implements AutoCloseable {
   }
 
   private void answer(Context ctx, Handler handler, Faults now) throws Exception {
-    if (now.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < now.failureRate()) {
+    if (now.failureRate() > 0 && faultRandom.nextDouble() < now.failureRate()) {
       injectedFailures.increment();
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       json(
