@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.amp.catalog.CatalogQueries;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.OutcomeUnknownException;
 import java.io.ByteArrayOutputStream;
@@ -129,7 +130,7 @@ public final class CatalogSnapshot implements AutoCloseable {
       if (reply instanceof RecordsClient.Answered answered) {
         if (answered.failed() > 0) {
           throw new InvalidInputException(
-              "snapshot_rejected",
+              ErrorCode.SNAPSHOT_REJECTED,
               answered.failed()
                   + " catalog rows were rejected by stream "
                   + STREAM
@@ -164,7 +165,7 @@ public final class CatalogSnapshot implements AutoCloseable {
     }
     if (response.statusCode() / 100 != 2) {
       throw new InvalidInputException(
-          "http_" + response.statusCode(),
+          ErrorCode.REQUEST_REFUSED,
           method + " " + uri + " answered HTTP " + response.statusCode() + ": " + response.body());
     }
     try {

@@ -2,6 +2,7 @@ package io.tributary.amp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.OutcomeUnknownException;
 import java.io.IOException;
@@ -81,7 +82,7 @@ final class RecordsClient {
     }
     if (status >= 400 && status < 500) {
       throw new InvalidInputException(
-          "http_" + status,
+          ErrorCode.REQUEST_REFUSED,
           "POST "
               + endpoint
               + " was rejected with HTTP "

@@ -138,7 +138,7 @@ class SimulatorIT {
         .hasMessageContaining("HTTP 400")
         .hasMessageContaining("line 1 is not JSON")
         .extracting(e -> ((InvalidInputException) e).code())
-        .isEqualTo("http_400");
+        .isEqualTo("request_refused");
     assertThat(tributary.accepted()).isEmpty();
   }
 

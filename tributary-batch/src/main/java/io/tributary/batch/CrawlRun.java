@@ -1,9 +1,11 @@
 package io.tributary.batch;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -86,20 +88,58 @@ public record CrawlRun(
    * A table the run created or changed.
    *
    * @param table {@code namespace.name}
-   * @param action {@code created}, {@code updated} (schema evolved), {@code schema-change-logged},
-   *     {@code deprecated}, {@code deleted}, {@code source-removed} or {@code failed} (the files of
-   *     this table prefix could not be loaded; the detail says why, the other prefixes loaded)
+   * @param action what the run did to it
    * @param detail the columns added or widened, or why
    */
-  public record TableChange(String table, String action, String detail) {}
+  public record TableChange(String table, TableAction action, String detail) {}
+
+  /** What a run did to a table; in JSON the lower-case name with dashes ({@code created}). */
+  public enum TableAction {
+    CREATED,
+    /** Its schema or partitioning evolved. */
+    UPDATED,
+    /** A schema change was found and, by policy, only logged. */
+    SCHEMA_CHANGE_LOGGED,
+    DEPRECATED,
+    DELETED,
+    /** Every source file of the table is gone and, by policy, that is only logged. */
+    SOURCE_REMOVED,
+    /** The files of this table prefix could not be loaded (the detail says why); others loaded. */
+    FAILED;
+
+    @JsonValue
+    public String wireName() {
+      return wireNameOf(this);
+    }
+  }
+
+  /** What a run did with a file; in JSON the lower-case name ({@code loaded}). */
+  public enum FileAction {
+    LOADED,
+    /** A changed file's rows replaced. */
+    REPLACED,
+    REJECTED,
+    /** Gone from the landing zone. */
+    REMOVED,
+    /** Gone, and its rows removed from its table. */
+    DELETED;
+
+    @JsonValue
+    public String wireName() {
+      return wireNameOf(this);
+    }
+  }
+
+  private static String wireNameOf(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
 
   /**
    * What happened to one file.
    *
    * @param path the file under the source folder
    * @param table the table it belongs to, null if none
-   * @param action {@code loaded}, {@code replaced} (a changed file's rows replaced), {@code
-   *     rejected}, {@code removed}, {@code deleted} (its rows removed)
+   * @param action what the run did with it
    * @param format the classified format ({@code csv}, {@code json_lines}...), null if not
    *     classified
    * @param rows rows written to the table
@@ -111,7 +151,7 @@ public record CrawlRun(
   public record FileResult(
       String path,
       String table,
-      String action,
+      FileAction action,
       String format,
       long rows,
       long errorRows,

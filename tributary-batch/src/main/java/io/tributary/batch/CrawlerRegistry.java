@@ -1,23 +1,17 @@
 package io.tributary.batch;
 
 import io.tributary.core.config.CrawlerSpec;
-import io.tributary.lake.SpecTable;
+import io.tributary.lake.Registry;
 import java.sql.Connection;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
- * The set of crawlers: declared in config or created over HTTP, kept in table {@code
- * tributary_crawlers} of the metadata database so they survive restarts. Changes are written to the
- * database first, then to the in-memory view, then announced to {@link Listener}s.
+ * The set of crawlers: a {@link Registry} (table {@code tributary_crawlers}) of crawler specs,
+ * declared in config or created over HTTP.
  *
  * <p>Thread-safe. {@code metadataDb} is called once per database access; the registry closes each
  * connection it gets.
@@ -34,16 +28,21 @@ public final class CrawlerRegistry implements AutoCloseable {
     void crawlerDeleted(String name);
   }
 
-  private final SpecTable table;
-  private final Clock clock;
-  private final Map<String, CrawlerSpec> crawlers = new ConcurrentHashMap<>();
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Registry<CrawlerSpec> registry;
 
   /** Creates the registry table if missing and loads every crawler into memory. */
   public CrawlerRegistry(Supplier<Connection> metadataDb, Clock clock) {
-    this.table = new SpecTable(metadataDb, TABLE, "crawler");
-    this.clock = Objects.requireNonNull(clock, "clock is null");
-    table.readAll().forEach((name, json) -> crawlers.put(name, CrawlerSpecs.fromJson(name, json)));
+    this.registry =
+        new Registry<>(
+            "crawler",
+            metadataDb,
+            TABLE,
+            Registry.Codec.of(
+                CrawlerSpec::name,
+                spec -> CrawlerSpecs.toJson(spec).toString(),
+                CrawlerSpecs::fromJson),
+            null,
+            clock);
   }
 
   /**
@@ -55,27 +54,18 @@ public final class CrawlerRegistry implements AutoCloseable {
   }
 
   /** Creates or changes a crawler, persists it and notifies listeners. */
-  public synchronized CrawlerSpec put(CrawlerSpec spec) {
-    Objects.requireNonNull(spec, "spec is null");
-    if (spec.equals(crawlers.get(spec.name()))) {
-      return spec;
-    }
-    table.write(spec.name(), CrawlerSpecs.toJson(spec).toString(), clock.millis());
-    crawlers.put(spec.name(), spec);
-    listeners.forEach(listener -> listener.crawlerPut(spec));
-    return spec;
+  public CrawlerSpec put(CrawlerSpec spec) {
+    return registry.put(spec);
   }
 
   /** The crawler named {@code name}, if any. */
   public Optional<CrawlerSpec> get(String name) {
-    return Optional.ofNullable(crawlers.get(name));
+    return registry.get(name);
   }
 
   /** Every crawler, sorted by name. */
   public List<CrawlerSpec> list() {
-    List<CrawlerSpec> result = new ArrayList<>(crawlers.values());
-    result.sort(Comparator.comparing(CrawlerSpec::name));
-    return result;
+    return registry.list();
   }
 
   /**
@@ -83,23 +73,29 @@ public final class CrawlerRegistry implements AutoCloseable {
    *
    * @return whether the crawler existed
    */
-  public synchronized boolean delete(String name) {
-    if (!crawlers.containsKey(name)) {
-      return false;
-    }
-    table.delete(name);
-    crawlers.remove(name);
-    listeners.forEach(listener -> listener.crawlerDeleted(name));
-    return true;
+  public boolean delete(String name) {
+    return registry.delete(name);
   }
 
   /** Adds a listener, called on the changing thread after each change is durable. */
   public void addListener(Listener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener is null"));
+    Objects.requireNonNull(listener, "listener is null");
+    registry.addListener(
+        new Registry.Listener<>() {
+          @Override
+          public void put(CrawlerSpec spec) {
+            listener.crawlerPut(spec);
+          }
+
+          @Override
+          public void deleted(String name) {
+            listener.crawlerDeleted(name);
+          }
+        });
   }
 
   @Override
   public void close() {
-    listeners.clear();
+    registry.close();
   }
 }

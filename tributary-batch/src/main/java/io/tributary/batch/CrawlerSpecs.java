@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.ConfigNode;
 import io.tributary.core.config.CrawlerSpec;
@@ -65,7 +66,7 @@ public final class CrawlerSpecs {
       body = JSON.readTree(json);
     } catch (IOException e) {
       throw new InvalidInputException(
-          "invalid_json", "Invalid JSON for crawler '" + name + "': " + e.getMessage(), e);
+          ErrorCode.INVALID_JSON, "Invalid JSON for crawler '" + name + "': " + e.getMessage(), e);
     }
     return fromJson(name, body);
   }

@@ -94,6 +94,26 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
     ROW_READER
   }
 
+  /** As above, with {@code parallelism} loader threads and the given load path. */
+  public Crawlers(
+      Lake lake,
+      LandingZone landing,
+      CrawlerRegistry registry,
+      Supplier<Connection> metadataDb,
+      Clock clock,
+      int parallelism,
+      LoadPath loadPath) {
+    this(
+        lake,
+        landing,
+        registry,
+        metadataDb,
+        clock,
+        parallelism,
+        loadPath,
+        CrawlJob.CrashPoints.NONE);
+  }
+
   /**
    * As above, with {@code parallelism} loader threads and {@code crashPoints} called at the commit
    * steps of every run (tests make them fail).

@@ -1,5 +1,6 @@
 package io.tributary.batch;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -167,13 +168,14 @@ public final class LandingZone implements AutoCloseable {
 
   private static InvalidInputException invalidPath(String source, String path, String rule) {
     return new InvalidInputException(
-        "invalid_path", "Invalid landing path '" + path + "' of source '" + source + "': " + rule);
+        ErrorCode.INVALID_PATH,
+        "Invalid landing path '" + path + "' of source '" + source + "': " + rule);
   }
 
   private static void checkSource(String source) {
     if (source == null || !SOURCE.matcher(source).matches()) {
       throw new InvalidInputException(
-          "invalid_source",
+          ErrorCode.INVALID_SOURCE,
           "Invalid landing source '"
               + source
               + "': use lower-case letters, digits, _ and -, starting with a letter");

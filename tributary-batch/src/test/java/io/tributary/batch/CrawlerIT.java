@@ -211,7 +211,7 @@ class CrawlerIT {
         .singleElement()
         .satisfies(
             c -> {
-              assertThat(c.action()).isEqualTo("updated");
+              assertThat(c.action()).isEqualTo(CrawlRun.TableAction.UPDATED);
               assertThat(c.detail()).contains("added genre string").contains("plays int -> long");
             });
     assertThat(column(table, "plays")).containsExactly(10L, 5000000000L);
@@ -233,12 +233,13 @@ class CrawlerIT {
     assertThat(run.counts().tablesUpdated()).isZero();
     assertThat(run.tables())
         .singleElement()
-        .satisfies(c -> assertThat(c.action()).isEqualTo("schema-change-logged"));
+        .satisfies(
+            c -> assertThat(c.action()).isEqualTo(CrawlRun.TableAction.SCHEMA_CHANGE_LOGGED));
     assertThat(run.files())
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.action()).isEqualTo("loaded");
+              assertThat(f.action()).isEqualTo(CrawlRun.FileAction.LOADED);
               assertThat(f.reason()).contains("on-schema-change: log").contains("genre");
             });
   }
@@ -258,7 +259,7 @@ class CrawlerIT {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.action()).isEqualTo("rejected");
+              assertThat(f.action()).isEqualTo(CrawlRun.FileAction.REJECTED);
               assertThat(f.path()).isEqualTo("b.csv");
               assertThat(f.reason()).contains("incompatible schema change").contains("id");
             });
@@ -465,7 +466,7 @@ class CrawlerIT {
     assertThat(run.counts().filesChanged()).isEqualTo(1);
     assertThat(run.files())
         .singleElement()
-        .satisfies(f -> assertThat(f.action()).isEqualTo("replaced"));
+        .satisfies(f -> assertThat(f.action()).isEqualTo(CrawlRun.FileAction.REPLACED));
     assertThat(column(table("raw.catalog"), "id")).containsExactly(1, 9);
     assertThat(column(table("raw.catalog"), "seasons")).containsExactly(1, 4);
   }
@@ -497,7 +498,9 @@ class CrawlerIT {
 
     CrawlRun run = crawlers.run("catalog");
 
-    assertThat(run.tables()).extracting(CrawlRun.TableChange::action).containsExactly("deprecated");
+    assertThat(run.tables())
+        .extracting(CrawlRun.TableChange::action)
+        .containsExactly(CrawlRun.TableAction.DEPRECATED);
     assertThat(table("raw.catalog").properties()).containsKey("tributary.deprecated");
     assertThat(rows(table("raw.catalog"))).hasSize(3);
     assertThat(crawlers.run("catalog").tables()).isEmpty(); // reported once
@@ -512,7 +515,7 @@ class CrawlerIT {
     CrawlRun combined = crawlers.run("mixed");
     assertThat(combined.counts().filesRejected()).isEqualTo(1);
     assertThat(combined.files())
-        .filteredOn(f -> f.action().equals("rejected"))
+        .filteredOn(f -> f.action() == CrawlRun.FileAction.REJECTED)
         .singleElement()
         .satisfies(f -> assertThat(f.reason()).contains("does not match table raw.mixed"));
 
@@ -624,7 +627,7 @@ class CrawlerIT {
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.action()).isEqualTo("rejected");
+              assertThat(f.action()).isEqualTo(CrawlRun.FileAction.REJECTED);
               assertThat(f.reason()).startsWith("unknown format");
             });
   }

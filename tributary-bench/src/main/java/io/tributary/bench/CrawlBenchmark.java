@@ -7,7 +7,6 @@ import io.tributary.batch.Crawlers;
 import io.tributary.batch.LandingEvent;
 import io.tributary.batch.LandingEvents;
 import io.tributary.batch.LandingZone;
-import io.tributary.batch.internal.CrawlJob;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
@@ -106,8 +105,7 @@ final class CrawlBenchmark implements Callable<Integer> {
                 () -> connect(lake),
                 Clock.systemUTC(),
                 2,
-                Crawlers.LoadPath.valueOf(loadPath.toUpperCase(Locale.ROOT).replace('-', '_')),
-                CrawlJob.CrashPoints.NONE)) {
+                Crawlers.LoadPath.valueOf(loadPath.toUpperCase(Locale.ROOT).replace('-', '_')))) {
       // rounds alternate the crawler and DuckDB on the same files; the best round of each counts,
       // so a noisy neighbour on a shared machine hurts neither side more than the other
       for (String format : new String[] {"csv", "json"}) {

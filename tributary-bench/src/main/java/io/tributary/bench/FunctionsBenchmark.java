@@ -3,6 +3,7 @@ package io.tributary.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.amp.catalog.CatalogService;
 import io.tributary.amp.catalog.CatalogServiceConfig;
+import io.tributary.core.ComponentState;
 import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.StreamSpec;
@@ -302,7 +303,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
       if (status.processed() >= count) {
         return;
       }
-      if (status.state().equals("failed") || System.nanoTime() > deadline) {
+      if (status.state() == ComponentState.FAILED || System.nanoTime() > deadline) {
         throw new IllegalStateException("Function " + FUNCTION + " did not finish: " + status);
       }
       TimeUnit.MILLISECONDS.sleep(20);

@@ -8,7 +8,7 @@ public class OverloadedException extends RetriableException {
   private final Duration retryAfter;
 
   public OverloadedException(String message, Duration retryAfter) {
-    super("overloaded", message, null);
+    super(ErrorCode.OVERLOADED, message, null);
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter is null");
   }
 

@@ -14,11 +14,11 @@ public record TableId(String namespace, String name) {
     Objects.requireNonNull(name, "name is null");
     if (!PART.matcher(namespace).matches()) {
       throw new InvalidInputException(
-          "invalid_table", "Invalid namespace '" + namespace + "': use [a-z_][a-z0-9_]*");
+          ErrorCode.INVALID_TABLE, "Invalid namespace '" + namespace + "': use [a-z_][a-z0-9_]*");
     }
     if (!PART.matcher(name).matches()) {
       throw new InvalidInputException(
-          "invalid_table", "Invalid table name '" + name + "': use [a-z_][a-z0-9_]*");
+          ErrorCode.INVALID_TABLE, "Invalid table name '" + name + "': use [a-z_][a-z0-9_]*");
     }
   }
 
@@ -28,7 +28,7 @@ public record TableId(String namespace, String name) {
     int dot = text.indexOf('.');
     if (dot <= 0 || dot != text.lastIndexOf('.') || dot == text.length() - 1) {
       throw new InvalidInputException(
-          "invalid_table", "Invalid table '" + text + "': expected namespace.table");
+          ErrorCode.INVALID_TABLE, "Invalid table '" + text + "': expected namespace.table");
     }
     return new TableId(text.substring(0, dot), text.substring(dot + 1));
   }

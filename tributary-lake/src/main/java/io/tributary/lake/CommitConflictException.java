@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
 
@@ -11,7 +12,7 @@ import io.tributary.core.TableId;
 public final class CommitConflictException extends RetriableException {
   CommitConflictException(TableId table, String what, Throwable cause) {
     super(
-        "commit_failed",
+        ErrorCode.COMMIT_CONFLICT,
         "Cannot commit the "
             + what
             + " of table "

@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
@@ -40,7 +41,7 @@ final class Commits {
       throw new CommitConflictException(table, what, e);
     } catch (CommitFailedException e) {
       throw new RetriableException(
-          "commit_failed",
+          ErrorCode.COMMIT_FAILED,
           "Cannot commit the "
               + what
               + " of table "

@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.RetriableException;
@@ -294,7 +295,7 @@ public final class Lake implements AutoCloseable {
         .ifPresent(
             key -> {
               throw new InvalidInputException(
-                  "invalid_request", "Property '" + key + "' is both set and removed");
+                  ErrorCode.INVALID_REQUEST, "Property '" + key + "' is both set and removed");
             });
     writer(id).updateProperties(toSet, toRemove);
     return describe(id);

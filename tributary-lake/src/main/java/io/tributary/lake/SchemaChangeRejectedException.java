@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 
@@ -13,7 +14,7 @@ public final class SchemaChangeRejectedException extends InvalidInputException {
 
   SchemaChangeRejectedException(TableId table, String reason, Throwable cause) {
     super(
-        "schema_change_rejected",
+        ErrorCode.SCHEMA_CHANGE_REJECTED,
         "Cannot change the schema of table " + table + ": " + reason,
         cause);
     this.reason = reason;

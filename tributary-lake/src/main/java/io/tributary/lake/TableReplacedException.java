@@ -1,6 +1,8 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.TributaryException;
+import java.util.Set;
 
 /**
  * The table a writer was writing was dropped, or another table took its name: the writer stops
@@ -8,6 +10,6 @@ import io.tributary.core.TributaryException;
  */
 public final class TableReplacedException extends TributaryException {
   public TableReplacedException(String message, Throwable cause) {
-    super("table_replaced", message, cause);
+    super(ErrorCode.TABLE_REPLACED, Set.of(ErrorCode.Category.CONFLICT), message, cause);
   }
 }

@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.RetriableException;
@@ -498,12 +499,14 @@ public final class TableSink {
         Rejection rejection = check(columns, rows.get(index), row.values);
         if (rejection != null) {
           throw new InvalidInputException(
-              rejection.code(),
+              ErrorCode.ROW_REJECTED,
               "Row "
                   + index
                   + " cannot be written to table "
                   + id
                   + ": "
+                  + rejection.code()
+                  + ", "
                   + rejection.reason()
                   + " (prepare the batch and leave out rejected rows)");
         }

@@ -1,5 +1,6 @@
 package io.tributary.query;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import java.io.IOException;
@@ -31,7 +32,7 @@ record PlannedTable(TableId id, Schema schema, List<Path> files) {
       for (FileScanTask task : tasks) {
         if (!task.deletes().isEmpty()) {
           throw new InvalidInputException(
-              "table_has_deletes",
+              ErrorCode.TABLE_HAS_DELETES,
               "Cannot query table "
                   + id
                   + ": its data file "
@@ -59,7 +60,7 @@ record PlannedTable(TableId id, Schema schema, List<Path> files) {
     if (!file.isAbsolute() || !file.startsWith(lake)) {
       // permanent: retrying cannot help, the table's files must be moved into the lake
       throw new InvalidInputException(
-          "table_outside_lake",
+          ErrorCode.TABLE_OUTSIDE_LAKE,
           "Cannot query table "
               + id
               + ": its data file "

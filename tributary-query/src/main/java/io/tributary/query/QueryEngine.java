@@ -1,5 +1,6 @@
 package io.tributary.query;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.OverloadedException;
 import io.tributary.core.RetriableException;
@@ -120,7 +121,7 @@ public final class QueryEngine implements AutoCloseable {
   public QueryResult execute(String sql) {
     Objects.requireNonNull(sql, "sql is null");
     if (sql.isBlank()) {
-      throw new InvalidInputException("query_error", "The SQL text is empty");
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
     }
     if (timer.isShutdown()) {
       throw new IllegalStateException("The query engine is closed");
@@ -151,7 +152,8 @@ public final class QueryEngine implements AutoCloseable {
       acquired = running.tryAcquire(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RetriableException("query_interrupted", "Interrupted waiting for a query slot", e);
+      throw new RetriableException(
+          ErrorCode.QUERY_INTERRUPTED, "Interrupted waiting for a query slot", e);
     }
     if (!acquired) {
       throw new OverloadedException(
@@ -209,7 +211,7 @@ public final class QueryEngine implements AutoCloseable {
 
   private static RetriableException catalogUnavailable(String what, RuntimeException cause) {
     return new RetriableException(
-        "catalog_unavailable",
+        ErrorCode.CATALOG_UNAVAILABLE,
         "Cannot read " + what + " from the lake catalog: " + cause.getMessage(),
         cause);
   }
@@ -274,7 +276,7 @@ public final class QueryEngine implements AutoCloseable {
         if (timedOut.get()) {
           throw timeout(e);
         }
-        throw new InvalidInputException("query_error", Sql.firstLine(e.getMessage()), e);
+        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
       } finally {
         cancel.cancel(false);
       }
@@ -292,7 +294,7 @@ public final class QueryEngine implements AutoCloseable {
 
   private RetriableException timeout(SQLException cause) {
     return new RetriableException(
-        "query_timeout",
+        ErrorCode.QUERY_TIMEOUT,
         "Query did not finish within "
             + settings.timeout().toMillis()
             + " ms; narrow it (filters, LIMIT) or raise query.timeout",

@@ -1,5 +1,6 @@
 package io.tributary.query;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * contents cannot fool it. EXPLAIN [ANALYZE] of such a statement is also allowed.
  */
 final class StatementCheck {
-  static final String NOT_ALLOWED = "query_not_allowed";
+  static final ErrorCode NOT_ALLOWED = ErrorCode.QUERY_NOT_ALLOWED;
   private static final String ALLOWED =
       "only a single read statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE,"
           + " EXPLAIN) is allowed";
@@ -48,7 +49,8 @@ final class StatementCheck {
       parsed = explained;
     }
     if (parsed.errorType() != null && parsed.errorType().equals("parser")) {
-      throw new InvalidInputException("query_error", "Parser Error: " + parsed.errorMessage());
+      throw new InvalidInputException(
+          ErrorCode.QUERY_ERROR, "Parser Error: " + parsed.errorMessage());
     }
     if (parsed.statements() > 1) {
       throw new InvalidInputException(
@@ -56,7 +58,7 @@ final class StatementCheck {
           "Query not allowed: found " + parsed.statements() + " statements; " + ALLOWED);
     }
     if (parsed.statements() == 0 && !parsed.isUnsupported()) {
-      throw new InvalidInputException("query_error", "The SQL text holds no statement");
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text holds no statement");
     }
     throw new InvalidInputException(NOT_ALLOWED, "Query not allowed: " + ALLOWED);
   }

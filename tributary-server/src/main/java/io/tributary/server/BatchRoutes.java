@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.tributary.batch.Batch;
 import io.tributary.batch.CrawlRun;
 import io.tributary.batch.CrawlerSpecs;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.CrawlerSpec;
@@ -96,11 +97,11 @@ final class BatchRoutes {
       limit = limitText == null ? DEFAULT_RUNS : Integer.parseInt(limitText);
     } catch (NumberFormatException e) {
       throw new InvalidInputException(
-          "invalid_request", "Invalid limit: '" + limitText + "' (must be 1..1000)");
+          ErrorCode.INVALID_REQUEST, "Invalid limit: '" + limitText + "' (must be 1..1000)");
     }
     if (limit < 1 || limit > 1000) {
       throw new InvalidInputException(
-          "invalid_request", "Invalid limit: '" + limitText + "' (must be 1..1000)");
+          ErrorCode.INVALID_REQUEST, "Invalid limit: '" + limitText + "' (must be 1..1000)");
     }
     HttpApi.json(ctx, 200, batch.crawlers().runs(ctx.pathParam("name"), limit));
   }

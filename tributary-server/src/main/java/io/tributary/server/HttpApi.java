@@ -11,11 +11,11 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
-import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.OverloadedException;
-import io.tributary.core.RetriableException;
+import io.tributary.core.PlatformException;
 import io.tributary.core.TableId;
 import io.tributary.core.TributaryException;
 import io.tributary.core.config.StreamSpec;
@@ -50,6 +50,7 @@ final class HttpApi implements AutoCloseable {
   static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
+          .registerModule(JsonEnums.module())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
@@ -106,8 +107,8 @@ final class HttpApi implements AutoCloseable {
       app.start(settings.host(), settings.port());
     } catch (RuntimeException e) {
       app.stop();
-      throw new InvalidInputException(
-          "port_unavailable",
+      throw new PlatformException(
+          ErrorCode.PORT_UNAVAILABLE,
           "Cannot listen on "
               + settings.host()
               + ":"
@@ -233,7 +234,8 @@ final class HttpApi implements AutoCloseable {
       return Units.parseDuration(text);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(
-          "invalid_request", "Invalid " + key + ": '" + text + "' (" + e.getMessage() + ")");
+          ErrorCode.INVALID_REQUEST,
+          "Invalid " + key + ": '" + text + "' (" + e.getMessage() + ")");
     }
   }
 
@@ -242,7 +244,8 @@ final class HttpApi implements AutoCloseable {
     JsonNode sql = body.get("sql");
     if (sql == null || !sql.isTextual() || sql.asText().isBlank()) {
       throw new InvalidInputException(
-          "invalid_request", "The body must be {\"sql\": \"...\"} with a non-empty sql string");
+          ErrorCode.INVALID_REQUEST,
+          "The body must be {\"sql\": \"...\"} with a non-empty sql string");
     }
     QueryResult result = query.execute(sql.asText());
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -268,14 +271,15 @@ final class HttpApi implements AutoCloseable {
     try {
       JsonNode node = JSON.readTree(ctx.bodyAsBytes());
       if (node == null || !node.isObject()) {
-        throw new InvalidInputException("invalid_json", "The request body must be a JSON object");
+        throw new InvalidInputException(
+            ErrorCode.INVALID_JSON, "The request body must be a JSON object");
       }
       return node;
     } catch (JacksonException e) {
       throw new InvalidInputException(
-          "invalid_json", "Malformed JSON in request body: " + e.getOriginalMessage());
+          ErrorCode.INVALID_JSON, "Malformed JSON in request body: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new InvalidInputException("invalid_json", "Cannot read the request body: " + e);
+      throw new InvalidInputException(ErrorCode.INVALID_JSON, "Cannot read the request body: " + e);
     }
   }
 
@@ -284,7 +288,7 @@ final class HttpApi implements AutoCloseable {
       errorBody(
           ctx,
           ctx.statusCode(),
-          "not_found",
+          ErrorCode.NOT_FOUND.code(),
           "No such endpoint: " + ctx.method() + " " + ctx.path());
     }
   }
@@ -309,7 +313,11 @@ final class HttpApi implements AutoCloseable {
               + " bytes): send the whole body");
     } else {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      errorBody(ctx, 500, "internal_error", "Internal error: " + e.getClass().getSimpleName());
+      errorBody(
+          ctx,
+          ErrorCode.INTERNAL_ERROR.httpStatus(),
+          ErrorCode.INTERNAL_ERROR.code(),
+          "Internal error: " + e.getClass().getSimpleName());
     }
   }
 
@@ -323,31 +331,9 @@ final class HttpApi implements AutoCloseable {
     return false;
   }
 
-  /** The one mapping from error types to HTTP status codes. */
+  /** The one mapping from errors to HTTP status codes: the status of the error's code. */
   static int statusOf(TributaryException e) {
-    if (e instanceof NotFoundException) {
-      return 404;
-    }
-    if (e instanceof OverloadedException) {
-      return 429;
-    }
-    if (e instanceof RetriableException) {
-      return "query_timeout".equals(e.code()) ? 408 : 503;
-    }
-    if (e instanceof OutcomeUnknownException) {
-      return 504;
-    }
-    if (e instanceof InvalidInputException) {
-      return switch (e.code()) {
-        case "unsupported_media_type" -> 415;
-        case "request_too_large" -> 413;
-        case "port_unavailable" -> 500;
-        case "misdirected_request" -> 421;
-        case "forbidden_origin" -> 403;
-        default -> 400;
-      };
-    }
-    return 500;
+    return e.errorCode().httpStatus();
   }
 
   private static void errorBody(Context ctx, int status, String code, String message) {

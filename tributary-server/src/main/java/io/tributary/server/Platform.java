@@ -3,7 +3,6 @@ package io.tributary.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
-import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
@@ -20,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +52,9 @@ public final class Platform implements AutoCloseable {
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
-      lake = opened(Lake.open(config.catalog()));
+      lake = opened(Lake.open(config.catalog(), clock));
       log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
-      streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest()));
+      streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest(), clock));
       streams.declare(config.streams());
       delivery =
           opened(
@@ -84,7 +84,8 @@ public final class Platform implements AutoCloseable {
                   System::getenv,
                   config.egress().withPlatformPorts(platformPorts(config)),
                   meters,
-                  clock));
+                  clock,
+                  new Random()));
       functions.declare(config.functions());
       functions.startAll();
       query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
@@ -139,7 +140,9 @@ public final class Platform implements AutoCloseable {
       return lake.openMetadataConnection();
     } catch (java.sql.SQLException e) {
       throw new io.tributary.core.RetriableException(
-          "catalog_unavailable", "Cannot connect to the catalog database: " + e.getMessage(), e);
+          io.tributary.core.ErrorCode.CATALOG_UNAVAILABLE,
+          "Cannot connect to the catalog database: " + e.getMessage(),
+          e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -65,7 +66,7 @@ final class RequestGuard {
   private void checkHost(String host) {
     if (host == null || !allowed(host)) {
       throw new InvalidInputException(
-          "misdirected_request",
+          ErrorCode.MISDIRECTED_REQUEST,
           "Host '"
               + printable(host)
               + "' is not this platform: use one of "
@@ -91,7 +92,7 @@ final class RequestGuard {
         || uri.getRawAuthority() == null
         || !allowed(uri.getRawAuthority())) {
       throw new InvalidInputException(
-          "forbidden_origin",
+          ErrorCode.FORBIDDEN_ORIGIN,
           "Cross-origin request from '"
               + printable(origin)
               + "' refused: the platform serves no web pages of other origins");
@@ -108,7 +109,7 @@ final class RequestGuard {
       return;
     }
     throw new InvalidInputException(
-        "unsupported_media_type",
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         "Unsupported content type '"
             + printable(type)
             + "' for "

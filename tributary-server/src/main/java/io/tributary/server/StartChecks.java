@@ -1,6 +1,8 @@
 package io.tributary.server;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.PlatformException;
 import io.tributary.core.config.TributaryConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,7 +42,7 @@ final class StartChecks {
       Files.deleteIfExists(Files.createTempFile(dir, ".write-check", ".tmp"));
     } catch (IOException | SecurityException e) {
       throw new InvalidInputException(
-          "data_dir_unwritable",
+          ErrorCode.INVALID_CONFIG,
           "Cannot write the data directory "
               + dir.toAbsolutePath()
               + " ("
@@ -59,8 +61,8 @@ final class StartChecks {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
     } catch (IOException e) {
-      throw new InvalidInputException(
-          "port_unavailable",
+      throw new PlatformException(
+          ErrorCode.PORT_UNAVAILABLE,
           "Cannot listen on "
               + host
               + ":"
@@ -71,7 +73,8 @@ final class StartChecks {
               + e.getMessage()
               + "; stop what uses the port or set "
               + key
-              + " to a free one");
+              + " to a free one",
+          e);
     }
   }
 
@@ -86,7 +89,7 @@ final class StartChecks {
       address = InetAddress.getByName(host);
     } catch (UnknownHostException e) {
       throw new InvalidInputException(
-          "invalid_config", "Invalid http.host: '" + host + "' (unknown host)", e);
+          ErrorCode.INVALID_CONFIG, "Invalid http.host: '" + host + "' (unknown host)", e);
     }
     if (address.isLoopbackAddress()) {
       return Optional.empty();

@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.lake.TableInfo;
 import java.util.Iterator;
@@ -96,6 +97,6 @@ record TablePatch(Map<String, String> set, Set<String> remove) {
   }
 
   private static InvalidInputException invalid(String message) {
-    return new InvalidInputException("invalid_request", message);
+    return new InvalidInputException(ErrorCode.INVALID_REQUEST, message);
   }
 }

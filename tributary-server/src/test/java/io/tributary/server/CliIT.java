@@ -102,17 +102,6 @@ class CliIT {
     assertThat(missing.err()).contains("nope.ndjson");
   }
 
-  @Test
-  void simulateSendsEventsAtTheRequestedRate() {
-    Run simulate =
-        run("simulate", "--server", server, "--rate", "400/s", "--duration", "2s", "--seed", "1");
-    assertThat(simulate.exit()).as(simulate.err()).isZero();
-    assertThat(simulate.out()).contains("accepted, 0 failed");
-    Run badRate = run("simulate", "--server", server, "--rate", "fast");
-    assertThat(badRate.exit()).isNotZero();
-    assertThat(badRate.err()).contains("--rate").contains("fast");
-  }
-
   private static synchronized Run run(String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;

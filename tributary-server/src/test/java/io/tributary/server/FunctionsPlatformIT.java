@@ -153,7 +153,21 @@ class FunctionsPlatformIT {
     assertThat(put.body().path("spec").path("where").asText()).isEqualTo("kind == 'like'");
     assertThat(http.get("/v1/streams/likes").status()).as("emit-to declared").isEqualTo(200);
     assertThat(http.get("/v1/functions").body().toString()).contains("likes_only");
-    assertThat(http.delete("/v1/topics/plays").status()).as("in use").isEqualTo(400);
+    Http.Response inUse = http.delete("/v1/topics/plays");
+    assertThat(inUse.status()).as("in use").isEqualTo(409);
+    assertThat(inUse.body().path("error").path("code").asText()).isEqualTo("topic_in_use");
+    // streams and topics are both Kafka topics: neither takes the other's name
+    Http.Response streamLikeTopic = http.put("/v1/streams/plays", "{}");
+    assertThat(streamLikeTopic.status()).as("stream named like a topic").isEqualTo(409);
+    assertThat(streamLikeTopic.body().path("error").path("code").asText()).isEqualTo("name_taken");
+    assertThat(streamLikeTopic.body().path("error").path("message").asText())
+        .contains("Cannot create stream 'plays'")
+        .contains("a topic has that name");
+    Http.Response topicLikeStream = http.put("/v1/topics/likes", "{}");
+    assertThat(topicLikeStream.status()).as("topic named like a stream").isEqualTo(409);
+    assertThat(topicLikeStream.body().path("error").path("message").asText())
+        .contains("Cannot create topic 'likes'")
+        .contains("a stream has that name");
 
     Http.Response unknown =
         http.post("/v1/topics/nope/messages", "application/x-ndjson", "{\"a\":1}");

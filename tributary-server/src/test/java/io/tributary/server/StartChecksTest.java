@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.PlatformException;
 import io.tributary.core.config.TributaryConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,7 +38,7 @@ class StartChecksTest {
         TributaryConfig config = TributaryConfig.fromYaml(yaml, "test");
         long start = System.nanoTime();
         assertThatThrownBy(() -> Platform.start(config, Clock.systemUTC()).close())
-            .isInstanceOf(InvalidInputException.class)
+            .isInstanceOf(PlatformException.class)
             .hasMessageContaining("(" + key + ")")
             .hasMessageContaining(Integer.toString(port));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));

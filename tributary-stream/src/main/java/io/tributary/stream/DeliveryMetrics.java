@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.core.ComponentState;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.lake.AppendResult;
 import java.time.Instant;
@@ -32,7 +33,7 @@ final class DeliveryMetrics implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicReference<Instant> lastCommitAt = new AtomicReference<>();
   private final AtomicReference<String> lastError = new AtomicReference<>();
-  private volatile String state = "starting";
+  private volatile ComponentState state = ComponentState.STARTING;
 
   DeliveryMetrics(StreamSpec spec, MeterRegistry registry) {
     this.spec = spec;
@@ -70,13 +71,13 @@ final class DeliveryMetrics implements AutoCloseable {
     return meter;
   }
 
-  void state(String state) {
+  void state(ComponentState state) {
     this.state = state;
   }
 
   void failed(String reason) {
     lastError.set(reason);
-    state = "failed";
+    state = ComponentState.FAILED;
   }
 
   void error(String reason) {

@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.core.ComponentState;
 import java.time.Instant;
 
 /**
@@ -9,7 +10,7 @@ import java.time.Instant;
 public record DeliveryStatus(
     String stream,
     String table,
-    String state,
+    ComponentState state,
     long delivered,
     long errors,
     long buffered,

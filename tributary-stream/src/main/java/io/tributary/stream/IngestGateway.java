@@ -2,6 +2,7 @@ package io.tributary.stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.OutcomeUnknownException;
@@ -138,11 +139,11 @@ public final class IngestGateway {
               : splitter.splitArray(request.bytes, request.length);
       if (slices.count() == 0) {
         throw new InvalidInputException(
-            "empty_request", "The request has no records: send at least one JSON object");
+            ErrorCode.EMPTY_REQUEST, "The request has no records: send at least one JSON object");
       }
       if (slices.count() > limits.maxRecordsPerRequest()) {
         throw new InvalidInputException(
-            "too_many_records",
+            ErrorCode.TOO_MANY_RECORDS,
             "The request has "
                 + slices.count()
                 + " records, more than the limit of "
@@ -213,7 +214,7 @@ public final class IngestGateway {
 
   private static InvalidInputException tooLarge(int limit) {
     return new InvalidInputException(
-        "request_too_large",
+        ErrorCode.REQUEST_TOO_LARGE,
         "The request body is larger than the limit of "
             + limit
             + " bytes (ingest.max-request-bytes): split it into smaller requests");
@@ -351,7 +352,7 @@ public final class IngestGateway {
       return false;
     }
     throw new InvalidInputException(
-        "unsupported_media_type",
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         "Unsupported content type '"
             + contentType
             + "': send "

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -127,7 +128,8 @@ final class RecordSplitter {
       if (at >= length) {
         if (array) {
           throw new InvalidInputException(
-              "invalid_json", "Invalid JSON request body: the array is not closed with ']'");
+              ErrorCode.INVALID_JSON,
+              "Invalid JSON request body: the array is not closed with ']'");
         }
         break;
       }
@@ -218,11 +220,11 @@ final class RecordSplitter {
       }
       if (array && token == null) {
         throw new InvalidInputException(
-            "invalid_json", "Invalid JSON request body: the array is not closed with ']'");
+            ErrorCode.INVALID_JSON, "Invalid JSON request body: the array is not closed with ']'");
       }
       if (parser.nextToken() != null) {
         throw new InvalidInputException(
-            "invalid_json",
+            ErrorCode.INVALID_JSON,
             "Invalid JSON request body at line "
                 + parser.currentTokenLocation().getLineNr()
                 + ", column "
@@ -237,10 +239,10 @@ final class RecordSplitter {
         throw new TooDeep();
       }
       throw new InvalidInputException(
-          "invalid_json", "Invalid JSON request body: " + e.getOriginalMessage(), e);
+          ErrorCode.INVALID_JSON, "Invalid JSON request body: " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
-          "invalid_json",
+          ErrorCode.INVALID_JSON,
           "Invalid JSON request body at line "
               + e.getLocation().getLineNr()
               + ", column "

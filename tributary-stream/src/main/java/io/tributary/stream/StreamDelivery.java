@@ -1,6 +1,7 @@
 package io.tributary.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.ComponentState;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.lake.AppendResult;
@@ -128,7 +129,7 @@ final class StreamDelivery implements AutoCloseable {
   private void run() {
     try {
       resume();
-      metrics.state("running");
+      metrics.state(ComponentState.RUNNING);
       while (running) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -157,10 +158,10 @@ final class StreamDelivery implements AutoCloseable {
             "Stream {}: flushing {} buffered records before stop", spec.name(), buffer.buffered());
         flush();
       }
-      metrics.state("stopped");
+      metrics.state(ComponentState.STOPPED);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      metrics.state("stopped");
+      metrics.state(ComponentState.STOPPED);
     } catch (RuntimeException e) {
       metrics.failed(e.getMessage() != null ? e.getMessage() : e.toString());
       LOG.error("Delivery of stream {} stopped: {}", spec.name(), e.toString(), e);

@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.RetriableException;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.TributaryConfig;
@@ -131,7 +132,8 @@ public final class StreamLog implements AutoCloseable {
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new RetriableException("interrupted", "Interrupted while waiting for " + what, e);
+        throw new RetriableException(
+            ErrorCode.INTERRUPTED, "Interrupted while waiting for " + what, e);
       } catch (ExecutionException | TimeoutException e) {
         last = e;
       }
@@ -272,10 +274,11 @@ public final class StreamLog implements AutoCloseable {
       return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RetriableException("interrupted", "Interrupted while trying to " + action, e);
+      throw new RetriableException(
+          ErrorCode.INTERRUPTED, "Interrupted while trying to " + action, e);
     } catch (TimeoutException e) {
       throw new RetriableException(
-          "broker_unavailable",
+          ErrorCode.BROKER_UNAVAILABLE,
           "Kafka did not answer within " + ADMIN_TIMEOUT.toSeconds() + "s trying to " + action,
           e);
     } catch (ExecutionException e) {
@@ -286,7 +289,7 @@ public final class StreamLog implements AutoCloseable {
       }
       if (cause instanceof org.apache.kafka.common.errors.RetriableException) {
         throw new RetriableException(
-            "broker_unavailable", "Cannot " + action + ": " + cause.getMessage(), cause);
+            ErrorCode.BROKER_UNAVAILABLE, "Cannot " + action + ": " + cause.getMessage(), cause);
       }
       throw new IllegalStateException(
           "Kafka refused to " + action + ": " + cause.getMessage(), cause);

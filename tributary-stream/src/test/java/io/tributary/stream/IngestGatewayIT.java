@@ -40,7 +40,8 @@ class IngestGatewayIT {
   static void start() {
     log = StreamLog.start(KafkaTestSupport.embedded(), dataDir);
     streams =
-        new StreamRegistry(KafkaTestSupport.sqlite(dataDir.resolve("catalog.db")), log, LIMITS);
+        new StreamRegistry(
+            KafkaTestSupport.sqlite(dataDir.resolve("catalog.db")), log, LIMITS, Clock.systemUTC());
     gateway = new IngestGateway(streams, log, LIMITS, meters, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 

@@ -10,6 +10,7 @@ import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,10 @@ class StreamRegistryIT {
 
   private StreamRegistry registry() {
     return new StreamRegistry(
-        KafkaTestSupport.sqlite(dbDir.resolve("catalog.db")), log, TributaryConfig.Ingest.DEFAULT);
+        KafkaTestSupport.sqlite(dbDir.resolve("catalog.db")),
+        log,
+        TributaryConfig.Ingest.DEFAULT,
+        Clock.systemUTC());
   }
 
   @Test

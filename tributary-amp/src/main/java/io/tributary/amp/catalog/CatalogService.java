@@ -11,7 +11,9 @@ import io.javalin.http.Handler;
 import io.tributary.amp.catalog.CatalogServiceConfig.Faults;
 import io.tributary.amp.catalog.LiveCatalog.Creator;
 import io.tributary.amp.catalog.LiveCatalog.Listing;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.PlatformException;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.ConfigNode;
 import io.tributary.core.config.Units;
@@ -24,10 +26,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,6 +63,10 @@ public final class CatalogService implements AutoCloseable {
   private final Clock clock;
   private final ObjectMapper mapper = new ObjectMapper();
   private final LiveCatalog catalog;
+
+  /** Draws the injected latency jitter and failures: seeded from the catalog seed, thread-safe. */
+  private final Random faultRandom;
+
   private final ScheduledExecutorService timers;
   private final ChangePublisher publisher;
   private final Javalin app;
@@ -74,6 +80,7 @@ public final class CatalogService implements AutoCloseable {
     this.clock = clock;
     this.faults = config.faults();
     this.catalog = new LiveCatalog(config.seed(), config.shows(), config.creators(), now());
+    this.faultRandom = new Random(config.seed() ^ 0x3C6EF372FE94F82BL);
     this.timers =
         Executors.newScheduledThreadPool(
             2,
@@ -107,8 +114,8 @@ public final class CatalogService implements AutoCloseable {
         app.start(config.host(), config.port());
       } catch (RuntimeException e) {
         app.stop();
-        throw new InvalidInputException(
-            "port_unavailable",
+        throw new PlatformException(
+            ErrorCode.PORT_UNAVAILABLE,
             "Cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
             e);
       }
@@ -240,7 +247,7 @@ public final class CatalogService implements AutoCloseable {
       Faults now = faults;
       long delay = now.latency().toNanos();
       if (!now.jitter().isZero()) {
-        delay += ThreadLocalRandom.current().nextLong(now.jitter().toNanos() + 1);
+        delay += faultRandom.nextLong(now.jitter().toNanos() + 1);
       }
       if (delay == 0) {
         answer(ctx, handler, now);
@@ -263,7 +270,7 @@ public final class CatalogService implements AutoCloseable {
   }
 
   private void answer(Context ctx, Handler handler, Faults now) throws Exception {
-    if (now.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < now.failureRate()) {
+    if (now.failureRate() > 0 && faultRandom.nextDouble() < now.failureRate()) {
       injectedFailures.increment();
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       json(
@@ -335,11 +342,12 @@ public final class CatalogService implements AutoCloseable {
     try {
       body = mapper.readTree(ctx.bodyAsBytes());
     } catch (java.io.IOException e) {
-      throw new InvalidInputException("invalid_json", "Invalid JSON body: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          ErrorCode.INVALID_JSON, "Invalid JSON body: " + e.getMessage(), e);
     }
     if (body == null || !body.isObject()) {
       throw new InvalidInputException(
-          "invalid_faults",
+          ErrorCode.INVALID_FAULTS,
           "Expected a JSON object such as {\"failure-rate\": 0.2, \"latency\": \"50ms\"}");
     }
     ConfigNode node = new ConfigNode(body, "").allowOnly("failure-rate", "latency", "jitter");
@@ -450,7 +458,7 @@ public final class CatalogService implements AutoCloseable {
       // reported below
     }
     throw new InvalidInputException(
-        "invalid_parameter",
+        ErrorCode.INVALID_PARAMETER,
         "Invalid " + name + ": '" + text + "' (must be an integer " + min + "–" + max + ")");
   }
 

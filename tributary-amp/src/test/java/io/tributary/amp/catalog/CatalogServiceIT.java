@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.amp.SimulatorConfig;
 import io.tributary.amp.catalog.CatalogServiceConfig.Faults;
-import io.tributary.core.InvalidInputException;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.PlatformException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -258,11 +259,13 @@ class CatalogServiceIT {
   }
 
   @Test
-  void aTakenPortIsAnInvalidInput() {
+  void aTakenPortIsAPlatformErrorNotTheCallers() {
     try (CatalogService first = CatalogService.start(config(), CLOCK)) {
       assertThatThrownBy(
               () -> CatalogService.start(config().withPort(first.uri().getPort()), CLOCK).close())
-          .isInstanceOf(InvalidInputException.class)
+          .isInstanceOfSatisfying(
+              PlatformException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PORT_UNAVAILABLE))
           .hasMessageStartingWith("Cannot listen on 127.0.0.1:" + first.uri().getPort());
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,13 +100,13 @@ public final class RowReaders {
         return new ParquetReader(file, target, extra);
       default:
         throw new InvalidInputException(
-            "unknown_format", "Cannot read " + file + ": " + classification.reason());
+            ErrorCode.UNKNOWN_FORMAT, "Cannot read " + file + ": " + classification.reason());
     }
   }
 
   private static InvalidInputException extraColumns(Path file, List<String> missing) {
     return new InvalidInputException(
-        "extra_columns", "File " + file + " has columns that the table lacks: " + missing);
+        ErrorCode.EXTRA_COLUMNS, "File " + file + " has columns that the table lacks: " + missing);
   }
 
   /** Skips a BOM of {@code bytes} bytes if the stream starts with one. */
@@ -336,7 +337,7 @@ public final class RowReaders {
         parser = JSON.getFactory().createParser(source.in()); // detects and skips a UTF-8 BOM
         if (parser.nextToken() != JsonToken.START_ARRAY) {
           throw new InvalidInputException(
-              "not_json_array", "File " + file + " is not a JSON array");
+              ErrorCode.NOT_JSON_ARRAY, "File " + file + " is not a JSON array");
         }
       } catch (IOException | RuntimeException e) {
         source.close();

@@ -181,7 +181,7 @@ public final class CrawlJob {
         removal.apply(id, gone.getValue());
       } catch (RuntimeException e) {
         LOG.warn("Crawler {}: cannot apply on-removed to table {}", spec.name(), id, e);
-        progress.change(id, "failed", "cannot apply on-removed: " + reason(e));
+        progress.change(id, CrawlRun.TableAction.FAILED, "cannot apply on-removed: " + reason(e));
       }
     }
     return progress.snapshot(CrawlRun.Status.SUCCEEDED, context.clock().instant(), null);
@@ -194,7 +194,7 @@ public final class CrawlJob {
         e instanceof OutcomeUnknownException
             ? reason(e) + " (the next run checks the table and loads what is missing)"
             : reason(e);
-    progress.change(new TableId(spec.namespace(), base), "failed", why);
+    progress.change(new TableId(spec.namespace(), base), CrawlRun.TableAction.FAILED, why);
     for (Candidate candidate : candidates) {
       if (!candidate.reported) {
         candidate.rejected = "cannot load table prefix " + base + ": " + why;

@@ -114,20 +114,20 @@ final class CrawlProgress {
 
   synchronized void created(TableId id, String detail) {
     created++;
-    change(id, "created", detail);
+    change(id, CrawlRun.TableAction.CREATED, detail);
   }
 
   synchronized void updated(TableId id, String detail) {
     updated++;
-    change(id, "updated", detail);
+    change(id, CrawlRun.TableAction.UPDATED, detail);
   }
 
   synchronized void deleted(TableId id, String detail) {
     deleted++;
-    change(id, "deleted", detail);
+    change(id, CrawlRun.TableAction.DELETED, detail);
   }
 
-  synchronized void change(TableId id, String action, String detail) {
+  synchronized void change(TableId id, CrawlRun.TableAction action, String detail) {
     tableChanges.add(new CrawlRun.TableChange(id.toString(), action, detail));
   }
 
@@ -143,7 +143,7 @@ final class CrawlProgress {
         new CrawlRun.FileResult(
             candidate.source.relative(),
             table.toString(),
-            candidate.changed ? "replaced" : "loaded",
+            candidate.changed ? CrawlRun.FileAction.REPLACED : CrawlRun.FileAction.LOADED,
             candidate.format(),
             fileRows,
             fileErrorRows,
@@ -163,7 +163,7 @@ final class CrawlProgress {
           new CrawlRun.FileResult(
               candidate.source.relative(),
               table == null ? null : table.toString(),
-              "rejected",
+              CrawlRun.FileAction.REJECTED,
               candidate.format(),
               0,
               0,

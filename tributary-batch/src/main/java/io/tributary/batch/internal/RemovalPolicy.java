@@ -63,7 +63,7 @@ final class RemovalPolicy {
             new CrawlRun.FileResult(
                 relative(row.entry().path()),
                 id.toString(),
-                "removed",
+                CrawlRun.FileAction.REMOVED,
                 null,
                 0,
                 0,
@@ -100,7 +100,7 @@ final class RemovalPolicy {
           new CrawlRun.FileResult(
               relative(row.entry().path()),
               id.toString(),
-              "deleted",
+              CrawlRun.FileAction.DELETED,
               null,
               0,
               0,
@@ -146,10 +146,15 @@ final class RemovalPolicy {
                             Map.of(CrawlJob.DEPRECATED, context.clock().instant().toString()),
                             Set.of());
                     progress.change(
-                        id, "deprecated", "every source file is gone (on-removed: deprecate)");
+                        id,
+                        CrawlRun.TableAction.DEPRECATED,
+                        "every source file is gone (on-removed: deprecate)");
                   });
       default ->
-          progress.change(id, "source-removed", "every source file is gone (on-removed: log)");
+          progress.change(
+              id,
+              CrawlRun.TableAction.SOURCE_REMOVED,
+              "every source file is gone (on-removed: log)");
     }
   }
 

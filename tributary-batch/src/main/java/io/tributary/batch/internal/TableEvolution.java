@@ -1,5 +1,6 @@
 package io.tributary.batch.internal;
 
+import io.tributary.batch.CrawlRun;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.lake.SchemaChange;
 import io.tributary.lake.SchemaChangeRejectedException;
@@ -101,7 +102,8 @@ final class TableEvolution {
     table.refresh();
     if (!changes.isEmpty()) {
       if (logOnly) {
-        progress.change(target.id, "schema-change-logged", String.join("; ", changes));
+        progress.change(
+            target.id, CrawlRun.TableAction.SCHEMA_CHANGE_LOGGED, String.join("; ", changes));
       } else {
         progress.updated(target.id, String.join("; ", changes));
       }

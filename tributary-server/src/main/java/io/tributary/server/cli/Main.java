@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
     description =
         "Open, self-hosted data platform: streams and files into an Apache Iceberg lake, in SQL.",
     footer =
-        "%nBenchmarks: ./tributary bench ingest --events N [--json] | bench crawl [--mb N] | bench functions",
+        "%nThe live-audio demo: ./tributary demo | simulate | amp (in tributary-demo)"
+            + "%nBenchmarks: ./tributary bench ingest --events N [--json] | bench crawl [--mb N] | bench functions",
     subcommands = {
       ServeCommand.class,
-      DemoCommand.class,
       SqlCommand.class,
       TablesCommand.class,
       StreamsCommand.class,
@@ -24,8 +24,6 @@ import picocli.CommandLine.Command;
       CrawlCommand.class,
       CrawlersCommand.class,
       MaintainCommand.class,
-      SimulateCommand.class,
-      AmpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tributary serve}: runs the platform until interrupted. */
 @Command(name = "serve", description = "Start the platform (embedded defaults without --config).")
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", description = "YAML config file")
   Path config;
 
@@ -26,11 +26,11 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  static TributaryConfig load(Path file) {
+  public static TributaryConfig load(Path file) {
     return file == null ? TributaryConfig.defaults(Path.of("data")) : TributaryConfig.load(file);
   }
 
-  static void printBanner(Platform platform) {
+  public static void printBanner(Platform platform) {
     System.out.println("Tributary is running");
     System.out.println("  HTTP API   " + platform.httpUri() + "  (/health, /metrics, /v1/...)");
     System.out.println("  Iceberg    " + platform.httpUri() + "/iceberg  (REST catalog uri)");

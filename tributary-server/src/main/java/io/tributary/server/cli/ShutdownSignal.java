@@ -9,10 +9,10 @@ import sun.misc.Signal;
  * JVM shutdown hooks would run concurrently with the flush and stop libraries' thread pools under
  * it. A second signal exits at once.
  */
-final class ShutdownSignal implements AutoCloseable {
+public final class ShutdownSignal implements AutoCloseable {
   private final CountDownLatch requested = new CountDownLatch(1);
 
-  ShutdownSignal() {
+  public ShutdownSignal() {
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(
           new Signal(name),
@@ -25,7 +25,7 @@ final class ShutdownSignal implements AutoCloseable {
     }
   }
 
-  void await() throws InterruptedException {
+  public void await() throws InterruptedException {
     requested.await();
   }
 

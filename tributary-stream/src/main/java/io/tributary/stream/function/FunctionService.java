@@ -1,13 +1,15 @@
 package io.tributary.stream.function;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
-import io.tributary.lake.SpecTable;
+import io.tributary.lake.Registry;
+import io.tributary.spi.RecordFunction;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
 import java.io.IOException;
@@ -23,7 +25,6 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class FunctionService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FunctionService.class);
 
-  private final SpecTable table;
+  private final Registry<FunctionSpec> registry;
   private final StreamRegistry streams;
   private final TopicRegistry topics;
   private final io.tributary.stream.StreamLog log;
@@ -63,7 +64,6 @@ public final class FunctionService implements AutoCloseable {
   private final HttpClient http;
   private volatile EgressPolicy egress;
   private final Random jitter;
-  private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
   private final Map<String, FunctionRunner> running = new ConcurrentHashMap<>();
   private URLClassLoader jars;
 
@@ -74,6 +74,7 @@ public final class FunctionService implements AutoCloseable {
    * @param dataDir holds {@code secrets/} and {@code functions/} (jars of java functions)
    * @param environment reads environment variables (secrets)
    * @param egress where http-enrich functions may send requests and secrets
+   * @param jitter the randomness of the retry back-off (seeded in tests)
    */
   public FunctionService(
       Supplier<Connection> metadataDb,
@@ -84,9 +85,20 @@ public final class FunctionService implements AutoCloseable {
       UnaryOperator<String> environment,
       EgressPolicy egress,
       MeterRegistry meters,
-      Clock clock) {
+      Clock clock,
+      Random jitter) {
+    this.registry =
+        new Registry<>(
+            "function",
+            metadataDb,
+            "tributary_functions",
+            Registry.Codec.of(
+                FunctionSpec::name,
+                spec -> FunctionSpecs.toJson(spec).toString(),
+                FunctionSpecs::fromJson),
+            null,
+            clock);
     this.egress = Objects.requireNonNull(egress, "egress is null");
-    this.table = new SpecTable(metadataDb, "tributary_functions", "function");
     this.log = Objects.requireNonNull(log, "log is null");
     this.streams = Objects.requireNonNull(streams, "streams is null");
     this.topics = Objects.requireNonNull(topics, "topics is null");
@@ -94,17 +106,14 @@ public final class FunctionService implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.secrets = new Secrets(environment, dataDir);
     this.jarDirectory = dataDir.resolve("functions");
-    this.jitter = new Random();
+    this.jitter = Objects.requireNonNull(jitter, "jitter is null");
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             // a redirect would lead past the egress policy
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    table
-        .readAll()
-        .forEach((name, json) -> functions.put(name, FunctionSpecs.fromJson(name, json)));
-    topics.setInUse(topic -> functions.values().stream().anyMatch(f -> f.topic().equals(topic)));
+    topics.setInUse(topic -> registry.list().stream().anyMatch(f -> f.topic().equals(topic)));
   }
 
   /**
@@ -175,7 +184,7 @@ public final class FunctionService implements AutoCloseable {
           .ifPresent(
               denial -> {
                 throw new InvalidInputException(
-                    "egress_denied",
+                    ErrorCode.EGRESS_DENIED,
                     "Invalid function '"
                         + spec.name()
                         + "': "
@@ -187,7 +196,7 @@ public final class FunctionService implements AutoCloseable {
     }
     if (topics.get(spec.topic()).isEmpty() && streams.get(spec.topic()).isEmpty()) {
       throw new InvalidInputException(
-          "unknown_topic",
+          ErrorCode.UNKNOWN_TOPIC,
           "Invalid function '"
               + spec.name()
               + "'.topic: '"
@@ -198,7 +207,7 @@ public final class FunctionService implements AutoCloseable {
     }
     if (topics.get(spec.deadLetterStream()).isPresent()) {
       throw new InvalidInputException(
-          "name_taken",
+          ErrorCode.NAME_TAKEN,
           "Function '"
               + spec.name()
               + "': its dead-letter stream "
@@ -217,10 +226,7 @@ public final class FunctionService implements AutoCloseable {
     if (streams.get(spec.deadLetterStream()).isEmpty()) {
       streams.put(StreamSpec.withDefaults(spec.deadLetterStream()));
     }
-    if (!spec.equals(functions.get(spec.name()))) {
-      table.write(spec.name(), FunctionSpecs.toJson(spec).toString(), clock.millis());
-      functions.put(spec.name(), spec);
-    }
+    registry.put(spec);
   }
 
   private void start(FunctionSpec spec) {
@@ -260,7 +266,7 @@ public final class FunctionService implements AutoCloseable {
           throw e;
         } catch (Exception e) {
           throw new InvalidInputException(
-              "function_open_failed",
+              ErrorCode.FUNCTION_OPEN_FAILED,
               "Function '" + spec.name() + "': " + spec.className() + ".open() failed: " + e,
               e);
         }
@@ -274,7 +280,7 @@ public final class FunctionService implements AutoCloseable {
       type = Class.forName(spec.className(), true, classLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new InvalidInputException(
-          "unknown_class",
+          ErrorCode.UNKNOWN_CLASS,
           "Invalid function '"
               + spec.name()
               + "'.class: '"
@@ -285,7 +291,7 @@ public final class FunctionService implements AutoCloseable {
     }
     if (!RecordFunction.class.isAssignableFrom(type)) {
       throw new InvalidInputException(
-          "unknown_class",
+          ErrorCode.UNKNOWN_CLASS,
           "Invalid function '"
               + spec.name()
               + "'.class: '"
@@ -298,7 +304,7 @@ public final class FunctionService implements AutoCloseable {
       return (RecordFunction) type.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new InvalidInputException(
-          "unknown_class",
+          ErrorCode.UNKNOWN_CLASS,
           "Invalid function '"
               + spec.name()
               + "'.class: '"
@@ -332,14 +338,12 @@ public final class FunctionService implements AutoCloseable {
   }
 
   public Optional<FunctionSpec> get(String name) {
-    return Optional.ofNullable(functions.get(name));
+    return registry.get(name);
   }
 
   /** Every function, sorted by name. */
   public List<FunctionSpec> list() {
-    List<FunctionSpec> result = new ArrayList<>(functions.values());
-    result.sort(Comparator.comparing(FunctionSpec::name));
-    return result;
+    return registry.list();
   }
 
   /** The status of a running function. */
@@ -353,13 +357,7 @@ public final class FunctionService implements AutoCloseable {
    * @return whether it existed
    */
   public synchronized boolean delete(String name) {
-    if (!functions.containsKey(name)) {
-      return false;
-    }
-    stop(name);
-    table.delete(name);
-    functions.remove(name);
-    return true;
+    return registry.delete(name, this::stop);
   }
 
   /** Stops every function; a batch still in hand is not committed and is handled on restart. */

@@ -1,12 +1,15 @@
 package io.tributary.stream.function;
 
+import io.tributary.core.ComponentState;
+import io.tributary.core.config.FunctionSpec;
+
 /**
  * What a function has done since it started in this process.
  *
  * @param name the function
  * @param topic the topic it subscribes to
  * @param type its type
- * @param state {@code starting}, {@code running}, {@code stopped} or {@code failed}
+ * @param state where the function is in its life
  * @param processed messages handled and committed (emitted, filtered out or dead-lettered)
  * @param emitted records emitted to target streams
  * @param filtered messages that emitted nothing (filtered out, or no route matched)
@@ -19,10 +22,10 @@ package io.tributary.stream.function;
 public record FunctionStatus(
     String name,
     String topic,
-    String type,
+    FunctionSpec.Type type,
     String emitTo,
     String deadLetterStream,
-    String state,
+    ComponentState state,
     long processed,
     long emitted,
     long filtered,

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What a function does with one message, whatever its type. Called from several lane threads at
- * once. Throws {@link PermanentFailureException} for failures retrying cannot fix, {@link
- * RetriableFailureException} (or any other exception) for failures worth another attempt.
+ * once. Throws {@link io.tributary.spi.PermanentFailureException} for failures retrying cannot fix,
+ * {@link RetriableFailureException} (or any other exception) for failures worth another attempt.
  */
 interface Handler extends AutoCloseable {
 

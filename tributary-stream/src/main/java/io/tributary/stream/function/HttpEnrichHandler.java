@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.FieldPath;
 import io.tributary.core.config.FunctionSpec;
+import io.tributary.spi.PermanentFailureException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

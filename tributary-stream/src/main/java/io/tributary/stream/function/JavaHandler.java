@@ -1,7 +1,10 @@
 package io.tributary.stream.function;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.core.config.FunctionSpec;
+import io.tributary.spi.RecordFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +19,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java}: runs a {@link RecordFunction}, each attempt on a worker thread so that the
- * function's {@code timeout} holds even for code that never returns (it is interrupted).
+ * function's {@code timeout} holds even for code that never returns (it is interrupted). The
+ * message goes in, and the results come out, as plain Java values (maps, lists, scalars): the SPI
+ * has no JSON library in it. Each attempt gets a fresh copy, so a retry sees the original message.
  */
 final class JavaHandler implements Handler {
   private static final Logger LOG = LoggerFactory.getLogger(JavaHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final FunctionSpec spec;
   private final RecordFunction function;
@@ -69,8 +76,10 @@ final class JavaHandler implements Handler {
 
   @Override
   public List<Emit> handle(ObjectNode message, int attempt) throws Exception {
-    Future<List<ObjectNode>> call = workers.submit(() -> function.apply(message, context(attempt)));
-    List<ObjectNode> results;
+    Map<String, Object> input = JSON.convertValue(message, MAP);
+    Future<List<Map<String, Object>>> call =
+        workers.submit(() -> function.apply(input, context(attempt)));
+    List<Map<String, Object>> results;
     try {
       results = call.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -88,9 +97,9 @@ final class JavaHandler implements Handler {
     }
     List<Emit> emits = new ArrayList<>();
     if (results != null) {
-      for (ObjectNode result : results) {
+      for (Map<String, Object> result : results) {
         if (result != null) {
-          emits.add(new Emit(spec.emitTo(), result));
+          emits.add(new Emit(spec.emitTo(), JSON.valueToTree(result)));
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.tributary.stream.function;
 
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,11 +60,12 @@ final class Secrets {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
         throw new InvalidInputException(
-            "missing_secret", "Cannot read secret '" + name + "' from <data-dir>/secrets/" + name);
+            ErrorCode.MISSING_SECRET,
+            "Cannot read secret '" + name + "' from <data-dir>/secrets/" + name);
       }
     }
     throw new InvalidInputException(
-        "missing_secret",
+        ErrorCode.MISSING_SECRET,
         where
             + " refers to secret '"
             + name

@@ -91,6 +91,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // after a kill -9 the restarted node re-registers with a new incarnation: the controller
+    // refuses it until the killed one's session expires (default 9 s of every restart), so short
+    p.put("broker.session.timeout.ms", "3000");
+    p.put("broker.heartbeat.interval.ms", "500");
+    // a transaction whose producer never came back is aborted soon after its timeout (default 10 s)
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("auto.create.topics.enable", "false");
     p.put("num.partitions", "3");
     p.put("log.retention.hours", "168");

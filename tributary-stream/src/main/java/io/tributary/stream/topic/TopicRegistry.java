@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.core.config.TributaryConfig;
-import io.tributary.lake.SpecTable;
+import io.tributary.lake.Registry;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.IngestResult;
 import io.tributary.stream.StreamLog;
@@ -18,13 +19,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -47,16 +44,16 @@ public final class TopicRegistry {
                       .build())
               .build());
 
-  private final SpecTable table;
   private final StreamLog log;
-  private final StreamRegistry streams;
   private final IngestGateway gateway;
   private final TributaryConfig.Ingest limits;
-  private final Clock clock;
-  private final Map<String, TopicSpec> topics = new ConcurrentHashMap<>();
+  private final Registry<TopicSpec> registry;
   private volatile Predicate<String> inUse = name -> false;
 
-  /** Creates the registry table if missing and loads every topic. */
+  /**
+   * Creates the registry table if missing and loads every topic. Topics share their names with
+   * {@code streams}: both are Kafka topics.
+   */
   public TopicRegistry(
       Supplier<Connection> metadataDb,
       StreamLog log,
@@ -64,13 +61,18 @@ public final class TopicRegistry {
       IngestGateway gateway,
       TributaryConfig.Ingest limits,
       Clock clock) {
-    this.table = new SpecTable(metadataDb, "tributary_topics", "topic");
     this.log = Objects.requireNonNull(log, "log is null");
-    this.streams = Objects.requireNonNull(streams, "streams is null");
     this.gateway = Objects.requireNonNull(gateway, "gateway is null");
     this.limits = Objects.requireNonNull(limits, "limits is null");
-    this.clock = Objects.requireNonNull(clock, "clock is null");
-    table.readAll().forEach((name, json) -> topics.put(name, TopicSpecs.fromJson(name, json)));
+    this.registry =
+        new Registry<>(
+            "topic",
+            metadataDb,
+            "tributary_topics",
+            Registry.Codec.of(
+                TopicSpec::name, spec -> TopicSpecs.toJson(spec).toString(), TopicSpecs::fromJson),
+            streams.kafkaTopicNames(),
+            clock);
   }
 
   /** Upserts the topics declared in config; topics created over HTTP stay. */
@@ -81,44 +83,35 @@ public final class TopicRegistry {
   /**
    * Creates or changes a topic: ensures its Kafka topic and persists it. Partitions only grow.
    *
-   * @throws InvalidInputException if a stream has the name or partitions would decrease
+   * @throws InvalidInputException {@code name_taken} if a stream has the name, {@code
+   *     invalid_partitions} if partitions would decrease
    */
-  public synchronized TopicSpec put(TopicSpec spec) {
-    Objects.requireNonNull(spec, "spec is null");
-    if (streams.get(spec.name()).isPresent()) {
-      throw new InvalidInputException(
-          "name_taken",
-          "Cannot create topic '" + spec.name() + "': a stream has that name (they share Kafka)");
-    }
-    TopicSpec previous = topics.get(spec.name());
-    if (previous != null && spec.partitions() < previous.partitions()) {
-      throw new InvalidInputException(
-          "invalid_partitions",
-          "Cannot decrease the partitions of topic '"
-              + spec.name()
-              + "' from "
-              + previous.partitions()
-              + " to "
-              + spec.partitions()
-              + ": Kafka partitions can only be added");
-    }
-    log.ensureTopic(spec.name(), spec.partitions(), limits.maxRecordBytes());
-    if (!spec.equals(previous)) {
-      table.write(spec.name(), TopicSpecs.toJson(spec).toString(), clock.millis());
-      topics.put(spec.name(), spec);
-    }
-    return spec;
+  public TopicSpec put(TopicSpec spec) {
+    return registry.put(
+        spec,
+        (previous, next) -> {
+          if (previous != null && next.partitions() < previous.partitions()) {
+            throw new InvalidInputException(
+                ErrorCode.INVALID_PARTITIONS,
+                "Cannot decrease the partitions of topic '"
+                    + next.name()
+                    + "' from "
+                    + previous.partitions()
+                    + " to "
+                    + next.partitions()
+                    + ": Kafka partitions can only be added");
+          }
+          log.ensureTopic(next.name(), next.partitions(), limits.maxRecordBytes());
+        });
   }
 
   public Optional<TopicSpec> get(String name) {
-    return Optional.ofNullable(topics.get(name));
+    return registry.get(name);
   }
 
   /** Every topic, sorted by name. */
   public List<TopicSpec> list() {
-    List<TopicSpec> result = new ArrayList<>(topics.values());
-    result.sort(Comparator.comparing(TopicSpec::name));
-    return result;
+    return registry.list();
   }
 
   /** Sets the check that refuses deleting a topic functions still subscribe to. */
@@ -130,21 +123,21 @@ public final class TopicRegistry {
    * Deletes the topic and its messages.
    *
    * @return whether it existed
-   * @throws InvalidInputException while a function subscribes to it
+   * @throws InvalidInputException {@code topic_in_use} while a function subscribes to it
    */
-  public synchronized boolean delete(String name) {
-    if (!topics.containsKey(name)) {
-      return false;
-    }
-    if (inUse.test(name)) {
-      throw new InvalidInputException(
-          "topic_in_use",
-          "Cannot delete topic '" + name + "': functions subscribe to it; delete them first");
-    }
-    log.deleteTopic(name);
-    table.delete(name);
-    topics.remove(name);
-    return true;
+  public boolean delete(String name) {
+    return registry.delete(
+        name,
+        topic -> {
+          if (inUse.test(topic)) {
+            throw new InvalidInputException(
+                ErrorCode.TOPIC_IN_USE,
+                "Cannot delete topic '"
+                    + topic
+                    + "': functions subscribe to it; delete them first");
+          }
+          log.deleteTopic(topic);
+        });
   }
 
   /**
@@ -155,7 +148,7 @@ public final class TopicRegistry {
    */
   public IngestResult publish(
       String topic, String contentType, InputStream body, long contentLength) {
-    TopicSpec spec = topics.get(topic);
+    TopicSpec spec = registry.get(topic).orElse(null);
     if (spec == null) {
       throw new NotFoundException("topic", topic);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.ConfigNode;
 import io.tributary.core.config.TopicSpec;
@@ -37,7 +38,7 @@ public final class TopicSpecs {
       return fromJson(name, JSON.readTree(json));
     } catch (IOException e) {
       throw new InvalidInputException(
-          "invalid_json", "Invalid JSON for topic '" + name + "': " + e.getMessage(), e);
+          ErrorCode.INVALID_JSON, "Invalid JSON for topic '" + name + "': " + e.getMessage(), e);
     }
   }
 }

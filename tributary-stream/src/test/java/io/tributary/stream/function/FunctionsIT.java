@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Functions against the real embedded broker and a real HTTP catalog service on loopback. */
 class FunctionsIT {
+  /** Seeds the retry back-off jitter, so a failing run can be repeated. */
+  private static final long SEED = Long.getLong("functions.seed", 20261204L);
+
   static final ObjectMapper JSON = new ObjectMapper();
   static final TributaryConfig.Ingest LIMITS = TributaryConfig.Ingest.DEFAULT;
 
@@ -66,7 +70,7 @@ class FunctionsIT {
                 null),
             dataDir);
     Supplier<Connection> db = KafkaTestSupport.sqlite(dataDir.resolve("catalog.db"));
-    streams = new StreamRegistry(db, log, LIMITS);
+    streams = new StreamRegistry(db, log, LIMITS, Clock.systemUTC());
     IngestGateway gateway = new IngestGateway(streams, log, LIMITS, meters, Clock.systemUTC());
     topics = new TopicRegistry(db, log, streams, gateway, LIMITS, Clock.systemUTC());
     functions = newService(db);
@@ -83,7 +87,16 @@ class FunctionsIT {
             Map.of("catalog_token", List.of(fake), "nobody_knows", List.of(closed)),
             Set.of(kafkaPort()));
     return new FunctionService(
-        db, log, streams, topics, dataDir, env::get, egress, meters, Clock.systemUTC());
+        db,
+        log,
+        streams,
+        topics,
+        dataDir,
+        env::get,
+        egress,
+        meters,
+        Clock.systemUTC(),
+        new Random(SEED));
   }
 
   @AfterAll

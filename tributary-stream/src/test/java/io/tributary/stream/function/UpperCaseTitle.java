@@ -1,19 +1,24 @@
 package io.tributary.stream.function;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.spi.PermanentFailureException;
+import io.tributary.spi.RecordFunction;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** A {@link RecordFunction} for the tests: upper-cases {@code title}, fails on {@code fail}. */
 public final class UpperCaseTitle implements RecordFunction {
   @Override
-  public List<ObjectNode> apply(ObjectNode message, Context context) throws Exception {
-    if (message.has("fail")) {
-      throw new PermanentFailureException("bad_title", "refusing " + message.path("fail").asText());
+  public List<Map<String, Object>> apply(Map<String, Object> message, Context context)
+      throws Exception {
+    if (message.containsKey("fail")) {
+      throw new PermanentFailureException("bad_title", "refusing " + message.get("fail"));
     }
-    if (message.path("title").asText().isEmpty()) {
+    Object title = message.get("title");
+    if (title == null || title.toString().isEmpty()) {
       return List.of();
     }
-    message.put("title", message.path("title").asText().toUpperCase(java.util.Locale.ROOT));
+    message.put("title", title.toString().toUpperCase(Locale.ROOT));
     message.put("suffix", context.options().getOrDefault("suffix", ""));
     return List.of(message);
   }

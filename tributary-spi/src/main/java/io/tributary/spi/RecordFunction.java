@@ -1,6 +1,5 @@
-package io.tributary.stream.function;
+package io.tributary.spi;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +8,11 @@ import java.util.Map;
  * from the classpath or a jar in {@code <data-dir>/functions/}, with a public no-argument
  * constructor. One instance per running function; {@link #apply} is called from several threads at
  * once (for different keys), so implementations must be thread-safe.
+ *
+ * <p>A message is a JSON object as plain Java values: {@code Map<String, Object>} for objects,
+ * {@code List<Object>} for arrays, {@code String}, {@code Boolean}, {@code Integer}, {@code Long},
+ * {@code BigInteger}, {@code Double} or {@code BigDecimal} for scalars, and {@code null}. The map
+ * handed to {@link #apply} is a fresh copy the function may change and return.
  *
  * <p>Whatever {@link #apply} returns is emitted to the function's {@code emit-to} stream (an empty
  * list drops the message). An exception is retried with back-off up to {@code retry.attempts}; a
@@ -37,9 +41,9 @@ public interface RecordFunction extends AutoCloseable {
   /**
    * Handles one message.
    *
-   * @return the records to emit, in order
+   * @return the records to emit, in order, each a JSON object as plain Java values
    */
-  List<ObjectNode> apply(ObjectNode message, Context context) throws Exception;
+  List<Map<String, Object>> apply(Map<String, Object> message, Context context) throws Exception;
 
   /** Called once when the function stops. */
   @Override

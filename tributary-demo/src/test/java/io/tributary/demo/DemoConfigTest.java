@@ -1,4 +1,4 @@
-package io.tributary.server.cli;
+package io.tributary.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +53,7 @@ class DemoConfigTest {
 
   @Test
   void ampCatalogServiceIsACommand() {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = DemoMain.commandLine();
     assertThat(cli.getSubcommands()).containsKey("amp");
     CommandLine service = cli.getSubcommands().get("amp").getSubcommands().get("catalog-service");
     assertThat(service).isNotNull();
@@ -63,7 +63,7 @@ class DemoConfigTest {
     assertThat(help.toString())
         .contains(
             "--port", "--failure-rate", "--latency", "--change-interval", "--notify", "--seed");
-    assertThat(Main.commandLine().execute("amp", "catalog-service", "--latency", "fast"))
+    assertThat(DemoMain.commandLine().execute("amp", "catalog-service", "--latency", "fast"))
         .isEqualTo(2);
   }
 }

@@ -1,6 +1,7 @@
-package io.tributary.server.cli;
+package io.tributary.demo;
 
 import io.tributary.amp.CatalogSnapshot;
+import io.tributary.server.cli.ClientOptions;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.tributary.stream.function;
+package io.tributary.spi;
 
 /**
  * A message cannot be handled and retrying will not help (e.g. the API answered 404): it goes to

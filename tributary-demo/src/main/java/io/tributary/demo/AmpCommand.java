@@ -1,4 +1,4 @@
-package io.tributary.server.cli;
+package io.tributary.demo;
 
 import picocli.CommandLine.Command;
 

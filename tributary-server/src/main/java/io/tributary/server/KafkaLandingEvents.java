@@ -1,8 +1,11 @@
-package io.tributary.batch;
+package io.tributary.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tributary.batch.LandingEvent;
+import io.tributary.batch.LandingEvents;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.RetriableException;
 import io.tributary.stream.StreamLog;
 import java.io.IOException;
@@ -65,10 +68,11 @@ public final class KafkaLandingEvents implements LandingEvents {
       log.producer().send(new ProducerRecord<>(TOPIC, key, value)).get(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RetriableException("interrupted", "Interrupted publishing a landing event", e);
+      throw new RetriableException(
+          ErrorCode.INTERRUPTED, "Interrupted publishing a landing event", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new RetriableException(
-          "broker_unavailable",
+          ErrorCode.BROKER_UNAVAILABLE,
           "Cannot publish the landing event of "
               + event.source()
               + "/"

@@ -1,4 +1,4 @@
-package io.tributary.server.cli;
+package io.tributary.demo;
 
 import io.tributary.amp.EventGenerator;
 import io.tributary.amp.Simulator;
@@ -12,6 +12,8 @@ import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.core.config.Units;
 import io.tributary.server.Platform;
+import io.tributary.server.cli.ServeCommand;
+import io.tributary.server.cli.ShutdownSignal;
 import io.tributary.stream.DeliveryStatus;
 import java.io.IOException;
 import java.io.InputStream;

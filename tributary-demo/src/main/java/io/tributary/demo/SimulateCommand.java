@@ -1,10 +1,11 @@
-package io.tributary.server.cli;
+package io.tributary.demo;
 
 import io.tributary.amp.EventGenerator;
 import io.tributary.amp.SimulationResult;
 import io.tributary.amp.Simulator;
 import io.tributary.amp.SimulatorConfig;
 import io.tributary.core.config.Units;
+import io.tributary.server.cli.ClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,10 @@
-package io.tributary.server.cli;
+package io.tributary.demo;
 
 import io.tributary.amp.catalog.CatalogService;
 import io.tributary.amp.catalog.CatalogServiceConfig;
 import io.tributary.amp.catalog.CatalogServiceConfig.Faults;
 import io.tributary.core.config.Units;
+import io.tributary.server.cli.ShutdownSignal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
