@@ -15,19 +15,24 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
+import org.apache.iceberg.rest.requests.CreateTableRequest;
+import org.apache.iceberg.rest.requests.RegisterTableRequest;
+import org.apache.iceberg.rest.requests.RenameTableRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
 
 /**
- * Commits that Iceberg clients send (through the REST endpoint), from {@link Lake#externalCommits}.
- * Each one holds the commit lock of the platform tables it touches, so it queues behind the
- * platform's own commits ({@link TableWriter}) in this process; the JDBC catalog's compare-and-swap
- * of the metadata location then guarantees no commit replaces one it has not seen. Failures are
- * Iceberg's own exceptions, as the REST protocol reports them.
+ * Table changes that Iceberg clients send (through the REST endpoint), from {@link
+ * Lake#externalCommits}: create, register, commit, rename and drop. Each one holds the commit lock
+ * of the platform tables it touches, so it queues behind the platform's own commits ({@link
+ * TableWriter}) in this process; the JDBC catalog's compare-and-swap of the metadata location then
+ * guarantees no commit replaces one it has not seen. Failures are Iceberg's own exceptions, as the
+ * REST protocol reports them.
  */
 public final class ExternalCommits {
   private final Lake lake;
@@ -36,6 +41,47 @@ public final class ExternalCommits {
   ExternalCommits(Lake lake) {
     this.lake = lake;
     this.catalog = lake.catalog();
+  }
+
+  /** Creates the table (or stages its creation: nothing is written until a commit creates it). */
+  public LoadTableResponse create(Namespace namespace, CreateTableRequest request) {
+    TableIdentifier table = TableIdentifier.of(namespace, request.name());
+    return locked(
+        List.of(table),
+        () ->
+            request.stageCreate()
+                ? CatalogHandlers.stageTableCreate(catalog, namespace, request)
+                : CatalogHandlers.createTable(catalog, namespace, request));
+  }
+
+  /** Registers an existing metadata file as a table. */
+  public LoadTableResponse register(Namespace namespace, RegisterTableRequest request) {
+    TableIdentifier table = TableIdentifier.of(namespace, request.name());
+    return locked(List.of(table), () -> CatalogHandlers.registerTable(catalog, namespace, request));
+  }
+
+  /** Drops the table; with {@code purge}, its files too. */
+  public void drop(TableIdentifier table, boolean purge) {
+    locked(
+        List.of(table),
+        () -> {
+          if (purge) {
+            CatalogHandlers.purgeTable(catalog, table);
+          } else {
+            CatalogHandlers.dropTable(catalog, table);
+          }
+          return null;
+        });
+  }
+
+  /** Renames the table, holding the locks of both names. */
+  public void rename(RenameTableRequest request) {
+    locked(
+        List.of(request.source(), request.destination()),
+        () -> {
+          CatalogHandlers.renameTable(catalog, request);
+          return null;
+        });
   }
 
   /** Validates the requirements and applies the updates (server-side retry on conflicts). */

@@ -12,6 +12,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.tributary.lake.ExternalCommits;
 import io.tributary.lake.Lake;
 import io.tributary.lake.LakeLocations;
 import java.io.IOException;
@@ -60,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * commit, rename, register, drop, purge), multi-table commits and views.
  *
  * <p>Commits from clients and from the platform never lose each other: every commit ends in the
- * JDBC catalog's compare-and-swap of the table's metadata location, and a commit to a table the
- * platform writes also holds that table's {@link Lake#commitLock}, so it queues behind delivery
- * instead of racing it.
+ * JDBC catalog's compare-and-swap of the table's metadata location, and every table change goes
+ * through the lake ({@link ExternalCommits}), holding the commit lock of the platform tables it
+ * touches, so it queues behind delivery instead of racing it.
  */
 public final class IcebergRestRoutes {
   /** Where the catalog is mounted. */
@@ -75,7 +76,7 @@ public final class IcebergRestRoutes {
 
   private final Catalog catalog;
   private final SupportsNamespaces namespaces;
-  private final TableCommits commits;
+  private final ExternalCommits commits;
   private final RequestChecks checks;
   private final ObjectMapper mapper;
   private final Map<Endpoint, RouteHandler> routes = new LinkedHashMap<>();
@@ -121,7 +122,7 @@ public final class IcebergRestRoutes {
     Objects.requireNonNull(lake, "lake is null");
     this.catalog = lake.catalog();
     this.namespaces = (SupportsNamespaces) catalog;
-    this.commits = new TableCommits(lake);
+    this.commits = lake.externalCommits();
     this.checks = new RequestChecks(catalog, namespaces, new LakeLocations(lake.warehouse()));
     // the shape of Iceberg's own REST mapper: request/response classes bind by field, kebab-case
     this.mapper =
@@ -211,9 +212,7 @@ public final class IcebergRestRoutes {
         call -> {
           CreateTableRequest request = body(call, CreateTableRequest.class);
           checks.createTable(namespace(call), request);
-          return request.stageCreate()
-              ? CatalogHandlers.stageTableCreate(catalog, namespace(call), request)
-              : CatalogHandlers.createTable(catalog, namespace(call), request);
+          return commits.create(namespace(call), request);
         });
     routes.put(
         Endpoint.V1_TABLE_EXISTS,
@@ -234,11 +233,8 @@ public final class IcebergRestRoutes {
     routes.put(
         Endpoint.V1_DELETE_TABLE,
         call -> {
-          if (Boolean.parseBoolean(call.ctx().queryParam("purgeRequested"))) {
-            CatalogHandlers.purgeTable(catalog, table(call, "table"));
-          } else {
-            CatalogHandlers.dropTable(catalog, table(call, "table"));
-          }
+          commits.drop(
+              table(call, "table"), Boolean.parseBoolean(call.ctx().queryParam("purgeRequested")));
           return null;
         });
     routes.put(
@@ -246,7 +242,7 @@ public final class IcebergRestRoutes {
         call -> {
           RenameTableRequest request = body(call, RenameTableRequest.class);
           checks.renameTable(request.destination());
-          CatalogHandlers.renameTable(catalog, request);
+          commits.rename(request);
           return null;
         });
     routes.put(
@@ -255,8 +251,7 @@ public final class IcebergRestRoutes {
           RegisterTableRequest request = body(call, RegisterTableRequest.class);
           checks.registerTable(namespace(call), request.name(), request.metadataLocation());
           return readingMetadata(
-              request.metadataLocation(),
-              () -> CatalogHandlers.registerTable(catalog, namespace(call), request));
+              request.metadataLocation(), () -> commits.register(namespace(call), request));
         });
     routes.put(
         Endpoint.V1_REPORT_METRICS,
