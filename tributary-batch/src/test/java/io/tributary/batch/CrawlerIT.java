@@ -551,11 +551,11 @@ class CrawlerIT {
         .satisfies(
             change -> {
               assertThat(change.table()).isEqualTo("raw.catalog_creators");
-              assertThat(change.action()).isEqualTo("failed");
+              assertThat(change.action()).isEqualTo(CrawlRun.TableAction.FAILED);
               assertThat(change.detail()).contains("cannot read its tables");
             });
     assertThat(run.files())
-        .filteredOn(f -> f.action().equals("rejected"))
+        .filteredOn(f -> f.action() == CrawlRun.FileAction.REJECTED)
         .singleElement()
         .satisfies(
             f -> {
@@ -603,7 +603,7 @@ class CrawlerIT {
         assertThat(run.status()).isEqualTo(CrawlRun.Status.SUCCEEDED);
         assertThat(run.counts().filesLoaded()).isEqualTo(1);
         assertThat(run.files())
-            .filteredOn(f -> f.action().equals("rejected"))
+            .filteredOn(f -> f.action() == CrawlRun.FileAction.REJECTED)
             .singleElement()
             .satisfies(
                 f -> {
