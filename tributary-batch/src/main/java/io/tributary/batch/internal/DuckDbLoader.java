@@ -34,8 +34,6 @@ import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.types.Type;
@@ -242,7 +240,7 @@ public final class DuckDbLoader implements AutoCloseable {
       }
     }
     Schema schema = table.schema();
-    PartitionKey key = partitionKey(table, schema, partitions);
+    PartitionKey key = FileLoader.partitionKey(table, schema, partitions);
     String name = UUID.randomUUID() + ".parquet";
     String location =
         key == null
@@ -334,23 +332,6 @@ public final class DuckDbLoader implements AutoCloseable {
       }
       default -> null;
     };
-  }
-
-  private static PartitionKey partitionKey(
-      Table table, Schema schema, Map<String, Object> partitions) {
-    if (table.spec().isUnpartitioned()) {
-      return null;
-    }
-    GenericRecord values = GenericRecord.create(schema);
-    partitions.forEach(
-        (name, value) -> {
-          if (schema.findField(name) != null) {
-            values.setField(name, value);
-          }
-        });
-    PartitionKey key = new PartitionKey(table.spec(), schema);
-    key.partition(new InternalRecordWrapper(schema.asStruct()).wrap(values));
-    return key;
   }
 
   private static String valueLiteral(Object value) {

@@ -179,8 +179,8 @@ final class FileLoader {
     return new RollingDataWriter<>(writers, files, table.io(), target, table.spec(), partition);
   }
 
-  private static PartitionKey partitionKey(
-      Table table, Schema schema, Map<String, Object> partitions) {
+  /** The partition of a file's rows, from its folder's partition values; null if unpartitioned. */
+  static PartitionKey partitionKey(Table table, Schema schema, Map<String, Object> partitions) {
     if (table.spec().isUnpartitioned()) {
       return null;
     }
