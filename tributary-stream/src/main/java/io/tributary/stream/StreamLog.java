@@ -1,6 +1,7 @@
 package io.tributary.stream;
 
 import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.TributaryConfig;
@@ -164,6 +165,30 @@ public final class StreamLog implements AutoCloseable {
    *
    * @param maxMessageBytes the largest record the topic must accept
    */
+  /**
+   * Ensures the Kafka topic behind a {@code kind} ("stream", "topic") that had {@code previous}
+   * partitions (null: new) and now has {@code partitions}.
+   *
+   * @throws InvalidInputException {@code invalid_partitions} if the partitions would decrease
+   */
+  public void ensureTopicOf(
+      String kind, String name, Integer previous, int partitions, long maxMessageBytes) {
+    if (previous != null && partitions < previous) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_PARTITIONS,
+          "Cannot decrease the partitions of "
+              + kind
+              + " '"
+              + name
+              + "' from "
+              + previous
+              + " to "
+              + partitions
+              + ": Kafka partitions can only be added");
+    }
+    ensureTopic(name, partitions, maxMessageBytes);
+  }
+
   public void ensureTopic(String name, int partitions, long maxMessageBytes) {
     long topicMaxBytes = Math.max(maxMessageBytes, PRODUCER_BATCH_BYTES) + BATCH_OVERHEAD_BYTES;
     NewTopic topic =

@@ -1,6 +1,5 @@
 package io.tributary.stream;
 
-import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
@@ -79,20 +78,13 @@ public final class StreamRegistry implements AutoCloseable {
   public StreamSpec put(StreamSpec spec) {
     return registry.put(
         spec,
-        (previous, next) -> {
-          if (previous != null && next.partitions() < previous.partitions()) {
-            throw new InvalidInputException(
-                ErrorCode.INVALID_PARTITIONS,
-                "Cannot decrease the partitions of stream '"
-                    + next.name()
-                    + "' from "
-                    + previous.partitions()
-                    + " to "
-                    + next.partitions()
-                    + ": Kafka partitions can only be added");
-          }
-          log.ensureTopic(next.name(), next.partitions(), limits.maxRecordBytes());
-        });
+        (previous, next) ->
+            log.ensureTopicOf(
+                "stream",
+                next.name(),
+                previous == null ? null : previous.partitions(),
+                next.partitions(),
+                limits.maxRecordBytes()));
   }
 
   /** The stream named {@code name}, if any. */

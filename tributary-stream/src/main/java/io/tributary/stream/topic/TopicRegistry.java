@@ -89,20 +89,13 @@ public final class TopicRegistry {
   public TopicSpec put(TopicSpec spec) {
     return registry.put(
         spec,
-        (previous, next) -> {
-          if (previous != null && next.partitions() < previous.partitions()) {
-            throw new InvalidInputException(
-                ErrorCode.INVALID_PARTITIONS,
-                "Cannot decrease the partitions of topic '"
-                    + next.name()
-                    + "' from "
-                    + previous.partitions()
-                    + " to "
-                    + next.partitions()
-                    + ": Kafka partitions can only be added");
-          }
-          log.ensureTopic(next.name(), next.partitions(), limits.maxRecordBytes());
-        });
+        (previous, next) ->
+            log.ensureTopicOf(
+                "topic",
+                next.name(),
+                previous == null ? null : previous.partitions(),
+                next.partitions(),
+                limits.maxRecordBytes()));
   }
 
   public Optional<TopicSpec> get(String name) {
