@@ -133,6 +133,6 @@ final class SinkBenchmark implements Callable<Integer> {
         values.length % 2 == 1
             ? values[values.length / 2]
             : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
-    return Math.round(median * 100) / 100.0;
+    return Results.round2(median);
   }
 }
