@@ -91,9 +91,7 @@ final class CrawlBenchmark implements Callable<Integer> {
     result.put("rounds", rounds);
     result.put("csv_mb", csvBytes / 1e6);
     result.put("json_mb", jsonBytes / 1e6);
-    TributaryConfig.Catalog catalog =
-        new TributaryConfig.Catalog(
-            "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake"));
+    TributaryConfig.Catalog catalog = LocalPlatform.catalog(dir);
     try (Lake lake = Lake.open(catalog);
         LandingZone zone = new LandingZone(landing, new NoEvents());
         CrawlerRegistry registry = new CrawlerRegistry(() -> connect(lake), Clock.systemUTC());

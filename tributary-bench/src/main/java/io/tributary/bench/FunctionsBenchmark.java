@@ -144,15 +144,12 @@ final class FunctionsBenchmark implements Callable<Integer> {
     result.put("show_ids", showIds.size());
     result.put("catalog_latency", catalogUrl == null ? latency : "external");
 
-    int kafkaPort = Host.freePort();
     TributaryConfig config =
         new TributaryConfig(
             dir,
-            new TributaryConfig.Http("127.0.0.1", 0),
-            new TributaryConfig.Kafka(
-                TributaryConfig.KafkaMode.EMBEDDED, kafkaPort, Host.freePort(), null),
-            new TributaryConfig.Catalog(
-                "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake")),
+            LocalPlatform.http(),
+            LocalPlatform.embeddedKafka(),
+            LocalPlatform.catalog(dir),
             TributaryConfig.Ingest.DEFAULT,
             TributaryConfig.Query.DEFAULT,
             List.of(targetStream()),

@@ -1,21 +1,13 @@
 package io.tributary.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The machine a benchmark runs on: free ports for its embedded broker, its memory high mark. */
+/** The process a benchmark runs in, as the operating system sees it. */
 final class Host {
   private Host() {}
-
-  /** A TCP port free at the time of the call. */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   /** Peak resident set size of this process (the whole embedded platform), from /proc. */
   static long peakRssMib() {

@@ -116,14 +116,11 @@ final class IngestBenchmark implements Callable<Integer> {
 
   /** The platform with an embedded broker, a SQLite catalog and the benchmark's one stream. */
   private static TributaryConfig config(Path dir, StreamSpec stream) throws IOException {
-    int kafkaPort = Host.freePort();
     return new TributaryConfig(
         dir,
-        new TributaryConfig.Http("127.0.0.1", 0),
-        new TributaryConfig.Kafka(
-            TributaryConfig.KafkaMode.EMBEDDED, kafkaPort, Host.freePort(), null),
-        new TributaryConfig.Catalog(
-            "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake")),
+        LocalPlatform.http(),
+        LocalPlatform.embeddedKafka(),
+        LocalPlatform.catalog(dir),
         TributaryConfig.Ingest.DEFAULT,
         TributaryConfig.Query.DEFAULT,
         List.of(stream));

@@ -6,7 +6,6 @@ import io.tributary.amp.SimulatorConfig;
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.StreamSpec;
-import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.lake.TableSink;
@@ -61,13 +60,7 @@ final class SinkBenchmark implements Callable<Integer> {
     }
     List<Round> measured = new ArrayList<>();
     try (ScratchDir dir = new ScratchDir("tributary-bench-sink");
-        Lake lake =
-            Lake.open(
-                new TributaryConfig.Catalog(
-                    "jdbc:sqlite:" + dir.path().resolve("catalog.db"),
-                    null,
-                    null,
-                    dir.path().resolve("lake")))) {
+        Lake lake = Lake.open(LocalPlatform.catalog(dir.path()))) {
       TableSink sink =
           lake.sink(
               new TableId("raw", "bench_sink"), List.of(PartitionField.parse("day(_ingested_at)")));
