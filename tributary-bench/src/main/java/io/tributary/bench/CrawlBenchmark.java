@@ -91,9 +91,7 @@ final class CrawlBenchmark implements Callable<Integer> {
     result.put("rounds", rounds);
     result.put("csv_mb", csvBytes / 1e6);
     result.put("json_mb", jsonBytes / 1e6);
-    TributaryConfig.Catalog catalog =
-        new TributaryConfig.Catalog(
-            "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake"));
+    TributaryConfig.Catalog catalog = LocalPlatform.catalog(dir);
     try (Lake lake = Lake.open(catalog);
         LandingZone zone = new LandingZone(landing, new NoEvents());
         CrawlerRegistry registry = new CrawlerRegistry(() -> connect(lake), Clock.systemUTC());
@@ -142,9 +140,9 @@ final class CrawlBenchmark implements Callable<Integer> {
           log("round %d: DuckDB COPY %s...", round, format);
           bestDuck = Math.max(bestDuck, bytes / 1e6 / duckdbCopy(dir, landing, format, round));
         }
-        result.put(format + "_tributary_mb_per_s", round(best));
-        result.put(format + "_duckdb_mb_per_s", round(bestDuck));
-        result.put(format + "_ratio", round(best / bestDuck));
+        result.put(format + "_tributary_mb_per_s", Results.round2(best));
+        result.put(format + "_duckdb_mb_per_s", Results.round2(bestDuck));
+        result.put(format + "_ratio", Results.round2(best / bestDuck));
       }
       result.put("peak_rss_mb", peakRssMegabytes());
     }
@@ -185,10 +183,6 @@ final class CrawlBenchmark implements Callable<Integer> {
             + "')) TO '"
             + dir.resolve("duck_" + format + "_" + round + ".parquet")
             + "' (FORMAT parquet, COMPRESSION zstd)");
-  }
-
-  private static double round(double value) {
-    return Math.round(value * 100) / 100.0;
   }
 
   private static Connection connect(Lake lake) {

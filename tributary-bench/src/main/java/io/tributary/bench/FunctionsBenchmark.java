@@ -144,15 +144,12 @@ final class FunctionsBenchmark implements Callable<Integer> {
     result.put("show_ids", showIds.size());
     result.put("catalog_latency", catalogUrl == null ? latency : "external");
 
-    int kafkaPort = IngestBenchmark.freePort();
     TributaryConfig config =
         new TributaryConfig(
             dir,
-            new TributaryConfig.Http("127.0.0.1", 0),
-            new TributaryConfig.Kafka(
-                TributaryConfig.KafkaMode.EMBEDDED, kafkaPort, IngestBenchmark.freePort(), null),
-            new TributaryConfig.Catalog(
-                "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake")),
+            LocalPlatform.http(),
+            LocalPlatform.embeddedKafka(),
+            LocalPlatform.catalog(dir),
             TributaryConfig.Ingest.DEFAULT,
             TributaryConfig.Query.DEFAULT,
             List.of(targetStream()),
@@ -219,7 +216,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
     }
     result.put("function_enriched_messages_per_s", Math.round(enriched));
     result.put("plain_client_calls_per_s", Math.round(plain));
-    result.put("function_vs_plain_client", Math.round(enriched / plain * 100) / 100.0);
+    result.put("function_vs_plain_client", Results.round2(enriched / plain));
     result.put("target_ratio", 0.7);
     Results.print(result, json);
     return 0;

@@ -10,6 +10,11 @@ final class Results {
 
   private Results() {}
 
+  /** {@code value} rounded to two decimals, as the benchmarks print ratios and costs. */
+  static double round2(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
   static void print(Map<String, Object> results, boolean json) throws JsonProcessingException {
     if (json) {
       System.out.println(JSON.writeValueAsString(results));

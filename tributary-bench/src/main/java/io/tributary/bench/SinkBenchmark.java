@@ -6,7 +6,6 @@ import io.tributary.amp.SimulatorConfig;
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.StreamSpec;
-import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.lake.TableSink;
@@ -61,13 +60,7 @@ final class SinkBenchmark implements Callable<Integer> {
     }
     List<Round> measured = new ArrayList<>();
     try (ScratchDir dir = new ScratchDir("tributary-bench-sink");
-        Lake lake =
-            Lake.open(
-                new TributaryConfig.Catalog(
-                    "jdbc:sqlite:" + dir.path().resolve("catalog.db"),
-                    null,
-                    null,
-                    dir.path().resolve("lake")))) {
+        Lake lake = Lake.open(LocalPlatform.catalog(dir.path()))) {
       TableSink sink =
           lake.sink(
               new TableId("raw", "bench_sink"), List.of(PartitionField.parse("day(_ingested_at)")));
@@ -133,6 +126,6 @@ final class SinkBenchmark implements Callable<Integer> {
         values.length % 2 == 1
             ? values[values.length / 2]
             : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
-    return Math.round(median * 100) / 100.0;
+    return Results.round2(median);
   }
 }
