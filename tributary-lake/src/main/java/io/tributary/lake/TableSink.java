@@ -289,7 +289,7 @@ public final class TableSink {
     return fits;
   }
 
-  private static Transform<?, ?> transform(PartitionField field) {
+  static Transform<?, ?> transform(PartitionField field) {
     return switch (field.transform()) {
       case IDENTITY -> Transforms.identity();
       case YEAR -> Transforms.year();
@@ -301,7 +301,7 @@ public final class TableSink {
     };
   }
 
-  private static Term term(PartitionField field) {
+  static Term term(PartitionField field) {
     String column = field.column();
     return switch (field.transform()) {
       case IDENTITY -> Expressions.ref(column);
@@ -314,7 +314,7 @@ public final class TableSink {
     };
   }
 
-  private static PartitionSpec.Builder addTo(PartitionSpec.Builder spec, PartitionField field) {
+  static PartitionSpec.Builder addTo(PartitionSpec.Builder spec, PartitionField field) {
     String column = field.column();
     return switch (field.transform()) {
       case IDENTITY -> spec.identity(column);

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
 import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.flow.Flows;
 import io.tributary.lake.Lake;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
- * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, and the HTTP
- * API. Closing it stops the HTTP server first, then flushes delivery buffers, then releases the
- * rest in reverse order.
+ * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, and
+ * the HTTP API. Closing it stops the HTTP server first, then flushes delivery buffers, then
+ * releases the rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -40,6 +41,7 @@ public final class Platform implements AutoCloseable {
   private final FunctionService functions;
   private final QueryEngine query;
   private final Batch batch;
+  private final Flows flows;
   private final HttpApi http;
 
   private Platform(TributaryConfig config, Clock clock) {
@@ -78,7 +80,10 @@ public final class Platform implements AutoCloseable {
           opened(
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+      flows =
+          opened(Flows.start(this::metadataConnection, lake, query, config.flows().dir(), clock));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
+      FlowRoutes flowRoutes = new FlowRoutes(flows);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       http =
           opened(
@@ -94,6 +99,7 @@ public final class Platform implements AutoCloseable {
                   routes -> {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
+                    flowRoutes.register(routes);
                   }));
     } catch (RuntimeException e) {
       close();
@@ -160,6 +166,11 @@ public final class Platform implements AutoCloseable {
   /** Landing zone and crawlers. */
   public Batch batch() {
     return batch;
+  }
+
+  /** Flows: definitions, runs and their execution. */
+  public Flows flows() {
+    return flows;
   }
 
   @Override

@@ -28,7 +28,15 @@ public record TributaryConfig(
     List<StreamSpec> streams,
     List<TopicSpec> topics,
     List<FunctionSpec> functions,
-    List<CrawlerSpec> crawlers) {
+    List<CrawlerSpec> crawlers,
+    Flows flows) {
+
+  /** Flows: the folder whose YAML files are loaded at start ({@code flows.dir}). */
+  public record Flows(Path dir) {
+    public Flows {
+      Objects.requireNonNull(dir, "dir is null");
+    }
+  }
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -115,12 +123,39 @@ public record TributaryConfig(
     functions = List.copyOf(functions);
     Functions.check(streams, topics, functions);
     crawlers = List.copyOf(crawlers);
+    Objects.requireNonNull(flows, "flows is null");
     Set<String> crawlerNames = new HashSet<>();
     for (CrawlerSpec crawler : crawlers) {
       if (!crawlerNames.add(crawler.name())) {
         throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
       }
     }
+  }
+
+  /** A config whose flows folder is {@code <data-dir>/flows}. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        new Flows(dataDir.resolve("flows")));
   }
 
   /** A config without topics, functions and crawlers. */
@@ -184,7 +219,8 @@ public record TributaryConfig(
         "streams",
         "topics",
         "functions",
-        "crawlers");
+        "crawlers",
+        "flows");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -264,7 +300,13 @@ public record TributaryConfig(
     for (ConfigNode functionNode : top.list("functions")) {
       functions.add(FunctionSpec.fromConfig(null, functionNode));
     }
+    ConfigNode flowsNode = top.child("flows").allowOnly("dir");
+    Flows flows =
+        new Flows(
+            Path.of(flowsNode.string("dir", dataDir.resolve("flows").toString()))
+                .toAbsolutePath()
+                .normalize());
     return new TributaryConfig(
-        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers);
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, flows);
   }
 }
