@@ -10,6 +10,7 @@ import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.Units;
 import io.tributary.flow.internal.FlowNode;
 import io.tributary.flow.internal.YamlLines;
+import io.tributary.lake.MaintenanceOptions;
 import io.tributary.lake.RowLoad;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -26,7 +27,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Reads a flow from YAML (or JSON) into a validated {@link FlowSpec}: unknown keys, bad values,
@@ -36,22 +39,16 @@ import java.util.function.Consumer;
 public final class FlowParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
-  private static final String[] TASK_KEYS = {
-    "id",
-    "type",
-    "depends-on",
-    "trigger-rule",
-    "retries",
-    "timeout",
-    "sql",
-    "target",
-    "mode",
-    "partition-by",
-    "url",
-    "method",
-    "body",
-    "headers"
-  };
+  private static final List<String> COMMON_KEYS =
+      List.of("id", "type", "depends-on", "trigger-rule", "retries", "timeout");
+  private static final Map<String, List<String>> TYPE_KEYS =
+      Map.of(
+          "sql", List.of("sql", "target", "mode", "partition-by"),
+          "http", List.of("url", "method", "body", "headers"),
+          "maintain", List.of("table", "expire-older-than", "retain-last"));
+  private static final String[] TASK_KEYS =
+      Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
+          .toArray(String[]::new);
 
   private final Consumer<String> sqlCheck;
 
@@ -183,12 +180,21 @@ public final class FlowParser {
 
   private TaskAction action(FlowNode node, String id, Set<String> params) {
     String type = node.requiredString("type");
+    if (!TYPE_KEYS.containsKey(type)) {
+      throw node.error(
+          "type",
+          "unknown task type '" + type + "' (known: " + new TreeSet<>(TYPE_KEYS.keySet()) + ")");
+    }
+    for (String key : TASK_KEYS) {
+      if (node.has(key) && !COMMON_KEYS.contains(key) && !TYPE_KEYS.get(type).contains(key)) {
+        throw node.error(key, "is not a key of " + type + " tasks");
+      }
+    }
     TaskAction action =
         switch (type) {
           case "sql" -> sql(node);
           case "http" -> http(node);
-          default ->
-              throw node.error("type", "unknown task type '" + type + "' (known: http, sql)");
+          default -> maintain(node);
         };
     for (String key : List.of("sql", "url", "body")) {
       if (node.has(key)) {
@@ -231,12 +237,21 @@ public final class FlowParser {
     return variables;
   }
 
-  private static TaskAction sql(FlowNode node) {
-    for (String key : List.of("url", "method", "body", "headers")) {
-      if (node.has(key)) {
-        throw node.error(key, "is not a key of sql tasks");
-      }
+  private static TaskAction maintain(FlowNode node) {
+    TableId table = node.parsed("table", null, TableId::parse);
+    if (table == null) {
+      throw node.error("table", "is required for maintain tasks (e.g. raw.app_events)");
     }
+    MaintenanceOptions defaults = MaintenanceOptions.DEFAULTS;
+    return new TaskAction.Maintain(
+        table,
+        new MaintenanceOptions(
+            defaults.targetFileSizeBytes(),
+            node.parsed("expire-older-than", defaults.expireOlderThan(), Units::parseDuration),
+            node.integer("retain-last", defaults.retainLast(), 1, 10_000)));
+  }
+
+  private static TaskAction sql(FlowNode node) {
     List<PartitionField> partitionBy = new ArrayList<>();
     List<String> fields = node.strings("partition-by");
     for (int i = 0; i < fields.size(); i++) {
@@ -258,11 +273,6 @@ public final class FlowParser {
   }
 
   private static TaskAction http(FlowNode node) {
-    for (String key : List.of("sql", "target", "mode", "partition-by")) {
-      if (node.has(key)) {
-        throw node.error(key, "is not a key of http tasks");
-      }
-    }
     String url = node.requiredString("url");
     if (!url.contains("{{")) {
       node.parsed("url", null, FlowParser::httpUri);

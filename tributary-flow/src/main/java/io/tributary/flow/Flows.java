@@ -118,6 +118,13 @@ public final class Flows implements AutoCloseable {
     Map<String, TaskRunner> runners = new HashMap<>();
     runners.put("sql", new SqlTaskRunner(query, lake));
     runners.put("http", new HttpTaskRunner());
+    runners.put(
+        "maintain",
+        (action, context) -> {
+          TaskAction.Maintain maintain = (TaskAction.Maintain) action;
+          context.log().accept("Maintaining " + maintain.table() + " with " + maintain.options());
+          context.log().accept("Done: " + lake.maintain(maintain.table(), maintain.options()));
+        });
     return new Flows(
         db,
         new FlowParser(query::check),

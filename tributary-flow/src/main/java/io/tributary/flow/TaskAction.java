@@ -2,6 +2,7 @@ package io.tributary.flow;
 
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
+import io.tributary.lake.MaintenanceOptions;
 import io.tributary.lake.RowLoad;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,6 @@ import java.util.Objects;
 public sealed interface TaskAction {
   /** The type name in flow files. */
   String type();
-
-  /** The texts rendered with the run's template variables before the task runs. */
-  List<String> templates();
 
   /**
    * {@code sql}: a SELECT on the embedded engine written to {@code target}, created on the first
@@ -32,10 +30,18 @@ public sealed interface TaskAction {
     public String type() {
       return "sql";
     }
+  }
+
+  /** {@code maintain}: compacts small files of {@code table} and expires its old snapshots. */
+  record Maintain(TableId table, MaintenanceOptions options) implements TaskAction {
+    public Maintain {
+      Objects.requireNonNull(table, "table is null");
+      Objects.requireNonNull(options, "options is null");
+    }
 
     @Override
-    public List<String> templates() {
-      return List.of(sql);
+    public String type() {
+      return "maintain";
     }
   }
 
@@ -55,11 +61,6 @@ public sealed interface TaskAction {
     @Override
     public String type() {
       return "http";
-    }
-
-    @Override
-    public List<String> templates() {
-      return List.of(url, body);
     }
   }
 }

@@ -161,6 +161,22 @@ class FlowParserTest {
   }
 
   @Test
+  void maintainTasksAndKeysOfAnotherType() {
+    FlowSpec spec =
+        PARSER.parse(
+            "tasks:\n  - { id: m, type: maintain, table: raw.app_events, expire-older-than: 2h,"
+                + " retain-last: 3 }\n",
+            "test",
+            "tidy");
+    TaskAction.Maintain maintain = (TaskAction.Maintain) spec.tasks().get(0).action();
+    assertThat(maintain.table()).isEqualTo(TableId.parse("raw.app_events"));
+    assertThat(maintain.options().expireOlderThan()).isEqualTo(Duration.ofHours(2));
+    assertThat(maintain.options().retainLast()).isEqualTo(3);
+    assertThat(errorOf(DAILY.replace("    method: post\n", "    method: post\n    mode: append\n")))
+        .contains("tasks[2].mode: is not a key of http tasks");
+  }
+
+  @Test
   void otherMistakes() {
     assertThat(errorOf("name: x\ntasks: []\n")).contains("a flow needs at least one task");
     assertThat(errorOf(DAILY.replace("trigger-rule: all_done", "trigger-rule: most")))

@@ -80,6 +80,12 @@ class FlowPlatformIT {
           exchange.close();
         });
     peer.createContext(
+        "/ok",
+        exchange -> {
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    peer.createContext(
         "/block",
         exchange -> {
           try {
@@ -103,6 +109,9 @@ class FlowPlatformIT {
             0,
             """
               - name: events
+                partitions: 1
+                buffer: { interval: 1s }
+              - name: signals
                 partitions: 1
                 buffer: { interval: 1s }
             """),
@@ -224,6 +233,82 @@ class FlowPlatformIT {
     assertThat(runs.out()).contains("20240102T000000Z").contains("stage=success");
     Run list = cli("flows", "--server", platform.httpUri().toString());
     assertThat(list.out()).contains("daily_x").contains("success");
+  }
+
+  @Test
+  void aMaintainTaskCompactsWhatAnSqlTaskAppended() {
+    String flow =
+        """
+        tasks:
+          - id: add
+            type: sql
+            sql: SELECT range AS n, '{{ ds }}' AS ds FROM range(3)
+            target: transformed.maintained
+            mode: append
+          - { id: tidy, type: maintain, table: transformed.maintained, depends-on: [add] }
+        """;
+    assertThat(http.put("/v1/flows/tidy", flow).status()).isEqualTo(201);
+    String runId =
+        http.post("/v1/flows/tidy/runs", "application/json", json(Map.of()))
+            .body()
+            .path("run-id")
+            .asText();
+
+    JsonNode run = awaitRunEnd("tidy", runId);
+
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("success");
+    assertThat(http.count("SELECT count(*) FROM transformed.maintained")).isEqualTo(3);
+    assertThat(http.get("/v1/flows/tidy/runs/" + runId + "/tasks/tidy/log").raw().body())
+        .contains("Maintaining transformed.maintained")
+        .contains("Done: ");
+  }
+
+  @Test
+  void aManualRunOnTheDateOfAScheduledRunIsThatRun() {
+    String flow =
+        "schedule: \"@daily\"\ntasks:\n  - { id: a, type: http, url: \""
+            + peerUrl("/ok")
+            + "\" }\n";
+    assertThat(http.put("/v1/flows/nightly", flow).status()).isEqualTo(201);
+    String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+    await()
+        .atMost(WAIT)
+        .until(() -> http.get("/v1/flows/nightly/runs").body().path("runs").size() == 1);
+
+    Http.Response manual =
+        http.post(
+            "/v1/flows/nightly/runs", "application/json", json(Map.of("logical-date", yesterday)));
+
+    assertThat(manual.status()).isEqualTo(200);
+    JsonNode runs = http.get("/v1/flows/nightly/runs").body().path("runs");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).path("run-id").asText())
+        .isEqualTo(manual.body().path("run-id").asText());
+    assertThat(runs.get(0).path("run-type").asText()).isEqualTo("scheduled");
+    assertThat(runs.get(0).path("logical-date").asText()).isEqualTo(yesterday + "T00:00:00Z");
+    assertThat(http.delete("/v1/flows/nightly").status()).isEqualTo(204);
+  }
+
+  @Test
+  void newDataInATableTriggersARun() {
+    String flow =
+        "triggers:\n  - table: raw.signals\ntasks:\n  - { id: a, type: http, url: \""
+            + peerUrl("/ok")
+            + "\" }\n";
+    assertThat(http.put("/v1/flows/on_events", flow).status()).isEqualTo(201);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              http.ndjson("signals", "{\"n\":1}\n");
+              return http.get("/v1/flows/on_events/runs").body().path("runs").size() > 0;
+            });
+
+    JsonNode run = http.get("/v1/flows/on_events/runs").body().path("runs").get(0);
+    assertThat(run.path("run-type").asText()).isEqualTo("triggered");
+    assertThat(http.delete("/v1/flows/on_events").status()).isEqualTo(204);
   }
 
   @Test

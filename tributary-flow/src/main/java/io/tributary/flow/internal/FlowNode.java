@@ -192,8 +192,7 @@ public final class FlowNode {
     if (!value.isObject()) {
       throw error(name, "must be a mapping");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : value.properties()) {
       if (!entry.getValue().isValueNode()) {
         throw error(name + "." + entry.getKey(), "must be a single value");
       }
