@@ -79,6 +79,27 @@ class FlowsTest {
   }
 
   @Test
+  void flowFilesAreLoadedAtStartAndABrokenOneKeepsThePreviousVersion() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("flows"));
+    java.nio.file.Files.writeString(
+        dir.resolve("flows/hourly.yaml"),
+        "name: hourly\nschedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ""));
+    flows = open(runner);
+    assertThat(flows.get("hourly").orElseThrow().schedule().orElseThrow().text())
+        .isEqualTo("@hourly");
+    flows.close();
+
+    java.nio.file.Files.writeString(
+        dir.resolve("flows/hourly.yaml"),
+        "name: hourly\nschedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ", depends-on: [b]"));
+    flows = open(runner);
+
+    FlowSpec kept = flows.get("hourly").orElseThrow();
+    assertThat(kept.tasks().get(0).dependsOn()).isEmpty();
+    assertThat(flows.list()).extracting(FlowSpec::name).containsExactly("hourly");
+  }
+
+  @Test
   void dependentTasksRunInOrderAndStartAsSoonAsTheirUpstreamEnds() {
     flows = open(runner);
     flows.put(
