@@ -177,6 +177,20 @@ class FlowParserTest {
   }
 
   @Test
+  void theReadmeExampleIsAValidFlow() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    int section = readme.indexOf("## Flows");
+    int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+
+    FlowSpec spec = PARSER.parse(yaml, "README.md", null);
+
+    assertThat(spec.name()).isEqualTo("daily_listens");
+    assertThat(spec.tasks()).extracting(TaskSpec::id).containsExactly("daily", "notify", "tidy");
+    assertThat(spec.tasks().get(0).retries().attempts()).isEqualTo(3);
+  }
+
+  @Test
   void otherMistakes() {
     assertThat(errorOf("name: x\ntasks: []\n")).contains("a flow needs at least one task");
     assertThat(errorOf(DAILY.replace("trigger-rule: all_done", "trigger-rule: most")))

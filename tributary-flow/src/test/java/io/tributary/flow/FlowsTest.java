@@ -211,6 +211,40 @@ class FlowsTest {
   }
 
   @Test
+  void catchupCreatesOneRunPerMissedIntervalAndOtherwiseOnlyTheLatest() {
+    flows = open(runner);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(330));
+    String tasks = "tasks:\n" + task("a", "/ok", "");
+    flows.put(
+        "caught_up",
+        "schedule: every 1h\nstart-date: "
+            + start
+            + "\ncatchup: true\nmax-active-runs: 5\n"
+            + tasks);
+    flows.put("latest_only", "schedule: every 1h\nstart-date: " + start + "\n" + tasks);
+
+    await().atMost(WAIT).until(() -> flows.runs("caught_up", 100).size() == 5);
+    await().atMost(WAIT).until(() -> flows.runs("latest_only", 100).size() == 1);
+
+    assertThat(flows.runs("caught_up", 100))
+        .extracting(FlowRun::logicalDate)
+        .containsExactly(
+            start.plus(Duration.ofHours(4)),
+            start.plus(Duration.ofHours(3)),
+            start.plus(Duration.ofHours(2)),
+            start.plus(Duration.ofHours(1)),
+            start);
+    assertThat(flows.runs("latest_only", 100).get(0).logicalDate())
+        .isEqualTo(start.plus(Duration.ofHours(4)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                flows.runs("caught_up", 100).stream()
+                    .allMatch(run -> run.state() == RunState.SUCCESS));
+  }
+
+  @Test
   void aRestartRetriesTheTryThatWasRunningAndStartsQueuedRuns() throws SQLException {
     flows = open(runner);
     flows.put("one_at_a_time", "tasks:\n" + task("a", "/block", ", retries: 2"));
