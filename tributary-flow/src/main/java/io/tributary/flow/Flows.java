@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flows of the platform: definitions (stored in the metadata database, plus the YAML files of
- * the flows folder read at start), runs created by schedule ticks, table commits and manual
- * requests, and their execution by the {@link RunEngine}. A scheduler thread ticks every {@code
- * tick} on the injected clock; (flow, logical date) is unique in the database, so ticks, manual
- * runs and restarts never create a run twice.
+ * the flows folder, read at start and again when they change), runs created by schedule ticks,
+ * table commits and manual requests, and their execution by the {@link RunEngine}. A scheduler
+ * thread ticks every {@code tick} on the injected clock; (flow, logical date) is unique in the
+ * database, so ticks, manual runs and restarts never create a run twice.
  */
 public final class Flows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
@@ -67,6 +67,8 @@ public final class Flows implements AutoCloseable {
   private final Map<String, FlowSpec> specs = new ConcurrentHashMap<>();
   private final Map<String, Instant> scheduledUpTo = new ConcurrentHashMap<>();
   private final Map<String, OptionalLong> seenSnapshots = new ConcurrentHashMap<>();
+  private final Map<Path, String> seenFiles = new ConcurrentHashMap<>();
+  private final Path dir;
   private final ScheduledExecutorService scheduler;
 
   /**
@@ -83,6 +85,7 @@ public final class Flows implements AutoCloseable {
     this.parser = Objects.requireNonNull(parser, "parser is null");
     this.snapshotOf = Objects.requireNonNull(snapshotOf, "snapshotOf is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
+    this.dir = settings.dir();
     this.table = new SpecTable(db, "flows", "flow");
     this.store = new RunStore(db);
     this.engine =
@@ -102,7 +105,7 @@ public final class Flows implements AutoCloseable {
             });
     try {
       loadStored();
-      loadFolder(settings.dir());
+      loadFolder();
       engine.recover();
       scheduler.scheduleWithFixedDelay(
           this::tick, 0, Math.max(1, settings.tick().toMillis()), TimeUnit.MILLISECONDS);
@@ -153,7 +156,11 @@ public final class Flows implements AutoCloseable {
             });
   }
 
-  private void loadFolder(Path dir) {
+  /**
+   * Loads the flow files of the folder that are new or changed since the last look; a file that
+   * does not load is logged once per change and the flow keeps its previous version.
+   */
+  private void loadFolder() {
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -164,11 +171,16 @@ public final class Flows implements AutoCloseable {
               .sorted()
               .toList();
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot list the flows folder " + dir + ": " + e, e);
+      LOG.warn("Cannot list the flows folder {}: {}", dir, e.toString());
+      return;
     }
     for (Path file : files) {
       try {
-        FlowSpec spec = parser.parse(Files.readString(file), file.toString(), null);
+        String text = Files.readString(file);
+        if (text.equals(seenFiles.put(file, text))) {
+          continue;
+        }
+        FlowSpec spec = parser.parse(text, file.toString(), null);
         save(spec);
         LOG.info("Flow {} loaded from {}", spec.name(), file);
       } catch (IOException e) {
@@ -269,8 +281,12 @@ public final class Flows implements AutoCloseable {
     return store.log(name, runId, taskId, number);
   }
 
-  /** One scheduler tick: due schedule intervals and new table commits become runs. */
+  /**
+   * One scheduler tick: changed flow files are loaded, due schedule intervals and new table commits
+   * become runs.
+   */
   void tick() {
+    loadFolder();
     Instant now = clock.instant();
     for (FlowSpec spec : list()) {
       try {

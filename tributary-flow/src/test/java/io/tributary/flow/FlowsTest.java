@@ -79,7 +79,7 @@ class FlowsTest {
   }
 
   @Test
-  void flowFilesAreLoadedAtStartAndABrokenOneKeepsThePreviousVersion() throws Exception {
+  void flowFilesAreLoadedAndReloadedAndABrokenOneKeepsThePreviousVersion() throws Exception {
     java.nio.file.Files.createDirectories(dir.resolve("flows"));
     java.nio.file.Files.writeString(
         dir.resolve("flows/hourly.yaml"),
@@ -97,6 +97,16 @@ class FlowsTest {
     FlowSpec kept = flows.get("hourly").orElseThrow();
     assertThat(kept.tasks().get(0).dependsOn()).isEmpty();
     assertThat(flows.list()).extracting(FlowSpec::name).containsExactly("hourly");
+
+    // the folder is watched: a fixed file replaces the flow while the platform runs
+    java.nio.file.Files.writeString(
+        dir.resolve("flows/hourly.yaml"),
+        "name: hourly\nschedule: \"@daily\"\ntasks:\n" + task("a", "/ok", ""));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                flows.get("hourly").orElseThrow().schedule().orElseThrow().text().equals("@daily"));
   }
 
   @Test
