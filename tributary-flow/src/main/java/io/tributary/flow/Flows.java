@@ -1,8 +1,10 @@
 package io.tributary.flow;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
+import io.tributary.flow.internal.FlowMetrics;
 import io.tributary.flow.internal.RunEngine;
 import io.tributary.flow.internal.RunStore;
 import io.tributary.lake.Lake;
@@ -80,6 +82,7 @@ public final class Flows implements AutoCloseable {
       Map<String, TaskRunner> runners,
       Function<TableId, OptionalLong> snapshotOf,
       Settings settings,
+      MeterRegistry meters,
       Clock clock,
       RandomGenerator random) {
     this.parser = Objects.requireNonNull(parser, "parser is null");
@@ -95,7 +98,8 @@ public final class Flows implements AutoCloseable {
             name -> Optional.ofNullable(specs.get(name)),
             clock,
             random,
-            settings.workers());
+            settings.workers(),
+            new FlowMetrics(meters));
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -117,7 +121,12 @@ public final class Flows implements AutoCloseable {
 
   /** The platform's flows: SQL tasks on {@code query} written to {@code lake}, HTTP tasks. */
   public static Flows start(
-      Supplier<Connection> db, Lake lake, QueryEngine query, Path dir, Clock clock) {
+      Supplier<Connection> db,
+      Lake lake,
+      QueryEngine query,
+      Path dir,
+      MeterRegistry meters,
+      Clock clock) {
     Map<String, TaskRunner> runners = new HashMap<>();
     runners.put("sql", new SqlTaskRunner(query, lake));
     runners.put("http", new HttpTaskRunner());
@@ -138,6 +147,7 @@ public final class Flows implements AutoCloseable {
                 .map(s -> OptionalLong.of(s.snapshotId()))
                 .orElse(OptionalLong.empty()),
         new Settings(dir, Duration.ofSeconds(1), 4),
+        meters,
         clock,
         new Random());
   }

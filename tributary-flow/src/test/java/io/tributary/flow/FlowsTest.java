@@ -3,6 +3,7 @@ package io.tributary.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +30,7 @@ class FlowsTest {
 
   @TempDir Path dir;
   private final FakeRunner runner = new FakeRunner();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private Flows flows;
 
   private Supplier<Connection> db() {
@@ -51,6 +53,7 @@ class FlowsTest {
         Map.of("http", fake),
         id -> OptionalLong.empty(),
         new Flows.Settings(dir.resolve("flows"), Duration.ofMillis(50), 4),
+        meters,
         Clock.systemUTC(),
         new Random(7));
   }
@@ -129,6 +132,17 @@ class FlowsTest {
     assertThat(Duration.ofNanos(gap)).isLessThan(Duration.ofSeconds(1));
     assertThat(run.logicalDate()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
     assertThat(run.runId()).isEqualTo("20240101T000000Z");
+    assertThat(meters.get("tributary.flow.task.latency").timer().count()).isEqualTo(2);
+    assertThat(
+            meters
+                .get("tributary.flow.task.latency")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.SECONDS))
+        .isLessThan(1);
+    assertThat(meters.get("tributary.flow.task.duration").tag("outcome", "success").timer().count())
+        .isEqualTo(3);
+    assertThat(meters.get("tributary.flow.runs").tag("state", "success").counter().count())
+        .isEqualTo(1);
   }
 
   @Test

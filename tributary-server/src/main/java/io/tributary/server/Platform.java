@@ -81,7 +81,9 @@ public final class Platform implements AutoCloseable {
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
       flows =
-          opened(Flows.start(this::metadataConnection, lake, query, config.flows().dir(), clock));
+          opened(
+              Flows.start(
+                  this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes = new FlowRoutes(flows);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);

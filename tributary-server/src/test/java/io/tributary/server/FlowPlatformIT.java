@@ -233,6 +233,10 @@ class FlowPlatformIT {
     assertThat(runs.out()).contains("20240102T000000Z").contains("stage=success");
     Run list = cli("flows", "--server", platform.httpUri().toString());
     assertThat(list.out()).contains("daily_x").contains("success");
+    assertThat(http.get("/metrics").raw().body())
+        .contains("tributary_flow_task_duration_seconds_bucket{flow=\"daily_x\"")
+        .contains("tributary_flow_task_latency_seconds_bucket{flow=\"daily_x\"")
+        .contains("tributary_flow_runs_total{flow=\"daily_x\",state=\"success\"} 2.0");
   }
 
   @Test

@@ -53,6 +53,7 @@ public final class RunEngine implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
   private final Map<String, FlowSpec> runSpecs = new ConcurrentHashMap<>();
+  private final FlowMetrics metrics;
 
   public RunEngine(
       RunStore store,
@@ -60,12 +61,14 @@ public final class RunEngine implements AutoCloseable {
       Function<String, Optional<FlowSpec>> currentSpec,
       Clock clock,
       RandomGenerator random,
-      int workerThreads) {
+      int workerThreads,
+      FlowMetrics metrics) {
     this.store = Objects.requireNonNull(store, "store is null");
     this.runners = Map.copyOf(runners);
     this.currentSpec = Objects.requireNonNull(currentSpec, "currentSpec is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.random = Objects.requireNonNull(random, "random is null");
+    this.metrics = Objects.requireNonNull(metrics, "metrics is null");
     this.workers = Executors.newFixedThreadPool(workerThreads, threads("tributary-flow-task"));
     this.timer = Executors.newSingleThreadScheduledExecutor(threads("tributary-flow-timer"));
   }
@@ -131,8 +134,13 @@ public final class RunEngine implements AutoCloseable {
               .maxActiveRuns();
       int slots = maxActive - running.size();
       for (int i = 0; i < queued.size() && i < slots; i++) {
-        if (store.startRun(flow, queued.get(i).runId(), clock.instant())) {
-          started.add(queued.get(i).runId());
+        FlowRun run = queued.get(i);
+        Instant now = clock.instant();
+        if (store.startRun(flow, run.runId(), now)) {
+          started.add(run.runId());
+          if (run.runType().equals("scheduled")) {
+            metrics.schedulingDelay(flow, Duration.between(run.intervalEnd(), now));
+          }
         }
       }
     }
@@ -228,6 +236,8 @@ public final class RunEngine implements AutoCloseable {
                 wakeAt(flow, runId, next.get());
               } else if (store.claim(flow, runId, task.id(), taskRun.tries(), now)) {
                 states.put(task.id(), TaskState.RUNNING);
+                upstreamEnd(task, byId)
+                    .ifPresent(end -> metrics.taskToTask(flow, Duration.between(end, now)));
                 starts.add(new Start(spec, run, task, taskRun.tries() + 1));
               }
             }
@@ -241,6 +251,7 @@ public final class RunEngine implements AutoCloseable {
         RunState state = failed ? RunState.FAILED : RunState.SUCCESS;
         ended = store.finishRun(flow, runId, state, now);
         if (ended) {
+          metrics.runEnded(flow, state.label());
           runSpecs.remove(key(flow, runId));
           LOG.info("Flow {} run {} ended: {}", flow, runId, state.label());
         }
@@ -250,6 +261,18 @@ public final class RunEngine implements AutoCloseable {
     if (ended) {
       admit(flow);
     }
+  }
+
+  /** When the last upstream task of {@code task} ended (none for a first try without upstream). */
+  private static Optional<Instant> upstreamEnd(TaskSpec task, Map<String, TaskRun> byId) {
+    if (byId.get(task.id()).tries() > 0) {
+      return Optional.empty(); // a retry waits for its back-off, not for upstream tasks
+    }
+    return task.dependsOn().stream()
+        .map(byId::get)
+        .map(TaskRun::endedAt)
+        .flatMap(Optional::stream)
+        .max(Instant::compareTo);
   }
 
   private boolean settle(
@@ -329,6 +352,7 @@ public final class RunEngine implements AutoCloseable {
             TimeUnit.MILLISECONDS);
     String error = null;
     boolean retriable = true;
+    long started = System.nanoTime();
     try {
       TaskRunner runner = runners.get(task.action().type());
       if (runner == null) {
@@ -350,6 +374,11 @@ public final class RunEngine implements AutoCloseable {
       error = "Timed out after " + task.timeout().toMillis() + " ms";
       retriable = true;
     }
+    metrics.tryEnded(
+        run.flow(),
+        task.action().type(),
+        error == null ? "success" : "failure",
+        Duration.ofNanos(System.nanoTime() - started));
     finish(start, error, retriable, log, context);
   }
 
