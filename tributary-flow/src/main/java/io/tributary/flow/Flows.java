@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +63,8 @@ public final class Flows implements AutoCloseable {
 
   private final FlowParser parser;
   private final SpecTable table;
+  private final SpecTable pauses;
+  private final Set<String> paused = ConcurrentHashMap.newKeySet();
   private final RunStore store;
   private final RunEngine engine;
   private final Function<TableId, OptionalLong> snapshotOf;
@@ -90,6 +93,7 @@ public final class Flows implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.dir = settings.dir();
     this.table = new SpecTable(db, "flows", "flow");
+    this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
     this.store = new RunStore(db);
     this.engine =
         new RunEngine(
@@ -153,6 +157,7 @@ public final class Flows implements AutoCloseable {
   }
 
   private void loadStored() {
+    paused.addAll(pauses.readAll().keySet());
     FlowParser stored = new FlowParser(sql -> {});
     table
         .readAll()
@@ -236,7 +241,28 @@ public final class Flows implements AutoCloseable {
       return false;
     }
     table.delete(name);
+    setPaused(name, false);
     return true;
+  }
+
+  /**
+   * Pauses or unpauses a flow: a paused flow gets no scheduled or triggered runs (manual runs still
+   * run, and runs in progress go on).
+   */
+  public void setPaused(String name, boolean pause) {
+    if (pause) {
+      required(name);
+      pauses.write(name, "{}", clock.millis());
+      paused.add(name);
+    } else {
+      pauses.delete(name);
+      paused.remove(name);
+      scheduledUpTo.remove(name);
+    }
+  }
+
+  public boolean isPaused(String name) {
+    return paused.contains(name);
   }
 
   private FlowSpec required(String name) {
@@ -299,6 +325,10 @@ public final class Flows implements AutoCloseable {
     loadFolder();
     Instant now = clock.instant();
     for (FlowSpec spec : list()) {
+      if (paused.contains(spec.name())) {
+        seenSnapshots.keySet().removeIf(key -> key.startsWith(spec.name() + "/"));
+        continue;
+      }
       try {
         spec.schedule().ifPresent(schedule -> scheduleDue(spec, schedule, now));
         for (TableId trigger : spec.triggers()) {

@@ -269,6 +269,23 @@ class FlowsTest {
   }
 
   @Test
+  void aPausedFlowGetsNoScheduledRunsUntilUnpausedAndStaysPausedAfterARestart() {
+    flows = open(runner);
+    flows.put("quiet", "schedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ""));
+    flows.setPaused("quiet", true);
+    flows.close();
+    flows = open(runner);
+    flows.put("marker", "schedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ""));
+    await().atMost(WAIT).until(() -> !flows.runs("marker", 10).isEmpty());
+
+    assertThat(flows.isPaused("quiet")).isTrue();
+    assertThat(flows.runs("quiet", 10)).isEmpty(); // the marker flow was scheduled in the same tick
+
+    flows.setPaused("quiet", false);
+    await().atMost(WAIT).until(() -> flows.runs("quiet", 10).size() == 1);
+  }
+
+  @Test
   void aRestartRetriesTheTryThatWasRunningAndStartsQueuedRuns() throws SQLException {
     flows = open(runner);
     flows.put("one_at_a_time", "tasks:\n" + task("a", "/block", ", retries: 2"));

@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies), runs ({@code
- * POST/GET /v1/flows/{name}/runs}, {@code GET .../runs/{id}}) and task logs ({@code GET
- * .../runs/{id}/tasks/{task}/log}, text). Errors go through {@link HttpApi}'s mapping.
+ * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
+ * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
+ * .../runs/{id}}) and task logs ({@code GET .../runs/{id}/tasks/{task}/log}, text). Errors go
+ * through {@link HttpApi}'s mapping.
  */
 final class FlowRoutes {
   private static final int DEFAULT_RUNS = 25;
@@ -38,6 +39,8 @@ final class FlowRoutes {
     routes.get("/v1/flows/{name}", ctx -> HttpApi.json(ctx, 200, flowView(spec(ctx), true)));
     routes.put("/v1/flows/{name}", this::putFlow);
     routes.delete("/v1/flows/{name}", this::deleteFlow);
+    routes.post("/v1/flows/{name}/pause", ctx -> pause(ctx, true));
+    routes.post("/v1/flows/{name}/unpause", ctx -> pause(ctx, false));
     routes.post("/v1/flows/{name}/runs", this::startRun);
     routes.get("/v1/flows/{name}/runs", this::listRuns);
     routes.get(
@@ -65,6 +68,7 @@ final class FlowRoutes {
   private Map<String, Object> flowView(FlowSpec spec, boolean withSource) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("name", spec.name());
+    view.put("paused", flows.isPaused(spec.name()));
     view.put("schedule", spec.schedule().map(Schedule::text).orElse(null));
     view.put("timezone", spec.timezone().getId());
     view.put("triggers", spec.triggers().stream().map(Object::toString).toList());
@@ -100,6 +104,12 @@ final class FlowRoutes {
     boolean existed = flows.get(name).isPresent();
     FlowSpec spec = flows.put(name, text);
     HttpApi.json(ctx, existed ? 200 : 201, flowView(spec, true));
+  }
+
+  private void pause(Context ctx, boolean pause) {
+    FlowSpec spec = spec(ctx);
+    flows.setPaused(spec.name(), pause);
+    HttpApi.json(ctx, 200, flowView(spec, false));
   }
 
   private void deleteFlow(Context ctx) {

@@ -290,6 +290,15 @@ class FlowPlatformIT {
         .isEqualTo(manual.body().path("run-id").asText());
     assertThat(runs.get(0).path("run-type").asText()).isEqualTo("scheduled");
     assertThat(runs.get(0).path("logical-date").asText()).isEqualTo(yesterday + "T00:00:00Z");
+    Http.Response paused = http.post("/v1/flows/nightly/pause", "application/json", "");
+    assertThat(paused.status()).isEqualTo(200);
+    assertThat(http.get("/v1/flows/nightly").body().path("paused").asBoolean()).isTrue();
+    assertThat(
+            http.post("/v1/flows/nightly/unpause", "application/json", "")
+                .body()
+                .path("paused")
+                .asBoolean())
+        .isFalse();
     assertThat(http.delete("/v1/flows/nightly").status()).isEqualTo(204);
   }
 

@@ -342,14 +342,20 @@ public final class RunEngine implements AutoCloseable {
                 + task.retries().attempts());
     Thread thread = Thread.currentThread();
     AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> timeout =
-        timer.schedule(
-            () -> {
-              timedOut.set(true);
-              thread.interrupt();
-            },
-            task.timeout().toMillis(),
-            TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> timeout;
+    try {
+      timeout =
+          timer.schedule(
+              () -> {
+                timedOut.set(true);
+                thread.interrupt();
+              },
+              task.timeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Flow engine closed; task {} is tried again after a restart", task.id());
+      return; // left running: the next start counts it as a failed try and retries it
+    }
     String error = null;
     boolean retriable = true;
     long started = System.nanoTime();
