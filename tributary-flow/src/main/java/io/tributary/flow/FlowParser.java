@@ -216,23 +216,16 @@ public final class FlowParser {
     return action;
   }
 
+  /** Values of the right shape for every variable, to check the SQL's syntax at load time. */
   private static Map<String, String> sampleVariables(Set<String> params) {
     Map<String, String> variables = new java.util.HashMap<>();
-    for (String name :
-        List.of(
-            "ds",
-            "ds_nodash",
-            "logical_date",
-            "data_interval_start",
-            "data_interval_end",
-            "run_id",
-            "flow")) {
-      variables.put(name, name.equals("ds") ? "2024-01-01" : "x");
-    }
+    variables.put("ds", "2024-01-01");
     variables.put("ds_nodash", "20240101");
     variables.put("logical_date", "2024-01-01T00:00:00Z");
     variables.put("data_interval_start", "2024-01-01T00:00:00Z");
     variables.put("data_interval_end", "2024-01-02T00:00:00Z");
+    variables.put("run_id", "20240101T000000Z");
+    variables.put("flow", "flow");
     params.forEach(p -> variables.put("params." + p, "x"));
     return variables;
   }

@@ -350,7 +350,7 @@ public final class RunStore {
       for (int i = 0; i < args.length; i++) {
         Object arg = args[i];
         if (arg == null) {
-          statement.setNull(i + 1, Types.BIGINT);
+          statement.setNull(i + 1, Types.NULL);
         } else if (arg instanceof Long l) {
           statement.setLong(i + 1, l);
         } else if (arg instanceof Integer n) {
