@@ -356,6 +356,50 @@ class FlowPlatformIT {
   }
 
   @Test
+  void triggerRulesRunCleanupAfterAFailure() {
+    String ok = peerUrl("/ok");
+    String flow =
+        "tasks:\n"
+            + "  - { id: extract, type: http, url: \""
+            + ok
+            + "\" }\n"
+            + "  - { id: load, type: http, url: \""
+            + peerUrl("/missing")
+            + "\", depends-on: [extract], retries: 3 }\n"
+            + "  - { id: publish, type: http, url: \""
+            + ok
+            + "\", depends-on: [load] }\n"
+            + "  - { id: cleanup, type: http, url: \""
+            + ok
+            + "\", depends-on: [load], trigger-rule: all_failed }\n"
+            + "  - { id: report, type: http, url: \""
+            + ok
+            + "\", depends-on: [publish, cleanup], trigger-rule: all_done }\n"
+            + "  - { id: celebrate, type: http, url: \""
+            + ok
+            + "\", depends-on: [publish], trigger-rule: none_failed }\n";
+    assertThat(http.put("/v1/flows/rules", flow).status()).isEqualTo(201);
+    String runId =
+        http.post("/v1/flows/rules/runs", "application/json", "").body().path("run-id").asText();
+
+    JsonNode run = awaitRunEnd("rules", runId);
+
+    assertThat(run.path("state").asText()).isEqualTo("failed");
+    Map<String, String> states = new java.util.LinkedHashMap<>();
+    run.path("tasks").forEach(t -> states.put(t.path("id").asText(), t.path("state").asText()));
+    assertThat(states)
+        .containsExactly(
+            Map.entry("extract", "success"),
+            Map.entry("load", "failed"),
+            Map.entry("publish", "upstream_failed"),
+            Map.entry("cleanup", "success"),
+            Map.entry("report", "success"),
+            Map.entry("celebrate", "upstream_failed"));
+    assertThat(run.path("tasks").get(1).path("tries").asInt()).isEqualTo(1); // 404: no retry
+    assertThat(run.path("tasks").get(1).path("error").asText()).contains("answered HTTP 404");
+  }
+
+  @Test
   void anHttpTaskIsRetriedWithBackOffOnServerErrors() {
     String flow =
         "tasks:\n  - id: ping\n    type: http\n    url: "
