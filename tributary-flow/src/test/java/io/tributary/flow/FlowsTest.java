@@ -232,6 +232,7 @@ class FlowsTest {
     assertThat(runs.get(0).logicalDate()).isEqualTo(due);
     assertThat(runs.get(0).runType()).isEqualTo("scheduled");
     assertThat(runs.get(0).intervalEnd()).isEqualTo(due.plus(Duration.ofDays(1)));
+    assertThat(meters.get("tributary.flow.scheduling.delay").timer().count()).isEqualTo(1);
   }
 
   @Test
