@@ -44,6 +44,7 @@ public enum ErrorCode {
   /** A client of the platform (the demo's simulator): the platform refused the request. */
   REQUEST_REFUSED(Category.USER_ERROR),
   INCOMPLETE_BODY(Category.USER_ERROR),
+  INVALID_FLOW(Category.USER_ERROR),
   SCHEMA_CHANGE_REJECTED(Category.USER_ERROR),
   TABLE_OUTSIDE_LAKE(Category.USER_ERROR),
   EGRESS_DENIED(Category.USER_ERROR),

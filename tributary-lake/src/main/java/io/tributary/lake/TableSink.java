@@ -362,7 +362,7 @@ public final class TableSink {
     return fits;
   }
 
-  private static Transform<?, ?> transform(PartitionField field) {
+  static Transform<?, ?> transform(PartitionField field) {
     return switch (field.transform()) {
       case IDENTITY -> Transforms.identity();
       case YEAR -> Transforms.year();
@@ -374,7 +374,7 @@ public final class TableSink {
     };
   }
 
-  private static Term term(PartitionField field) {
+  static Term term(PartitionField field) {
     String column = field.column();
     return switch (field.transform()) {
       case IDENTITY -> Expressions.ref(column);
@@ -387,7 +387,7 @@ public final class TableSink {
     };
   }
 
-  private static PartitionSpec.Builder addTo(PartitionSpec.Builder spec, PartitionField field) {
+  static PartitionSpec.Builder addTo(PartitionSpec.Builder spec, PartitionField field) {
     String column = field.column();
     return switch (field.transform()) {
       case IDENTITY -> spec.identity(column);

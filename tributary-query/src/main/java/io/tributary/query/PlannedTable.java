@@ -18,9 +18,9 @@ import org.apache.iceberg.types.Types;
 
 /**
  * A lake table as planned once at the start of a query: its schema and the data files of its
- * current snapshot, which the query's view reads and nothing else.
+ * current snapshot (its id, -1 if none), which the query's view reads and nothing else.
  */
-record PlannedTable(TableId id, Schema schema, List<Path> files) {
+record PlannedTable(TableId id, Schema schema, List<Path> files, long snapshotId) {
   PlannedTable {
     files = List.copyOf(files);
   }
@@ -45,7 +45,8 @@ record PlannedTable(TableId id, Schema schema, List<Path> files) {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot plan the files of table " + id, e);
     }
-    return new PlannedTable(id, table.schema(), files);
+    long snapshotId = table.currentSnapshot() == null ? -1 : table.currentSnapshot().snapshotId();
+    return new PlannedTable(id, table.schema(), files, snapshotId);
   }
 
   private static Path localPath(TableId id, String location, Path lake) {

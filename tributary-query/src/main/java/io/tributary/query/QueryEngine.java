@@ -146,6 +146,87 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks that {@code sql} is one read statement DuckDB can parse, without running it or reading
+   * any table.
+   *
+   * @throws InvalidInputException {@code query_not_allowed} or {@code query_error} as {@link
+   *     #execute} does
+   */
+  public void check(String sql) {
+    Objects.requireNonNull(sql, "sql is null");
+    if (sql.isBlank()) {
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
+    }
+    try (Connection connection = openDatabase()) {
+      StatementCheck.runnable(connection, sql, 1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Runs one read statement like {@link #execute}, but hands every row of the result, with no row
+   * limit, to {@code handler} as it is read; the timeout covers the handler too.
+   *
+   * @return what the handler returns
+   * @throws InvalidInputException as {@link #execute}, and for a statement that fails while read
+   */
+  public <T> T stream(String sql, ResultStream.Handler<T> handler) {
+    Objects.requireNonNull(sql, "sql is null");
+    if (sql.isBlank()) {
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
+    }
+    if (timer.isShutdown()) {
+      throw new IllegalStateException("The query engine is closed");
+    }
+    long deadline = System.nanoTime() + settings.timeout().toNanos();
+    acquireSlot();
+    try (Connection connection = openDatabase()) {
+      StatementCheck.runnable(connection, sql, 1);
+      Map<String, List<PlannedTable>> tables = planTables(sql);
+      lockDown(connection);
+      Map<TableId, Long> snapshots =
+          new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
+      for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
+        createViews(connection, namespace.getKey(), namespace.getValue());
+        namespace.getValue().forEach(table -> snapshots.put(table.id(), table.snapshotId()));
+      }
+      return streamRows(connection, sql, deadline, snapshots, handler);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
+    } finally {
+      running.release();
+    }
+  }
+
+  private <T> T streamRows(
+      Connection connection,
+      String sql,
+      long deadline,
+      Map<TableId, Long> snapshots,
+      ResultStream.Handler<T> handler)
+      throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      AtomicBoolean timedOut = new AtomicBoolean();
+      ScheduledFuture<?> cancel =
+          timer.schedule(
+              () -> cancel(statement, timedOut),
+              Math.max(0, deadline - System.nanoTime()),
+              TimeUnit.NANOSECONDS);
+      try (ResultSet result = statement.executeQuery(sql)) {
+        return handler.handle(new JdbcResultStream(result, snapshots));
+      } catch (SQLException e) {
+        if (timedOut.get()) {
+          throw timeout(e);
+        }
+        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+      } finally {
+        cancel.cancel(false);
+      }
+    }
+  }
+
   private void acquireSlot() {
     boolean acquired;
     try {

@@ -105,6 +105,52 @@ class QueryEngineIT {
   }
 
   @Test
+  void streamsEveryRowWithTypedValuesAndTheSnapshotsRead() {
+    record Streamed(
+        List<QueryResult.Column> columns,
+        List<List<Object>> rows,
+        Map<io.tributary.core.TableId, Long> snapshots) {}
+    Streamed streamed =
+        engine.stream(
+            "SELECT event_id, ts, CAST(ts AS DATE) AS day, duration_ms, 1.5::DECIMAL(4,1) AS d"
+                + " FROM raw.app_events ORDER BY event_id",
+            rows -> {
+              List<List<Object>> all = new ArrayList<>();
+              while (rows.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < rows.columns().size(); i++) {
+                  row.add(rows.value(i));
+                }
+                all.add(row);
+              }
+              return new Streamed(rows.columns(), all, rows.snapshots());
+            });
+
+    assertThat(streamed.rows()).hasSize(5); // no row limit applies (max-rows is 100 here)
+    assertThat(streamed.columns().get(1).type()).isEqualTo("TIMESTAMP WITH TIME ZONE");
+    List<Object> first = streamed.rows().get(0);
+    assertThat(first.get(0)).isEqualTo("e1");
+    assertThat(((OffsetDateTime) first.get(1)).toInstant()).isEqualTo(T0.toInstant());
+    assertThat(first.get(2)).isEqualTo(java.time.LocalDate.of(2024, 5, 1));
+    assertThat(first.get(3)).isEqualTo(1000L);
+    assertThat(first.get(4)).isEqualTo(new BigDecimal("1.5"));
+    long snapshot = lake.load("raw", "app_events").currentSnapshot().snapshotId();
+    assertThat(streamed.snapshots())
+        .containsExactly(Map.entry(io.tributary.core.TableId.parse("raw.app_events"), snapshot));
+  }
+
+  @Test
+  void checksSqlWithoutRunningIt() {
+    engine.check("SELECT * FROM raw.no_such_table");
+    assertThatThrownBy(() -> engine.check("SELEC 1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Parser Error");
+    assertThatThrownBy(() -> engine.check("DROP TABLE raw.app_events"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Query not allowed");
+  }
+
+  @Test
   void joinsTablesWithQuotedNamesCtesAndSubqueries() {
     QueryResult result =
         engine.execute(

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.flow.Flows;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.query.QueryEngine;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
- * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, and the HTTP
- * API. Closing it stops the HTTP server first, then flushes delivery buffers, then releases the
- * rest in reverse order.
+ * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, and
+ * the HTTP API. Closing it stops the HTTP server first, then flushes delivery buffers, then
+ * releases the rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -44,6 +45,7 @@ public final class Platform implements AutoCloseable {
   private final FunctionService functions;
   private final QueryEngine query;
   private final Batch batch;
+  private final Flows flows;
   private final HttpApi http;
 
   private Platform(TributaryConfig config, Clock clock) {
@@ -93,7 +95,12 @@ public final class Platform implements AutoCloseable {
           opened(
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+      flows =
+          opened(
+              Flows.start(
+                  this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
+      FlowRoutes flowRoutes = new FlowRoutes(flows);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       http =
           opened(
@@ -109,6 +116,7 @@ public final class Platform implements AutoCloseable {
                   routes -> {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
+                    flowRoutes.register(routes);
                   }));
       functions.refusePlatformPorts(Set.of(http.port()));
     } catch (RuntimeException e) {
@@ -196,6 +204,11 @@ public final class Platform implements AutoCloseable {
   /** Landing zone and crawlers. */
   public Batch batch() {
     return batch;
+  }
+
+  /** Flows: definitions, runs and their execution. */
+  public Flows flows() {
+    return flows;
   }
 
   @Override

@@ -29,7 +29,15 @@ public record TributaryConfig(
     List<TopicSpec> topics,
     List<FunctionSpec> functions,
     List<CrawlerSpec> crawlers,
-    EgressPolicy egress) {
+    EgressPolicy egress,
+    Flows flows) {
+
+  /** Flows: the folder whose YAML files are loaded at start ({@code flows.dir}). */
+  public record Flows(Path dir) {
+    public Flows {
+      Objects.requireNonNull(dir, "dir is null");
+    }
+  }
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -144,6 +152,7 @@ public record TributaryConfig(
     Functions.check(streams, topics, functions);
     Functions.checkEgress(functions, egress);
     crawlers = List.copyOf(crawlers);
+    Objects.requireNonNull(flows, "flows is null");
     Set<String> crawlerNames = new HashSet<>();
     for (CrawlerSpec crawler : crawlers) {
       if (!crawlerNames.add(crawler.name())) {
@@ -152,7 +161,7 @@ public record TributaryConfig(
     }
   }
 
-  /** A config whose functions may call nothing. */
+  /** A config whose functions may call nothing, with its flows in {@code <data-dir>/flows}. */
   public TributaryConfig(
       Path dataDir,
       Http http,
@@ -176,6 +185,34 @@ public record TributaryConfig(
         functions,
         crawlers,
         EgressPolicy.NONE);
+  }
+
+  /** A config whose flows folder is {@code <data-dir>/flows}. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers,
+      EgressPolicy egress) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        new Flows(dataDir.resolve("flows")));
   }
 
   /** A config without topics, functions and crawlers. */
@@ -241,7 +278,8 @@ public record TributaryConfig(
         "functions",
         "crawlers",
         "egress",
-        "secrets");
+        "secrets",
+        "flows");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -328,7 +366,14 @@ public record TributaryConfig(
       functions.add(FunctionSpec.fromConfig(null, functionNode));
     }
     EgressPolicy egress = EgressPolicy.fromConfig(top.child("egress"), top.child("secrets"));
+    ConfigNode flowsNode = top.child("flows").allowOnly("dir");
+    Flows flows =
+        new Flows(
+            Path.of(flowsNode.string("dir", dataDir.resolve("flows").toString()))
+                .toAbsolutePath()
+                .normalize());
     return new TributaryConfig(
-        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress);
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
+        flows);
   }
 }

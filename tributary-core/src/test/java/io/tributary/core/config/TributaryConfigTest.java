@@ -32,6 +32,16 @@ class TributaryConfigTest {
     assertThat(stream.buffer()).isEqualTo(new StreamSpec.Buffer(Duration.ofSeconds(60), 64 << 20));
     assertThat(stream.transform()).isEqualTo(StreamSpec.Transform.FLATTEN);
     assertThat(stream.partitionBy()).hasToString("[day(_ingested_at)]");
+    assertThat(config.flows()).isEqualTo(new TributaryConfig.Flows(Path.of("/tmp/t/flows")));
+  }
+
+  @Test
+  void readsTheFlowsFolder() {
+    TributaryConfig config =
+        TributaryConfig.fromYaml("data-dir: /tmp/t\nflows: { dir: /srv/flows }\n", "test");
+    assertThat(config.flows().dir()).isEqualTo(Path.of("/srv/flows"));
+    assertThatThrownBy(() -> TributaryConfig.fromYaml("flows: { folder: x }\n", "test"))
+        .hasMessageContaining("Unknown key flows.folder");
   }
 
   @Test

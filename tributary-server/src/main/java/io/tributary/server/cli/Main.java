@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       LandCommand.class,
       CrawlCommand.class,
       CrawlersCommand.class,
+      FlowsCommand.class,
+      FlowCommand.class,
       MaintainCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,396 @@
+package io.tributary.flow;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.NotFoundException;
+import io.tributary.core.TableId;
+import io.tributary.flow.internal.FlowMetrics;
+import io.tributary.flow.internal.RunEngine;
+import io.tributary.flow.internal.RunStore;
+import io.tributary.lake.Lake;
+import io.tributary.lake.SpecTable;
+import io.tributary.query.QueryEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flows of the platform: definitions (stored in the metadata database, plus the YAML files of
+ * the flows folder, read at start and again when they change), runs created by schedule ticks,
+ * table commits and manual requests, and their execution by the {@link RunEngine}. A scheduler
+ * thread ticks every {@code tick} on the injected clock; (flow, logical date) is unique in the
+ * database, so ticks, manual runs and restarts never create a run twice.
+ */
+public final class Flows implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
+  private static final int MAX_CATCHUP_PER_TICK = 1000;
+
+  /** Where flow files live, how often the scheduler ticks, how many task tries run at once. */
+  public record Settings(Path dir, Duration tick, int workers) {
+    public Settings {
+      Objects.requireNonNull(dir, "dir is null");
+      Objects.requireNonNull(tick, "tick is null");
+      if (workers < 1) {
+        throw new IllegalArgumentException("Invalid flow workers: " + workers + " (must be >= 1)");
+      }
+    }
+  }
+
+  private final FlowParser parser;
+  private final SpecTable table;
+  private final SpecTable pauses;
+  private final Set<String> paused = ConcurrentHashMap.newKeySet();
+  private final RunStore store;
+  private final RunEngine engine;
+  private final Function<TableId, OptionalLong> snapshotOf;
+  private final Clock clock;
+  private final Map<String, FlowSpec> specs = new ConcurrentHashMap<>();
+  private final Map<String, Instant> scheduledUpTo = new ConcurrentHashMap<>();
+  private final Map<String, OptionalLong> seenSnapshots = new ConcurrentHashMap<>();
+  private final Map<Path, String> seenFiles = new ConcurrentHashMap<>();
+  private final Path dir;
+  private final ScheduledExecutorService scheduler;
+
+  /**
+   * @param snapshotOf the current snapshot id of a table (empty if it has none or does not exist)
+   */
+  public Flows(
+      Supplier<Connection> db,
+      FlowParser parser,
+      Map<String, TaskRunner> runners,
+      Function<TableId, OptionalLong> snapshotOf,
+      Settings settings,
+      MeterRegistry meters,
+      Clock clock,
+      RandomGenerator random) {
+    this.parser = Objects.requireNonNull(parser, "parser is null");
+    this.snapshotOf = Objects.requireNonNull(snapshotOf, "snapshotOf is null");
+    this.clock = Objects.requireNonNull(clock, "clock is null");
+    this.dir = settings.dir();
+    this.table = new SpecTable(db, "flows", "flow");
+    this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
+    this.store = new RunStore(db);
+    this.engine =
+        new RunEngine(
+            store,
+            runners,
+            name -> Optional.ofNullable(specs.get(name)),
+            clock,
+            random,
+            settings.workers(),
+            new FlowMetrics(meters));
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tributary-flow-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      loadStored();
+      loadFolder();
+      engine.recover();
+      scheduler.scheduleWithFixedDelay(
+          this::tick, 0, Math.max(1, settings.tick().toMillis()), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The platform's flows: SQL tasks on {@code query} written to {@code lake}, HTTP tasks. */
+  public static Flows start(
+      Supplier<Connection> db,
+      Lake lake,
+      QueryEngine query,
+      Path dir,
+      MeterRegistry meters,
+      Clock clock) {
+    Map<String, TaskRunner> runners = new HashMap<>();
+    runners.put("sql", new SqlTaskRunner(query, lake));
+    runners.put("http", new HttpTaskRunner());
+    runners.put(
+        "maintain",
+        (action, context) -> {
+          TaskAction.Maintain maintain = (TaskAction.Maintain) action;
+          context.log().accept("Maintaining " + maintain.table() + " with " + maintain.options());
+          context.log().accept("Done: " + lake.maintain(maintain.table(), maintain.options()));
+        });
+    return new Flows(
+        db,
+        new FlowParser(query::check),
+        runners,
+        id ->
+            lake.loadTable(id)
+                .map(t -> t.currentSnapshot())
+                .map(s -> OptionalLong.of(s.snapshotId()))
+                .orElse(OptionalLong.empty()),
+        new Settings(dir, Duration.ofSeconds(1), 4),
+        meters,
+        clock,
+        new Random());
+  }
+
+  private void loadStored() {
+    paused.addAll(pauses.readAll().keySet());
+    FlowParser stored = new FlowParser(sql -> {});
+    table
+        .readAll()
+        .forEach(
+            (name, text) -> {
+              try {
+                specs.put(name, stored.parse(text, "stored flow " + name, name));
+              } catch (InvalidInputException e) {
+                LOG.error("Stored flow {} no longer loads: {}", name, e.getMessage());
+              }
+            });
+  }
+
+  /**
+   * Loads the flow files of the folder that are new or changed since the last look; a file that
+   * does not load is logged once per change and the flow keeps its previous version.
+   */
+  private void loadFolder() {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files =
+          list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      LOG.warn("Cannot list the flows folder {}: {}", dir, e.toString());
+      return;
+    }
+    for (Path file : files) {
+      try {
+        String text = Files.readString(file);
+        if (text.equals(seenFiles.put(file, text))) {
+          continue;
+        }
+        FlowSpec spec = parser.parse(text, file.toString(), null);
+        save(spec);
+        LOG.info("Flow {} loaded from {}", spec.name(), file);
+      } catch (IOException e) {
+        LOG.error("Cannot read flow file {}: {}", file, e.toString());
+      } catch (InvalidInputException e) {
+        LOG.error("{}; the flow keeps its previous version, if any", e.getMessage());
+      }
+    }
+  }
+
+  private void save(FlowSpec spec) {
+    table.write(spec.name(), spec.source(), clock.millis());
+    specs.put(spec.name(), spec);
+    scheduledUpTo.remove(spec.name());
+  }
+
+  /**
+   * Validates and stores a flow (YAML or JSON text); the previous version keeps running if it is
+   * rejected.
+   *
+   * @throws FlowDefinitionException naming the line and key at fault
+   */
+  public FlowSpec put(String name, String text) {
+    FlowSpec spec = parser.parse(text, "PUT /v1/flows/" + name, name);
+    save(spec);
+    return spec;
+  }
+
+  public Optional<FlowSpec> get(String name) {
+    return Optional.ofNullable(specs.get(name));
+  }
+
+  /** Every flow, by name. */
+  public List<FlowSpec> list() {
+    List<FlowSpec> list = new ArrayList<>(specs.values());
+    list.sort(Comparator.comparing(FlowSpec::name));
+    return list;
+  }
+
+  /** Deletes a flow's definition (its run history stays); false if there was none. */
+  public boolean delete(String name) {
+    if (specs.remove(name) == null) {
+      return false;
+    }
+    table.delete(name);
+    setPaused(name, false);
+    return true;
+  }
+
+  /**
+   * Pauses or unpauses a flow: a paused flow gets no scheduled or triggered runs (manual runs still
+   * run, and runs in progress go on).
+   */
+  public void setPaused(String name, boolean pause) {
+    if (pause) {
+      required(name);
+      pauses.write(name, "{}", clock.millis());
+      paused.add(name);
+    } else {
+      pauses.delete(name);
+      paused.remove(name);
+      scheduledUpTo.remove(name);
+    }
+  }
+
+  public boolean isPaused(String name) {
+    return paused.contains(name);
+  }
+
+  private FlowSpec required(String name) {
+    return get(name).orElseThrow(() -> new NotFoundException("flow", name));
+  }
+
+  /**
+   * The run of {@code name} for {@code logicalDate} (now if empty), created and started unless it
+   * exists: a manual run on the date of a scheduled one is that run.
+   */
+  public RunEngine.Ensured runNow(String name, Optional<String> logicalDate) {
+    FlowSpec spec = required(name);
+    Instant date =
+        logicalDate
+            .map(text -> logicalDate(spec, text))
+            .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    return engine.ensureRun(spec, date, "manual");
+  }
+
+  private static Instant logicalDate(FlowSpec spec, String text) {
+    try {
+      return FlowParser.instant(text, spec.timezone());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REQUEST, "Invalid logical-date '" + text + "': " + e.getMessage());
+    }
+  }
+
+  /** The flow's runs, newest logical date first. */
+  public List<FlowRun> runs(String name, int limit) {
+    required(name);
+    return store.runs(name, limit);
+  }
+
+  public Optional<FlowRun> run(String name, String runId) {
+    return store.run(name, runId);
+  }
+
+  /** The log of a task's try (its last try if {@code tryNumber} is empty). */
+  public Optional<String> log(
+      String name, String runId, String taskId, Optional<Integer> tryNumber) {
+    Optional<FlowRun> run = store.run(name, runId);
+    if (run.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<TaskRun> task =
+        run.get().tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst();
+    if (task.isEmpty()) {
+      return Optional.empty();
+    }
+    int number = tryNumber.orElse(task.get().tries());
+    return store.log(name, runId, taskId, number);
+  }
+
+  /**
+   * One scheduler tick: changed flow files are loaded, due schedule intervals and new table commits
+   * become runs.
+   */
+  void tick() {
+    loadFolder();
+    Instant now = clock.instant();
+    for (FlowSpec spec : list()) {
+      if (paused.contains(spec.name())) {
+        seenSnapshots.keySet().removeIf(key -> key.startsWith(spec.name() + "/"));
+        continue;
+      }
+      try {
+        spec.schedule().ifPresent(schedule -> scheduleDue(spec, schedule, now));
+        for (TableId trigger : spec.triggers()) {
+          OptionalLong current = snapshotOf.apply(trigger);
+          OptionalLong previous = seenSnapshots.put(spec.name() + "/" + trigger, current);
+          if (previous != null && current.isPresent() && !previous.equals(current)) {
+            LOG.info("Flow {}: table {} got new data (snapshot {})", spec.name(), trigger, current);
+            engine.ensureRun(spec, now.truncatedTo(ChronoUnit.SECONDS), "triggered");
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("Flow {}: scheduling failed: {}", spec.name(), e.toString());
+      }
+    }
+  }
+
+  private void scheduleDue(FlowSpec spec, Schedule schedule, Instant now) {
+    Optional<Instant> latest = schedule.latestDue(now);
+    if (latest.isEmpty()) {
+      return;
+    }
+    Instant due = latest.get();
+    if (spec.startDate().isPresent() && due.isBefore(spec.startDate().get())) {
+      return;
+    }
+    Instant upTo = scheduledUpTo.get(spec.name());
+    if (upTo != null && !due.isAfter(upTo)) {
+      return;
+    }
+    List<Instant> dates = new ArrayList<>();
+    if (spec.catchup() && spec.startDate().isPresent()) {
+      Instant from = upTo != null ? schedule.next(upTo) : first(schedule, spec.startDate().get());
+      for (Instant date = from;
+          !date.isAfter(due) && dates.size() < MAX_CATCHUP_PER_TICK;
+          date = schedule.next(date)) {
+        dates.add(date);
+      }
+    } else {
+      dates.add(due);
+    }
+    for (Instant date : dates) {
+      engine.ensureRun(spec, date, "scheduled");
+      scheduledUpTo.put(spec.name(), date);
+    }
+  }
+
+  private static Instant first(Schedule schedule, Instant start) {
+    return schedule
+        .previous(start)
+        .filter(t -> t.equals(start))
+        .orElseGet(() -> schedule.next(start));
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    engine.close();
+  }
+}

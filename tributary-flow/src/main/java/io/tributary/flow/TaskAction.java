@@ -1,0 +1,66 @@
+package io.tributary.flow;
+
+import io.tributary.core.TableId;
+import io.tributary.core.config.PartitionField;
+import io.tributary.lake.MaintenanceOptions;
+import io.tributary.lake.RowLoad;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a task does, by type. Texts may hold template variables ({@code {{ ds }}}). */
+public sealed interface TaskAction {
+  /** The type name in flow files. */
+  String type();
+
+  /**
+   * {@code sql}: a SELECT on the embedded engine written to {@code target}, created on the first
+   * run with the result's schema and {@code partitionBy}.
+   */
+  record Sql(String sql, TableId target, RowLoad.Mode mode, List<PartitionField> partitionBy)
+      implements TaskAction {
+    public Sql {
+      Objects.requireNonNull(sql, "sql is null");
+      Objects.requireNonNull(target, "target is null");
+      Objects.requireNonNull(mode, "mode is null");
+      partitionBy = List.copyOf(partitionBy);
+    }
+
+    @Override
+    public String type() {
+      return "sql";
+    }
+  }
+
+  /** {@code maintain}: compacts small files of {@code table} and expires its old snapshots. */
+  record Maintain(TableId table, MaintenanceOptions options) implements TaskAction {
+    public Maintain {
+      Objects.requireNonNull(table, "table is null");
+      Objects.requireNonNull(options, "options is null");
+    }
+
+    @Override
+    public String type() {
+      return "maintain";
+    }
+  }
+
+  /**
+   * {@code http}: calls {@code url}; a 2xx answer succeeds, a 5xx answer or no answer in time is
+   * retried, any other answer fails for good.
+   */
+  record Http(String method, String url, String body, Map<String, String> headers)
+      implements TaskAction {
+    public Http {
+      Objects.requireNonNull(method, "method is null");
+      Objects.requireNonNull(url, "url is null");
+      body = body == null ? "" : body;
+      headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String type() {
+      return "http";
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package io.tributary.flow.internal;
+
+import io.tributary.flow.FlowRun;
+import io.tributary.flow.RunState;
+import io.tributary.flow.TaskRun;
+import io.tributary.flow.TaskState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Runs, task instances and task logs in the metadata database. (flow, logical date) is unique: a
+ * run is created with {@code INSERT ... ON CONFLICT DO NOTHING}, so a manual run and a scheduled
+ * tick on the same date are one run, whichever comes first. A task try starts only by moving its
+ * row from queued to running, so it never runs twice at once. SQL common to SQLite and PostgreSQL.
+ */
+public final class RunStore {
+  private final Supplier<Connection> db;
+
+  public RunStore(Supplier<Connection> db) {
+    this.db = Objects.requireNonNull(db, "db is null");
+    try (Connection connection = db.get();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS flow_runs (flow VARCHAR(255) NOT NULL,"
+              + " run_id VARCHAR(64) NOT NULL, logical_date VARCHAR(64) NOT NULL,"
+              + " logical_ms BIGINT NOT NULL, interval_start_ms BIGINT NOT NULL,"
+              + " interval_end_ms BIGINT NOT NULL, state VARCHAR(32) NOT NULL,"
+              + " run_type VARCHAR(32) NOT NULL, created_ms BIGINT NOT NULL, started_ms BIGINT,"
+              + " ended_ms BIGINT, spec VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id),"
+              + " UNIQUE (flow, logical_date))");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS flow_task_runs (flow VARCHAR(255) NOT NULL,"
+              + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL,"
+              + " state VARCHAR(32) NOT NULL, tries INTEGER NOT NULL, next_try_ms BIGINT,"
+              + " started_ms BIGINT, ended_ms BIGINT, error VARCHAR(10000),"
+              + " PRIMARY KEY (flow, run_id, task_id))");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS flow_task_logs (flow VARCHAR(255) NOT NULL,"
+              + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, try INTEGER NOT NULL,"
+              + " log VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id, task_id, try))");
+    } catch (SQLException e) {
+      throw failure("create the flow tables", e);
+    }
+  }
+
+  private static IllegalStateException failure(String what, SQLException e) {
+    return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** What a new run holds. */
+  public record NewRun(
+      String flow,
+      String runId,
+      Instant logicalDate,
+      Instant intervalStart,
+      Instant intervalEnd,
+      String runType,
+      String spec,
+      List<String> taskIds) {}
+
+  /**
+   * Creates the run and its queued tasks in one transaction, unless a run of the same flow and
+   * logical date exists.
+   *
+   * @return whether it was created
+   */
+  public boolean create(NewRun run, Instant now) {
+    try (Connection connection = db.get()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO flow_runs (flow, run_id, logical_date, logical_ms, interval_start_ms,"
+                  + " interval_end_ms, state, run_type, created_ms, spec)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+        insert.setString(1, run.flow());
+        insert.setString(2, run.runId());
+        insert.setString(3, run.logicalDate().toString());
+        insert.setLong(4, run.logicalDate().toEpochMilli());
+        insert.setLong(5, run.intervalStart().toEpochMilli());
+        insert.setLong(6, run.intervalEnd().toEpochMilli());
+        insert.setString(7, RunState.QUEUED.label());
+        insert.setString(8, run.runType());
+        insert.setLong(9, now.toEpochMilli());
+        insert.setString(10, run.spec());
+        if (insert.executeUpdate() == 0) {
+          connection.rollback();
+          return false;
+        }
+        try (PreparedStatement task =
+            connection.prepareStatement(
+                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries)"
+                    + " VALUES (?, ?, ?, ?, 0)")) {
+          for (String id : run.taskIds()) {
+            task.setString(1, run.flow());
+            task.setString(2, run.runId());
+            task.setString(3, id);
+            task.setString(4, TaskState.QUEUED.label());
+            task.addBatch();
+          }
+          task.executeBatch();
+        }
+        connection.commit();
+        return true;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("create run " + run.runId() + " of flow " + run.flow(), e);
+    }
+  }
+
+  /** The run, with its tasks. */
+  public Optional<FlowRun> run(String flow, String runId) {
+    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1);
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  /** The flow's runs, newest logical date first. */
+  public List<FlowRun> runs(String flow, int limit) {
+    return runs("flow = ?", List.of(flow), limit);
+  }
+
+  /** Every run in {@code state}, of every flow, oldest logical date first. */
+  public List<FlowRun> runsIn(RunState state) {
+    List<FlowRun> runs = runs("state = ?", List.of(state.label()), Integer.MAX_VALUE);
+    java.util.Collections.reverse(runs);
+    return runs;
+  }
+
+  /** The spec text a run was created with. */
+  public String spec(String flow, String runId) {
+    try (Connection connection = db.get();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT spec FROM flow_runs WHERE flow = ? AND run_id = ?")) {
+      select.setString(1, flow);
+      select.setString(2, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw failure("read run " + runId + " of flow " + flow, e);
+    }
+  }
+
+  private List<FlowRun> runs(String where, List<String> args, int limit) {
+    try (Connection connection = db.get()) {
+      List<FlowRun> runs = new ArrayList<>();
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT flow, run_id, logical_ms, interval_start_ms, interval_end_ms, state,"
+                  + " run_type, created_ms, started_ms, ended_ms FROM flow_runs WHERE "
+                  + where
+                  + " ORDER BY logical_ms DESC LIMIT "
+                  + limit)) {
+        for (int i = 0; i < args.size(); i++) {
+          select.setString(i + 1, args.get(i));
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            runs.add(
+                new FlowRun(
+                    rows.getString(1),
+                    rows.getString(2),
+                    Instant.ofEpochMilli(rows.getLong(3)),
+                    Instant.ofEpochMilli(rows.getLong(4)),
+                    Instant.ofEpochMilli(rows.getLong(5)),
+                    RunState.of(rows.getString(6)),
+                    rows.getString(7),
+                    Instant.ofEpochMilli(rows.getLong(8)),
+                    instant(rows, 9),
+                    instant(rows, 10),
+                    List.of()));
+          }
+        }
+      }
+      List<FlowRun> withTasks = new ArrayList<>(runs.size());
+      for (FlowRun run : runs) {
+        withTasks.add(
+            new FlowRun(
+                run.flow(),
+                run.runId(),
+                run.logicalDate(),
+                run.intervalStart(),
+                run.intervalEnd(),
+                run.state(),
+                run.runType(),
+                run.createdAt(),
+                run.startedAt(),
+                run.endedAt(),
+                tasks(connection, run.flow(), run.runId())));
+      }
+      return withTasks;
+    } catch (SQLException e) {
+      throw failure("read the runs of flows", e);
+    }
+  }
+
+  private static List<TaskRun> tasks(Connection connection, String flow, String runId)
+      throws SQLException {
+    List<TaskRun> tasks = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT task_id, state, tries, next_try_ms, started_ms, ended_ms, error"
+                + " FROM flow_task_runs WHERE flow = ? AND run_id = ? ORDER BY task_id")) {
+      select.setString(1, flow);
+      select.setString(2, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          tasks.add(
+              new TaskRun(
+                  rows.getString(1),
+                  TaskState.of(rows.getString(2)),
+                  rows.getInt(3),
+                  instant(rows, 4),
+                  instant(rows, 5),
+                  instant(rows, 6),
+                  Optional.ofNullable(rows.getString(7))));
+        }
+      }
+    }
+    return tasks;
+  }
+
+  private static Optional<Instant> instant(ResultSet rows, int column) throws SQLException {
+    long value = rows.getLong(column);
+    return rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+  }
+
+  /** Moves a queued run to running; false if it was not queued. */
+  public boolean startRun(String flow, String runId, Instant now) {
+    return update(
+        "UPDATE flow_runs SET state = 'running', started_ms = ? WHERE flow = ? AND run_id = ?"
+            + " AND state = 'queued'",
+        now.toEpochMilli(),
+        flow,
+        runId);
+  }
+
+  /** Ends a running run. */
+  public boolean finishRun(String flow, String runId, RunState state, Instant now) {
+    return update(
+        "UPDATE flow_runs SET state = ?, ended_ms = ? WHERE flow = ? AND run_id = ?"
+            + " AND state = 'running'",
+        state.label(),
+        now.toEpochMilli(),
+        flow,
+        runId);
+  }
+
+  /**
+   * Starts a try: moves the task from queued to running and counts the try. False if another thread
+   * (or node) started it first.
+   */
+  public boolean claim(String flow, String runId, String taskId, int tries, Instant now) {
+    return update(
+        "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?,"
+            + " ended_ms = NULL, next_try_ms = NULL WHERE flow = ? AND run_id = ? AND task_id = ?"
+            + " AND state = 'queued' AND tries = ?",
+        now.toEpochMilli(),
+        flow,
+        runId,
+        taskId,
+        tries);
+  }
+
+  /**
+   * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
+   * nextTry} to retry). False if the task was not running that try.
+   */
+  public boolean endTry(
+      String flow,
+      String runId,
+      String taskId,
+      int tryNumber,
+      TaskState state,
+      Instant nextTry,
+      String error,
+      Instant now) {
+    return update(
+        "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
+            + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running' AND tries = ?",
+        state.label(),
+        nextTry == null ? null : nextTry.toEpochMilli(),
+        now.toEpochMilli(),
+        error,
+        flow,
+        runId,
+        taskId,
+        tryNumber);
+  }
+
+  /** Settles a queued task that will not run (skipped, upstream_failed). */
+  public boolean settle(String flow, String runId, String taskId, TaskState state, Instant now) {
+    return update(
+        "UPDATE flow_task_runs SET state = ?, ended_ms = ? WHERE flow = ? AND run_id = ?"
+            + " AND task_id = ? AND state = 'queued'",
+        state.label(),
+        now.toEpochMilli(),
+        flow,
+        runId,
+        taskId);
+  }
+
+  /** Saves the log of one try. */
+  public void saveLog(String flow, String runId, String taskId, int tryNumber, String log) {
+    update(
+        "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log",
+        flow,
+        runId,
+        taskId,
+        tryNumber,
+        log);
+  }
+
+  /** The log of one try, if saved. */
+  public Optional<String> log(String flow, String runId, String taskId, int tryNumber) {
+    try (Connection connection = db.get();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT log FROM flow_task_logs WHERE flow = ? AND run_id = ? AND task_id = ?"
+                    + " AND try = ?")) {
+      select.setString(1, flow);
+      select.setString(2, runId);
+      select.setString(3, taskId);
+      select.setInt(4, tryNumber);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read a task log of run " + runId, e);
+    }
+  }
+
+  private boolean update(String sql, Object... args) {
+    try (Connection connection = db.get();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        Object arg = args[i];
+        if (arg == null) {
+          statement.setNull(i + 1, Types.NULL);
+        } else if (arg instanceof Long l) {
+          statement.setLong(i + 1, l);
+        } else if (arg instanceof Integer n) {
+          statement.setInt(i + 1, n);
+        } else {
+          statement.setString(i + 1, arg.toString());
+        }
+      }
+      return statement.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw failure("update the flow tables", e);
+    }
+  }
+}

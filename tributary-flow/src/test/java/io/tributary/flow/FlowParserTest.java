@@ -1,0 +1,211 @@
+package io.tributary.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.TableId;
+import io.tributary.lake.RowLoad;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+class FlowParserTest {
+  private static final FlowParser PARSER =
+      new FlowParser(
+          sql -> {
+            if (!sql.strip().toUpperCase().startsWith("SELECT")) {
+              throw new InvalidInputException(ErrorCode.QUERY_ERROR, "Parser Error: syntax error");
+            }
+          });
+
+  private static final String DAILY =
+      """
+      name: daily_x
+      schedule: "0 3 * * *"
+      timezone: Europe/Paris
+      triggers:
+        - table: raw.app_events
+      start-date: 2024-01-01
+      catchup: true
+      max-active-runs: 2
+      params: { country: fr }
+      defaults:
+        retries: { attempts: 3, delay: 1s, max-delay: 1m }
+        timeout: 10m
+      tasks:
+        - id: stage
+          type: sql
+          sql: SELECT * FROM raw.app_events WHERE day = DATE '{{ ds }}' AND c = '{{ params.country }}'
+          target: transformed.stage_x
+          mode: replace
+        - id: daily
+          type: sql
+          depends-on: [stage]
+          sql: SELECT day, count(*) AS n FROM transformed.stage_x GROUP BY day
+          target: transformed.daily_x
+          mode: overwrite-partitions
+          partition-by: [day]
+          retries: 0
+        - id: notify
+          type: http
+          depends-on: daily
+          trigger-rule: all_done
+          url: http://127.0.0.1:1/done?ds={{ ds }}
+          method: post
+          timeout: 5s
+      """;
+
+  private static String errorOf(String yaml) {
+    try {
+      PARSER.parse(yaml, "flows/x.yaml", null);
+    } catch (FlowDefinitionException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("accepted: " + yaml);
+  }
+
+  @Test
+  void readsEveryKey() {
+    FlowSpec spec = PARSER.parse(DAILY, "flows/daily_x.yaml", null);
+
+    assertThat(spec.name()).isEqualTo("daily_x");
+    assertThat(spec.timezone()).isEqualTo(ZoneId.of("Europe/Paris"));
+    assertThat(spec.schedule().orElseThrow().text()).isEqualTo("0 3 * * *");
+    assertThat(spec.triggers()).containsExactly(TableId.parse("raw.app_events"));
+    assertThat(spec.startDate()).contains(Instant.parse("2023-12-31T23:00:00Z"));
+    assertThat(spec.catchup()).isTrue();
+    assertThat(spec.maxActiveRuns()).isEqualTo(2);
+    assertThat(spec.params()).containsEntry("country", "fr");
+    TaskSpec stage = spec.tasks().get(0);
+    assertThat(stage.retries())
+        .isEqualTo(new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofMinutes(1)));
+    assertThat(stage.timeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(stage.triggerRule()).isEqualTo(TriggerRule.ALL_SUCCESS);
+    assertThat(((TaskAction.Sql) stage.action()).mode()).isEqualTo(RowLoad.Mode.REPLACE);
+    TaskSpec daily = spec.tasks().get(1);
+    assertThat(daily.dependsOn()).containsExactly("stage");
+    assertThat(daily.retries().attempts()).isEqualTo(1);
+    assertThat(((TaskAction.Sql) daily.action()).partitionBy()).hasToString("[day]");
+    TaskSpec notify = spec.tasks().get(2);
+    assertThat(notify.triggerRule()).isEqualTo(TriggerRule.ALL_DONE);
+    assertThat(notify.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(((TaskAction.Http) notify.action()).method()).isEqualTo("POST");
+  }
+
+  @Test
+  void defaultsArePinned() {
+    FlowSpec spec =
+        PARSER.parse(
+            "tasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:1/\n", "test", "minimal");
+    assertThat(spec.name()).isEqualTo("minimal");
+    assertThat(spec.schedule()).isEmpty();
+    assertThat(spec.catchup()).isFalse();
+    assertThat(spec.maxActiveRuns()).isEqualTo(1);
+    assertThat(spec.timezone().getId()).isEqualTo("Z");
+    TaskSpec task = spec.tasks().get(0);
+    assertThat(task.retries()).isEqualTo(RetryPolicy.NONE);
+    assertThat(task.timeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(task.triggerRule()).isEqualTo(TriggerRule.ALL_SUCCESS);
+    assertThat(((TaskAction.Http) task.action()).method()).isEqualTo("GET");
+  }
+
+  @Test
+  void unknownKeyNamesFileLineAndKey() {
+    String yaml = DAILY.replace("    mode: replace\n", "    mode: replace\n    modes: x\n");
+    assertThat(errorOf(yaml))
+        .startsWith("Invalid flow flows/x.yaml, line 19, tasks[0].modes: unknown key");
+  }
+
+  @Test
+  void cyclesAreRefusedWithTheirPath() {
+    String yaml =
+        """
+        name: loop
+        tasks:
+          - { id: a, type: http, url: "http://h/", depends-on: [c] }
+          - { id: b, type: http, url: "http://h/", depends-on: [a] }
+          - { id: c, type: http, url: "http://h/", depends-on: [b] }
+        """;
+    assertThat(errorOf(yaml))
+        .contains("line 2, tasks: Tasks depend on each other in a cycle: a -> c -> b -> a");
+  }
+
+  @Test
+  void unknownTaskIdsAreRefused() {
+    assertThat(errorOf(DAILY.replace("depends-on: [stage]", "depends-on: [stag]")))
+        .contains("line 21, tasks[1].depends-on: task 'daily' depends on unknown task 'stag'");
+  }
+
+  @Test
+  void badCronIsRefused() {
+    assertThat(errorOf(DAILY.replace("\"0 3 * * *\"", "\"0 25 * * *\"")))
+        .contains("line 2, schedule: '0 25 * * *': not a cron expression");
+    assertThat(errorOf(DAILY.replace("\"0 3 * * *\"", "\"@fortnightly\"")))
+        .contains("unknown preset @fortnightly");
+  }
+
+  @Test
+  void unknownTemplateVariablesAreRefused() {
+    assertThat(errorOf(DAILY.replace("{{ ds }}", "{{ dss }}")))
+        .contains("line 16, tasks[0].sql: task 'stage': unknown template variable 'dss'");
+    assertThat(errorOf(DAILY.replace("{{ params.country }}", "{{ params.region }}")))
+        .contains("unknown template variable 'params.region'");
+  }
+
+  @Test
+  void sqlThatDoesNotParseIsRefusedWithTheEngineMessage() {
+    assertThat(errorOf(DAILY.replace("sql: SELECT day,", "sql: SELEC day,")))
+        .contains("line 22, tasks[1].sql: task 'daily': Parser Error: syntax error");
+  }
+
+  @Test
+  void maintainTasksAndKeysOfAnotherType() {
+    FlowSpec spec =
+        PARSER.parse(
+            "tasks:\n  - { id: m, type: maintain, table: raw.app_events, expire-older-than: 2h,"
+                + " retain-last: 3 }\n",
+            "test",
+            "tidy");
+    TaskAction.Maintain maintain = (TaskAction.Maintain) spec.tasks().get(0).action();
+    assertThat(maintain.table()).isEqualTo(TableId.parse("raw.app_events"));
+    assertThat(maintain.options().expireOlderThan()).isEqualTo(Duration.ofHours(2));
+    assertThat(maintain.options().retainLast()).isEqualTo(3);
+    assertThat(errorOf(DAILY.replace("    method: post\n", "    method: post\n    mode: append\n")))
+        .contains("tasks[2].mode: is not a key of http tasks");
+  }
+
+  @Test
+  void theReadmeExampleIsAValidFlow() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    int section = readme.indexOf("## Flows");
+    int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+
+    FlowSpec spec = PARSER.parse(yaml, "README.md", null);
+
+    assertThat(spec.name()).isEqualTo("daily_listens");
+    assertThat(spec.tasks()).extracting(TaskSpec::id).containsExactly("daily", "notify", "tidy");
+    assertThat(spec.tasks().get(0).retries().attempts()).isEqualTo(3);
+  }
+
+  @Test
+  void otherMistakes() {
+    assertThat(errorOf("name: x\ntasks: []\n")).contains("a flow needs at least one task");
+    assertThat(errorOf(DAILY.replace("trigger-rule: all_done", "trigger-rule: most")))
+        .contains("unknown trigger rule");
+    assertThat(errorOf(DAILY.replace("mode: replace", "mode: upsert"))).contains("unknown mode");
+    assertThat(errorOf(DAILY.replace("type: http", "type: spark")))
+        .contains("unknown task type 'spark'");
+    assertThat(errorOf(DAILY.replace("timezone: Europe/Paris", "timezone: Mars/Olympus")))
+        .contains("timezone: 'Mars/Olympus'");
+    assertThat(errorOf(DAILY.replace("max-active-runs: 2", "max-active-runs: 0")))
+        .contains("max-active-runs: 0 is out of range");
+    assertThat(errorOf(DAILY.replace("id: daily", "id: stage"))).contains("used twice");
+    assertThat(errorOf("name: x\n  bad: [\n")).contains("not YAML");
+    assertThatThrownBy(() -> PARSER.parse(DAILY, "PUT /v1/flows/other", "other"))
+        .hasMessageContaining("'daily_x' differs from the flow's name 'other'");
+  }
+}

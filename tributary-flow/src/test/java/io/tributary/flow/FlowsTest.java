@@ -1,0 +1,320 @@
+package io.tributary.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The flow engine on a real SQLite metadata database, with a fake task runner. */
+class FlowsTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private final FakeRunner runner = new FakeRunner();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private Flows flows;
+
+  private Supplier<Connection> db() {
+    return () -> {
+      Properties properties = new Properties();
+      properties.put("busy_timeout", "10000");
+      properties.put("journal_mode", "WAL");
+      try {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("meta.db"), properties);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  private Flows open(FakeRunner fake) {
+    return new Flows(
+        db(),
+        new FlowParser(sql -> {}),
+        Map.of("http", fake),
+        id -> OptionalLong.empty(),
+        new Flows.Settings(dir.resolve("flows"), Duration.ofMillis(50), 4),
+        meters,
+        Clock.systemUTC(),
+        new Random(7));
+  }
+
+  @AfterEach
+  void close() {
+    runner.release();
+    if (flows != null) {
+      flows.close();
+    }
+  }
+
+  private static String task(String id, String path, String extra) {
+    return "  - { id: " + id + ", type: http, url: \"http://fake" + path + "\"" + extra + " }\n";
+  }
+
+  private FlowRun awaitEnd(String flow, String runId) {
+    await().atMost(WAIT).until(() -> flows.run(flow, runId).orElseThrow().state().isFinished());
+    return flows.run(flow, runId).orElseThrow();
+  }
+
+  private static Map<String, TaskRun> byId(FlowRun run) {
+    java.util.Map<String, TaskRun> tasks = new java.util.HashMap<>();
+    run.tasks().forEach(t -> tasks.put(t.taskId(), t));
+    return tasks;
+  }
+
+  @Test
+  void flowFilesAreLoadedAndReloadedAndABrokenOneKeepsThePreviousVersion() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("flows"));
+    java.nio.file.Files.writeString(
+        dir.resolve("flows/hourly.yaml"),
+        "name: hourly\nschedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ""));
+    flows = open(runner);
+    assertThat(flows.get("hourly").orElseThrow().schedule().orElseThrow().text())
+        .isEqualTo("@hourly");
+    flows.close();
+
+    java.nio.file.Files.writeString(
+        dir.resolve("flows/hourly.yaml"),
+        "name: hourly\nschedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ", depends-on: [b]"));
+    flows = open(runner);
+
+    FlowSpec kept = flows.get("hourly").orElseThrow();
+    assertThat(kept.tasks().get(0).dependsOn()).isEmpty();
+    assertThat(flows.list()).extracting(FlowSpec::name).containsExactly("hourly");
+
+    // the folder is watched: a fixed file replaces the flow while the platform runs
+    java.nio.file.Files.writeString(
+        dir.resolve("flows/hourly.yaml"),
+        "name: hourly\nschedule: \"@daily\"\ntasks:\n" + task("a", "/ok", ""));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                flows.get("hourly").orElseThrow().schedule().orElseThrow().text().equals("@daily"));
+  }
+
+  @Test
+  void dependentTasksRunInOrderAndStartAsSoonAsTheirUpstreamEnds() {
+    flows = open(runner);
+    flows.put(
+        "chain",
+        "tasks:\n"
+            + task("a", "/ok", "")
+            + task("b", "/ok", ", depends-on: [a]")
+            + task("c", "/ok", ", depends-on: [b]"));
+
+    FlowRun run = flows.runNow("chain", Optional.of("2024-01-01")).run();
+    FlowRun ended = awaitEnd("chain", run.runId());
+
+    assertThat(ended.state()).isEqualTo(RunState.SUCCESS);
+    assertThat(runner.started).containsExactly("a", "b", "c");
+    long gap =
+        runner.startedAtNanos.get(run.runId() + "/b") - runner.endedAtNanos.get(run.runId() + "/a");
+    assertThat(Duration.ofNanos(gap)).isLessThan(Duration.ofSeconds(1));
+    assertThat(run.logicalDate()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+    assertThat(run.runId()).isEqualTo("20240101T000000Z");
+    assertThat(meters.get("tributary.flow.task.latency").timer().count()).isEqualTo(2);
+    assertThat(
+            meters
+                .get("tributary.flow.task.latency")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.SECONDS))
+        .isLessThan(1);
+    assertThat(meters.get("tributary.flow.task.duration").tag("outcome", "success").timer().count())
+        .isEqualTo(3);
+    assertThat(meters.get("tributary.flow.runs").tag("state", "success").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void triggerRulesDecideWhatRunsAfterAFailure() {
+    flows = open(runner);
+    flows.put(
+        "rules",
+        "tasks:\n"
+            + task("ok", "/ok", "")
+            + task("broken", "/fail", "")
+            + task("after_broken", "/ok", ", depends-on: [broken]")
+            + task("cleanup", "/ok", ", depends-on: [broken], trigger-rule: all_failed")
+            + task("report", "/ok", ", depends-on: [ok, broken], trigger-rule: all_done")
+            + task("any", "/ok", ", depends-on: [ok, broken], trigger-rule: one_success")
+            + task("alert", "/ok", ", depends-on: [ok, broken], trigger-rule: one_failed")
+            + task("fine", "/ok", ", depends-on: [ok], trigger-rule: none_failed")
+            + task("unneeded", "/ok", ", depends-on: [ok], trigger-rule: one_failed")
+            + task("after_skip", "/ok", ", depends-on: [unneeded]")
+            + task("tidy", "/ok", ", depends-on: [after_broken], trigger-rule: always"));
+
+    FlowRun ended = awaitEnd("rules", flows.runNow("rules", Optional.empty()).run().runId());
+
+    Map<String, TaskRun> tasks = byId(ended);
+    assertThat(ended.state()).isEqualTo(RunState.FAILED);
+    assertThat(tasks.get("ok").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("broken").state()).isEqualTo(TaskState.FAILED);
+    assertThat(tasks.get("after_broken").state()).isEqualTo(TaskState.UPSTREAM_FAILED);
+    assertThat(tasks.get("cleanup").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("report").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("any").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("alert").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("fine").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("unneeded").state()).isEqualTo(TaskState.SKIPPED);
+    assertThat(tasks.get("after_skip").state()).isEqualTo(TaskState.SKIPPED);
+    assertThat(tasks.get("tidy").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("after_broken").tries()).isZero();
+  }
+
+  @Test
+  void retriesWithBackOffUntilATrySucceeds() {
+    flows = open(runner);
+    flows.put(
+        "flaky",
+        "tasks:\n"
+            + task("a", "/flaky/2", ", retries: { attempts: 3, delay: 100ms, max-delay: 1s }")
+            + task("b", "/bad", ", retries: 5"));
+
+    FlowRun ended = awaitEnd("flaky", flows.runNow("flaky", Optional.empty()).run().runId());
+
+    Map<String, TaskRun> tasks = byId(ended);
+    assertThat(tasks.get("a").state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(tasks.get("a").tries()).isEqualTo(3);
+    assertThat(flows.log("flaky", ended.runId(), "a", Optional.of(1)).orElseThrow())
+        .contains("try 1 of 3")
+        .containsPattern("Failed: flaky try 1; retrying in \\d+ ms");
+    assertThat(flows.log("flaky", ended.runId(), "a", Optional.empty()).orElseThrow())
+        .contains("try 3 of 3")
+        .contains("Succeeded");
+    assertThat(tasks.get("b").state()).isEqualTo(TaskState.FAILED);
+    assertThat(tasks.get("b").tries()).isEqualTo(1); // not retriable
+    assertThat(tasks.get("b").error()).contains("bad request");
+  }
+
+  @Test
+  void aTryPastItsTimeoutFails() {
+    flows = open(runner);
+    flows.put("slow", "tasks:\n" + task("a", "/block", ", timeout: 200ms"));
+
+    FlowRun ended = awaitEnd("slow", flows.runNow("slow", Optional.empty()).run().runId());
+
+    assertThat(ended.state()).isEqualTo(RunState.FAILED);
+    assertThat(ended.tasks().get(0).error()).contains("Timed out after 200 ms");
+  }
+
+  @Test
+  void aManualRunOnTheDateOfAScheduledOneIsThatRun() {
+    flows = open(runner);
+    flows.put("daily", "schedule: \"@daily\"\ntasks:\n" + task("a", "/ok", ""));
+    Instant due = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
+    await().atMost(WAIT).until(() -> !flows.runs("daily", 10).isEmpty());
+
+    var manual = flows.runNow("daily", Optional.of(due.toString()));
+
+    assertThat(manual.created()).isFalse();
+    List<FlowRun> runs = flows.runs("daily", 10);
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).logicalDate()).isEqualTo(due);
+    assertThat(runs.get(0).runType()).isEqualTo("scheduled");
+    assertThat(runs.get(0).intervalEnd()).isEqualTo(due.plus(Duration.ofDays(1)));
+    assertThat(meters.get("tributary.flow.scheduling.delay").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void catchupCreatesOneRunPerMissedIntervalAndOtherwiseOnlyTheLatest() {
+    flows = open(runner);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(330));
+    String tasks = "tasks:\n" + task("a", "/ok", "");
+    flows.put(
+        "caught_up",
+        "schedule: every 1h\nstart-date: "
+            + start
+            + "\ncatchup: true\nmax-active-runs: 5\n"
+            + tasks);
+    flows.put("latest_only", "schedule: every 1h\nstart-date: " + start + "\n" + tasks);
+
+    await().atMost(WAIT).until(() -> flows.runs("caught_up", 100).size() == 5);
+    await().atMost(WAIT).until(() -> flows.runs("latest_only", 100).size() == 1);
+
+    assertThat(flows.runs("caught_up", 100))
+        .extracting(FlowRun::logicalDate)
+        .containsExactly(
+            start.plus(Duration.ofHours(4)),
+            start.plus(Duration.ofHours(3)),
+            start.plus(Duration.ofHours(2)),
+            start.plus(Duration.ofHours(1)),
+            start);
+    assertThat(flows.runs("latest_only", 100).get(0).logicalDate())
+        .isEqualTo(start.plus(Duration.ofHours(4)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                flows.runs("caught_up", 100).stream()
+                    .allMatch(run -> run.state() == RunState.SUCCESS));
+  }
+
+  @Test
+  void aPausedFlowGetsNoScheduledRunsUntilUnpausedAndStaysPausedAfterARestart() {
+    flows = open(runner);
+    flows.put("quiet", "schedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ""));
+    flows.setPaused("quiet", true);
+    flows.close();
+    flows = open(runner);
+    flows.put("marker", "schedule: \"@hourly\"\ntasks:\n" + task("a", "/ok", ""));
+    await().atMost(WAIT).until(() -> !flows.runs("marker", 10).isEmpty());
+
+    assertThat(flows.isPaused("quiet")).isTrue();
+    assertThat(flows.runs("quiet", 10)).isEmpty(); // the marker flow was scheduled in the same tick
+
+    flows.setPaused("quiet", false);
+    await().atMost(WAIT).until(() -> flows.runs("quiet", 10).size() == 1);
+  }
+
+  @Test
+  void aRestartRetriesTheTryThatWasRunningAndStartsQueuedRuns() throws SQLException {
+    flows = open(runner);
+    flows.put("one_at_a_time", "tasks:\n" + task("a", "/block", ", retries: 2"));
+    String first = flows.runNow("one_at_a_time", Optional.of("2024-01-01")).run().runId();
+    String second = flows.runNow("one_at_a_time", Optional.of("2024-01-02")).run().runId();
+    await().atMost(WAIT).until(() -> runner.started.size() == 1);
+    assertThat(flows.run("one_at_a_time", second).orElseThrow().state()).isEqualTo(RunState.QUEUED);
+    flows.close();
+    // what a killed process leaves behind: the try still marked running
+    try (Connection connection = db().get();
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate(
+          "UPDATE flow_task_runs SET state = 'running', tries = 1, next_try_ms = NULL"
+              + " WHERE run_id = '"
+              + first
+              + "'");
+    }
+
+    FakeRunner restarted = new FakeRunner();
+    restarted.release();
+    flows = open(restarted);
+
+    FlowRun recovered = awaitEnd("one_at_a_time", first);
+    assertThat(recovered.state()).isEqualTo(RunState.SUCCESS);
+    assertThat(recovered.tasks().get(0).tries()).isEqualTo(2);
+    assertThat(flows.log("one_at_a_time", first, "a", Optional.of(1)).orElseThrow())
+        .contains("The platform stopped during try 1");
+    assertThat(awaitEnd("one_at_a_time", second).state()).isEqualTo(RunState.SUCCESS);
+    assertThat(restarted.mostAtOnce.get()).isEqualTo(1);
+  }
+}

@@ -1,0 +1,234 @@
+package io.tributary.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.NotFoundException;
+import io.tributary.flow.FlowRun;
+import io.tributary.flow.FlowSpec;
+import io.tributary.flow.Flows;
+import io.tributary.flow.Schedule;
+import io.tributary.flow.TaskRun;
+import io.tributary.flow.TaskSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
+ * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
+ * .../runs/{id}}) and task logs ({@code GET .../runs/{id}/tasks/{task}/log}, text). Errors go
+ * through {@link HttpApi}'s mapping.
+ */
+final class FlowRoutes {
+  private static final int DEFAULT_RUNS = 25;
+
+  private final Flows flows;
+
+  FlowRoutes(Flows flows) {
+    this.flows = flows;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/v1/flows", ctx -> HttpApi.json(ctx, 200, Map.of("flows", flowList())));
+    routes.get("/v1/flows/{name}", ctx -> HttpApi.json(ctx, 200, flowView(spec(ctx), true)));
+    routes.put("/v1/flows/{name}", this::putFlow);
+    routes.delete("/v1/flows/{name}", this::deleteFlow);
+    routes.post("/v1/flows/{name}/pause", ctx -> pause(ctx, true));
+    routes.post("/v1/flows/{name}/unpause", ctx -> pause(ctx, false));
+    routes.post("/v1/flows/{name}/runs", this::startRun);
+    routes.get("/v1/flows/{name}/runs", this::listRuns);
+    routes.get(
+        "/v1/flows/{name}/runs/{id}", ctx -> HttpApi.json(ctx, 200, runView(run(ctx), true)));
+    routes.get("/v1/flows/{name}/runs/{id}/tasks/{task}/log", this::taskLog);
+  }
+
+  private FlowSpec spec(Context ctx) {
+    String name = ctx.pathParam("name");
+    return flows.get(name).orElseThrow(() -> new NotFoundException("flow", name));
+  }
+
+  private FlowRun run(Context ctx) {
+    String name = ctx.pathParam("name");
+    String id = ctx.pathParam("id");
+    return flows
+        .run(name, id)
+        .orElseThrow(() -> new NotFoundException("flow run", name + "/" + id));
+  }
+
+  private List<Map<String, Object>> flowList() {
+    return flows.list().stream().map(spec -> flowView(spec, false)).toList();
+  }
+
+  private Map<String, Object> flowView(FlowSpec spec, boolean withSource) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("name", spec.name());
+    view.put("paused", flows.isPaused(spec.name()));
+    view.put("schedule", spec.schedule().map(Schedule::text).orElse(null));
+    view.put("timezone", spec.timezone().getId());
+    view.put("triggers", spec.triggers().stream().map(Object::toString).toList());
+    view.put("catchup", spec.catchup());
+    view.put("max-active-runs", spec.maxActiveRuns());
+    view.put(
+        "tasks",
+        spec.tasks().stream()
+            .map(
+                task -> {
+                  Map<String, Object> t = new LinkedHashMap<>();
+                  t.put("id", task.id());
+                  t.put("type", task.action().type());
+                  t.put("depends-on", task.dependsOn());
+                  t.put("trigger-rule", task.triggerRule().label());
+                  return t;
+                })
+            .toList());
+    List<FlowRun> last = flows.runs(spec.name(), 1);
+    view.put("last-run", last.isEmpty() ? null : runView(last.get(0), false));
+    if (withSource) {
+      view.put("source", spec.source());
+    }
+    return view;
+  }
+
+  private void putFlow(Context ctx) {
+    String name = ctx.pathParam("name");
+    String text = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_FLOW, "The body must be a flow in YAML or JSON");
+    }
+    boolean existed = flows.get(name).isPresent();
+    FlowSpec spec = flows.put(name, text);
+    HttpApi.json(ctx, existed ? 200 : 201, flowView(spec, true));
+  }
+
+  private void pause(Context ctx, boolean pause) {
+    FlowSpec spec = spec(ctx);
+    flows.setPaused(spec.name(), pause);
+    HttpApi.json(ctx, 200, flowView(spec, false));
+  }
+
+  private void deleteFlow(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!flows.delete(name)) {
+      throw new NotFoundException("flow", name);
+    }
+    ctx.status(204);
+  }
+
+  private void startRun(Context ctx) {
+    String name = ctx.pathParam("name");
+    Optional<String> date = Optional.empty();
+    if (ctx.bodyAsBytes().length > 0) {
+      JsonNode body = HttpApi.readJson(ctx);
+      JsonNode value = body.get("logical-date");
+      if (value != null && !value.isNull()) {
+        if (!value.isTextual()) {
+          throw new InvalidInputException(
+              ErrorCode.INVALID_REQUEST,
+              "logical-date must be a date or an ISO-8601 instant string");
+        }
+        date = Optional.of(value.asText());
+      }
+    }
+    var ensured = flows.runNow(name, date);
+    HttpApi.json(ctx, ensured.created() ? 201 : 200, runView(ensured.run(), true));
+  }
+
+  private void listRuns(Context ctx) {
+    String limitText = ctx.queryParam("limit");
+    int limit;
+    try {
+      limit = limitText == null ? DEFAULT_RUNS : Integer.parseInt(limitText);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REQUEST, "Invalid limit: '" + limitText + "' (must be 1..1000)");
+    }
+    List<Map<String, Object>> runs =
+        flows.runs(ctx.pathParam("name"), limit).stream().map(run -> runView(run, false)).toList();
+    HttpApi.json(ctx, 200, Map.of("runs", runs));
+  }
+
+  private void taskLog(Context ctx) {
+    String tryText = ctx.queryParam("try");
+    Optional<Integer> tryNumber;
+    try {
+      tryNumber = Optional.ofNullable(tryText).map(Integer::parseInt);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(ErrorCode.INVALID_REQUEST, "Invalid try: '" + tryText + "'");
+    }
+    String name = ctx.pathParam("name");
+    String id = ctx.pathParam("id");
+    String task = ctx.pathParam("task");
+    String log =
+        flows
+            .log(name, id, task, tryNumber)
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "task log",
+                        name + "/" + id + "/" + task + (tryText == null ? "" : "#" + tryText)));
+    ctx.status(200).contentType("text/plain; charset=utf-8").result(log);
+  }
+
+  private Map<String, Object> runView(FlowRun run, boolean details) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("run-id", run.runId());
+    view.put("logical-date", run.logicalDate().toString());
+    view.put("state", run.state().label());
+    view.put("run-type", run.runType());
+    if (details) {
+      view.put("data-interval-start", run.intervalStart().toString());
+      view.put("data-interval-end", run.intervalEnd().toString());
+      view.put("created", run.createdAt().toString());
+      view.put("start", run.startedAt().map(Instant::toString).orElse(null));
+      view.put("end", run.endedAt().map(Instant::toString).orElse(null));
+    }
+    List<String> order =
+        flows
+            .get(run.flow())
+            .map(s -> s.tasks().stream().map(TaskSpec::id).toList())
+            .orElse(List.of());
+    view.put(
+        "tasks",
+        run.tasks().stream()
+            .sorted(
+                (a, b) -> Integer.compare(position(order, a.taskId()), position(order, b.taskId())))
+            .map(task -> taskView(task, details))
+            .toList());
+    return view;
+  }
+
+  private static int position(List<String> order, String id) {
+    int index = order.indexOf(id);
+    return index < 0 ? Integer.MAX_VALUE : index;
+  }
+
+  private static Map<String, Object> taskView(TaskRun task, boolean details) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", task.taskId());
+    view.put("state", task.state().label());
+    view.put("tries", task.tries());
+    if (details) {
+      view.put("start", task.startedAt().map(Instant::toString).orElse(null));
+      view.put("end", task.endedAt().map(Instant::toString).orElse(null));
+      view.put(
+          "duration-ms",
+          task.startedAt().isPresent() && task.endedAt().isPresent()
+              ? Duration.between(task.startedAt().get(), task.endedAt().get()).toMillis()
+              : null);
+      view.put("next-try", task.nextTryAt().map(Instant::toString).orElse(null));
+      view.put("error", task.error().orElse(null));
+    }
+    return view;
+  }
+}

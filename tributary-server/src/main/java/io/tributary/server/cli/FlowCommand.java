@@ -1,0 +1,119 @@
+package io.tributary.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tributary flow run|runs NAME}: starts a run of a flow, or lists its runs. */
+@Command(
+    name = "flow",
+    description = "Run a flow or list its runs.",
+    subcommands = {FlowCommand.Run.class, FlowCommand.Runs.class})
+final class FlowCommand {
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  @Command(name = "run", description = "Run a flow now (the run of its logical date).")
+  static final class Run implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--date", description = "Logical date: 2024-01-01 or an ISO-8601 instant")
+    String date;
+
+    @Option(names = "--wait", description = "Wait until the run ends; exit 1 if it failed")
+    boolean wait;
+
+    @Override
+    public Integer call() {
+      ApiClient api = client.client();
+      Map<String, Object> body = new LinkedHashMap<>();
+      if (date != null) {
+        body.put("logical-date", date);
+      }
+      JsonNode run = api.post("/v1/flows/" + name + "/runs", body);
+      String id = run.path("run-id").asText();
+      System.out.println(
+          "Run "
+              + id
+              + " of flow "
+              + name
+              + " (logical date "
+              + run.path("logical-date").asText()
+              + "): "
+              + run.path("state").asText());
+      if (!wait) {
+        return 0;
+      }
+      String state = run.path("state").asText();
+      while (!state.equals("success") && !state.equals("failed")) {
+        LockSupport.parkNanos(POLL.toNanos());
+        run = api.get("/v1/flows/" + name + "/runs/" + id);
+        state = run.path("state").asText();
+      }
+      printTasks(run);
+      System.out.println("Run " + id + ": " + state);
+      return state.equals("success") ? 0 : 1;
+    }
+  }
+
+  @Command(name = "runs", description = "List a flow's runs, newest first.")
+  static final class Runs implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      List<List<String>> rows = new ArrayList<>();
+      for (JsonNode run : client.client().get("/v1/flows/" + name + "/runs").path("runs")) {
+        List<String> tasks = new ArrayList<>();
+        run.path("tasks")
+            .forEach(
+                t ->
+                    tasks.add(
+                        t.path("id").asText()
+                            + "="
+                            + t.path("state").asText()
+                            + (t.path("tries").asInt() > 1
+                                ? "(" + t.path("tries").asInt() + ")"
+                                : "")));
+        rows.add(
+            List.of(
+                run.path("run-id").asText(),
+                run.path("logical-date").asText(),
+                run.path("run-type").asText(),
+                run.path("state").asText(),
+                String.join(" ", tasks)));
+      }
+      ResultPrinter.table(
+          List.of("run", "logical date", "type", "state", "tasks"), rows, System.out);
+      return 0;
+    }
+  }
+
+  private static void printTasks(JsonNode run) {
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode task : run.path("tasks")) {
+      rows.add(
+          List.of(
+              task.path("id").asText(),
+              task.path("state").asText(),
+              task.path("tries").asText(),
+              task.path("duration-ms").isNull() ? "-" : task.path("duration-ms").asText() + " ms",
+              task.path("error").isNull() ? "" : task.path("error").asText()));
+    }
+    ResultPrinter.table(List.of("task", "state", "tries", "duration", "error"), rows, System.out);
+  }
+}

@@ -1,0 +1,494 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.tributary.core.TableId;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.flow.SqlTaskRunner;
+import io.tributary.server.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Snapshot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Flows on the real platform: a two-task SQL flow writing {@code transformed.daily_x} through the
+ * lake's table writer with overwrite-partitions, one run per logical date whatever the requests,
+ * lineage in the snapshot summary, an HTTP task retried with back-off, definitions refused with
+ * their line, the CLI, and a restart that recovers a running and a queued run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FlowPlatformIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
+  private Platform platform;
+  private Http http;
+  private HttpServer peer;
+  private final AtomicInteger flakyCalls = new AtomicInteger();
+  private volatile CountDownLatch gate = new CountDownLatch(1);
+
+  record Run(int exit, String out, String err) {}
+
+  private static final String DAILY =
+      """
+      name: daily_x
+      tasks:
+        - id: stage
+          type: sql
+          sql: >-
+            SELECT DATE '{{ ds }}' AS day, show_id, listened_ms,
+            '{{ data_interval_start }}' AS interval_start FROM raw.events
+          target: transformed.stage_x
+          mode: replace
+        - id: daily
+          type: sql
+          depends-on: [stage]
+          sql: >-
+            SELECT day, show_id, count(*) AS listens, sum(listened_ms) AS listened_ms,
+            '{{ run_id }}' AS run_id FROM transformed.stage_x GROUP BY day, show_id
+          target: transformed.daily_x
+          mode: overwrite-partitions
+          partition-by: [day]
+      """;
+
+  @BeforeAll
+  void start() throws IOException {
+    peer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    peer.createContext(
+        "/flaky",
+        exchange -> {
+          int status = flakyCalls.incrementAndGet() <= 2 ? 500 : 200;
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
+    peer.createContext(
+        "/ok",
+        exchange -> {
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    peer.createContext(
+        "/block",
+        exchange -> {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    peer.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    peer.start();
+    platform = Platform.start(config(), Clock.systemUTC());
+    http = new Http(platform.httpUri());
+  }
+
+  private TributaryConfig config() {
+    return TributaryConfig.fromYaml(
+        TestConfigs.yaml(
+            dir,
+            0,
+            """
+              - name: events
+                partitions: 1
+                buffer: { interval: 1s }
+              - name: signals
+                partitions: 1
+                buffer: { interval: 1s }
+            """),
+        "test");
+  }
+
+  @AfterAll
+  void stop() {
+    gate.countDown();
+    if (platform != null) {
+      platform.close();
+    }
+    peer.stop(0);
+  }
+
+  private String peerUrl(String path) {
+    return "http://127.0.0.1:" + peer.getAddress().getPort() + path;
+  }
+
+  private JsonNode awaitRunEnd(String flow, String runId) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              String state =
+                  http.get("/v1/flows/" + flow + "/runs/" + runId).body().path("state").asText();
+              return state.equals("success") || state.equals("failed");
+            });
+    return http.get("/v1/flows/" + flow + "/runs/" + runId).body();
+  }
+
+  private static String json(Map<String, Object> body) {
+    try {
+      return Http.JSON.writeValueAsString(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void sqlFlowWritesOnePartitionPerLogicalDateThroughTheTableWriter() {
+    String events =
+        "{\"show_id\":\"a\",\"listened_ms\":100,\"listened_at\":\"2024-01-01T10:00:00Z\"}\n"
+            + "{\"show_id\":\"a\",\"listened_ms\":200,\"listened_at\":\"2024-01-01T11:00:00Z\"}\n"
+            + "{\"show_id\":\"b\",\"listened_ms\":300,\"listened_at\":\"2024-01-01T12:00:00Z\"}\n";
+    assertThat(http.ndjson("events", events).status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
+
+    Http.Response created = http.put("/v1/flows/daily_x", DAILY);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+
+    Http.Response first =
+        http.post(
+            "/v1/flows/daily_x/runs",
+            "application/json",
+            json(Map.of("logical-date", "2024-01-01")));
+    Http.Response again =
+        http.post(
+            "/v1/flows/daily_x/runs",
+            "application/json",
+            json(Map.of("logical-date", "2024-01-01T00:00:00Z")));
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(200);
+    String runId = first.body().path("run-id").asText();
+    assertThat(again.body().path("run-id").asText()).isEqualTo(runId).isEqualTo("20240101T000000Z");
+
+    JsonNode run = awaitRunEnd("daily_x", runId);
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("success");
+    assertThat(run.path("tasks").get(0).path("id").asText()).isEqualTo("stage");
+    assertThat(run.path("tasks").get(1).path("state").asText()).isEqualTo("success");
+    assertThat(run.path("tasks").get(1).path("tries").asInt()).isEqualTo(1);
+    assertThat(run.path("tasks").get(1).path("duration-ms").isNumber()).isTrue();
+    assertThat(http.get("/v1/flows/daily_x/runs").body().path("runs")).hasSize(1);
+    assertThat(http.count("SELECT count(*) FROM transformed.daily_x")).isEqualTo(2);
+    assertThat(
+            http.count(
+                "SELECT listened_ms FROM transformed.daily_x WHERE show_id = 'a'"
+                    + " AND day = DATE '2024-01-01'"))
+        .isEqualTo(300);
+    Http.Response log = http.get("/v1/flows/daily_x/runs/" + runId + "/tasks/daily/log");
+    assertThat(log.status()).isEqualTo(200);
+    assertThat(log.raw().body()).contains("Wrote 2 rows to transformed.daily_x");
+
+    // a second date: a second partition, the first one kept as it was
+    JsonNode second =
+        http.post(
+                "/v1/flows/daily_x/runs",
+                "application/json",
+                json(Map.of("logical-date", "2024-01-02")))
+            .body();
+    assertThat(awaitRunEnd("daily_x", second.path("run-id").asText()).path("state").asText())
+        .isEqualTo("success");
+    assertThat(http.count("SELECT count(DISTINCT day) FROM transformed.daily_x")).isEqualTo(2);
+    assertThat(http.count("SELECT count(*) FROM transformed.daily_x")).isEqualTo(4);
+    assertThat(
+            http.count(
+                "SELECT count(*) FROM transformed.daily_x WHERE run_id = '20240101T000000Z'"))
+        .isEqualTo(2);
+    var table = platform.lake().loadTable(TableId.parse("transformed.daily_x")).orElseThrow();
+    assertThat(table.spec().fields()).hasSize(1);
+    Snapshot current = table.currentSnapshot();
+    long stageSnapshot =
+        platform
+            .lake()
+            .loadTable(TableId.parse("transformed.stage_x"))
+            .orElseThrow()
+            .currentSnapshot()
+            .snapshotId();
+    assertThat(current.operation()).isEqualTo("overwrite");
+    assertThat(current.summary())
+        .containsEntry(SqlTaskRunner.FLOW, "daily_x")
+        .containsEntry(SqlTaskRunner.RUN_ID, "20240102T000000Z")
+        .containsEntry(SqlTaskRunner.TASK, "daily")
+        .containsEntry(SqlTaskRunner.TRY, "1")
+        .containsEntry(SqlTaskRunner.INPUTS, "transformed.stage_x@" + stageSnapshot);
+
+    Run runs = cli("flow", "runs", "daily_x", "--server", platform.httpUri().toString());
+    assertThat(runs.exit()).isZero();
+    assertThat(runs.out()).contains("20240102T000000Z").contains("stage=success");
+    Run list = cli("flows", "--server", platform.httpUri().toString());
+    assertThat(list.out()).contains("daily_x").contains("success");
+    assertThat(http.get("/metrics").raw().body())
+        .contains("tributary_flow_task_duration_seconds_bucket{flow=\"daily_x\"")
+        .contains("tributary_flow_task_latency_seconds_bucket{flow=\"daily_x\"")
+        .contains("tributary_flow_runs_total{flow=\"daily_x\",state=\"success\"} 2.0");
+  }
+
+  @Test
+  void aMaintainTaskCompactsWhatAnSqlTaskAppended() {
+    String flow =
+        """
+        tasks:
+          - id: add
+            type: sql
+            sql: SELECT range AS n, '{{ ds }}' AS ds FROM range(3)
+            target: transformed.maintained
+            mode: append
+          - { id: tidy, type: maintain, table: transformed.maintained, depends-on: [add] }
+        """;
+    assertThat(http.put("/v1/flows/tidy", flow).status()).isEqualTo(201);
+    String runId =
+        http.post("/v1/flows/tidy/runs", "application/json", json(Map.of()))
+            .body()
+            .path("run-id")
+            .asText();
+
+    JsonNode run = awaitRunEnd("tidy", runId);
+
+    assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("success");
+    assertThat(http.count("SELECT count(*) FROM transformed.maintained")).isEqualTo(3);
+    assertThat(http.get("/v1/flows/tidy/runs/" + runId + "/tasks/tidy/log").raw().body())
+        .contains("Maintaining transformed.maintained")
+        .contains("Done: ");
+  }
+
+  @Test
+  void aManualRunOnTheDateOfAScheduledRunIsThatRun() {
+    String flow =
+        "schedule: \"@daily\"\ntasks:\n  - { id: a, type: http, url: \""
+            + peerUrl("/ok")
+            + "\" }\n";
+    assertThat(http.put("/v1/flows/nightly", flow).status()).isEqualTo(201);
+    String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+    await()
+        .atMost(WAIT)
+        .until(() -> http.get("/v1/flows/nightly/runs").body().path("runs").size() == 1);
+
+    Http.Response manual =
+        http.post(
+            "/v1/flows/nightly/runs", "application/json", json(Map.of("logical-date", yesterday)));
+
+    assertThat(manual.status()).isEqualTo(200);
+    JsonNode runs = http.get("/v1/flows/nightly/runs").body().path("runs");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).path("run-id").asText())
+        .isEqualTo(manual.body().path("run-id").asText());
+    assertThat(runs.get(0).path("run-type").asText()).isEqualTo("scheduled");
+    assertThat(runs.get(0).path("logical-date").asText()).isEqualTo(yesterday + "T00:00:00Z");
+    Http.Response paused = http.post("/v1/flows/nightly/pause", "application/json", "");
+    assertThat(paused.status()).isEqualTo(200);
+    assertThat(http.get("/v1/flows/nightly").body().path("paused").asBoolean()).isTrue();
+    assertThat(
+            http.post("/v1/flows/nightly/unpause", "application/json", "")
+                .body()
+                .path("paused")
+                .asBoolean())
+        .isFalse();
+    assertThat(http.delete("/v1/flows/nightly").status()).isEqualTo(204);
+  }
+
+  @Test
+  void newDataInATableTriggersARun() {
+    String flow =
+        "triggers:\n  - table: raw.signals\ntasks:\n  - { id: a, type: http, url: \""
+            + peerUrl("/ok")
+            + "\" }\n";
+    assertThat(http.put("/v1/flows/on_events", flow).status()).isEqualTo(201);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              http.ndjson("signals", "{\"n\":1}\n");
+              return http.get("/v1/flows/on_events/runs").body().path("runs").size() > 0;
+            });
+
+    JsonNode run = http.get("/v1/flows/on_events/runs").body().path("runs").get(0);
+    assertThat(run.path("run-type").asText()).isEqualTo("triggered");
+    assertThat(http.delete("/v1/flows/on_events").status()).isEqualTo(204);
+  }
+
+  @Test
+  void brokenDefinitionsAreRefusedWithTheirLineAndThePreviousVersionStays() {
+    assertThat(
+            http.put(
+                    "/v1/flows/keep",
+                    "tasks:\n  - { id: a, type: http, url: \"" + peerUrl("/flaky") + "\" }\n")
+                .status())
+        .isEqualTo(201);
+
+    Http.Response badSql =
+        http.put(
+            "/v1/flows/keep",
+            "tasks:\n  - id: a\n    type: sql\n    target: transformed.x\n    sql: SELEC 1\n");
+    Http.Response cycle =
+        http.put(
+            "/v1/flows/keep",
+            "tasks:\n  - { id: a, type: http, url: \"http://h/\", depends-on: [a] }\n");
+
+    assertThat(badSql.status()).isEqualTo(400);
+    assertThat(badSql.body().path("error").path("code").asText()).isEqualTo("invalid_flow");
+    assertThat(badSql.body().path("error").path("message").asText())
+        .startsWith("Invalid flow PUT /v1/flows/keep, line 5, tasks[0].sql: task 'a': ")
+        .contains("syntax error");
+    assertThat(cycle.status()).isEqualTo(400);
+    assertThat(cycle.body().path("error").path("message").asText()).contains("cycle: a -> a");
+    assertThat(http.get("/v1/flows/keep").body().path("tasks").get(0).path("type").asText())
+        .isEqualTo("http");
+    assertThat(http.delete("/v1/flows/keep").status()).isEqualTo(204);
+    assertThat(http.get("/v1/flows/keep").status()).isEqualTo(404);
+  }
+
+  @Test
+  void triggerRulesRunCleanupAfterAFailure() {
+    String ok = peerUrl("/ok");
+    String flow =
+        "tasks:\n"
+            + "  - { id: extract, type: http, url: \""
+            + ok
+            + "\" }\n"
+            + "  - { id: load, type: http, url: \""
+            + peerUrl("/missing")
+            + "\", depends-on: [extract], retries: 3 }\n"
+            + "  - { id: publish, type: http, url: \""
+            + ok
+            + "\", depends-on: [load] }\n"
+            + "  - { id: cleanup, type: http, url: \""
+            + ok
+            + "\", depends-on: [load], trigger-rule: all_failed }\n"
+            + "  - { id: report, type: http, url: \""
+            + ok
+            + "\", depends-on: [publish, cleanup], trigger-rule: all_done }\n"
+            + "  - { id: celebrate, type: http, url: \""
+            + ok
+            + "\", depends-on: [publish], trigger-rule: none_failed }\n";
+    assertThat(http.put("/v1/flows/rules", flow).status()).isEqualTo(201);
+    String runId =
+        http.post("/v1/flows/rules/runs", "application/json", "").body().path("run-id").asText();
+
+    JsonNode run = awaitRunEnd("rules", runId);
+
+    assertThat(run.path("state").asText()).isEqualTo("failed");
+    Map<String, String> states = new java.util.LinkedHashMap<>();
+    run.path("tasks").forEach(t -> states.put(t.path("id").asText(), t.path("state").asText()));
+    assertThat(states)
+        .containsExactly(
+            Map.entry("extract", "success"),
+            Map.entry("load", "failed"),
+            Map.entry("publish", "upstream_failed"),
+            Map.entry("cleanup", "success"),
+            Map.entry("report", "success"),
+            Map.entry("celebrate", "upstream_failed"));
+    assertThat(run.path("tasks").get(1).path("tries").asInt()).isEqualTo(1); // 404: no retry
+    assertThat(run.path("tasks").get(1).path("error").asText()).contains("answered HTTP 404");
+  }
+
+  @Test
+  void anHttpTaskIsRetriedWithBackOffOnServerErrors() {
+    String flow =
+        "tasks:\n  - id: ping\n    type: http\n    url: "
+            + peerUrl("/flaky")
+            + "?ds={{ ds }}\n    retries: { attempts: 3, delay: 200ms, max-delay: 1s }\n";
+    assertThat(http.put("/v1/flows/ping", flow).status()).isEqualTo(201);
+
+    Run run =
+        cli(
+            "flow",
+            "run",
+            "ping",
+            "--date",
+            "2024-03-01",
+            "--wait",
+            "--server",
+            platform.httpUri().toString());
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    JsonNode ended = http.get("/v1/flows/ping/runs/20240301T000000Z").body();
+    JsonNode task = ended.path("tasks").get(0);
+    assertThat(task.path("state").asText()).isEqualTo("success");
+    assertThat(task.path("tries").asInt()).isEqualTo(3);
+    String firstTry =
+        http.get("/v1/flows/ping/runs/20240301T000000Z/tasks/ping/log?try=1").raw().body();
+    assertThat(firstTry)
+        .contains("GET " + peerUrl("/flaky") + "?ds=2024-03-01")
+        .contains("HTTP 500")
+        .containsPattern("retrying in \\d+ ms");
+  }
+
+  @Test
+  void aRestartRecoversTheRunningRunAndStartsTheQueuedOne() {
+    String flow =
+        "max-active-runs: 1\ntasks:\n  - id: wait\n    type: http\n    url: "
+            + peerUrl("/block")
+            + "\n    retries: { attempts: 2, delay: 100ms }\n";
+    assertThat(http.put("/v1/flows/restart", flow).status()).isEqualTo(201);
+    String body = json(Map.of("logical-date", "2024-05-01"));
+    http.post("/v1/flows/restart/runs", "application/json", body);
+    http.post(
+        "/v1/flows/restart/runs", "application/json", json(Map.of("logical-date", "2024-05-02")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                http.get("/v1/flows/restart/runs/20240501T000000Z")
+                    .body()
+                    .path("tasks")
+                    .get(0)
+                    .path("state")
+                    .asText()
+                    .equals("running"));
+    assertThat(http.get("/v1/flows/restart/runs/20240502T000000Z").body().path("state").asText())
+        .isEqualTo("queued");
+
+    platform.close();
+    gate.countDown();
+    platform = Platform.start(config(), Clock.systemUTC());
+    http = new Http(platform.httpUri());
+
+    JsonNode first = awaitRunEnd("restart", "20240501T000000Z");
+    JsonNode second = awaitRunEnd("restart", "20240502T000000Z");
+    assertThat(first.path("state").asText()).isEqualTo("success");
+    assertThat(first.path("tasks").get(0).path("tries").asInt()).isEqualTo(2);
+    assertThat(second.path("state").asText()).isEqualTo("success");
+    assertThat(second.path("tasks").get(0).path("tries").asInt()).isEqualTo(1);
+  }
+
+  private static synchronized Run cli(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    try (PrintStream capturedOut = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+        PrintStream capturedErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
+      System.setOut(capturedOut);
+      System.setErr(capturedErr);
+      var cli = Main.commandLine();
+      cli.setOut(new java.io.PrintWriter(capturedOut, true));
+      cli.setErr(new java.io.PrintWriter(capturedErr, true));
+      int exit = cli.execute(args);
+      return new Run(
+          exit,
+          outBytes.toString(StandardCharsets.UTF_8),
+          errBytes.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}
