@@ -6,6 +6,8 @@ import io.tributary.batch.Batch;
 import io.tributary.batch.KafkaLandingEvents;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
+import io.tributary.pgwire.AdminCredentials;
+import io.tributary.pgwire.PgWireServer;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
@@ -14,6 +16,7 @@ import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.function.FunctionService;
 import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
  * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, and the HTTP
- * API. Closing it stops the HTTP server first, then flushes delivery buffers, then releases the
+ * API and the PostgreSQL protocol endpoint. Closing it stops the HTTP server first, then flushes delivery buffers, then releases the
  * rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
@@ -41,6 +44,7 @@ public final class Platform implements AutoCloseable {
   private final QueryEngine query;
   private final Batch batch;
   private final HttpApi http;
+  private final PgWireServer pgwire;
 
   private Platform(TributaryConfig config, Clock clock) {
     this.config = config;
@@ -95,10 +99,23 @@ public final class Platform implements AutoCloseable {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                   }));
+      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters)) : null;
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  private static PgWireServer startPgWire(
+      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters) {
+    SecureRandom random = new SecureRandom();
+    TributaryConfig.PgWire settings = config.pgwire();
+    return new PgWireServer(
+        new PgWireServer.Settings(settings.host(), settings.port(), settings.maxConnections()),
+        query,
+        AdminCredentials.loadOrCreate(config.dataDir(), random),
+        meters,
+        random);
   }
 
   /** Starts every component; fails fast (closing what it opened) with the reason. */
@@ -127,6 +144,11 @@ public final class Platform implements AutoCloseable {
   /** Where the HTTP API listens, e.g. {@code http://127.0.0.1:7070}. */
   public URI httpUri() {
     return URI.create("http://" + config.http().host() + ":" + http.port());
+  }
+
+  /** The port of the PostgreSQL protocol endpoint, or -1 when it is disabled. */
+  public int pgwirePort() {
+    return pgwire == null ? -1 : pgwire.port();
   }
 
   public Lake lake() {

@@ -28,7 +28,8 @@ public record TributaryConfig(
     List<StreamSpec> streams,
     List<TopicSpec> topics,
     List<FunctionSpec> functions,
-    List<CrawlerSpec> crawlers) {
+    List<CrawlerSpec> crawlers,
+    PgWire pgwire) {
 
   /** The HTTP API listener. */
   public record Http(String host, int port) {
@@ -97,6 +98,15 @@ public record TributaryConfig(
     public static final Query DEFAULT = new Query(2, 512L << 20, 10_000, Duration.ofSeconds(60));
   }
 
+  /** The PostgreSQL wire protocol endpoint: where it listens, whether it runs, how many clients. */
+  public record PgWire(String host, int port, boolean enabled, int maxConnections) {
+    public static final PgWire DEFAULT = new PgWire("127.0.0.1", 5433, true, 64);
+
+    public PgWire {
+      Objects.requireNonNull(host, "host is null");
+    }
+  }
+
   public TributaryConfig {
     Objects.requireNonNull(dataDir, "dataDir is null");
     Objects.requireNonNull(http, "http is null");
@@ -104,6 +114,7 @@ public record TributaryConfig(
     Objects.requireNonNull(catalog, "catalog is null");
     Objects.requireNonNull(ingest, "ingest is null");
     Objects.requireNonNull(query, "query is null");
+    Objects.requireNonNull(pgwire, "pgwire is null");
     streams = List.copyOf(streams);
     Set<String> names = new HashSet<>();
     for (StreamSpec stream : streams) {
@@ -123,7 +134,7 @@ public record TributaryConfig(
     }
   }
 
-  /** A config without topics, functions and crawlers. */
+  /** A config without topics, functions and crawlers; the pgwire endpoint on a free port. */
   public TributaryConfig(
       Path dataDir,
       Http http,
@@ -132,7 +143,18 @@ public record TributaryConfig(
       Ingest ingest,
       Query query,
       List<StreamSpec> streams) {
-    this(dataDir, http, kafka, catalog, ingest, query, streams, List.of(), List.of(), List.of());
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        List.of(),
+        List.of(),
+        List.of(),
+        new PgWire("127.0.0.1", 0, true, PgWire.DEFAULT.maxConnections()));
   }
 
   /** The embedded defaults: everything under {@code dataDir}, one {@code app_events} stream. */
@@ -184,7 +206,8 @@ public record TributaryConfig(
         "streams",
         "topics",
         "functions",
-        "crawlers");
+        "crawlers",
+        "pgwire");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -245,6 +268,18 @@ public record TributaryConfig(
             queryNode.duration(
                 "timeout", Query.DEFAULT.timeout(), Duration.ofSeconds(1), Duration.ofHours(1)));
 
+    ConfigNode pgwireNode =
+        top.child("pgwire").allowOnly("host", "port", "enabled", "max-connections");
+    PgWire pgwire =
+        new PgWire(
+            pgwireNode.string("host", PgWire.DEFAULT.host()),
+            pgwireNode.integer("port", PgWire.DEFAULT.port(), 0, 65535),
+            pgwireNode.bool("enabled", PgWire.DEFAULT.enabled()),
+            pgwireNode.integer("max-connections", PgWire.DEFAULT.maxConnections(), 1, 10_000));
+    if (pgwire.enabled() && pgwire.port() != 0 && pgwire.port() == http.port()) {
+      throw ConfigException.invalid("pgwire.port", pgwire.port(), "must differ from http.port");
+    }
+
     List<StreamSpec> streams = new ArrayList<>();
     if (!top.has("streams")) {
       streams.add(StreamSpec.withDefaults("app_events"));
@@ -265,6 +300,6 @@ public record TributaryConfig(
       functions.add(FunctionSpec.fromConfig(null, functionNode));
     }
     return new TributaryConfig(
-        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers);
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, pgwire);
   }
 }
