@@ -74,8 +74,7 @@ public record AdminCredentials(String user, String password, String token) {
   private static void createPrivate(Path file) throws IOException {
     try {
       Files.createFile(
-          file,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file); // not a POSIX file system
     }

@@ -31,14 +31,16 @@ record CopyOut(String query, boolean csv, boolean header, char delimiter, String
     if (!copy.matches()) {
       String upper = statement.toUpperCase(Locale.ROOT);
       if (upper.contains("FROM")) {
-        throw new PgException(SqlStates.READ_ONLY, "COPY FROM is not allowed: the endpoint is read-only");
+        throw new PgException(
+            SqlStates.READ_ONLY, "COPY FROM is not allowed: the endpoint is read-only");
       }
       throw new PgException(
           SqlStates.FEATURE_NOT_SUPPORTED, "only COPY (SELECT ...) TO STDOUT is supported");
     }
     String options = copy.group(2).toUpperCase(Locale.ROOT);
     if (options.contains("BINARY")) {
-      throw new PgException(SqlStates.FEATURE_NOT_SUPPORTED, "COPY in binary format is not supported");
+      throw new PgException(
+          SqlStates.FEATURE_NOT_SUPPORTED, "COPY in binary format is not supported");
     }
     boolean csv = options.matches("(?s).*\\bCSV\\b.*");
     boolean header = csv && options.matches("(?s).*\\bHEADER\\b(?!\\s+(FALSE|OFF|0)\\b).*");

@@ -60,7 +60,9 @@ final class MessageReader {
   }
 
   private static String printable(int type) {
-    return type >= 32 && type < 127 ? String.valueOf((char) type) : "\\x" + Integer.toHexString(type);
+    return type >= 32 && type < 127
+        ? String.valueOf((char) type)
+        : "\\x" + Integer.toHexString(type);
   }
 
   /** A malformed frame: the connection cannot continue. */

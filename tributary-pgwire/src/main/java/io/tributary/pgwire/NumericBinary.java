@@ -54,7 +54,8 @@ final class NumericBinary {
    */
   static BigDecimal decode(ByteBuffer buffer) {
     if (buffer.remaining() < 8) {
-      throw new IllegalArgumentException("Invalid binary numeric: " + buffer.remaining() + " bytes");
+      throw new IllegalArgumentException(
+          "Invalid binary numeric: " + buffer.remaining() + " bytes");
     }
     int count = buffer.getShort();
     int weight = buffer.getShort();
@@ -65,7 +66,9 @@ final class NumericBinary {
     }
     if (sign != POSITIVE && sign != NEGATIVE) {
       throw new IllegalArgumentException(
-          sign == NAN ? "NaN numeric parameters are not supported" : "Invalid numeric sign " + sign);
+          sign == NAN
+              ? "NaN numeric parameters are not supported"
+              : "Invalid numeric sign " + sign);
     }
     BigInteger unscaled = BigInteger.ZERO;
     for (int i = 0; i < count; i++) {

@@ -8,6 +8,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns one Bind parameter, in text or binary format, into the SQL literal put in place of its
@@ -17,6 +19,8 @@ import java.util.Locale;
  */
 final class ParameterValues {
   private static final LocalDate EPOCH = LocalDate.of(2000, 1, 1);
+  private static final Pattern DATE_WITH_ZONE =
+      Pattern.compile("(\\d{4,}-\\d{2}-\\d{2}) [+-]\\d{2}(?::\\d{2}){0,2}");
 
   private ParameterValues() {}
 
@@ -40,6 +44,11 @@ final class ParameterValues {
     }
     if (type == null) {
       type = PgType.UNKNOWN;
+      String text = text(bytes);
+      Matcher dateWithZone = DATE_WITH_ZONE.matcher(text);
+      if (!binary && dateWithZone.matches()) {
+        return "DATE " + string(dateWithZone.group(1)); // pgJDBC's setDate: '2024-05-01 +02'
+      }
     }
     return binary ? fromBinary(type, bytes) : fromText(type, text(bytes));
   }
@@ -49,19 +58,22 @@ final class ParameterValues {
       return switch (type) {
         case BOOL -> bool(value);
         case INT2, INT4, INT8 -> signed(Long.toString(Long.parseLong(value.strip())));
-        case FLOAT4, FLOAT8 -> "CAST(" + string(Double.toString(parseDouble(value))) + " AS DOUBLE)";
+        case FLOAT4, FLOAT8 ->
+            "CAST(" + string(Double.toString(parseDouble(value))) + " AS DOUBLE)";
         case NUMERIC -> numeric(new BigDecimal(value.strip()));
         case DATE -> "DATE " + string(value);
         case TIME -> "TIME " + string(value);
         case TIMESTAMP -> "TIMESTAMP " + string(value);
         case TIMESTAMPTZ -> "TIMESTAMPTZ " + string(value);
-        case UUID -> "CAST(" + string(java.util.UUID.fromString(value.strip()).toString()) + " AS UUID)";
+        case UUID ->
+            "CAST(" + string(java.util.UUID.fromString(value.strip()).toString()) + " AS UUID)";
         case BYTEA -> blob(parseBytea(value));
         default -> string(value);
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Invalid input for type " + type.name().toLowerCase(Locale.ROOT) + ": \"" + value + "\"", e);
+          "Invalid input for type " + type.name().toLowerCase(Locale.ROOT) + ": \"" + value + "\"",
+          e);
     }
   }
 
@@ -100,7 +112,9 @@ final class ParameterValues {
 
   private static String timestamp(long micros) {
     LocalDateTime timestamp =
-        EPOCH.atStartOfDay().plusSeconds(Math.floorDiv(micros, 1_000_000L))
+        EPOCH
+            .atStartOfDay()
+            .plusSeconds(Math.floorDiv(micros, 1_000_000L))
             .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
     return timestamp.toLocalDate() + " " + timestamp.toLocalTime();
   }

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection, on its own thread: startup (SSLRequest and GSSENCRequest refused with
- * 'N', CancelRequest), SCRAM-SHA-256 authentication, then the simple and extended query protocols
- * until the client terminates or disconnects.
+ * One client connection, on its own thread: startup (SSLRequest and GSSENCRequest refused with 'N',
+ * CancelRequest), SCRAM-SHA-256 authentication, then the simple and extended query protocols until
+ * the client terminates or disconnects.
  */
 final class PgConnection implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
@@ -78,6 +78,11 @@ final class PgConnection implements Runnable {
     if (current != null) {
       current.cancelRunning();
     }
+  }
+
+  boolean isRunning() {
+    StatementRunner current = runner;
+    return current != null && current.isRunning();
   }
 
   /** Closes the socket, which ends the connection's thread, and cancels its query. */
@@ -163,7 +168,10 @@ final class PgConnection implements Runnable {
         backend.error(
             "FATAL",
             SqlStates.FEATURE_NOT_SUPPORTED,
-            "unsupported frontend protocol " + (code >>> 16) + "." + (code & 0xffff)
+            "unsupported frontend protocol "
+                + (code >>> 16)
+                + "."
+                + (code & 0xffff)
                 + ": the server supports 3.0");
         backend.flush();
         return null;
@@ -185,7 +193,10 @@ final class PgConnection implements Runnable {
       throws IOException {
     String user = parameters.get("user");
     if (user == null || user.isEmpty()) {
-      return refuse(backend, SqlStates.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
+      return refuse(
+          backend,
+          SqlStates.INVALID_AUTHORIZATION,
+          "no PostgreSQL user name specified in startup packet");
     }
     if (protocol != PROTOCOL_3) {
       LOG.debug("Client asked for protocol 3.{}; answering as 3.0", protocol & 0xffff);
@@ -204,7 +215,10 @@ final class PgConnection implements Runnable {
     }
     String mechanism = initial.readString();
     if (!mechanism.equals(ScramSha256.MECHANISM)) {
-      return refuse(backend, SqlStates.INVALID_AUTHORIZATION, "SASL mechanism " + mechanism + " is not supported");
+      return refuse(
+          backend,
+          SqlStates.INVALID_AUTHORIZATION,
+          "SASL mechanism " + mechanism + " is not supported");
     }
     String clientFirst = new String(initial.readBytes(initial.readInt()), StandardCharsets.UTF_8);
     String serverFinal;
@@ -225,7 +239,10 @@ final class PgConnection implements Runnable {
       return refuse(backend, SqlStates.PROTOCOL_VIOLATION, e.getMessage());
     }
     if (serverFinal == null) {
-      return refuse(backend, SqlStates.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"");
+      return refuse(
+          backend,
+          SqlStates.INVALID_PASSWORD,
+          "password authentication failed for user \"" + user + "\"");
     }
     backend.authentication(12, serverFinal.getBytes(StandardCharsets.UTF_8));
     String database = parameters.getOrDefault("database", user);

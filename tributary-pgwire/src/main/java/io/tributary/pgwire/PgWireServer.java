@@ -98,6 +98,11 @@ public final class PgWireServer implements AutoCloseable {
     return connections.size();
   }
 
+  /** How many connections are running a statement now. */
+  public int runningStatements() {
+    return (int) connections.values().stream().filter(PgConnection::isRunning).count();
+  }
+
   private void accept() {
     while (!closed) {
       Socket socket;
@@ -113,7 +118,14 @@ public final class PgWireServer implements AutoCloseable {
       int secret = random.nextInt();
       PgConnection connection =
           new PgConnection(
-              socket, processId, secret, engine, credentials, random, metrics, this,
+              socket,
+              processId,
+              secret,
+              engine,
+              credentials,
+              random,
+              metrics,
+              this,
               MAX_MESSAGE_LENGTH);
       if (connections.size() >= settings.maxConnections()) {
         connection.refuse(
@@ -142,6 +154,7 @@ public final class PgWireServer implements AutoCloseable {
         && MessageDigest.isEqual(
             java.nio.ByteBuffer.allocate(4).putInt(connection.secret()).array(),
             java.nio.ByteBuffer.allocate(4).putInt(secret).array())) {
+      LOG.debug("CancelRequest for backend {}", processId);
       connection.cancelRunning();
     } else {
       LOG.debug("Ignored a CancelRequest for unknown backend {}", processId);

@@ -7,8 +7,7 @@ import java.util.List;
 
 /**
  * A bound statement ready to run: its SQL with parameters in place, the result formats asked for,
- * and once started, its cursor and the row read ahead to know whether more remain. Not
- * thread-safe.
+ * and once started, its cursor and the row read ahead to know whether more remain. Not thread-safe.
  */
 final class Portal implements AutoCloseable {
   final String sql;

@@ -82,8 +82,7 @@ final class QueryProtocol {
       case 'd', 'c', 'f' -> {
         // CopyData, CopyDone, CopyFail: only for COPY FROM STDIN, which is refused
       }
-      default ->
-          throw new ProtocolException("Unexpected message type '" + message.type() + "'");
+      default -> throw new ProtocolException("Unexpected message type '" + message.type() + "'");
     }
   }
 
@@ -119,7 +118,8 @@ final class QueryProtocol {
     }
     if (!name.isEmpty() && statements.containsKey(name)) {
       throw new PgException(
-          SqlStates.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists");
+          SqlStates.DUPLICATE_PREPARED_STATEMENT,
+          "prepared statement \"" + name + "\" already exists");
     }
     String text = parts.isEmpty() ? "" : parts.get(0);
     int parameters = Math.max(types.length, SqlText.parameterCount(text));
@@ -225,7 +225,8 @@ final class QueryProtocol {
     Prepared prepared = statements.get(name);
     if (prepared == null) {
       throw new PgException(
-          SqlStates.INVALID_PREPARED_STATEMENT, "prepared statement \"" + name + "\" does not exist");
+          SqlStates.INVALID_PREPARED_STATEMENT,
+          "prepared statement \"" + name + "\" does not exist");
     }
     return prepared;
   }

@@ -92,8 +92,7 @@ final class ScramSha256 {
     }
     String withoutProof = clientFinal.substring(0, proofAt);
     Map<Character, String> attributes = attributes(withoutProof);
-    String binding =
-        Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
+    String binding = Base64.getEncoder().encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8));
     byte[] proof;
     try {
       proof = Base64.getDecoder().decode(clientFinal.substring(proofAt + 3));

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /**
  * One connection's session: its settings and transaction state, and the statements the endpoint
  * answers itself (transaction control, SET, SHOW, RESET, DISCARD, DEALLOCATE) rather than sending
- * them to the query engine. Transactions only group statements: every statement reads the
- * lake's current snapshots, and nothing can be written. Not thread-safe.
+ * them to the query engine. Transactions only group statements: every statement reads the lake's
+ * current snapshots, and nothing can be written. Not thread-safe.
  */
 final class Session {
   /** The settings clients read at startup and after each SET, sent as ParameterStatus. */
@@ -33,9 +33,13 @@ final class Session {
           "SET\\s+(?:SESSION\\s+|LOCAL\\s+)?([A-Za-z_][A-Za-z0-9_.]*)\\s*(?:=|\\s+TO\\s+|\\s)\\s*(.*)",
           Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final Pattern SET_TIME_ZONE =
-      Pattern.compile("SET\\s+(?:SESSION\\s+|LOCAL\\s+)?TIME\\s+ZONE\\s+(.*)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+      Pattern.compile(
+          "SET\\s+(?:SESSION\\s+|LOCAL\\s+)?TIME\\s+ZONE\\s+(.*)",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final Pattern SHOW =
-      Pattern.compile("SHOW\\s+([A-Za-z_][A-Za-z0-9_.]*|TRANSACTION\\s+ISOLATION\\s+LEVEL)", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "SHOW\\s+([A-Za-z_][A-Za-z0-9_.]*|TRANSACTION\\s+ISOLATION\\s+LEVEL)",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern RESET =
       Pattern.compile("RESET\\s+([A-Za-z_][A-Za-z0-9_.]*)", Pattern.CASE_INSENSITIVE);
 
@@ -129,6 +133,9 @@ final class Session {
         yield Outcome.tag("DISCARD ALL");
       }
       case "deallocate" -> Outcome.tag("DEALLOCATE");
+      case "listen", "unlisten", "notify" ->
+          throw new PgException(
+              SqlStates.FEATURE_NOT_SUPPORTED, word.toUpperCase(Locale.ROOT) + " is not supported");
       default -> null;
     };
   }
@@ -137,8 +144,22 @@ final class Session {
   static boolean isLocal(String sql) {
     String statement = SqlText.stripLeadingComments(sql).strip();
     return switch (firstWord(statement)) {
-      case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "set",
-          "reset", "discard", "deallocate" -> true;
+      case "begin",
+          "start",
+          "commit",
+          "end",
+          "rollback",
+          "abort",
+          "savepoint",
+          "release",
+          "set",
+          "reset",
+          "discard",
+          "deallocate",
+          "listen",
+          "unlisten",
+          "notify" ->
+          true;
       case "show" -> showColumn(sql) != null;
       default -> false;
     };
@@ -154,7 +175,9 @@ final class Session {
     if (name.toUpperCase(Locale.ROOT).startsWith("TRANSACTION")) {
       return "transaction_isolation";
     }
-    if (name.equalsIgnoreCase("tables") || name.equalsIgnoreCase("databases") || name.contains(".")) {
+    if (name.equalsIgnoreCase("tables")
+        || name.equalsIgnoreCase("databases")
+        || name.contains(".")) {
       return null;
     }
     return name.toLowerCase(Locale.ROOT);
@@ -163,7 +186,8 @@ final class Session {
   private Outcome set(String statement) {
     String upper = statement.toUpperCase(Locale.ROOT);
     if (upper.matches("SET\\s+(SESSION\\s+CHARACTERISTICS|TRANSACTION)\\b.*")
-        || upper.matches("SET\\s+(SESSION\\s+|LOCAL\\s+)?(SESSION\\s+AUTHORIZATION|ROLE)\\s+DEFAULT\\b.*")) {
+        || upper.matches(
+            "SET\\s+(SESSION\\s+|LOCAL\\s+)?(SESSION\\s+AUTHORIZATION|ROLE)\\s+DEFAULT\\b.*")) {
       return Outcome.tag("SET");
     }
     Matcher timeZone = SET_TIME_ZONE.matcher(statement);
@@ -184,7 +208,8 @@ final class Session {
       case "client_encoding" -> {
         if (!value.equalsIgnoreCase("UTF8") && !value.equalsIgnoreCase("UNICODE")) {
           throw new PgException(
-              SqlStates.FEATURE_NOT_SUPPORTED, "client_encoding " + value + " is not supported; use UTF8");
+              SqlStates.FEATURE_NOT_SUPPORTED,
+              "client_encoding " + value + " is not supported; use UTF8");
         }
         value = "UTF8";
       }
@@ -198,7 +223,8 @@ final class Session {
       }
       case "transaction_read_only", "default_transaction_read_only" -> {
         if (value.equalsIgnoreCase("off") || value.equalsIgnoreCase("false")) {
-          throw new PgException(SqlStates.READ_ONLY, "the endpoint is read-only: " + key + " stays on");
+          throw new PgException(
+              SqlStates.READ_ONLY, "the endpoint is read-only: " + key + " stays on");
         }
         value = "on";
       }

@@ -36,10 +36,35 @@ final class SqlStates {
 
   private static final Set<String> WRITES =
       Set.of(
-          "insert", "update", "delete", "merge", "upsert", "create", "drop", "alter", "truncate",
-          "copy", "grant", "revoke", "comment", "vacuum", "reindex", "cluster", "refresh", "lock",
-          "call", "do", "checkpoint", "import", "export", "attach", "detach", "install", "load",
-          "pragma", "use");
+          "insert",
+          "update",
+          "delete",
+          "merge",
+          "upsert",
+          "create",
+          "drop",
+          "alter",
+          "truncate",
+          "copy",
+          "grant",
+          "revoke",
+          "comment",
+          "vacuum",
+          "reindex",
+          "cluster",
+          "refresh",
+          "lock",
+          "call",
+          "do",
+          "checkpoint",
+          "import",
+          "export",
+          "attach",
+          "detach",
+          "install",
+          "load",
+          "pragma",
+          "use");
 
   private SqlStates() {}
 
@@ -52,7 +77,8 @@ final class SqlStates {
       return new PgException(INSUFFICIENT_RESOURCES, error.getMessage(), error);
     }
     if (error instanceof TributaryException tributary) {
-      return new PgException(ofCode(tributary.code(), error.getMessage(), sql), error.getMessage(), error);
+      return new PgException(
+          ofCode(tributary.code(), error.getMessage(), sql), error.getMessage(), error);
     }
     return new PgException(INTERNAL_ERROR, String.valueOf(error.getMessage()), error);
   }

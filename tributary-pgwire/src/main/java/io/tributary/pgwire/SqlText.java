@@ -69,8 +69,8 @@ final class SqlText {
   }
 
   /**
-   * {@code sql} with every {@code $n} outside literals and comments replaced by {@code
-   * values.get(n - 1)}.
+   * {@code sql} with every {@code $n} outside literals and comments replaced by {@code values.get(n
+   * - 1)}.
    *
    * @throws IllegalArgumentException naming a parameter number without a value
    */
@@ -79,7 +79,10 @@ final class SqlText {
     int i = 0;
     while (i < sql.length()) {
       char c = sql.charAt(i);
-      if (c == '$' && i + 1 < sql.length() && isDigit(sql.charAt(i + 1)) && !identifierBefore(sql, i)) {
+      if (c == '$'
+          && i + 1 < sql.length()
+          && isDigit(sql.charAt(i + 1))
+          && !identifierBefore(sql, i)) {
         int end = i + 1;
         while (end < sql.length() && isDigit(sql.charAt(end))) {
           end++;
@@ -87,7 +90,11 @@ final class SqlText {
         int number = parseNumber(sql.substring(i + 1, end));
         if (number < 1 || number > values.size()) {
           throw new IllegalArgumentException(
-              "There is no parameter $" + sql.substring(i + 1, end) + " (" + values.size() + " bound)");
+              "There is no parameter $"
+                  + sql.substring(i + 1, end)
+                  + " ("
+                  + values.size()
+                  + " bound)");
         }
         bound.append(values.get(number - 1));
         i = end;
@@ -106,7 +113,10 @@ final class SqlText {
     int i = 0;
     while (i < sql.length()) {
       char c = sql.charAt(i);
-      if (c == '$' && i + 1 < sql.length() && isDigit(sql.charAt(i + 1)) && !identifierBefore(sql, i)) {
+      if (c == '$'
+          && i + 1 < sql.length()
+          && isDigit(sql.charAt(i + 1))
+          && !identifierBefore(sql, i)) {
         int end = i + 1;
         while (end < sql.length() && isDigit(sql.charAt(end))) {
           end++;
@@ -141,7 +151,9 @@ final class SqlText {
     char c = sql.charAt(i);
     if (c == '\'') {
       boolean escapes =
-          i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e') && !identifierBefore(sql, i - 1);
+          i > 0
+              && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+              && !identifierBefore(sql, i - 1);
       return endOfQuoted(sql, i, '\'', escapes);
     }
     if (c == '"') {

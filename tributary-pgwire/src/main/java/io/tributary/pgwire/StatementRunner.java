@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs statements for one connection and writes their results: the session answers what it owns
@@ -17,6 +19,7 @@ import java.util.List;
  * thread-safe, except {@link #cancelRunning()}.
  */
 final class StatementRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StatementRunner.class);
   private final QueryEngine engine;
   private final Session session;
   private final Backend backend;
@@ -36,6 +39,10 @@ final class StatementRunner {
     if (cancel != null) {
       cancel.cancel();
     }
+  }
+
+  boolean isRunning() {
+    return running != null;
   }
 
   /** Runs one statement of a simple Query message: description, rows, tag, all in text. */
@@ -83,16 +90,18 @@ final class StatementRunner {
     for (int i = 0; i < parameterCount; i++) {
       nulls.add("NULL");
     }
-    String described = CatalogRewrite.apply(SqlText.bind(sql, nulls));
-    QueryResult result;
-    try {
-      result = engine.execute("DESCRIBE " + described);
+    String bound = SqlText.bind(sql, nulls);
+    List<QueryResult.Column> columns = new ArrayList<>();
+    String describe = "DESCRIBE " + CatalogRewrite.apply(bound);
+    try (QueryCursor cursor =
+        CatalogRewrite.readsCatalog(bound)
+            ? engine.open(describe, new QueryCancel(), CatalogRewrite.SETUP)
+            : engine.open(describe, new QueryCancel())) {
+      for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
+        columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
+      }
     } catch (RuntimeException e) {
       throw SqlStates.of(e, sql);
-    }
-    List<QueryResult.Column> columns = new ArrayList<>();
-    for (List<Object> row : result.rows()) {
-      columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
     }
     backend.rowDescription(columns, new short[columns.size()]);
   }
@@ -122,6 +131,9 @@ final class StatementRunner {
         sent++;
       }
       portal.rowsSent += sent;
+      if (portal.cancel.isCanceled()) {
+        throw new PgException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
+      }
       if (maxRows > 0 && sent == maxRows) {
         portal.pending = next(portal);
         if (portal.pending != null) {
@@ -157,9 +169,14 @@ final class StatementRunner {
       return;
     }
     running = portal.cancel;
+    String sql = CatalogRewrite.apply(portal.sql);
     try {
-      portal.cursor = engine.open(CatalogRewrite.apply(portal.sql), portal.cancel);
+      portal.cursor =
+          CatalogRewrite.readsCatalog(portal.sql)
+              ? engine.open(sql, portal.cancel, CatalogRewrite.SETUP)
+              : engine.open(sql, portal.cancel);
     } catch (RuntimeException e) {
+      LOG.debug("Statement failed: {}\n{}", e.getMessage(), sql);
       throw SqlStates.of(e, portal.sql);
     } finally {
       running = null;

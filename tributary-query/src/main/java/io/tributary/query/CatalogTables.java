@@ -44,9 +44,7 @@ final class CatalogTables {
 
   /** Creates the empty tables for the {@code described} tables that {@code planned} lacks. */
   static void create(
-      Connection connection,
-      Map<TableId, Table> described,
-      Map<String, List<PlannedTable>> planned)
+      Connection connection, Map<TableId, Table> described, Map<String, List<PlannedTable>> planned)
       throws SQLException {
     try (Statement statement = connection.createStatement()) {
       for (Map.Entry<TableId, Table> entry : described.entrySet()) {
@@ -58,7 +56,12 @@ final class CatalogTables {
         statement.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(id.namespace()));
         String columns =
             entry.getValue().schema().columns().stream()
-                .map(field -> Sql.identifier(field.name()) + " " + DuckDbTypes.of(field.type()))
+                .map(
+                    field ->
+                        Sql.identifier(field.name())
+                            + " "
+                            + DuckDbTypes.of(field.type())
+                            + (field.isRequired() ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
         statement.execute(
             "CREATE TABLE "

@@ -4,8 +4,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Lets another thread cancel a query: {@link #cancel()} stops the statement the engine runs for
- * it, now or as soon as it starts. One per query run; thread-safe.
+ * Lets another thread cancel a query: {@link #cancel()} stops the statement the engine runs for it,
+ * now or as soon as it starts. One per query run; thread-safe.
  */
 public final class QueryCancel {
   private Statement statement;

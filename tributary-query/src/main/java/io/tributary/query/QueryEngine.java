@@ -115,7 +115,7 @@ public final class QueryEngine implements AutoCloseable {
    */
   public QueryResult execute(String sql) {
     long start = System.nanoTime();
-    try (QueryCursor cursor = open(sql, settings.maxRows() + 1L, new QueryCancel())) {
+    try (QueryCursor cursor = open(sql, settings.maxRows() + 1L, new QueryCancel(), List.of())) {
       List<List<Object>> rows = new ArrayList<>();
       boolean truncated = false;
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
@@ -139,10 +139,19 @@ public final class QueryEngine implements AutoCloseable {
    * @throws RetriableException as {@link #execute(String)}, or {@code query_canceled}
    */
   public QueryCursor open(String sql, QueryCancel cancel) {
-    return open(sql, Long.MAX_VALUE, cancel);
+    return open(sql, Long.MAX_VALUE, cancel, List.of());
   }
 
-  private QueryCursor open(String sql, long rowLimit, QueryCancel cancel) {
+  /**
+   * As {@link #open(String, QueryCancel)}, after running {@code setup} in the query's database:
+   * trusted statements from the caller's own code, never a user's, that define the macros and views
+   * {@code sql} uses (a protocol's catalog emulation, say). They run inside the sandbox.
+   */
+  public QueryCursor open(String sql, QueryCancel cancel, List<String> setup) {
+    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup));
+  }
+
+  private QueryCursor open(String sql, long rowLimit, QueryCancel cancel, List<String> setup) {
     Objects.requireNonNull(sql, "sql is null");
     Objects.requireNonNull(cancel, "cancel is null");
     if (sql.isBlank()) {
@@ -157,8 +166,7 @@ public final class QueryEngine implements AutoCloseable {
     Statement statement = null;
     try {
       connection = openDatabase();
-      String runnable =
-StatementCheck.runnable(connection, sql, rowLimit);
+      String runnable = StatementCheck.runnable(connection, sql, rowLimit);
       Map<String, List<PlannedTable>> tables = planTables(sql);
       Map<TableId, Table> described = CatalogTables.mentioned(sql) ? allTables() : Map.of();
       lockDown(connection);
@@ -167,6 +175,9 @@ StatementCheck.runnable(connection, sql, rowLimit);
       }
       CatalogTables.create(connection, described, tables);
       statement = connection.createStatement();
+      for (String trusted : setup) {
+        statement.execute(trusted);
+      }
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         throw timeout(null);
@@ -178,6 +189,10 @@ StatementCheck.runnable(connection, sql, rowLimit);
       Function<SQLException, RuntimeException> errors =
           e -> failure(e, timedOut.get(), cancel.isCanceled());
       cancel.attach(statement);
+      if (cancel.isCanceled()) { // DuckDB forgets an interrupt that comes before the query
+        timeout.cancel(false);
+        throw failure(null, false, true);
+      }
       try {
         ResultSet result = statement.executeQuery(runnable);
         LOG.debug("Query over tables {} started", tables.values());
@@ -263,7 +278,6 @@ StatementCheck.runnable(connection, sql, rowLimit);
     Properties properties = new Properties();
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
-    properties.setProperty("jdbc_stream_results", "true");
     return DriverManager.getConnection("jdbc:duckdb:", properties);
   }
 
