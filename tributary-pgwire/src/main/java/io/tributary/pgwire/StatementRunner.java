@@ -170,6 +170,9 @@ final class StatementRunner {
     }
     running = portal.cancel;
     String sql = CatalogRewrite.apply(portal.sql);
+    if (LOG.isTraceEnabled() && CatalogRewrite.readsCatalog(portal.sql)) {
+      LOG.trace("Catalog statement:\n{}\n-- end of statement", portal.sql);
+    }
     try {
       portal.cursor =
           CatalogRewrite.readsCatalog(portal.sql)

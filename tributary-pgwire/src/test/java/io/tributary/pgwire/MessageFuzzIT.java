@@ -24,9 +24,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeded fuzzing of the message decoder: random, truncated and oversized frames, before and after
- * a valid startup, never crash the server nor hang it. Each connection ends with an answer or a
- * close within the read timeout, and the server still serves a real client afterwards.
+ * Seeded fuzzing of the message decoder: random, truncated and oversized frames, before and after a
+ * valid startup, never crash the server nor hang it. Each connection ends with an answer or a close
+ * within the read timeout, and the server still serves a real client afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessageFuzzIT {
@@ -66,9 +66,7 @@ class MessageFuzzIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> fixture.server.connectionCount() == 0);
     try (Connection connection =
             DriverManager.getConnection(
-                fixture.jdbcUrl(""),
-                fixture.credentials.user(),
-                fixture.credentials.password());
+                fixture.jdbcUrl(""), fixture.credentials.user(), fixture.credentials.password());
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM raw.t")) {
       assertThat(rows.next()).isTrue();

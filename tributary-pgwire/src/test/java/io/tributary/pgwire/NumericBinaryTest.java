@@ -26,7 +26,6 @@ class NumericBinaryTest {
   void decodesWhatItEncodes(
       @ForAll BigInteger unscaled, @ForAll @IntRange(min = 0, max = 30) int scale) {
     BigDecimal value = new BigDecimal(unscaled, scale);
-    assertThat(NumericBinary.decode(ByteBuffer.wrap(NumericBinary.encode(value))))
-        .isEqualTo(value);
+    assertThat(NumericBinary.decode(ByteBuffer.wrap(NumericBinary.encode(value)))).isEqualTo(value);
   }
 }

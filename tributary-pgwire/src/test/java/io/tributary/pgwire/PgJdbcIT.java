@@ -237,6 +237,17 @@ class PgJdbcIT {
       connection.rollback();
       assertThat(single(statement, "SELECT 43")).isEqualTo("43");
     }
+    assertThat(
+            fixture.meters.get("tributary.query.errors").tag("sqlstate", "42P01").counter().count())
+        .isEqualTo(2);
+    assertThat(
+            fixture
+                .meters
+                .get("tributary.query.duration")
+                .tag("interface", "pgwire")
+                .timer()
+                .count())
+        .isPositive();
   }
 
   private static void assertState(Statement statement, String sql, String sqlState) {

@@ -86,9 +86,7 @@ class ScramSha256Test {
       byte[] serverKey = ScramSha256.hmac(salted, "Server Key");
       assertThat(serverFinal.getBytes(StandardCharsets.UTF_8))
           .isEqualTo(
-              ("v="
-                      + Base64.getEncoder()
-                          .encodeToString(ScramSha256.hmac(serverKey, authMessage)))
+              ("v=" + Base64.getEncoder().encodeToString(ScramSha256.hmac(serverKey, authMessage)))
                   .getBytes(StandardCharsets.UTF_8));
     }
     return serverFinal;

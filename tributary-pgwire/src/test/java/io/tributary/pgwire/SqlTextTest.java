@@ -33,8 +33,7 @@ class SqlTextTest {
                 List.of("'a'", "2")))
         .isEqualTo("SELECT 'a', '$1', \"$2\", 2 -- $1\n, x$1, $$ $1 $$, $tag$ $2 $tag$");
     assertThat(SqlText.parameterCount("SELECT $1 + $12, '$99'")).isEqualTo(12);
-    assertThatThrownBy(() -> SqlText.bind("SELECT $3", List.of("1")))
-        .hasMessageContaining("$3");
+    assertThatThrownBy(() -> SqlText.bind("SELECT $3", List.of("1"))).hasMessageContaining("$3");
   }
 
   @Property(seed = "20261204")
