@@ -50,6 +50,9 @@ class PgJdbcIT {
 
   @AfterAll
   void tearDown() throws Exception {
+    // every cursor closed, whatever the clients did: no query slot or DuckDB database left open
+    await().atMost(Duration.ofSeconds(30)).until(() -> fixture.server.connectionCount() == 0);
+    assertThat(fixture.engine.activeQueries()).isZero();
     fixture.close();
     assertThat(pgwireThreads()).isEqualTo(threadsBefore);
   }

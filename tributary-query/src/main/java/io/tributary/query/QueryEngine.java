@@ -387,6 +387,11 @@ public final class QueryEngine implements AutoCloseable {
         cause);
   }
 
+  /** How many queries hold a slot now (running, or open cursors); 0 when all are closed. */
+  public int activeQueries() {
+    return maxConcurrent - running.availablePermits();
+  }
+
   /** Stops the timeout timer; queries still running finish on their own threads. */
   @Override
   public void close() {
