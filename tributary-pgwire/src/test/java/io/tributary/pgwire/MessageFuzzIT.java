@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,6 +72,28 @@ class MessageFuzzIT {
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM raw.t")) {
       assertThat(rows.next()).isTrue();
       assertThat(rows.getLong(1)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void gssAndSslEncryptionRequestsAreAnsweredNo() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", fixture.server.port())) {
+      socket.setSoTimeout(15_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeInt(8);
+      out.writeInt(80877104); // GSSENCRequest
+      out.flush();
+      assertThat(socket.getInputStream().read()).isEqualTo('N');
+      out.writeInt(8);
+      out.writeInt(80877103); // SSLRequest
+      out.flush();
+      assertThat(socket.getInputStream().read()).isEqualTo('N');
+      out.write(startup("admin"));
+      out.flush();
+      byte[] answer = new byte[9];
+      new java.io.DataInputStream(socket.getInputStream()).readFully(answer);
+      assertThat((char) answer[0]).isEqualTo('R'); // AuthenticationSASL
+      assertThat(ByteBuffer.wrap(answer, 5, 4).getInt()).isEqualTo(10);
     }
   }
 
