@@ -20,7 +20,9 @@ final class CatalogRewrite {
   static final List<String> SETUP = SqlText.split(resource("pg_catalog.sql"));
 
   private static final Pattern CATALOG =
-      Pattern.compile("\\bpg_[a-z_]+\\b|\\binformation_schema\\b", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\bcurrent_database\\s*\\(",
+          Pattern.CASE_INSENSITIVE);
 
   private record Rule(Pattern pattern, String replacement) {}
 
@@ -36,7 +38,9 @@ final class CatalogRewrite {
               "(SELECT min(oid) FROM pg_class WHERE relname = '$1')"),
           rule("::\\s*(?:pg_catalog\\.)?(?:regclass|regtype|regproc|regnamespace)\\b", "::BIGINT"),
           rule("\\bpg_catalog\\s*\\.\\s*", ""),
-          rule("\\bformat_type\\s*\\(", "tributary_format_type("));
+          rule("\\bformat_type\\s*\\(", "tributary_format_type("),
+          // a macro would shadow the function DuckDB's own catalog views filter on
+          rule("\\bcurrent_database\\s*\\(\\s*\\)", "'tributary'"));
 
   private CatalogRewrite() {}
 

@@ -294,6 +294,7 @@ class PgJdbcIT {
       List<String> tables = new ArrayList<>();
       try (ResultSet rows = metadata.getTables(null, "raw", "%", null)) {
         while (rows.next()) {
+          assertThat(rows.getString("TABLE_CAT")).isEqualTo("tributary");
           tables.add(rows.getString("TABLE_NAME"));
         }
       }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
  * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, and the HTTP
- * API and the PostgreSQL protocol endpoint. Closing it stops the HTTP server first, then flushes
- * delivery buffers, then releases the rest in reverse order.
+ * API and the PostgreSQL protocol endpoint. Closing it stops the PostgreSQL endpoint and the HTTP
+ * server first, then flushes delivery buffers, then releases the rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
