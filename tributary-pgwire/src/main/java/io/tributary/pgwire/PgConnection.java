@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,7 @@ final class PgConnection implements Runnable {
   private final PgWireMetrics metrics;
   private final PgWireServer server;
   private final int maxMessageLength;
+  private final Duration idleCursorTimeout;
   private volatile Thread thread;
   private volatile StatementRunner runner;
 
@@ -48,7 +50,8 @@ final class PgConnection implements Runnable {
       SecureRandom random,
       PgWireMetrics metrics,
       PgWireServer server,
-      int maxMessageLength) {
+      int maxMessageLength,
+      Duration idleCursorTimeout) {
     this.socket = socket;
     this.processId = processId;
     this.secret = secret;
@@ -58,6 +61,7 @@ final class PgConnection implements Runnable {
     this.metrics = metrics;
     this.server = server;
     this.maxMessageLength = maxMessageLength;
+    this.idleCursorTimeout = idleCursorTimeout;
   }
 
   int secret() {
@@ -134,9 +138,17 @@ final class PgConnection implements Runnable {
       Session session = new Session(parameters.get("application_name"));
       StatementRunner statements = new StatementRunner(engine, session, backend, metrics);
       runner = statements;
-      new QueryProtocol(reader, backend, session, statements, metrics).serve();
+      new QueryProtocol(reader, backend, session, statements, metrics, this::idleWithCursors)
+          .serve();
     } catch (SocketTimeoutException e) {
-      LOG.debug("PostgreSQL client {} sent no startup in time", processId);
+      LOG.debug("PostgreSQL client {} was silent too long", processId);
+      fatal(
+          runner == null ? SqlStates.PROTOCOL_VIOLATION : SqlStates.IDLE_IN_TRANSACTION_TIMEOUT,
+          runner == null
+              ? "no startup packet within " + STARTUP_TIMEOUT_MILLIS + " ms"
+              : "terminating connection: a cursor stayed open without a message for "
+                  + idleCursorTimeout.toMillis()
+                  + " ms");
     } catch (ProtocolException e) {
       LOG.debug("PostgreSQL client {} broke the protocol: {}", processId, e.getMessage());
       fatal(SqlStates.PROTOCOL_VIOLATION, e.getMessage());
@@ -149,6 +161,12 @@ final class PgConnection implements Runnable {
       closeSocket();
       server.ended(processId);
     }
+  }
+
+  /** While cursors are open, a client silent past the idle cursor timeout is disconnected. */
+  private void idleWithCursors(boolean cursorsOpen) throws IOException {
+    socket.setSoTimeout(
+        cursorsOpen ? (int) Math.min(Integer.MAX_VALUE, idleCursorTimeout.toMillis()) : 0);
   }
 
   /** Startup and authentication; the startup parameters, or {@code null} when refused. */

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,10 +32,17 @@ public final class PgWireServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgWireServer.class);
   private static final int MAX_MESSAGE_LENGTH = 64 << 20;
 
-  /** Where to listen and how many clients to serve at once. */
-  public record Settings(String host, int port, int maxConnections) {
+  /**
+   * Where to listen, how many clients to serve at once, and how long a client may leave a cursor
+   * open (holding a query slot) without a message before it is disconnected with SQLSTATE 25P03.
+   */
+  public record Settings(String host, int port, int maxConnections, Duration idleCursorTimeout) {
     public Settings {
       Objects.requireNonNull(host, "host is null");
+      if (idleCursorTimeout == null || idleCursorTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException(
+            "Invalid idle cursor timeout: " + idleCursorTimeout + " (must be >= 1 ms)");
+      }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("Invalid pgwire.port: " + port + " (must be 0-65535)");
       }
@@ -126,7 +134,8 @@ public final class PgWireServer implements AutoCloseable {
               random,
               metrics,
               this,
-              MAX_MESSAGE_LENGTH);
+              MAX_MESSAGE_LENGTH,
+              settings.idleCursorTimeout());
       if (connections.size() >= settings.maxConnections()) {
         connection.refuse(
             SqlStates.TOO_MANY_CONNECTIONS,

@@ -25,14 +25,22 @@ final class QueryProtocol {
   private final PgWireMetrics metrics;
   private final Map<String, Prepared> statements = new HashMap<>();
   private final Map<String, Portal> portals = new HashMap<>();
+  private final IdleWatch idle;
   private boolean skipUntilSync;
+
+  /** Told, before each read, whether cursors are open (and hold query slots). */
+  interface IdleWatch {
+    void cursorsOpen(boolean open) throws IOException;
+  }
 
   QueryProtocol(
       MessageReader reader,
       Backend backend,
       Session session,
       StatementRunner runner,
-      PgWireMetrics metrics) {
+      PgWireMetrics metrics,
+      IdleWatch idle) {
+    this.idle = idle;
     this.reader = reader;
     this.backend = backend;
     this.session = session;
@@ -44,6 +52,7 @@ final class QueryProtocol {
   void serve() throws IOException {
     try {
       while (true) {
+        idle.cursorsOpen(portals.values().stream().anyMatch(portal -> portal.cursor != null));
         Message message = reader.read();
         if (message == null || message.type() == 'X') {
           return;

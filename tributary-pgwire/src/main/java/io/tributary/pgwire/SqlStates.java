@@ -15,6 +15,7 @@ final class SqlStates {
   static final String PROTOCOL_VIOLATION = "08P01";
   static final String READ_ONLY = "25006";
   static final String IN_FAILED_TRANSACTION = "25P02";
+  static final String IDLE_IN_TRANSACTION_TIMEOUT = "25P03";
   static final String SYNTAX_ERROR = "42601";
   static final String UNDEFINED_TABLE = "42P01";
   static final String UNDEFINED_COLUMN = "42703";

@@ -107,7 +107,7 @@ final class PgWireFixture implements AutoCloseable {
     credentials = AdminCredentials.loadOrCreate(dir, random);
     server =
         new PgWireServer(
-            new PgWireServer.Settings("127.0.0.1", 0, maxConnections),
+            new PgWireServer.Settings("127.0.0.1", 0, maxConnections, timeout),
             engine,
             credentials,
             meters,

@@ -111,7 +111,8 @@ public final class Platform implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     TributaryConfig.PgWire settings = config.pgwire();
     return new PgWireServer(
-        new PgWireServer.Settings(settings.host(), settings.port(), settings.maxConnections()),
+        new PgWireServer.Settings(
+            settings.host(), settings.port(), settings.maxConnections(), config.query().timeout()),
         query,
         AdminCredentials.loadOrCreate(config.dataDir(), random),
         meters,
