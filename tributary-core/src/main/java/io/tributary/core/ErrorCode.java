@@ -70,6 +70,7 @@ public enum ErrorCode {
   COMMIT_FAILED(Category.RETRIABLE),
   INTERRUPTED(Category.RETRIABLE),
   QUERY_INTERRUPTED(Category.RETRIABLE),
+  QUERY_CANCELED(Category.RETRIABLE),
   QUERY_TIMEOUT(Category.RETRIABLE, 408),
 
   // may or may not have taken effect: check before retrying, never clean up

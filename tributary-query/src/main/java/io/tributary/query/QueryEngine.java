@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -119,28 +120,110 @@ public final class QueryEngine implements AutoCloseable {
    * @throws OverloadedException when all query slots stayed busy for the whole timeout
    */
   public QueryResult execute(String sql) {
+    long start = System.nanoTime();
+    try (QueryCursor cursor = open(sql, settings.maxRows() + 1L, new QueryCancel(), List.of())) {
+      List<List<Object>> rows = new ArrayList<>();
+      boolean truncated = false;
+      for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
+        if (rows.size() == settings.maxRows()) {
+          truncated = true;
+          break;
+        }
+        rows.add(row);
+      }
+      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      return new QueryResult(cursor.columns(), rows, truncated, elapsed);
+    }
+  }
+
+  /**
+   * Starts one read statement and returns a cursor over all its rows, which the caller must close.
+   * The same sandbox, snapshot rules, slots and timeout as {@link #execute(String)} apply, but not
+   * {@code maxRows}: the cursor streams. {@code cancel} may stop the query from another thread.
+   *
+   * @throws InvalidInputException as {@link #execute(String)}
+   * @throws RetriableException as {@link #execute(String)}, or {@code query_canceled}
+   */
+  public QueryCursor open(String sql, QueryCancel cancel) {
+    return open(sql, Long.MAX_VALUE, cancel, List.of());
+  }
+
+  /**
+   * As {@link #open(String, QueryCancel)}, after running {@code setup} in the query's database:
+   * trusted statements from the caller's own code, never a user's, that define the macros and views
+   * {@code sql} uses (a protocol's catalog emulation, say). They run inside the sandbox.
+   */
+  public QueryCursor open(String sql, QueryCancel cancel, List<String> setup) {
+    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup));
+  }
+
+  private QueryCursor open(String sql, long rowLimit, QueryCancel cancel, List<String> setup) {
     Objects.requireNonNull(sql, "sql is null");
+    Objects.requireNonNull(cancel, "cancel is null");
     if (sql.isBlank()) {
       throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
     }
     if (timer.isShutdown()) {
       throw new IllegalStateException("The query engine is closed");
     }
-    long start = System.nanoTime();
-    long deadline = start + settings.timeout().toNanos();
+    long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
-    try (Connection connection = openDatabase()) {
-      String runnable = StatementCheck.runnable(connection, sql, settings.maxRows() + 1L);
+    Connection connection = null;
+    Statement statement = null;
+    try {
+      connection = openDatabase();
+      String runnable = StatementCheck.runnable(connection, sql, rowLimit);
       Map<String, List<PlannedTable>> tables = planTables(sql);
+      Map<TableId, Table> described = CatalogTables.mentioned(sql) ? allTables() : Map.of();
       lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
-      QueryResult result = run(connection, runnable, start, deadline);
-      LOG.debug("Query over tables {} took {} ms", tables.values(), result.elapsedMillis());
-      return result;
+      CatalogTables.create(connection, described, tables);
+      statement = connection.createStatement();
+      for (String trusted : setup) {
+        statement.execute(trusted);
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw timeout(null);
+      }
+      AtomicBoolean timedOut = new AtomicBoolean();
+      Statement started = statement;
+      ScheduledFuture<?> timeout =
+          timer.schedule(() -> cancel(started, timedOut), remaining, TimeUnit.NANOSECONDS);
+      Function<SQLException, RuntimeException> errors =
+          e -> failure(e, timedOut.get(), cancel.isCanceled());
+      cancel.attach(statement);
+      if (cancel.isCanceled()) { // DuckDB forgets an interrupt that comes before the query
+        timeout.cancel(false);
+        throw failure(null, false, true);
+      }
+      try {
+        ResultSet result = statement.executeQuery(runnable);
+        LOG.debug("Query over tables {} started", tables.values());
+        return new QueryCursor(
+            connection, statement, result, cancel, timeout, running::release, errors);
+      } catch (SQLException e) {
+        timeout.cancel(false);
+        throw errors.apply(e);
+      }
     } catch (SQLException e) {
+      close(connection, statement, cancel);
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
+    } catch (RuntimeException e) {
+      close(connection, statement, cancel);
+      throw e;
+    }
+  }
+
+  private void close(Connection connection, Statement statement, QueryCancel cancel) {
+    cancel.detach();
+    try (connection;
+        statement) {
+      // closed by try-with-resources
+    } catch (SQLException e) {
+      LOG.debug("Closing a failed query's database: {}", Sql.firstLine(e.getMessage()));
     } finally {
       running.release();
     }
@@ -225,6 +308,38 @@ public final class QueryEngine implements AutoCloseable {
         cancel.cancel(false);
       }
     }
+  }
+
+  private RuntimeException failure(SQLException e, boolean timedOut, boolean canceled) {
+    if (timedOut) {
+      return timeout(e);
+    }
+    if (canceled) {
+      return new RetriableException(ErrorCode.QUERY_CANCELED, "Query canceled on request", e);
+    }
+    return new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+  }
+
+  private Map<TableId, Table> allTables() {
+    Map<TableId, Table> all = new TreeMap<>(Comparator.comparing(TableId::toString));
+    if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
+      return all;
+    }
+    try {
+      for (Namespace namespace : supportsNamespaces.listNamespaces()) {
+        for (TableIdentifier identifier : catalog.listTables(namespace)) {
+          TableId id = CatalogTables.id(namespace, identifier);
+          if (id != null) {
+            all.put(id, catalog.loadTable(identifier));
+          }
+        }
+      }
+    } catch (TributaryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw catalogUnavailable("the tables", e);
+    }
+    return all;
   }
 
   private void acquireSlot() {
@@ -341,29 +456,6 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  private QueryResult run(Connection connection, String sql, long start, long deadline)
-      throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        throw timeout(null);
-      }
-      AtomicBoolean timedOut = new AtomicBoolean();
-      ScheduledFuture<?> cancel =
-          timer.schedule(() -> cancel(statement, timedOut), remaining, TimeUnit.NANOSECONDS);
-      try (ResultSet result = statement.executeQuery(sql)) {
-        return read(result, start);
-      } catch (SQLException e) {
-        if (timedOut.get()) {
-          throw timeout(e);
-        }
-        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
-      } finally {
-        cancel.cancel(false);
-      }
-    }
-  }
-
   private static void cancel(Statement statement, AtomicBoolean timedOut) {
     timedOut.set(true);
     try {
@@ -382,29 +474,9 @@ public final class QueryEngine implements AutoCloseable {
         cause);
   }
 
-  private QueryResult read(ResultSet result, long start) throws SQLException {
-    ResultSetMetaData metadata = result.getMetaData();
-    int width = metadata.getColumnCount();
-    List<QueryResult.Column> columns = new ArrayList<>(width);
-    for (int i = 1; i <= width; i++) {
-      columns.add(
-          new QueryResult.Column(metadata.getColumnLabel(i), metadata.getColumnTypeName(i)));
-    }
-    List<List<Object>> rows = new ArrayList<>();
-    boolean truncated = false;
-    while (result.next()) {
-      if (rows.size() == settings.maxRows()) {
-        truncated = true;
-        break;
-      }
-      List<Object> row = new ArrayList<>(width);
-      for (int i = 1; i <= width; i++) {
-        row.add(ResultValues.read(result, i));
-      }
-      rows.add(row);
-    }
-    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    return new QueryResult(columns, rows, truncated, elapsed);
+  /** How many queries hold a slot now (running, or open cursors); 0 when all are closed. */
+  public int activeQueries() {
+    return maxConcurrent - running.availablePermits();
   }
 
   /** Stops the timeout timer; queries still running finish on their own threads. */

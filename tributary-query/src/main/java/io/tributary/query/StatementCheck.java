@@ -29,7 +29,8 @@ final class StatementCheck {
 
   /**
    * The text to execute for {@code sql}: a SELECT-like statement wrapped so that DuckDB stops after
-   * {@code rowLimit} rows, or the statement itself when it cannot be wrapped.
+   * {@code rowLimit} rows, or the statement itself when it cannot be wrapped or {@code rowLimit} is
+   * {@code Long.MAX_VALUE}.
    *
    * @throws InvalidInputException {@code query_not_allowed} for anything but one read statement,
    *     {@code query_error} for a syntax error
@@ -37,6 +38,9 @@ final class StatementCheck {
   static String runnable(Connection connection, String sql, long rowLimit) throws SQLException {
     Parsed parsed = parse(connection, sql);
     if (parsed.isSelect()) {
+      if (rowLimit == Long.MAX_VALUE) {
+        return sql;
+      }
       String wrapped = "SELECT * FROM (\n" + sql + "\n) LIMIT " + rowLimit;
       return parse(connection, wrapped).isSelect() ? wrapped : sql;
     }

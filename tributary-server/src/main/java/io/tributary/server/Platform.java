@@ -7,6 +7,8 @@ import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
+import io.tributary.pgwire.AdminCredentials;
+import io.tributary.pgwire.PgWireServer;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
@@ -15,6 +17,7 @@ import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.function.FunctionService;
 import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -27,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
- * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, and
- * the HTTP API. Closing it stops the HTTP server first, then flushes delivery buffers, then
- * releases the rest in reverse order.
+ * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, the
+ * HTTP API and the PostgreSQL protocol endpoint. Closing it stops the PostgreSQL endpoint and the
+ * HTTP server first, then flushes delivery buffers, then releases the rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -47,6 +50,7 @@ public final class Platform implements AutoCloseable {
   private final Batch batch;
   private final Flows flows;
   private final HttpApi http;
+  private final PgWireServer pgwire;
 
   private Platform(TributaryConfig config, Clock clock) {
     this.config = config;
@@ -118,7 +122,9 @@ public final class Platform implements AutoCloseable {
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
                   }));
-      functions.refusePlatformPorts(Set.of(http.port()));
+      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters)) : null;
+      functions.refusePlatformPorts(
+          pgwire == null ? Set.of(http.port()) : Set.of(http.port(), pgwire.port()));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -136,6 +142,19 @@ public final class Platform implements AutoCloseable {
       ports.add(config.kafka().controllerPort());
     }
     return ports;
+  }
+
+  private static PgWireServer startPgWire(
+      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters) {
+    SecureRandom random = new SecureRandom();
+    TributaryConfig.PgWire settings = config.pgwire();
+    return new PgWireServer(
+        new PgWireServer.Settings(
+            settings.host(), settings.port(), settings.maxConnections(), config.query().timeout()),
+        query,
+        AdminCredentials.loadOrCreate(config.dataDir(), random),
+        meters,
+        random);
   }
 
   /** Starts every component; fails fast (closing what it opened) with the reason. */
@@ -171,6 +190,11 @@ public final class Platform implements AutoCloseable {
   /** Every HTTP route as {@code METHOD path}: what access checks must cover. */
   List<String> httpRoutes() {
     return http.routes();
+  }
+
+  /** The port of the PostgreSQL protocol endpoint, or -1 when it is disabled. */
+  public int pgwirePort() {
+    return pgwire == null ? -1 : pgwire.port();
   }
 
   public Lake lake() {

@@ -30,7 +30,7 @@ class ExternalKafkaIT {
       String yaml =
           "data-dir: "
               + dir
-              + "\nhttp: { port: 0 }\nkafka: { mode: external, bootstrap-servers: "
+              + "\nhttp: { port: 0 }\npgwire: { port: 0 }\nkafka: { mode: external, bootstrap-servers: "
               + cluster.bootstrapServers()
               + " }\nstreams:\n  - name: ext\n    buffer: { interval: 1s }\n";
       try (Platform platform =

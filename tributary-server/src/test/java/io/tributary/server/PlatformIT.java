@@ -60,6 +60,41 @@ class PlatformIT {
   }
 
   @Test
+  void psqlConnectsAsAdminWithTheGeneratedPassword() throws Exception {
+    Path credentials = platform.config().dataDir().resolve("admin-credentials.json");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(credentials))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    var secrets = new com.fasterxml.jackson.databind.ObjectMapper().readTree(credentials.toFile());
+    assertThat(secrets.path("user").asText()).isEqualTo("admin");
+    assertThat(secrets.path("token").asText()).isNotBlank();
+    ProcessBuilder psql =
+        new ProcessBuilder(
+                "psql",
+                "-X",
+                "-A",
+                "-t",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(platform.pgwirePort()),
+                "-U",
+                "admin",
+                "-d",
+                "tributary",
+                "-c",
+                "SELECT 41 + 1")
+            .redirectErrorStream(true);
+    psql.environment().put("PGPASSWORD", secrets.path("password").asText());
+    Process process = psql.start();
+    process.getOutputStream().close();
+    String out =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(out).isZero();
+    assertThat(out.strip()).isEqualTo("42");
+  }
+
+  @Test
   void ndjsonAndArrayBatchesAreDeliveredFlattenedAndQueryable() {
     var ndjson =
         http.ndjson(

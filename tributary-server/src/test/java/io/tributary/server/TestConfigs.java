@@ -39,7 +39,7 @@ final class TestConfigs {
         + kafka
         + ", controller-port: "
         + freePort()
-        + " }\nstreams:\n"
+        + " }\npgwire: { port: 0 }\nstreams:\n"
         + streams;
   }
 

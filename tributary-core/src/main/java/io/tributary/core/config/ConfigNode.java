@@ -108,6 +108,17 @@ public final class ConfigNode {
     return result;
   }
 
+  public boolean bool(String name, boolean defaultValue) {
+    JsonNode value = node.path(name);
+    if (value.isMissingNode() || value.isNull()) {
+      return defaultValue;
+    }
+    if (!value.isBoolean()) {
+      throw ConfigException.invalid(key(name), value.asText(), "must be true or false");
+    }
+    return value.booleanValue();
+  }
+
   private static boolean isIntegerText(JsonNode value) {
     return value.isTextual() && value.asText().matches("-?\\d{1,9}");
   }

@@ -30,7 +30,8 @@ public record TributaryConfig(
     List<FunctionSpec> functions,
     List<CrawlerSpec> crawlers,
     EgressPolicy egress,
-    Flows flows) {
+    Flows flows,
+    PgWire pgwire) {
 
   /** Flows: the folder whose YAML files are loaded at start ({@code flows.dir}). */
   public record Flows(Path dir) {
@@ -132,6 +133,15 @@ public record TributaryConfig(
     public static final Query DEFAULT = new Query(2, 512L << 20, 10_000, Duration.ofSeconds(60));
   }
 
+  /** The PostgreSQL wire protocol endpoint: where it listens, whether it runs, how many clients. */
+  public record PgWire(String host, int port, boolean enabled, int maxConnections) {
+    public static final PgWire DEFAULT = new PgWire("127.0.0.1", 5433, true, 64);
+
+    public PgWire {
+      Objects.requireNonNull(host, "host is null");
+    }
+  }
+
   public TributaryConfig {
     Objects.requireNonNull(dataDir, "dataDir is null");
     Objects.requireNonNull(http, "http is null");
@@ -139,6 +149,7 @@ public record TributaryConfig(
     Objects.requireNonNull(catalog, "catalog is null");
     Objects.requireNonNull(ingest, "ingest is null");
     Objects.requireNonNull(query, "query is null");
+    Objects.requireNonNull(pgwire, "pgwire is null");
     streams = List.copyOf(streams);
     Set<String> names = new HashSet<>();
     for (StreamSpec stream : streams) {
@@ -187,7 +198,10 @@ public record TributaryConfig(
         EgressPolicy.NONE);
   }
 
-  /** A config whose flows folder is {@code <data-dir>/flows}. */
+  /**
+   * A config whose flows folder is {@code <data-dir>/flows}, with the PostgreSQL endpoint on a free
+   * port (configs built in code: tests, benchmarks).
+   */
   public TributaryConfig(
       Path dataDir,
       Http http,
@@ -212,10 +226,11 @@ public record TributaryConfig(
         functions,
         crawlers,
         egress,
-        new Flows(dataDir.resolve("flows")));
+        new Flows(dataDir.resolve("flows")),
+        new PgWire("127.0.0.1", 0, true, PgWire.DEFAULT.maxConnections()));
   }
 
-  /** A config without topics, functions and crawlers. */
+  /** A config without topics, functions and crawlers; the pgwire endpoint on a free port. */
   public TributaryConfig(
       Path dataDir,
       Http http,
@@ -279,7 +294,8 @@ public record TributaryConfig(
         "crawlers",
         "egress",
         "secrets",
-        "flows");
+        "flows",
+        "pgwire");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -346,6 +362,18 @@ public record TributaryConfig(
             queryNode.duration(
                 "timeout", Query.DEFAULT.timeout(), Duration.ofSeconds(1), Duration.ofHours(1)));
 
+    ConfigNode pgwireNode =
+        top.child("pgwire").allowOnly("host", "port", "enabled", "max-connections");
+    PgWire pgwire =
+        new PgWire(
+            pgwireNode.string("host", PgWire.DEFAULT.host()),
+            pgwireNode.integer("port", PgWire.DEFAULT.port(), 0, 65535),
+            pgwireNode.bool("enabled", PgWire.DEFAULT.enabled()),
+            pgwireNode.integer("max-connections", PgWire.DEFAULT.maxConnections(), 1, 10_000));
+    if (pgwire.enabled() && pgwire.port() != 0 && pgwire.port() == http.port()) {
+      throw ConfigException.invalid("pgwire.port", pgwire.port(), "must differ from http.port");
+    }
+
     List<StreamSpec> streams = new ArrayList<>();
     if (!top.has("streams")) {
       streams.add(StreamSpec.withDefaults("app_events"));
@@ -374,6 +402,6 @@ public record TributaryConfig(
                 .normalize());
     return new TributaryConfig(
         dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
-        flows);
+        flows, pgwire);
   }
 }

@@ -25,6 +25,9 @@ class TributaryConfigTest {
         .isEqualTo(new TributaryConfig.Ingest(500, 1000 * 1024, 4 << 20, 64 << 20, 1000, 2000));
     assertThat(config.query()).isEqualTo(TributaryConfig.Query.DEFAULT);
     assertThat(config.egress()).isEqualTo(EgressPolicy.NONE);
+    assertThat(config.pgwire())
+        .isEqualTo(new TributaryConfig.PgWire("127.0.0.1", 5433, true, 64))
+        .isEqualTo(TributaryConfig.PgWire.DEFAULT);
     StreamSpec stream = config.streams().get(0);
     assertThat(stream.name()).isEqualTo("app_events");
     assertThat(stream.partitions()).isEqualTo(3);
@@ -112,6 +115,19 @@ class TributaryConfigTest {
     assertError("streams: [ { name: s }, { name: s } ]", "declared twice");
     assertError("http: [1, 2]", "http");
     assertError("data-dir: [unclosed", "Invalid YAML", "line");
+    assertError("pgwire: { port: 70000 }", "pgwire.port", "70000");
+    assertError("pgwire: { enabled: maybe }", "pgwire.enabled", "maybe");
+    assertError("pgwire: { max-connections: 0 }", "pgwire.max-connections", "0");
+    assertError("pgwire: { tls: auto }", "pgwire.tls");
+    assertError("http: { port: 6000 }\npgwire: { port: 6000 }", "pgwire.port", "6000");
+  }
+
+  @Test
+  void pgwireCanBeMovedOrTurnedOff() {
+    TributaryConfig config =
+        TributaryConfig.fromYaml(
+            "pgwire: { host: 0.0.0.0, port: 15432, enabled: false, max-connections: 8 }", "test");
+    assertThat(config.pgwire()).isEqualTo(new TributaryConfig.PgWire("0.0.0.0", 15432, false, 8));
   }
 
   @Test

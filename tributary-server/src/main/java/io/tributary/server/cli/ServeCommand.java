@@ -35,6 +35,16 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("  HTTP API   " + platform.httpUri() + "  (/health, /metrics, /v1/...)");
     System.out.println("  Iceberg    " + platform.httpUri() + "/iceberg  (REST catalog uri)");
     System.out.println("  Kafka      " + platform.streamLog().bootstrapServers());
+    if (platform.pgwirePort() >= 0) {
+      System.out.println(
+          "  PostgreSQL "
+              + platform.config().pgwire().host()
+              + ":"
+              + platform.pgwirePort()
+              + "  (user admin, password in "
+              + platform.config().dataDir().resolve("admin-credentials.json")
+              + ")");
+    }
     System.out.println("  data dir   " + platform.config().dataDir());
     platform
         .streams()

@@ -1,0 +1,271 @@
+package io.tributary.pgwire;
+
+import io.tributary.query.QueryCancel;
+import io.tributary.query.QueryCursor;
+import io.tributary.query.QueryEngine;
+import io.tributary.query.QueryResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs statements for one connection and writes their results: the session answers what it owns
+ * (SET, SHOW, BEGIN...), {@code COPY (query) TO STDOUT} streams CopyData, and everything else goes,
+ * rewritten for the catalogs, to the query engine, whose rows stream as DataRow messages. Not
+ * thread-safe, except {@link #cancelRunning()}.
+ */
+final class StatementRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StatementRunner.class);
+  private final QueryEngine engine;
+  private final Session session;
+  private final Backend backend;
+  private final PgWireMetrics metrics;
+  private volatile QueryCancel running;
+
+  StatementRunner(QueryEngine engine, Session session, Backend backend, PgWireMetrics metrics) {
+    this.engine = engine;
+    this.session = session;
+    this.backend = backend;
+    this.metrics = metrics;
+  }
+
+  /** Cancels the query now running, if any (a CancelRequest). */
+  void cancelRunning() {
+    QueryCancel cancel = running;
+    if (cancel != null) {
+      cancel.cancel();
+    }
+  }
+
+  boolean isRunning() {
+    return running != null;
+  }
+
+  /** Runs one statement of a simple Query message: description, rows, tag, all in text. */
+  void runSimple(String sql) throws IOException {
+    Portal portal = new Portal(sql, new short[0]);
+    try (portal) {
+      if (!answerLocally(portal, true)) {
+        describe(portal);
+        execute(portal, 0);
+      }
+    }
+  }
+
+  /**
+   * For Describe of a portal: its RowDescription, or NoData for a statement without rows. Starts
+   * the query, so that the description is the one of the rows Execute will send.
+   */
+  void describe(Portal portal) throws IOException {
+    String column = Session.showColumn(portal.sql);
+    if (column != null) {
+      backend.rowDescription(List.of(new QueryResult.Column(column, "VARCHAR")), new short[] {0});
+      return;
+    }
+    if (Session.isLocal(portal.sql) || CopyOut.parse(portal.sql) != null) {
+      backend.noData();
+      return;
+    }
+    start(portal);
+    backend.rowDescription(portal.cursor.columns(), portal.formats(portal.cursor.columns()));
+    portal.described = true;
+  }
+
+  /** For Describe of a statement: its result columns, found by running DESCRIBE. */
+  void describeStatement(String sql, int parameterCount) throws IOException {
+    String column = Session.showColumn(sql);
+    if (column != null) {
+      backend.rowDescription(List.of(new QueryResult.Column(column, "VARCHAR")), new short[] {0});
+      return;
+    }
+    if (Session.isLocal(sql) || CopyOut.parse(sql) != null) {
+      backend.noData();
+      return;
+    }
+    List<String> nulls = new ArrayList<>();
+    for (int i = 0; i < parameterCount; i++) {
+      nulls.add("NULL");
+    }
+    String bound = SqlText.bind(sql, nulls);
+    List<QueryResult.Column> columns = new ArrayList<>();
+    String describe = "DESCRIBE " + CatalogRewrite.apply(bound);
+    try (QueryCursor cursor =
+        CatalogRewrite.readsCatalog(bound)
+            ? engine.open(describe, new QueryCancel(), CatalogRewrite.SETUP)
+            : engine.open(describe, new QueryCancel())) {
+      for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
+        columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
+      }
+    } catch (RuntimeException e) {
+      throw SqlStates.of(e, sql);
+    }
+    backend.rowDescription(columns, new short[columns.size()]);
+  }
+
+  /**
+   * Execute: up to {@code maxRows} rows (0: all), then CommandComplete, or PortalSuspended when
+   * rows remain.
+   */
+  void execute(Portal portal, int maxRows) throws IOException {
+    if (answerLocally(portal, false)) {
+      return;
+    }
+    long started = System.nanoTime();
+    start(portal);
+    QueryCancel cancel = portal.cancel;
+    running = cancel;
+    long sent = 0;
+    try {
+      List<QueryResult.Column> columns = portal.cursor.columns();
+      PgType[] types = types(columns);
+      while (maxRows <= 0 || sent < maxRows) {
+        List<Object> row = next(portal);
+        if (row == null) {
+          break;
+        }
+        backend.dataRow(encode(row, types, portal));
+        sent++;
+      }
+      portal.rowsSent += sent;
+      if (portal.cancel.isCanceled()) {
+        throw new PgException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
+      }
+      if (maxRows > 0 && sent == maxRows) {
+        portal.pending = next(portal);
+        if (portal.pending != null) {
+          backend.portalSuspended();
+          return;
+        }
+      }
+      backend.commandComplete("SELECT " + portal.rowsSent);
+      portal.close();
+    } catch (RuntimeException e) {
+      portal.close();
+      throw SqlStates.of(e, portal.sql);
+    } finally {
+      running = null;
+      metrics.statement(Duration.ofNanos(System.nanoTime() - started), sent);
+    }
+  }
+
+  private List<Object> next(Portal portal) {
+    if (portal.pending != null) {
+      List<Object> row = portal.pending;
+      portal.pending = null;
+      return row;
+    }
+    if (portal.cancel.isCanceled()) {
+      throw new PgException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
+    }
+    return portal.cursor.next();
+  }
+
+  private void start(Portal portal) {
+    if (portal.cursor != null || portal.rowsSent > 0) {
+      return;
+    }
+    running = portal.cancel;
+    String sql = CatalogRewrite.apply(portal.sql);
+    if (LOG.isTraceEnabled() && CatalogRewrite.readsCatalog(portal.sql)) {
+      LOG.trace("Catalog statement:\n{}\n-- end of statement", portal.sql);
+    }
+    try {
+      portal.cursor =
+          CatalogRewrite.readsCatalog(portal.sql)
+              ? engine.open(sql, portal.cancel, CatalogRewrite.SETUP)
+              : engine.open(sql, portal.cancel);
+    } catch (RuntimeException e) {
+      LOG.debug("Statement failed: {}\n{}", e.getMessage(), sql);
+      throw SqlStates.of(e, portal.sql);
+    } finally {
+      running = null;
+    }
+  }
+
+  /** Answers a session statement or a COPY; false when the statement is for the engine. */
+  private boolean answerLocally(Portal portal, boolean simple) throws IOException {
+    Session.Outcome outcome = session.answer(portal.sql);
+    if (outcome != null) {
+      if (outcome.column() != null) {
+        if (simple) {
+          backend.rowDescription(
+              List.of(new QueryResult.Column(outcome.column(), "VARCHAR")), new short[] {0});
+        }
+        backend.dataRow(new byte[][] {outcome.value().getBytes(StandardCharsets.UTF_8)});
+      }
+      backend.commandComplete(outcome.tag());
+      if (outcome.changed() != null) {
+        backend.parameterStatus(outcome.changed(), session.setting(outcome.changed()));
+      }
+      return true;
+    }
+    if (SqlText.isBlank(portal.sql)) {
+      backend.emptyQuery();
+      return true;
+    }
+    CopyOut copy = CopyOut.parse(portal.sql);
+    if (copy != null) {
+      copy(copy);
+      return true;
+    }
+    return false;
+  }
+
+  private void copy(CopyOut copy) throws IOException {
+    long started = System.nanoTime();
+    Portal portal = new Portal(copy.query(), new short[0]);
+    long rows = 0;
+    try (portal) {
+      start(portal);
+      running = portal.cancel;
+      List<QueryResult.Column> columns = portal.cursor.columns();
+      PgType[] types = types(columns);
+      backend.copyOutResponse(columns.size());
+      if (copy.header()) {
+        backend.copyData(copy.line(columns.stream().map(QueryResult.Column::name).toList()));
+      }
+      for (List<Object> row = next(portal); row != null; row = next(portal)) {
+        List<String> values = new ArrayList<>(row.size());
+        for (int i = 0; i < row.size(); i++) {
+          Object value = row.get(i);
+          values.add(value == null ? null : ValueEncoder.text(types[i], value));
+        }
+        backend.copyData(copy.line(values));
+        rows++;
+      }
+      backend.copyDone();
+      backend.commandComplete("COPY " + rows);
+    } catch (RuntimeException e) {
+      throw SqlStates.of(e, copy.query());
+    } finally {
+      running = null;
+      metrics.statement(Duration.ofNanos(System.nanoTime() - started), rows);
+    }
+  }
+
+  private static PgType[] types(List<QueryResult.Column> columns) {
+    PgType[] types = new PgType[columns.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = PgType.ofDuckDb(columns.get(i).type());
+    }
+    return types;
+  }
+
+  private static byte[][] encode(List<Object> row, PgType[] types, Portal portal) {
+    byte[][] values = new byte[row.size()][];
+    for (int i = 0; i < values.length; i++) {
+      Object value = row.get(i);
+      if (value != null) {
+        values[i] =
+            portal.format(i) == 1
+                ? ValueEncoder.binary(types[i], value)
+                : ValueEncoder.text(types[i], value).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return values;
+  }
+}

@@ -1,0 +1,94 @@
+package io.tributary.pgwire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ScramSha256Test {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Test
+  void derivesTheKeysOfRfc7677sExample() {
+    byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
+    byte[] salted = ScramSha256.saltedPassword("pencil", salt, 4096);
+    byte[] clientKey = ScramSha256.hmac(salted, "Client Key");
+    byte[] storedKey = ScramSha256.sha256(clientKey);
+    String authMessage =
+        "n=user,r=rOprNGfwEbeRWgbNEkqO,"
+            + "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
+            + "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+    byte[] signature = ScramSha256.hmac(storedKey, authMessage);
+    byte[] proof = new byte[clientKey.length];
+    for (int i = 0; i < proof.length; i++) {
+      proof[i] = (byte) (clientKey[i] ^ signature[i]);
+    }
+    assertThat(Base64.getEncoder().encodeToString(proof))
+        .isEqualTo("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+    byte[] serverKey = ScramSha256.hmac(salted, "Server Key");
+    assertThat(Base64.getEncoder().encodeToString(ScramSha256.hmac(serverKey, authMessage)))
+        .isEqualTo("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+  }
+
+  @Test
+  void acceptsTheRightPasswordOnly() {
+    assertThat(exchange("s3cret", "s3cret")).startsWith("v=");
+    assertThat(exchange("s3cret", "wrong")).isNull();
+    assertThat(exchange(null, "anything")).isNull();
+  }
+
+  @Test
+  void refusesChannelBindingAndMalformedMessages() {
+    ScramSha256 scram = new ScramSha256("pw", RANDOM);
+    assertThatThrownBy(() -> scram.firstMessage("p=tls-server-end-point,,n=,r=abc"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("channel binding");
+    assertThatThrownBy(() -> scram.firstMessage("n,,n=user")).hasMessageContaining("nonce");
+    assertThatThrownBy(() -> new ScramSha256("pw", RANDOM).finalMessage("c=biws,r=x,p=abc"))
+        .isInstanceOf(IllegalStateException.class);
+    ScramSha256 started = new ScramSha256("pw", RANDOM);
+    started.firstMessage("n,,n=,r=abc");
+    assertThatThrownBy(() -> started.finalMessage("c=biws,r=abc")).hasMessageContaining("proof");
+    assertThatThrownBy(() -> started.finalMessage("c=biws,r=abc,p=%%%"))
+        .hasMessageContaining("Base64");
+  }
+
+  /** A client per RFC 5802 against the server side; the server-final message or null. */
+  private static String exchange(String serverPassword, String clientPassword) {
+    ScramSha256 server = new ScramSha256(serverPassword, RANDOM);
+    String clientFirstBare = "n=,r=fyko+d2lbbFgONRv9qkxdawL";
+    String serverFirst = server.firstMessage("n,," + clientFirstBare);
+    Map<String, String> attributes =
+        Stream.of(serverFirst.split(","))
+            .collect(Collectors.toMap(part -> part.substring(0, 1), part -> part.substring(2)));
+    byte[] salted =
+        ScramSha256.saltedPassword(
+            clientPassword,
+            Base64.getDecoder().decode(attributes.get("s")),
+            Integer.parseInt(attributes.get("i")));
+    String withoutProof = "c=biws,r=" + attributes.get("r");
+    String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
+    byte[] clientKey = ScramSha256.hmac(salted, "Client Key");
+    byte[] signature = ScramSha256.hmac(ScramSha256.sha256(clientKey), authMessage);
+    byte[] proof = new byte[clientKey.length];
+    for (int i = 0; i < proof.length; i++) {
+      proof[i] = (byte) (clientKey[i] ^ signature[i]);
+    }
+    String serverFinal =
+        server.finalMessage(withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof));
+    if (serverFinal != null) {
+      byte[] serverKey = ScramSha256.hmac(salted, "Server Key");
+      assertThat(serverFinal.getBytes(StandardCharsets.UTF_8))
+          .isEqualTo(
+              ("v=" + Base64.getEncoder().encodeToString(ScramSha256.hmac(serverKey, authMessage)))
+                  .getBytes(StandardCharsets.UTF_8));
+    }
+    return serverFinal;
+  }
+}
