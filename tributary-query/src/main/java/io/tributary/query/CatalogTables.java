@@ -50,7 +50,8 @@ final class CatalogTables {
       for (Map.Entry<TableId, Table> entry : described.entrySet()) {
         TableId id = entry.getKey();
         List<PlannedTable> inNamespace = planned.getOrDefault(id.namespace(), List.of());
-        if (inNamespace.stream().anyMatch(table -> table.id().equals(id))) {
+        if (inNamespace.stream()
+            .anyMatch(table -> table.id().equals(id) && table.view().equals(id.name()))) {
           continue;
         }
         statement.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(id.namespace()));

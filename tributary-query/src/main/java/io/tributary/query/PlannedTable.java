@@ -12,23 +12,44 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * A lake table as planned once at the start of a query: its schema and the data files of its
  * current snapshot (its id, -1 if none), which the query's view reads and nothing else.
  */
-record PlannedTable(TableId id, Schema schema, List<Path> files, long snapshotId) {
+record PlannedTable(TableId id, String view, Schema schema, List<Path> files, long snapshotId) {
   PlannedTable {
     files = List.copyOf(files);
   }
 
   /** Plans the current snapshot of {@code table}; its files must lie inside {@code lake}. */
   static PlannedTable plan(TableId id, Table table, Path lake) {
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return new PlannedTable(id, id.name(), table.schema(), List.of(), -1);
+    }
+    return plan(id, id.name(), table.schema(), table, current, lake);
+  }
+
+  /**
+   * Plans {@code snapshot} of {@code table}, read with the schema it was written with, as the view
+   * {@code view}; its files must lie inside {@code lake}.
+   */
+  static PlannedTable plan(TableId id, String view, Table table, Snapshot snapshot, Path lake) {
+    Schema schema = SnapshotUtil.schemaFor(table, snapshot.snapshotId());
+    return plan(id, view, schema, table, snapshot, lake);
+  }
+
+  private static PlannedTable plan(
+      TableId id, String view, Schema schema, Table table, Snapshot snapshot, Path lake) {
     List<Path> files = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
         if (!task.deletes().isEmpty()) {
           throw new InvalidInputException(
@@ -45,8 +66,7 @@ record PlannedTable(TableId id, Schema schema, List<Path> files, long snapshotId
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot plan the files of table " + id, e);
     }
-    long snapshotId = table.currentSnapshot() == null ? -1 : table.currentSnapshot().snapshotId();
-    return new PlannedTable(id, table.schema(), files, snapshotId);
+    return new PlannedTable(id, view, schema, files, snapshot.snapshotId());
   }
 
   private static Path localPath(TableId id, String location, Path lake) {
@@ -73,7 +93,7 @@ record PlannedTable(TableId id, Schema schema, List<Path> files, long snapshotId
 
   @Override
   public String toString() {
-    return id + " (" + files.size() + " files)";
+    return id + (view.equals(id.name()) ? "" : " as " + view) + " (" + files.size() + " files)";
   }
 
   /** The {@code read_parquet} call over the planned files. */

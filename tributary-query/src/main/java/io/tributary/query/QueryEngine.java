@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -172,9 +173,12 @@ public final class QueryEngine implements AutoCloseable {
     Statement statement = null;
     try {
       connection = openDatabase();
-      String runnable = StatementCheck.runnable(connection, sql, rowLimit);
-      Map<String, List<PlannedTable>> tables = planTables(sql);
-      Map<TableId, Table> described = CatalogTables.mentioned(sql) ? allTables() : Map.of();
+      TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
+      List<PlannedTable> past = planPast(travel.references());
+      String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
+      String runnable = StatementCheck.runnable(connection, query, rowLimit);
+      Map<String, List<PlannedTable>> tables = planTables(query, past);
+      Map<TableId, Table> described = CatalogTables.mentioned(query) ? allTables() : Map.of();
       lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
@@ -242,7 +246,9 @@ public final class QueryEngine implements AutoCloseable {
       throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
     }
     try (Connection connection = openDatabase()) {
-      StatementCheck.runnable(connection, sql, 1);
+      TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
+      List<Long> placeholders = travel.references().stream().map(reference -> 0L).toList();
+      StatementCheck.runnable(connection, travel.resolve(placeholders), 1);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     }
@@ -266,8 +272,11 @@ public final class QueryEngine implements AutoCloseable {
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
     try (Connection connection = openDatabase()) {
-      StatementCheck.runnable(connection, sql, 1);
-      Map<String, List<PlannedTable>> tables = planTables(sql);
+      TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
+      List<PlannedTable> past = planPast(travel.references());
+      String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
+      StatementCheck.runnable(connection, query, 1);
+      Map<String, List<PlannedTable>> tables = planTables(query, past);
       lockDown(connection);
       Map<TableId, Long> snapshots =
           new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
@@ -275,7 +284,7 @@ public final class QueryEngine implements AutoCloseable {
         createViews(connection, namespace.getKey(), namespace.getValue());
         namespace.getValue().forEach(table -> snapshots.put(table.id(), table.snapshotId()));
       }
-      return streamRows(connection, sql, deadline, snapshots, handler);
+      return streamRows(connection, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
@@ -374,7 +383,7 @@ public final class QueryEngine implements AutoCloseable {
    * holds an entry, possibly empty, for each namespace the SQL names, so that DuckDB can report
    * unknown tables in known namespaces plainly.
    */
-  private Map<String, List<PlannedTable>> planTables(String sql) {
+  private Map<String, List<PlannedTable>> planTables(String sql, List<PlannedTable> past) {
     Predicate<String> isNamespace = namespace -> true;
     if (catalog instanceof SupportsNamespaces supportsNamespaces) {
       Set<String> namespaces = new HashSet<>();
@@ -402,7 +411,38 @@ public final class QueryEngine implements AutoCloseable {
         throw catalogUnavailable("table " + id, e);
       }
     }
+    for (PlannedTable table : past) {
+      List<PlannedTable> inNamespace =
+          tables.computeIfAbsent(table.id().namespace(), n -> new ArrayList<>());
+      if (inNamespace.stream().noneMatch(planned -> planned.view().equals(table.view()))) {
+        inNamespace.add(table);
+      }
+    }
     return tables;
+  }
+
+  /** Plans the snapshot each time-travel reference names, in order. */
+  private List<PlannedTable> planPast(List<TimeTravel.Reference> references) {
+    List<PlannedTable> planned = new ArrayList<>();
+    for (TimeTravel.Reference reference : references) {
+      TableId id = reference.table();
+      Table table;
+      try {
+        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+      } catch (NoSuchTableException e) {
+        throw new InvalidInputException(
+            ErrorCode.QUERY_ERROR, "Cannot time travel in table " + id + ": no such table", e);
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+      Snapshot snapshot = SnapshotChoice.of(id, table, reference);
+      planned.add(
+          PlannedTable.plan(
+              id, TimeTravel.Reference.viewName(id, snapshot.snapshotId()), table, snapshot, lake));
+    }
+    return planned;
   }
 
   private static RetriableException catalogUnavailable(String what, RuntimeException cause) {
@@ -435,7 +475,7 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private static void createView(Connection connection, PlannedTable table) throws SQLException {
-    String name = Sql.identifier(table.id().namespace()) + "." + Sql.identifier(table.id().name());
+    String name = Sql.identifier(table.id().namespace()) + "." + Sql.identifier(table.view());
     if (table.files().isEmpty()) {
       try (Statement statement = connection.createStatement()) {
         statement.execute("CREATE TABLE " + name + " " + table.emptyTableColumns());

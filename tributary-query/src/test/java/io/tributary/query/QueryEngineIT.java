@@ -448,4 +448,90 @@ class QueryEngineIT {
       return table;
     }
   }
+
+  @Test
+  void timeTravelsBySnapshotIdAndByTimeWithEachSnapshotsOwnSchema() {
+    Table travel = lake.create("raw", "travel", SHOWS);
+    lake.append(travel, List.of(List.of("s1", "Morning")));
+    long first = travel.currentSnapshot().snapshotId();
+    long firstMillis = travel.currentSnapshot().timestampMillis();
+    while (System.currentTimeMillis() <= firstMillis) {
+      Thread.onSpinWait(); // the next snapshot must be committed in a later millisecond
+    }
+    travel.updateSchema().addColumn("rating", Types.IntegerType.get()).commit();
+    travel.refresh();
+    lake.append(travel, List.of(List.of("s2", "Evening", 5)));
+
+    assertThat(engine.execute("SELECT count(*) FROM raw.travel").rows())
+        .containsExactly(List.of(2L));
+    QueryResult old =
+        engine.execute("SELECT * FROM raw.travel FOR VERSION AS OF " + first + " ORDER BY 1");
+    assertThat(old.columns())
+        .extracting(QueryResult.Column::name)
+        .containsExactly("show_id", "title");
+    assertThat(old.rows()).containsExactly(List.of("s1", "Morning"));
+    String atFirst =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .format(java.time.Instant.ofEpochMilli(firstMillis).atOffset(ZoneOffset.UTC));
+    assertThat(
+            engine
+                .execute(
+                    "SELECT count(*) FROM raw.travel FOR TIMESTAMP AS OF TIMESTAMP '"
+                        + atFirst
+                        + " UTC'")
+                .rows())
+        .containsExactly(List.of(1L));
+    String atFirstInParis =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .format(java.time.Instant.ofEpochMilli(firstMillis).atOffset(ZoneOffset.ofHours(2)));
+    assertThat(
+            engine
+                .execute(
+                    "select count(*) from raw.travel for timestamp as of timestamp '"
+                        + atFirstInParis
+                        + " +02:00' -- FOR VERSION AS OF 1 in a comment stays")
+                .rows())
+        .containsExactly(List.of(1L));
+  }
+
+  @Test
+  void joinsTwoVersionsOfOneTable() {
+    Table events = lake.load("raw", "app_events");
+    List<Long> ids = new ArrayList<>();
+    events.snapshots().forEach(snapshot -> ids.add(snapshot.snapshotId()));
+
+    QueryResult result =
+        engine.execute(
+            "SELECT n.event_id FROM raw.app_events FOR VERSION AS OF "
+                + ids.get(ids.size() - 1)
+                + " n LEFT JOIN \"raw\".\"app_events\" FOR VERSION AS OF "
+                + ids.get(0)
+                + " o ON n.event_id = o.event_id WHERE o.event_id IS NULL"
+                + " AND 'raw.app_events FOR VERSION AS OF 1' IS NOT NULL");
+
+    assertThat(result.rows()).containsExactly(List.of("e5"));
+  }
+
+  @Test
+  void refusesUnknownSnapshotsAndTimesBeforeTheFirstSnapshot() {
+    assertThatThrownBy(
+            () -> engine.execute("SELECT * FROM raw.app_events FOR VERSION AS OF 123456789"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("raw.app_events")
+        .hasMessageContaining("123456789");
+    assertThatThrownBy(
+            () ->
+                engine.execute(
+                    "SELECT * FROM raw.app_events"
+                        + " FOR TIMESTAMP AS OF TIMESTAMP '2001-01-01 00:00:00 UTC'"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("raw.app_events")
+        .hasMessageContaining("2001-01-01T00:00:00Z");
+    assertThatThrownBy(
+            () ->
+                engine.execute(
+                    "SELECT * FROM raw.app_events FOR TIMESTAMP AS OF TIMESTAMP 'yesterday'"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'yesterday'");
+  }
 }
