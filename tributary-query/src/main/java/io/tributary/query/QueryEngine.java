@@ -177,12 +177,14 @@ public final class QueryEngine implements AutoCloseable {
       List<PlannedTable> past = planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       String runnable = StatementCheck.runnable(connection, query, rowLimit);
-      Map<String, List<PlannedTable>> tables = planTables(query, past);
+      Predicate<String> isNamespace = namespaces();
+      Map<String, List<PlannedTable>> tables = planTables(query, isNamespace, past);
       Map<TableId, Table> described = CatalogTables.mentioned(query) ? allTables() : Map.of();
       lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
+      createMetadataTables(connection, query, isNamespace);
       CatalogTables.create(connection, described, tables);
       statement = connection.createStatement();
       for (String trusted : setup) {
@@ -276,7 +278,8 @@ public final class QueryEngine implements AutoCloseable {
       List<PlannedTable> past = planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       StatementCheck.runnable(connection, query, 1);
-      Map<String, List<PlannedTable>> tables = planTables(query, past);
+      Predicate<String> isNamespace = namespaces();
+      Map<String, List<PlannedTable>> tables = planTables(query, isNamespace, past);
       lockDown(connection);
       Map<TableId, Long> snapshots =
           new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
@@ -284,6 +287,7 @@ public final class QueryEngine implements AutoCloseable {
         createViews(connection, namespace.getKey(), namespace.getValue());
         namespace.getValue().forEach(table -> snapshots.put(table.id(), table.snapshotId()));
       }
+      createMetadataTables(connection, query, isNamespace);
       return streamRows(connection, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
@@ -383,19 +387,8 @@ public final class QueryEngine implements AutoCloseable {
    * holds an entry, possibly empty, for each namespace the SQL names, so that DuckDB can report
    * unknown tables in known namespaces plainly.
    */
-  private Map<String, List<PlannedTable>> planTables(String sql, List<PlannedTable> past) {
-    Predicate<String> isNamespace = namespace -> true;
-    if (catalog instanceof SupportsNamespaces supportsNamespaces) {
-      Set<String> namespaces = new HashSet<>();
-      try {
-        for (Namespace namespace : supportsNamespaces.listNamespaces()) {
-          namespaces.add(String.join(".", namespace.levels()).toLowerCase(Locale.ROOT));
-        }
-      } catch (RuntimeException e) {
-        throw catalogUnavailable("the namespaces", e);
-      }
-      isNamespace = namespaces::contains;
-    }
+  private Map<String, List<PlannedTable>> planTables(
+      String sql, Predicate<String> isNamespace, List<PlannedTable> past) {
     Map<String, List<PlannedTable>> tables = new TreeMap<>();
     for (TableId id : TableReferences.find(sql, isNamespace)) {
       List<PlannedTable> inNamespace =
@@ -419,6 +412,42 @@ public final class QueryEngine implements AutoCloseable {
       }
     }
     return tables;
+  }
+
+  /** Whether a name is one of the catalog's namespaces, listed once. */
+  private Predicate<String> namespaces() {
+    if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
+      return namespace -> true;
+    }
+    Set<String> namespaces = new HashSet<>();
+    try {
+      for (Namespace namespace : supportsNamespaces.listNamespaces()) {
+        namespaces.add(String.join(".", namespace.levels()).toLowerCase(Locale.ROOT));
+      }
+    } catch (RuntimeException e) {
+      throw catalogUnavailable("the namespaces", e);
+    }
+    return namespaces::contains;
+  }
+
+  /** Creates the metadata tables ({@code ns."table$snapshots"}, ...) that {@code sql} names. */
+  private void createMetadataTables(
+      Connection connection, String sql, Predicate<String> isNamespace) throws SQLException {
+    for (MetadataTables.Reference reference : TableReferences.findMetadata(sql, isNamespace)) {
+      TableId id = reference.table();
+      Table table;
+      try {
+        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+      } catch (NoSuchTableException e) {
+        LOG.trace("{} is not a lake table", id);
+        continue;
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+      MetadataTables.create(connection, reference, table);
+    }
   }
 
   /** Plans the snapshot each time-travel reference names, in order. */

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  */
 final class TableReferences {
   private static final Pattern VALID_PART = Pattern.compile("[a-z_][a-z0-9_]{0,127}");
+  private static final Pattern METADATA = Pattern.compile("([a-z_][a-z0-9_]{0,127})\\$([a-z]++)");
   private static final String PART = "(?:\"((?:[^\"]|\"\")++)\"|([A-Za-z_][A-Za-z0-9_$]*+))";
   // the lookahead lets "a.b.c" yield both a.b and b.c
   private static final Pattern QUALIFIED = Pattern.compile(PART + "\\s*\\.\\s*(?=" + PART + ")");
@@ -36,6 +37,28 @@ final class TableReferences {
           && VALID_PART.matcher(namespace).matches()
           && VALID_PART.matcher(table).matches()) {
         found.add(new TableId(namespace, table));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Candidate references to metadata tables, {@code namespace."table$kind"}, whose namespace passes
+   * {@code isNamespace}: each as its table and the metadata table's kind.
+   */
+  static Set<MetadataTables.Reference> findMetadata(String sql, Predicate<String> isNamespace) {
+    Set<MetadataTables.Reference> found = new LinkedHashSet<>();
+    Matcher matcher = QUALIFIED.matcher(sql);
+    while (matcher.find()) {
+      String namespace = part(matcher, 1);
+      Matcher metadata = METADATA.matcher(part(matcher, 3));
+      if (isNamespace.test(namespace)
+          && VALID_PART.matcher(namespace).matches()
+          && metadata.matches()) {
+        MetadataTables.Kind kind = MetadataTables.Kind.named(metadata.group(2));
+        if (kind != null) {
+          found.add(new MetadataTables.Reference(new TableId(namespace, metadata.group(1)), kind));
+        }
       }
     }
     return found;

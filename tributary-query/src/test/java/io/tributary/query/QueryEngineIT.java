@@ -534,4 +534,61 @@ class QueryEngineIT {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'yesterday'");
   }
+
+  @Test
+  void metadataTablesMatchIcebergsOwn() {
+    Table events = lake.load("raw", "app_events");
+    List<List<Object>> snapshots = new ArrayList<>();
+    events
+        .snapshots()
+        .forEach(
+            snapshot ->
+                snapshots.add(
+                    java.util.Arrays.asList(
+                        snapshot.snapshotId(), snapshot.parentId(), snapshot.operation())));
+
+    assertThat(
+            engine
+                .execute(
+                    "SELECT snapshot_id, parent_id, operation FROM raw.\"app_events$snapshots\""
+                        + " ORDER BY committed_at, snapshot_id")
+                .rows())
+        .containsExactlyElementsOf(snapshots);
+    assertThat(
+            engine
+                .execute(
+                    "SELECT count(*), bool_and(is_current_ancestor), max(made_current_at) IS NOT"
+                        + " NULL FROM raw.\"app_events$history\"")
+                .rows())
+        .containsExactly(List.of((long) events.history().size(), true, true));
+    assertThat(
+            engine
+                .execute(
+                    "SELECT count(*), sum(record_count), min(file_format), min(content)"
+                        + " FROM raw.\"app_events$files\"")
+                .rows())
+        .containsExactly(List.of(2L, 5L, "PARQUET", 0));
+    assertThat(
+            engine
+                .execute(
+                    "SELECT partition, record_count, file_count, total_size > 0"
+                        + " FROM raw.\"app_events$partitions\"")
+                .rows())
+        .containsExactly(List.of("", 5L, 2L, true));
+    int manifests = events.currentSnapshot().allManifests(events.io()).size();
+    assertThat(
+            engine
+                .execute(
+                    "SELECT count(*), sum(added_data_files_count) FROM raw.\"APP_EVENTS$manifests\"")
+                .rows())
+        .containsExactly(List.of((long) manifests, 2L));
+    assertThat(
+            engine
+                .execute(
+                    "SELECT summary::JSON ->> 'total-records' FROM raw.\"app_events$snapshots\""
+                        + " WHERE snapshot_id = "
+                        + events.currentSnapshot().snapshotId())
+                .rows())
+        .containsExactly(List.of("5"));
+  }
 }
