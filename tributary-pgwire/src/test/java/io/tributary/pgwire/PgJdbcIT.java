@@ -159,6 +159,40 @@ class PgJdbcIT {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", "?preferQueryMode=simple"})
+  void timeTravelAndMetadataTables(String options) throws SQLException {
+    org.apache.iceberg.Table big = fixture.lake.load("raw", "big");
+    List<Long> snapshots = new ArrayList<>();
+    big.snapshots().forEach(snapshot -> snapshots.add(snapshot.snapshotId()));
+    try (Connection connection = connect(options);
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT count(*), max(n) FROM raw.big FOR VERSION AS OF "
+                    + snapshots.get(0)
+                    + " WHERE n >= ?")) {
+      statement.setLong(1, 0);
+      try (ResultSet rows = statement.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getLong(1)).isEqualTo(PgWireFixture.BIG_ROWS / 4);
+        assertThat(rows.getLong(2)).isEqualTo(PgWireFixture.BIG_ROWS / 4 - 1);
+      }
+    }
+    try (Connection connection = connect(options);
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT snapshot_id, operation FROM raw.\"big$snapshots\" ORDER BY committed_at,"
+                    + " snapshot_id")) {
+      List<Long> listed = new ArrayList<>();
+      while (rows.next()) {
+        listed.add(rows.getLong(1));
+        assertThat(rows.getString(2)).isEqualTo("append");
+      }
+      assertThat(listed).containsExactlyInAnyOrderElementsOf(snapshots);
+    }
+  }
+
   @Test
   void aCursorWithAFetchSizeStreamsInATransaction() throws SQLException {
     try (Connection connection = connect("")) {
