@@ -49,6 +49,9 @@ class PlatformIT {
                   - name: flaky
                     partitions: 2
                     buffer: { interval: 1s }
+                  - name: travel
+                    partitions: 1
+                    buffer: { interval: 0s }
                 """),
             Clock.systemUTC());
     http = new Http(platform.httpUri());
@@ -128,6 +131,30 @@ class PlatformIT {
     assertThat(http.count("SELECT count(*) FROM raw.events WHERE device_app_version = '5.1'"))
         .isEqualTo(1);
     assertThat(http.count("SELECT count(*) FROM raw.events WHERE _ingested_at IS NULL")).isZero();
+  }
+
+  @Test
+  void queriesTimeTravelAndReadMetadataTables() {
+    http.ndjson("travel", "{\"event_id\":\"t1\"}");
+    await().atMost(WAIT).until(() -> tableExists("raw.travel"));
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.travel") == 1);
+    long first =
+        http.sql("SELECT max_by(snapshot_id, made_current_at) FROM raw.\"travel$history\"")
+            .body()
+            .path("rows")
+            .path(0)
+            .path(0)
+            .asLong();
+    http.ndjson("travel", "{\"event_id\":\"t2\"}");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.travel") == 2);
+
+    assertThat(http.count("SELECT count(*) FROM raw.travel FOR VERSION AS OF " + first))
+        .isEqualTo(1);
+    assertThat(http.count("SELECT count(*) FROM raw.\"travel$snapshots\"")).isGreaterThan(1);
+    assertThat(http.count("SELECT sum(record_count) FROM raw.\"travel$files\"")).isEqualTo(2);
+    var unknown = http.sql("SELECT * FROM raw.travel FOR VERSION AS OF 123456789");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().toString()).contains("raw.travel").contains("123456789");
   }
 
   @Test
