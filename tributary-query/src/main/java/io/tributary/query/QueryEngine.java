@@ -5,7 +5,6 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.OverloadedException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
-import io.tributary.core.TributaryException;
 import io.tributary.core.config.TributaryConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,10 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -33,13 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +52,7 @@ public final class QueryEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-  private final Catalog catalog;
+  private final TablePlanner planner;
   private final Path lake;
   private final TributaryConfig.Query settings;
   private final int maxConcurrent;
@@ -73,8 +64,8 @@ public final class QueryEngine implements AutoCloseable {
    * lakeDirectory}.
    */
   public QueryEngine(Catalog catalog, Path lakeDirectory, TributaryConfig.Query settings) {
-    this.catalog = Objects.requireNonNull(catalog, "catalog is null");
     this.lake = lakeDirectory.toAbsolutePath().normalize();
+    this.planner = new TablePlanner(Objects.requireNonNull(catalog, "catalog is null"), lake);
     this.settings = Objects.requireNonNull(settings, "settings is null");
     check(settings.threads() >= 1, "query.threads", settings.threads(), ">= 1");
     check(settings.maxRows() >= 1, "query.max-rows", settings.maxRows(), ">= 1");
@@ -174,17 +165,18 @@ public final class QueryEngine implements AutoCloseable {
     try {
       connection = openDatabase();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planPast(travel.references());
+      List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       String runnable = StatementCheck.runnable(connection, query, rowLimit);
-      Predicate<String> isNamespace = namespaces();
-      Map<String, List<PlannedTable>> tables = planTables(query, isNamespace, past);
-      Map<TableId, Table> described = CatalogTables.mentioned(query) ? allTables() : Map.of();
+      Predicate<String> isNamespace = planner.namespaces();
+      Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past);
+      Map<TableId, Table> described =
+          CatalogTables.mentioned(query) ? planner.allTables() : Map.of();
       lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
-      createMetadataTables(connection, query, isNamespace);
+      planner.createMetadataTables(connection, query, isNamespace);
       CatalogTables.create(connection, described, tables);
       statement = connection.createStatement();
       for (String trusted : setup) {
@@ -275,19 +267,21 @@ public final class QueryEngine implements AutoCloseable {
     acquireSlot();
     try (Connection connection = openDatabase()) {
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planPast(travel.references());
+      List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       StatementCheck.runnable(connection, query, 1);
-      Predicate<String> isNamespace = namespaces();
-      Map<String, List<PlannedTable>> tables = planTables(query, isNamespace, past);
+      Predicate<String> isNamespace = planner.namespaces();
+      Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past);
       lockDown(connection);
       Map<TableId, Long> snapshots =
           new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
-        namespace.getValue().forEach(table -> snapshots.put(table.id(), table.snapshotId()));
+        namespace
+            .getValue()
+            .forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
       }
-      createMetadataTables(connection, query, isNamespace);
+      planner.createMetadataTables(connection, query, isNamespace);
       return streamRows(connection, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
@@ -333,28 +327,6 @@ public final class QueryEngine implements AutoCloseable {
     return new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
   }
 
-  private Map<TableId, Table> allTables() {
-    Map<TableId, Table> all = new TreeMap<>(Comparator.comparing(TableId::toString));
-    if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
-      return all;
-    }
-    try {
-      for (Namespace namespace : supportsNamespaces.listNamespaces()) {
-        for (TableIdentifier identifier : catalog.listTables(namespace)) {
-          TableId id = CatalogTables.id(namespace, identifier);
-          if (id != null) {
-            all.put(id, catalog.loadTable(identifier));
-          }
-        }
-      }
-    } catch (TributaryException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw catalogUnavailable("the tables", e);
-    }
-    return all;
-  }
-
   private void acquireSlot() {
     boolean acquired;
     try {
@@ -380,105 +352,6 @@ public final class QueryEngine implements AutoCloseable {
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
     return DriverManager.getConnection("jdbc:duckdb:", properties);
-  }
-
-  /**
-   * Plans every lake table the SQL may name; names that are not tables are skipped. The result
-   * holds an entry, possibly empty, for each namespace the SQL names, so that DuckDB can report
-   * unknown tables in known namespaces plainly.
-   */
-  private Map<String, List<PlannedTable>> planTables(
-      String sql, Predicate<String> isNamespace, List<PlannedTable> past) {
-    Map<String, List<PlannedTable>> tables = new TreeMap<>();
-    for (TableId id : TableReferences.find(sql, isNamespace)) {
-      List<PlannedTable> inNamespace =
-          tables.computeIfAbsent(id.namespace(), n -> new ArrayList<>());
-      try {
-        Table table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
-        inNamespace.add(PlannedTable.plan(id, table, lake));
-      } catch (NoSuchTableException e) {
-        LOG.trace("{} is not a lake table", id);
-      } catch (TributaryException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw catalogUnavailable("table " + id, e);
-      }
-    }
-    for (PlannedTable table : past) {
-      List<PlannedTable> inNamespace =
-          tables.computeIfAbsent(table.id().namespace(), n -> new ArrayList<>());
-      if (inNamespace.stream().noneMatch(planned -> planned.view().equals(table.view()))) {
-        inNamespace.add(table);
-      }
-    }
-    return tables;
-  }
-
-  /** Whether a name is one of the catalog's namespaces, listed once. */
-  private Predicate<String> namespaces() {
-    if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
-      return namespace -> true;
-    }
-    Set<String> namespaces = new HashSet<>();
-    try {
-      for (Namespace namespace : supportsNamespaces.listNamespaces()) {
-        namespaces.add(String.join(".", namespace.levels()).toLowerCase(Locale.ROOT));
-      }
-    } catch (RuntimeException e) {
-      throw catalogUnavailable("the namespaces", e);
-    }
-    return namespaces::contains;
-  }
-
-  /** Creates the metadata tables ({@code ns."table$snapshots"}, ...) that {@code sql} names. */
-  private void createMetadataTables(
-      Connection connection, String sql, Predicate<String> isNamespace) throws SQLException {
-    for (MetadataTables.Reference reference : TableReferences.findMetadata(sql, isNamespace)) {
-      TableId id = reference.table();
-      Table table;
-      try {
-        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
-      } catch (NoSuchTableException e) {
-        LOG.trace("{} is not a lake table", id);
-        continue;
-      } catch (TributaryException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw catalogUnavailable("table " + id, e);
-      }
-      MetadataTables.create(connection, reference, table);
-    }
-  }
-
-  /** Plans the snapshot each time-travel reference names, in order. */
-  private List<PlannedTable> planPast(List<TimeTravel.Reference> references) {
-    List<PlannedTable> planned = new ArrayList<>();
-    for (TimeTravel.Reference reference : references) {
-      TableId id = reference.table();
-      Table table;
-      try {
-        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
-      } catch (NoSuchTableException e) {
-        throw new InvalidInputException(
-            ErrorCode.QUERY_ERROR, "Cannot time travel in table " + id + ": no such table", e);
-      } catch (TributaryException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw catalogUnavailable("table " + id, e);
-      }
-      Snapshot snapshot = SnapshotChoice.of(id, table, reference);
-      planned.add(
-          PlannedTable.plan(
-              id, TimeTravel.Reference.viewName(id, snapshot.snapshotId()), table, snapshot, lake));
-    }
-    return planned;
-  }
-
-  private static RetriableException catalogUnavailable(String what, RuntimeException cause) {
-    return new RetriableException(
-        ErrorCode.CATALOG_UNAVAILABLE,
-        "Cannot read " + what + " from the lake catalog: " + cause.getMessage(),
-        cause);
   }
 
   private void lockDown(Connection connection) throws SQLException {

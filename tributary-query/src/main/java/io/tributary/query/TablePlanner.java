@@ -1,0 +1,166 @@
+package io.tributary.query;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.RetriableException;
+import io.tributary.core.TableId;
+import io.tributary.core.TributaryException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the lake catalog for one query: the namespaces, the tables a statement names (current
+ * snapshots and time-travel snapshots) and the metadata tables it names.
+ */
+final class TablePlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(TablePlanner.class);
+
+  private final Catalog catalog;
+  private final Path lake;
+
+  TablePlanner(Catalog catalog, Path lake) {
+    this.catalog = catalog;
+    this.lake = lake;
+  }
+
+  /** Every lake table, by id, for the catalogs' empty tables. */
+  Map<TableId, Table> allTables() {
+    Map<TableId, Table> all = new TreeMap<>(Comparator.comparing(TableId::toString));
+    if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
+      return all;
+    }
+    try {
+      for (Namespace namespace : supportsNamespaces.listNamespaces()) {
+        for (TableIdentifier identifier : catalog.listTables(namespace)) {
+          TableId id = CatalogTables.id(namespace, identifier);
+          if (id != null) {
+            all.put(id, catalog.loadTable(identifier));
+          }
+        }
+      }
+    } catch (TributaryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw catalogUnavailable("the tables", e);
+    }
+    return all;
+  }
+
+  /**
+   * Plans every lake table the SQL may name; names that are not tables are skipped. The result
+   * holds an entry, possibly empty, for each namespace the SQL names, so that DuckDB can report
+   * unknown tables in known namespaces plainly.
+   */
+  Map<String, List<PlannedTable>> planTables(
+      String sql, Predicate<String> isNamespace, List<PlannedTable> past) {
+    Map<String, List<PlannedTable>> tables = new TreeMap<>();
+    for (TableId id : TableReferences.find(sql, isNamespace)) {
+      List<PlannedTable> inNamespace =
+          tables.computeIfAbsent(id.namespace(), n -> new ArrayList<>());
+      try {
+        Table table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+        inNamespace.add(PlannedTable.plan(id, table, lake));
+      } catch (NoSuchTableException e) {
+        LOG.trace("{} is not a lake table", id);
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+    }
+    for (PlannedTable table : past) {
+      List<PlannedTable> inNamespace =
+          tables.computeIfAbsent(table.id().namespace(), n -> new ArrayList<>());
+      if (inNamespace.stream().noneMatch(planned -> planned.view().equals(table.view()))) {
+        inNamespace.add(table);
+      }
+    }
+    return tables;
+  }
+
+  /** Whether a name is one of the catalog's namespaces, listed once. */
+  Predicate<String> namespaces() {
+    if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
+      return namespace -> true;
+    }
+    Set<String> namespaces = new HashSet<>();
+    try {
+      for (Namespace namespace : supportsNamespaces.listNamespaces()) {
+        namespaces.add(String.join(".", namespace.levels()).toLowerCase(Locale.ROOT));
+      }
+    } catch (RuntimeException e) {
+      throw catalogUnavailable("the namespaces", e);
+    }
+    return namespaces::contains;
+  }
+
+  /** Creates the metadata tables ({@code ns."table$snapshots"}, ...) that {@code sql} names. */
+  void createMetadataTables(Connection connection, String sql, Predicate<String> isNamespace)
+      throws SQLException {
+    for (MetadataTables.Reference reference : TableReferences.findMetadata(sql, isNamespace)) {
+      TableId id = reference.table();
+      Table table;
+      try {
+        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+      } catch (NoSuchTableException e) {
+        LOG.trace("{} is not a lake table", id);
+        continue;
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+      MetadataTables.create(connection, reference, table);
+    }
+  }
+
+  /** Plans the snapshot each time-travel reference names, in order. */
+  List<PlannedTable> planPast(List<TimeTravel.Reference> references) {
+    List<PlannedTable> planned = new ArrayList<>();
+    for (TimeTravel.Reference reference : references) {
+      TableId id = reference.table();
+      Table table;
+      try {
+        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+      } catch (NoSuchTableException e) {
+        throw new InvalidInputException(
+            ErrorCode.QUERY_ERROR, "Cannot time travel in table " + id + ": no such table", e);
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+      Snapshot snapshot = SnapshotChoice.of(id, table, reference);
+      planned.add(
+          PlannedTable.plan(
+              id, TimeTravel.Reference.viewName(id, snapshot.snapshotId()), table, snapshot, lake));
+    }
+    return planned;
+  }
+
+  static RetriableException catalogUnavailable(String what, RuntimeException cause) {
+    return new RetriableException(
+        ErrorCode.CATALOG_UNAVAILABLE,
+        "Cannot read " + what + " from the lake catalog: " + cause.getMessage(),
+        cause);
+  }
+}
