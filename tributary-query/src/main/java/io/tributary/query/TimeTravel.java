@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,38 @@ final class TimeTravel {
       Pattern.compile(
           "(\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?)\\s*+(.*)",
           Pattern.DOTALL);
+  private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*+");
+  // the keywords that may follow a table reference, so are no alias
+  private static final Set<String> NOT_ALIASES =
+      Set.of(
+          "WHERE",
+          "JOIN",
+          "LEFT",
+          "RIGHT",
+          "INNER",
+          "FULL",
+          "CROSS",
+          "NATURAL",
+          "POSITIONAL",
+          "ASOF",
+          "ANTI",
+          "SEMI",
+          "ON",
+          "USING",
+          "GROUP",
+          "ORDER",
+          "LIMIT",
+          "OFFSET",
+          "HAVING",
+          "UNION",
+          "EXCEPT",
+          "INTERSECT",
+          "WINDOW",
+          "QUALIFY",
+          "FETCH",
+          "TABLESAMPLE",
+          "PIVOT",
+          "UNPIVOT");
   private static final DateTimeFormatter LOCAL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd[ ]['T']HH:mm[:ss][.SSSSSSSSS][.SSSSSS][.SSS]");
 
@@ -99,9 +132,13 @@ final class TimeTravel {
       if (!afterWordChar && (c == '"' || Character.isLetter(c) || c == '_')) {
         clause.region(i, sql.length());
         if (clause.lookingAt()) {
-          references.add(reference(clause));
+          Reference reference = reference(clause);
+          references.add(reference);
           placeholders.add(out.length());
           i = clause.end();
+          if (!aliased(sql, i)) { // the view keeps the table's name for qualified columns
+            out.append(" AS ").append(Sql.identifier(reference.table().name()));
+          }
           afterWordChar = false;
           continue;
         }
@@ -112,6 +149,22 @@ final class TimeTravel {
       i = next;
     }
     return new Rewritten(out.toString(), references, placeholders);
+  }
+
+  /** Whether an alias follows the clause that ends at {@code end}. */
+  private static boolean aliased(String sql, int end) {
+    int i = end;
+    while (i < sql.length()
+        && (Character.isWhitespace(sql.charAt(i))
+            || sql.startsWith("--", i)
+            || sql.startsWith("/*", i))) {
+      i = Character.isWhitespace(sql.charAt(i)) ? i + 1 : skip(sql, i);
+    }
+    if (i < sql.length() && sql.charAt(i) == '"') {
+      return true;
+    }
+    Matcher word = WORD.matcher(sql).region(i, sql.length());
+    return word.lookingAt() && !NOT_ALIASES.contains(word.group().toUpperCase(Locale.ROOT));
   }
 
   private static Reference reference(Matcher clause) {

@@ -465,7 +465,8 @@ class QueryEngineIT {
     assertThat(engine.execute("SELECT count(*) FROM raw.travel").rows())
         .containsExactly(List.of(2L));
     QueryResult old =
-        engine.execute("SELECT * FROM raw.travel FOR VERSION AS OF " + first + " ORDER BY 1");
+        engine.execute(
+            "SELECT * FROM raw.travel FOR VERSION AS OF " + first + " ORDER BY travel.show_id");
     assertThat(old.columns())
         .extracting(QueryResult.Column::name)
         .containsExactly("show_id", "title");
@@ -533,6 +534,9 @@ class QueryEngineIT {
                     "SELECT * FROM raw.app_events FOR TIMESTAMP AS OF TIMESTAMP 'yesterday'"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'yesterday'");
+    assertThatThrownBy(() -> engine.execute("SELECT * FROM raw.nothing FOR VERSION AS OF 1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("raw.nothing");
   }
 
   @Test

@@ -31,6 +31,20 @@ class TableReferencesTest {
   }
 
   @Test
+  void findsMetadataTablesOfKnownKinds() {
+    assertThat(
+            TableReferences.findMetadata(
+                "SELECT * FROM raw.\"app_events$snapshots\" JOIN \"REF\".\"Shows$Files\" ON"
+                    + " true JOIN raw.\"t$unknown\" ON true JOIN other.\"t$history\" ON true",
+                NAMESPACES::contains))
+        .containsExactly(
+            new MetadataTables.Reference(
+                new TableId("raw", "app_events"), MetadataTables.Kind.SNAPSHOTS),
+            new MetadataTables.Reference(new TableId("ref", "shows"), MetadataTables.Kind.FILES));
+    assertThat(find("SELECT * FROM raw.\"app_events$snapshots\"")).isEmpty();
+  }
+
+  @Test
   void findsNamesQualifiedWithTheDatabase() {
     assertThat(find("SELECT * FROM memory.raw.app_events"))
         .containsExactly(new TableId("raw", "app_events"));

@@ -36,6 +36,20 @@ class TimeTravelTest {
   }
 
   @Test
+  void keepsTheTablesNameAsAliasWhenTheQueryGivesNone() {
+    TimeTravel.Rewritten rewritten =
+        TimeTravel.rewrite(
+            "SELECT app_events.x FROM raw.app_events FOR VERSION AS OF 7 WHERE app_events.x > 0"
+                + " UNION ALL SELECT 1 FROM (raw.app_events FOR VERSION AS OF 8)");
+
+    assertThat(rewritten.resolve(List.of(7L, 8L)))
+        .isEqualTo(
+            "SELECT app_events.x FROM \"raw\".\"app_events@7\" AS \"app_events\" WHERE"
+                + " app_events.x > 0 UNION ALL SELECT 1 FROM (\"raw\".\"app_events@8\" AS"
+                + " \"app_events\")");
+  }
+
+  @Test
   void leavesStringsCommentsAndLongerNamesAlone() {
     String sql =
         "SELECT 'raw.t FOR VERSION AS OF 1', \"raw.t FOR VERSION AS OF 1\" -- raw.t FOR VERSION AS OF 1\n"
