@@ -23,8 +23,9 @@ import java.util.Optional;
 /**
  * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
  * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
- * .../runs/{id}}) and task logs ({@code GET .../runs/{id}/tasks/{task}/log}, text). Errors go
- * through {@link HttpApi}'s mapping.
+ * .../runs/{id}}, {@code POST .../runs/{id}/rerun}), backfills ({@code POST .../backfills {"from",
+ * "to"}}: 202 with the created and existing run ids) and task logs ({@code GET
+ * .../runs/{id}/tasks/{task}/log}, text). Errors go through {@link HttpApi}'s mapping.
  */
 final class FlowRoutes {
   private static final int DEFAULT_RUNS = 25;
@@ -44,6 +45,12 @@ final class FlowRoutes {
     routes.post("/v1/flows/{name}/unpause", ctx -> pause(ctx, false));
     routes.post("/v1/flows/{name}/runs", this::startRun);
     routes.get("/v1/flows/{name}/runs", this::listRuns);
+    routes.post("/v1/flows/{name}/backfills", this::backfill);
+    routes.post(
+        "/v1/flows/{name}/runs/{id}/rerun",
+        ctx ->
+            HttpApi.json(
+                ctx, 202, runView(flows.rerun(ctx.pathParam("name"), ctx.pathParam("id")), true)));
     routes.get(
         "/v1/flows/{name}/runs/{id}", ctx -> HttpApi.json(ctx, 200, runView(run(ctx), true)));
     routes.get("/v1/flows/{name}/runs/{id}/tasks/{task}/log", this::taskLog);
@@ -139,6 +146,27 @@ final class FlowRoutes {
     }
     var ensured = flows.runNow(name, date);
     HttpApi.json(ctx, ensured.created() ? 201 : 200, runView(ensured.run(), true));
+  }
+
+  private void backfill(Context ctx) {
+    JsonNode body = HttpApi.readJson(ctx);
+    String from = dateField(body, "from");
+    String to = dateField(body, "to");
+    Flows.Backfill backfill = flows.backfill(ctx.pathParam("name"), from, to);
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("created", backfill.created());
+    view.put("existing", backfill.existing());
+    HttpApi.json(ctx, 202, view);
+  }
+
+  private static String dateField(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REQUEST,
+          field + " is required: a date (2026-11-01) or an ISO-8601 instant string");
+    }
+    return value.asText();
   }
 
   private void listRuns(Context ctx) {
