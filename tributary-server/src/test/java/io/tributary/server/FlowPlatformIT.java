@@ -230,6 +230,21 @@ class FlowPlatformIT {
         .containsEntry(SqlTaskRunner.TRY, "1")
         .containsEntry(SqlTaskRunner.INPUTS, "transformed.stage_x@" + stageSnapshot);
 
+    JsonNode lineage = http.get("/v1/tables/transformed.daily_x/lineage").body();
+    assertThat(lineage.path("table").asText()).isEqualTo("transformed.daily_x");
+    assertThat(lineage.path("writes")).hasSize(2);
+    JsonNode newest = lineage.path("writes").get(0);
+    assertThat(newest.path("snapshot-id").asLong()).isEqualTo(current.snapshotId());
+    assertThat(newest.path("flow").asText()).isEqualTo("daily_x");
+    assertThat(newest.path("run-id").asText()).isEqualTo("20240102T000000Z");
+    assertThat(newest.path("task").asText()).isEqualTo("daily");
+    assertThat(newest.path("try").asInt()).isEqualTo(1);
+    assertThat(newest.path("inputs").get(0).path("table").asText())
+        .isEqualTo("transformed.stage_x");
+    assertThat(newest.path("inputs").get(0).path("snapshot-id").asLong()).isEqualTo(stageSnapshot);
+    assertThat(lineage.path("writes").get(1).path("run-id").asText()).isEqualTo("20240101T000000Z");
+    assertThat(http.get("/v1/tables/transformed.nothing_here/lineage").status()).isEqualTo(404);
+
     Run runs = cli("flow", "runs", "daily_x", "--server", platform.httpUri().toString());
     assertThat(runs.exit()).isZero();
     assertThat(runs.out()).contains("20240102T000000Z").contains("stage=success");
