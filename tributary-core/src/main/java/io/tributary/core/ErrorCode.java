@@ -59,6 +59,8 @@ public enum ErrorCode {
   TOPIC_IN_USE(Category.CONFLICT),
   /** A table was dropped, or another renamed into its place, while a writer was using it. */
   TABLE_REPLACED(Category.CONFLICT),
+  /** A flow run was asked to run again while it is still queued or running. */
+  RUN_NOT_ENDED(Category.CONFLICT),
 
   // at capacity: nothing was accepted, retry after a delay
   OVERLOADED(Category.OVERLOADED),

@@ -132,6 +132,8 @@ final class DemoCommand implements Callable<Integer> {
           platform.httpUri());
       background.scheduleAtFixedRate(
           () -> report(platform, stream.name(), catalog), 10, 10, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(
+          () -> DemoFlows.declareMissing(platform.flows()), 5, 15, TimeUnit.SECONDS);
       shutdown.await();
       simulator.close();
       background.shutdownNow();

@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class Flows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
   private static final int MAX_CATCHUP_PER_TICK = 1000;
+  private static final int MAX_BACKFILL_RUNS = 10_000;
 
   /** Where flow files live, how often the scheduler ticks, how many task tries run at once. */
   public record Settings(Path dir, Duration tick, int workers) {
@@ -281,6 +282,96 @@ public final class Flows implements AutoCloseable {
             .map(text -> logicalDate(spec, text))
             .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.SECONDS));
     return engine.ensureRun(spec, date, "manual");
+  }
+
+  /**
+   * Runs an ended run again, on the flow definition it was created with: its tasks are queued and
+   * their tries go on counting.
+   *
+   * @throws NotFoundException if there is no such run
+   * @throws InvalidInputException ({@code RUN_NOT_ENDED}) if the run has not ended
+   */
+  public FlowRun rerun(String name, String runId) {
+    FlowRun run =
+        store
+            .run(name, runId)
+            .orElseThrow(() -> new NotFoundException("flow run", name + "/" + runId));
+    if (!engine.rerun(name, runId)) {
+      throw new InvalidInputException(
+          ErrorCode.RUN_NOT_ENDED,
+          "Run "
+              + runId
+              + " of flow "
+              + name
+              + " is "
+              + run.state().label()
+              + ": only an ended run can be re-run");
+    }
+    return store.run(name, runId).orElse(run);
+  }
+
+  /** What a backfill did: the runs it created and those that existed already, oldest first. */
+  public record Backfill(List<String> created, List<String> existing) {
+    public Backfill {
+      created = List.copyOf(created);
+      existing = List.copyOf(existing);
+    }
+  }
+
+  /**
+   * Creates the run of every tick of the flow's schedule whose logical date is in [{@code from},
+   * {@code to}] and has no run yet; they start oldest first as max-active-runs allows.
+   *
+   * @throws InvalidInputException if the flow has no schedule, the dates do not parse, {@code to}
+   *     is before {@code from} or the range holds more than {@value #MAX_BACKFILL_RUNS} ticks
+   */
+  public Backfill backfill(String name, String from, String to) {
+    FlowSpec spec = required(name);
+    Schedule schedule =
+        spec.schedule()
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        ErrorCode.INVALID_REQUEST,
+                        "Flow " + name + " has no schedule: a backfill needs its intervals"));
+    Instant start = logicalDate(spec, from);
+    Instant end = logicalDate(spec, to);
+    if (end.isBefore(start)) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REQUEST,
+          "Invalid backfill: to '" + to + "' is before from '" + from + "'");
+    }
+    List<Instant> dates = new ArrayList<>();
+    for (Instant date = first(schedule, start); !date.isAfter(end); date = schedule.next(date)) {
+      if (dates.size() == MAX_BACKFILL_RUNS) {
+        throw new InvalidInputException(
+            ErrorCode.INVALID_REQUEST,
+            "Invalid backfill of flow "
+                + name
+                + " from "
+                + from
+                + " to "
+                + to
+                + ": more than "
+                + MAX_BACKFILL_RUNS
+                + " runs");
+      }
+      dates.add(date);
+    }
+    List<String> created = new ArrayList<>();
+    List<String> existing = new ArrayList<>();
+    for (Instant date : dates) {
+      RunEngine.Ensured ensured = engine.ensureRun(spec, date, "backfill");
+      (ensured.created() ? created : existing).add(ensured.run().runId());
+    }
+    LOG.info(
+        "Flow {}: backfill from {} to {} created {} runs ({} existed)",
+        name,
+        from,
+        to,
+        created.size(),
+        existing.size());
+    return new Backfill(created, existing);
   }
 
   private static Instant logicalDate(FlowSpec spec, String text) {

@@ -192,6 +192,23 @@ class FlowParserTest {
   }
 
   @Test
+  void scalarListAndKeyMistakesNameTheirLineAndKey() {
+    String task = "tasks:\n  - id: a\n    type: http\n    url: http://x\n";
+    assertThat(errorOf("name: x\ncolour: red\n" + task))
+        .isEqualTo(
+            "Invalid flow flows/x.yaml, line 2, colour: unknown key (known keys: ["
+                + "catchup, defaults, max-active-runs, name, params, schedule, start-date, tasks,"
+                + " timezone, triggers])");
+    assertThat(errorOf("name: x\ncatchup: maybe\n" + task))
+        .isEqualTo("Invalid flow flows/x.yaml, line 2, catchup: 'maybe' (must be true or false)");
+    assertThat(errorOf("name: x\n" + task + "    depends-on: [[b]]\n"))
+        .startsWith("Invalid flow flows/x.yaml, line 6, tasks[0].depends-on[0]: '[\"b\"]'")
+        .endsWith("(must be a single value)");
+    assertThat(errorOf("name: x\ntasks:\n  - type: http\n    url: http://x\n"))
+        .isEqualTo("Invalid flow flows/x.yaml, line 3, tasks[0].id: is required");
+  }
+
+  @Test
   void otherMistakes() {
     assertThat(errorOf("name: x\ntasks: []\n")).contains("a flow needs at least one task");
     assertThat(errorOf(DAILY.replace("trigger-rule: all_done", "trigger-rule: most")))
@@ -202,7 +219,7 @@ class FlowParserTest {
     assertThat(errorOf(DAILY.replace("timezone: Europe/Paris", "timezone: Mars/Olympus")))
         .contains("timezone: 'Mars/Olympus'");
     assertThat(errorOf(DAILY.replace("max-active-runs: 2", "max-active-runs: 0")))
-        .contains("max-active-runs: 0 is out of range");
+        .contains("line 8, max-active-runs: '0' (must be 1..1000)");
     assertThat(errorOf(DAILY.replace("id: daily", "id: stage"))).contains("used twice");
     assertThat(errorOf("name: x\n  bad: [\n")).contains("not YAML");
     assertThatThrownBy(() -> PARSER.parse(DAILY, "PUT /v1/flows/other", "other"))

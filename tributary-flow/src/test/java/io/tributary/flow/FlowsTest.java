@@ -1,9 +1,12 @@
 package io.tributary.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.core.InvalidInputException;
+import io.tributary.core.NotFoundException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -233,6 +236,61 @@ class FlowsTest {
     assertThat(runs.get(0).runType()).isEqualTo("scheduled");
     assertThat(runs.get(0).intervalEnd()).isEqualTo(due.plus(Duration.ofDays(1)));
     assertThat(meters.get("tributary.flow.scheduling.delay").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aBackfillCreatesTheMissingRunsOfItsRangeAndRunsThemUnderMaxActiveRuns() {
+    flows = open(runner);
+    flows.put(
+        "days", "schedule: \"@daily\"\nmax-active-runs: 2\ntasks:\n" + task("a", "/block", ""));
+    flows.setPaused("days", true);
+    flows.runNow("days", Optional.of("2026-11-03"));
+
+    Flows.Backfill backfill = flows.backfill("days", "2026-11-01", "2026-11-05");
+
+    assertThat(backfill.created())
+        .containsExactly(
+            "20261101T000000Z", "20261102T000000Z", "20261104T000000Z", "20261105T000000Z");
+    assertThat(backfill.existing()).containsExactly("20261103T000000Z");
+    List<FlowRun> runs = flows.runs("days", 100);
+    assertThat(runs).hasSize(5);
+    assertThat(runs.stream().filter(r -> r.state() == RunState.RUNNING)).hasSize(2);
+    assertThat(runs.stream().filter(r -> r.state() == RunState.QUEUED)).hasSize(3);
+    assertThat(runs.get(0).runType()).isEqualTo("backfill");
+
+    runner.release();
+    for (FlowRun run : runs) {
+      assertThat(awaitEnd("days", run.runId()).state()).isEqualTo(RunState.SUCCESS);
+    }
+    assertThat(flows.backfill("days", "2026-11-01", "2026-11-05").created()).isEmpty();
+
+    FlowRun rerun = flows.rerun("days", "20261102T000000Z");
+    assertThat(rerun.state()).isIn(RunState.QUEUED, RunState.RUNNING);
+    FlowRun ended = awaitEnd("days", "20261102T000000Z");
+    assertThat(ended.state()).isEqualTo(RunState.SUCCESS);
+    assertThat(ended.tasks().get(0).tries()).isEqualTo(2);
+  }
+
+  @Test
+  void aBackfillNeedsAScheduleAndAnOrderedRange() {
+    flows = open(runner);
+    flows.put("manual", "tasks:\n" + task("a", "/ok", ""));
+    flows.put("days", "schedule: \"@daily\"\ntasks:\n" + task("a", "/ok", ""));
+
+    assertThatThrownBy(() -> flows.backfill("manual", "2026-11-01", "2026-11-02"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Flow manual has no schedule");
+    assertThatThrownBy(() -> flows.backfill("days", "2026-11-02", "2026-11-01"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("to '2026-11-01' is before from '2026-11-02'");
+    assertThatThrownBy(() -> flows.backfill("days", "2026-13-01", "2026-11-01"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'2026-13-01'");
+    assertThatThrownBy(() -> flows.backfill("days", "2000-01-01", "2099-01-01"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("more than 10000 runs");
+    assertThatThrownBy(() -> flows.backfill("nope", "2026-11-01", "2026-11-02"))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test

@@ -6,33 +6,43 @@ import io.javalin.http.Context;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
+import io.tributary.core.TableId;
 import io.tributary.flow.FlowRun;
 import io.tributary.flow.FlowSpec;
 import io.tributary.flow.Flows;
+import io.tributary.flow.Lineage;
 import io.tributary.flow.Schedule;
 import io.tributary.flow.TaskRun;
 import io.tributary.flow.TaskSpec;
+import io.tributary.lake.Lake;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.Table;
 
 /**
  * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
  * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
- * .../runs/{id}}) and task logs ({@code GET .../runs/{id}/tasks/{task}/log}, text). Errors go
- * through {@link HttpApi}'s mapping.
+ * .../runs/{id}}, {@code POST .../runs/{id}/rerun}), backfills ({@code POST .../backfills {"from",
+ * "to"}}: 202 with the created and existing run ids), task logs ({@code GET
+ * .../runs/{id}/tasks/{task}/log}, text) and a table's lineage ({@code GET
+ * /v1/tables/{table}/lineage}: the flow runs that wrote it, newest first). Errors go through {@link
+ * HttpApi}'s mapping.
  */
 final class FlowRoutes {
   private static final int DEFAULT_RUNS = 25;
 
   private final Flows flows;
+  private final Lake lake;
 
-  FlowRoutes(Flows flows) {
+  FlowRoutes(Flows flows, Lake lake) {
     this.flows = flows;
+    this.lake = lake;
   }
 
   void register(RoutesConfig routes) {
@@ -44,9 +54,16 @@ final class FlowRoutes {
     routes.post("/v1/flows/{name}/unpause", ctx -> pause(ctx, false));
     routes.post("/v1/flows/{name}/runs", this::startRun);
     routes.get("/v1/flows/{name}/runs", this::listRuns);
+    routes.post("/v1/flows/{name}/backfills", this::backfill);
+    routes.post(
+        "/v1/flows/{name}/runs/{id}/rerun",
+        ctx ->
+            HttpApi.json(
+                ctx, 202, runView(flows.rerun(ctx.pathParam("name"), ctx.pathParam("id")), true)));
     routes.get(
         "/v1/flows/{name}/runs/{id}", ctx -> HttpApi.json(ctx, 200, runView(run(ctx), true)));
     routes.get("/v1/flows/{name}/runs/{id}/tasks/{task}/log", this::taskLog);
+    routes.get("/v1/tables/{table}/lineage", this::lineage);
   }
 
   private FlowSpec spec(Context ctx) {
@@ -139,6 +156,60 @@ final class FlowRoutes {
     }
     var ensured = flows.runNow(name, date);
     HttpApi.json(ctx, ensured.created() ? 201 : 200, runView(ensured.run(), true));
+  }
+
+  private void backfill(Context ctx) {
+    JsonNode body = HttpApi.readJson(ctx);
+    String from = dateField(body, "from");
+    String to = dateField(body, "to");
+    Flows.Backfill backfill = flows.backfill(ctx.pathParam("name"), from, to);
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("created", backfill.created());
+    view.put("existing", backfill.existing());
+    HttpApi.json(ctx, 202, view);
+  }
+
+  private static String dateField(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REQUEST,
+          field + " is required: a date (2026-11-01) or an ISO-8601 instant string");
+    }
+    return value.asText();
+  }
+
+  private void lineage(Context ctx) {
+    TableId id = TableId.parse(ctx.pathParam("table"));
+    Table table =
+        lake.loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
+    List<Map<String, Object>> writes = new ArrayList<>();
+    for (Lineage.Entry entry : Lineage.of(table)) {
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("snapshot-id", entry.snapshotId());
+      view.put("committed-at", entry.committedAt().toString());
+      view.put("operation", entry.operation());
+      view.put("flow", entry.flow());
+      view.put("run-id", entry.runId());
+      view.put("task", entry.taskId());
+      view.put("try", entry.tryNumber());
+      List<Map<String, Object>> inputs = new ArrayList<>();
+      entry
+          .inputs()
+          .forEach(
+              (input, snapshot) -> {
+                Map<String, Object> in = new LinkedHashMap<>();
+                in.put("table", input);
+                in.put("snapshot-id", snapshot);
+                inputs.add(in);
+              });
+      view.put("inputs", inputs);
+      writes.add(view);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("table", id.toString());
+    body.put("writes", writes);
+    HttpApi.json(ctx, 200, body);
   }
 
   private void listRuns(Context ctx) {

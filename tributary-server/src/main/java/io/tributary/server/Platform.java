@@ -104,7 +104,7 @@ public final class Platform implements AutoCloseable {
               Flows.start(
                   this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
-      FlowRoutes flowRoutes = new FlowRoutes(flows);
+      FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       http =
           opened(

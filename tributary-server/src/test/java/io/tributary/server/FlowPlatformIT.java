@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -228,6 +230,21 @@ class FlowPlatformIT {
         .containsEntry(SqlTaskRunner.TRY, "1")
         .containsEntry(SqlTaskRunner.INPUTS, "transformed.stage_x@" + stageSnapshot);
 
+    JsonNode lineage = http.get("/v1/tables/transformed.daily_x/lineage").body();
+    assertThat(lineage.path("table").asText()).isEqualTo("transformed.daily_x");
+    assertThat(lineage.path("writes")).hasSize(2);
+    JsonNode newest = lineage.path("writes").get(0);
+    assertThat(newest.path("snapshot-id").asLong()).isEqualTo(current.snapshotId());
+    assertThat(newest.path("flow").asText()).isEqualTo("daily_x");
+    assertThat(newest.path("run-id").asText()).isEqualTo("20240102T000000Z");
+    assertThat(newest.path("task").asText()).isEqualTo("daily");
+    assertThat(newest.path("try").asInt()).isEqualTo(1);
+    assertThat(newest.path("inputs").get(0).path("table").asText())
+        .isEqualTo("transformed.stage_x");
+    assertThat(newest.path("inputs").get(0).path("snapshot-id").asLong()).isEqualTo(stageSnapshot);
+    assertThat(lineage.path("writes").get(1).path("run-id").asText()).isEqualTo("20240101T000000Z");
+    assertThat(http.get("/v1/tables/transformed.nothing_here/lineage").status()).isEqualTo(404);
+
     Run runs = cli("flow", "runs", "daily_x", "--server", platform.httpUri().toString());
     assertThat(runs.exit()).isZero();
     assertThat(runs.out()).contains("20240102T000000Z").contains("stage=success");
@@ -237,6 +254,103 @@ class FlowPlatformIT {
         .contains("tributary_flow_task_duration_seconds_bucket{flow=\"daily_x\"")
         .contains("tributary_flow_task_latency_seconds_bucket{flow=\"daily_x\"")
         .contains("tributary_flow_runs_total{flow=\"daily_x\",state=\"success\"} 2.0");
+  }
+
+  @Test
+  void aBackfillOfThirtyDaysWritesThirtyPartitionsOnceAndARerunReplacesItsDay() {
+    String flow =
+        """
+        schedule: "@daily"
+        max-active-runs: 3
+        tasks:
+          - id: days
+            type: sql
+            sql: SELECT DATE '{{ ds }}' AS day, range AS n, '{{ run_id }}' AS run FROM range(2)
+            target: transformed.backfilled
+            mode: overwrite-partitions
+            partition-by: [day]
+        """;
+    assertThat(http.put("/v1/flows/backfilled", flow).status()).isEqualTo(201);
+    http.post("/v1/flows/backfilled/pause", "application/json", "");
+    http.post(
+        "/v1/flows/backfilled/runs",
+        "application/json",
+        json(Map.of("logical-date", "2026-11-05")));
+
+    Run cli =
+        cli(
+            "flow",
+            "backfill",
+            "backfilled",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--wait",
+            "--server",
+            platform.httpUri().toString());
+
+    assertThat(cli.exit()).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out())
+        .contains("29 runs created, 1 existed already")
+        .contains("29 succeeded, 0 failed");
+    assertThat(cli.err()).contains("29/29 runs");
+    List<String> november = new ArrayList<>();
+    http.get("/v1/flows/backfilled/runs?limit=100")
+        .body()
+        .path("runs")
+        .forEach(
+            run -> {
+              String date = run.path("logical-date").asText();
+              if (date.startsWith("2026-11-")) {
+                november.add(date);
+              }
+            });
+    assertThat(november)
+        .hasSize(30)
+        .startsWith("2026-11-30T00:00:00Z")
+        .endsWith("2026-11-01T00:00:00Z");
+    assertThat(http.count("SELECT count(DISTINCT day) FROM transformed.backfilled")).isEqualTo(30);
+    assertThat(http.count("SELECT count(*) FROM transformed.backfilled")).isEqualTo(60);
+    assertThat(
+            http.count(
+                "SELECT count(*) FROM (SELECT day FROM transformed.backfilled"
+                    + " GROUP BY day HAVING count(*) <> 2 OR count(DISTINCT run) <> 1)"))
+        .isZero();
+    var table = platform.lake().loadTable(TableId.parse("transformed.backfilled")).orElseThrow();
+    assertThat(table.spec().fields()).hasSize(1);
+
+    Http.Response again =
+        http.post(
+            "/v1/flows/backfilled/backfills",
+            "application/json",
+            json(Map.of("from", "2026-11-01", "to", "2026-11-30")));
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.body().path("created")).isEmpty();
+    assertThat(again.body().path("existing")).hasSize(30);
+
+    long before = table.currentSnapshot().snapshotId();
+    Http.Response rerun =
+        http.post("/v1/flows/backfilled/runs/20261110T000000Z/rerun", "application/json", "");
+    assertThat(rerun.status()).as(rerun.raw().body()).isEqualTo(202);
+    JsonNode rerunEnd = awaitRunEnd("backfilled", "20261110T000000Z");
+    assertThat(rerunEnd.path("state").asText()).isEqualTo("success");
+    assertThat(rerunEnd.path("tasks").get(0).path("tries").asInt()).isEqualTo(2);
+    table.refresh();
+    assertThat(table.currentSnapshot().snapshotId()).isNotEqualTo(before);
+    assertThat(table.currentSnapshot().summary()).containsEntry(SqlTaskRunner.TRY, "2");
+    assertThat(http.count("SELECT count(*) FROM transformed.backfilled")).isEqualTo(60);
+    assertThat(
+            http.count("SELECT count(*) FROM transformed.backfilled WHERE day = DATE '2026-11-10'"))
+        .isEqualTo(2);
+
+    Http.Response bad =
+        http.post(
+            "/v1/flows/backfilled/backfills",
+            "application/json",
+            json(Map.of("from", "2026-11-30", "to", "2026-11-01")));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.raw().body()).contains("is before from");
   }
 
   @Test

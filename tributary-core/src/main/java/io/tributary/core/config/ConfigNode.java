@@ -67,8 +67,7 @@ public final class ConfigNode {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!known.contains(name)) {
-        throw new ConfigException(
-            "Unknown key " + key(name) + " (known keys: " + new TreeSet<>(known) + ")");
+        throw ConfigException.unknownKey(key(name), new TreeSet<>(known));
       }
     }
     return this;
@@ -88,7 +87,7 @@ public final class ConfigNode {
   public String requiredString(String name) {
     String value = string(name, null);
     if (value == null || value.isBlank()) {
-      throw new ConfigException("Missing required key " + key(name));
+      throw ConfigException.missing(key(name));
     }
     return value;
   }

@@ -2,28 +2,31 @@ package io.tributary.flow.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.tributary.core.config.ConfigException;
+import io.tributary.core.config.ConfigNode;
 import io.tributary.flow.FlowDefinitionException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A position in a flow document with its key path; every error names the source, the line and the
- * key ({@code flows/daily.yaml, line 12, tasks[1].depends-on: ...}).
+ * key ({@code flows/daily.yaml, line 12, tasks[1].depends-on: ...}). Scalars, lists of scalars and
+ * allowed keys are read by the configuration's {@link ConfigNode}, its errors located in the flow.
  */
 public final class FlowNode {
   private final JsonNode node;
   private final String path;
   private final String source;
   private final YamlLines lines;
+  private final ConfigNode config;
 
   public FlowNode(JsonNode node, String path, String source, YamlLines lines) {
     this.node = node == null || node.isNull() ? MissingNode.getInstance() : node;
+    this.config = new ConfigNode(this.node, path);
     this.path = path;
     this.source = source;
     this.lines = lines;
@@ -47,7 +50,10 @@ public final class FlowNode {
 
   /** An error at {@code key} (a path under this node, or this node's own if empty). */
   public FlowDefinitionException error(String name, String message) {
-    String at = name.isEmpty() ? path : key(name);
+    return errorAt(name.isEmpty() ? path : key(name), message);
+  }
+
+  private FlowDefinitionException errorAt(String at, String message) {
     int line = lines.lineOf(at);
     return new FlowDefinitionException(
         "Invalid flow "
@@ -60,19 +66,7 @@ public final class FlowNode {
 
   /** Fails naming the first key not in {@code allowed}. */
   public FlowNode allowOnly(String... allowed) {
-    if (node.isMissingNode()) {
-      return this;
-    }
-    if (!node.isObject()) {
-      throw error("", "must be a mapping, not '" + node.asText() + "'");
-    }
-    Set<String> known = Set.of(allowed);
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!known.contains(name)) {
-        throw error(name, "unknown key (known keys: " + new TreeSet<>(known) + ")");
-      }
-    }
+    read(() -> config.allowOnly(allowed));
     return this;
   }
 
@@ -86,48 +80,19 @@ public final class FlowNode {
   }
 
   public String string(String name, String defaultValue) {
-    JsonNode value = node.path(name);
-    if (value.isMissingNode() || value.isNull()) {
-      return defaultValue;
-    }
-    if (!value.isValueNode()) {
-      throw error(name, "must be a single value");
-    }
-    return value.asText();
+    return read(() -> config.string(name, defaultValue));
   }
 
   public String requiredString(String name) {
-    String value = string(name, null);
-    if (value == null || value.isBlank()) {
-      throw error(name, "is required");
-    }
-    return value;
+    return read(() -> config.requiredString(name));
   }
 
   public int integer(String name, int defaultValue, int min, int max) {
-    JsonNode value = node.path(name);
-    if (value.isMissingNode() || value.isNull()) {
-      return defaultValue;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw error(name, "'" + value.asText() + "' is not an integer");
-    }
-    int result = value.intValue();
-    if (result < min || result > max) {
-      throw error(name, result + " is out of range (must be " + min + ".." + max + ")");
-    }
-    return result;
+    return read(() -> config.integer(name, defaultValue, min, max));
   }
 
   public boolean bool(String name, boolean defaultValue) {
-    JsonNode value = node.path(name);
-    if (value.isMissingNode() || value.isNull()) {
-      return defaultValue;
-    }
-    if (!value.isBoolean()) {
-      throw error(name, "'" + value.asText() + "' is not true or false");
-    }
-    return value.booleanValue();
+    return read(() -> config.bool(name, defaultValue));
   }
 
   /** Parses the value at {@code name} with {@code parser}; its exception's message is the rule. */
@@ -145,25 +110,16 @@ public final class FlowNode {
 
   /** A list of scalars; a single scalar counts as a list of one. */
   public List<String> strings(String name) {
-    JsonNode value = node.path(name);
-    List<String> result = new ArrayList<>();
-    if (value.isMissingNode() || value.isNull()) {
-      return result;
+    return read(() -> config.strings(name));
+  }
+
+  /** Reads through the {@link ConfigNode}, its errors located in the flow's source. */
+  private <T> T read(Supplier<T> reader) {
+    try {
+      return reader.get();
+    } catch (ConfigException e) {
+      throw errorAt(e.key().orElse(path), e.detail());
     }
-    if (value.isValueNode()) {
-      result.add(value.asText());
-      return result;
-    }
-    if (!value.isArray()) {
-      throw error(name, "must be a list");
-    }
-    for (int i = 0; i < value.size(); i++) {
-      if (!value.get(i).isValueNode()) {
-        throw error(name + "[" + i + "]", "must be a single value");
-      }
-      result.add(value.get(i).asText());
-    }
-    return result;
   }
 
   /** A list of mappings. */

@@ -118,6 +118,16 @@ public final class RunEngine implements AutoCloseable {
     return new Ensured(run, created);
   }
 
+  /** Queues an ended run again (a re-run of its logical date); false if it is not ended. */
+  public boolean rerun(String flow, String runId) {
+    boolean cleared = store.clear(flow, runId);
+    if (cleared) {
+      LOG.info("Flow {}: run {} cleared for a re-run", flow, runId);
+      admit(flow);
+    }
+    return cleared;
+  }
+
   /** Starts queued runs of {@code flow}, oldest first, while fewer than max-active-runs run. */
   public void admit(String flow) {
     List<String> started = new ArrayList<>();

@@ -248,6 +248,42 @@ public final class RunStore {
         runId);
   }
 
+  /**
+   * Queues an ended run again with all its tasks (their tries go on counting), in one transaction;
+   * false if the run is not ended.
+   */
+  public boolean clear(String flow, String runId) {
+    try (Connection connection = db.get()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement run =
+              connection.prepareStatement(
+                  "UPDATE flow_runs SET state = 'queued', started_ms = NULL, ended_ms = NULL"
+                      + " WHERE flow = ? AND run_id = ? AND state IN ('success', 'failed')");
+          PreparedStatement tasks =
+              connection.prepareStatement(
+                  "UPDATE flow_task_runs SET state = 'queued', next_try_ms = NULL,"
+                      + " started_ms = NULL, ended_ms = NULL, error = NULL"
+                      + " WHERE flow = ? AND run_id = ?")) {
+        run.setString(1, flow);
+        run.setString(2, runId);
+        if (run.executeUpdate() == 0) {
+          connection.rollback();
+          return false;
+        }
+        tasks.setString(1, flow);
+        tasks.setString(2, runId);
+        tasks.executeUpdate();
+        connection.commit();
+        return true;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("clear run " + runId + " of flow " + flow, e);
+    }
+  }
+
   /** Ends a running run. */
   public boolean finishRun(String flow, String runId, RunState state, Instant now) {
     return update(

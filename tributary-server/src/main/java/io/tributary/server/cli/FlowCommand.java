@@ -13,11 +13,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tributary flow run|runs NAME}: starts a run of a flow, or lists its runs. */
+/**
+ * {@code tributary flow run|runs|backfill NAME}: starts a run of a flow, lists its runs, or
+ * backfills a range of logical dates.
+ */
 @Command(
     name = "flow",
     description = "Run a flow or list its runs.",
-    subcommands = {FlowCommand.Run.class, FlowCommand.Runs.class})
+    subcommands = {FlowCommand.Run.class, FlowCommand.Runs.class, FlowCommand.Backfill.class})
 final class FlowCommand {
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -64,6 +67,82 @@ final class FlowCommand {
       printTasks(run);
       System.out.println("Run " + id + ": " + state);
       return state.equals("success") ? 0 : 1;
+    }
+  }
+
+  @Command(
+      name = "backfill",
+      description = "Create the missing runs of a flow's schedule between two logical dates.")
+  static final class Backfill implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--from", required = true, description = "First logical date (inclusive)")
+    String from;
+
+    @Option(names = "--to", required = true, description = "Last logical date (inclusive)")
+    String to;
+
+    @Option(names = "--wait", description = "Wait until every run ends; exit 1 if one failed")
+    boolean wait;
+
+    @Override
+    public Integer call() {
+      ApiClient api = client.client();
+      JsonNode answer =
+          api.post("/v1/flows/" + name + "/backfills", Map.of("from", from, "to", to));
+      List<String> ids = new ArrayList<>();
+      answer.path("created").forEach(id -> ids.add(id.asText()));
+      System.out.println(
+          "Backfill of flow "
+              + name
+              + " from "
+              + from
+              + " to "
+              + to
+              + ": "
+              + ids.size()
+              + " runs created, "
+              + answer.path("existing").size()
+              + " existed already");
+      if (!wait || ids.isEmpty()) {
+        return 0;
+      }
+      Map<String, String> states = new LinkedHashMap<>();
+      while (true) {
+        for (String id : ids) {
+          String state = states.get(id);
+          if (!"success".equals(state) && !"failed".equals(state)) {
+            states.put(id, api.get("/v1/flows/" + name + "/runs/" + id).path("state").asText());
+          }
+        }
+        long success = states.values().stream().filter("success"::equals).count();
+        long failed = states.values().stream().filter("failed"::equals).count();
+        progress(success + failed, ids.size(), failed);
+        if (success + failed == ids.size()) {
+          System.err.println();
+          states.forEach(
+              (id, state) -> {
+                if (state.equals("failed")) {
+                  System.out.println("Run " + id + ": failed");
+                }
+              });
+          System.out.println(
+              "Backfill of flow " + name + ": " + success + " succeeded, " + failed + " failed");
+          return failed == 0 ? 0 : 1;
+        }
+        LockSupport.parkNanos(POLL.toNanos());
+      }
+    }
+
+    private static void progress(long done, int total, long failed) {
+      int width = 30;
+      int filled = (int) (done * width / total);
+      System.err.printf(
+          "\r[%s%s] %3d%%  %d/%d runs  %d failed ",
+          "#".repeat(filled), " ".repeat(width - filled), done * 100 / total, done, total, failed);
     }
   }
 

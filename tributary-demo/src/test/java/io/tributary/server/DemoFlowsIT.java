@@ -1,0 +1,172 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.amp.EventGenerator;
+import io.tributary.amp.SimulatorConfig;
+import io.tributary.amp.catalog.CatalogService;
+import io.tributary.amp.catalog.CatalogServiceConfig;
+import io.tributary.demo.DemoFlows;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's shipped flows on the real platform: declared (parsed, their SQL checked against {@code
+ * raw.app_events} and {@code raw.show_catalog}) once those tables exist, then run: {@code
+ * daily_show_stats} writes today's partition of per-show figures, {@code trending_shows} the top
+ * shows with the catalog's titles and creators.
+ */
+class DemoFlowsIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final int EVENTS = 1000;
+
+  @TempDir Path dir;
+
+  @Test
+  void theShippedFlowsLoadAndWriteTheDemosTransformedTables() {
+    Clock clock = Clock.systemUTC();
+    try (Platform platform =
+            Platform.start(
+                TestConfigs.config(
+                    dir,
+                    """
+                      - name: app_events
+                        partitions: 1
+                        buffer: { interval: 0s }
+                      - name: show_catalog
+                        partitions: 1
+                        buffer: { interval: 0s }
+                    """),
+                clock);
+        CatalogService catalog =
+            CatalogService.start(
+                CatalogServiceConfig.defaults().withPort(0).withChangeInterval(Duration.ZERO),
+                clock)) {
+      Http api = new Http(platform.httpUri());
+      Http service = new Http(catalog.uri());
+      // the streams' tables exist from the start: the flows' SQL checks against them
+      assertThat(DemoFlows.declareMissing(platform.flows()))
+          .containsExactlyElementsOf(DemoFlows.NAMES);
+      assertThat(DemoFlows.declareMissing(platform.flows())).isEmpty();
+
+      StringBuilder shows = new StringBuilder();
+      for (JsonNode show : service.get("/shows?limit=1000").body().get("shows")) {
+        shows.append(kept(show)).append('\n');
+      }
+      assertThat(api.ndjson("show_catalog", shows.toString()).status()).isEqualTo(200);
+      EventGenerator generator = new EventGenerator(SimulatorConfig.withSeed(7), clock);
+      Map<String, Long> listens = new HashMap<>();
+      Map<String, Set<String>> listeners = new HashMap<>();
+      StringBuilder events = new StringBuilder();
+      for (int i = 0; i < EVENTS; i++) {
+        if (i % 250 == 0) {
+          events.setLength(0);
+        }
+        ObjectNode event = generator.next();
+        if (event.get("event_type").asText().equals("listen_start")) {
+          String show = event.get("show_id").asText();
+          listens.merge(show, 1L, Long::sum);
+          listeners.computeIfAbsent(show, s -> new HashSet<>()).add(event.get("user_id").asText());
+        }
+        events.append(event).append('\n');
+        if (i % 250 == 249) {
+          Http.Response sent = api.ndjson("app_events", events.toString());
+          assertThat(sent.status()).as(sent.raw().body()).isEqualTo(200);
+        }
+      }
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  api.count("SELECT count(*) FROM raw.app_events") == EVENTS
+                      && api.count("SELECT count(*) FROM raw.show_catalog") > 0);
+
+      String today = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
+      JsonNode daily = run(api, "daily_show_stats", today);
+      assertThat(daily.path("state").asText()).as(daily.toString()).isEqualTo("success");
+      JsonNode trending = run(api, "trending_shows", clock.instant().toString());
+      assertThat(trending.path("state").asText()).as(trending.toString()).isEqualTo("success");
+
+      String top = listens.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+      assertThat(
+              api.count(
+                  "SELECT listens FROM transformed.daily_show_stats WHERE show_id = '"
+                      + top
+                      + "' AND day = DATE '"
+                      + today
+                      + "'"))
+          .isEqualTo(listens.get(top));
+      assertThat(
+              api.count(
+                  "SELECT unique_listeners FROM transformed.daily_show_stats WHERE show_id = '"
+                      + top
+                      + "'"))
+          .isEqualTo(listeners.get(top).size());
+      assertThat(api.count("SELECT sum(listens) FROM transformed.daily_show_stats"))
+          .isEqualTo(listens.values().stream().mapToLong(Long::longValue).sum());
+
+      JsonNode rows =
+          api.sql(
+                  "SELECT rank, show_id, title, creator_name, listens FROM"
+                      + " transformed.trending_shows ORDER BY rank")
+              .body()
+              .path("rows");
+      assertThat(rows).hasSize(Math.min(10, listens.size()));
+      assertThat(rows.get(0).get(4).asLong())
+          .isEqualTo(listens.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+      JsonNode show = service.get("/shows/" + rows.get(0).get(1).asText()).body();
+      assertThat(rows.get(0).get(2).asText()).isEqualTo(show.get("title").asText());
+      assertThat(rows.get(0).get(3).asText()).isEqualTo(show.at("/creator/name").asText());
+    }
+  }
+
+  private static JsonNode run(Http api, String flow, String logicalDate) {
+    String runId;
+    try {
+      runId =
+          api.post(
+                  "/v1/flows/" + flow + "/runs",
+                  "application/json",
+                  Http.JSON.writeValueAsString(Map.of("logical-date", logicalDate)))
+              .body()
+              .path("run-id")
+              .asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              String state =
+                  api.get("/v1/flows/" + flow + "/runs/" + runId).body().path("state").asText();
+              return state.equals("success") || state.equals("failed");
+            });
+    return api.get("/v1/flows/" + flow + "/runs/" + runId).body();
+  }
+
+  /** What the demo's enrich_shows function keeps of a show, nested paths flattened with _. */
+  private static ObjectNode kept(JsonNode show) {
+    ObjectNode row = Http.JSON.createObjectNode();
+    row.set("show_id", show.get("show_id"));
+    row.set("title", show.get("title"));
+    row.set("category", show.get("category"));
+    row.set("creator_name", show.at("/creator/name"));
+    row.set("version", show.get("version"));
+    return row;
+  }
+}
