@@ -3,10 +3,6 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.demo.DemoMain;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +17,6 @@ class DemoCliIT {
   @TempDir static Path dir;
   private Platform platform;
   private String server;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   void start() {
@@ -45,41 +39,22 @@ class DemoCliIT {
 
   @Test
   void simulateSendsEventsAtTheRequestedRate() {
-    Run simulate =
+    CliRun simulate =
         run("simulate", "--server", server, "--rate", "400/s", "--duration", "2s", "--seed", "1");
     assertThat(simulate.exit()).as(simulate.err()).isZero();
     assertThat(simulate.out()).contains("accepted, 0 failed");
-    Run badRate = run("simulate", "--server", server, "--rate", "fast");
+    CliRun badRate = run("simulate", "--server", server, "--rate", "fast");
     assertThat(badRate.exit()).isNotZero();
     assertThat(badRate.err()).contains("--rate").contains("fast");
   }
 
   @Test
   void thePlatformsCommandsAreThereToo() {
-    Run tables = run("tables", "--server", server);
+    CliRun tables = run("tables", "--server", server);
     assertThat(tables.exit()).as(tables.err()).isZero();
   }
 
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try (PrintStream capturedOut = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        PrintStream capturedErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-      System.setOut(capturedOut);
-      System.setErr(capturedErr);
-      var cli = DemoMain.commandLine();
-      cli.setOut(new PrintWriter(capturedOut, true));
-      cli.setErr(new PrintWriter(capturedErr, true));
-      int exit = cli.execute(args);
-      return new Run(
-          exit,
-          outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(DemoMain::commandLine, args);
   }
 }

@@ -3,10 +3,6 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tributary.server.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,8 +19,6 @@ class CliIT {
   @TempDir static Path dir;
   private Platform platform;
   private String server;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   void start() {
@@ -58,7 +52,7 @@ class CliIT {
     lines.append("not json\n");
     Files.writeString(file, lines);
 
-    Run ingest = run("ingest", "--server", server, "app_events", file.toString());
+    CliRun ingest = run("ingest", "--server", server, "app_events", file.toString());
     assertThat(ingest.exit()).as(ingest.err()).isEqualTo(1);
     assertThat(ingest.out())
         .contains("1200 accepted, 1 failed")
@@ -71,57 +65,38 @@ class CliIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> run("sql", "--server", server, sql).out().contains("172"));
-    Run table = run("sql", "--server", server, sql);
+    CliRun table = run("sql", "--server", server, sql);
     assertThat(table.out()).contains("| show_id | listens |").contains("| show_0  | 172     |");
-    Run csv = run("sql", "--server", server, "--format", "csv", sql);
+    CliRun csv = run("sql", "--server", server, "--format", "csv", sql);
     assertThat(csv.out()).startsWith("show_id,listens").contains("show_0,172");
-    Run json = run("sql", "--server", server, "--format", "JSON", sql);
+    CliRun json = run("sql", "--server", server, "--format", "JSON", sql);
     assertThat(json.out()).contains("\"columns\"");
 
     assertThat(run("tables", "--server", server).out()).contains("raw.app_events");
     assertThat(run("tables", "--server", server, "raw.app_events").out()).contains("show_id");
     assertThat(run("streams", "--server", server).out()).contains("app_events");
-    Run maintain = run("maintain", "--server", server, "raw.app_events", "--retain-last", "1");
+    CliRun maintain = run("maintain", "--server", server, "raw.app_events", "--retain-last", "1");
     assertThat(maintain.exit()).as(maintain.err()).isZero();
     assertThat(maintain.out()).contains("filesRewritten");
   }
 
   @Test
   void errorsAreOneCleanLine() {
-    Run bad = run("sql", "--server", server, "SELEC 1");
+    CliRun bad = run("sql", "--server", server, "SELEC 1");
     assertThat(bad.exit()).isNotZero();
     assertThat(bad.err())
         .startsWith("error: ")
         .contains("syntax error")
         .doesNotContain("Exception");
-    Run down = run("tables", "--server", "http://127.0.0.1:" + TestConfigs.freePort());
+    CliRun down = run("tables", "--server", "http://127.0.0.1:" + TestConfigs.freePort());
     assertThat(down.err()).contains("No Tributary server at");
-    Run missing =
+    CliRun missing =
         run("ingest", "--server", server, "app_events", dir.resolve("nope.ndjson").toString());
     assertThat(missing.exit()).isNotZero();
     assertThat(missing.err()).contains("nope.ndjson");
   }
 
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try (PrintStream capturedOut = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        PrintStream capturedErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-      System.setOut(capturedOut);
-      System.setErr(capturedErr);
-      var cli = Main.commandLine();
-      cli.setOut(new java.io.PrintWriter(capturedOut, true));
-      cli.setErr(new java.io.PrintWriter(capturedErr, true));
-      int exit = cli.execute(args);
-      return new Run(
-          exit,
-          outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.platform(args);
   }
 }

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.config.TributaryConfig;
-import io.tributary.server.cli.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,8 +31,6 @@ class CrawlerPlatformIT {
   private Platform platform;
   private Http http;
   private String server;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   void start() {
@@ -162,14 +157,14 @@ class CrawlerPlatformIT {
         b, "{\"creator_id\": 2, \"name\": \"Bo\"}\n{\"creator_id\": \"x\", \"name\": \"Cy\"}\n");
     http.put("/v1/crawlers/creators", "{}");
 
-    Run land = run("land", "--server", server, "creators", a.toString(), b.toString());
+    CliRun land = run("land", "--server", server, "creators", a.toString(), b.toString());
     assertThat(land.exit()).as(land.err()).isZero();
     assertThat(land.out())
         .contains("landed creators/creators-a.json")
         .contains("landed creators/creators-b.json");
     assertThat(land.err()).contains("100%");
 
-    Run crawl = run("crawl", "--server", server, "creators");
+    CliRun crawl = run("crawl", "--server", server, "creators");
     assertThat(crawl.exit()).as(crawl.out() + crawl.err()).isZero();
     assertThat(crawl.out())
         .contains("succeeded")
@@ -177,31 +172,12 @@ class CrawlerPlatformIT {
         .contains("created raw.creators")
         .contains(", via ");
 
-    Run list = run("crawlers", "--server", server);
+    CliRun list = run("crawlers", "--server", server);
     assertThat(list.out()).contains("creators").contains("SUCCEEDED");
     assertThat(http.count("SELECT count(*) FROM raw.creators")).isPositive();
   }
 
-  private static synchronized Run run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try (PrintStream capturedOut = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        PrintStream capturedErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-      System.setOut(capturedOut);
-      System.setErr(capturedErr);
-      var cli = Main.commandLine();
-      cli.setOut(new java.io.PrintWriter(capturedOut, true));
-      cli.setErr(new java.io.PrintWriter(capturedErr, true));
-      int exit = cli.execute(args);
-      return new Run(
-          exit,
-          outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.platform(args);
   }
 }

@@ -8,13 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.SqlTaskRunner;
-import io.tributary.server.cli.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,8 +42,6 @@ class FlowPlatformIT {
   private HttpServer peer;
   private final AtomicInteger flakyCalls = new AtomicInteger();
   private volatile CountDownLatch gate = new CountDownLatch(1);
-
-  record Run(int exit, String out, String err) {}
 
   private static final String DAILY =
       """
@@ -245,10 +239,10 @@ class FlowPlatformIT {
     assertThat(lineage.path("writes").get(1).path("run-id").asText()).isEqualTo("20240101T000000Z");
     assertThat(http.get("/v1/tables/transformed.nothing_here/lineage").status()).isEqualTo(404);
 
-    Run runs = cli("flow", "runs", "daily_x", "--server", platform.httpUri().toString());
+    CliRun runs = cli("flow", "runs", "daily_x", "--server", platform.httpUri().toString());
     assertThat(runs.exit()).isZero();
     assertThat(runs.out()).contains("20240102T000000Z").contains("stage=success");
-    Run list = cli("flows", "--server", platform.httpUri().toString());
+    CliRun list = cli("flows", "--server", platform.httpUri().toString());
     assertThat(list.out()).contains("daily_x").contains("success");
     assertThat(http.get("/metrics").raw().body())
         .contains("tributary_flow_task_duration_seconds_bucket{flow=\"daily_x\"")
@@ -277,7 +271,7 @@ class FlowPlatformIT {
         "application/json",
         json(Map.of("logical-date", "2026-11-05")));
 
-    Run cli =
+    CliRun cli =
         cli(
             "flow",
             "backfill",
@@ -521,7 +515,7 @@ class FlowPlatformIT {
             + "?ds={{ ds }}\n    retries: { attempts: 3, delay: 200ms, max-delay: 1s }\n";
     assertThat(http.put("/v1/flows/ping", flow).status()).isEqualTo(201);
 
-    Run run =
+    CliRun run =
         cli(
             "flow",
             "run",
@@ -583,26 +577,7 @@ class FlowPlatformIT {
     assertThat(second.path("tasks").get(0).path("tries").asInt()).isEqualTo(1);
   }
 
-  private static synchronized Run cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    try (PrintStream capturedOut = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-        PrintStream capturedErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-      System.setOut(capturedOut);
-      System.setErr(capturedErr);
-      var cli = Main.commandLine();
-      cli.setOut(new java.io.PrintWriter(capturedOut, true));
-      cli.setErr(new java.io.PrintWriter(capturedErr, true));
-      int exit = cli.execute(args);
-      return new Run(
-          exit,
-          outBytes.toString(StandardCharsets.UTF_8),
-          errBytes.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun cli(String... args) {
+    return CliRun.platform(args);
   }
 }
