@@ -6,6 +6,7 @@ import static org.apache.iceberg.types.Types.NestedField.required;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.query.QueryEngine;
+import io.tributary.query.TestLake;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -25,12 +25,12 @@ import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 
 /** A real lake for tests: an Iceberg JDBC catalog on SQLite and Parquet files under a folder. */
-final class TestLake implements AutoCloseable {
+public final class TestLake implements AutoCloseable {
   private final Path lakeDirectory;
   private final JdbcCatalog catalog = new JdbcCatalog();
   private final AtomicInteger task = new AtomicInteger();
 
-  TestLake(Path dir, String... namespaces) {
+  public TestLake(Path dir, String... namespaces) {
     this.lakeDirectory = dir.resolve("lake");
     catalog.initialize(
         "lake",
@@ -48,15 +48,15 @@ final class TestLake implements AutoCloseable {
     }
   }
 
-  JdbcCatalog catalog() {
+  public JdbcCatalog catalog() {
     return catalog;
   }
 
-  Path directory() {
+  public Path directory() {
     return lakeDirectory;
   }
 
-  Table create(String namespace, String name, Schema schema) {
+  public Table create(String namespace, String name, Schema schema) {
     return catalog.createTable(
         TableIdentifier.of(namespace, name),
         schema,
@@ -64,12 +64,12 @@ final class TestLake implements AutoCloseable {
         Map.of("format-version", "2"));
   }
 
-  Table load(String namespace, String name) {
+  public Table load(String namespace, String name) {
     return catalog.loadTable(TableIdentifier.of(namespace, name));
   }
 
   /** Writes the rows (values in the table schema's column order) as one Parquet file; commits. */
-  void append(Table table, List<List<Object>> rows) {
+  public void append(Table table, List<List<Object>> rows) {
     Schema schema = table.schema();
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 1, task.incrementAndGet())
@@ -93,7 +93,7 @@ final class TestLake implements AutoCloseable {
   }
 
   /** Commits a position delete of the first row of every data file of the table. */
-  void deleteFirstRows(Table table) {
+  public void deleteFirstRows(Table table) {
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 1, task.incrementAndGet())
             .format(FileFormat.PARQUET)
