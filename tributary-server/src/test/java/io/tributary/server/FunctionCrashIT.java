@@ -17,11 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Exactly once through a function across kill -9: the platform runs in a child JVM, enriching
  * notifications from a catalog service in this JVM, and is killed (SIGKILL) while the function is
- * mid-flight; after the last restart every notification is in the target table exactly once. It
- * measures the recovery (kill -> rows committed again; last kill -> all rows committed) and
- * requires seconds: the restarted function's {@code initTransactions} aborts the transaction the
- * killed one left open, instead of leaving it to its timeout while it holds the {@code
- * read_committed} delivery of the target stream.
+ * mid-flight; after the last restart every notification is in the target table exactly once. From a
+ * restarted platform's health to rows committed again takes seconds: the restarted function's
+ * {@code initTransactions} aborts the transaction the killed one left open, instead of leaving it
+ * to its timeout while it holds the {@code read_committed} delivery of the target stream. The
+ * restart of the child JVM itself is printed, not bounded: it depends on the machine's load, not on
+ * the platform's recovery.
  */
 class FunctionCrashIT {
   private static final long SEED = Long.getLong("crash.seed", 20261126L);
@@ -32,12 +33,6 @@ class FunctionCrashIT {
    * function aborts the killed one's transaction at once; 60 s when it is left to its timeout.
    */
   private static final Duration RESUME_BOUND = Duration.ofSeconds(15);
-
-  /**
-   * From the kill to all rows committed, the restart of the child JVM included: well under the
-   * restart plus the 60 s of a transaction left to its timeout, also on a loaded machine.
-   */
-  private static final Duration RECOVERY_BOUND = Duration.ofSeconds(45);
 
   /** How long to wait before failing with the server log. */
   private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(90);
@@ -145,12 +140,6 @@ class FunctionCrashIT {
         assertThat(resumes)
             .as("healthy -> rows committed again (a killed transaction left to its timeout: 60 s)")
             .allSatisfy(d -> assertThat(d).isLessThan(RESUME_BOUND));
-        assertThat(recoveries)
-            .as("kill -9 -> rows committed again")
-            .allSatisfy(d -> assertThat(d).isLessThan(RECOVERY_BOUND));
-        assertThat(allCommitted)
-            .as("last kill -9 -> all rows committed")
-            .isLessThan(RECOVERY_BOUND);
         // read to the end: the function has consumed its topic, delivery has committed it all
         await().atMost(RECOVERY_LIMIT).during(Duration.ofSeconds(1)).until(() -> drained(http));
         List<String> ids = changeIds(http);
@@ -160,7 +149,17 @@ class FunctionCrashIT {
             .as("some calls were repeated after kills")
             .isGreaterThan(MESSAGES);
       } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError(e.getMessage() + "\nserver log:\n" + child.log(), e);
+        throw new AssertionError(
+            e.getMessage()
+                + "\ncatalog calls: "
+                + catalog.calls.get()
+                + "\nfunction: "
+                + http.get("/v1/functions/enrich_shows").body()
+                + "\nstream: "
+                + http.get("/v1/streams/show_catalog").body()
+                + "\nserver log:\n"
+                + child.log(),
+            e);
       } finally {
         server.destroy();
         server.waitFor();
