@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 
-class PlaceholdersProperties {
+class PlaceholdersPropertyTest {
   private static final Map<String, String> SECRETS =
       Map.of("db_password", "p@ss${var:region}", "api.key", "$1\\2", "_t-1", "x");
   private static final Map<String, String> VARIABLES =
