@@ -96,11 +96,14 @@ final class SecretRoutes {
               }
             });
     SecretValue value = valueOf(name, body);
+    // checked before anything changes
+    Optional<RotationSchedule> rotation =
+        body.has("rotation") ? rotationOf(name, body.get("rotation")) : Optional.empty();
     Caller caller = callerOf(ctx);
     boolean existed = secrets.info(name).isPresent();
     SecretInfo info = secrets.put(name, value, caller);
     if (body.has("rotation")) {
-      info = secrets.schedule(name, rotationOf(name, body.get("rotation")), caller);
+      info = secrets.schedule(name, rotation, caller);
     }
     HttpApi.json(ctx, existed ? 200 : 201, view(info));
   }
