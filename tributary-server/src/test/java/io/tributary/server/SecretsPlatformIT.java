@@ -3,6 +3,7 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.ErrorCode;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -184,6 +186,60 @@ class SecretsPlatformIT {
       Http http = new Http(platform.httpUri());
       assertThat(http.get("/v1/secrets/api_key/value").body().path("value").asText())
           .isEqualTo("k-0123456789");
+    }
+  }
+
+  @Test
+  void secretsAndVariablesLiveInAPostgresCatalogToo() throws Exception {
+    Optional<Path> bin = PostgresServer.binaries();
+    assumeTrue(
+        bin.isPresent(),
+        "PostgreSQL server binaries not found under /usr/lib/postgresql: skipping");
+    try (PostgresServer postgres = PostgresServer.start(bin.get())) {
+      Path data = dir.resolve("pg");
+      TributaryConfig config =
+          TributaryConfig.fromYaml(
+              TestConfigs.yaml(data, 0, STREAMS)
+                  + "\ncatalog: { uri: \""
+                  + postgres.jdbcUri()
+                  + "\", user: "
+                  + PostgresServer.USER
+                  + " }\n",
+              "test");
+      try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+        Http http = new Http(platform.httpUri());
+        assertThat(http.put("/v1/secrets/api_key", "{\"value\": \"k-0123456789\"}").status())
+            .isEqualTo(201);
+        assertThat(
+                http.put(
+                        "/v1/secrets/api_key",
+                        "{\"value\": \"k-9876543210\", \"rotation\": {\"every\": \"1d\"}}")
+                    .status())
+            .isEqualTo(200);
+        assertThat(http.post("/v1/secrets/api_key/rotate", "application/json", "").status())
+            .isEqualTo(200);
+        assertThat(http.put("/v1/variables/limits", "{\"max\": 3}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/variables/limits", "{\"max\": 4}").status()).isEqualTo(200);
+      }
+      assertThat(data.resolve("catalog.db")).doesNotExist();
+      try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+        Http http = new Http(platform.httpUri());
+        JsonNode secret = http.get("/v1/secrets/api_key").body();
+        assertThat(secret.path("versions").findValuesAsText("stage"))
+            .containsExactly("current", "previous");
+        assertThat(secret.path("rotation").path("every").asText()).isEqualTo("PT24H");
+        assertThat(secret.path("next-rotation").isTextual()).isTrue();
+        Http.Response check =
+            http.post(
+                "/v1/secrets/api_key/verify",
+                "application/json",
+                json(Map.of("value", "k-9876543210")));
+        assertThat(check.body().path("matches").asBoolean()).isTrue();
+        assertThat(http.get("/v1/variables/limits").body().path("value").path("max").asInt())
+            .isEqualTo(4);
+        assertThat(http.count("SELECT count(*) FROM raw.audit_log WHERE action = 'secret.write'"))
+            .isEqualTo(2);
+      }
     }
   }
 
