@@ -137,7 +137,7 @@ final class SecretRoutes {
     return passwords.generate(length.asInt(PasswordGenerator.DEFAULT_LENGTH));
   }
 
-  private static Optional<RotationSchedule> rotationOf(String name, JsonNode rotation) {
+  private Optional<RotationSchedule> rotationOf(String name, JsonNode rotation) {
     if (rotation.isNull()) {
       return Optional.empty();
     }
@@ -151,6 +151,16 @@ final class SecretRoutes {
             ? duration(name, "rotation.retry-after", rotation.get("retry-after").asText())
             : RotationSchedule.defaultRetryAfter(every);
     String rotator = rotation.path("rotator").asText(GeneratedPasswordRotator.NAME);
+    if (!rotations.rotatorNames().contains(rotator)) {
+      throw invalid(
+          "Unknown rotator '"
+              + rotator
+              + "' for secret '"
+              + name
+              + "' (known: "
+              + rotations.rotatorNames()
+              + ")");
+    }
     return Optional.of(new RotationSchedule(every, retryAfter, rotator));
   }
 

@@ -271,6 +271,28 @@ class SecretsPlatformIT {
       http.put(
           "/v1/secrets/generated",
           json(Map.of("value", values.get(1), "rotation", Map.of("every", "0s"))));
+      Http.Response unknownRotator =
+          http.put(
+              "/v1/secrets/generated",
+              json(
+                  Map.of(
+                      "value",
+                      values.get(1),
+                      "rotation",
+                      Map.of("every", "1d", "rotator", "vault"))));
+      assertThat(unknownRotator.status()).isEqualTo(400);
+      assertThat(unknownRotator.raw().body())
+          .contains("Unknown rotator 'vault'")
+          .doesNotContain(values.get(1));
+      assertThat(
+              http.get("/v1/secrets/generated")
+                  .body()
+                  .path("versions")
+                  .path(0)
+                  .path("version")
+                  .asInt())
+          .as("a refused PUT changes nothing")
+          .isEqualTo(2);
       assertThat(http.put("/v1/variables/region", "\"eu-west-1\"").status()).isEqualTo(201);
       assertThat(http.get("/v1/variables").body().path("variables").path("region").asText())
           .isEqualTo("eu-west-1");

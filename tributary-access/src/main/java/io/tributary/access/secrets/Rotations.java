@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ public final class Rotations implements AutoCloseable {
   }
 
   /** The names of the rotators secrets may use. */
-  public java.util.Set<String> rotatorNames() {
+  public Set<String> rotatorNames() {
     return rotators.keySet();
   }
 

@@ -69,7 +69,7 @@ public final class SecretStore {
     MasterKey master;
     if (found.isPresent()) {
       master = found.get();
-    } else if (check.isPresent() || table.versionCount() > 0) {
+    } else if (table.versionCount() > 0) {
       throw new PlatformException(
           ErrorCode.MASTER_KEY_INVALID,
           "The secret store holds sealed secrets but no master key was found: set environment"
@@ -80,7 +80,9 @@ public final class SecretStore {
               + "; no secret can be read without it",
           null);
     } else {
+      // nothing sealed under the lost key, if there was one: start afresh
       master = MasterKey.generate(keyFile, random);
+      check = Optional.empty();
     }
     SecretStore store =
         new SecretStore(

@@ -89,11 +89,18 @@ final class SecretTable {
         });
   }
 
+  /** Saves the check value of a new master key, replacing any other. */
   void saveMasterCheck(Envelope.Sealed sealed) {
-    update(
-        "INSERT INTO secret_master_check (id, wrapped_key, sealed_value) VALUES (1, ?, ?)",
-        sealed.wrappedKey(),
-        sealed.value());
+    inTransaction(
+        "save the master key check",
+        connection -> {
+          execute(connection, "DELETE FROM secret_master_check");
+          return execute(
+              connection,
+              "INSERT INTO secret_master_check (id, wrapped_key, sealed_value) VALUES (1, ?, ?)",
+              sealed.wrappedKey(),
+              sealed.value());
+        });
   }
 
   /** How many sealed versions the store holds. */
@@ -172,15 +179,13 @@ final class SecretTable {
                 Optional<Instant> next = instant(rows, 6);
                 Optional<Instant> last = instant(rows, 7);
                 Optional<SecretInfo.RotationOutcome> outcome =
-                    last.map(
-                        at -> {
-                          try {
-                            return new SecretInfo.RotationOutcome(
-                                at, "success".equals(rows.getString(8)), rows.getString(9));
-                          } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                          }
-                        });
+                    last.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(
+                            new SecretInfo.RotationOutcome(
+                                last.get(),
+                                "success".equals(rows.getString(8)),
+                                rows.getString(9)));
                 infos.add(
                     new SecretInfo(
                         secret,

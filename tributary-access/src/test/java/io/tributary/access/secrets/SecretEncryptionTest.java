@@ -129,6 +129,18 @@ class SecretEncryptionTest {
   }
 
   @Test
+  void aLostKeyIsReplacedOnceNothingIsSealedUnderIt() throws Exception {
+    SecretStore first = open();
+    first.put("old", SecretValue.of("old-value"), ADMIN);
+    first.delete("old", ADMIN);
+    Files.delete(dir.resolve("master.key"));
+
+    SecretStore second = open();
+    second.put("new", SecretValue.of("new-value"), ADMIN);
+    assertThat(open().current("new", ADMIN).reveal()).isEqualTo("new-value");
+  }
+
+  @Test
   void aMalformedKeyIsRefusedNamingItsSource() throws Exception {
     Files.writeString(dir.resolve("master.key"), "c2hvcnQ=\n");
 
