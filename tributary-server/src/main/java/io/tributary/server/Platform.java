@@ -36,10 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
- * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, the
- * HTTP API and the PostgreSQL protocol endpoint. Closing it stops the PostgreSQL endpoint and the
- * HTTP server first, then flushes delivery buffers, then releases the rest in reverse order.
+ * The whole platform in one process: lake and catalog, audit log, secret store (refusing to start
+ * without its master key), config variables, stream log (embedded or external Kafka), stream
+ * registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, the HTTP API
+ * and the PostgreSQL protocol endpoint. Closing it stops the PostgreSQL endpoint and the HTTP
+ * server first, then flushes delivery buffers, then releases the rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
