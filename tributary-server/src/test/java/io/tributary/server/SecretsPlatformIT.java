@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +62,10 @@ class SecretsPlatformIT {
     final List<String> failureDetails = new ArrayList<>();
     private final Http http;
     private final long deadline = System.nanoTime() + LOAD.toNanos();
+
+    /** Set once both rotations are done and used: the client stops then, or at the deadline. */
+    final AtomicBoolean rotated = new AtomicBoolean();
+
     private final AtomicReference<Throwable> crashed = new AtomicReference<>();
 
     Client(Http http) {
@@ -71,7 +76,7 @@ class SecretsPlatformIT {
     public void run() {
       try {
         String value = null;
-        for (int i = 0; System.nanoTime() < deadline; i++) {
+        for (int i = 0; System.nanoTime() < deadline || !rotated.get(); i++) {
           if (i % 100 == 0) { // a client refreshes its copy now and then, not at each rotation
             Http.Response read = http.get("/v1/secrets/db_password/value");
             value = read.body().path("value").asText();
@@ -120,12 +125,17 @@ class SecretsPlatformIT {
           .until(() -> client.version.get() == 2 && client.checks.get() >= afterFirst + 300);
       Http.Response second = http.post("/v1/secrets/db_password/rotate", "application/json", "");
       assertThat(second.status()).as(second.raw().body()).isEqualTo(200);
+      int afterSecond = client.checks.get();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> client.version.get() == 3 && client.checks.get() >= afterSecond + 300);
+      client.rotated.set(true);
       thread.join(LOAD.plusSeconds(30).toMillis());
 
       assertThat(thread.isAlive()).isFalse();
       assertThat(client.crashed.get()).isNull();
       assertThat(client.failures.get()).as(String.valueOf(client.failureDetails)).isZero();
-      assertThat(client.versionsUsed).contains(1L, 2L);
+      assertThat(client.versionsUsed).containsExactlyInAnyOrder(1L, 2L, 3L);
       JsonNode listed = http.get("/v1/secrets").body().path("secrets").path(0);
       assertThat(listed.path("versions").findValuesAsText("stage"))
           .containsExactly("current", "previous");
