@@ -50,6 +50,12 @@ public enum ErrorCode {
   EGRESS_DENIED(Category.USER_ERROR),
   FORBIDDEN_ORIGIN(Category.USER_ERROR, 403),
   MISDIRECTED_REQUEST(Category.USER_ERROR, 421),
+  /** A secret's name, value or rotation settings are malformed. */
+  INVALID_SECRET(Category.USER_ERROR),
+  /** A config variable's key or value is malformed. */
+  INVALID_VARIABLE(Category.USER_ERROR),
+  /** A {@code ${var:key}} placeholder names a variable that is not set. */
+  UNKNOWN_VARIABLE(Category.USER_ERROR),
 
   // the named thing does not exist
   NOT_FOUND(Category.NOT_FOUND),
@@ -74,6 +80,8 @@ public enum ErrorCode {
   QUERY_INTERRUPTED(Category.RETRIABLE),
   QUERY_CANCELED(Category.RETRIABLE),
   QUERY_TIMEOUT(Category.RETRIABLE, 408),
+  /** A step of a secret's rotation failed; its current version is untouched, retry later. */
+  ROTATION_FAILED(Category.RETRIABLE),
 
   // may or may not have taken effect: check before retrying, never clean up
   OUTCOME_UNKNOWN(Category.OUTCOME_UNKNOWN),
@@ -81,7 +89,12 @@ public enum ErrorCode {
   // the platform failed, not the caller
   INTERNAL_ERROR(Category.INTERNAL),
   /** A listener port cannot be bound (taken by another process, or not allowed). */
-  PORT_UNAVAILABLE(Category.INTERNAL);
+  PORT_UNAVAILABLE(Category.INTERNAL),
+  /**
+   * The secret store's master key is missing, malformed or not the key the secrets were sealed
+   * with.
+   */
+  MASTER_KEY_INVALID(Category.INTERNAL);
 
   /** What the caller should do about an error, and its default HTTP status. */
   public enum Category {

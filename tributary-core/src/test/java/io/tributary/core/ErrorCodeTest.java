@@ -29,6 +29,9 @@ class ErrorCodeTest {
     assertThat(ErrorCode.COMMIT_CONFLICT.httpStatus()).isEqualTo(503);
     assertThat(ErrorCode.OUTCOME_UNKNOWN.httpStatus()).isEqualTo(504);
     assertThat(ErrorCode.PORT_UNAVAILABLE.httpStatus()).isEqualTo(500);
+    assertThat(ErrorCode.INVALID_SECRET.httpStatus()).isEqualTo(400);
+    assertThat(ErrorCode.ROTATION_FAILED.httpStatus()).isEqualTo(503);
+    assertThat(ErrorCode.MASTER_KEY_INVALID.httpStatus()).isEqualTo(500);
   }
 
   @Test

@@ -2,6 +2,11 @@ package io.tributary.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.access.secrets.GeneratedPasswordRotator;
+import io.tributary.access.secrets.PasswordGenerator;
+import io.tributary.access.secrets.Rotations;
+import io.tributary.access.secrets.SecretStore;
+import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
@@ -19,20 +24,23 @@ import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole platform in one process: lake and catalog, stream log (embedded or external Kafka),
- * stream registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, the
- * HTTP API and the PostgreSQL protocol endpoint. Closing it stops the PostgreSQL endpoint and the
- * HTTP server first, then flushes delivery buffers, then releases the rest in reverse order.
+ * The whole platform in one process: lake and catalog, audit log, secret store (refusing to start
+ * without its master key), config variables, stream log (embedded or external Kafka), stream
+ * registry, delivery, ingest gateway, query engine, landing zone and crawlers, flows, the HTTP API
+ * and the PostgreSQL protocol endpoint. Closing it stops the PostgreSQL endpoint and the HTTP
+ * server first, then flushes delivery buffers, then releases the rest in reverse order.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -41,6 +49,9 @@ public final class Platform implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final PrometheusMeterRegistry meters;
   private final Lake lake;
+  private final AuditLog audit;
+  private final SecretStore secrets;
+  private final VariableStore variables;
   private final StreamLog log;
   private final StreamRegistry streams;
   private final DeliveryService delivery;
@@ -59,6 +70,28 @@ public final class Platform implements AutoCloseable {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
       lake = opened(Lake.open(config.catalog(), clock));
+      // closed after everything that records events, so they all reach the lake
+      audit = opened(new AuditLog(lake, Duration.ofSeconds(2)));
+      SecureRandom random = new SecureRandom();
+      secrets =
+          SecretStore.open(
+              this::metadataConnection,
+              System::getenv,
+              config.dataDir().resolve("master.key"),
+              clock,
+              random,
+              audit);
+      variables = new VariableStore(this::metadataConnection, clock, audit);
+      PasswordGenerator passwords = new PasswordGenerator(random);
+      Rotations rotations =
+          opened(
+              new Rotations(
+                  secrets,
+                  Map.of(
+                      GeneratedPasswordRotator.NAME,
+                      new GeneratedPasswordRotator(
+                          passwords, GeneratedPasswordRotator.Target.STORE_ONLY)),
+                  Duration.ofSeconds(5)));
       log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
       streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest(), clock));
       streams.declare(config.streams());
@@ -106,6 +139,8 @@ public final class Platform implements AutoCloseable {
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
+      SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
+      VariableRoutes variableRoutes = new VariableRoutes(variables);
       http =
           opened(
               new HttpApi(
@@ -121,6 +156,8 @@ public final class Platform implements AutoCloseable {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
+                    secretRoutes.register(routes);
+                    variableRoutes.register(routes);
                   }));
       pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters)) : null;
       functions.refusePlatformPorts(
@@ -199,6 +236,16 @@ public final class Platform implements AutoCloseable {
 
   public Lake lake() {
     return lake;
+  }
+
+  /** The secret store. */
+  public SecretStore secrets() {
+    return secrets;
+  }
+
+  /** Config variables for pipelines. */
+  public VariableStore variables() {
+    return variables;
   }
 
   public StreamLog streamLog() {
