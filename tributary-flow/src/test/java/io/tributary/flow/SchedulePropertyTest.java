@@ -15,7 +15,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 /** Seeded properties of schedules: the next logical dates of cron expressions and intervals. */
-class ScheduleProperties {
+class SchedulePropertyTest {
   @Provide
   Arbitrary<ZoneId> zones() {
     return Arbitraries.of("UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata")
