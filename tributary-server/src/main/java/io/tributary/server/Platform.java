@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.batch.Batch;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
+import io.tributary.flow.JavaTaskRunner;
+import io.tributary.flow.TaskRunner;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.pgwire.AdminCredentials;
@@ -21,8 +23,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -102,7 +106,13 @@ public final class Platform implements AutoCloseable {
       flows =
           opened(
               Flows.start(
-                  this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
+                  this::metadataConnection,
+                  lake,
+                  query,
+                  config.flows().dir(),
+                  meters,
+                  clock,
+                  flowTaskTypes(config)));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
@@ -171,6 +181,15 @@ public final class Platform implements AutoCloseable {
           "Cannot connect to the catalog database: " + e.getMessage(),
           e);
     }
+  }
+
+  /** The task types of flows beyond the flow module's own: java, crawl and spark. */
+  private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config) {
+    Map<String, TaskRunner> types =
+        new HashMap<>(
+            FlowTaskTypes.of(batch.crawlers(), config.dataDir(), System::getenv, this::httpUri));
+    types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    return types;
   }
 
   private <T extends AutoCloseable> T opened(T resource) {
