@@ -265,7 +265,9 @@ public final class FlowParser {
         throw node.error("sql", "task '" + id + "': " + e.getMessage());
       }
     }
-    if (action instanceof TaskAction.Maintain maintain && !checks.tableExists(maintain.table())) {
+    if (action instanceof TaskAction.Maintain maintain
+        && !produced.contains(maintain.table())
+        && !checks.tableExists(maintain.table())) {
       throw node.error("table", "task '" + id + "': unknown table " + maintain.table());
     }
     return action;

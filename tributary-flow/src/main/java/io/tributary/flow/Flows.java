@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
+import io.tributary.core.TableId;
 import io.tributary.flow.internal.FlowMetrics;
 import io.tributary.flow.internal.RunEngine;
 import io.tributary.flow.internal.RunStore;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
@@ -124,7 +126,8 @@ public final class Flows implements AutoCloseable {
   /**
    * The platform's flows: SQL tasks on {@code query} written to {@code lake}, HTTP and maintain
    * tasks, and the task types of {@code more} (by type name), supplied by whoever assembles the
-   * platform. Flows are checked against the lake's tables when they are loaded.
+   * platform. Flows are checked against the lake's tables when they are loaded; {@code declared}
+   * tells the tables that do not exist yet but will (a stream's, before its first records).
    */
   public static Flows start(
       Supplier<Connection> db,
@@ -133,7 +136,8 @@ public final class Flows implements AutoCloseable {
       Path dir,
       MeterRegistry meters,
       Clock clock,
-      Map<String, TaskRunner> more) {
+      Map<String, TaskRunner> more,
+      Predicate<TableId> declared) {
     Map<String, TaskRunner> runners = new HashMap<>(more);
     runners.put("sql", new SqlTaskRunner(query, lake));
     runners.put("http", new HttpTaskRunner());
@@ -146,7 +150,7 @@ public final class Flows implements AutoCloseable {
         });
     return new Flows(
         db,
-        new FlowParser(new LakeChecks(lake, query)),
+        new FlowParser(new LakeChecks(lake, query, declared)),
         runners,
         new LakeCommits(lake),
         new Settings(dir, Duration.ofSeconds(1), 4),

@@ -112,7 +112,8 @@ public final class Platform implements AutoCloseable {
                   config.flows().dir(),
                   meters,
                   clock,
-                  flowTaskTypes(config)));
+                  flowTaskTypes(config),
+                  table -> streams.list().stream().anyMatch(s -> s.table().equals(table))));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
