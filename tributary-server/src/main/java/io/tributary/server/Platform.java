@@ -6,6 +6,8 @@ import io.tributary.batch.Batch;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
+import io.tributary.flow.SqlTaskRunner;
+import io.tributary.flow.TaskReplay;
 import io.tributary.flow.TaskRunner;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
@@ -115,7 +117,8 @@ public final class Platform implements AutoCloseable {
                   flowTaskTypes(config),
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table))));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
-      FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
+      FlowRoutes flowRoutes =
+          new FlowRoutes(flows, lake, new TaskReplay(flows, new SqlTaskRunner(query, lake), lake));
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       http =
           opened(
