@@ -118,7 +118,8 @@ class CrawlerPlatformIT {
     assertThat(http.put("/v1/flows/crawling", flow).status()).isEqualTo(201);
 
     String runId =
-        http.post("/v1/flows/crawling/runs", "application/json", "{\"logical-date\":\"2024-01-01\"}")
+        http.post(
+                "/v1/flows/crawling/runs", "application/json", "{\"logical-date\":\"2024-01-01\"}")
             .body()
             .path("run-id")
             .asText();
