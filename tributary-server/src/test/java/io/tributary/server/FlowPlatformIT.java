@@ -114,6 +114,9 @@ class FlowPlatformIT {
               - name: pins
                 partitions: 1
                 buffer: { interval: 0s }
+              - name: counted
+                partitions: 1
+                buffer: { interval: 0s }
             """),
         "test");
   }
@@ -434,6 +437,31 @@ class FlowPlatformIT {
     JsonNode run = http.get("/v1/flows/on_events/runs").body().path("runs").get(0);
     assertThat(run.path("run-type").asText()).isEqualTo("triggered");
     assertThat(http.delete("/v1/flows/on_events").status()).isEqualTo(204);
+  }
+
+  @Test
+  void aTriggerWithMinRowsWaitsForThatManyNewRows() {
+    String flow =
+        "triggers:\n  - { table: raw.counted, min-rows: 5 }\ntasks:\n"
+            + "  - { id: a, type: http, url: \""
+            + peerUrl("/ok")
+            + "\" }\n";
+    assertThat(http.put("/v1/flows/on_five", flow).status()).isEqualTo(201);
+
+    // one row per commit: a trigger without minimum would fire after the first
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              http.ndjson("counted", "{\"n\":1}\n");
+              return http.get("/v1/flows/on_five/runs").body().path("runs").size() > 0;
+            });
+
+    assertThat(http.count("SELECT count(*) FROM raw.counted")).isGreaterThanOrEqualTo(5);
+    assertThat(http.get("/v1/flows/on_five").body().path("triggers").get(0).asText())
+        .isEqualTo("raw.counted (min-rows 5)");
+    assertThat(http.delete("/v1/flows/on_five").status()).isEqualTo(204);
   }
 
   @Test
