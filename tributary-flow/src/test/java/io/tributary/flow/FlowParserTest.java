@@ -257,11 +257,11 @@ class FlowParserTest {
         .isEqualTo("Invalid flow flows/x.yaml, line 5, triggers[0].table: unknown table raw.nope");
     assertThat(checkedErrorOf(DAILY.replace("FROM raw.app_events", "FROM raw.nope")))
         .isEqualTo(
-            "Invalid flow flows/x.yaml, line 19, tasks[0].sql: task 'stage': Catalog Error: Table"
+            "Invalid flow flows/x.yaml, line 16, tasks[0].sql: task 'stage': Catalog Error: Table"
                 + " with name nope does not exist!");
     assertThat(checkedErrorOf(DAILY.replace("{{ params.country }}", "{{ params.city }}")))
         .startsWith(
-            "Invalid flow flows/x.yaml, line 19, tasks[0].sql: task 'stage': unknown"
+            "Invalid flow flows/x.yaml, line 16, tasks[0].sql: task 'stage': unknown"
                 + " template variable 'params.city'");
     String maintain = "name: m\ntasks:\n  - { id: tidy, type: maintain, table: raw.nope }\n";
     assertThat(checkedErrorOf(maintain))

@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.spi.FlowTask;
 import io.tributary.spi.PermanentFailureException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JavaTaskRunnerTest {
   @TempDir Path plugins;
+  @TempDir Path build;
 
   private final List<String> log = new ArrayList<>();
 
@@ -89,5 +95,46 @@ class JavaTaskRunnerTest {
               TaskFailedException.class, e -> assertThat(e.isRetriable()).isFalse())
           .hasMessageContaining("failed for good (bad_input): no such export");
     }
+  }
+
+  @Test
+  void loadsTaskClassesFromJarsInThePluginsFolder() throws Exception {
+    Path sources = Files.createDirectories(build.resolve("acme"));
+    Files.writeString(
+        sources.resolve("Hello.java"),
+        """
+        package acme;
+        public class Hello implements io.tributary.spi.FlowTask {
+          @Override
+          public void run(Context context) {
+            context.output("hello", context.flowName() + "/" + context.taskId());
+          }
+        }
+        """);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    int compiled =
+        compiler.run(
+            null,
+            null,
+            null,
+            "-d",
+            sources.getParent().toString(),
+            "-cp",
+            Path.of(FlowTask.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString(),
+            sources.resolve("Hello.java").toString());
+    assertThat(compiled).isZero();
+    try (JarOutputStream jar =
+        new JarOutputStream(Files.newOutputStream(plugins.resolve("acme.jar")))) {
+      jar.putNextEntry(new JarEntry("acme/Hello.class"));
+      jar.write(Files.readAllBytes(sources.resolve("Hello.class")));
+      jar.closeEntry();
+    }
+
+    try (JavaTaskRunner runner = new JavaTaskRunner(plugins)) {
+      runner.run(new TaskAction.Java("acme.Hello", Map.of()), context());
+    }
+
+    assertThat(log).contains("Output hello = f/t");
   }
 }
