@@ -15,14 +15,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live-audio app's flows, shipped in this module's {@code flows/} resources: {@code
- * daily_show_stats} and {@code trending_shows}. Their SQL is checked against the tables it reads
- * when they are declared, so {@link #declareMissing} declares each one once those tables exist.
+ * daily_show_stats}, {@code trending_shows}, {@code daily_flash}, {@code show_catalog_daily} and
+ * {@code maintain_raw}. Their tables and SQL are checked against the lake when they are declared
+ * (tables, and the columns the first events bring), so {@link #declareMissing} declares each one
+ * once what it reads exists.
  */
 public final class DemoFlows {
   private static final Logger LOG = LoggerFactory.getLogger(DemoFlows.class);
 
   /** The names of the shipped flows, each in {@code /flows/NAME.yaml}. */
-  public static final List<String> NAMES = List.of("daily_show_stats", "trending_shows");
+  public static final List<String> NAMES =
+      List.of(
+          "daily_show_stats",
+          "trending_shows",
+          "daily_flash",
+          "show_catalog_daily",
+          "maintain_raw");
 
   private DemoFlows() {}
 

@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -58,10 +59,8 @@ class DemoFlowsIT {
                 clock)) {
       Http api = new Http(platform.httpUri());
       Http service = new Http(catalog.uri());
-      // the streams' tables exist from the start: the flows' SQL checks against them
-      assertThat(DemoFlows.declareMissing(platform.flows()))
-          .containsExactlyElementsOf(DemoFlows.NAMES);
-      assertThat(DemoFlows.declareMissing(platform.flows())).isEmpty();
+      // the streams' tables exist from the start, but not yet the columns the flows read
+      assertThat(DemoFlows.declareMissing(platform.flows())).doesNotContain("daily_flash");
 
       StringBuilder shows = new StringBuilder();
       for (JsonNode show : service.get("/shows?limit=1000").body().get("shows")) {
@@ -95,6 +94,12 @@ class DemoFlowsIT {
                   api.count("SELECT count(*) FROM raw.app_events") == EVENTS
                       && api.count("SELECT count(*) FROM raw.show_catalog") > 0);
 
+      // the flows' SQL is checked against the tables and columns the events brought
+      DemoFlows.declareMissing(platform.flows());
+      assertThat(platform.flows().list())
+          .extracting(io.tributary.flow.FlowSpec::name)
+          .containsAll(DemoFlows.NAMES);
+      assertThat(DemoFlows.declareMissing(platform.flows())).isEmpty();
       String today = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
       JsonNode daily = run(api, "daily_show_stats", today);
       assertThat(daily.path("state").asText()).as(daily.toString()).isEqualTo("success");
@@ -134,6 +139,144 @@ class DemoFlowsIT {
     }
   }
 
+  @Test
+  void theFlashReportCatalogSnapshotAndMaintenanceFlowsWriteTheirTables() {
+    Clock clock = Clock.systemUTC();
+    try (Platform platform =
+            Platform.start(
+                TestConfigs.config(
+                    dir,
+                    """
+                      - name: app_events
+                        partitions: 1
+                        buffer: { interval: 0s }
+                      - name: show_catalog
+                        partitions: 1
+                        buffer: { interval: 0s }
+                    """),
+                clock);
+        CatalogService catalog =
+            CatalogService.start(
+                CatalogServiceConfig.defaults().withPort(0).withChangeInterval(Duration.ZERO),
+                clock)) {
+      Http api = new Http(platform.httpUri());
+      Http service = new Http(catalog.uri());
+      StringBuilder shows = new StringBuilder();
+      Set<String> showIds = new HashSet<>();
+      for (JsonNode show : service.get("/shows?limit=1000").body().get("shows")) {
+        shows.append(kept(show)).append('\n');
+        showIds.add(show.get("show_id").asText());
+      }
+      assertThat(api.ndjson("show_catalog", shows.toString()).status()).isEqualTo(200);
+      EventGenerator generator = new EventGenerator(SimulatorConfig.withSeed(11), clock);
+      long listens = 0;
+      long listenEnds = 0;
+      Set<String> listeners = new HashSet<>();
+      StringBuilder events = new StringBuilder();
+      for (int i = 0; i < EVENTS; i++) {
+        ObjectNode event = generator.next();
+        String type = event.get("event_type").asText();
+        if (type.equals("listen_start")) {
+          listens++;
+          listeners.add(event.get("user_id").asText());
+        }
+        if (type.equals("listen_end")) {
+          listenEnds++;
+        }
+        events.append(event).append('\n');
+      }
+      // a notification open by a listener, followed by a listen a minute later
+      String user = listeners.iterator().next();
+      java.time.Instant open = clock.instant().minusSeconds(120);
+      events.append(
+          "{\"event_id\":\"n1\",\"event_type\":\"notification_open\",\"user_id\":\""
+              + user
+              + "\",\"ts\":\""
+              + open
+              + "\"}\n");
+      events.append(
+          "{\"event_id\":\"n2\",\"event_type\":\"listen_start\",\"user_id\":\""
+              + user
+              + "\",\"show_id\":\"show_0001\",\"ts\":\""
+              + open.plusSeconds(60)
+              + "\"}\n");
+      listens++;
+      List<String> lines = List.of(events.toString().split("\n"));
+      for (int from = 0; from < lines.size(); from += 250) {
+        String batch = String.join("\n", lines.subList(from, Math.min(lines.size(), from + 250)));
+        Http.Response sent = api.ndjson("app_events", batch + "\n");
+        assertThat(sent.status()).as(sent.raw().body()).isEqualTo(200);
+      }
+      long total = EVENTS + 2;
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  api.count("SELECT count(*) FROM raw.app_events") == total
+                      && api.count("SELECT count(*) FROM raw.show_catalog") == showIds.size());
+      assertThat(listenEnds).as("the seed gives finished sessions").isPositive();
+      assertThat(DemoFlows.declareMissing(platform.flows())).containsAll(DemoFlows.NAMES);
+
+      String today = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
+      JsonNode flash = run(api, "daily_flash", today);
+      assertThat(flash.path("state").asText()).as(flash.toString()).isEqualTo("success");
+      JsonNode row =
+          api.sql(
+                  "SELECT day, daily_active_listeners, new_listeners, listens, avg_session_seconds,"
+                      + " top_shows, notification_opens, notification_listens,"
+                      + " notification_conversion FROM transformed.daily_flash"
+                      + " WHERE day = DATE '"
+                      + today
+                      + "'")
+              .body()
+              .path("rows");
+      assertThat(row).as(row.toString()).hasSize(1);
+      assertThat(row.get(0).get(0).asText()).isEqualTo(today);
+      assertThat(row.get(0).get(1).asLong()).isEqualTo(listeners.size());
+      assertThat(row.get(0).get(2).asLong()).isEqualTo(listeners.size());
+      assertThat(row.get(0).get(3).asLong()).isEqualTo(listens);
+      assertThat(row.get(0).get(4).asDouble()).isPositive();
+      assertThat(row.get(0).get(5).asText().split(", ")).hasSizeBetween(1, 10);
+      assertThat(row.get(0).get(6).asLong()).isEqualTo(1);
+      assertThat(row.get(0).get(7).asLong()).isEqualTo(1);
+      assertThat(row.get(0).get(8).asDouble()).isEqualTo(1.0);
+
+      JsonNode snapshot = run(api, "show_catalog_daily", today);
+      assertThat(snapshot.path("state").asText()).as(snapshot.toString()).isEqualTo("success");
+      String perDay =
+          "SELECT count(*) FROM transformed.show_catalog_daily WHERE snapshot_date = DATE '"
+              + today
+              + "'";
+      assertThat(api.count(perDay)).isEqualTo(showIds.size());
+      String runId = snapshot.path("run-id").asText();
+      api.post("/v1/flows/show_catalog_daily/runs/" + runId + "/rerun", "application/json", "{}");
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  api.get("/v1/flows/show_catalog_daily/runs/" + runId)
+                          .body()
+                          .path("tasks")
+                          .get(0)
+                          .path("tries")
+                          .asInt()
+                      == 2);
+      assertThat(awaitEnd(api, "show_catalog_daily", runId).path("state").asText())
+          .isEqualTo("success");
+      assertThat(api.count(perDay)).as("a re-run replaces its day").isEqualTo(showIds.size());
+      // the scheduled run of yesterday may have written its day too: one snapshot per day
+      assertThat(
+              api.count(
+                  "SELECT max(n) FROM (SELECT count(*) AS n FROM transformed.show_catalog_daily"
+                      + " GROUP BY snapshot_date)"))
+          .isEqualTo(showIds.size());
+
+      JsonNode maintained = run(api, "maintain_raw", today);
+      assertThat(maintained.path("state").asText()).as(maintained.toString()).isEqualTo("success");
+      assertThat(api.count("SELECT count(*) FROM raw.app_events")).isEqualTo(total);
+    }
+  }
+
   private static JsonNode run(Http api, String flow, String logicalDate) {
     String runId;
     try {
@@ -148,6 +291,10 @@ class DemoFlowsIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return awaitEnd(api, flow, runId);
+  }
+
+  private static JsonNode awaitEnd(Http api, String flow, String runId) {
     await()
         .atMost(WAIT)
         .until(

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -44,20 +45,36 @@ public final class FlowParser {
   private static final Map<String, List<String>> TYPE_KEYS =
       Map.of(
           "sql", List.of("sql", "target", "mode", "partition-by"),
+          "spark", List.of("sql", "target", "mode", "partition-by", "master"),
           "http", List.of("url", "method", "body", "headers"),
-          "maintain", List.of("table", "expire-older-than", "retain-last"));
+          "maintain", List.of("table", "expire-older-than", "retain-last"),
+          "java", List.of("class", "options"),
+          "crawl", List.of("crawler"));
   private static final String[] TASK_KEYS =
       Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
+          .distinct()
           .toArray(String[]::new);
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,99}");
+  private static final Pattern TABLE =
+      Pattern.compile("[a-z_][a-z0-9_]{0,127}\\.[a-z_][a-z0-9_]{0,127}");
 
-  private final Consumer<String> sqlCheck;
+  private final FlowChecks checks;
 
   /**
+   * A parser that checks SQL syntax only.
+   *
    * @param sqlCheck checks that a (rendered) SELECT parses, throwing {@link InvalidInputException}
    *     with the engine's message if not
    */
   public FlowParser(Consumer<String> sqlCheck) {
-    this.sqlCheck = Objects.requireNonNull(sqlCheck, "sqlCheck is null");
+    this(FlowChecks.syntaxOnly(sqlCheck));
+  }
+
+  /** A parser that checks trigger tables and task SQL with {@code checks}. */
+  public FlowParser(FlowChecks checks) {
+    this.checks = Objects.requireNonNull(checks, "checks is null");
   }
 
   /**
@@ -110,13 +127,21 @@ public final class FlowParser {
     Instant anchor = startDate.orElse(Instant.EPOCH);
     Optional<Schedule> schedule =
         Optional.ofNullable(top.parsed("schedule", null, s -> Schedule.parse(s, zone, anchor)));
-    List<TableId> triggers = new ArrayList<>();
+    List<TableTrigger> triggers = new ArrayList<>();
     for (FlowNode trigger : top.list("triggers")) {
-      trigger.allowOnly("table");
-      triggers.add(trigger.parsed("table", null, TableId::parse));
-      if (triggers.get(triggers.size() - 1) == null) {
+      trigger.allowOnly("table", "min-rows", "min-files");
+      TableId table = trigger.parsed("table", null, TableId::parse);
+      if (table == null) {
         throw trigger.error("table", "is required");
       }
+      if (!checks.tableExists(table)) {
+        throw trigger.error("table", "unknown table " + table);
+      }
+      triggers.add(
+          new TableTrigger(
+              table,
+              trigger.integer("min-rows", 0, 0, Integer.MAX_VALUE),
+              trigger.integer("min-files", 0, 0, 1_000_000)));
     }
     Map<String, String> params = top.stringMap("params");
     FlowNode defaults = top.child("defaults").allowOnly("retries", "timeout", "trigger-rule");
@@ -140,6 +165,7 @@ public final class FlowParser {
         throw node.error("id", "task id '" + id + "' is used twice");
       }
     }
+    Set<TableId> produced = produced(taskNodes);
     List<TaskSpec> tasks = new ArrayList<>();
     for (FlowNode node : taskNodes) {
       String id = node.requiredString("id");
@@ -150,7 +176,7 @@ public final class FlowParser {
               "depends-on", "task '" + id + "' depends on unknown task '" + upstream + "'");
         }
       }
-      TaskAction action = action(node, id, params.keySet());
+      TaskAction action = action(node, id, params.keySet(), produced);
       tasks.add(
           new TaskSpec(
               id,
@@ -178,7 +204,19 @@ public final class FlowParser {
         text);
   }
 
-  private TaskAction action(FlowNode node, String id, Set<String> params) {
+  /** The tables the tasks write (well-formed targets only; the others fail later). */
+  private static Set<TableId> produced(List<FlowNode> taskNodes) {
+    Set<TableId> produced = new HashSet<>();
+    for (FlowNode node : taskNodes) {
+      String target = node.isScalar("target") ? node.string("target", "") : "";
+      if (TABLE.matcher(target).matches()) {
+        produced.add(TableId.parse(target));
+      }
+    }
+    return produced;
+  }
+
+  private TaskAction action(FlowNode node, String id, Set<String> params, Set<TableId> produced) {
     String type = node.requiredString("type");
     if (!TYPE_KEYS.containsKey(type)) {
       throw node.error(
@@ -193,7 +231,10 @@ public final class FlowParser {
     TaskAction action =
         switch (type) {
           case "sql" -> sql(node);
+          case "spark" -> spark(node);
           case "http" -> http(node);
+          case "java" -> java(node);
+          case "crawl" -> crawl(node);
           default -> maintain(node);
         };
     for (String key : List.of("sql", "url", "body")) {
@@ -205,13 +246,28 @@ public final class FlowParser {
         }
       }
     }
+    if (action instanceof TaskAction.Java java) {
+      for (Map.Entry<String, String> option : java.options().entrySet()) {
+        try {
+          Templates.check(option.getValue(), params);
+        } catch (IllegalArgumentException e) {
+          throw node.error("options." + option.getKey(), "task '" + id + "': " + e.getMessage());
+        }
+      }
+    }
     if (action instanceof TaskAction.Sql sql) {
+      // spark tasks' SQL is Spark's dialect: Spark checks it when the task runs
       String sample = Templates.render(sql.sql(), sampleVariables(params));
       try {
-        sqlCheck.accept(sample);
+        checks.checkSql(sample, produced);
       } catch (InvalidInputException e) {
         throw node.error("sql", "task '" + id + "': " + e.getMessage());
       }
+    }
+    if (action instanceof TaskAction.Maintain maintain
+        && !produced.contains(maintain.table())
+        && !checks.tableExists(maintain.table())) {
+      throw node.error("table", "task '" + id + "': unknown table " + maintain.table());
     }
     return action;
   }
@@ -242,6 +298,50 @@ public final class FlowParser {
             defaults.targetFileSizeBytes(),
             node.parsed("expire-older-than", defaults.expireOlderThan(), Units::parseDuration),
             node.integer("retain-last", defaults.retainLast(), 1, 10_000)));
+  }
+
+  private static TaskAction spark(FlowNode node) {
+    TaskAction.Sql sql = (TaskAction.Sql) sql(node);
+    return new TaskAction.Spark(
+        sql.sql(),
+        sql.target(),
+        sql.mode(),
+        sql.partitionBy(),
+        Optional.ofNullable(node.parsed("master", null, FlowParser::master)));
+  }
+
+  private static String master(String text) {
+    if (!text.matches("(?:local(?:\\[[0-9*]+])?|(?:spark|yarn|k8s|mesos)://?\\S+|yarn)")) {
+      throw new IllegalArgumentException(
+          "not a Spark master URL (local[N], spark://host:port, yarn or k8s://...)");
+    }
+    return text;
+  }
+
+  private static TaskAction java(FlowNode node) {
+    String className =
+        node.parsed(
+            "class",
+            null,
+            text -> {
+              if (!CLASS_NAME.matcher(text).matches()) {
+                throw new IllegalArgumentException("not a Java class name (e.g. com.acme.Export)");
+              }
+              return text;
+            });
+    if (className == null) {
+      throw node.error(
+          "class", "is required for java tasks (a FlowTask class, e.g. com.acme.Export)");
+    }
+    return new TaskAction.Java(className, node.stringMap("options"));
+  }
+
+  private static TaskAction crawl(FlowNode node) {
+    String crawler = node.requiredString("crawler");
+    if (!NAME.matcher(crawler).matches()) {
+      throw node.error("crawler", "'" + crawler + "' is not a crawler name (use [a-z_][a-z0-9_]*)");
+    }
+    return new TaskAction.Crawl(crawler);
   }
 
   private static TaskAction sql(FlowNode node) {

@@ -1,6 +1,5 @@
 package io.tributary.flow;
 
-import io.tributary.core.TableId;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ public record FlowSpec(
     String name,
     Optional<Schedule> schedule,
     ZoneId timezone,
-    List<TableId> triggers,
+    List<TableTrigger> triggers,
     Optional<Instant> startDate,
     boolean catchup,
     int maxActiveRuns,

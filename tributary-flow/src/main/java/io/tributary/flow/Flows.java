@@ -26,14 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
@@ -69,29 +68,28 @@ public final class Flows implements AutoCloseable {
   private final Set<String> paused = ConcurrentHashMap.newKeySet();
   private final RunStore store;
   private final RunEngine engine;
-  private final Function<TableId, OptionalLong> snapshotOf;
+  private final TriggerWatch triggers;
   private final Clock clock;
   private final Map<String, FlowSpec> specs = new ConcurrentHashMap<>();
   private final Map<String, Instant> scheduledUpTo = new ConcurrentHashMap<>();
-  private final Map<String, OptionalLong> seenSnapshots = new ConcurrentHashMap<>();
   private final Map<Path, String> seenFiles = new ConcurrentHashMap<>();
   private final Path dir;
   private final ScheduledExecutorService scheduler;
 
   /**
-   * @param snapshotOf the current snapshot id of a table (empty if it has none or does not exist)
+   * @param commits the commits of the tables that trigger flows
    */
   public Flows(
       Supplier<Connection> db,
       FlowParser parser,
       Map<String, TaskRunner> runners,
-      Function<TableId, OptionalLong> snapshotOf,
+      TableCommits commits,
       Settings settings,
       MeterRegistry meters,
       Clock clock,
       RandomGenerator random) {
     this.parser = Objects.requireNonNull(parser, "parser is null");
-    this.snapshotOf = Objects.requireNonNull(snapshotOf, "snapshotOf is null");
+    this.triggers = new TriggerWatch(commits);
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.dir = settings.dir();
     this.table = new SpecTable(db, "flows", "flow");
@@ -125,15 +123,22 @@ public final class Flows implements AutoCloseable {
     }
   }
 
-  /** The platform's flows: SQL tasks on {@code query} written to {@code lake}, HTTP tasks. */
+  /**
+   * The platform's flows: SQL tasks on {@code query} written to {@code lake}, HTTP and maintain
+   * tasks, and the task types of {@code more} (by type name), supplied by whoever assembles the
+   * platform. Flows are checked against the lake's tables when they are loaded; {@code declared}
+   * tells the tables that do not exist yet but will (a stream's, before its first records).
+   */
   public static Flows start(
       Supplier<Connection> db,
       Lake lake,
       QueryEngine query,
       Path dir,
       MeterRegistry meters,
-      Clock clock) {
-    Map<String, TaskRunner> runners = new HashMap<>();
+      Clock clock,
+      Map<String, TaskRunner> more,
+      Predicate<TableId> declared) {
+    Map<String, TaskRunner> runners = new HashMap<>(more);
     runners.put("sql", new SqlTaskRunner(query, lake));
     runners.put("http", new HttpTaskRunner());
     runners.put(
@@ -145,13 +150,9 @@ public final class Flows implements AutoCloseable {
         });
     return new Flows(
         db,
-        new FlowParser(query::check),
+        new FlowParser(new LakeChecks(lake, query, declared)),
         runners,
-        id ->
-            lake.loadTable(id)
-                .map(t -> t.currentSnapshot())
-                .map(s -> OptionalLong.of(s.snapshotId()))
-                .orElse(OptionalLong.empty()),
+        new LakeCommits(lake),
         new Settings(dir, Duration.ofSeconds(1), 4),
         meters,
         clock,
@@ -418,16 +419,14 @@ public final class Flows implements AutoCloseable {
     Instant now = clock.instant();
     for (FlowSpec spec : list()) {
       if (paused.contains(spec.name())) {
-        seenSnapshots.keySet().removeIf(key -> key.startsWith(spec.name() + "/"));
+        triggers.forget(spec.name());
         continue;
       }
       try {
         spec.schedule().ifPresent(schedule -> scheduleDue(spec, schedule, now));
-        for (TableId trigger : spec.triggers()) {
-          OptionalLong current = snapshotOf.apply(trigger);
-          OptionalLong previous = seenSnapshots.put(spec.name() + "/" + trigger, current);
-          if (previous != null && current.isPresent() && !previous.equals(current)) {
-            LOG.info("Flow {}: table {} got new data (snapshot {})", spec.name(), trigger, current);
+        for (TableTrigger trigger : spec.triggers()) {
+          if (triggers.fires(spec.name(), trigger)) {
+            LOG.info("Flow {}: table {} got new data", spec.name(), trigger);
             engine.ensureRun(spec, now.truncatedTo(ChronoUnit.SECONDS), "triggered");
           }
         }

@@ -7,6 +7,7 @@ import io.tributary.lake.RowLoad;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What a task does, by type. Texts may hold template variables ({@code {{ ds }}}). */
 public sealed interface TaskAction {
@@ -61,6 +62,60 @@ public sealed interface TaskAction {
     @Override
     public String type() {
       return "http";
+    }
+  }
+
+  /**
+   * {@code java}: a {@code io.tributary.spi.FlowTask} class, with {@code options} (texts that may
+   * hold template variables) added to the flow's params.
+   */
+  record Java(String className, Map<String, String> options) implements TaskAction {
+    public Java {
+      Objects.requireNonNull(className, "className is null");
+      options = Map.copyOf(options);
+    }
+
+    @Override
+    public String type() {
+      return "java";
+    }
+  }
+
+  /** {@code crawl}: one run of the named crawler; the task fails if the run fails. */
+  record Crawl(String crawler) implements TaskAction {
+    public Crawl {
+      Objects.requireNonNull(crawler, "crawler is null");
+    }
+
+    @Override
+    public String type() {
+      return "crawl";
+    }
+  }
+
+  /**
+   * {@code spark}: a SELECT run by Apache Spark against the platform's Iceberg REST catalog, its
+   * rows written to {@code target} through Iceberg; {@code master} is a Spark master URL, or empty
+   * for local mode in a child process.
+   */
+  record Spark(
+      String sql,
+      TableId target,
+      RowLoad.Mode mode,
+      List<PartitionField> partitionBy,
+      Optional<String> master)
+      implements TaskAction {
+    public Spark {
+      Objects.requireNonNull(sql, "sql is null");
+      Objects.requireNonNull(target, "target is null");
+      Objects.requireNonNull(mode, "mode is null");
+      partitionBy = List.copyOf(partitionBy);
+      Objects.requireNonNull(master, "master is null");
+    }
+
+    @Override
+    public String type() {
+      return "spark";
     }
   }
 }

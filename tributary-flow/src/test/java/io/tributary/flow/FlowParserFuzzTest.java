@@ -18,11 +18,18 @@ import net.jqwik.api.Provide;
 class FlowParserFuzzTest {
   private static final FlowParser PARSER =
       new FlowParser(
-          sql -> {
-            if (!sql.strip().startsWith("SELECT")) {
-              throw new InvalidInputException(ErrorCode.QUERY_ERROR, "Parser Error: not a SELECT");
-            }
-          });
+          FlowChecks.of(
+              table -> !table.name().equals("gone"),
+              (sql, produced) -> {
+                if (!sql.strip().startsWith("SELECT")) {
+                  throw new InvalidInputException(
+                      ErrorCode.QUERY_ERROR, "Parser Error: not a SELECT");
+                }
+                if (sql.contains("raw.gone")) {
+                  throw new InvalidInputException(
+                      ErrorCode.QUERY_ERROR, "Catalog Error: Table with name gone does not exist!");
+                }
+              }));
 
   private static final List<String> LINES =
       List.of(
@@ -42,6 +49,9 @@ class FlowParserFuzzTest {
           "params: [a]",
           "triggers: [{ table: raw.x }]",
           "triggers: [raw.x]",
+          "triggers: [{ table: raw.gone }]",
+          "triggers: [{ table: raw.x, min-rows: 100, min-files: 2 }]",
+          "triggers: [{ table: raw.x, min-rows: lots }]",
           "defaults: { retries: 2, timeout: 0s }",
           "defaults: { retries: { attempts: 0 } }",
           "tasks:",
@@ -49,6 +59,12 @@ class FlowParserFuzzTest {
           "  - { id: b, type: http, url: 'http://h/{{ nope }}', depends-on: a }",
           "  - { id: c, type: maintain, table: raw.x, depends-on: [c] }",
           "  - { id: A, type: spark }",
+          "  - { id: e, type: spark, sql: 'SELECT 1', target: t.y, master: 'local[2]' }",
+          "  - { id: f, type: sql, sql: 'SELECT * FROM raw.gone', target: t.z }",
+          "  - { id: g, type: java, class: com.acme.T, options: { a: '{{ ds }}' } }",
+          "  - { id: h, type: java, class: '1bad' }",
+          "  - { id: i, type: crawl, crawler: landing }",
+          "  - { id: j, type: crawl }",
           "  - id: d",
           "    type: http",
           "    url: ftp://h/",

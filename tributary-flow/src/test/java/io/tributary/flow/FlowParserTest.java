@@ -74,7 +74,8 @@ class FlowParserTest {
     assertThat(spec.name()).isEqualTo("daily_x");
     assertThat(spec.timezone()).isEqualTo(ZoneId.of("Europe/Paris"));
     assertThat(spec.schedule().orElseThrow().text()).isEqualTo("0 3 * * *");
-    assertThat(spec.triggers()).containsExactly(TableId.parse("raw.app_events"));
+    assertThat(spec.triggers())
+        .containsExactly(new TableTrigger(TableId.parse("raw.app_events"), 0, 0));
     assertThat(spec.startDate()).contains(Instant.parse("2023-12-31T23:00:00Z"));
     assertThat(spec.catchup()).isTrue();
     assertThat(spec.maxActiveRuns()).isEqualTo(2);
@@ -214,8 +215,8 @@ class FlowParserTest {
     assertThat(errorOf(DAILY.replace("trigger-rule: all_done", "trigger-rule: most")))
         .contains("unknown trigger rule");
     assertThat(errorOf(DAILY.replace("mode: replace", "mode: upsert"))).contains("unknown mode");
-    assertThat(errorOf(DAILY.replace("type: http", "type: spark")))
-        .contains("unknown task type 'spark'");
+    assertThat(errorOf(DAILY.replace("type: http", "type: hive")))
+        .contains("unknown task type 'hive'");
     assertThat(errorOf(DAILY.replace("timezone: Europe/Paris", "timezone: Mars/Olympus")))
         .contains("timezone: 'Mars/Olympus'");
     assertThat(errorOf(DAILY.replace("max-active-runs: 2", "max-active-runs: 0")))
@@ -224,5 +225,120 @@ class FlowParserTest {
     assertThat(errorOf("name: x\n  bad: [\n")).contains("not YAML");
     assertThatThrownBy(() -> PARSER.parse(DAILY, "PUT /v1/flows/other", "other"))
         .hasMessageContaining("'daily_x' differs from the flow's name 'other'");
+  }
+
+  private static final FlowParser CHECKED =
+      new FlowParser(
+          FlowChecks.of(
+              table -> table.namespace().equals("raw") && !table.name().equals("nope"),
+              (sql, produced) -> {
+                if (sql.contains("raw.nope")) {
+                  throw new InvalidInputException(
+                      ErrorCode.QUERY_ERROR, "Catalog Error: Table with name nope does not exist!");
+                }
+                if (sql.contains("transformed.") && produced.isEmpty()) {
+                  throw new InvalidInputException(ErrorCode.QUERY_ERROR, "not produced");
+                }
+              }));
+
+  private static String checkedErrorOf(String yaml) {
+    try {
+      CHECKED.parse(yaml, "flows/x.yaml", null);
+    } catch (FlowDefinitionException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("accepted: " + yaml);
+  }
+
+  @Test
+  void loadTimeChecksNameTheFileLineAndTask() {
+    assertThat(CHECKED.parse(DAILY, "flows/x.yaml", null).tasks()).hasSize(3);
+    assertThat(checkedErrorOf(DAILY.replace("- table: raw.app_events", "- table: raw.nope")))
+        .isEqualTo("Invalid flow flows/x.yaml, line 5, triggers[0].table: unknown table raw.nope");
+    assertThat(checkedErrorOf(DAILY.replace("FROM raw.app_events", "FROM raw.nope")))
+        .isEqualTo(
+            "Invalid flow flows/x.yaml, line 16, tasks[0].sql: task 'stage': Catalog Error: Table"
+                + " with name nope does not exist!");
+    assertThat(checkedErrorOf(DAILY.replace("{{ params.country }}", "{{ params.city }}")))
+        .startsWith(
+            "Invalid flow flows/x.yaml, line 16, tasks[0].sql: task 'stage': unknown"
+                + " template variable 'params.city'");
+    String maintain = "name: m\ntasks:\n  - { id: tidy, type: maintain, table: raw.nope }\n";
+    assertThat(checkedErrorOf(maintain))
+        .isEqualTo(
+            "Invalid flow flows/x.yaml, line 3, tasks[0].table: task 'tidy': unknown table"
+                + " raw.nope");
+  }
+
+  @Test
+  void triggersTakeMinimumsOfNewRowsAndFiles() {
+    FlowSpec spec =
+        PARSER.parse(
+            DAILY
+                .replace("- table: raw.app_events", "- { table: raw.app_events, min-rows: 500 }")
+                .replace("triggers:\n", "triggers:\n  - { table: raw.other, min-files: 3 }\n"),
+            "flows/x.yaml",
+            null);
+
+    assertThat(spec.triggers())
+        .containsExactly(
+            new TableTrigger(TableId.parse("raw.other"), 0, 3),
+            new TableTrigger(TableId.parse("raw.app_events"), 500, 0));
+    assertThat(
+            errorOf(DAILY.replace("- table: raw.app_events", "- { table: raw.x, min-rows: -1 }")))
+        .contains("triggers[0].min-rows: '-1'");
+    assertThat(errorOf(DAILY.replace("- table: raw.app_events", "- { table: raw.x, rows: 5 }")))
+        .contains("triggers[0].rows: unknown key");
+  }
+
+  @Test
+  void readsJavaCrawlAndSparkTasks() {
+    FlowSpec spec =
+        PARSER.parse(
+            """
+            name: more
+            tasks:
+              - id: export
+                type: java
+                class: com.acme.Export
+                options: { bucket: "b-{{ ds }}" }
+              - id: crawl
+                type: crawl
+                crawler: landing_csv
+              - id: big
+                type: spark
+                depends-on: [export, crawl]
+                sql: SELECT * FROM raw.app_events
+                target: transformed.big
+                mode: overwrite-partitions
+                partition-by: [day(ts)]
+                master: spark://10.0.0.1:7077
+            """,
+            "flows/more.yaml",
+            null);
+
+    assertThat(spec.task("export").orElseThrow().action())
+        .isEqualTo(
+            new TaskAction.Java("com.acme.Export", java.util.Map.of("bucket", "b-{{ ds }}")));
+    assertThat(spec.task("crawl").orElseThrow().action())
+        .isEqualTo(new TaskAction.Crawl("landing_csv"));
+    TaskAction.Spark spark = (TaskAction.Spark) spec.task("big").orElseThrow().action();
+    assertThat(spark.master()).contains("spark://10.0.0.1:7077");
+    assertThat(spark.mode()).isEqualTo(RowLoad.Mode.OVERWRITE_PARTITIONS);
+    assertThat(SparkTaskRunner.transform(spark.partitionBy().get(0))).isEqualTo("days(ts)");
+
+    String java = "name: j\ntasks:\n  - { id: a, type: java, class: 'not a class' }\n";
+    assertThat(errorOf(java)).contains("tasks[0].class: 'not a class': not a Java class name");
+    String options =
+        "name: j\ntasks:\n  - { id: a, type: java, class: A, options: { x: '{{ y }}' } }\n";
+    assertThat(errorOf(options))
+        .contains("tasks[0].options.x: task 'a': unknown template variable 'y'");
+    String crawl = "name: c\ntasks:\n  - { id: a, type: crawl, crawler: Bad }\n";
+    assertThat(errorOf(crawl)).contains("tasks[0].crawler: 'Bad' is not a crawler name");
+    String master =
+        "name: s\ntasks:\n  - { id: a, type: spark, sql: SELECT 1, target: t.x, master: nowhere }\n";
+    assertThat(errorOf(master)).contains("tasks[0].master: 'nowhere': not a Spark master URL");
+    assertThat(errorOf(master.replace(", master: nowhere", ", url: http://x")))
+        .contains("tasks[0].url: is not a key of spark tasks");
   }
 }

@@ -19,7 +19,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -54,7 +53,7 @@ class FlowsTest {
         db(),
         new FlowParser(sql -> {}),
         Map.of("http", fake),
-        id -> OptionalLong.empty(),
+        TableCommits.none(),
         new Flows.Settings(dir.resolve("flows"), Duration.ofMillis(50), 4),
         meters,
         Clock.systemUTC(),

@@ -249,6 +249,47 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /**
+   * Checks that {@code sql} is one read statement DuckDB can plan over the lake as it is now: it
+   * parses, and the tables, columns and functions it names exist. DuckDB plans it ({@code EXPLAIN})
+   * without running it; no data file is read beyond the footers that give the schemas.
+   *
+   * @throws InvalidInputException {@code query_not_allowed} or {@code query_error} as {@link
+   *     #execute} does, with DuckDB's message naming what is missing
+   */
+  public void explain(String sql) {
+    Objects.requireNonNull(sql, "sql is null");
+    if (sql.isBlank()) {
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
+    }
+    if (timer.isShutdown()) {
+      throw new IllegalStateException("The query engine is closed");
+    }
+    acquireSlot();
+    try (Connection connection = openDatabase()) {
+      TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
+      List<PlannedTable> past = planner.planPast(travel.references());
+      String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
+      StatementCheck.runnable(connection, query, 1);
+      Predicate<String> isNamespace = planner.namespaces();
+      Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past);
+      lockDown(connection);
+      for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
+        createViews(connection, namespace.getKey(), namespace.getValue());
+      }
+      planner.createMetadataTables(connection, query, isNamespace);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("EXPLAIN " + query);
+      } catch (SQLException e) {
+        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
+    } finally {
+      running.release();
+    }
+  }
+
+  /**
    * Runs one read statement like {@link #execute}, but hands every row of the result, with no row
    * limit, to {@code handler} as it is read; the timeout covers the handler too.
    *

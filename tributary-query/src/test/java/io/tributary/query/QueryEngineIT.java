@@ -151,6 +151,25 @@ class QueryEngineIT {
   }
 
   @Test
+  void explainsSqlAgainstTheLakeWithoutRunningIt() {
+    long snapshot = lake.load("raw", "app_events").currentSnapshot().snapshotId();
+    engine.explain(
+        "SELECT s.title, count(*) FROM raw.app_events e JOIN ref.shows s USING (show_id)"
+            + " WHERE e.ts > TIMESTAMPTZ '2024-01-01 00:00:00+00' GROUP BY 1");
+    engine.explain("SELECT count(*) FROM raw.app_events FOR VERSION AS OF " + snapshot);
+    assertThatThrownBy(() -> engine.explain("SELECT * FROM raw.no_such_table"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no_such_table")
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> engine.explain("SELECT no_such_column FROM raw.app_events"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no_such_column");
+    assertThatThrownBy(() -> engine.explain("SELEC 1"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Parser Error");
+  }
+
+  @Test
   void joinsTablesWithQuotedNamesCtesAndSubqueries() {
     QueryResult result =
         engine.execute(

@@ -12,6 +12,7 @@ import io.tributary.flow.FlowSpec;
 import io.tributary.flow.Flows;
 import io.tributary.flow.Lineage;
 import io.tributary.flow.Schedule;
+import io.tributary.flow.TaskReplay;
 import io.tributary.flow.TaskRun;
 import io.tributary.flow.TaskSpec;
 import io.tributary.lake.Lake;
@@ -28,9 +29,10 @@ import org.apache.iceberg.Table;
 /**
  * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
  * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
- * .../runs/{id}}, {@code POST .../runs/{id}/rerun}), backfills ({@code POST .../backfills {"from",
- * "to"}}: 202 with the created and existing run ids), task logs ({@code GET
- * .../runs/{id}/tasks/{task}/log}, text) and a table's lineage ({@code GET
+ * .../runs/{id}}, {@code POST .../runs/{id}/rerun}, {@code POST .../runs/{id}/tasks/{task}/rerun
+ * {"pin-inputs": true}}: one sql task again, on its recorded input snapshots), backfills ({@code
+ * POST .../backfills {"from", "to"}}: 202 with the created and existing run ids), task logs ({@code
+ * GET .../runs/{id}/tasks/{task}/log}, text) and a table's lineage ({@code GET
  * /v1/tables/{table}/lineage}: the flow runs that wrote it, newest first). Errors go through {@link
  * HttpApi}'s mapping.
  */
@@ -39,10 +41,12 @@ final class FlowRoutes {
 
   private final Flows flows;
   private final Lake lake;
+  private final TaskReplay replay;
 
-  FlowRoutes(Flows flows, Lake lake) {
+  FlowRoutes(Flows flows, Lake lake, TaskReplay replay) {
     this.flows = flows;
     this.lake = lake;
+    this.replay = replay;
   }
 
   void register(RoutesConfig routes) {
@@ -63,6 +67,7 @@ final class FlowRoutes {
     routes.get(
         "/v1/flows/{name}/runs/{id}", ctx -> HttpApi.json(ctx, 200, runView(run(ctx), true)));
     routes.get("/v1/flows/{name}/runs/{id}/tasks/{task}/log", this::taskLog);
+    routes.post("/v1/flows/{name}/runs/{id}/tasks/{task}/rerun", this::rerunTask);
     routes.get("/v1/tables/{table}/lineage", this::lineage);
   }
 
@@ -156,6 +161,31 @@ final class FlowRoutes {
     }
     var ensured = flows.runNow(name, date);
     HttpApi.json(ctx, ensured.created() ? 201 : 200, runView(ensured.run(), true));
+  }
+
+  /**
+   * Re-runs one sql task of an ended run, with {@code "pin-inputs": true} on its input snapshots.
+   */
+  private void rerunTask(Context ctx) {
+    boolean pin = false;
+    if (ctx.bodyAsBytes().length > 0) {
+      JsonNode value = HttpApi.readJson(ctx).get("pin-inputs");
+      if (value != null && !value.isNull()) {
+        if (!value.isBoolean()) {
+          throw new InvalidInputException(
+              ErrorCode.INVALID_REQUEST, "pin-inputs must be true or false, not " + value);
+        }
+        pin = value.asBoolean();
+      }
+    }
+    TaskReplay.Replayed replayed =
+        replay.rerun(ctx.pathParam("name"), ctx.pathParam("id"), ctx.pathParam("task"), pin);
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("run-id", replayed.runId());
+    view.put("task", replayed.taskId());
+    view.put("pinned-inputs", replayed.pinnedInputs());
+    view.put("log", replayed.log());
+    HttpApi.json(ctx, 200, view);
   }
 
   private void backfill(Context ctx) {

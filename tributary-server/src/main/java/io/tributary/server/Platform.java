@@ -10,6 +10,10 @@ import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
+import io.tributary.flow.JavaTaskRunner;
+import io.tributary.flow.SqlTaskRunner;
+import io.tributary.flow.TaskReplay;
+import io.tributary.flow.TaskRunner;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.pgwire.AdminCredentials;
@@ -27,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,9 +140,17 @@ public final class Platform implements AutoCloseable {
       flows =
           opened(
               Flows.start(
-                  this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
+                  this::metadataConnection,
+                  lake,
+                  query,
+                  config.flows().dir(),
+                  meters,
+                  clock,
+                  flowTaskTypes(config),
+                  table -> streams.list().stream().anyMatch(s -> s.table().equals(table))));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
-      FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
+      FlowRoutes flowRoutes =
+          new FlowRoutes(flows, lake, new TaskReplay(flows, new SqlTaskRunner(query, lake), lake));
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
@@ -208,6 +221,15 @@ public final class Platform implements AutoCloseable {
           "Cannot connect to the catalog database: " + e.getMessage(),
           e);
     }
+  }
+
+  /** The task types of flows beyond the flow module's own: java, crawl and spark. */
+  private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config) {
+    Map<String, TaskRunner> types =
+        new HashMap<>(
+            FlowTaskTypes.of(batch.crawlers(), config.dataDir(), System::getenv, this::httpUri));
+    types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    return types;
   }
 
   private <T extends AutoCloseable> T opened(T resource) {

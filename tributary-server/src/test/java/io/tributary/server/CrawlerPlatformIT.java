@@ -39,6 +39,7 @@ class CrawlerPlatformIT {
             + """
             crawlers:
               - name: catalog
+              - name: flowed
               - name: profiles
                 mode: event
             """;
@@ -105,6 +106,41 @@ class CrawlerPlatformIT {
     JsonNode table = http.get("/v1/tables/raw.catalog_shows").body();
     assertThat(table.path("properties").path("tributary.crawler").asText()).isEqualTo("catalog");
     assertThat(table.path("properties").path("tributary.row-count").asText()).isEqualTo("100000");
+  }
+
+  @Test
+  void aFlowTaskRunsACrawlerAndFailsWhenItCannot() {
+    byte[] items = "{\"item\": 1}\n{\"item\": 2}\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(upload("/v1/landing/flowed/items/a.json", items).status()).isEqualTo(201);
+    String flow =
+        "tasks:\n  - { id: land, type: crawl, crawler: flowed }\n"
+            + "  - { id: ghost, type: crawl, crawler: nope, depends-on: land }\n";
+    assertThat(http.put("/v1/flows/crawling", flow).status()).isEqualTo(201);
+
+    String runId =
+        http.post(
+                "/v1/flows/crawling/runs", "application/json", "{\"logical-date\":\"2024-01-01\"}")
+            .body()
+            .path("run-id")
+            .asText();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                http.get("/v1/flows/crawling/runs/" + runId)
+                    .body()
+                    .path("state")
+                    .asText()
+                    .equals("failed"));
+
+    JsonNode tasks = http.get("/v1/flows/crawling/runs/" + runId).body().path("tasks");
+    assertThat(tasks.get(0).path("state").asText()).isEqualTo("success");
+    assertThat(http.get("/v1/flows/crawling/runs/" + runId + "/tasks/land/log").raw().body())
+        .contains("Crawler flowed succeeded: run ")
+        .contains("1 files loaded (2 rows)");
+    assertThat(http.count("SELECT count(*) FROM raw.flowed_items")).isEqualTo(2);
+    assertThat(tasks.get(1).path("state").asText()).isEqualTo("failed");
+    assertThat(tasks.get(1).path("error").asText()).isEqualTo("Unknown crawler 'nope'");
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.SqlTaskRunner;
+import io.tributary.spi.FlowTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -110,6 +111,12 @@ class FlowPlatformIT {
               - name: signals
                 partitions: 1
                 buffer: { interval: 1s }
+              - name: pins
+                partitions: 1
+                buffer: { interval: 0s }
+              - name: counted
+                partitions: 1
+                buffer: { interval: 0s }
             """),
         "test");
   }
@@ -433,6 +440,31 @@ class FlowPlatformIT {
   }
 
   @Test
+  void aTriggerWithMinRowsWaitsForThatManyNewRows() {
+    String flow =
+        "triggers:\n  - { table: raw.counted, min-rows: 5 }\ntasks:\n"
+            + "  - { id: a, type: http, url: \""
+            + peerUrl("/ok")
+            + "\" }\n";
+    assertThat(http.put("/v1/flows/on_five", flow).status()).isEqualTo(201);
+
+    // one row per commit: a trigger without minimum would fire after the first
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              http.ndjson("counted", "{\"n\":1}\n");
+              return http.get("/v1/flows/on_five/runs").body().path("runs").size() > 0;
+            });
+
+    assertThat(http.count("SELECT count(*) FROM raw.counted")).isGreaterThanOrEqualTo(5);
+    assertThat(http.get("/v1/flows/on_five").body().path("triggers").get(0).asText())
+        .isEqualTo("raw.counted (min-rows 5)");
+    assertThat(http.delete("/v1/flows/on_five").status()).isEqualTo(204);
+  }
+
+  @Test
   void brokenDefinitionsAreRefusedWithTheirLineAndThePreviousVersionStays() {
     assertThat(
             http.put(
@@ -579,5 +611,118 @@ class FlowPlatformIT {
 
   private static CliRun cli(String... args) {
     return CliRun.platform(args);
+  }
+
+  /** A java task: greets whom its options name, as an output of the try. */
+  public static final class Greeter implements FlowTask {
+    @Override
+    public void run(Context context) {
+      context.output("greeting", "hello " + context.params().get("who"));
+    }
+  }
+
+  @Test
+  void aJavaTaskRunsItsClassAndASparkTaskWithoutSparkFailsNamingWhatIsMissing() {
+    String flow =
+        "tasks:\n"
+            + "  - { id: greet, type: java, class: "
+            + Greeter.class.getName()
+            + ", options: { who: \"day {{ ds }}\" } }\n"
+            + "  - { id: big, type: spark, depends-on: greet, sql: SELECT 1 AS x,"
+            + " target: transformed.big }\n";
+    assertThat(http.put("/v1/flows/plugged", flow).status()).isEqualTo(201);
+
+    String runId =
+        http.post("/v1/flows/plugged/runs", "application/json", "{\"logical-date\":\"2024-03-01\"}")
+            .body()
+            .path("run-id")
+            .asText();
+    JsonNode run = awaitRunEnd("plugged", runId);
+
+    assertThat(run.path("tasks").get(0).path("state").asText()).isEqualTo("success");
+    assertThat(http.get("/v1/flows/plugged/runs/" + runId + "/tasks/greet/log").raw().body())
+        .contains("Output greeting = hello day 2024-03-01");
+    assertThat(run.path("tasks").get(1).path("state").asText()).isEqualTo("failed");
+    assertThat(run.path("tasks").get(1).path("error").asText())
+        .startsWith("Spark is not installed: missing Apache Spark 4.1");
+    assertThat(run.path("tasks").get(1).path("tries").asInt()).isEqualTo(1);
+    assertThat(http.delete("/v1/flows/plugged").status()).isEqualTo(204);
+  }
+
+  @Test
+  void unknownTablesAreRefusedWhenAFlowIsLoaded() {
+    Http.Response trigger =
+        http.put(
+            "/v1/flows/unknown",
+            "triggers:\n  - table: raw.nope\ntasks:\n  - { id: a, type: http, url: \"http://h/\" }\n");
+    Http.Response sql =
+        http.put(
+            "/v1/flows/unknown",
+            "tasks:\n  - id: a\n    type: sql\n    target: transformed.x\n"
+                + "    sql: SELECT * FROM raw.nope\n");
+    Http.Response column =
+        http.put(
+            "/v1/flows/unknown",
+            "tasks:\n  - id: a\n    type: sql\n    target: transformed.x\n"
+                + "    sql: SELECT no_such_column FROM raw.signals\n");
+
+    assertThat(trigger.status()).isEqualTo(400);
+    assertThat(trigger.body().path("error").path("message").asText())
+        .isEqualTo(
+            "Invalid flow PUT /v1/flows/unknown, line 2, triggers[0].table: unknown table raw.nope");
+    assertThat(sql.status()).isEqualTo(400);
+    assertThat(sql.body().path("error").path("message").asText())
+        .startsWith("Invalid flow PUT /v1/flows/unknown, line 5, tasks[0].sql: task 'a': ")
+        .contains("nope")
+        .contains("does not exist");
+    assertThat(column.status()).isEqualTo(400);
+    assertThat(column.body().path("error").path("message").asText()).contains("no_such_column");
+    assertThat(http.get("/v1/flows/unknown").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aTaskReRunsAgainstItsRecordedInputSnapshots() {
+    http.ndjson("pins", "{\"show_id\":\"p\",\"listened_ms\":1}\n");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.pins") == 1);
+    String flow =
+        "tasks:\n  - id: total\n    type: sql\n    target: transformed.pinned\n    mode: replace\n"
+            + "    sql: SELECT count(*) AS n, '{{ ds }}' AS ds FROM raw.pins\n";
+    assertThat(http.put("/v1/flows/pinned", flow).status()).isEqualTo(201);
+    String runId =
+        http.post("/v1/flows/pinned/runs", "application/json", "{\"logical-date\":\"2024-04-01\"}")
+            .body()
+            .path("run-id")
+            .asText();
+    assertThat(awaitRunEnd("pinned", runId).path("state").asText()).isEqualTo("success");
+    assertThat(http.count("SELECT n FROM transformed.pinned")).isEqualTo(1);
+
+    http.ndjson("pins", "{\"show_id\":\"p\",\"listened_ms\":2}\n{\"show_id\":\"p\"}\n");
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.pins") == 3);
+    String rerun = "/v1/flows/pinned/runs/" + runId + "/tasks/total/rerun";
+    Http.Response pinned = http.post(rerun, "application/json", "{\"pin-inputs\": true}");
+
+    assertThat(pinned.status()).as(pinned.raw().body()).isEqualTo(200);
+    assertThat(pinned.body().path("pinned-inputs").has("raw.pins")).isTrue();
+    assertThat(http.count("SELECT n FROM transformed.pinned")).isEqualTo(1);
+    assertThat(http.count("SELECT count(*) FROM transformed.pinned WHERE ds = '2024-04-01'"))
+        .isEqualTo(1);
+    JsonNode newest =
+        http.get("/v1/tables/transformed.pinned/lineage").body().path("writes").get(0);
+    assertThat(newest.path("try").asInt()).as("a re-run outside the run's tries").isZero();
+    assertThat(newest.path("inputs").get(0).path("snapshot-id").asLong())
+        .isEqualTo(pinned.body().path("pinned-inputs").path("raw.pins").asLong());
+
+    Http.Response current = http.post(rerun, "application/json", "{\"pin-inputs\": false}");
+    assertThat(current.status()).isEqualTo(200);
+    assertThat(http.count("SELECT n FROM transformed.pinned")).isEqualTo(3);
+    assertThat(http.post(rerun, "application/json", "{\"pin-inputs\": 1}").status()).isEqualTo(400);
+    assertThat(
+            http.post(
+                    "/v1/flows/pinned/runs/" + runId + "/tasks/nope/rerun",
+                    "application/json",
+                    "{}")
+                .status())
+        .isEqualTo(404);
+    assertThat(http.delete("/v1/flows/pinned").status()).isEqualTo(204);
   }
 }

@@ -1,0 +1,112 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code spark} task on the real platform with the real Apache Spark 4.1.1 and Iceberg's Spark
+ * runtime 1.12.0 (copied to {@code tributary-spark/target/spark-lib} by the {@code tributary-spark}
+ * module, and handed to the platform as {@code <data-dir>/spark/jars}): Spark, in local mode in a
+ * child JVM, reads {@code raw.events} through the platform's Iceberg REST catalog and writes {@code
+ * transformed.spark_listens} through Iceberg, partition by partition; the embedded engine then
+ * reads what Spark wrote, with the run's lineage in the snapshot summary.
+ */
+class SparkTaskIT {
+  private static final Duration WAIT = Duration.ofMinutes(4);
+
+  @TempDir Path dir;
+
+  private static final String FLOW =
+      """
+      tasks:
+        - id: listens
+          type: spark
+          sql: >-
+            SELECT DATE '{{ ds }}' AS day, show_id, count(*) AS listens, sum(listened_ms) AS ms
+            FROM raw.events GROUP BY show_id
+          target: transformed.spark_listens
+          mode: overwrite-partitions
+          partition-by: [day]
+          timeout: 5m
+      """;
+
+  @Test
+  void aSparkTaskWritesATableTheEmbeddedEngineReads() throws Exception {
+    Path sparkLib = Path.of(System.getProperty("spark.lib", "../tributary-spark/target/spark-lib"));
+    assertThat(sparkLib).as("Spark's jars, copied by the tributary-spark module").isDirectory();
+    Files.createDirectories(dir.resolve("spark"));
+    Files.createSymbolicLink(dir.resolve("spark/jars"), sparkLib.toAbsolutePath());
+    try (Platform platform =
+        Platform.start(
+            TestConfigs.config(
+                dir,
+                """
+                  - name: events
+                    partitions: 1
+                    buffer: { interval: 0s }
+                """),
+            Clock.systemUTC())) {
+      Http http = new Http(platform.httpUri());
+      http.ndjson(
+          "events",
+          "{\"show_id\":\"a\",\"listened_ms\":10}\n{\"show_id\":\"a\",\"listened_ms\":20}\n"
+              + "{\"show_id\":\"b\",\"listened_ms\":5}\n");
+      await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
+      assertThat(http.put("/v1/flows/sparky", FLOW).status()).isEqualTo(201);
+
+      JsonNode first = run(http, "2024-05-01");
+      assertThat(first.path("state").asText())
+          .as(
+              http.get(
+                      "/v1/flows/sparky/runs/"
+                          + first.path("run-id").asText()
+                          + "/tasks/listens/log")
+                  .raw()
+                  .body())
+          .isEqualTo("success");
+      JsonNode second = run(http, "2024-05-02");
+      assertThat(second.path("state").asText()).isEqualTo("success");
+
+      assertThat(http.count("SELECT count(*) FROM transformed.spark_listens")).isEqualTo(4);
+      assertThat(http.count("SELECT count(DISTINCT day) FROM transformed.spark_listens"))
+          .isEqualTo(2);
+      assertThat(
+              http.count(
+                  "SELECT ms FROM transformed.spark_listens WHERE show_id = 'a'"
+                      + " AND day = DATE '2024-05-02'"))
+          .isEqualTo(30);
+      JsonNode writes =
+          http.get("/v1/tables/transformed.spark_listens/lineage").body().path("writes");
+      assertThat(writes).hasSize(2);
+      assertThat(writes.get(0).path("run-id").asText()).isEqualTo(second.path("run-id").asText());
+      assertThat(writes.get(0).path("task").asText()).isEqualTo("listens");
+    }
+  }
+
+  private static JsonNode run(Http http, String date) {
+    String runId =
+        http.post(
+                "/v1/flows/sparky/runs", "application/json", "{\"logical-date\":\"" + date + "\"}")
+            .body()
+            .path("run-id")
+            .asText();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              String state =
+                  http.get("/v1/flows/sparky/runs/" + runId).body().path("state").asText();
+              return state.equals("success") || state.equals("failed");
+            });
+    return http.get("/v1/flows/sparky/runs/" + runId).body();
+  }
+}
