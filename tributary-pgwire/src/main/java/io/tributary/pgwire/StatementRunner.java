@@ -24,9 +24,16 @@ final class StatementRunner {
   private final Session session;
   private final Backend backend;
   private final PgWireMetrics metrics;
+  private final StatementTimer timer;
   private volatile QueryCancel running;
 
-  StatementRunner(QueryEngine engine, Session session, Backend backend, PgWireMetrics metrics) {
+  StatementRunner(
+      QueryEngine engine,
+      Session session,
+      Backend backend,
+      PgWireMetrics metrics,
+      StatementTimer timer) {
+    this.timer = timer;
     this.engine = engine;
     this.session = session;
     this.backend = backend;
@@ -70,7 +77,14 @@ final class StatementRunner {
       backend.noData();
       return;
     }
-    start(portal);
+    try (StatementTimer.Deadline deadline =
+        timer.start(session.duration("statement_timeout"), portal.cancel)) {
+      try {
+        start(portal);
+      } catch (RuntimeException e) {
+        throw failure(e, portal.sql, deadline);
+      }
+    }
     backend.rowDescription(portal.cursor.columns(), portal.formats(portal.cursor.columns()));
     portal.described = true;
   }
@@ -115,11 +129,12 @@ final class StatementRunner {
       return;
     }
     long started = System.nanoTime();
-    start(portal);
-    QueryCancel cancel = portal.cancel;
-    running = cancel;
     long sent = 0;
-    try {
+    StatementTimer.Deadline deadline =
+        timer.start(session.duration("statement_timeout"), portal.cancel);
+    try (deadline) {
+      start(portal);
+      running = portal.cancel;
       List<QueryResult.Column> columns = portal.cursor.columns();
       PgType[] types = types(columns);
       while (maxRows <= 0 || sent < maxRows) {
@@ -145,11 +160,20 @@ final class StatementRunner {
       portal.close();
     } catch (RuntimeException e) {
       portal.close();
-      throw SqlStates.of(e, portal.sql);
+      throw failure(e, portal.sql, deadline);
     } finally {
       running = null;
       metrics.statement(Duration.ofNanos(System.nanoTime() - started), sent);
     }
+  }
+
+  private static PgException failure(
+      RuntimeException e, String sql, StatementTimer.Deadline deadline) {
+    if (deadline.expired()) {
+      return new PgException(
+          SqlStates.QUERY_CANCELED, "canceling statement due to statement timeout", e);
+    }
+    return SqlStates.of(e, sql);
   }
 
   private List<Object> next(Portal portal) {
@@ -219,7 +243,10 @@ final class StatementRunner {
     long started = System.nanoTime();
     Portal portal = new Portal(copy.query(), new short[0]);
     long rows = 0;
-    try (portal) {
+    StatementTimer.Deadline deadline =
+        timer.start(session.duration("statement_timeout"), portal.cancel);
+    try (portal;
+        deadline) {
       start(portal);
       running = portal.cancel;
       List<QueryResult.Column> columns = portal.cursor.columns();
@@ -240,7 +267,7 @@ final class StatementRunner {
       backend.copyDone();
       backend.commandComplete("COPY " + rows);
     } catch (RuntimeException e) {
-      throw SqlStates.of(e, copy.query());
+      throw failure(e, copy.query(), deadline);
     } finally {
       running = null;
       metrics.statement(Duration.ofNanos(System.nanoTime() - started), rows);

@@ -351,6 +351,7 @@ public final class QueryEngine implements AutoCloseable {
     Properties properties = new Properties();
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
+    properties.setProperty("jdbc_stream_results", "true"); // cursors hold one chunk, not all rows
     return DriverManager.getConnection("jdbc:duckdb:", properties);
   }
 
