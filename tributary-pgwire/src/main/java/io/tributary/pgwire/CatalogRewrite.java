@@ -36,8 +36,12 @@ final class CatalogRewrite {
           rule(
               "'(?:[a-z_]+\\.)?([a-z_]+)'\\s*::\\s*(?:pg_catalog\\.)?regclass\\b",
               "(SELECT min(oid) FROM pg_class WHERE relname = '$1')"),
+          // pgJDBC's type cache: typinput='pg_catalog.array_in'::regproc (typinput is text here)
+          rule("'(?:pg_catalog\\.)?([a-z_]+)'\\s*::\\s*(?:pg_catalog\\.)?regproc\\b", "'$1'"),
           rule("::\\s*(?:pg_catalog\\.)?(?:regclass|regtype|regproc|regnamespace)\\b", "::BIGINT"),
           rule("\\bpg_catalog\\s*\\.\\s*", ""),
+          // pgJDBC's getPrimaryKeys: a set-returning function DuckDB lacks (no table has keys)
+          rule("\\binformation_schema\\s*\\.\\s*_pg_expandarray\\b", "tributary_expandarray"),
           rule("\\bformat_type\\s*\\(", "tributary_format_type("),
           // a macro would shadow the function DuckDB's own catalog views filter on
           rule("\\bcurrent_database\\s*\\(\\s*\\)", "'tributary'"));

@@ -253,7 +253,9 @@ final class StatementRunner {
       PgType[] types = types(columns);
       backend.copyOutResponse(columns.size());
       if (copy.header()) {
-        backend.copyData(copy.line(columns.stream().map(QueryResult.Column::name).toList()));
+        backend.copyData(
+            copy.line(
+                columns.stream().map(column -> ColumnNames.postgres(column.name())).toList()));
       }
       for (List<Object> row = next(portal); row != null; row = next(portal)) {
         List<String> values = new ArrayList<>(row.size());

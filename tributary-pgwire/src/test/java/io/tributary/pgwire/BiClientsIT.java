@@ -1,0 +1,126 @@
+package io.tributary.pgwire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What BI tools ask of a PostgreSQL server over pgJDBC besides their queries: primary keys and type
+ * info, PostgreSQL's names for unnamed result columns, and the read-only and isolation settings
+ * Metabase and DBeaver set when they connect.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BiClientsIT {
+  private PgWireFixture fixture;
+
+  @BeforeAll
+  void setUp(@TempDir Path dir) {
+    fixture = new PgWireFixture(dir, 4, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    fixture.close();
+  }
+
+  private Connection connect(String options) throws SQLException {
+    return DriverManager.getConnection(
+        fixture.jdbcUrl(options), fixture.credentials.user(), fixture.credentials.password());
+  }
+
+  @Test
+  void primaryKeysAreNoneAndTypeInfoListsTheCommonTypes() throws SQLException {
+    try (Connection connection = connect("")) {
+      DatabaseMetaData metadata = connection.getMetaData();
+      try (ResultSet keys = metadata.getPrimaryKeys(null, "raw", "t")) {
+        assertThat(keys.getMetaData().getColumnLabel(4)).isEqualToIgnoringCase("COLUMN_NAME");
+        assertThat(keys.next()).isFalse();
+      }
+      List<String> types = new ArrayList<>();
+      try (ResultSet rows = metadata.getTypeInfo()) {
+        while (rows.next()) {
+          types.add(rows.getString("TYPE_NAME") + ":" + rows.getInt("DATA_TYPE"));
+        }
+      }
+      assertThat(types)
+          .contains(
+              "int4:4",
+              "int8:-5",
+              "text:12",
+              "numeric:2",
+              "bool:-7",
+              "float8:8",
+              "date:91",
+              "timestamptz:93",
+              "bytea:-2");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "?preferQueryMode=simple"})
+  void unnamedColumnsAreNamedLikePostgres(String options) throws SQLException {
+    try (Connection connection = connect(options);
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*), sum(n), max(n) AS biggest, 1, 'x', n::text, CAST(1 AS INTEGER),"
+                    + " CASE WHEN min(n) = 0 THEN 'zero' END, lower(min(label)), count(*) + 1"
+                    + " FROM raw.big GROUP BY n::text LIMIT 1")) {
+      ResultSetMetaData metadata = rows.getMetaData();
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= metadata.getColumnCount(); i++) {
+        names.add(metadata.getColumnLabel(i));
+      }
+      assertThat(names)
+          .containsExactly(
+              "count",
+              "sum",
+              "biggest",
+              "?column?",
+              "?column?",
+              "n",
+              "int4",
+              "case",
+              "lower",
+              "?column?");
+    }
+  }
+
+  @Test
+  void metabaseAndDbeaverConnectionSettings() throws SQLException {
+    try (Connection connection = connect("?ApplicationName=Metabase")) {
+      assertThat(connection.getTransactionIsolation())
+          .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+      connection.setReadOnly(true);
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET extra_float_digits = 3");
+        try (ResultSet rows =
+            statement.executeQuery("SELECT current_schema(), count(*) FROM raw.t")) {
+          assertThat(rows.next()).isTrue();
+          assertThat(rows.getMetaData().getColumnLabel(1)).isEqualTo("current_schema");
+          assertThat(rows.getLong(2)).isEqualTo(3);
+        }
+      }
+      connection.commit();
+      assertThat(connection.isReadOnly()).isTrue();
+    }
+  }
+}
