@@ -17,11 +17,13 @@ import java.util.regex.Pattern;
  */
 final class CatalogRewrite {
   /** The trusted statements that define the emulation's views and macros. */
-  static final List<String> SETUP = SqlText.split(resource("pg_catalog.sql"));
+  static final List<String> SETUP =
+      SqlText.split(
+          resource("pg_catalog.sql").replace("${server_version}", PgWireServer.SERVER_VERSION));
 
   private static final Pattern CATALOG =
       Pattern.compile(
-          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\bcurrent_database\\s*\\(",
+          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\b(?:current_database|version)\\s*\\(",
           Pattern.CASE_INSENSITIVE);
 
   private record Rule(Pattern pattern, String replacement) {}
@@ -40,6 +42,9 @@ final class CatalogRewrite {
           rule("'(?:pg_catalog\\.)?([a-z_]+)'\\s*::\\s*(?:pg_catalog\\.)?regproc\\b", "'$1'"),
           rule("::\\s*(?:pg_catalog\\.)?(?:regclass|regtype|regproc|regnamespace)\\b", "::BIGINT"),
           rule("\\bpg_catalog\\s*\\.\\s*", ""),
+          // SQLAlchemy's get_columns
+          rule("::\\s*oid\\b", "::BIGINT"),
+          rule("\\bjson_build_object\\s*\\(", "json_object("),
           // pgJDBC's getPrimaryKeys: a set-returning function DuckDB lacks (no table has keys)
           rule("\\binformation_schema\\s*\\.\\s*_pg_expandarray\\b", "tributary_expandarray"),
           rule("\\bformat_type\\s*\\(", "tributary_format_type("),

@@ -18,11 +18,14 @@ CREATE MACRO tributary_format_type(type_oid, typmod) AS CASE
   WHEN type_oid = 17 THEN 'bytea' WHEN type_oid = 2950 THEN 'uuid' WHEN type_oid = 25 THEN 'text'
   WHEN type_oid IS NULL THEN NULL ELSE 'text' END;
 CREATE MACRO pg_get_userbyid(id) AS 'admin';
+-- SQLAlchemy (Superset) reads the server's major version from this text
+CREATE MACRO version() AS 'PostgreSQL ${server_version} on x86_64-pc-linux-gnu, 64-bit';
 CREATE MACRO tributary_expandarray(list) AS {'x': NULL::INTEGER, 'n': NULL::INTEGER};
 CREATE MACRO pg_get_expr(expr, relation) AS NULL::VARCHAR, (expr, relation, pretty) AS NULL::VARCHAR;
 CREATE MACRO array_upper(list, dimension) AS len(list);
 CREATE MACRO pg_encoding_to_char(encoding) AS 'UTF8';
 CREATE MACRO pg_get_partkeydef(id) AS NULL::VARCHAR;
+CREATE MACRO pg_get_serial_sequence(relation, column_name) AS NULL::VARCHAR;
 CREATE MACRO pg_relation_is_publishable(id) AS false;
 CREATE MACRO pg_get_statisticsobjdef_columns(id) AS NULL::VARCHAR;
 -- the built-in types live in pg_catalog (oid 11, as in PostgreSQL), which DuckDB does not list
@@ -79,3 +82,6 @@ CREATE VIEW pg_trigger AS
     0 AS tgtype, 'O' AS tgenabled, false AS tgisinternal WHERE false;
 CREATE VIEW pg_partitioned_table AS
   SELECT 0::BIGINT AS partrelid, 'r' AS partstrat, 0 AS partnatts WHERE false;
+CREATE VIEW pg_sequence AS
+  SELECT 0::BIGINT AS seqrelid, 0::BIGINT AS seqtypid, 0::BIGINT AS seqstart, 0::BIGINT AS seqincrement,
+    0::BIGINT AS seqmax, 0::BIGINT AS seqmin, 0::BIGINT AS seqcache, false AS seqcycle WHERE false;
