@@ -23,7 +23,8 @@ final class CatalogRewrite {
 
   private static final Pattern CATALOG =
       Pattern.compile(
-          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\b(?:current_database|version)\\s*\\(",
+          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\b(?:current_database|version)\\s*\\("
+              + "|\\b(?:session_user|current_user)\\b",
           Pattern.CASE_INSENSITIVE);
 
   private record Rule(Pattern pattern, String replacement) {}
@@ -42,6 +43,8 @@ final class CatalogRewrite {
           rule("'(?:pg_catalog\\.)?([a-z_]+)'\\s*::\\s*(?:pg_catalog\\.)?regproc\\b", "'$1'"),
           rule("::\\s*(?:pg_catalog\\.)?(?:regclass|regtype|regproc|regnamespace)\\b", "::BIGINT"),
           rule("\\bpg_catalog\\s*\\.\\s*", ""),
+          // DBeaver: SELECT current_schema(),session_user (DuckDB's answers "duckdb")
+          rule("(?<![\"\\w])(session_user|current_user)\\b(?!\\s*\\()", "\"$1\"()"),
           // SQLAlchemy's get_columns
           rule("::\\s*oid\\b", "::BIGINT"),
           rule("\\bjson_build_object\\s*\\(", "json_object("),

@@ -103,24 +103,51 @@ class BiClientsIT {
     }
   }
 
+  /** Metabase's connection calls over pgJDBC, and the probes the issue names. */
   @Test
-  void metabaseAndDbeaverConnectionSettings() throws SQLException {
+  void metabaseConnectionSettings() throws SQLException {
     try (Connection connection = connect("?ApplicationName=Metabase")) {
       assertThat(connection.getTransactionIsolation())
           .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED);
       connection.setReadOnly(true);
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
-        statement.execute("SET extra_float_digits = 3");
-        try (ResultSet rows =
-            statement.executeQuery("SELECT current_schema(), count(*) FROM raw.t")) {
+        statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+        try (ResultSet rows = statement.executeQuery("SHOW TRANSACTION ISOLATION LEVEL")) {
           assertThat(rows.next()).isTrue();
-          assertThat(rows.getMetaData().getColumnLabel(1)).isEqualTo("current_schema");
-          assertThat(rows.getLong(2)).isEqualTo(3);
+          assertThat(rows.getString(1)).isEqualTo("read committed");
+        }
+        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM raw.t")) {
+          assertThat(rows.next()).isTrue();
+          assertThat(rows.getLong(1)).isEqualTo(3);
         }
       }
       connection.commit();
+      connection.setAutoCommit(true);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("BEGIN READ ONLY");
+        statement.execute("COMMIT");
+      }
       assertThat(connection.isReadOnly()).isTrue();
+    }
+  }
+
+  /** DBeaver's startup probes over pgJDBC. */
+  @Test
+  void dbeaverStartupProbes() throws SQLException {
+    try (Connection connection = connect("?ApplicationName=DBeaver");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET extra_float_digits = 3");
+      try (ResultSet rows = statement.executeQuery("SELECT current_schema(),session_user")) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getMetaData().getColumnLabel(1)).isEqualTo("current_schema");
+        assertThat(rows.getString(2)).isEqualTo(fixture.credentials.user());
+      }
+      try (ResultSet rows = statement.executeQuery("SELECT version()")) {
+        assertThat(rows.next()).isTrue();
+        assertThat(rows.getString(1)).startsWith("PostgreSQL 16.0 (Tributary");
+      }
     }
   }
 }
