@@ -86,6 +86,32 @@ class LargeResultIT {
     assertThat(fixture.engine.activeQueries()).isZero();
   }
 
+  /**
+   * 200 million rows (gigabytes) that DuckDB could not hold at once: the first rows arrive while
+   * the rest are not produced yet, and closing the cursor early ends the query.
+   */
+  @Test
+  void theFirstRowsArriveBeforeTheWholeResultExists() throws SQLException {
+    long started = System.nanoTime();
+    try (Connection connection = connect()) {
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.setFetchSize(1000);
+        try (ResultSet result =
+            statement.executeQuery(
+                "SELECT b.n, b.label, k FROM raw.big b, range(10000) AS copies(k)")) {
+          for (int i = 0; i < 10_000; i++) {
+            assertThat(result.next()).isTrue();
+          }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .isLessThan(Duration.ofSeconds(30));
+      }
+      connection.rollback();
+    }
+    assertThat(fixture.engine.activeQueries()).isZero();
+  }
+
   @Test
   void copyToStdoutStreamsMillionsOfRows() throws Exception {
     long baseline = heapAfterGc();
