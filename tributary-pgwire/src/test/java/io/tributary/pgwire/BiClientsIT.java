@@ -1,6 +1,7 @@
 package io.tributary.pgwire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -130,6 +131,22 @@ class BiClientsIT {
         statement.execute("COMMIT");
       }
       assertThat(connection.isReadOnly()).isTrue();
+    }
+  }
+
+  /** A query failing as it starts streaming reports DuckDB's own message, not a generic one. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "?preferQueryMode=simple"})
+  void aConversionErrorKeepsItsMessage(String options) throws SQLException {
+    try (Connection connection = connect(options);
+        Statement statement = connection.createStatement()) {
+      assertThatThrownBy(() -> statement.executeQuery("SELECT CAST(label AS INTEGER) FROM raw.big"))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getSQLState()).isEqualTo("22P02");
+                assertThat(e.getMessage()).contains("Conversion Error", "row-");
+              });
     }
   }
 

@@ -2,6 +2,7 @@ package io.tributary.pgwire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tributary.core.config.PgWireTls;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,11 @@ class TlsIT {
           .isEqualTo("rw-------");
       try (Connection tls = connect(fixture, "?sslmode=require")) {
         assertThat(count(tls)).isEqualTo(3);
+        try (Statement statement = tls.createStatement()) {
+          statement.execute("SET idle_session_timeout = '300ms'");
+        }
+        // the socket timeout reaches the TLS socket too: the silent session is disconnected
+        await().atMost(Duration.ofSeconds(20)).until(() -> fixture.server.connectionCount() == 0);
       }
       try (Connection plain = connect(fixture, "?sslmode=disable")) {
         assertThat(count(plain)).isEqualTo(3);
