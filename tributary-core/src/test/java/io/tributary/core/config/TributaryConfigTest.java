@@ -160,6 +160,11 @@ class TributaryConfigTest {
     assertThat(files.tls()).isEqualTo(new PgWireTls(PgWireTls.Mode.FILES, cert, key, false, true));
     assertThat(files.idleSessionTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(files.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+    TributaryConfig.PgWire documented =
+        TributaryConfig.fromYaml(
+                "pgwire:\n  tls: off\n  idle-session-timeout: 0s\n  statement-timeout: 0s\n", "t")
+            .pgwire();
+    assertThat(documented).isEqualTo(TributaryConfig.PgWire.DEFAULT);
   }
 
   @Test
