@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,7 +170,7 @@ final class PgConnection implements Runnable {
   }
 
   private boolean isSecured() {
-    return socket instanceof javax.net.ssl.SSLSocket;
+    return socket instanceof SSLSocket;
   }
 
   @Override
@@ -378,7 +380,7 @@ final class PgConnection implements Runnable {
     }
     byte[] given = response.readString().getBytes(StandardCharsets.UTF_8);
     byte[] expected = (password == null ? "\0" : password).getBytes(StandardCharsets.UTF_8);
-    if (password == null || !java.security.MessageDigest.isEqual(given, expected)) {
+    if (password == null || !MessageDigest.isEqual(given, expected)) {
       return refuse(
           backend,
           SqlStates.INVALID_PASSWORD,
