@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,18 @@ final class CatalogRewrite {
   static final List<String> SETUP =
       SqlText.split(
           resource("pg_catalog.sql").replace("${server_version}", PgWireServer.SERVER_VERSION));
+
+  /**
+   * {@link #SETUP} and the session's user, as {@code session_user} and {@code current_user} answer
+   * it (DuckDB's own answer "duckdb").
+   */
+  static List<String> setup(String user) {
+    String literal = "'" + user.replace("'", "''") + "'";
+    List<String> statements = new ArrayList<>(SETUP);
+    statements.add("CREATE MACRO \"session_user\"() AS " + literal);
+    statements.add("CREATE MACRO \"current_user\"() AS " + literal);
+    return List.copyOf(statements);
+  }
 
   private static final Pattern CATALOG =
       Pattern.compile(

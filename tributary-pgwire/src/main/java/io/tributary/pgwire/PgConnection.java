@@ -189,7 +189,8 @@ final class PgConnection implements Runnable {
       }
       session = new Session(parameters.get("application_name"), settings.sessionDefaults());
       StatementRunner statements =
-          new StatementRunner(engine, session, channel.backend(), metrics, timer);
+          new StatementRunner(
+              engine, session, channel.backend(), metrics, timer, parameters.get("user"));
       runner = statements;
       new QueryProtocol(
               channel.reader(),

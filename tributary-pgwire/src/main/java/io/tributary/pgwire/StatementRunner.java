@@ -25,6 +25,7 @@ final class StatementRunner {
   private final Backend backend;
   private final PgWireMetrics metrics;
   private final StatementTimer timer;
+  private final List<String> setup;
   private volatile QueryCancel running;
 
   StatementRunner(
@@ -32,8 +33,10 @@ final class StatementRunner {
       Session session,
       Backend backend,
       PgWireMetrics metrics,
-      StatementTimer timer) {
+      StatementTimer timer,
+      String user) {
     this.timer = timer;
+    this.setup = CatalogRewrite.setup(user);
     this.engine = engine;
     this.session = session;
     this.backend = backend;
@@ -109,7 +112,7 @@ final class StatementRunner {
     String describe = "DESCRIBE " + CatalogRewrite.apply(bound);
     try (QueryCursor cursor =
         CatalogRewrite.readsCatalog(bound)
-            ? engine.open(describe, new QueryCancel(), CatalogRewrite.SETUP)
+            ? engine.open(describe, new QueryCancel(), setup)
             : engine.open(describe, new QueryCancel())) {
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
         columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
@@ -200,7 +203,7 @@ final class StatementRunner {
     try {
       portal.cursor =
           CatalogRewrite.readsCatalog(portal.sql)
-              ? engine.open(sql, portal.cancel, CatalogRewrite.SETUP)
+              ? engine.open(sql, portal.cancel, setup)
               : engine.open(sql, portal.cancel);
     } catch (RuntimeException e) {
       LOG.debug("Statement failed: {}\n{}", e.getMessage(), sql);

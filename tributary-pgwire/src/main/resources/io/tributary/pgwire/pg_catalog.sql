@@ -18,8 +18,6 @@ CREATE MACRO tributary_format_type(type_oid, typmod) AS CASE
   WHEN type_oid = 17 THEN 'bytea' WHEN type_oid = 2950 THEN 'uuid' WHEN type_oid = 25 THEN 'text'
   WHEN type_oid IS NULL THEN NULL ELSE 'text' END;
 CREATE MACRO pg_get_userbyid(id) AS 'admin';
-CREATE MACRO "session_user"() AS 'admin';
-CREATE MACRO "current_user"() AS 'admin';
 -- SQLAlchemy (Superset) reads the server's major version from this text
 CREATE MACRO version() AS 'PostgreSQL ${server_version} on x86_64-pc-linux-gnu, 64-bit';
 CREATE MACRO tributary_expandarray(list) AS {'x': NULL::INTEGER, 'n': NULL::INTEGER};
