@@ -82,7 +82,7 @@ final class Backend {
     for (int i = 0; i < columns.size(); i++) {
       QueryResult.Column column = columns.get(i);
       PgType type = PgType.ofDuckDb(column.type());
-      out.writeString(column.name())
+      out.writeString(ColumnNames.postgres(column.name()))
           .writeInt(0)
           .writeShort(0)
           .writeInt(type.oid)

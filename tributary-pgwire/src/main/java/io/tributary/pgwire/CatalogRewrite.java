@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,11 +18,26 @@ import java.util.regex.Pattern;
  */
 final class CatalogRewrite {
   /** The trusted statements that define the emulation's views and macros. */
-  static final List<String> SETUP = SqlText.split(resource("pg_catalog.sql"));
+  static final List<String> SETUP =
+      SqlText.split(
+          resource("pg_catalog.sql").replace("${server_version}", PgWireServer.SERVER_VERSION));
+
+  /**
+   * {@link #SETUP} and the session's user, as {@code session_user} and {@code current_user} answer
+   * it (DuckDB's own answer "duckdb").
+   */
+  static List<String> setup(String user) {
+    String literal = "'" + user.replace("'", "''") + "'";
+    List<String> statements = new ArrayList<>(SETUP);
+    statements.add("CREATE MACRO \"session_user\"() AS " + literal);
+    statements.add("CREATE MACRO \"current_user\"() AS " + literal);
+    return List.copyOf(statements);
+  }
 
   private static final Pattern CATALOG =
       Pattern.compile(
-          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\bcurrent_database\\s*\\(",
+          "\\bpg_[a-z_]+\\b|\\binformation_schema\\b|\\b(?:current_database|version)\\s*\\("
+              + "|\\b(?:session_user|current_user)\\b",
           Pattern.CASE_INSENSITIVE);
 
   private record Rule(Pattern pattern, String replacement) {}
@@ -36,8 +52,17 @@ final class CatalogRewrite {
           rule(
               "'(?:[a-z_]+\\.)?([a-z_]+)'\\s*::\\s*(?:pg_catalog\\.)?regclass\\b",
               "(SELECT min(oid) FROM pg_class WHERE relname = '$1')"),
+          // pgJDBC's type cache: typinput='pg_catalog.array_in'::regproc (typinput is text here)
+          rule("'(?:pg_catalog\\.)?([a-z_]+)'\\s*::\\s*(?:pg_catalog\\.)?regproc\\b", "'$1'"),
           rule("::\\s*(?:pg_catalog\\.)?(?:regclass|regtype|regproc|regnamespace)\\b", "::BIGINT"),
           rule("\\bpg_catalog\\s*\\.\\s*", ""),
+          // DBeaver: SELECT current_schema(),session_user (DuckDB's answers "duckdb")
+          rule("(?<![\"\\w])(session_user|current_user)\\b(?!\\s*\\()", "\"$1\"()"),
+          // SQLAlchemy's get_columns
+          rule("::\\s*oid\\b", "::BIGINT"),
+          rule("\\bjson_build_object\\s*\\(", "json_object("),
+          // pgJDBC's getPrimaryKeys: a set-returning function DuckDB lacks (no table has keys)
+          rule("\\binformation_schema\\s*\\.\\s*_pg_expandarray\\b", "tributary_expandarray"),
           rule("\\bformat_type\\s*\\(", "tributary_format_type("),
           // a macro would shadow the function DuckDB's own catalog views filter on
           rule("\\bcurrent_database\\s*\\(\\s*\\)", "'tributary'"));

@@ -6,18 +6,21 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection, on its own thread: startup (SSLRequest and GSSENCRequest refused with 'N',
- * CancelRequest), SCRAM-SHA-256 authentication, then the simple and extended query protocols until
- * the client terminates or disconnects.
+ * One client connection, on its own thread: startup (SSLRequest answered 'S' and the TLS handshake
+ * when TLS is on, else 'N'; GSSENCRequest refused with 'N'; CancelRequest), authentication by
+ * SCRAM-SHA-256 (or by cleartext password, inside TLS only, when configured), then the simple and
+ * extended query protocols until the client terminates, disconnects or stays idle too long.
  */
 final class PgConnection implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
@@ -28,7 +31,21 @@ final class PgConnection implements Runnable {
   private static final int STARTUP_TIMEOUT_MILLIS = 10_000;
   private static final Set<String> DATABASES = Set.of("tributary", "lake");
 
-  private final Socket socket;
+  /** The connection's message streams: those of the plain socket, then of TLS after SSLRequest. */
+  private record Channel(MessageReader reader, Backend backend) {}
+
+  /** The packet that starts a session: its protocol code, and its parameters still to read. */
+  private record Startup(int code, Message parameters) {}
+
+  /** Why the connection waits for a message, and so which timeout applies. */
+  private enum Idle {
+    STARTUP,
+    SESSION,
+    IN_TRANSACTION,
+    CURSOR
+  }
+
+  private volatile Socket socket;
   private final int processId;
   private final int secret;
   private final QueryEngine engine;
@@ -37,7 +54,10 @@ final class PgConnection implements Runnable {
   private final PgWireMetrics metrics;
   private final PgWireServer server;
   private final int maxMessageLength;
-  private final Duration idleCursorTimeout;
+  private final PgWireServer.Settings settings;
+  private final StatementTimer timer;
+  private Idle idle = Idle.STARTUP;
+  private Session session;
   private volatile Thread thread;
   private volatile StatementRunner runner;
 
@@ -51,7 +71,8 @@ final class PgConnection implements Runnable {
       PgWireMetrics metrics,
       PgWireServer server,
       int maxMessageLength,
-      Duration idleCursorTimeout) {
+      PgWireServer.Settings settings,
+      StatementTimer timer) {
     this.socket = socket;
     this.processId = processId;
     this.secret = secret;
@@ -61,7 +82,8 @@ final class PgConnection implements Runnable {
     this.metrics = metrics;
     this.server = server;
     this.maxMessageLength = maxMessageLength;
-    this.idleCursorTimeout = idleCursorTimeout;
+    this.settings = settings;
+    this.timer = timer;
   }
 
   int secret() {
@@ -99,22 +121,11 @@ final class PgConnection implements Runnable {
   void refuse(String sqlState, String message) {
     try {
       socket.setSoTimeout(2000);
-      MessageReader reader = new MessageReader(socket.getInputStream(), maxMessageLength);
-      Backend backend = new Backend(new MessageWriter(socket.getOutputStream()));
-      for (int attempt = 0; attempt < 3; attempt++) {
-        Message startup = reader.readStartup();
-        int code = startup.readInt();
-        if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
-          backend.raw('N');
-          continue;
-        }
-        if (code == CANCEL_REQUEST) {
-          server.cancel(startup.readInt(), startup.readInt());
-          break;
-        }
-        backend.error("FATAL", sqlState, message);
-        backend.flush();
-        break;
+      Channel channel = channel();
+      if (negotiate(channel) != null) {
+        channel = channel();
+        channel.backend().error("FATAL", sqlState, message);
+        channel.backend().flush();
       }
     } catch (IOException e) {
       LOG.debug("Refusing a PostgreSQL client: {}", e.getMessage());
@@ -123,32 +134,75 @@ final class PgConnection implements Runnable {
     }
   }
 
+  private Channel channel() throws IOException {
+    return new Channel(
+        new MessageReader(socket.getInputStream(), maxMessageLength),
+        new Backend(new MessageWriter(socket.getOutputStream())));
+  }
+
+  /**
+   * Reads startup packets until the one that starts a session, answering SSLRequest (with the TLS
+   * handshake when on) and GSSENCRequest; its message, or {@code null} after a CancelRequest.
+   */
+  private Startup negotiate(Channel first) throws IOException {
+    Channel channel = first;
+    boolean secured = false;
+    while (true) {
+      Message startup = channel.reader().readStartup();
+      int code = startup.readInt();
+      if (code == SSL_REQUEST && settings.tls().enabled() && !secured) {
+        channel.backend().raw('S');
+        socket = settings.tls().handshake(socket);
+        secured = true;
+        channel = channel();
+        continue;
+      }
+      if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
+        channel.backend().raw('N');
+        continue;
+      }
+      if (code == CANCEL_REQUEST) {
+        server.cancel(startup.readInt(), startup.readInt());
+        return null;
+      }
+      return new Startup(code, startup);
+    }
+  }
+
+  private boolean isSecured() {
+    return socket instanceof SSLSocket;
+  }
+
   @Override
   public void run() {
     try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(STARTUP_TIMEOUT_MILLIS);
-      MessageReader reader = new MessageReader(socket.getInputStream(), maxMessageLength);
-      Backend backend = new Backend(new MessageWriter(socket.getOutputStream()));
-      Map<String, String> parameters = startup(reader, backend);
+      Startup startup = negotiate(channel());
+      if (startup == null) {
+        return;
+      }
+      Channel channel = channel();
+      Map<String, String> parameters = startup(startup, channel);
       if (parameters == null) {
         return;
       }
-      socket.setSoTimeout(0);
-      Session session = new Session(parameters.get("application_name"));
-      StatementRunner statements = new StatementRunner(engine, session, backend, metrics);
+      session = new Session(parameters.get("application_name"), settings.sessionDefaults());
+      StatementRunner statements =
+          new StatementRunner(
+              engine, session, channel.backend(), metrics, timer, parameters.get("user"));
       runner = statements;
-      new QueryProtocol(reader, backend, session, statements, metrics, this::idleWithCursors)
+      new QueryProtocol(
+              channel.reader(),
+              channel.backend(),
+              session,
+              statements,
+              metrics,
+              this::waitingForMessage)
           .serve();
     } catch (SocketTimeoutException e) {
-      LOG.debug("PostgreSQL client {} was silent too long", processId);
-      fatal(
-          runner == null ? SqlStates.PROTOCOL_VIOLATION : SqlStates.IDLE_IN_TRANSACTION_TIMEOUT,
-          runner == null
-              ? "no startup packet within " + STARTUP_TIMEOUT_MILLIS + " ms"
-              : "terminating connection: a cursor stayed open without a message for "
-                  + idleCursorTimeout.toMillis()
-                  + " ms");
+      LOG.debug("PostgreSQL client {} was silent too long ({})", processId, idle);
+      idleTimeout();
     } catch (ProtocolException e) {
       LOG.debug("PostgreSQL client {} broke the protocol: {}", processId, e.getMessage());
       fatal(SqlStates.PROTOCOL_VIOLATION, e.getMessage());
@@ -163,47 +217,91 @@ final class PgConnection implements Runnable {
     }
   }
 
-  /** While cursors are open, a client silent past the idle cursor timeout is disconnected. */
-  private void idleWithCursors(boolean cursorsOpen) throws IOException {
-    socket.setSoTimeout(
-        cursorsOpen ? (int) Math.min(Integer.MAX_VALUE, idleCursorTimeout.toMillis()) : 0);
+  private void idleTimeout() {
+    switch (idle) {
+      case STARTUP ->
+          fatal(
+              SqlStates.PROTOCOL_VIOLATION,
+              "no startup packet within " + STARTUP_TIMEOUT_MILLIS + " ms");
+      case CURSOR ->
+          fatal(
+              SqlStates.IDLE_IN_TRANSACTION_TIMEOUT,
+              "terminating connection: a cursor stayed open without a message for "
+                  + settings.idleCursorTimeout().toMillis()
+                  + " ms");
+      case IN_TRANSACTION ->
+          fatal(
+              SqlStates.IDLE_IN_TRANSACTION_TIMEOUT,
+              "terminating connection due to idle-in-transaction timeout ("
+                  + session.setting("idle_in_transaction_session_timeout")
+                  + ")");
+      default -> // SESSION
+          fatal(
+              SqlStates.IDLE_SESSION_TIMEOUT,
+              "terminating connection due to idle-session timeout ("
+                  + session.setting("idle_session_timeout")
+                  + ")");
+    }
   }
 
-  /** Startup and authentication; the startup parameters, or {@code null} when refused. */
-  private Map<String, String> startup(MessageReader reader, Backend backend) throws IOException {
-    while (true) {
-      Message startup = reader.readStartup();
-      int code = startup.readInt();
-      if (code == SSL_REQUEST || code == GSSENC_REQUEST) {
-        backend.raw('N');
-        continue;
+  /**
+   * Before each read: a client silent past the timeout that applies is disconnected. With cursors
+   * open (holding query slots), the idle cursor timeout; in a transaction block, {@code
+   * idle_in_transaction_session_timeout}; otherwise {@code idle_session_timeout} (0: none).
+   */
+  private void waitingForMessage(boolean cursorsOpen) throws IOException {
+    Duration timeout;
+    if (cursorsOpen) {
+      idle = Idle.CURSOR;
+      timeout = settings.idleCursorTimeout();
+      Duration inTransaction = session.duration("idle_in_transaction_session_timeout");
+      if (!inTransaction.isZero() && inTransaction.compareTo(timeout) < 0) {
+        timeout = inTransaction;
+        idle = Idle.IN_TRANSACTION;
       }
-      if (code == CANCEL_REQUEST) {
-        server.cancel(startup.readInt(), startup.readInt());
-        return null;
-      }
-      if (code >>> 16 != 3) {
-        backend.error(
-            "FATAL",
-            SqlStates.FEATURE_NOT_SUPPORTED,
-            "unsupported frontend protocol "
-                + (code >>> 16)
-                + "."
-                + (code & 0xffff)
-                + ": the server supports 3.0");
-        backend.flush();
-        return null;
-      }
-      Map<String, String> parameters = new LinkedHashMap<>();
-      while (startup.hasMore()) {
-        String name = startup.readString();
-        if (name.isEmpty()) {
-          break;
-        }
-        parameters.put(name, startup.readString());
-      }
-      return authenticate(reader, backend, parameters, code) ? parameters : null;
+    } else if (session.transaction() != Session.Transaction.IDLE) {
+      idle = Idle.IN_TRANSACTION;
+      timeout = session.duration("idle_in_transaction_session_timeout");
+    } else {
+      idle = Idle.SESSION;
+      timeout = session.duration("idle_session_timeout");
     }
+    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+  }
+
+  /** The startup packet read and authentication; the startup parameters, or {@code null}. */
+  private Map<String, String> startup(Startup packet, Channel channel) throws IOException {
+    Backend backend = channel.backend();
+    int code = packet.code();
+    Message startup = packet.parameters();
+    if (code >>> 16 != 3) {
+      backend.error(
+          "FATAL",
+          SqlStates.FEATURE_NOT_SUPPORTED,
+          "unsupported frontend protocol "
+              + (code >>> 16)
+              + "."
+              + (code & 0xffff)
+              + ": the server supports 3.0");
+      backend.flush();
+      return null;
+    }
+    if (settings.tls().required() && !isSecured()) {
+      refuse(
+          backend,
+          SqlStates.INVALID_AUTHORIZATION,
+          "TLS is required (pgwire.tls.required): connect with sslmode=require");
+      return null;
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    while (startup.hasMore()) {
+      String name = startup.readString();
+      if (name.isEmpty()) {
+        break;
+      }
+      parameters.put(name, startup.readString());
+    }
+    return authenticate(channel.reader(), backend, parameters, code) ? parameters : null;
   }
 
   private boolean authenticate(
@@ -220,6 +318,9 @@ final class PgConnection implements Runnable {
       LOG.debug("Client asked for protocol 3.{}; answering as 3.0", protocol & 0xffff);
     }
     String password = user.equals(credentials.user()) ? credentials.password() : null;
+    if (isSecured() && settings.tls().cleartextPasswords()) {
+      return cleartext(reader, backend, user, password) && accept(backend, parameters, user);
+    }
     ScramSha256 scram = new ScramSha256(password, random);
     byte[] mechanisms = (ScramSha256.MECHANISM + "\0\0").getBytes(StandardCharsets.UTF_8);
     backend.authentication(10, mechanisms);
@@ -263,6 +364,35 @@ final class PgConnection implements Runnable {
           "password authentication failed for user \"" + user + "\"");
     }
     backend.authentication(12, serverFinal.getBytes(StandardCharsets.UTF_8));
+    return accept(backend, parameters, user);
+  }
+
+  /** AuthenticationCleartextPassword, only ever inside TLS: whether the password is right. */
+  private boolean cleartext(MessageReader reader, Backend backend, String user, String password)
+      throws IOException {
+    backend.authentication(3, new byte[0]);
+    backend.flush();
+    Message response = reader.read();
+    if (response == null) {
+      return false;
+    }
+    if (response.type() != 'p') {
+      throw new ProtocolException("Expected a PasswordMessage, got '" + response.type() + "'");
+    }
+    byte[] given = response.readString().getBytes(StandardCharsets.UTF_8);
+    byte[] expected = (password == null ? "\0" : password).getBytes(StandardCharsets.UTF_8);
+    if (password == null || !MessageDigest.isEqual(given, expected)) {
+      return refuse(
+          backend,
+          SqlStates.INVALID_PASSWORD,
+          "password authentication failed for user \"" + user + "\"");
+    }
+    return true;
+  }
+
+  /** Authenticated: checks the database, then AuthenticationOk, parameters, key, ready. */
+  private boolean accept(Backend backend, Map<String, String> parameters, String user)
+      throws IOException {
     String database = parameters.getOrDefault("database", user);
     if (!DATABASES.contains(database) && !database.equals(user)) {
       return refuse(

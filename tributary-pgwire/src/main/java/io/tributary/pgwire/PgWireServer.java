@@ -33,15 +33,33 @@ public final class PgWireServer implements AutoCloseable {
   private static final int MAX_MESSAGE_LENGTH = 64 << 20;
 
   /**
-   * Where to listen, how many clients to serve at once, and how long a client may leave a cursor
-   * open (holding a query slot) without a message before it is disconnected with SQLSTATE 25P03.
+   * Where to listen, how many clients to serve at once, how long a client may leave a cursor open
+   * (holding a query slot) without a message before it is disconnected with SQLSTATE 25P03, how
+   * long a session may stay idle (0: forever; {@code idle_session_timeout}), the default {@code
+   * statement_timeout} (0: only the engine's), and TLS.
    */
-  public record Settings(String host, int port, int maxConnections, Duration idleCursorTimeout) {
+  public record Settings(
+      String host,
+      int port,
+      int maxConnections,
+      Duration idleCursorTimeout,
+      Duration idleSessionTimeout,
+      Duration statementTimeout,
+      ServerTls tls) {
     public Settings {
       Objects.requireNonNull(host, "host is null");
+      Objects.requireNonNull(tls, "tls is null");
       if (idleCursorTimeout == null || idleCursorTimeout.toMillis() < 1) {
         throw new IllegalArgumentException(
             "Invalid idle cursor timeout: " + idleCursorTimeout + " (must be >= 1 ms)");
+      }
+      if (idleSessionTimeout == null || idleSessionTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "Invalid pgwire.idle-session-timeout: " + idleSessionTimeout + " (must be >= 0)");
+      }
+      if (statementTimeout == null || statementTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "Invalid pgwire.statement-timeout: " + statementTimeout + " (must be >= 0)");
       }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("Invalid pgwire.port: " + port + " (must be 0-65535)");
@@ -50,6 +68,25 @@ public final class PgWireServer implements AutoCloseable {
         throw new IllegalArgumentException(
             "Invalid pgwire.max-connections: " + maxConnections + " (must be >= 1)");
       }
+    }
+
+    /** Without TLS, idle session timeout and statement timeout. */
+    public Settings(String host, int port, int maxConnections, Duration idleCursorTimeout) {
+      this(
+          host,
+          port,
+          maxConnections,
+          idleCursorTimeout,
+          Duration.ZERO,
+          Duration.ZERO,
+          ServerTls.OFF);
+    }
+
+    /** The session settings these give every new session. */
+    Map<String, String> sessionDefaults() {
+      return Map.of(
+          "idle_session_timeout", idleSessionTimeout.toMillis() + "ms",
+          "statement_timeout", statementTimeout.toMillis() + "ms");
     }
   }
 
@@ -60,6 +97,7 @@ public final class PgWireServer implements AutoCloseable {
   private final SecureRandom random;
   private final ServerSocket listener;
   private final Thread acceptor;
+  private final StatementTimer timer = new StatementTimer();
   private final Map<Integer, PgConnection> connections = new ConcurrentHashMap<>();
   private final AtomicInteger nextProcessId = new AtomicInteger(1);
   private volatile boolean closed;
@@ -81,6 +119,7 @@ public final class PgWireServer implements AutoCloseable {
       listener.setReuseAddress(true);
       listener.bind(new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()));
     } catch (IOException e) {
+      timer.close();
       throw new UncheckedIOException(
           "Cannot listen for PostgreSQL clients on "
               + settings.host()
@@ -93,7 +132,13 @@ public final class PgWireServer implements AutoCloseable {
     acceptor = new Thread(this::accept, "tributary-pgwire-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    LOG.info("PostgreSQL protocol endpoint listening on {}:{}", settings.host(), port());
+    LOG.info(
+        "PostgreSQL protocol endpoint listening on {}:{}{}",
+        settings.host(),
+        port(),
+        settings.tls().enabled()
+            ? (settings.tls().required() ? " (TLS required)" : " (TLS available)")
+            : "");
   }
 
   /** The port clients connect to (the bound one when the settings asked for 0). */
@@ -135,7 +180,8 @@ public final class PgWireServer implements AutoCloseable {
               metrics,
               this,
               MAX_MESSAGE_LENGTH,
-              settings.idleCursorTimeout());
+              settings,
+              timer);
       if (connections.size() >= settings.maxConnections()) {
         connection.refuse(
             SqlStates.TOO_MANY_CONNECTIONS,
@@ -185,6 +231,7 @@ public final class PgWireServer implements AutoCloseable {
     for (PgConnection connection : connections.values()) {
       joinQuietly(connection.thread());
     }
+    timer.close();
     metrics.close();
   }
 

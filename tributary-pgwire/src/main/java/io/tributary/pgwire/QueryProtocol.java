@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The message loop after authentication: the simple query protocol (several statements per Query)
@@ -15,6 +17,8 @@ import java.util.Map;
  * one (a cursor read with a fetch size) at COMMIT or ROLLBACK.
  */
 final class QueryProtocol {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryProtocol.class);
+
   /** A parsed statement: its text and the parameter types the client declared (0: unspecified). */
   private record Prepared(String sql, int[] parameterTypes) {}
 
@@ -96,6 +100,7 @@ final class QueryProtocol {
   }
 
   private void query(String sql) throws IOException {
+    LOG.trace("Query:\n{}\n;", sql);
     List<String> parts = SqlText.split(sql);
     if (parts.isEmpty()) {
       backend.emptyQuery();
@@ -115,6 +120,7 @@ final class QueryProtocol {
   private void parse(Message message) throws IOException {
     String name = message.readString();
     String sql = message.readString();
+    LOG.trace("Parse:\n{}\n;", sql);
     int count = message.readShort();
     int[] types = new int[Math.max(count, 0)];
     for (int i = 0; i < types.length; i++) {

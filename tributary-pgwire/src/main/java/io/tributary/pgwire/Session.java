@@ -1,8 +1,10 @@
 package io.tributary.pgwire;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,11 +68,56 @@ final class Session {
     }
   }
 
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d{1,12})\\s*(us|ms|s|min|h|d)?", Pattern.CASE_INSENSITIVE);
+  private static final Set<String> DURATIONS =
+      Set.of(
+          "statement_timeout",
+          "lock_timeout",
+          "idle_in_transaction_session_timeout",
+          "idle_session_timeout");
+
   private final Map<String, String> settings = new LinkedHashMap<>();
+  private final Map<String, String> defaults;
   private Transaction transaction = Transaction.IDLE;
 
-  Session(String applicationName) {
+  /**
+   * A session of the client {@code applicationName}, whose settings start from PostgreSQL's
+   * defaults overridden by {@code configured} (the endpoint's own, e.g. {@code statement_timeout}).
+   */
+  Session(String applicationName, Map<String, String> configured) {
+    Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+    configured.forEach((key, value) -> merged.put(canonical(key), value));
+    this.defaults = Map.copyOf(merged);
     settings.put("application_name", applicationName == null ? "" : applicationName);
+  }
+
+  /**
+   * A duration setting ({@code statement_timeout}...) as PostgreSQL reads it: a number of
+   * milliseconds, or with a unit us, ms, s, min, h or d; 0 means none.
+   */
+  Duration duration(String name) {
+    String value = setting(name);
+    return value == null ? Duration.ZERO : parseDuration(name, value);
+  }
+
+  private static Duration parseDuration(String name, String value) {
+    Matcher matcher = DURATION.matcher(value.strip());
+    if (!matcher.matches()) {
+      throw new PgException(
+          SqlStates.INVALID_PARAMETER_VALUE,
+          "invalid value for parameter \"" + name + "\": \"" + value + "\"");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    String unit = matcher.group(2) == null ? "ms" : matcher.group(2).toLowerCase(Locale.ROOT);
+    return switch (unit) {
+      case "us" -> Duration.ofNanos(amount * 1000);
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "min" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 
   Transaction transaction() {
@@ -88,7 +135,7 @@ final class Session {
   String setting(String name) {
     String key = canonical(name);
     String value = settings.get(key);
-    return value != null ? value : DEFAULTS.get(key);
+    return value != null ? value : defaults.get(key);
   }
 
   /**
@@ -229,6 +276,9 @@ final class Session {
         value = "on";
       }
       default -> {
+        if (DURATIONS.contains(key) && !value.equalsIgnoreCase("DEFAULT")) {
+          value = parseDuration(key, value).toMillis() + "ms";
+        }
         if (value.equalsIgnoreCase("DEFAULT")) {
           settings.remove(key);
           return new Outcome("SET", null, null, reported(key));
@@ -314,6 +364,7 @@ final class Session {
     defaults.put("statement_timeout", "0");
     defaults.put("lock_timeout", "0");
     defaults.put("idle_in_transaction_session_timeout", "0");
+    defaults.put("idle_session_timeout", "0");
     return Map.copyOf(defaults);
   }
 }

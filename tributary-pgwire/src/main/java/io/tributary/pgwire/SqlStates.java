@@ -29,6 +29,7 @@ final class SqlStates {
   static final String TOO_MANY_CONNECTIONS = "53300";
   static final String QUERY_CANCELED = "57014";
   static final String ADMIN_SHUTDOWN = "57P01";
+  static final String IDLE_SESSION_TIMEOUT = "57P05";
   static final String INVALID_PREPARED_STATEMENT = "26000";
   static final String INVALID_CURSOR = "34000";
   static final String DUPLICATE_PREPARED_STATEMENT = "42P05";

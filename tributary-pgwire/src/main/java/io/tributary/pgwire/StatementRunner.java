@@ -24,9 +24,19 @@ final class StatementRunner {
   private final Session session;
   private final Backend backend;
   private final PgWireMetrics metrics;
+  private final StatementTimer timer;
+  private final List<String> setup;
   private volatile QueryCancel running;
 
-  StatementRunner(QueryEngine engine, Session session, Backend backend, PgWireMetrics metrics) {
+  StatementRunner(
+      QueryEngine engine,
+      Session session,
+      Backend backend,
+      PgWireMetrics metrics,
+      StatementTimer timer,
+      String user) {
+    this.timer = timer;
+    this.setup = CatalogRewrite.setup(user);
     this.engine = engine;
     this.session = session;
     this.backend = backend;
@@ -70,7 +80,14 @@ final class StatementRunner {
       backend.noData();
       return;
     }
-    start(portal);
+    try (StatementTimer.Deadline deadline =
+        timer.start(session.duration("statement_timeout"), portal.cancel)) {
+      try {
+        start(portal);
+      } catch (RuntimeException e) {
+        throw failure(e, portal.sql, deadline);
+      }
+    }
     backend.rowDescription(portal.cursor.columns(), portal.formats(portal.cursor.columns()));
     portal.described = true;
   }
@@ -95,7 +112,7 @@ final class StatementRunner {
     String describe = "DESCRIBE " + CatalogRewrite.apply(bound);
     try (QueryCursor cursor =
         CatalogRewrite.readsCatalog(bound)
-            ? engine.open(describe, new QueryCancel(), CatalogRewrite.SETUP)
+            ? engine.open(describe, new QueryCancel(), setup)
             : engine.open(describe, new QueryCancel())) {
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
         columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
@@ -115,11 +132,12 @@ final class StatementRunner {
       return;
     }
     long started = System.nanoTime();
-    start(portal);
-    QueryCancel cancel = portal.cancel;
-    running = cancel;
     long sent = 0;
-    try {
+    StatementTimer.Deadline deadline =
+        timer.start(session.duration("statement_timeout"), portal.cancel);
+    try (deadline) {
+      start(portal);
+      running = portal.cancel;
       List<QueryResult.Column> columns = portal.cursor.columns();
       PgType[] types = types(columns);
       while (maxRows <= 0 || sent < maxRows) {
@@ -145,11 +163,20 @@ final class StatementRunner {
       portal.close();
     } catch (RuntimeException e) {
       portal.close();
-      throw SqlStates.of(e, portal.sql);
+      throw failure(e, portal.sql, deadline);
     } finally {
       running = null;
       metrics.statement(Duration.ofNanos(System.nanoTime() - started), sent);
     }
+  }
+
+  private static PgException failure(
+      RuntimeException e, String sql, StatementTimer.Deadline deadline) {
+    if (deadline.expired()) {
+      return new PgException(
+          SqlStates.QUERY_CANCELED, "canceling statement due to statement timeout", e);
+    }
+    return SqlStates.of(e, sql);
   }
 
   private List<Object> next(Portal portal) {
@@ -176,7 +203,7 @@ final class StatementRunner {
     try {
       portal.cursor =
           CatalogRewrite.readsCatalog(portal.sql)
-              ? engine.open(sql, portal.cancel, CatalogRewrite.SETUP)
+              ? engine.open(sql, portal.cancel, setup)
               : engine.open(sql, portal.cancel);
     } catch (RuntimeException e) {
       LOG.debug("Statement failed: {}\n{}", e.getMessage(), sql);
@@ -219,14 +246,19 @@ final class StatementRunner {
     long started = System.nanoTime();
     Portal portal = new Portal(copy.query(), new short[0]);
     long rows = 0;
-    try (portal) {
+    StatementTimer.Deadline deadline =
+        timer.start(session.duration("statement_timeout"), portal.cancel);
+    try (portal;
+        deadline) {
       start(portal);
       running = portal.cancel;
       List<QueryResult.Column> columns = portal.cursor.columns();
       PgType[] types = types(columns);
       backend.copyOutResponse(columns.size());
       if (copy.header()) {
-        backend.copyData(copy.line(columns.stream().map(QueryResult.Column::name).toList()));
+        backend.copyData(
+            copy.line(
+                columns.stream().map(column -> ColumnNames.postgres(column.name())).toList()));
       }
       for (List<Object> row = next(portal); row != null; row = next(portal)) {
         List<String> values = new ArrayList<>(row.size());
@@ -240,7 +272,7 @@ final class StatementRunner {
       backend.copyDone();
       backend.commandComplete("COPY " + rows);
     } catch (RuntimeException e) {
-      throw SqlStates.of(e, copy.query());
+      throw failure(e, copy.query(), deadline);
     } finally {
       running = null;
       metrics.statement(Duration.ofNanos(System.nanoTime() - started), rows);

@@ -18,12 +18,19 @@ CREATE MACRO tributary_format_type(type_oid, typmod) AS CASE
   WHEN type_oid = 17 THEN 'bytea' WHEN type_oid = 2950 THEN 'uuid' WHEN type_oid = 25 THEN 'text'
   WHEN type_oid IS NULL THEN NULL ELSE 'text' END;
 CREATE MACRO pg_get_userbyid(id) AS 'admin';
+-- SQLAlchemy (Superset) reads the server's major version from this text
+CREATE MACRO version() AS 'PostgreSQL ${server_version} on x86_64-pc-linux-gnu, 64-bit';
+CREATE MACRO tributary_expandarray(list) AS {'x': NULL::INTEGER, 'n': NULL::INTEGER};
 CREATE MACRO pg_get_expr(expr, relation) AS NULL::VARCHAR, (expr, relation, pretty) AS NULL::VARCHAR;
 CREATE MACRO array_upper(list, dimension) AS len(list);
 CREATE MACRO pg_encoding_to_char(encoding) AS 'UTF8';
 CREATE MACRO pg_get_partkeydef(id) AS NULL::VARCHAR;
+CREATE MACRO pg_get_serial_sequence(relation, column_name) AS NULL::VARCHAR;
 CREATE MACRO pg_relation_is_publishable(id) AS false;
 CREATE MACRO pg_get_statisticsobjdef_columns(id) AS NULL::VARCHAR;
+-- the built-in types live in pg_catalog (oid 11, as in PostgreSQL), which DuckDB does not list
+CREATE VIEW pg_namespace AS
+  SELECT * FROM pg_catalog.pg_namespace UNION ALL BY NAME SELECT 11::BIGINT AS oid, 'pg_catalog' AS nspname;
 CREATE VIEW pg_class AS SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class;
 CREATE VIEW pg_attribute AS
   SELECT * REPLACE (
@@ -33,11 +40,12 @@ CREATE VIEW pg_attribute AS
       THEN (atttypmod // 1000) * 65536 + atttypmod % 1000 + 4 ELSE atttypmod END AS atttypmod)
   FROM pg_catalog.pg_attribute;
 CREATE VIEW pg_type AS
-  SELECT oid::BIGINT AS oid, typname, 0::BIGINT AS typnamespace, 0::BIGINT AS typowner, typlen::SMALLINT AS typlen,
+  SELECT oid::BIGINT AS oid, typname, 11::BIGINT AS typnamespace, 0::BIGINT AS typowner, typlen::SMALLINT AS typlen,
     typlen > 0 AS typbyval, 'b' AS typtype, 'U' AS typcategory, false AS typispreferred, true AS typisdefined,
     ',' AS typdelim, 0::BIGINT AS typrelid, 0::BIGINT AS typelem, 0::BIGINT AS typarray, false AS typnotnull,
     0::BIGINT AS typbasetype, -1 AS typtypmod, 0 AS typndims, 0::BIGINT AS typcollation,
-    NULL::VARCHAR AS typdefaultbin, NULL::VARCHAR AS typdefault, NULL::VARCHAR[] AS typacl
+    NULL::VARCHAR AS typdefaultbin, NULL::VARCHAR AS typdefault, NULL::VARCHAR[] AS typacl,
+    typname || 'in' AS typinput, typname || 'out' AS typoutput
   FROM (VALUES (16, 'bool', 1), (17, 'bytea', -1), (20, 'int8', 8), (21, 'int2', 2), (23, 'int4', 4),
     (25, 'text', -1), (700, 'float4', 4), (701, 'float8', 8), (1043, 'varchar', -1), (1082, 'date', 4),
     (1083, 'time', 8), (1114, 'timestamp', 8), (1184, 'timestamptz', 8), (1700, 'numeric', -1),
@@ -74,3 +82,6 @@ CREATE VIEW pg_trigger AS
     0 AS tgtype, 'O' AS tgenabled, false AS tgisinternal WHERE false;
 CREATE VIEW pg_partitioned_table AS
   SELECT 0::BIGINT AS partrelid, 'r' AS partstrat, 0 AS partnatts WHERE false;
+CREATE VIEW pg_sequence AS
+  SELECT 0::BIGINT AS seqrelid, 0::BIGINT AS seqtypid, 0::BIGINT AS seqstart, 0::BIGINT AS seqincrement,
+    0::BIGINT AS seqmax, 0::BIGINT AS seqmin, 0::BIGINT AS seqcache, false AS seqcycle WHERE false;

@@ -57,6 +57,13 @@ final class PgWireFixture implements AutoCloseable {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   PgWireFixture(Path dir, int maxConnections, Duration timeout) {
+    this(dir, timeout, new PgWireServer.Settings("127.0.0.1", 0, maxConnections, timeout));
+  }
+
+  /**
+   * The lake and engine (queries time out after {@code timeout}), the endpoint as {@code settings}.
+   */
+  PgWireFixture(Path dir, Duration timeout, PgWireServer.Settings settings) {
     lake = new TestLake(dir, "raw", "ref");
     Table t = lake.create("raw", "t", T);
     lake.append(
@@ -106,13 +113,7 @@ final class PgWireFixture implements AutoCloseable {
             new TributaryConfig.Query(2, 256L << 20, 1000, timeout));
     SecureRandom random = new SecureRandom();
     credentials = AdminCredentials.loadOrCreate(dir, random);
-    server =
-        new PgWireServer(
-            new PgWireServer.Settings("127.0.0.1", 0, maxConnections, timeout),
-            engine,
-            credentials,
-            meters,
-            random);
+    server = new PgWireServer(settings, engine, credentials, meters, random);
   }
 
   String jdbcUrl(String options) {

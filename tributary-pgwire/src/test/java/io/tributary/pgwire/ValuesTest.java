@@ -83,7 +83,7 @@ class ValuesTest {
 
   @Test
   void theSessionAnswersSettingsAndTransactions() {
-    Session session = new Session("app");
+    Session session = new Session("app", java.util.Map.of());
     assertThat(session.answer("BEGIN READ ONLY").tag()).isEqualTo("BEGIN");
     assertThat(session.transaction()).isEqualTo(Session.Transaction.IN_BLOCK);
     session.failed();

@@ -11,11 +11,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
 
 /**
- * The rows of one read statement, converted to Java values one at a time (DuckDB holds the result,
- * within its memory limit; the JVM holds one row). Holds a query slot and a DuckDB database until
- * closed; the engine's timeout bounds its whole life. Values are those of {@link QueryResult},
- * except {@code BLOB} columns, read as {@code byte[]}. Not thread-safe, except that the query's
- * {@link QueryCancel} may cancel it from any thread.
+ * The rows of one read statement, converted to Java values one at a time (DuckDB streams the result
+ * chunk by chunk, within its memory limit; the JVM holds one row). Holds a query slot and a DuckDB
+ * database until closed; the engine's timeout bounds its whole life. Values are those of {@link
+ * QueryResult}, except {@code BLOB} columns, read as {@code byte[]}. Not thread-safe, except that
+ * the query's {@link QueryCancel} may cancel it from any thread.
  */
 public final class QueryCursor implements AutoCloseable {
   private final Connection connection;

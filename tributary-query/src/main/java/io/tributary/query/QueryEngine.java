@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class QueryEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final String LOST_STREAMING_ERROR = "Invalid Input Error: Invalid result set";
 
   private final TablePlanner planner;
   private final Path lake;
@@ -150,6 +151,20 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private QueryCursor open(String sql, long rowLimit, QueryCancel cancel, List<String> setup) {
+    try {
+      return open(sql, rowLimit, cancel, setup, true);
+    } catch (InvalidInputException e) {
+      if (!LOST_STREAMING_ERROR.equals(e.getMessage())) {
+        throw e;
+      }
+      // DuckDB's streaming result hides why a query failed as it started: run it again
+      // materialized, which fails the same way with the real message
+      return open(sql, rowLimit, cancel, setup, false);
+    }
+  }
+
+  private QueryCursor open(
+      String sql, long rowLimit, QueryCancel cancel, List<String> setup, boolean stream) {
     Objects.requireNonNull(sql, "sql is null");
     Objects.requireNonNull(cancel, "cancel is null");
     if (sql.isBlank()) {
@@ -163,7 +178,7 @@ public final class QueryEngine implements AutoCloseable {
     Connection connection = null;
     Statement statement = null;
     try {
-      connection = openDatabase();
+      connection = openDatabase(stream);
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
@@ -389,9 +404,15 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private Connection openDatabase() throws SQLException {
+    return openDatabase(false);
+  }
+
+  /** A fresh database; {@code stream}: cursors pull DuckDB's result chunk by chunk. */
+  private Connection openDatabase(boolean stream) throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
+    properties.setProperty("jdbc_stream_results", String.valueOf(stream));
     return DriverManager.getConnection("jdbc:duckdb:", properties);
   }
 

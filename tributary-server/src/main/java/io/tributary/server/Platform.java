@@ -18,6 +18,7 @@ import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
 import io.tributary.pgwire.AdminCredentials;
 import io.tributary.pgwire.PgWireServer;
+import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
@@ -172,7 +173,7 @@ public final class Platform implements AutoCloseable {
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
                   }));
-      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters)) : null;
+      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters, clock)) : null;
       functions.refusePlatformPorts(
           pgwire == null ? Set.of(http.port()) : Set.of(http.port(), pgwire.port()));
     } catch (RuntimeException e) {
@@ -195,12 +196,18 @@ public final class Platform implements AutoCloseable {
   }
 
   private static PgWireServer startPgWire(
-      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters) {
+      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters, Clock clock) {
     SecureRandom random = new SecureRandom();
     TributaryConfig.PgWire settings = config.pgwire();
     return new PgWireServer(
         new PgWireServer.Settings(
-            settings.host(), settings.port(), settings.maxConnections(), config.query().timeout()),
+            settings.host(),
+            settings.port(),
+            settings.maxConnections(),
+            config.query().timeout(),
+            settings.idleSessionTimeout(),
+            settings.statementTimeout(),
+            ServerTls.of(settings.tls(), config.dataDir(), clock, random)),
         query,
         AdminCredentials.loadOrCreate(config.dataDir(), random),
         meters,

@@ -33,6 +33,11 @@ public final class ConfigNode {
     return !node.path(name).isMissingNode();
   }
 
+  /** Whether the key is present and holds a mapping (rather than a single value). */
+  public boolean isMapping(String name) {
+    return node.path(name).isObject();
+  }
+
   public boolean isMissing() {
     return node.isMissingNode();
   }

@@ -133,12 +133,32 @@ public record TributaryConfig(
     public static final Query DEFAULT = new Query(2, 512L << 20, 10_000, Duration.ofSeconds(60));
   }
 
-  /** The PostgreSQL wire protocol endpoint: where it listens, whether it runs, how many clients. */
-  public record PgWire(String host, int port, boolean enabled, int maxConnections) {
-    public static final PgWire DEFAULT = new PgWire("127.0.0.1", 5433, true, 64);
+  /**
+   * The PostgreSQL wire protocol endpoint: where it listens, whether it runs, how many clients, its
+   * TLS, how long a session may stay idle (0: forever) and the default statement timeout (0: only
+   * {@code query.timeout}; clients change theirs with {@code SET statement_timeout}).
+   */
+  public record PgWire(
+      String host,
+      int port,
+      boolean enabled,
+      int maxConnections,
+      PgWireTls tls,
+      Duration idleSessionTimeout,
+      Duration statementTimeout) {
+    public static final PgWire DEFAULT =
+        new PgWire("127.0.0.1", 5433, true, 64, PgWireTls.OFF, Duration.ZERO, Duration.ZERO);
 
     public PgWire {
       Objects.requireNonNull(host, "host is null");
+      Objects.requireNonNull(tls, "tls is null");
+      Objects.requireNonNull(idleSessionTimeout, "idleSessionTimeout is null");
+      Objects.requireNonNull(statementTimeout, "statementTimeout is null");
+    }
+
+    /** Without TLS and timeouts. */
+    public PgWire(String host, int port, boolean enabled, int maxConnections) {
+      this(host, port, enabled, maxConnections, PgWireTls.OFF, Duration.ZERO, Duration.ZERO);
     }
   }
 
@@ -363,13 +383,26 @@ public record TributaryConfig(
                 "timeout", Query.DEFAULT.timeout(), Duration.ofSeconds(1), Duration.ofHours(1)));
 
     ConfigNode pgwireNode =
-        top.child("pgwire").allowOnly("host", "port", "enabled", "max-connections");
+        top.child("pgwire")
+            .allowOnly(
+                "host",
+                "port",
+                "enabled",
+                "max-connections",
+                "tls",
+                "idle-session-timeout",
+                "statement-timeout");
     PgWire pgwire =
         new PgWire(
             pgwireNode.string("host", PgWire.DEFAULT.host()),
             pgwireNode.integer("port", PgWire.DEFAULT.port(), 0, 65535),
             pgwireNode.bool("enabled", PgWire.DEFAULT.enabled()),
-            pgwireNode.integer("max-connections", PgWire.DEFAULT.maxConnections(), 1, 10_000));
+            pgwireNode.integer("max-connections", PgWire.DEFAULT.maxConnections(), 1, 10_000),
+            PgWireTls.parse(pgwireNode),
+            pgwireNode.duration(
+                "idle-session-timeout", Duration.ZERO, Duration.ZERO, Duration.ofDays(7)),
+            pgwireNode.duration(
+                "statement-timeout", Duration.ZERO, Duration.ZERO, Duration.ofHours(1)));
     if (pgwire.enabled() && pgwire.port() != 0 && pgwire.port() == http.port()) {
       throw ConfigException.invalid("pgwire.port", pgwire.port(), "must differ from http.port");
     }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.core.TableId;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TributaryConfigTest {
 
@@ -118,7 +120,12 @@ class TributaryConfigTest {
     assertError("pgwire: { port: 70000 }", "pgwire.port", "70000");
     assertError("pgwire: { enabled: maybe }", "pgwire.enabled", "maybe");
     assertError("pgwire: { max-connections: 0 }", "pgwire.max-connections", "0");
-    assertError("pgwire: { tls: auto }", "pgwire.tls");
+    assertError("pgwire: { tls: sometimes }", "pgwire.tls", "sometimes");
+    assertError("pgwire: { tls: { cert: /no/such.pem, key: /no/such.key } }", "pgwire.tls.cert");
+    assertError("pgwire: { tls: { cert: /etc/hostname } }", "pgwire.tls.key");
+    assertError("pgwire: { tls: { required: maybe } }", "pgwire.tls.required", "maybe");
+    assertError("pgwire: { tls: { ciphers: x } }", "pgwire.tls.ciphers");
+    assertError("pgwire: { statement-timeout: 2 hours }", "pgwire.statement-timeout");
     assertError("http: { port: 6000 }\npgwire: { port: 6000 }", "pgwire.port", "6000");
   }
 
@@ -128,6 +135,36 @@ class TributaryConfigTest {
         TributaryConfig.fromYaml(
             "pgwire: { host: 0.0.0.0, port: 15432, enabled: false, max-connections: 8 }", "test");
     assertThat(config.pgwire()).isEqualTo(new TributaryConfig.PgWire("0.0.0.0", 15432, false, 8));
+  }
+
+  @Test
+  void pgwireTlsAndTimeouts(@TempDir Path dir) throws Exception {
+    assertThat(TributaryConfig.fromYaml("pgwire: { tls: auto }", "t").pgwire().tls())
+        .isEqualTo(PgWireTls.AUTO);
+    assertThat(TributaryConfig.fromYaml("pgwire: { tls: off }", "t").pgwire().tls())
+        .isEqualTo(PgWireTls.OFF);
+    assertThat(TributaryConfig.fromYaml("pgwire: { tls: { required: true } }", "t").pgwire().tls())
+        .isEqualTo(new PgWireTls(PgWireTls.Mode.AUTO, null, null, true, false));
+    Path cert = Files.writeString(dir.resolve("server.crt"), "pem");
+    Path key = Files.writeString(dir.resolve("server.key"), "pem");
+    TributaryConfig.PgWire files =
+        TributaryConfig.fromYaml(
+                "pgwire: { tls: { cert: '"
+                    + cert
+                    + "', key: '"
+                    + key
+                    + "', cleartext-passwords: true }, idle-session-timeout: 10m,"
+                    + " statement-timeout: 30s }",
+                "t")
+            .pgwire();
+    assertThat(files.tls()).isEqualTo(new PgWireTls(PgWireTls.Mode.FILES, cert, key, false, true));
+    assertThat(files.idleSessionTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(files.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+    TributaryConfig.PgWire documented =
+        TributaryConfig.fromYaml(
+                "pgwire:\n  tls: off\n  idle-session-timeout: 0s\n  statement-timeout: 0s\n", "t")
+            .pgwire();
+    assertThat(documented).isEqualTo(TributaryConfig.PgWire.DEFAULT);
   }
 
   @Test
