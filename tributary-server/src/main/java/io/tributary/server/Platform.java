@@ -19,6 +19,7 @@ import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -102,7 +103,17 @@ public final class Platform implements AutoCloseable {
       flows =
           opened(
               Flows.start(
-                  this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
+                  this::metadataConnection,
+                  lake,
+                  query,
+                  new Flows.Settings(
+                      config.flows().dir(),
+                      Duration.ofSeconds(1),
+                      config.flows().workers(),
+                      config.flows().pools(),
+                      Duration.ofSeconds(5)),
+                  meters,
+                  clock));
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);

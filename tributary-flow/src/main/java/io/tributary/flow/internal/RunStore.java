@@ -12,7 +12,9 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,14 +45,38 @@ public final class RunStore {
               + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL,"
               + " state VARCHAR(32) NOT NULL, tries INTEGER NOT NULL, next_try_ms BIGINT,"
               + " started_ms BIGINT, ended_ms BIGINT, error VARCHAR(10000),"
+              + " pool VARCHAR(255) NOT NULL DEFAULT 'default',"
               + " PRIMARY KEY (flow, run_id, task_id))");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS flow_pools (name VARCHAR(255) NOT NULL PRIMARY KEY,"
+              + " slots INTEGER NOT NULL)");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS flow_task_logs (flow VARCHAR(255) NOT NULL,"
               + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, try INTEGER NOT NULL,"
               + " log VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id, task_id, try))");
+      addPoolColumn(connection);
     } catch (SQLException e) {
       throw failure("create the flow tables", e);
     }
+  }
+
+  /** Adds the pool column to a task table created before pools existed. */
+  private static void addPoolColumn(Connection connection) throws SQLException {
+    try (Statement probe = connection.createStatement()) {
+      probe.executeQuery("SELECT pool FROM flow_task_runs WHERE 1 = 0").close();
+    } catch (SQLException e) {
+      try (Statement alter = connection.createStatement()) {
+        alter.execute(
+            "ALTER TABLE flow_task_runs ADD COLUMN pool VARCHAR(255) NOT NULL DEFAULT 'default'");
+      }
+    }
+  }
+
+  /** What became of a claim: the try started, its pool had no free slot, or it was not queued. */
+  public enum Claim {
+    CLAIMED,
+    POOL_FULL,
+    NOT_QUEUED
   }
 
   private static IllegalStateException failure(String what, SQLException e) {
@@ -66,7 +92,11 @@ public final class RunStore {
       Instant intervalEnd,
       String runType,
       String spec,
-      List<String> taskIds) {}
+      Map<String, String> taskPools) {
+    public NewRun {
+      taskPools = new LinkedHashMap<>(taskPools);
+    }
+  }
 
   /**
    * Creates the run and its queued tasks in one transaction, unless a run of the same flow and
@@ -98,13 +128,14 @@ public final class RunStore {
         }
         try (PreparedStatement task =
             connection.prepareStatement(
-                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries)"
-                    + " VALUES (?, ?, ?, ?, 0)")) {
-          for (String id : run.taskIds()) {
+                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries, pool)"
+                    + " VALUES (?, ?, ?, ?, 0, ?)")) {
+          for (Map.Entry<String, String> id : run.taskPools().entrySet()) {
             task.setString(1, run.flow());
             task.setString(2, run.runId());
-            task.setString(3, id);
+            task.setString(3, id.getKey());
             task.setString(4, TaskState.QUEUED.label());
+            task.setString(5, id.getValue());
             task.addBatch();
           }
           task.executeBatch();
@@ -296,19 +327,57 @@ public final class RunStore {
   }
 
   /**
-   * Starts a try: moves the task from queued to running and counts the try. False if another thread
-   * (or node) started it first.
+   * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
+   * try, in one transaction that first locks the pool's row, so that tries running in a pool never
+   * outnumber its slots, whichever thread or node claims them.
    */
-  public boolean claim(String flow, String runId, String taskId, int tries, Instant now) {
-    return update(
-        "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?,"
-            + " ended_ms = NULL, next_try_ms = NULL WHERE flow = ? AND run_id = ? AND task_id = ?"
-            + " AND state = 'queued' AND tries = ?",
-        now.toEpochMilli(),
-        flow,
-        runId,
-        taskId,
-        tries);
+  public Claim claim(
+      String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
+    try (Connection connection = db.get()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement lock =
+              connection.prepareStatement(
+                  "INSERT INTO flow_pools (name, slots) VALUES (?, ?)"
+                      + " ON CONFLICT (name) DO UPDATE SET slots = excluded.slots");
+          PreparedStatement count =
+              connection.prepareStatement(
+                  "SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running'");
+          PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE flow_task_runs SET state = 'running', tries = tries + 1,"
+                      + " started_ms = ?, ended_ms = NULL, next_try_ms = NULL WHERE flow = ?"
+                      + " AND run_id = ? AND task_id = ? AND state = 'queued' AND tries = ?")) {
+        lock.setString(1, pool);
+        lock.setInt(2, slots);
+        lock.executeUpdate();
+        count.setString(1, pool);
+        int running;
+        try (ResultSet rows = count.executeQuery()) {
+          rows.next();
+          running = rows.getInt(1);
+        }
+        if (running >= slots) {
+          connection.rollback();
+          return Claim.POOL_FULL;
+        }
+        update.setLong(1, now.toEpochMilli());
+        update.setString(2, flow);
+        update.setString(3, runId);
+        update.setString(4, taskId);
+        update.setInt(5, tries);
+        if (update.executeUpdate() == 0) {
+          connection.rollback();
+          return Claim.NOT_QUEUED;
+        }
+        connection.commit();
+        return Claim.CLAIMED;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
+    }
   }
 
   /**
