@@ -8,6 +8,7 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import io.tributary.flow.SchedulerTables;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;

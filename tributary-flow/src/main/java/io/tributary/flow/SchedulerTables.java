@@ -1,4 +1,4 @@
-package io.tributary.flow.internal;
+package io.tributary.flow;
 
 import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
@@ -106,7 +106,7 @@ public final class SchedulerTables {
   }
 
   /** SQLite keeps instants as epoch milliseconds, compared as numbers, and limits with LIMIT. */
-  static final class SqliteCustomization extends DefaultJdbcCustomization {
+  private static final class SqliteCustomization extends DefaultJdbcCustomization {
     SqliteCustomization() {
       super(true);
     }
