@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -130,6 +131,22 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
   @Override
   public void dispatch(String key, Instant at) {
     scheduler.scheduleIfNotExists(task.instance(key), at);
+  }
+
+  @Override
+  public void dispatchAll(List<String> keys, Instant at) {
+    if (keys.size() == 1) {
+      dispatch(keys.get(0), at);
+      return;
+    }
+    try {
+      scheduler.scheduleBatch(keys.stream().<TaskInstance<?>>map(task::instance).toList(), at);
+      scheduler.triggerCheckForDueExecutions();
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "Flow scheduler: one by one, some of {} tasks exist ({})", keys.size(), e.toString());
+      keys.forEach(key -> dispatch(key, at));
+    }
   }
 
   @Override

@@ -46,6 +46,9 @@ public final class RunEngine implements AutoCloseable {
     /** Schedules the execution of {@code key} at {@code at}, unless it exists. */
     void dispatch(String key, Instant at);
 
+    /** Schedules the executions of {@code keys} at {@code at}, those that do not exist. */
+    void dispatchAll(List<String> keys, Instant at);
+
     /** Moves the waiting execution of {@code key} to now; false if it is executing or gone. */
     boolean wake(String key);
   }
@@ -255,8 +258,9 @@ public final class RunEngine implements AutoCloseable {
         }
       }
     }
-    Instant now = clock.instant();
-    ready.forEach(key -> dispatcher.dispatch(key, now));
+    if (!ready.isEmpty()) {
+      dispatcher.dispatchAll(ready, clock.instant());
+    }
     later.forEach(dispatcher::dispatch);
     if (ended) {
       admit(flow);
@@ -352,7 +356,6 @@ public final class RunEngine implements AutoCloseable {
   private Optional<Instant> lostTry(FlowRun run, TaskSpec task, int tryNumber, Instant now) {
     String error = "The platform stopped during try " + tryNumber;
     boolean retry = tryNumber < task.retries().attempts();
-    store.saveLog(run.flow(), run.runId(), task.id(), tryNumber, line(now, error));
     boolean ended =
         store.endTry(
             run.flow(),
@@ -362,6 +365,7 @@ public final class RunEngine implements AutoCloseable {
             retry ? TaskState.QUEUED : TaskState.FAILED,
             retry ? now : null,
             error,
+            line(now, error),
             now);
     LOG.info(
         "Flow {} run {}: task {} was running in a process that stopped; {}",
@@ -407,15 +411,29 @@ public final class RunEngine implements AutoCloseable {
       state = TaskState.FAILED;
       last = "Failed: " + error;
     }
-    store.saveLog(run.flow(), run.runId(), task.id(), tryNumber, outcome.log() + line(now, last));
-    store.endTry(run.flow(), run.runId(), task.id(), tryNumber, state, nextTry, error, now);
+    store.endTry(
+        run.flow(),
+        run.runId(),
+        task.id(),
+        tryNumber,
+        state,
+        nextTry,
+        error,
+        outcome.log() + line(now, last),
+        now);
     waiters.wakeOne(task.pool(), dispatcher);
     if (nextTry != null) {
       return Optional.of(nextTry);
     }
     dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
-    evaluate(run.flow(), run.runId());
+    if (hasDownstream(spec, task) || store.unfinishedTasks(run.flow(), run.runId()) == 0) {
+      evaluate(run.flow(), run.runId()); // a leaf task in a run with work left changes nothing
+    }
     return Optional.empty();
+  }
+
+  private static boolean hasDownstream(FlowSpec spec, TaskSpec task) {
+    return spec.tasks().stream().anyMatch(t -> t.dependsOn().contains(task.id()));
   }
 
   /** Thrown when the platform stops during a try: the scheduler executes it again later. */

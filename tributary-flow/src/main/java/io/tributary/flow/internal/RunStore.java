@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  * row from queued to running, so it never runs twice at once. SQL common to SQLite and PostgreSQL.
  */
 public final class RunStore {
+  private static final String SAVE_LOG =
+      "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
+          + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log";
   private final Supplier<Connection> db;
 
   public RunStore(Supplier<Connection> db) {
@@ -382,7 +385,8 @@ public final class RunStore {
 
   /**
    * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
-   * nextTry} to retry). False if the task was not running that try.
+   * nextTry} to retry) and saves the try's log, in one transaction. False (and nothing written) if
+   * the task was not running that try.
    */
   public boolean endTry(
       String flow,
@@ -392,18 +396,59 @@ public final class RunStore {
       TaskState state,
       Instant nextTry,
       String error,
+      String log,
       Instant now) {
-    return update(
-        "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
-            + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running' AND tries = ?",
-        state.label(),
-        nextTry == null ? null : nextTry.toEpochMilli(),
-        now.toEpochMilli(),
-        error,
-        flow,
-        runId,
-        taskId,
-        tryNumber);
+    try (Connection connection = db.get()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement end =
+              connection.prepareStatement(
+                  "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
+                      + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
+                      + " AND tries = ?");
+          PreparedStatement save = connection.prepareStatement(SAVE_LOG)) {
+        bind(
+            end,
+            state.label(),
+            nextTry == null ? null : nextTry.toEpochMilli(),
+            now.toEpochMilli(),
+            error,
+            flow,
+            runId,
+            taskId,
+            tryNumber);
+        if (end.executeUpdate() == 0) {
+          connection.rollback();
+          return false;
+        }
+        bind(save, flow, runId, taskId, tryNumber, log);
+        save.executeUpdate();
+        connection.commit();
+        return true;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
+    }
+  }
+
+  /** How many tasks of the run are queued or running. */
+  public int unfinishedTasks(String flow, String runId) {
+    try (Connection connection = db.get();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
+                    + " AND state IN ('queued', 'running')")) {
+      select.setString(1, flow);
+      select.setString(2, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw failure("read the tasks of run " + runId + " of flow " + flow, e);
+    }
   }
 
   /** Settles a queued task that will not run (skipped, upstream_failed). */
@@ -416,18 +461,6 @@ public final class RunStore {
         flow,
         runId,
         taskId);
-  }
-
-  /** Saves the log of one try. */
-  public void saveLog(String flow, String runId, String taskId, int tryNumber, String log) {
-    update(
-        "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
-            + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log",
-        flow,
-        runId,
-        taskId,
-        tryNumber,
-        log);
   }
 
   /** The log of one try, if saved. */
@@ -452,21 +485,25 @@ public final class RunStore {
   private boolean update(String sql, Object... args) {
     try (Connection connection = db.get();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        Object arg = args[i];
-        if (arg == null) {
-          statement.setNull(i + 1, Types.NULL);
-        } else if (arg instanceof Long l) {
-          statement.setLong(i + 1, l);
-        } else if (arg instanceof Integer n) {
-          statement.setInt(i + 1, n);
-        } else {
-          statement.setString(i + 1, arg.toString());
-        }
-      }
+      bind(statement, args);
       return statement.executeUpdate() > 0;
     } catch (SQLException e) {
       throw failure("update the flow tables", e);
+    }
+  }
+
+  private static void bind(PreparedStatement statement, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      if (arg == null) {
+        statement.setNull(i + 1, Types.NULL);
+      } else if (arg instanceof Long l) {
+        statement.setLong(i + 1, l);
+      } else if (arg instanceof Integer n) {
+        statement.setInt(i + 1, n);
+      } else {
+        statement.setString(i + 1, arg.toString());
+      }
     }
   }
 }
