@@ -523,8 +523,8 @@ public final class Flows implements AutoCloseable {
     }
     Schedule schedule = spec.schedule().get();
     Instant now = clock.instant();
-    if (!paused.contains(flow)) {
-      scheduleDue(spec, schedule, now);
+    if (!paused.contains(flow) && scheduleDue(spec, schedule, now)) {
+      return Optional.of(now); // catchup has more missed intervals than one tick creates
     }
     return Optional.of(schedule.next(now));
   }
@@ -553,18 +553,24 @@ public final class Flows implements AutoCloseable {
     }
   }
 
-  private void scheduleDue(FlowSpec spec, Schedule schedule, Instant now) {
+  /**
+   * Creates the runs of the due intervals not created yet (with catchup, at most {@value
+   * #MAX_CATCHUP_PER_TICK}).
+   *
+   * @return whether due intervals are left for the next tick
+   */
+  private boolean scheduleDue(FlowSpec spec, Schedule schedule, Instant now) {
     Optional<Instant> latest = schedule.latestDue(now);
     if (latest.isEmpty()) {
-      return;
+      return false;
     }
     Instant due = latest.get();
     if (spec.startDate().isPresent() && due.isBefore(spec.startDate().get())) {
-      return;
+      return false;
     }
     Instant upTo = scheduledUpTo.get(spec.name());
     if (upTo != null && !due.isAfter(upTo)) {
-      return;
+      return false;
     }
     List<Instant> dates = new ArrayList<>();
     if (spec.catchup() && spec.startDate().isPresent()) {
@@ -581,6 +587,7 @@ public final class Flows implements AutoCloseable {
       engine.ensureRun(spec, date, "scheduled");
       scheduledUpTo.put(spec.name(), date);
     }
+    return dates.get(dates.size() - 1).isBefore(due);
   }
 
   private static Instant first(Schedule schedule, Instant start) {
