@@ -7,8 +7,10 @@ import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
 import io.tributary.flow.internal.FlowMetrics;
 import io.tributary.flow.internal.FlowScheduler;
+import io.tributary.flow.internal.Pools;
 import io.tributary.flow.internal.RunEngine;
 import io.tributary.flow.internal.RunStore;
+import io.tributary.flow.internal.ScheduleTicks;
 import io.tributary.lake.Lake;
 import io.tributary.lake.SpecTable;
 import io.tributary.query.QueryEngine;
@@ -48,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
-  private static final int MAX_CATCHUP_PER_TICK = 1000;
   private static final int MAX_BACKFILL_RUNS = 10_000;
   private static final Duration POOL_RECHECK = Duration.ofSeconds(2);
 
@@ -97,11 +98,11 @@ public final class Flows implements AutoCloseable {
   private final Function<TableId, OptionalLong> snapshotOf;
   private final Clock clock;
   private final Map<String, FlowSpec> specs = new ConcurrentHashMap<>();
-  private final Map<String, Instant> scheduledUpTo = new ConcurrentHashMap<>();
   private final Map<String, OptionalLong> seenSnapshots = new ConcurrentHashMap<>();
   private final Map<Path, String> seenFiles = new ConcurrentHashMap<>();
   private final Path dir;
-  private final Map<String, Integer> platformPools;
+  private final Pools pools;
+  private final ScheduleTicks ticks;
   private final Duration firstTick;
   private final FlowScheduler scheduler;
 
@@ -124,7 +125,7 @@ public final class Flows implements AutoCloseable {
     this.table = new SpecTable(db, "flows", "flow");
     this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
     this.store = new RunStore(db);
-    this.platformPools = settings.pools();
+    this.pools = new Pools(settings.pools(), specs::values);
     this.firstTick = settings.tick();
     this.scheduler =
         new FlowScheduler(
@@ -153,12 +154,13 @@ public final class Flows implements AutoCloseable {
             store,
             runners,
             name -> Optional.ofNullable(specs.get(name)),
-            this::poolSlots,
+            pools::slots,
             clock,
             random,
             scheduler,
             POOL_RECHECK,
             new FlowMetrics(meters));
+    this.ticks = new ScheduleTicks((spec, date) -> engine.ensureRun(spec, date, "scheduled"));
     try {
       loadStored();
       loadFolder();
@@ -255,10 +257,10 @@ public final class Flows implements AutoCloseable {
   }
 
   private void save(FlowSpec spec) {
-    checkPools(spec);
+    pools.check(spec);
     table.write(spec.name(), spec.source(), clock.millis());
     specs.put(spec.name(), spec);
-    scheduledUpTo.remove(spec.name());
+    ticks.forget(spec.name());
     scheduleTicks(spec);
   }
 
@@ -272,44 +274,6 @@ public final class Flows implements AutoCloseable {
     } else {
       scheduler.cancelTicks(spec.name());
     }
-  }
-
-  /**
-   * Every task's pool is the default one, one of the platform's or one the flow declares.
-   *
-   * @throws FlowDefinitionException naming the task and the pool
-   */
-  private void checkPools(FlowSpec spec) {
-    for (TaskSpec task : spec.tasks()) {
-      if (!platformPools.containsKey(task.pool()) && !spec.pools().containsKey(task.pool())) {
-        throw new FlowDefinitionException(
-            "Invalid flow "
-                + spec.name()
-                + ": task '"
-                + task.id()
-                + "' uses unknown pool '"
-                + task.pool()
-                + "' (declare it under pools:, or in the platform's flows.pools; known: "
-                + new java.util.TreeSet<>(platformPools.keySet())
-                + ")");
-      }
-    }
-  }
-
-  /**
-   * The slots of a pool: the platform's configuration wins; otherwise the fewest that a flow
-   * declaring it asks for.
-   */
-  private int poolSlots(String pool) {
-    Integer configured = platformPools.get(pool);
-    if (configured != null) {
-      return configured;
-    }
-    return specs.values().stream()
-        .map(spec -> spec.pools().get(pool))
-        .filter(Objects::nonNull)
-        .min(Integer::compare)
-        .orElse(platformPools.get(TaskSpec.DEFAULT_POOL));
   }
 
   /**
@@ -358,7 +322,7 @@ public final class Flows implements AutoCloseable {
     } else {
       pauses.delete(name);
       boolean was = paused.remove(name);
-      scheduledUpTo.remove(name);
+      ticks.forget(name);
       if (was) {
         get(name).ifPresent(this::scheduleTicks);
       }
@@ -444,7 +408,9 @@ public final class Flows implements AutoCloseable {
           "Invalid backfill: to '" + to + "' is before from '" + from + "'");
     }
     List<Instant> dates = new ArrayList<>();
-    for (Instant date = first(schedule, start); !date.isAfter(end); date = schedule.next(date)) {
+    for (Instant date = ScheduleTicks.first(schedule, start);
+        !date.isAfter(end);
+        date = schedule.next(date)) {
       if (dates.size() == MAX_BACKFILL_RUNS) {
         throw new InvalidInputException(
             ErrorCode.INVALID_REQUEST,
@@ -523,7 +489,7 @@ public final class Flows implements AutoCloseable {
     }
     Schedule schedule = spec.schedule().get();
     Instant now = clock.instant();
-    if (!paused.contains(flow) && scheduleDue(spec, schedule, now)) {
+    if (!paused.contains(flow) && ticks.createDue(spec, schedule, now)) {
       return Optional.of(now); // catchup has more missed intervals than one tick creates
     }
     return Optional.of(schedule.next(now));
@@ -551,50 +517,6 @@ public final class Flows implements AutoCloseable {
         LOG.warn("Flow {}: trigger check failed: {}", spec.name(), e.toString());
       }
     }
-  }
-
-  /**
-   * Creates the runs of the due intervals not created yet (with catchup, at most {@value
-   * #MAX_CATCHUP_PER_TICK}).
-   *
-   * @return whether due intervals are left for the next tick
-   */
-  private boolean scheduleDue(FlowSpec spec, Schedule schedule, Instant now) {
-    Optional<Instant> latest = schedule.latestDue(now);
-    if (latest.isEmpty()) {
-      return false;
-    }
-    Instant due = latest.get();
-    if (spec.startDate().isPresent() && due.isBefore(spec.startDate().get())) {
-      return false;
-    }
-    Instant upTo = scheduledUpTo.get(spec.name());
-    if (upTo != null && !due.isAfter(upTo)) {
-      return false;
-    }
-    List<Instant> dates = new ArrayList<>();
-    if (spec.catchup() && spec.startDate().isPresent()) {
-      Instant from = upTo != null ? schedule.next(upTo) : first(schedule, spec.startDate().get());
-      for (Instant date = from;
-          !date.isAfter(due) && dates.size() < MAX_CATCHUP_PER_TICK;
-          date = schedule.next(date)) {
-        dates.add(date);
-      }
-    } else {
-      dates.add(due);
-    }
-    for (Instant date : dates) {
-      engine.ensureRun(spec, date, "scheduled");
-      scheduledUpTo.put(spec.name(), date);
-    }
-    return dates.get(dates.size() - 1).isBefore(due);
-  }
-
-  private static Instant first(Schedule schedule, Instant start) {
-    return schedule
-        .previous(start)
-        .filter(t -> t.equals(start))
-        .orElseGet(() -> schedule.next(start));
   }
 
   /** Stops: tries in progress are interrupted and left to be retried at the next start. */
