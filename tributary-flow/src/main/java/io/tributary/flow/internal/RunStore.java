@@ -58,6 +58,10 @@ public final class RunStore {
               + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, try INTEGER NOT NULL,"
               + " log VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id, task_id, try))");
       addPoolColumn(connection);
+      // a claim counts the running tries of its pool; admission lists runs by state
+      statement.execute(
+          "CREATE INDEX IF NOT EXISTS flow_task_runs_pool_state ON flow_task_runs (pool, state)");
+      statement.execute("CREATE INDEX IF NOT EXISTS flow_runs_state ON flow_runs (state)");
     } catch (SQLException e) {
       throw failure("create the flow tables", e);
     }
