@@ -196,6 +196,15 @@ public final class RunEngine implements AutoCloseable {
         k -> STORED.parse(store.spec(flow, runId), "run " + runId + " of flow " + flow, flow));
   }
 
+  /** The spec of the run, empty if there is no such run. */
+  private Optional<FlowSpec> knownSpec(String flow, String runId) {
+    FlowSpec cached = runSpecs.get(key(flow, runId));
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    return store.spec(flow, runId) == null ? Optional.empty() : Optional.of(specOf(flow, runId));
+  }
+
   private static String key(String flow, String runId) {
     return flow + "/" + runId;
   }
@@ -289,14 +298,22 @@ public final class RunEngine implements AutoCloseable {
    */
   public Optional<Instant> execute(String key, Instant due) {
     TaskKey id = TaskKey.parse(key);
-    Optional<FlowRun> found = store.run(id.flow(), id.runId());
+    Optional<FlowSpec> known = knownSpec(id.flow(), id.runId());
+    if (known.isEmpty()) {
+      dispatched.remove(key);
+      return Optional.empty(); // no such run
+    }
+    FlowSpec spec = known.get();
+    Optional<TaskSpec> task = spec.task(id.taskId());
+    List<String> read = new ArrayList<>(List.of(id.taskId()));
+    task.ifPresent(t -> read.addAll(t.dependsOn()));
+    Optional<FlowRun> found = store.run(id.flow(), id.runId(), read);
     if (found.isEmpty() || found.get().state() != RunState.RUNNING) {
       dispatched.remove(key);
+      runSpecs.remove(key(id.flow(), id.runId()));
       return Optional.empty();
     }
     FlowRun run = found.get();
-    FlowSpec spec = specOf(id.flow(), id.runId());
-    Optional<TaskSpec> task = spec.task(id.taskId());
     Optional<TaskRun> taskRun =
         run.tasks().stream().filter(t -> t.taskId().equals(id.taskId())).findFirst();
     if (task.isEmpty() || taskRun.isEmpty()) {

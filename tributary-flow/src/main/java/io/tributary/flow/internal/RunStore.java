@@ -160,18 +160,27 @@ public final class RunStore {
 
   /** The run, with its tasks. */
   public Optional<FlowRun> run(String flow, String runId) {
-    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1);
+    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1, List.of());
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  /** The run with only the tasks {@code taskIds} (what one task's execution needs). */
+  public Optional<FlowRun> run(String flow, String runId, List<String> taskIds) {
+    if (taskIds.isEmpty()) {
+      throw new IllegalArgumentException("No task ids to read of run " + runId);
+    }
+    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1, taskIds);
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
   }
 
   /** The flow's runs, newest logical date first. */
   public List<FlowRun> runs(String flow, int limit) {
-    return runs("flow = ?", List.of(flow), limit);
+    return runs("flow = ?", List.of(flow), limit, List.of());
   }
 
   /** Every run in {@code state}, of every flow, oldest logical date first. */
   public List<FlowRun> runsIn(RunState state) {
-    List<FlowRun> runs = runs("state = ?", List.of(state.label()), Integer.MAX_VALUE);
+    List<FlowRun> runs = runs("state = ?", List.of(state.label()), Integer.MAX_VALUE, List.of());
     java.util.Collections.reverse(runs);
     return runs;
   }
@@ -192,7 +201,8 @@ public final class RunStore {
     }
   }
 
-  private List<FlowRun> runs(String where, List<String> args, int limit) {
+  /** Runs with their tasks ({@code only} those if not empty). */
+  private List<FlowRun> runs(String where, List<String> args, int limit, List<String> only) {
     try (Connection connection = db.get()) {
       List<FlowRun> runs = new ArrayList<>();
       try (PreparedStatement select =
@@ -237,7 +247,7 @@ public final class RunStore {
                 run.createdAt(),
                 run.startedAt(),
                 run.endedAt(),
-                tasks(connection, run.flow(), run.runId())));
+                tasks(connection, run.flow(), run.runId(), only)));
       }
       return withTasks;
     } catch (SQLException e) {
@@ -245,15 +255,22 @@ public final class RunStore {
     }
   }
 
-  private static List<TaskRun> tasks(Connection connection, String flow, String runId)
-      throws SQLException {
+  private static List<TaskRun> tasks(
+      Connection connection, String flow, String runId, List<String> only) throws SQLException {
     List<TaskRun> tasks = new ArrayList<>();
+    String filter =
+        only.isEmpty() ? "" : " AND task_id IN (" + "?, ".repeat(only.size() - 1) + "?)";
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT task_id, state, tries, next_try_ms, started_ms, ended_ms, error"
-                + " FROM flow_task_runs WHERE flow = ? AND run_id = ? ORDER BY task_id")) {
+                + " FROM flow_task_runs WHERE flow = ? AND run_id = ?"
+                + filter
+                + " ORDER BY task_id")) {
       select.setString(1, flow);
       select.setString(2, runId);
+      for (int i = 0; i < only.size(); i++) {
+        select.setString(i + 3, only.get(i));
+      }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           tasks.add(
