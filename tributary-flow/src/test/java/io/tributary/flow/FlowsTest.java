@@ -144,6 +144,13 @@ class FlowsTest {
         .isLessThan(1);
     assertThat(meters.get("tributary.flow.task.duration").tag("outcome", "success").timer().count())
         .isEqualTo(3);
+    assertThat(meters.get("tributary.flow.task.scheduling.delay").timer().count()).isEqualTo(3);
+    assertThat(
+            meters
+                .get("tributary.flow.task.scheduling.delay")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.SECONDS))
+        .isLessThan(1);
     assertThat(meters.get("tributary.flow.runs").tag("state", "success").counter().count())
         .isEqualTo(1);
   }
