@@ -41,7 +41,7 @@ public final class FlowParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
   private static final List<String> COMMON_KEYS =
-      List.of("id", "type", "depends-on", "trigger-rule", "retries", "timeout");
+      List.of("id", "type", "depends-on", "trigger-rule", "retries", "timeout", "pool");
   private static final Map<String, List<String>> TYPE_KEYS =
       Map.of(
           "sql", List.of("sql", "target", "mode", "partition-by"),
@@ -112,6 +112,7 @@ public final class FlowParser {
         "max-active-runs",
         "params",
         "defaults",
+        "pools",
         "tasks");
     String name =
         expectedName == null ? top.requiredString("name") : top.string("name", expectedName);
@@ -184,7 +185,8 @@ public final class FlowParser {
               dependsOn,
               node.parsed("trigger-rule", defaultRule, FlowParser::rule),
               retries(node, defaultRetries),
-              node.parsed("timeout", defaultTimeout, FlowParser::positive)));
+              node.parsed("timeout", defaultTimeout, FlowParser::positive),
+              node.string("pool", TaskSpec.DEFAULT_POOL)));
     }
     try {
       FlowSpec.checkGraph(tasks);
@@ -201,7 +203,31 @@ public final class FlowParser {
         top.integer("max-active-runs", 1, 1, 1000),
         params,
         tasks,
-        text);
+        text,
+        pools(top));
+  }
+
+  /** {@code pools:}, a mapping of pool names to their slots. */
+  private static Map<String, Integer> pools(FlowNode top) {
+    Map<String, Integer> pools = new java.util.HashMap<>();
+    top.stringMap("pools")
+        .forEach(
+            (pool, slots) -> {
+              if (!FlowSpec.NAME.matcher(pool).matches()) {
+                throw top.error("pools." + pool, "is not a valid pool name (use [a-z_][a-z0-9_]*)");
+              }
+              try {
+                int count = Integer.parseInt(slots);
+                if (count < 1 || count > 10_000) {
+                  throw new NumberFormatException();
+                }
+                pools.put(pool, count);
+              } catch (NumberFormatException e) {
+                throw top.error(
+                    "pools." + pool, "'" + slots + "' is not a number of slots (1..10000)");
+              }
+            });
+    return pools;
   }
 
   /** The tables the tasks write (well-formed targets only; the others fail later). */

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  *
  * @param source the YAML text it was read from, kept so that a run executes the version it was
  *     created with
+ * @param pools the pools its tasks may use that the platform's configuration does not declare, by
+ *     name, with their slots
  */
 public record FlowSpec(
     String name,
@@ -30,7 +32,8 @@ public record FlowSpec(
     int maxActiveRuns,
     Map<String, String> params,
     List<TaskSpec> tasks,
-    String source) {
+    String source,
+    Map<String, Integer> pools) {
   static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]{0,99}");
 
   public FlowSpec {
@@ -53,6 +56,40 @@ public record FlowSpec(
       throw new IllegalArgumentException("Flow " + name + " has no tasks");
     }
     checkGraph(tasks);
+    pools = Map.copyOf(pools);
+    pools.forEach(
+        (pool, slots) -> {
+          if (!NAME.matcher(pool).matches() || slots < 1) {
+            throw new IllegalArgumentException(
+                "Invalid pool '" + pool + "' of flow " + name + ": " + slots + " slots");
+          }
+        });
+  }
+
+  /** A flow that declares no pool of its own. */
+  public FlowSpec(
+      String name,
+      Optional<Schedule> schedule,
+      ZoneId timezone,
+      List<TableId> triggers,
+      Optional<Instant> startDate,
+      boolean catchup,
+      int maxActiveRuns,
+      Map<String, String> params,
+      List<TaskSpec> tasks,
+      String source) {
+    this(
+        name,
+        schedule,
+        timezone,
+        triggers,
+        startDate,
+        catchup,
+        maxActiveRuns,
+        params,
+        tasks,
+        source,
+        Map.of());
   }
 
   /** The task of {@code id}. */

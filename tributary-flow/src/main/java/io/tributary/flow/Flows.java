@@ -6,8 +6,11 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
 import io.tributary.flow.internal.FlowMetrics;
+import io.tributary.flow.internal.FlowScheduler;
+import io.tributary.flow.internal.Pools;
 import io.tributary.flow.internal.RunEngine;
 import io.tributary.flow.internal.RunStore;
+import io.tributary.flow.internal.ScheduleTicks;
 import io.tributary.lake.Lake;
 import io.tributary.lake.SpecTable;
 import io.tributary.query.QueryEngine;
@@ -29,9 +32,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -42,23 +42,49 @@ import org.slf4j.LoggerFactory;
 /**
  * The flows of the platform: definitions (stored in the metadata database, plus the YAML files of
  * the flows folder, read at start and again when they change), runs created by schedule ticks,
- * table commits and manual requests, and their execution by the {@link RunEngine}. A scheduler
- * thread ticks every {@code tick} on the injected clock; (flow, logical date) is unique in the
- * database, so ticks, manual runs and restarts never create a run twice.
+ * table commits and manual requests, and their execution by the {@link RunEngine}. Timing and
+ * execution are db-scheduler's ({@link FlowScheduler}), persisted in the same database: a schedule
+ * tick per scheduled flow, an execution per task instance. (flow, logical date) is unique in the
+ * database, so ticks, manual runs, restarts and other nodes never create a run twice.
  */
 public final class Flows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
-  private static final int MAX_CATCHUP_PER_TICK = 1000;
   private static final int MAX_BACKFILL_RUNS = 10_000;
+  private static final Duration POOL_RECHECK = Duration.ofSeconds(2);
 
-  /** Where flow files live, how often the scheduler ticks, how many task tries run at once. */
-  public record Settings(Path dir, Duration tick, int workers) {
+  /**
+   * Where flow files live, how often the folder and trigger tables are looked at (and the scheduler
+   * polls for due executions), how many task tries run at once on this node, the pools of the
+   * platform by name with their slots ({@value TaskSpec#DEFAULT_POOL} always among them), and how
+   * often a running try's process proves it is alive (4 missed heartbeats: the try is retried).
+   */
+  public record Settings(
+      Path dir, Duration tick, int workers, Map<String, Integer> pools, Duration heartbeat) {
+    /** Slots of the default pool unless configured. */
+    public static final int DEFAULT_POOL_SLOTS = 16;
+
     public Settings {
       Objects.requireNonNull(dir, "dir is null");
       Objects.requireNonNull(tick, "tick is null");
       if (workers < 1) {
         throw new IllegalArgumentException("Invalid flow workers: " + workers + " (must be >= 1)");
       }
+      Map<String, Integer> all = new HashMap<>(pools);
+      all.putIfAbsent(TaskSpec.DEFAULT_POOL, DEFAULT_POOL_SLOTS);
+      all.forEach(
+          (pool, slots) -> {
+            if (slots < 1) {
+              throw new IllegalArgumentException(
+                  "Invalid slots of pool " + pool + ": " + slots + " (must be >= 1)");
+            }
+          });
+      pools = Map.copyOf(all);
+      Objects.requireNonNull(heartbeat, "heartbeat is null");
+    }
+
+    /** The default pool's slots, a heartbeat every 5 s. */
+    public Settings(Path dir, Duration tick, int workers) {
+      this(dir, tick, workers, Map.of(), Duration.ofSeconds(5));
     }
   }
 
@@ -71,10 +97,12 @@ public final class Flows implements AutoCloseable {
   private final TriggerWatch triggers;
   private final Clock clock;
   private final Map<String, FlowSpec> specs = new ConcurrentHashMap<>();
-  private final Map<String, Instant> scheduledUpTo = new ConcurrentHashMap<>();
   private final Map<Path, String> seenFiles = new ConcurrentHashMap<>();
   private final Path dir;
-  private final ScheduledExecutorService scheduler;
+  private final Pools pools;
+  private final ScheduleTicks ticks;
+  private final Duration firstTick;
+  private final FlowScheduler scheduler;
 
   /**
    * @param commits the commits of the tables that trigger flows
@@ -95,28 +123,48 @@ public final class Flows implements AutoCloseable {
     this.table = new SpecTable(db, "flows", "flow");
     this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
     this.store = new RunStore(db);
+    this.pools = new Pools(settings.pools(), specs::values);
+    this.firstTick = settings.tick();
+    this.scheduler =
+        new FlowScheduler(
+            db,
+            new FlowScheduler.Handlers() {
+              @Override
+              public Optional<Instant> task(String key, Instant due) {
+                return engine.execute(key, due);
+              }
+
+              @Override
+              public Optional<Instant> tick(String flow) {
+                return scheduleTick(flow);
+              }
+
+              @Override
+              public void watch() {
+                Flows.this.watch();
+              }
+            },
+            new FlowScheduler.Settings(
+                settings.workers(), settings.tick(), settings.heartbeat(), settings.tick()),
+            clock);
     this.engine =
         new RunEngine(
             store,
             runners,
             name -> Optional.ofNullable(specs.get(name)),
+            pools::slots,
             clock,
             random,
-            settings.workers(),
+            scheduler,
+            POOL_RECHECK,
             new FlowMetrics(meters));
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "tributary-flow-scheduler");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.ticks = new ScheduleTicks((spec, date) -> engine.ensureRun(spec, date, "scheduled"));
     try {
       loadStored();
       loadFolder();
       engine.recover();
-      scheduler.scheduleWithFixedDelay(
-          this::tick, 0, Math.max(1, settings.tick().toMillis()), TimeUnit.MILLISECONDS);
+      specs.values().forEach(this::scheduleTicks);
+      scheduler.start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -133,7 +181,7 @@ public final class Flows implements AutoCloseable {
       Supplier<Connection> db,
       Lake lake,
       QueryEngine query,
-      Path dir,
+      Settings settings,
       MeterRegistry meters,
       Clock clock,
       Map<String, TaskRunner> more,
@@ -153,7 +201,7 @@ public final class Flows implements AutoCloseable {
         new FlowParser(new LakeChecks(lake, query, declared)),
         runners,
         new LakeCommits(lake),
-        new Settings(dir, Duration.ofSeconds(1), 4),
+        settings,
         meters,
         clock,
         new Random());
@@ -210,9 +258,23 @@ public final class Flows implements AutoCloseable {
   }
 
   private void save(FlowSpec spec) {
+    pools.check(spec);
     table.write(spec.name(), spec.source(), clock.millis());
     specs.put(spec.name(), spec);
-    scheduledUpTo.remove(spec.name());
+    ticks.forget(spec.name());
+    scheduleTicks(spec);
+  }
+
+  /**
+   * Its first schedule tick (creating the latest due run) after one watch interval (time to pause a
+   * flow just put), or no tick without a schedule.
+   */
+  private void scheduleTicks(FlowSpec spec) {
+    if (spec.schedule().isPresent()) {
+      scheduler.tickAt(spec.name(), clock.instant().plus(firstTick));
+    } else {
+      scheduler.cancelTicks(spec.name());
+    }
   }
 
   /**
@@ -243,6 +305,7 @@ public final class Flows implements AutoCloseable {
     if (specs.remove(name) == null) {
       return false;
     }
+    scheduler.cancelTicks(name);
     table.delete(name);
     setPaused(name, false);
     return true;
@@ -259,8 +322,11 @@ public final class Flows implements AutoCloseable {
       paused.add(name);
     } else {
       pauses.delete(name);
-      paused.remove(name);
-      scheduledUpTo.remove(name);
+      boolean was = paused.remove(name);
+      ticks.forget(name);
+      if (was) {
+        get(name).ifPresent(this::scheduleTicks);
+      }
     }
   }
 
@@ -343,7 +409,9 @@ public final class Flows implements AutoCloseable {
           "Invalid backfill: to '" + to + "' is before from '" + from + "'");
     }
     List<Instant> dates = new ArrayList<>();
-    for (Instant date = first(schedule, start); !date.isAfter(end); date = schedule.next(date)) {
+    for (Instant date = ScheduleTicks.first(schedule, start);
+        !date.isAfter(end);
+        date = schedule.next(date)) {
       if (dates.size() == MAX_BACKFILL_RUNS) {
         throw new InvalidInputException(
             ErrorCode.INVALID_REQUEST,
@@ -411,10 +479,25 @@ public final class Flows implements AutoCloseable {
   }
 
   /**
-   * One scheduler tick: changed flow files are loaded, due schedule intervals and new table commits
-   * become runs.
+   * A schedule tick of {@code flow}: its due intervals become runs (unless paused).
+   *
+   * @return when its next interval ends, or empty if it has no schedule any more
    */
-  void tick() {
+  private Optional<Instant> scheduleTick(String flow) {
+    FlowSpec spec = specs.get(flow);
+    if (spec == null || spec.schedule().isEmpty()) {
+      return Optional.empty();
+    }
+    Schedule schedule = spec.schedule().get();
+    Instant now = clock.instant();
+    if (!paused.contains(flow) && ticks.createDue(spec, schedule, now)) {
+      return Optional.of(now); // catchup has more missed intervals than one tick creates
+    }
+    return Optional.of(schedule.next(now));
+  }
+
+  /** Changed flow files are loaded, new commits of trigger tables become runs. */
+  private void watch() {
     loadFolder();
     Instant now = clock.instant();
     for (FlowSpec spec : list()) {
@@ -423,7 +506,6 @@ public final class Flows implements AutoCloseable {
         continue;
       }
       try {
-        spec.schedule().ifPresent(schedule -> scheduleDue(spec, schedule, now));
         for (TableTrigger trigger : spec.triggers()) {
           if (triggers.fires(spec.name(), trigger)) {
             LOG.info("Flow {}: table {} got new data", spec.name(), trigger);
@@ -431,56 +513,19 @@ public final class Flows implements AutoCloseable {
           }
         }
       } catch (RuntimeException e) {
-        LOG.warn("Flow {}: scheduling failed: {}", spec.name(), e.toString());
+        LOG.warn("Flow {}: trigger check failed: {}", spec.name(), e.toString());
       }
     }
   }
 
-  private void scheduleDue(FlowSpec spec, Schedule schedule, Instant now) {
-    Optional<Instant> latest = schedule.latestDue(now);
-    if (latest.isEmpty()) {
-      return;
-    }
-    Instant due = latest.get();
-    if (spec.startDate().isPresent() && due.isBefore(spec.startDate().get())) {
-      return;
-    }
-    Instant upTo = scheduledUpTo.get(spec.name());
-    if (upTo != null && !due.isAfter(upTo)) {
-      return;
-    }
-    List<Instant> dates = new ArrayList<>();
-    if (spec.catchup() && spec.startDate().isPresent()) {
-      Instant from = upTo != null ? schedule.next(upTo) : first(schedule, spec.startDate().get());
-      for (Instant date = from;
-          !date.isAfter(due) && dates.size() < MAX_CATCHUP_PER_TICK;
-          date = schedule.next(date)) {
-        dates.add(date);
-      }
-    } else {
-      dates.add(due);
-    }
-    for (Instant date : dates) {
-      engine.ensureRun(spec, date, "scheduled");
-      scheduledUpTo.put(spec.name(), date);
-    }
-  }
-
-  private static Instant first(Schedule schedule, Instant start) {
-    return schedule
-        .previous(start)
-        .filter(t -> t.equals(start))
-        .orElseGet(() -> schedule.next(start));
-  }
-
+  /** Stops: tries in progress are interrupted and left to be retried at the next start. */
   @Override
   public void close() {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (engine != null) {
+      engine.close();
     }
-    engine.close();
+    if (scheduler != null) {
+      scheduler.close();
+    }
   }
 }

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
  * One task of a flow.
  *
  * @param timeout how long one try may run before it is interrupted and counted as failed
+ * @param pool the named concurrency limit its tries take a slot of ({@value #DEFAULT_POOL} if none
+ *     is named)
  */
 public record TaskSpec(
     String id,
@@ -16,7 +18,11 @@ public record TaskSpec(
     List<String> dependsOn,
     TriggerRule triggerRule,
     RetryPolicy retries,
-    Duration timeout) {
+    Duration timeout,
+    String pool) {
+  /** The pool of tasks that name none. */
+  public static final String DEFAULT_POOL = "default";
+
   static final Pattern ID = Pattern.compile("[a-z_][a-z0-9_]{0,99}");
 
   public TaskSpec {
@@ -32,5 +38,21 @@ public record TaskSpec(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("Invalid timeout of task " + id + ": " + timeout);
     }
+    Objects.requireNonNull(pool, "pool is null");
+    if (!ID.matcher(pool).matches()) {
+      throw new IllegalArgumentException(
+          "Invalid pool '" + pool + "' of task " + id + ": use [a-z_][a-z0-9_]*");
+    }
+  }
+
+  /** A task in the default pool. */
+  public TaskSpec(
+      String id,
+      TaskAction action,
+      List<String> dependsOn,
+      TriggerRule triggerRule,
+      RetryPolicy retries,
+      Duration timeout) {
+    this(id, action, dependsOn, triggerRule, retries, timeout, DEFAULT_POOL);
   }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A task runner for tests, driven by the task's URL path: {@code /ok}, {@code /fail} (retriable),
  * {@code /bad} (not retriable), {@code /flaky/N} (fails the first N tries), {@code /block} (waits
  * for {@link #release}). Records the order tries start in and the most tries of one task running at
- * once.
+ * once, and the most tries of any tasks running at once.
  */
 final class FakeRunner implements TaskRunner {
   final List<String> started = new CopyOnWriteArrayList<>();
@@ -19,6 +19,8 @@ final class FakeRunner implements TaskRunner {
   final Map<String, Long> endedAtNanos = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
   final AtomicInteger mostAtOnce = new AtomicInteger();
+  private final AtomicInteger allRunning = new AtomicInteger();
+  final AtomicInteger mostOfAllAtOnce = new AtomicInteger();
   private volatile CountDownLatch gate = new CountDownLatch(1);
 
   void release() {
@@ -31,6 +33,7 @@ final class FakeRunner implements TaskRunner {
     String key = context.runId() + "/" + context.taskId();
     AtomicInteger now = running.computeIfAbsent(key, k -> new AtomicInteger());
     mostAtOnce.accumulateAndGet(now.incrementAndGet(), Math::max);
+    mostOfAllAtOnce.accumulateAndGet(allRunning.incrementAndGet(), Math::max);
     started.add(context.taskId());
     startedAtNanos.put(key, System.nanoTime());
     try {
@@ -50,6 +53,7 @@ final class FakeRunner implements TaskRunner {
       }
     } finally {
       now.decrementAndGet();
+      allRunning.decrementAndGet();
       endedAtNanos.put(key, System.nanoTime());
     }
   }

@@ -198,7 +198,7 @@ class FlowParserTest {
     assertThat(errorOf("name: x\ncolour: red\n" + task))
         .isEqualTo(
             "Invalid flow flows/x.yaml, line 2, colour: unknown key (known keys: ["
-                + "catchup, defaults, max-active-runs, name, params, schedule, start-date, tasks,"
+                + "catchup, defaults, max-active-runs, name, params, pools, schedule, start-date, tasks,"
                 + " timezone, triggers])");
     assertThat(errorOf("name: x\ncatchup: maybe\n" + task))
         .isEqualTo("Invalid flow flows/x.yaml, line 2, catchup: 'maybe' (must be true or false)");

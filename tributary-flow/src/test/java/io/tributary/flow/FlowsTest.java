@@ -143,6 +143,13 @@ class FlowsTest {
         .isLessThan(1);
     assertThat(meters.get("tributary.flow.task.duration").tag("outcome", "success").timer().count())
         .isEqualTo(3);
+    assertThat(meters.get("tributary.flow.task.scheduling.delay").timer().count()).isEqualTo(3);
+    assertThat(
+            meters
+                .get("tributary.flow.task.scheduling.delay")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.SECONDS))
+        .isLessThan(1);
     assertThat(meters.get("tributary.flow.runs").tag("state", "success").counter().count())
         .isEqualTo(1);
   }
@@ -373,5 +380,37 @@ class FlowsTest {
         .contains("The platform stopped during try 1");
     assertThat(awaitEnd("one_at_a_time", second).state()).isEqualTo(RunState.SUCCESS);
     assertThat(restarted.mostAtOnce.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aPoolRunsNoMoreTriesAtOnceThanItsSlotsAndTheOthersWaitQueued() {
+    flows = open(runner);
+    StringBuilder tasks = new StringBuilder("pools: { narrow: 2 }\ntasks:\n");
+    for (int i = 0; i < 6; i++) {
+      tasks.append(task("t" + i, "/block", ", pool: narrow"));
+    }
+    flows.put("pooled", tasks.toString());
+
+    String runId = flows.runNow("pooled", Optional.empty()).run().runId();
+    await().atMost(WAIT).until(() -> runner.started.size() == 2);
+
+    Map<String, TaskRun> waiting = byId(flows.run("pooled", runId).orElseThrow());
+    assertThat(waiting.values().stream().filter(t -> t.state() == TaskState.RUNNING)).hasSize(2);
+    assertThat(waiting.values().stream().filter(t -> t.state() == TaskState.QUEUED)).hasSize(4);
+    runner.release();
+    FlowRun ended = awaitEnd("pooled", runId);
+    assertThat(ended.state()).isEqualTo(RunState.SUCCESS);
+    assertThat(runner.started).hasSize(6);
+    assertThat(runner.mostOfAllAtOnce.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aTaskInAnUndeclaredPoolIsRefused() {
+    flows = open(runner);
+
+    assertThatThrownBy(() -> flows.put("nowhere", "tasks:\n" + task("a", "/ok", ", pool: missing")))
+        .isInstanceOf(FlowDefinitionException.class)
+        .hasMessageContaining("task 'a' uses unknown pool 'missing'");
+    assertThat(flows.get("nowhere")).isEmpty();
   }
 }

@@ -144,7 +144,12 @@ public final class Platform implements AutoCloseable {
                   this::metadataConnection,
                   lake,
                   query,
-                  config.flows().dir(),
+                  new Flows.Settings(
+                      config.flows().dir(),
+                      Duration.ofSeconds(1),
+                      config.flows().workers(),
+                      config.flows().pools(),
+                      Duration.ofSeconds(5)),
                   meters,
                   clock,
                   flowTaskTypes(config),

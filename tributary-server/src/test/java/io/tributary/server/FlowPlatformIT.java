@@ -254,6 +254,7 @@ class FlowPlatformIT {
     assertThat(http.get("/metrics").raw().body())
         .contains("tributary_flow_task_duration_seconds_bucket{flow=\"daily_x\"")
         .contains("tributary_flow_task_latency_seconds_bucket{flow=\"daily_x\"")
+        .contains("tributary_flow_task_scheduling_delay_seconds_bucket{flow=\"daily_x\"")
         .contains("tributary_flow_runs_total{flow=\"daily_x\",state=\"success\"} 2.0");
   }
 

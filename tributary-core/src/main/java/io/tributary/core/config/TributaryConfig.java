@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -33,10 +34,30 @@ public record TributaryConfig(
     Flows flows,
     PgWire pgwire) {
 
-  /** Flows: the folder whose YAML files are loaded at start ({@code flows.dir}). */
-  public record Flows(Path dir) {
+  /**
+   * Flows: the folder whose YAML files are loaded at start ({@code flows.dir}), how many task tries
+   * run at once on this node ({@code flows.workers}), and the pools (named concurrency limits) by
+   * name with their slots ({@code flows.pools}; {@code default}, the pool of tasks that name none,
+   * has {@value #DEFAULT_POOL_SLOTS} slots unless set).
+   */
+  public record Flows(Path dir, int workers, Map<String, Integer> pools) {
+    public static final int DEFAULT_WORKERS = 8;
+    public static final int DEFAULT_POOL_SLOTS = 16;
+
     public Flows {
       Objects.requireNonNull(dir, "dir is null");
+      if (workers < 1 || workers > 1000) {
+        throw new IllegalArgumentException(
+            "Invalid flows.workers: " + workers + " (must be 1..1000)");
+      }
+      Map<String, Integer> all = new java.util.TreeMap<>(pools);
+      all.putIfAbsent("default", DEFAULT_POOL_SLOTS);
+      pools = Map.copyOf(all);
+    }
+
+    /** The default workers and pool. */
+    public Flows(Path dir) {
+      this(dir, DEFAULT_WORKERS, Map.of());
     }
   }
 
@@ -427,12 +448,24 @@ public record TributaryConfig(
       functions.add(FunctionSpec.fromConfig(null, functionNode));
     }
     EgressPolicy egress = EgressPolicy.fromConfig(top.child("egress"), top.child("secrets"));
-    ConfigNode flowsNode = top.child("flows").allowOnly("dir");
+    ConfigNode flowsNode = top.child("flows").allowOnly("dir", "workers", "pools");
+    Map<String, Integer> pools = new java.util.TreeMap<>();
+    ConfigNode poolsNode = flowsNode.child("pools");
+    for (java.util.Iterator<String> names = poolsNode.fieldNames(); names.hasNext(); ) {
+      String pool = names.next();
+      if (!pool.matches("[a-z_][a-z0-9_]{0,99}")) {
+        throw new ConfigException(
+            "Invalid pool name flows.pools." + pool + ": use [a-z_][a-z0-9_]*");
+      }
+      pools.put(pool, poolsNode.integer(pool, 1, 1, 10_000));
+    }
     Flows flows =
         new Flows(
             Path.of(flowsNode.string("dir", dataDir.resolve("flows").toString()))
                 .toAbsolutePath()
-                .normalize());
+                .normalize(),
+            flowsNode.integer("workers", Flows.DEFAULT_WORKERS, 1, 1000),
+            pools);
     return new TributaryConfig(
         dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
         flows, pgwire);

@@ -38,6 +38,21 @@ class TributaryConfigTest {
     assertThat(stream.transform()).isEqualTo(StreamSpec.Transform.FLATTEN);
     assertThat(stream.partitionBy()).hasToString("[day(_ingested_at)]");
     assertThat(config.flows()).isEqualTo(new TributaryConfig.Flows(Path.of("/tmp/t/flows")));
+    assertThat(config.flows().workers()).isEqualTo(8);
+    assertThat(config.flows().pools()).isEqualTo(java.util.Map.of("default", 16));
+  }
+
+  @Test
+  void readsTheFlowPoolsAndWorkers() {
+    TributaryConfig config =
+        TributaryConfig.fromYaml(
+            "flows: { workers: 3, pools: { default: 4, spark: 1 } }\n", "test");
+    assertThat(config.flows().workers()).isEqualTo(3);
+    assertThat(config.flows().pools()).isEqualTo(java.util.Map.of("default", 4, "spark", 1));
+    assertThatThrownBy(() -> TributaryConfig.fromYaml("flows: { pools: { spark: 0 } }\n", "t"))
+        .hasMessageContaining("flows.pools.spark");
+    assertThatThrownBy(() -> TributaryConfig.fromYaml("flows: { pools: { Bad: 1 } }\n", "t"))
+        .hasMessageContaining("flows.pools.Bad");
   }
 
   @Test

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * The flows' meters: runs ended by state, task try durations, task-to-task latency (upstream end to
- * start) and scheduling delay (a scheduled run's interval end to its start), as Prometheus
- * histograms.
+ * start), scheduling delay (a scheduled run's interval end to its start) and task scheduling delay
+ * (a task instance due in the scheduler to its first try's start), as Prometheus histograms.
  */
 public final class FlowMetrics {
   private final MeterRegistry registry;
@@ -54,6 +54,15 @@ public final class FlowMetrics {
             "flow",
             flow)
         .record(latency);
+  }
+
+  void taskSchedulingDelay(String flow, Duration delay) {
+    timer(
+            "tributary.flow.task.scheduling.delay",
+            "From the time a task instance is due in the scheduler to the start of its first try",
+            "flow",
+            flow)
+        .record(delay);
   }
 
   void schedulingDelay(String flow, Duration delay) {

@@ -4,82 +4,92 @@ import io.tributary.flow.FlowParser;
 import io.tributary.flow.FlowRun;
 import io.tributary.flow.FlowSpec;
 import io.tributary.flow.RunState;
-import io.tributary.flow.TaskContext;
-import io.tributary.flow.TaskFailedException;
 import io.tributary.flow.TaskRun;
 import io.tributary.flow.TaskRunner;
 import io.tributary.flow.TaskSpec;
 import io.tributary.flow.TaskState;
-import io.tributary.flow.Templates;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves runs forward: admits queued runs under {@code max-active-runs}, starts every task whose
- * trigger rule is met as soon as its upstream tasks end (on the thread that ended them, no poll),
- * records each try's outcome, log and retry, and ends the run. After a restart, {@link #recover}
- * counts the tries that were running as failed tries and retries them under their policy.
+ * Moves runs forward on top of the persistent scheduler: admits queued runs under {@code
+ * max-active-runs}, hands every task whose trigger rule is met to the scheduler as soon as its
+ * upstream tasks end (on the thread that ended them, no poll), runs the tries the scheduler
+ * executes, records each try's outcome, log and retry, and ends the run.
+ *
+ * <p>The scheduler executes each task instance at least once, so every step here is idempotent: a
+ * try starts only by moving its row from queued to running (and only with a free slot in its pool);
+ * an execution that finds its task running belongs to a process that died during the try (the
+ * scheduler revived it after its heartbeats stopped), so that try is counted as failed and retried;
+ * an execution that finds its task ended only moves the run forward.
  */
 public final class RunEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
   private static final FlowParser STORED = new FlowParser(sql -> {});
 
+  /** Where the engine hands task instances to the persistent scheduler. */
+  public interface Dispatcher {
+    /** Schedules the execution of {@code key} at {@code at}, unless it exists. */
+    void dispatch(String key, Instant at);
+
+    /** Schedules the executions of {@code keys} at {@code at}, those that do not exist. */
+    void dispatchAll(List<String> keys, Instant at);
+
+    /** Moves the waiting execution of {@code key} to now; false if it is executing or gone. */
+    boolean wake(String key);
+  }
+
   private final RunStore store;
-  private final Map<String, TaskRunner> runners;
   private final Function<String, Optional<FlowSpec>> currentSpec;
+  private final Function<String, Integer> poolSlots;
   private final Clock clock;
   private final RandomGenerator random;
-  private final ExecutorService workers;
-  private final ScheduledExecutorService timer;
+  private final Dispatcher dispatcher;
+  private final Duration poolRecheck;
+  private final TryRunner tries;
+  private final PoolWaiters waiters = new PoolWaiters();
   private final Map<String, FlowSpec> runSpecs = new ConcurrentHashMap<>();
+  private final Set<String> dispatched = ConcurrentHashMap.newKeySet();
   private final FlowMetrics metrics;
 
+  /**
+   * @param poolSlots the slots of a pool, by name
+   * @param poolRecheck how long an execution waiting for a pool slot sleeps if no slot frees on
+   *     this node (slots freed by other nodes)
+   */
   public RunEngine(
       RunStore store,
       Map<String, TaskRunner> runners,
       Function<String, Optional<FlowSpec>> currentSpec,
+      Function<String, Integer> poolSlots,
       Clock clock,
       RandomGenerator random,
-      int workerThreads,
+      Dispatcher dispatcher,
+      Duration poolRecheck,
       FlowMetrics metrics) {
     this.store = Objects.requireNonNull(store, "store is null");
-    this.runners = Map.copyOf(runners);
     this.currentSpec = Objects.requireNonNull(currentSpec, "currentSpec is null");
+    this.poolSlots = Objects.requireNonNull(poolSlots, "poolSlots is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.random = Objects.requireNonNull(random, "random is null");
+    this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher is null");
+    this.poolRecheck = Objects.requireNonNull(poolRecheck, "poolRecheck is null");
     this.metrics = Objects.requireNonNull(metrics, "metrics is null");
-    this.workers = Executors.newFixedThreadPool(workerThreads, threads("tributary-flow-task"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(threads("tributary-flow-timer"));
-  }
-
-  private static ThreadFactory threads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+    this.tries = new TryRunner(runners, clock, metrics);
   }
 
   /** The run of (flow, logical date) and whether this call created it. */
@@ -90,21 +100,22 @@ public final class RunEngine implements AutoCloseable {
    * runs of the flow.
    */
   public Ensured ensureRun(FlowSpec spec, Instant logicalDate, String runType) {
-    Instant intervalStart = logicalDate;
     Instant intervalEnd =
         spec.schedule().map(schedule -> schedule.next(logicalDate)).orElse(logicalDate);
     String runId = RunIds.of(logicalDate);
+    Map<String, String> pools = new LinkedHashMap<>();
+    spec.tasks().forEach(task -> pools.put(task.id(), task.pool()));
     boolean created =
         store.create(
             new RunStore.NewRun(
                 spec.name(),
                 runId,
                 logicalDate,
-                intervalStart,
+                logicalDate,
                 intervalEnd,
                 runType,
                 spec.source(),
-                spec.tasks().stream().map(TaskSpec::id).toList()),
+                pools),
             clock.instant());
     if (created) {
       runSpecs.put(key(spec.name(), runId), spec);
@@ -162,36 +173,17 @@ public final class RunEngine implements AutoCloseable {
   }
 
   /**
-   * Recovers after a restart: tries left running by a stopped process count as failed tries
-   * (retried if tries are left), then every running run is evaluated and queued runs admitted.
+   * Resumes after a start: every running run is evaluated (its ready tasks handed to the scheduler
+   * again, which keeps one execution per task), a task left running gets an execution if it has
+   * none (that execution counts the lost try), and queued runs are admitted.
    */
   public void recover() {
     Instant now = clock.instant();
     for (FlowRun run : store.runsIn(RunState.RUNNING)) {
-      FlowSpec spec = specOf(run.flow(), run.runId());
       for (TaskRun task : run.tasks()) {
-        if (task.state() != TaskState.RUNNING) {
-          continue;
+        if (task.state() == TaskState.RUNNING) {
+          dispatcher.dispatch(TaskKey.of(run.flow(), run.runId(), task.taskId()), now);
         }
-        int attempts = spec.task(task.taskId()).map(t -> t.retries().attempts()).orElse(1);
-        String error = "The platform stopped during try " + task.tries();
-        boolean retry = task.tries() < attempts;
-        store.endTry(
-            run.flow(),
-            run.runId(),
-            task.taskId(),
-            task.tries(),
-            retry ? TaskState.QUEUED : TaskState.FAILED,
-            retry ? now : null,
-            error,
-            now);
-        store.saveLog(run.flow(), run.runId(), task.taskId(), task.tries(), error + "\n");
-        LOG.info(
-            "Flow {} run {}: task {} was running when the platform stopped; {}",
-            run.flow(),
-            run.runId(),
-            task.taskId(),
-            retry ? "retrying it" : "no try left");
       }
       evaluate(run.flow(), run.runId());
     }
@@ -204,15 +196,23 @@ public final class RunEngine implements AutoCloseable {
         k -> STORED.parse(store.spec(flow, runId), "run " + runId + " of flow " + flow, flow));
   }
 
+  /** The spec of the run, empty if there is no such run. */
+  private Optional<FlowSpec> knownSpec(String flow, String runId) {
+    FlowSpec cached = runSpecs.get(key(flow, runId));
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    return store.spec(flow, runId) == null ? Optional.empty() : Optional.of(specOf(flow, runId));
+  }
+
   private static String key(String flow, String runId) {
     return flow + "/" + runId;
   }
 
-  private record Start(FlowSpec spec, FlowRun run, TaskSpec task, int tryNumber) {}
-
-  /** Starts what can start in a running run, settles what cannot run, and ends the run if done. */
+  /** Settles what cannot run, hands what can run to the scheduler, and ends the run if done. */
   void evaluate(String flow, String runId) {
-    List<Start> starts = new ArrayList<>();
+    List<String> ready = new ArrayList<>();
+    Map<String, Instant> later = new HashMap<>();
     boolean ended = false;
     synchronized (this) {
       Optional<FlowRun> found = store.run(flow, runId);
@@ -241,14 +241,14 @@ public final class RunEngine implements AutoCloseable {
             case UPSTREAM_FAILED ->
                 changed |= settle(flow, runId, task, TaskState.UPSTREAM_FAILED, states, now);
             case RUN -> {
-              Optional<Instant> next = taskRun.nextTryAt();
-              if (next.isPresent() && next.get().isAfter(now)) {
-                wakeAt(flow, runId, next.get());
-              } else if (store.claim(flow, runId, task.id(), taskRun.tries(), now)) {
-                states.put(task.id(), TaskState.RUNNING);
-                upstreamEnd(task, byId)
-                    .ifPresent(end -> metrics.taskToTask(flow, Duration.between(end, now)));
-                starts.add(new Start(spec, run, task, taskRun.tries() + 1));
+              String key = TaskKey.of(flow, runId, task.id());
+              if (dispatched.add(key)) {
+                Optional<Instant> next = taskRun.nextTryAt();
+                if (next.isPresent() && next.get().isAfter(now)) {
+                  later.put(key, next.get());
+                } else {
+                  ready.add(key);
+                }
               }
             }
           }
@@ -267,22 +267,13 @@ public final class RunEngine implements AutoCloseable {
         }
       }
     }
-    starts.forEach(this::submit);
+    if (!ready.isEmpty()) {
+      dispatcher.dispatchAll(ready, clock.instant());
+    }
+    later.forEach(dispatcher::dispatch);
     if (ended) {
       admit(flow);
     }
-  }
-
-  /** When the last upstream task of {@code task} ended (none for a first try without upstream). */
-  private static Optional<Instant> upstreamEnd(TaskSpec task, Map<String, TaskRun> byId) {
-    if (byId.get(task.id()).tries() > 0) {
-      return Optional.empty(); // a retry waits for its back-off, not for upstream tasks
-    }
-    return task.dependsOn().stream()
-        .map(byId::get)
-        .map(TaskRun::endedAt)
-        .flatMap(Optional::stream)
-        .max(Instant::compareTo);
   }
 
   private boolean settle(
@@ -297,144 +288,181 @@ public final class RunEngine implements AutoCloseable {
     return true;
   }
 
-  private void wakeAt(String flow, String runId, Instant at) {
-    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-    try {
-      timer.schedule(() -> safely(() -> evaluate(flow, runId)), delay, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Flow engine closed; run {} resumes after a restart", runId);
+  /**
+   * Executes the scheduler's execution of a task instance, due at {@code due}.
+   *
+   * @return when to execute it again (a retry's back-off, a wait for a pool slot), or empty when
+   *     the task is done with
+   * @throws StoppedException if the platform stopped during the try (left running, recovered at the
+   *     next start)
+   */
+  public Optional<Instant> execute(String key, Instant due) {
+    TaskKey id = TaskKey.parse(key);
+    Optional<FlowSpec> known = knownSpec(id.flow(), id.runId());
+    if (known.isEmpty()) {
+      dispatched.remove(key);
+      return Optional.empty(); // no such run
     }
+    FlowSpec spec = known.get();
+    Optional<TaskSpec> task = spec.task(id.taskId());
+    List<String> read = new ArrayList<>(List.of(id.taskId()));
+    task.ifPresent(t -> read.addAll(t.dependsOn()));
+    Optional<FlowRun> found = store.run(id.flow(), id.runId(), read);
+    if (found.isEmpty() || found.get().state() != RunState.RUNNING) {
+      dispatched.remove(key);
+      runSpecs.remove(key(id.flow(), id.runId()));
+      return Optional.empty();
+    }
+    FlowRun run = found.get();
+    Optional<TaskRun> taskRun =
+        run.tasks().stream().filter(t -> t.taskId().equals(id.taskId())).findFirst();
+    if (task.isEmpty() || taskRun.isEmpty()) {
+      dispatched.remove(key);
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    TaskRun state = taskRun.get();
+    if (state.state() == TaskState.RUNNING) {
+      return lostTry(run, task.get(), state.tries(), now);
+    }
+    if (state.state().isFinished()) {
+      dispatched.remove(key);
+      evaluate(id.flow(), id.runId());
+      return Optional.empty();
+    }
+    if (state.nextTryAt().isPresent() && state.nextTryAt().get().isAfter(now)) {
+      return state.nextTryAt();
+    }
+    String pool = task.get().pool();
+    int slots = poolSlots.apply(pool);
+    RunStore.Claim claim = claim(run, id.taskId(), state.tries(), pool, slots, now);
+    if (claim == RunStore.Claim.POOL_FULL) {
+      waiters.add(pool, key);
+      claim = claim(run, id.taskId(), state.tries(), pool, slots, now);
+      if (claim == RunStore.Claim.POOL_FULL) {
+        return Optional.of(waiters.takeWoken(key) ? now : now.plus(poolRecheck));
+      }
+      waiters.remove(pool, key);
+    }
+    if (claim == RunStore.Claim.NOT_QUEUED) {
+      return Optional.empty();
+    }
+    if (state.tries() == 0) {
+      metrics.taskSchedulingDelay(id.flow(), Duration.between(due, now));
+      upstreamEnd(task.get(), run)
+          .ifPresent(end -> metrics.taskToTask(id.flow(), Duration.between(end, now)));
+    }
+    return runTry(spec, run, task.get(), state.tries() + 1);
   }
 
-  private void submit(Start start) {
-    try {
-      workers.execute(() -> safely(() -> execute(start)));
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Flow engine closed; task {} resumes after a restart", start.task().id());
-    }
+  private RunStore.Claim claim(
+      FlowRun run, String taskId, int tries, String pool, int slots, Instant now) {
+    return store.claim(run.flow(), run.runId(), taskId, tries, pool, slots, now);
   }
 
-  private static void safely(Runnable work) {
-    try {
-      work.run();
-    } catch (RuntimeException e) {
-      LOG.error("Flow engine step failed", e);
-    }
+  /** When the last upstream task of {@code task} ended. */
+  private static Optional<Instant> upstreamEnd(TaskSpec task, FlowRun run) {
+    return run.tasks().stream()
+        .filter(t -> task.dependsOn().contains(t.taskId()))
+        .map(TaskRun::endedAt)
+        .flatMap(Optional::stream)
+        .max(Instant::compareTo);
   }
 
-  private void execute(Start start) {
-    FlowRun run = start.run();
-    TaskSpec task = start.task();
-    StringBuffer log = new StringBuffer();
-    TaskContext context =
-        new TaskContext(
+  /** A try whose process died: counted as a failed try, retried at once if tries are left. */
+  private Optional<Instant> lostTry(FlowRun run, TaskSpec task, int tryNumber, Instant now) {
+    String error = "The platform stopped during try " + tryNumber;
+    boolean retry = tryNumber < task.retries().attempts();
+    boolean ended =
+        store.endTry(
             run.flow(),
             run.runId(),
             task.id(),
-            start.tryNumber(),
-            Templates.variables(
-                start.spec(),
-                run.runId(),
-                run.logicalDate(),
-                run.intervalStart(),
-                run.intervalEnd()),
-            line -> log.append(clock.instant()).append(' ').append(line).append('\n'));
-    context
-        .log()
-        .accept(
-            "Task "
-                + task.id()
-                + " ("
-                + task.action().type()
-                + "), try "
-                + start.tryNumber()
-                + " of "
-                + task.retries().attempts());
-    Thread thread = Thread.currentThread();
-    AtomicBoolean timedOut = new AtomicBoolean();
-    ScheduledFuture<?> timeout;
-    try {
-      timeout =
-          timer.schedule(
-              () -> {
-                timedOut.set(true);
-                thread.interrupt();
-              },
-              task.timeout().toMillis(),
-              TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      LOG.debug("Flow engine closed; task {} is tried again after a restart", task.id());
-      return; // left running: the next start counts it as a failed try and retries it
-    }
-    String error = null;
-    boolean retriable = true;
-    long started = System.nanoTime();
-    try {
-      TaskRunner runner = runners.get(task.action().type());
-      if (runner == null) {
-        throw new TaskFailedException("No runner for task type " + task.action().type(), false);
-      }
-      runner.run(task.action(), context);
-    } catch (TaskFailedException e) {
-      error = e.getMessage();
-      retriable = e.isRetriable();
-    } catch (InterruptedException e) {
-      error = "Interrupted";
-    } catch (Exception e) {
-      error = e.getMessage() == null ? e.toString() : e.getMessage();
-    } finally {
-      timeout.cancel(false);
-      Thread.interrupted(); // clear a timeout's interrupt before the database writes
-    }
-    if (timedOut.get()) {
-      error = "Timed out after " + task.timeout().toMillis() + " ms";
-      retriable = true;
-    }
-    metrics.tryEnded(
+            tryNumber,
+            retry ? TaskState.QUEUED : TaskState.FAILED,
+            retry ? now : null,
+            error,
+            line(now, error),
+            now);
+    LOG.info(
+        "Flow {} run {}: task {} was running in a process that stopped; {}",
         run.flow(),
-        task.action().type(),
-        error == null ? "success" : "failure",
-        Duration.ofNanos(System.nanoTime() - started));
-    finish(start, error, retriable, log, context);
+        run.runId(),
+        task.id(),
+        retry ? "retrying it" : "no try left");
+    if (ended) {
+      waiters.wakeOne(task.pool(), dispatcher);
+    }
+    if (retry) {
+      return Optional.of(now);
+    }
+    dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
+    evaluate(run.flow(), run.runId());
+    return Optional.empty();
   }
 
-  private void finish(
-      Start start, String error, boolean retriable, StringBuffer log, TaskContext context) {
-    FlowRun run = start.run();
-    TaskSpec task = start.task();
+  private String line(Instant at, String text) {
+    return at + " " + text + "\n";
+  }
+
+  private Optional<Instant> runTry(FlowSpec spec, FlowRun run, TaskSpec task, int tryNumber) {
+    TryRunner.Outcome outcome = tries.run(spec, run, task, tryNumber);
+    if (outcome.stopped()) {
+      throw new StoppedException(
+          "The platform stopped during try " + tryNumber + " of task " + task.id());
+    }
     Instant now = clock.instant();
     TaskState state;
     Instant nextTry = null;
+    String last;
+    String error = outcome.error();
     if (error == null) {
       state = TaskState.SUCCESS;
-      context.log().accept("Succeeded");
-    } else if (retriable && start.tryNumber() < task.retries().attempts()) {
+      last = "Succeeded";
+    } else if (outcome.retriable() && tryNumber < task.retries().attempts()) {
       state = TaskState.QUEUED;
-      Duration backoff = task.retries().backoff(start.tryNumber(), random);
+      Duration backoff = task.retries().backoff(tryNumber, random);
       nextTry = now.plus(backoff);
-      context.log().accept("Failed: " + error + "; retrying in " + backoff.toMillis() + " ms");
+      last = "Failed: " + error + "; retrying in " + backoff.toMillis() + " ms";
     } else {
       state = TaskState.FAILED;
-      context.log().accept("Failed: " + error);
+      last = "Failed: " + error;
     }
-    store.saveLog(run.flow(), run.runId(), task.id(), start.tryNumber(), log.toString());
-    store.endTry(run.flow(), run.runId(), task.id(), start.tryNumber(), state, nextTry, error, now);
+    store.endTry(
+        run.flow(),
+        run.runId(),
+        task.id(),
+        tryNumber,
+        state,
+        nextTry,
+        error,
+        outcome.log() + line(now, last),
+        now);
+    waiters.wakeOne(task.pool(), dispatcher);
     if (nextTry != null) {
-      wakeAt(run.flow(), run.runId(), nextTry);
-    } else {
-      evaluate(run.flow(), run.runId());
+      return Optional.of(nextTry);
+    }
+    dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
+    if (hasDownstream(spec, task) || store.unfinishedTasks(run.flow(), run.runId()) == 0) {
+      evaluate(run.flow(), run.runId()); // a leaf task in a run with work left changes nothing
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasDownstream(FlowSpec spec, TaskSpec task) {
+    return spec.tasks().stream().anyMatch(t -> t.dependsOn().contains(task.id()));
+  }
+
+  /** Thrown when the platform stops during a try: the scheduler executes it again later. */
+  public static final class StoppedException extends RuntimeException {
+    StoppedException(String message) {
+      super(message);
     }
   }
 
-  /** Stops the workers; tries still running are recovered at the next start. */
+  /** Interrupts the tries still running; they are recovered at the next start. */
   @Override
   public void close() {
-    timer.shutdownNow();
-    workers.shutdownNow();
-    try {
-      workers.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tries.close();
   }
 }

@@ -12,7 +12,9 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,6 +26,9 @@ import java.util.function.Supplier;
  * row from queued to running, so it never runs twice at once. SQL common to SQLite and PostgreSQL.
  */
 public final class RunStore {
+  private static final String SAVE_LOG =
+      "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
+          + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log";
   private final Supplier<Connection> db;
 
   public RunStore(Supplier<Connection> db) {
@@ -43,14 +48,42 @@ public final class RunStore {
               + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL,"
               + " state VARCHAR(32) NOT NULL, tries INTEGER NOT NULL, next_try_ms BIGINT,"
               + " started_ms BIGINT, ended_ms BIGINT, error VARCHAR(10000),"
+              + " pool VARCHAR(255) NOT NULL DEFAULT 'default',"
               + " PRIMARY KEY (flow, run_id, task_id))");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS flow_pools (name VARCHAR(255) NOT NULL PRIMARY KEY,"
+              + " slots INTEGER NOT NULL)");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS flow_task_logs (flow VARCHAR(255) NOT NULL,"
               + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, try INTEGER NOT NULL,"
               + " log VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id, task_id, try))");
+      addPoolColumn(connection);
+      // a claim counts the running tries of its pool; admission lists runs by state
+      statement.execute(
+          "CREATE INDEX IF NOT EXISTS flow_task_runs_pool_state ON flow_task_runs (pool, state)");
+      statement.execute("CREATE INDEX IF NOT EXISTS flow_runs_state ON flow_runs (state)");
     } catch (SQLException e) {
       throw failure("create the flow tables", e);
     }
+  }
+
+  /** Adds the pool column to a task table created before pools existed. */
+  private static void addPoolColumn(Connection connection) throws SQLException {
+    try (Statement probe = connection.createStatement()) {
+      probe.executeQuery("SELECT pool FROM flow_task_runs WHERE 1 = 0").close();
+    } catch (SQLException e) {
+      try (Statement alter = connection.createStatement()) {
+        alter.execute(
+            "ALTER TABLE flow_task_runs ADD COLUMN pool VARCHAR(255) NOT NULL DEFAULT 'default'");
+      }
+    }
+  }
+
+  /** What became of a claim: the try started, its pool had no free slot, or it was not queued. */
+  public enum Claim {
+    CLAIMED,
+    POOL_FULL,
+    NOT_QUEUED
   }
 
   private static IllegalStateException failure(String what, SQLException e) {
@@ -66,7 +99,11 @@ public final class RunStore {
       Instant intervalEnd,
       String runType,
       String spec,
-      List<String> taskIds) {}
+      Map<String, String> taskPools) {
+    public NewRun {
+      taskPools = new LinkedHashMap<>(taskPools);
+    }
+  }
 
   /**
    * Creates the run and its queued tasks in one transaction, unless a run of the same flow and
@@ -98,13 +135,14 @@ public final class RunStore {
         }
         try (PreparedStatement task =
             connection.prepareStatement(
-                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries)"
-                    + " VALUES (?, ?, ?, ?, 0)")) {
-          for (String id : run.taskIds()) {
+                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries, pool)"
+                    + " VALUES (?, ?, ?, ?, 0, ?)")) {
+          for (Map.Entry<String, String> id : run.taskPools().entrySet()) {
             task.setString(1, run.flow());
             task.setString(2, run.runId());
-            task.setString(3, id);
+            task.setString(3, id.getKey());
             task.setString(4, TaskState.QUEUED.label());
+            task.setString(5, id.getValue());
             task.addBatch();
           }
           task.executeBatch();
@@ -122,18 +160,27 @@ public final class RunStore {
 
   /** The run, with its tasks. */
   public Optional<FlowRun> run(String flow, String runId) {
-    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1);
+    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1, List.of());
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  /** The run with only the tasks {@code taskIds} (what one task's execution needs). */
+  public Optional<FlowRun> run(String flow, String runId, List<String> taskIds) {
+    if (taskIds.isEmpty()) {
+      throw new IllegalArgumentException("No task ids to read of run " + runId);
+    }
+    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1, taskIds);
     return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
   }
 
   /** The flow's runs, newest logical date first. */
   public List<FlowRun> runs(String flow, int limit) {
-    return runs("flow = ?", List.of(flow), limit);
+    return runs("flow = ?", List.of(flow), limit, List.of());
   }
 
   /** Every run in {@code state}, of every flow, oldest logical date first. */
   public List<FlowRun> runsIn(RunState state) {
-    List<FlowRun> runs = runs("state = ?", List.of(state.label()), Integer.MAX_VALUE);
+    List<FlowRun> runs = runs("state = ?", List.of(state.label()), Integer.MAX_VALUE, List.of());
     java.util.Collections.reverse(runs);
     return runs;
   }
@@ -154,7 +201,8 @@ public final class RunStore {
     }
   }
 
-  private List<FlowRun> runs(String where, List<String> args, int limit) {
+  /** Runs with their tasks ({@code only} those if not empty). */
+  private List<FlowRun> runs(String where, List<String> args, int limit, List<String> only) {
     try (Connection connection = db.get()) {
       List<FlowRun> runs = new ArrayList<>();
       try (PreparedStatement select =
@@ -199,7 +247,7 @@ public final class RunStore {
                 run.createdAt(),
                 run.startedAt(),
                 run.endedAt(),
-                tasks(connection, run.flow(), run.runId())));
+                tasks(connection, run.flow(), run.runId(), only)));
       }
       return withTasks;
     } catch (SQLException e) {
@@ -207,15 +255,22 @@ public final class RunStore {
     }
   }
 
-  private static List<TaskRun> tasks(Connection connection, String flow, String runId)
-      throws SQLException {
+  private static List<TaskRun> tasks(
+      Connection connection, String flow, String runId, List<String> only) throws SQLException {
     List<TaskRun> tasks = new ArrayList<>();
+    String filter =
+        only.isEmpty() ? "" : " AND task_id IN (" + "?, ".repeat(only.size() - 1) + "?)";
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT task_id, state, tries, next_try_ms, started_ms, ended_ms, error"
-                + " FROM flow_task_runs WHERE flow = ? AND run_id = ? ORDER BY task_id")) {
+                + " FROM flow_task_runs WHERE flow = ? AND run_id = ?"
+                + filter
+                + " ORDER BY task_id")) {
       select.setString(1, flow);
       select.setString(2, runId);
+      for (int i = 0; i < only.size(); i++) {
+        select.setString(i + 3, only.get(i));
+      }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           tasks.add(
@@ -296,24 +351,63 @@ public final class RunStore {
   }
 
   /**
-   * Starts a try: moves the task from queued to running and counts the try. False if another thread
-   * (or node) started it first.
+   * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
+   * try, in one transaction that first locks the pool's row, so that tries running in a pool never
+   * outnumber its slots, whichever thread or node claims them.
    */
-  public boolean claim(String flow, String runId, String taskId, int tries, Instant now) {
-    return update(
-        "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?,"
-            + " ended_ms = NULL, next_try_ms = NULL WHERE flow = ? AND run_id = ? AND task_id = ?"
-            + " AND state = 'queued' AND tries = ?",
-        now.toEpochMilli(),
-        flow,
-        runId,
-        taskId,
-        tries);
+  public Claim claim(
+      String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
+    try (Connection connection = db.get()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement lock =
+              connection.prepareStatement(
+                  "INSERT INTO flow_pools (name, slots) VALUES (?, ?)"
+                      + " ON CONFLICT (name) DO UPDATE SET slots = excluded.slots");
+          PreparedStatement count =
+              connection.prepareStatement(
+                  "SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running'");
+          PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE flow_task_runs SET state = 'running', tries = tries + 1,"
+                      + " started_ms = ?, ended_ms = NULL, next_try_ms = NULL WHERE flow = ?"
+                      + " AND run_id = ? AND task_id = ? AND state = 'queued' AND tries = ?")) {
+        lock.setString(1, pool);
+        lock.setInt(2, slots);
+        lock.executeUpdate();
+        count.setString(1, pool);
+        int running;
+        try (ResultSet rows = count.executeQuery()) {
+          rows.next();
+          running = rows.getInt(1);
+        }
+        if (running >= slots) {
+          connection.rollback();
+          return Claim.POOL_FULL;
+        }
+        update.setLong(1, now.toEpochMilli());
+        update.setString(2, flow);
+        update.setString(3, runId);
+        update.setString(4, taskId);
+        update.setInt(5, tries);
+        if (update.executeUpdate() == 0) {
+          connection.rollback();
+          return Claim.NOT_QUEUED;
+        }
+        connection.commit();
+        return Claim.CLAIMED;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
+    }
   }
 
   /**
    * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
-   * nextTry} to retry). False if the task was not running that try.
+   * nextTry} to retry) and saves the try's log, in one transaction. False (and nothing written) if
+   * the task was not running that try.
    */
   public boolean endTry(
       String flow,
@@ -323,18 +417,59 @@ public final class RunStore {
       TaskState state,
       Instant nextTry,
       String error,
+      String log,
       Instant now) {
-    return update(
-        "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
-            + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running' AND tries = ?",
-        state.label(),
-        nextTry == null ? null : nextTry.toEpochMilli(),
-        now.toEpochMilli(),
-        error,
-        flow,
-        runId,
-        taskId,
-        tryNumber);
+    try (Connection connection = db.get()) {
+      connection.setAutoCommit(false);
+      try (PreparedStatement end =
+              connection.prepareStatement(
+                  "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
+                      + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
+                      + " AND tries = ?");
+          PreparedStatement save = connection.prepareStatement(SAVE_LOG)) {
+        bind(
+            end,
+            state.label(),
+            nextTry == null ? null : nextTry.toEpochMilli(),
+            now.toEpochMilli(),
+            error,
+            flow,
+            runId,
+            taskId,
+            tryNumber);
+        if (end.executeUpdate() == 0) {
+          connection.rollback();
+          return false;
+        }
+        bind(save, flow, runId, taskId, tryNumber, log);
+        save.executeUpdate();
+        connection.commit();
+        return true;
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
+    }
+  }
+
+  /** How many tasks of the run are queued or running. */
+  public int unfinishedTasks(String flow, String runId) {
+    try (Connection connection = db.get();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
+                    + " AND state IN ('queued', 'running')")) {
+      select.setString(1, flow);
+      select.setString(2, runId);
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw failure("read the tasks of run " + runId + " of flow " + flow, e);
+    }
   }
 
   /** Settles a queued task that will not run (skipped, upstream_failed). */
@@ -347,18 +482,6 @@ public final class RunStore {
         flow,
         runId,
         taskId);
-  }
-
-  /** Saves the log of one try. */
-  public void saveLog(String flow, String runId, String taskId, int tryNumber, String log) {
-    update(
-        "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
-            + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log",
-        flow,
-        runId,
-        taskId,
-        tryNumber,
-        log);
   }
 
   /** The log of one try, if saved. */
@@ -383,21 +506,25 @@ public final class RunStore {
   private boolean update(String sql, Object... args) {
     try (Connection connection = db.get();
         PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        Object arg = args[i];
-        if (arg == null) {
-          statement.setNull(i + 1, Types.NULL);
-        } else if (arg instanceof Long l) {
-          statement.setLong(i + 1, l);
-        } else if (arg instanceof Integer n) {
-          statement.setInt(i + 1, n);
-        } else {
-          statement.setString(i + 1, arg.toString());
-        }
-      }
+      bind(statement, args);
       return statement.executeUpdate() > 0;
     } catch (SQLException e) {
       throw failure("update the flow tables", e);
+    }
+  }
+
+  private static void bind(PreparedStatement statement, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      if (arg == null) {
+        statement.setNull(i + 1, Types.NULL);
+      } else if (arg instanceof Long l) {
+        statement.setLong(i + 1, l);
+      } else if (arg instanceof Integer n) {
+        statement.setInt(i + 1, n);
+      } else {
+        statement.setString(i + 1, arg.toString());
+      }
     }
   }
 }

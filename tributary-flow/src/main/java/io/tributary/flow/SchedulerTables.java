@@ -1,0 +1,140 @@
+package io.tributary.flow;
+
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * db-scheduler's {@code scheduled_tasks} table in the platform's metadata database, created by us
+ * on SQLite (times as epoch milliseconds) and on PostgreSQL (its own schema), with the matching
+ * JDBC customization and a {@link DataSource} over the platform's connection supplier.
+ */
+public final class SchedulerTables {
+  private SchedulerTables() {}
+
+  /** The metadata database's connections as a data source. */
+  public static DataSource dataSource(Supplier<Connection> db) {
+    Objects.requireNonNull(db, "db is null");
+    return new DataSource() {
+      @Override
+      public Connection getConnection() {
+        return db.get();
+      }
+
+      @Override
+      public Connection getConnection(String user, String password) {
+        return db.get();
+      }
+
+      @Override
+      public PrintWriter getLogWriter() {
+        return null;
+      }
+
+      @Override
+      public void setLogWriter(PrintWriter out) {}
+
+      @Override
+      public void setLoginTimeout(int seconds) {}
+
+      @Override
+      public int getLoginTimeout() {
+        return 0;
+      }
+
+      @Override
+      public Logger getParentLogger() {
+        return Logger.getLogger("io.tributary.flow");
+      }
+
+      @Override
+      public <T> T unwrap(Class<T> type) throws SQLException {
+        throw new SQLException("Not a wrapper of " + type);
+      }
+
+      @Override
+      public boolean isWrapperFor(Class<?> type) {
+        return false;
+      }
+    };
+  }
+
+  /** Creates the table unless it exists and returns how db-scheduler must talk to this database. */
+  public static JdbcCustomization create(Supplier<Connection> db) {
+    try (Connection connection = db.get();
+        Statement statement = connection.createStatement()) {
+      String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+      boolean postgres = product.contains("postgres");
+      String time = postgres ? "TIMESTAMP WITH TIME ZONE" : "BIGINT";
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS scheduled_tasks (task_name TEXT NOT NULL,"
+              + " task_instance TEXT NOT NULL, task_data "
+              + (postgres ? "BYTEA" : "BLOB")
+              + ", execution_time "
+              + time
+              + " NOT NULL, picked BOOLEAN NOT NULL, picked_by TEXT, last_success "
+              + time
+              + ", last_failure "
+              + time
+              + ", consecutive_failures INT, last_heartbeat "
+              + time
+              + ", version BIGINT NOT NULL, priority SMALLINT,"
+              + " PRIMARY KEY (task_name, task_instance))");
+      statement.execute(
+          "CREATE INDEX IF NOT EXISTS scheduled_tasks_execution_time_idx"
+              + " ON scheduled_tasks (execution_time)");
+      statement.execute(
+          "CREATE INDEX IF NOT EXISTS scheduled_tasks_last_heartbeat_idx"
+              + " ON scheduled_tasks (last_heartbeat)");
+      return postgres ? new PostgreSqlJdbcCustomization(false, true) : new SqliteCustomization();
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot create the scheduler's table scheduled_tasks: " + e.getMessage(), e);
+    }
+  }
+
+  /** SQLite keeps instants as epoch milliseconds, compared as numbers, and limits with LIMIT. */
+  private static final class SqliteCustomization extends DefaultJdbcCustomization {
+    SqliteCustomization() {
+      super(true);
+    }
+
+    @Override
+    public String getName() {
+      return "SQLite";
+    }
+
+    @Override
+    public String getQueryLimitPart(int limit) {
+      return " LIMIT " + limit;
+    }
+
+    @Override
+    public void setInstant(PreparedStatement statement, int index, Instant value)
+        throws SQLException {
+      if (value == null) {
+        statement.setNull(index, java.sql.Types.BIGINT);
+      } else {
+        statement.setLong(index, value.toEpochMilli());
+      }
+    }
+
+    @Override
+    public Instant getInstant(ResultSet rows, String column) throws SQLException {
+      long value = rows.getLong(column);
+      return rows.wasNull() ? null : Instant.ofEpochMilli(value);
+    }
+  }
+}
