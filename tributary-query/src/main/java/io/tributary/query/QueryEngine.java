@@ -8,7 +8,6 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -160,10 +158,11 @@ public final class QueryEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
-    Connection connection = null;
+    StartErrors database = null;
     Statement statement = null;
     try {
-      connection = openDatabase();
+      database = StartErrors.openDatabase();
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
@@ -201,23 +200,49 @@ public final class QueryEngine implements AutoCloseable {
         ResultSet result = statement.executeQuery(runnable);
         LOG.debug("Query over tables {} started", tables.values());
         return new QueryCursor(
-            connection, statement, result, cancel, timeout, running::release, errors);
+            database,
+            statement,
+            result,
+            cancel,
+            timeout,
+            running::release,
+            errors,
+            () -> timedOut.get() || cancel.isCanceled());
       } catch (SQLException e) {
+        SQLException real =
+            timedOut.get() || cancel.isCanceled()
+                ? e
+                : database.explain(e, runnable, second -> rerunUnder(second, cancel, deadline));
         timeout.cancel(false);
-        throw errors.apply(e);
+        throw errors.apply(real);
       }
     } catch (SQLException e) {
-      close(connection, statement, cancel);
+      close(database, statement, cancel);
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } catch (RuntimeException e) {
-      close(connection, statement, cancel);
+      close(database, statement, cancel);
       throw e;
     }
   }
 
-  private void close(Connection connection, Statement statement, QueryCancel cancel) {
+  /** Lets {@code cancel} and the rest of the timeout reach a failed statement's second run. */
+  private Runnable rerunUnder(Statement second, QueryCancel cancel, long deadline) {
+    cancel.attach(second);
+    AtomicBoolean ignored = new AtomicBoolean();
+    ScheduledFuture<?> timeout =
+        timer.schedule(
+            () -> cancel(second, ignored),
+            Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+    return () -> {
+      timeout.cancel(false);
+      cancel.detach();
+    };
+  }
+
+  private void close(StartErrors database, Statement statement, QueryCancel cancel) {
     cancel.detach();
-    try (connection;
+    try (database;
         statement) {
       // closed by try-with-resources
     } catch (SQLException e) {
@@ -239,7 +264,8 @@ public final class QueryEngine implements AutoCloseable {
     if (sql.isBlank()) {
       throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
     }
-    try (Connection connection = openDatabase()) {
+    try (StartErrors database = StartErrors.openDatabase()) {
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<Long> placeholders = travel.references().stream().map(reference -> 0L).toList();
       StatementCheck.runnable(connection, travel.resolve(placeholders), 1);
@@ -265,7 +291,8 @@ public final class QueryEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
-    try (Connection connection = openDatabase()) {
+    try (StartErrors database = StartErrors.openDatabase()) {
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
@@ -282,7 +309,7 @@ public final class QueryEngine implements AutoCloseable {
             .forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
       }
       planner.createMetadataTables(connection, query, isNamespace);
-      return streamRows(connection, query, deadline, snapshots, handler);
+      return streamRows(database, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
@@ -291,13 +318,13 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private <T> T streamRows(
-      Connection connection,
+      StartErrors database,
       String sql,
       long deadline,
       Map<TableId, Long> snapshots,
       ResultStream.Handler<T> handler)
       throws SQLException {
-    try (Statement statement = connection.createStatement()) {
+    try (Statement statement = database.connection().createStatement()) {
       AtomicBoolean timedOut = new AtomicBoolean();
       ScheduledFuture<?> cancel =
           timer.schedule(
@@ -305,12 +332,15 @@ public final class QueryEngine implements AutoCloseable {
               Math.max(0, deadline - System.nanoTime()),
               TimeUnit.NANOSECONDS);
       try (ResultSet result = statement.executeQuery(sql)) {
-        return handler.handle(new JdbcResultStream(result, snapshots));
+        return handler.handle(new JdbcResultStream(result, snapshots, timedOut::get));
       } catch (SQLException e) {
         if (timedOut.get()) {
           throw timeout(e);
         }
-        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+        SQLException real =
+            database.explain(e, sql, second -> rerunUnder(second, new QueryCancel(), deadline));
+        throw new InvalidInputException(
+            ErrorCode.QUERY_ERROR, Sql.firstLine(real.getMessage()), real);
       } finally {
         cancel.cancel(false);
       }
@@ -345,13 +375,6 @@ public final class QueryEngine implements AutoCloseable {
               + " ms; retry later",
           RETRY_AFTER);
     }
-  }
-
-  private Connection openDatabase() throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("autoinstall_known_extensions", "false");
-    properties.setProperty("autoload_known_extensions", "false");
-    return DriverManager.getConnection("jdbc:duckdb:", properties);
   }
 
   private void lockDown(Connection connection) throws SQLException {
