@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       SinkBenchmark.class,
       CrawlBenchmark.class,
       FunctionsBenchmark.class,
+      QueryBenchmark.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain {
