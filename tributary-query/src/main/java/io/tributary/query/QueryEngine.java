@@ -389,8 +389,8 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  private static void createViews(
-      Connection connection, String namespace, List<PlannedTable> tables) throws SQLException {
+  private void createViews(Connection connection, String namespace, List<PlannedTable> tables)
+      throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA " + Sql.identifier(namespace));
     }
@@ -399,7 +399,7 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  private static void createView(Connection connection, PlannedTable table) throws SQLException {
+  private void createView(Connection connection, PlannedTable table) throws SQLException {
     String name = Sql.identifier(table.id().namespace()) + "." + Sql.identifier(table.view());
     if (table.files().isEmpty()) {
       try (Statement statement = connection.createStatement()) {
@@ -407,15 +407,20 @@ public final class QueryEngine implements AutoCloseable {
       }
       return;
     }
-    Set<String> fileColumns = new TreeSet<>();
-    try (Statement statement = connection.createStatement()) {
-      try (ResultSet columns =
-          statement.executeQuery("DESCRIBE SELECT * FROM " + table.readParquet())) {
-        while (columns.next()) {
-          fileColumns.add(columns.getString("column_name"));
-        }
-      }
-    }
+    Set<String> fileColumns =
+        planner.fileColumns(
+            table,
+            () -> {
+              Set<String> read = new TreeSet<>();
+              try (Statement statement = connection.createStatement();
+                  ResultSet columns =
+                      statement.executeQuery("DESCRIBE SELECT * FROM " + table.readAllColumns())) {
+                while (columns.next()) {
+                  read.add(columns.getString("column_name"));
+                }
+              }
+              return read;
+            });
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE VIEW " + name + " AS " + table.viewQuery(fileColumns));
     }
