@@ -140,7 +140,7 @@ final class RowStreaming {
         generator.writeStartObject();
         for (int i = 0; i < names.length; i++) {
           generator.writeFieldName(names[i]);
-          generator.writeObject(row.get(i));
+          writeValue(generator, row.get(i));
         }
         generator.writeEndObject();
         generator.writeRaw('\n');
@@ -159,6 +159,25 @@ final class RowStreaming {
         generator.close();
       }
     };
+  }
+
+  /** Writes the common scalars directly; anything else through the mapper's serializers. */
+  private static void writeValue(JsonGenerator generator, Object value) throws IOException {
+    if (value == null) {
+      generator.writeNull();
+    } else if (value instanceof String text) {
+      generator.writeString(text);
+    } else if (value instanceof Long number) {
+      generator.writeNumber(number);
+    } else if (value instanceof Integer number) {
+      generator.writeNumber(number);
+    } else if (value instanceof Double number) {
+      generator.writeNumber(number);
+    } else if (value instanceof Boolean bool) {
+      generator.writeBoolean(bool);
+    } else {
+      generator.writeObject(value);
+    }
   }
 
   private RowWriter csv(OutputStream out, List<QueryResult.Column> columns) throws IOException {
