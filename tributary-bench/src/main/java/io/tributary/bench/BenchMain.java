@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       CrawlBenchmark.class,
       FunctionsBenchmark.class,
       FlowsBenchmark.class,
+      QueryBenchmark.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain {

@@ -11,15 +11,20 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** A {@link ResultStream} over a DuckDB JDBC result set. */
 final class JdbcResultStream implements ResultStream {
   private final ResultSet result;
   private final Map<TableId, Long> snapshots;
   private final List<QueryResult.Column> columns;
+  private final BooleanSupplier stopped;
 
-  JdbcResultStream(ResultSet result, Map<TableId, Long> snapshots) throws SQLException {
+  /** Reads {@code result} until {@code stopped} says the query was stopped (a timeout). */
+  JdbcResultStream(ResultSet result, Map<TableId, Long> snapshots, BooleanSupplier stopped)
+      throws SQLException {
     this.result = result;
+    this.stopped = stopped;
     this.snapshots = Map.copyOf(snapshots);
     ResultSetMetaData metadata = result.getMetaData();
     List<QueryResult.Column> list = new ArrayList<>();
@@ -41,6 +46,10 @@ final class JdbcResultStream implements ResultStream {
 
   @Override
   public boolean next() throws SQLException {
+    if (stopped.getAsBoolean()) {
+      // DuckDB ignores an interrupt while it hands over rows it has already produced
+      throw new SQLException("The query was stopped");
+    }
     return result.next();
   }
 

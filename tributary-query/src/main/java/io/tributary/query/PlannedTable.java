@@ -20,9 +20,11 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * A lake table as planned once at the start of a query: its schema and the data files of its
- * current snapshot (its id, -1 if none), which the query's view reads and nothing else.
+ * current snapshot (its id, -1 if none), which the query's view reads and nothing else, and whether
+ * the table ever had another schema.
  */
-record PlannedTable(TableId id, String view, Schema schema, List<Path> files, long snapshotId) {
+record PlannedTable(
+    TableId id, String view, Schema schema, List<Path> files, long snapshotId, boolean oneSchema) {
   PlannedTable {
     files = List.copyOf(files);
   }
@@ -31,7 +33,7 @@ record PlannedTable(TableId id, String view, Schema schema, List<Path> files, lo
   static PlannedTable plan(TableId id, Table table, Path lake) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
-      return new PlannedTable(id, id.name(), table.schema(), List.of(), -1);
+      return new PlannedTable(id, id.name(), table.schema(), List.of(), -1, true);
     }
     return plan(id, id.name(), table.schema(), table, current, lake);
   }
@@ -66,7 +68,9 @@ record PlannedTable(TableId id, String view, Schema schema, List<Path> files, lo
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot plan the files of table " + id, e);
     }
-    return new PlannedTable(id, view, schema, files, snapshot.snapshotId());
+    // a table whose schema never changed has files of that one schema: no union by name needed
+    return new PlannedTable(
+        id, view, schema, files, snapshot.snapshotId(), table.schemas().size() == 1);
   }
 
   private static Path localPath(TableId id, String location, Path lake) {
@@ -96,11 +100,25 @@ record PlannedTable(TableId id, String view, Schema schema, List<Path> files, lo
     return id + (view.equals(id.name()) ? "" : " as " + view) + " (" + files.size() + " files)";
   }
 
-  /** The {@code read_parquet} call over the planned files. */
+  /**
+   * The {@code read_parquet} call over the planned files, uniting their columns by name when the
+   * table's schema changed over time (which costs DuckDB a read of every file's footer up front).
+   */
   String readParquet() {
+    return readParquet(!oneSchema);
+  }
+
+  /** The {@code read_parquet} call that unites the columns of all files, to list them. */
+  String readAllColumns() {
+    return readParquet(true);
+  }
+
+  private String readParquet(boolean unionByName) {
     return files.stream()
         .map(file -> Sql.literal(file.toString()))
-        .collect(Collectors.joining(", ", "read_parquet([", "], union_by_name = true)"));
+        .collect(
+            Collectors.joining(
+                ", ", "read_parquet([", unionByName ? "], union_by_name = true)" : "])"));
   }
 
   /**

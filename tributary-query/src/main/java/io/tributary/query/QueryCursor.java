@@ -1,6 +1,5 @@
 package io.tributary.query;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -8,17 +7,19 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * The rows of one read statement, converted to Java values one at a time (DuckDB streams the result
- * chunk by chunk, within its memory limit; the JVM holds one row). Holds a query slot and a DuckDB
- * database until closed; the engine's timeout bounds its whole life. Values are those of {@link
- * QueryResult}, except {@code BLOB} columns, read as {@code byte[]}. Not thread-safe, except that
- * the query's {@link QueryCancel} may cancel it from any thread.
+ * The rows of one read statement, converted to Java values one at a time as DuckDB produces them:
+ * DuckDB streams the result chunk by chunk (about 2,048 rows) and the JVM holds one row, so a
+ * result of any size takes bounded memory. Holds a query slot and a DuckDB database until closed;
+ * the engine's timeout bounds its whole life. Values are those of {@link QueryResult}, except
+ * {@code BLOB} columns, read as {@code byte[]}. Not thread-safe, except that the query's {@link
+ * QueryCancel} may cancel it from any thread.
  */
 public final class QueryCursor implements AutoCloseable {
-  private final Connection connection;
+  private final AutoCloseable database;
   private final Statement statement;
   private final ResultSet result;
   private final List<QueryResult.Column> columns;
@@ -27,24 +28,27 @@ public final class QueryCursor implements AutoCloseable {
   private final ScheduledFuture<?> timeout;
   private final Runnable release;
   private final Function<SQLException, RuntimeException> errors;
+  private final BooleanSupplier stopped;
   private boolean closed;
 
   QueryCursor(
-      Connection connection,
+      AutoCloseable database,
       Statement statement,
       ResultSet result,
       QueryCancel cancel,
       ScheduledFuture<?> timeout,
       Runnable release,
-      Function<SQLException, RuntimeException> errors)
+      Function<SQLException, RuntimeException> errors,
+      BooleanSupplier stopped)
       throws SQLException {
-    this.connection = connection;
+    this.database = database;
     this.statement = statement;
     this.result = result;
     this.cancel = cancel;
     this.timeout = timeout;
     this.release = release;
     this.errors = errors;
+    this.stopped = stopped;
     ResultSetMetaData metadata = result.getMetaData();
     int width = metadata.getColumnCount();
     List<QueryResult.Column> names = new ArrayList<>(width);
@@ -72,6 +76,10 @@ public final class QueryCursor implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("The cursor is closed");
     }
+    if (stopped.getAsBoolean()) {
+      // DuckDB ignores an interrupt while it hands over rows it has already produced
+      throw errors.apply(null);
+    }
     try {
       if (!result.next()) {
         return null;
@@ -95,11 +103,11 @@ public final class QueryCursor implements AutoCloseable {
     closed = true;
     timeout.cancel(false);
     cancel.detach();
-    try (connection;
+    try (database;
         statement;
         result) {
       // closed in reverse order by try-with-resources
-    } catch (SQLException e) {
+    } catch (Exception e) {
       // DuckDB frees the database when the connection closes, failed or not
     } finally {
       release.run();

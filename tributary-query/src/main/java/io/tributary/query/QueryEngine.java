@@ -8,7 +8,6 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -51,7 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class QueryEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-  private static final String LOST_STREAMING_ERROR = "Invalid Input Error: Invalid result set";
 
   private final TablePlanner planner;
   private final Path lake;
@@ -151,20 +148,6 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private QueryCursor open(String sql, long rowLimit, QueryCancel cancel, List<String> setup) {
-    try {
-      return open(sql, rowLimit, cancel, setup, true);
-    } catch (InvalidInputException e) {
-      if (!LOST_STREAMING_ERROR.equals(e.getMessage())) {
-        throw e;
-      }
-      // DuckDB's streaming result hides why a query failed as it started: run it again
-      // materialized, which fails the same way with the real message
-      return open(sql, rowLimit, cancel, setup, false);
-    }
-  }
-
-  private QueryCursor open(
-      String sql, long rowLimit, QueryCancel cancel, List<String> setup, boolean stream) {
     Objects.requireNonNull(sql, "sql is null");
     Objects.requireNonNull(cancel, "cancel is null");
     if (sql.isBlank()) {
@@ -175,10 +158,11 @@ public final class QueryEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
-    Connection connection = null;
+    StartErrors database = null;
     Statement statement = null;
     try {
-      connection = openDatabase(stream);
+      database = StartErrors.openDatabase();
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
@@ -216,23 +200,49 @@ public final class QueryEngine implements AutoCloseable {
         ResultSet result = statement.executeQuery(runnable);
         LOG.debug("Query over tables {} started", tables.values());
         return new QueryCursor(
-            connection, statement, result, cancel, timeout, running::release, errors);
+            database,
+            statement,
+            result,
+            cancel,
+            timeout,
+            running::release,
+            errors,
+            () -> timedOut.get() || cancel.isCanceled());
       } catch (SQLException e) {
+        SQLException real =
+            timedOut.get() || cancel.isCanceled()
+                ? e
+                : database.explain(e, runnable, second -> rerunUnder(second, cancel, deadline));
         timeout.cancel(false);
-        throw errors.apply(e);
+        throw errors.apply(real);
       }
     } catch (SQLException e) {
-      close(connection, statement, cancel);
+      close(database, statement, cancel);
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } catch (RuntimeException e) {
-      close(connection, statement, cancel);
+      close(database, statement, cancel);
       throw e;
     }
   }
 
-  private void close(Connection connection, Statement statement, QueryCancel cancel) {
+  /** Lets {@code cancel} and the rest of the timeout reach a failed statement's second run. */
+  private Runnable rerunUnder(Statement second, QueryCancel cancel, long deadline) {
+    cancel.attach(second);
+    AtomicBoolean ignored = new AtomicBoolean();
+    ScheduledFuture<?> timeout =
+        timer.schedule(
+            () -> cancel(second, ignored),
+            Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+    return () -> {
+      timeout.cancel(false);
+      cancel.detach();
+    };
+  }
+
+  private void close(StartErrors database, Statement statement, QueryCancel cancel) {
     cancel.detach();
-    try (connection;
+    try (database;
         statement) {
       // closed by try-with-resources
     } catch (SQLException e) {
@@ -254,7 +264,8 @@ public final class QueryEngine implements AutoCloseable {
     if (sql.isBlank()) {
       throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
     }
-    try (Connection connection = openDatabase()) {
+    try (StartErrors database = StartErrors.openDatabase()) {
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<Long> placeholders = travel.references().stream().map(reference -> 0L).toList();
       StatementCheck.runnable(connection, travel.resolve(placeholders), 1);
@@ -280,7 +291,8 @@ public final class QueryEngine implements AutoCloseable {
       throw new IllegalStateException("The query engine is closed");
     }
     acquireSlot();
-    try (Connection connection = openDatabase()) {
+    try (StartErrors database = StartErrors.openDatabase()) {
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
@@ -292,10 +304,13 @@ public final class QueryEngine implements AutoCloseable {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
       planner.createMetadataTables(connection, query, isNamespace);
+      String explain = "EXPLAIN " + query;
       try (Statement statement = connection.createStatement()) {
-        statement.execute("EXPLAIN " + query);
+        statement.execute(explain);
       } catch (SQLException e) {
-        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+        SQLException real = database.explain(e, explain, second -> () -> {});
+        throw new InvalidInputException(
+            ErrorCode.QUERY_ERROR, Sql.firstLine(real.getMessage()), real);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
@@ -321,7 +336,8 @@ public final class QueryEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
-    try (Connection connection = openDatabase()) {
+    try (StartErrors database = StartErrors.openDatabase()) {
+      Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references());
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
@@ -338,7 +354,7 @@ public final class QueryEngine implements AutoCloseable {
             .forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
       }
       planner.createMetadataTables(connection, query, isNamespace);
-      return streamRows(connection, query, deadline, snapshots, handler);
+      return streamRows(database, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
@@ -347,13 +363,13 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private <T> T streamRows(
-      Connection connection,
+      StartErrors database,
       String sql,
       long deadline,
       Map<TableId, Long> snapshots,
       ResultStream.Handler<T> handler)
       throws SQLException {
-    try (Statement statement = connection.createStatement()) {
+    try (Statement statement = database.connection().createStatement()) {
       AtomicBoolean timedOut = new AtomicBoolean();
       ScheduledFuture<?> cancel =
           timer.schedule(
@@ -361,12 +377,15 @@ public final class QueryEngine implements AutoCloseable {
               Math.max(0, deadline - System.nanoTime()),
               TimeUnit.NANOSECONDS);
       try (ResultSet result = statement.executeQuery(sql)) {
-        return handler.handle(new JdbcResultStream(result, snapshots));
+        return handler.handle(new JdbcResultStream(result, snapshots, timedOut::get));
       } catch (SQLException e) {
         if (timedOut.get()) {
           throw timeout(e);
         }
-        throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+        SQLException real =
+            database.explain(e, sql, second -> rerunUnder(second, new QueryCancel(), deadline));
+        throw new InvalidInputException(
+            ErrorCode.QUERY_ERROR, Sql.firstLine(real.getMessage()), real);
       } finally {
         cancel.cancel(false);
       }
@@ -403,19 +422,6 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  private Connection openDatabase() throws SQLException {
-    return openDatabase(false);
-  }
-
-  /** A fresh database; {@code stream}: cursors pull DuckDB's result chunk by chunk. */
-  private Connection openDatabase(boolean stream) throws SQLException {
-    Properties properties = new Properties();
-    properties.setProperty("autoinstall_known_extensions", "false");
-    properties.setProperty("autoload_known_extensions", "false");
-    properties.setProperty("jdbc_stream_results", String.valueOf(stream));
-    return DriverManager.getConnection("jdbc:duckdb:", properties);
-  }
-
   private void lockDown(Connection connection) throws SQLException {
     long memoryPerQuery = settings.memoryLimitBytes() / maxConcurrent;
     try (Statement statement = connection.createStatement()) {
@@ -428,8 +434,8 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  private static void createViews(
-      Connection connection, String namespace, List<PlannedTable> tables) throws SQLException {
+  private void createViews(Connection connection, String namespace, List<PlannedTable> tables)
+      throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA " + Sql.identifier(namespace));
     }
@@ -438,7 +444,7 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  private static void createView(Connection connection, PlannedTable table) throws SQLException {
+  private void createView(Connection connection, PlannedTable table) throws SQLException {
     String name = Sql.identifier(table.id().namespace()) + "." + Sql.identifier(table.view());
     if (table.files().isEmpty()) {
       try (Statement statement = connection.createStatement()) {
@@ -446,15 +452,20 @@ public final class QueryEngine implements AutoCloseable {
       }
       return;
     }
-    Set<String> fileColumns = new TreeSet<>();
-    try (Statement statement = connection.createStatement()) {
-      try (ResultSet columns =
-          statement.executeQuery("DESCRIBE SELECT * FROM " + table.readParquet())) {
-        while (columns.next()) {
-          fileColumns.add(columns.getString("column_name"));
-        }
-      }
-    }
+    Set<String> fileColumns =
+        planner.fileColumns(
+            table,
+            () -> {
+              Set<String> read = new TreeSet<>();
+              try (Statement statement = connection.createStatement();
+                  ResultSet columns =
+                      statement.executeQuery("DESCRIBE SELECT * FROM " + table.readAllColumns())) {
+                while (columns.next()) {
+                  read.add(columns.getString("column_name"));
+                }
+              }
+              return read;
+            });
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE VIEW " + name + " AS " + table.viewQuery(fileColumns));
     }

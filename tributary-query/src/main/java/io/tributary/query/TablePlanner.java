@@ -34,12 +34,35 @@ import org.slf4j.LoggerFactory;
 final class TablePlanner {
   private static final Logger LOG = LoggerFactory.getLogger(TablePlanner.class);
 
+  private static final int PLANS_KEPT = 512;
+
   private final Catalog catalog;
   private final Path lake;
+  private final PlanCache cache;
 
   TablePlanner(Catalog catalog, Path lake) {
     this.catalog = catalog;
     this.lake = lake;
+    this.cache = new PlanCache(catalog, PLANS_KEPT);
+  }
+
+  /** The columns of {@code table}'s files, read by {@code read} once per snapshot. */
+  <E extends Exception> Set<String> fileColumns(PlannedTable table, PlanCache.ColumnReader<E> read)
+      throws E {
+    return cache.fileColumns(table, read);
+  }
+
+  private PlannedTable planCurrent(TableId id, Table table) {
+    Snapshot current = table.currentSnapshot();
+    String key =
+        table.uuid()
+            + "@"
+            + (current == null ? -1 : current.snapshotId())
+            + "/"
+            + table.schema().schemaId()
+            + "/"
+            + table.schemas().size();
+    return cache.plan(key, () -> PlannedTable.plan(id, table, lake));
   }
 
   /** Every lake table, by id, for the catalogs' empty tables. */
@@ -77,8 +100,7 @@ final class TablePlanner {
       List<PlannedTable> inNamespace =
           tables.computeIfAbsent(id.namespace(), n -> new ArrayList<>());
       try {
-        Table table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
-        inNamespace.add(PlannedTable.plan(id, table, lake));
+        inNamespace.add(planCurrent(id, cache.load(id)));
       } catch (NoSuchTableException e) {
         LOG.trace("{} is not a lake table", id);
       } catch (TributaryException e) {
@@ -120,7 +142,7 @@ final class TablePlanner {
       TableId id = reference.table();
       Table table;
       try {
-        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+        table = cache.load(id);
       } catch (NoSuchTableException e) {
         LOG.trace("{} is not a lake table", id);
         continue;
@@ -140,7 +162,7 @@ final class TablePlanner {
       TableId id = reference.table();
       Table table;
       try {
-        table = catalog.loadTable(TableIdentifier.of(id.namespace(), id.name()));
+        table = cache.load(id);
       } catch (NoSuchTableException e) {
         throw new InvalidInputException(
             ErrorCode.QUERY_ERROR, "Cannot time travel in table " + id + ": no such table", e);
@@ -150,9 +172,17 @@ final class TablePlanner {
         throw catalogUnavailable("table " + id, e);
       }
       Snapshot snapshot = SnapshotChoice.of(id, table, reference);
+      String view = TimeTravel.Reference.viewName(id, snapshot.snapshotId());
       planned.add(
-          PlannedTable.plan(
-              id, TimeTravel.Reference.viewName(id, snapshot.snapshotId()), table, snapshot, lake));
+          cache.plan(
+              table.uuid()
+                  + "@"
+                  + snapshot.snapshotId()
+                  + "/"
+                  + view
+                  + "/"
+                  + table.schemas().size(),
+              () -> PlannedTable.plan(id, view, table, snapshot, lake)));
     }
     return planned;
   }

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ final class HttpApi implements AutoCloseable {
   private final DeliveryService delivery;
   private final QueryEngine query;
   private final PrometheusMeterRegistry meters;
+  private final RowStreaming rowStreaming = new RowStreaming(JSON);
   private final Javalin app;
 
   HttpApi(
@@ -246,6 +248,11 @@ final class HttpApi implements AutoCloseable {
       throw new InvalidInputException(
           ErrorCode.INVALID_REQUEST,
           "The body must be {\"sql\": \"...\"} with a non-empty sql string");
+    }
+    Optional<RowStreaming.Format> streamed = RowStreaming.Format.accepted(ctx.header("Accept"));
+    if (streamed.isPresent()) {
+      rowStreaming.answer(ctx, query, sql.asText(), streamed.get());
+      return;
     }
     QueryResult result = query.execute(sql.asText());
     Map<String, Object> answer = new LinkedHashMap<>();

@@ -81,6 +81,23 @@ class CliIT {
   }
 
   @Test
+  void csvAndNdjsonStreamEveryRowPastMaxRows() {
+    String sql = "SELECT i AS n, 'r' || i AS label FROM range(25000) t(i)"; // max-rows: 10,000
+    CliRun ndjson = run("sql", "--server", server, "--format", "ndjson", sql);
+    assertThat(ndjson.exit()).as(ndjson.err()).isZero();
+    assertThat(ndjson.out().lines())
+        .hasSize(25_000)
+        .startsWith("{\"n\":0,\"label\":\"r0\"}")
+        .endsWith("{\"n\":24999,\"label\":\"r24999\"}");
+    CliRun csv = run("sql", "--server", server, "--format", "csv", sql);
+    assertThat(csv.out().lines()).hasSize(25_001).startsWith("n,label", "0,r0");
+    assertThat(csv.err()).isEmpty();
+    CliRun bad = run("sql", "--server", server, "--format", "csv", "SELEC 1");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).startsWith("error: ").contains("syntax error");
+  }
+
+  @Test
   void errorsAreOneCleanLine() {
     CliRun bad = run("sql", "--server", server, "SELEC 1");
     assertThat(bad.exit()).isNotZero();

@@ -3,11 +3,14 @@ package io.tributary.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The CLI's client of a running Tributary server's HTTP API. */
@@ -52,16 +55,68 @@ final class ApiClient {
     }
   }
 
+  /**
+   * Posts {@code body} asking for {@code mediaType} and copies the answer to {@code out} as it
+   * arrives; an error answer is thrown as for {@link #post}, and an answer cut off midway (the
+   * server's query failed after its first rows) as an {@link ApiException}.
+   */
+  void stream(String path, Object body, String mediaType, OutputStream out) {
+    HttpResponse<InputStream> response;
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(server.resolve(path))
+              .header("Content-Type", "application/json")
+              .header("Accept", mediaType)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+              .build();
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (ConnectException e) {
+      throw noServer();
+    } catch (IOException e) {
+      throw new ApiException(0, "Cannot reach " + server + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(0, "Interrupted");
+    }
+    try (InputStream in = response.body()) {
+      if (response.statusCode() >= 400) {
+        throw error(response.statusCode(), in.readAllBytes());
+      }
+      in.transferTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new ApiException(
+          0, "The answer from " + server + " was cut off (the query failed midway): " + e);
+    }
+  }
+
+  private ApiException noServer() {
+    return new ApiException(
+        0,
+        "No Tributary server at "
+            + server
+            + " (start one with ./tributary serve or ./tributary demo, or pass --server URL)");
+  }
+
+  private static ApiException error(int status, byte[] answer) {
+    try {
+      JsonNode body = answer.length == 0 ? null : JSON.readTree(answer);
+      return new ApiException(
+          status,
+          body != null && body.has("error")
+              ? body.path("error").path("message").asText()
+              : "HTTP " + status);
+    } catch (IOException e) {
+      return new ApiException(status, new String(answer, StandardCharsets.UTF_8));
+    }
+  }
+
   JsonNode send(HttpRequest.Builder request) {
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw new ApiException(
-          0,
-          "No Tributary server at "
-              + server
-              + " (start one with ./tributary serve or ./tributary demo, or pass --server URL)");
+      throw noServer();
     } catch (IOException e) {
       throw new ApiException(0, "Cannot reach " + server + ": " + e);
     } catch (InterruptedException e) {
@@ -75,11 +130,7 @@ final class ApiClient {
       throw new ApiException(response.statusCode(), new String(response.body()));
     }
     if (response.statusCode() >= 400) {
-      String message =
-          body != null && body.has("error")
-              ? body.path("error").path("message").asText()
-              : "HTTP " + response.statusCode();
-      throw new ApiException(response.statusCode(), message);
+      throw error(response.statusCode(), response.body());
     }
     return body;
   }

@@ -10,7 +10,9 @@ final class ResultPrinter {
   enum Format {
     TABLE,
     CSV,
-    JSON
+    JSON,
+    /** Streamed by {@link SqlCommand}, never printed from a JSON answer. */
+    NDJSON
   }
 
   private ResultPrinter() {}

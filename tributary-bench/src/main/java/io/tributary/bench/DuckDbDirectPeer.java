@@ -1,0 +1,97 @@
+package io.tributary.bench;
+
+import io.tributary.core.TableId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * DuckDB reading the same Parquet files directly, on its own JDBC connection: a view per table over
+ * {@code read_parquet} of the table's current files, created once before any timing; the same
+ * threads and memory as one Tributary query.
+ */
+final class DuckDbDirectPeer implements SqlPeer {
+  private final Connection connection;
+
+  DuckDbDirectPeer(Catalog catalog, List<TableId> tables, int threads, long memoryBytes)
+      throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("autoinstall_known_extensions", "false");
+    properties.setProperty("autoload_known_extensions", "false");
+    connection = DriverManager.getConnection("jdbc:duckdb:", properties);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET threads = " + threads);
+      statement.execute("SET memory_limit = '" + (memoryBytes >> 20) + "MiB'");
+      List<String> schemas = new ArrayList<>();
+      for (TableId id : tables) {
+        if (!schemas.contains(id.namespace())) {
+          statement.execute("CREATE SCHEMA " + id.namespace());
+          schemas.add(id.namespace());
+        }
+        statement.execute(
+            "CREATE VIEW "
+                + id
+                + " AS SELECT * FROM read_parquet("
+                + files(catalog.loadTable(TableIdentifier.of(id.namespace(), id.name())))
+                + ")");
+      }
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** The table's current data files as a DuckDB list literal. */
+  static String files(Table table) {
+    List<String> paths = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        paths.add(task.file().location().replaceFirst("^file:(//)?", ""));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return paths.stream()
+        .map(p -> "'" + p.replace("'", "''") + "'")
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  @Override
+  public String name() {
+    return "duckdb";
+  }
+
+  @Override
+  public long run(String sql) throws SQLException {
+    long rows = 0;
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      int width = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        for (int i = 1; i <= width; i++) {
+          result.getObject(i);
+        }
+        rows++;
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}
