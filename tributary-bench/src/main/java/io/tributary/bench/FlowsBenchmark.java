@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +121,7 @@ final class FlowsBenchmark implements Callable<Integer> {
             db,
             new FlowParser(sql -> {}),
             Map.of("http", new HttpTaskRunner()),
-            id -> OptionalLong.empty(),
+            id -> List.of(),
             new Flows.Settings(
                 dir.resolve("flows"), POLLING, workers, Map.of("default", workers), HEARTBEAT),
             meters,

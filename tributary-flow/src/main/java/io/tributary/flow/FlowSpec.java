@@ -66,32 +66,6 @@ public record FlowSpec(
         });
   }
 
-  /** A flow that declares no pool of its own. */
-  public FlowSpec(
-      String name,
-      Optional<Schedule> schedule,
-      ZoneId timezone,
-      List<TableId> triggers,
-      Optional<Instant> startDate,
-      boolean catchup,
-      int maxActiveRuns,
-      Map<String, String> params,
-      List<TaskSpec> tasks,
-      String source) {
-    this(
-        name,
-        schedule,
-        timezone,
-        triggers,
-        startDate,
-        catchup,
-        maxActiveRuns,
-        params,
-        tasks,
-        source,
-        Map.of());
-  }
-
   /** The task of {@code id}. */
   public Optional<TaskSpec> task(String id) {
     return tasks.stream().filter(t -> t.id().equals(id)).findFirst();

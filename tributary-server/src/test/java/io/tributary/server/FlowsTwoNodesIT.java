@@ -21,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +121,7 @@ class FlowsTwoNodesIT {
         db,
         new FlowParser(sql -> {}),
         Map.of("http", runner),
-        id -> OptionalLong.empty(),
+        id -> List.of(),
         new Flows.Settings(
             dir.resolve(node), Duration.ofMillis(200), 4, Map.of(), Duration.ofSeconds(5)),
         new SimpleMeterRegistry(),
