@@ -50,6 +50,12 @@ public enum ErrorCode {
   EGRESS_DENIED(Category.USER_ERROR),
   FORBIDDEN_ORIGIN(Category.USER_ERROR, 403),
   MISDIRECTED_REQUEST(Category.USER_ERROR, 421),
+  /** No credentials, or credentials that do not authenticate (unknown, expired, revoked). */
+  UNAUTHENTICATED(Category.USER_ERROR, 401),
+  /** Authenticated, but without the privilege the request needs (the message names it). */
+  FORBIDDEN(Category.USER_ERROR, 403),
+  /** An access grant, user, group or role is malformed or names something unknown. */
+  INVALID_ACCESS(Category.USER_ERROR),
 
   // the named thing does not exist
   NOT_FOUND(Category.NOT_FOUND),
