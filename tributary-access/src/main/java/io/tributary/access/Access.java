@@ -136,6 +136,21 @@ public final class Access {
     reload();
   }
 
+  /** Makes an existing user a person or a program, keeping its password. */
+  public synchronized void setKind(String name, User.Kind kind) {
+    User user = state.user(name).orElseThrow(() -> new NotFoundException("user", name));
+    store.putUser(new User(name, kind, user.password(), user.expiresAt()));
+    reload();
+  }
+
+  /** Whether {@code password} is the user's (no rate limit: for plans, not logins). */
+  public boolean passwordMatches(String name, String password) {
+    User user = state.users().get(name);
+    return user != null
+        && user.password().isPresent()
+        && hasher.verify(password, user.password().get());
+  }
+
   /** Removes the user and revokes its tokens at once. */
   public synchronized void removeUser(String name) {
     if (name.equals(ADMIN_USER)) {
