@@ -66,7 +66,7 @@ class DemoPipelineIT {
                         new CatalogServiceConfig.Faults(Duration.ofMillis(2), Duration.ZERO, 0.3))
                     .withNotify(platform.httpUri()),
                 clock)) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       List<CatalogChange> changes = catalog.changeNow();
       Set<String> expected = new HashSet<>();
       changes.forEach(c -> expected.add(c.changeId()));

@@ -1,5 +1,6 @@
 package io.tributary.pgwire;
 
+import io.tributary.access.AdminCredentials;
 import io.tributary.pgwire.MessageReader.ProtocolException;
 import io.tributary.query.QueryEngine;
 import java.io.IOException;

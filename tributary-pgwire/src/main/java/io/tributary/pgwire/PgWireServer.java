@@ -1,6 +1,7 @@
 package io.tributary.pgwire;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.access.AdminCredentials;
 import io.tributary.query.QueryEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,6 +3,8 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.ResourceKind;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.TopicSpec;
@@ -31,15 +33,40 @@ final class FunctionsApi {
   void register(RoutesConfig routes) {
     routes.get(
         "/v1/topics",
-        ctx -> HttpApi.json(ctx, 200, topics.list().stream().map(TopicSpecs::toJson).toList()));
-    routes.get("/v1/topics/{name}", this::getTopic);
-    routes.put("/v1/topics/{name}", this::putTopic);
-    routes.delete("/v1/topics/{name}", this::deleteTopic);
-    routes.post("/v1/topics/{name}/messages", this::publish);
-    routes.get("/v1/functions", ctx -> HttpApi.json(ctx, 200, functionList()));
-    routes.get("/v1/functions/{name}", this::getFunction);
-    routes.put("/v1/functions/{name}", this::putFunction);
-    routes.delete("/v1/functions/{name}", this::deleteFunction);
+        ctx -> HttpApi.json(ctx, 200, topics.list().stream().map(TopicSpecs::toJson).toList()),
+        Requires.onAny(Privilege.MANAGE, ResourceKind.TOPIC));
+    routes.get(
+        "/v1/topics/{name}",
+        this::getTopic,
+        Requires.on(Privilege.INGEST, ResourceKind.TOPIC, "name"));
+    routes.put(
+        "/v1/topics/{name}",
+        this::putTopic,
+        Requires.on(Privilege.MANAGE, ResourceKind.TOPIC, "name"));
+    routes.delete(
+        "/v1/topics/{name}",
+        this::deleteTopic,
+        Requires.on(Privilege.MANAGE, ResourceKind.TOPIC, "name"));
+    routes.post(
+        "/v1/topics/{name}/messages",
+        this::publish,
+        Requires.on(Privilege.INGEST, ResourceKind.TOPIC, "name"));
+    routes.get(
+        "/v1/functions",
+        ctx -> HttpApi.json(ctx, 200, functionList()),
+        Requires.onAny(Privilege.MANAGE, ResourceKind.FUNCTION));
+    routes.get(
+        "/v1/functions/{name}",
+        this::getFunction,
+        Requires.on(Privilege.RUN, ResourceKind.FUNCTION, "name"));
+    routes.put(
+        "/v1/functions/{name}",
+        this::putFunction,
+        Requires.on(Privilege.MANAGE, ResourceKind.FUNCTION, "name"));
+    routes.delete(
+        "/v1/functions/{name}",
+        this::deleteFunction,
+        Requires.on(Privilege.MANAGE, ResourceKind.FUNCTION, "name"));
   }
 
   private void getTopic(Context ctx) {

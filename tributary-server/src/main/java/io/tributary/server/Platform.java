@@ -2,12 +2,19 @@ package io.tributary.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.access.Access;
+import io.tributary.access.AccessStore;
+import io.tributary.access.AdminCredentials;
+import io.tributary.access.LoginLimiter;
+import io.tributary.access.PasswordHasher;
+import io.tributary.access.Provisioner;
+import io.tributary.access.Resource;
 import io.tributary.batch.Batch;
+import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
-import io.tributary.pgwire.AdminCredentials;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
@@ -19,10 +26,12 @@ import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -51,6 +60,11 @@ public final class Platform implements AutoCloseable {
   private final Flows flows;
   private final HttpApi http;
   private final PgWireServer pgwire;
+  private final AdminCredentials admin;
+  private final Optional<Access> access;
+
+  private static final int LOGIN_FAILURES = 10;
+  private static final Duration LOGIN_WINDOW = Duration.ofMinutes(5);
 
   private Platform(TributaryConfig config, Clock clock) {
     this.config = config;
@@ -103,6 +117,13 @@ public final class Platform implements AutoCloseable {
           opened(
               Flows.start(
                   this::metadataConnection, lake, query, config.flows().dir(), meters, clock));
+      SecureRandom random = new SecureRandom();
+      admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
+      access =
+          config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
+      Optional<Provisioner> provisioner =
+          access.map(service -> new Provisioner(service, this::resourceExists));
+      AccessRoutes accessRoutes = new AccessRoutes(access, provisioner);
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
@@ -117,12 +138,15 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
+                  new AccessGate(access),
+                  new IcebergOAuth(access),
                   routes -> {
+                    accessRoutes.register(routes);
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
                   }));
-      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters)) : null;
+      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters, admin)) : null;
       functions.refusePlatformPorts(
           pgwire == null ? Set.of(http.port()) : Set.of(http.port(), pgwire.port()));
     } catch (RuntimeException e) {
@@ -144,15 +168,45 @@ public final class Platform implements AutoCloseable {
     return ports;
   }
 
+  private Access openAccess(Clock clock, SecureRandom random) {
+    Access service =
+        new Access(
+            new AccessStore(this::metadataConnection),
+            new PasswordHasher(PasswordHasher.Cost.DEFAULT, random),
+            new LoginLimiter(clock, LOGIN_FAILURES, LOGIN_WINDOW),
+            clock,
+            random);
+    service.ensureAdmin(admin.password(), admin.token());
+    LOG.info(
+        "Access control is on: the admin's password and token are in {}",
+        config.dataDir().resolve(AdminCredentials.FILE_NAME).toAbsolutePath());
+    return service;
+  }
+
+  /** Whether a table or namespace an access file names exists in the lake. */
+  private boolean resourceExists(Resource resource) {
+    return switch (resource.kind()) {
+      case TABLE -> lake.listTables().contains(TableId.parse(resource.name()));
+      case NAMESPACE ->
+          lake.listTables().stream().anyMatch(id -> id.namespace().equals(resource.name()))
+              || ((org.apache.iceberg.catalog.SupportsNamespaces) lake.catalog())
+                  .namespaceExists(org.apache.iceberg.catalog.Namespace.of(resource.name()));
+      default -> true;
+    };
+  }
+
   private static PgWireServer startPgWire(
-      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters) {
+      TributaryConfig config,
+      QueryEngine query,
+      PrometheusMeterRegistry meters,
+      AdminCredentials admin) {
     SecureRandom random = new SecureRandom();
     TributaryConfig.PgWire settings = config.pgwire();
     return new PgWireServer(
         new PgWireServer.Settings(
             settings.host(), settings.port(), settings.maxConnections(), config.query().timeout()),
         query,
-        AdminCredentials.loadOrCreate(config.dataDir(), random),
+        admin,
         meters,
         random);
   }
@@ -190,6 +244,21 @@ public final class Platform implements AutoCloseable {
   /** Every HTTP route as {@code METHOD path}: what access checks must cover. */
   List<String> httpRoutes() {
     return http.routes();
+  }
+
+  /** The HTTP routes registered without an access requirement: must be none. */
+  List<String> httpRoutesWithoutRequirement() {
+    return http.routesWithoutRequirement();
+  }
+
+  /** The admin's credentials ({@code <data-dir>/admin-credentials.json}). */
+  public AdminCredentials adminCredentials() {
+    return admin;
+  }
+
+  /** The access service, or empty when {@code access.enabled} is false. */
+  public Optional<Access> access() {
+    return access;
   }
 
   /** The port of the PostgreSQL protocol endpoint, or -1 when it is disabled. */

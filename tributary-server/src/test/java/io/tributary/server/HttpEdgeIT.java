@@ -42,8 +42,8 @@ class HttpEdgeIT {
             + MAX_ROWS
             + " }\n";
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
-    raw = new RawHttp(platform.httpUri());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
+    raw = new RawHttp(platform.httpUri(), http.authorization());
   }
 
   @AfterAll

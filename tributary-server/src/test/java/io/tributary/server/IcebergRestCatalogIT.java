@@ -76,7 +76,7 @@ class IcebergRestCatalogIT {
                     buffer: { interval: 0s }
                 """),
             Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
     client = new RESTCatalog();
     client.initialize(
         "tributary",

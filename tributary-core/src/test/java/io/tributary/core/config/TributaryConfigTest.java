@@ -28,6 +28,7 @@ class TributaryConfigTest {
     assertThat(config.pgwire())
         .isEqualTo(new TributaryConfig.PgWire("127.0.0.1", 5433, true, 64))
         .isEqualTo(TributaryConfig.PgWire.DEFAULT);
+    assertThat(config.access()).isEqualTo(new TributaryConfig.Access(true));
     StreamSpec stream = config.streams().get(0);
     assertThat(stream.name()).isEqualTo("app_events");
     assertThat(stream.partitions()).isEqualTo(3);
@@ -119,6 +120,8 @@ class TributaryConfigTest {
     assertError("pgwire: { enabled: maybe }", "pgwire.enabled", "maybe");
     assertError("pgwire: { max-connections: 0 }", "pgwire.max-connections", "0");
     assertError("pgwire: { tls: auto }", "pgwire.tls");
+    assertError("access: { enabled: maybe }", "access.enabled", "maybe");
+    assertError("access: { users: [] }", "access.users");
     assertError("http: { port: 6000 }\npgwire: { port: 6000 }", "pgwire.port", "6000");
   }
 
@@ -128,6 +131,12 @@ class TributaryConfigTest {
         TributaryConfig.fromYaml(
             "pgwire: { host: 0.0.0.0, port: 15432, enabled: false, max-connections: 8 }", "test");
     assertThat(config.pgwire()).isEqualTo(new TributaryConfig.PgWire("0.0.0.0", 15432, false, 8));
+  }
+
+  @Test
+  void accessCanBeTurnedOff() {
+    assertThat(TributaryConfig.fromYaml("access: { enabled: false }", "t").access().enabled())
+        .isFalse();
   }
 
   @Test

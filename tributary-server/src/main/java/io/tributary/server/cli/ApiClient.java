@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The CLI's client of a running Tributary server's HTTP API. */
 final class ApiClient {
@@ -26,11 +27,16 @@ final class ApiClient {
   }
 
   private final URI server;
+  private final Optional<String> token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ApiClient(URI server) {
+  /**
+   * @param token the bearer token every request sends, when there is one
+   */
+  ApiClient(URI server, Optional<String> token) {
     this.server = server;
+    this.token = token;
   }
 
   URI server() {
@@ -53,6 +59,7 @@ final class ApiClient {
   }
 
   JsonNode send(HttpRequest.Builder request) {
+    token.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -79,6 +86,11 @@ final class ApiClient {
           body != null && body.has("error")
               ? body.path("error").path("message").asText()
               : "HTTP " + response.statusCode();
+      if (response.statusCode() == 401 && token.isEmpty()) {
+        message +=
+            "; pass --token or set TRIBUTARY_TOKEN (or run where --data-dir holds"
+                + " admin-credentials.json)";
+      }
       throw new ApiException(response.statusCode(), message);
     }
     return body;
