@@ -37,7 +37,7 @@ public final class ClientOptions {
   }
 
   /** The token to send: the one given, else the admin's when readable. */
-  Optional<String> token() {
+  public Optional<String> token() {
     if (token != null && !token.isBlank()) {
       return Optional.of(token);
     }
