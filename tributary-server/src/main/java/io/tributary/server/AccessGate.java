@@ -58,16 +58,13 @@ final class AccessGate {
     Identity identity = authenticate(ctx);
     ctx.attribute(IDENTITY, identity);
     Authorizer authorizer = authorizer();
-    switch (requires.need()) {
-      case AUTHENTICATED, NOTHING -> {}
-      case METRICS -> {
-        if (!authorizer.isAdmin(identity) && !identity.hasScope(Authorizer.METRICS_SCOPE)) {
-          throw Authorizer.forbidden(identity, Privilege.ADMIN, Resource.PLATFORM);
-        }
+    if (requires.need() == Requires.Need.METRICS) {
+      if (!authorizer.isAdmin(identity) && !identity.hasScope(Authorizer.METRICS_SCOPE)) {
+        throw Authorizer.forbidden(identity, Privilege.ADMIN, Resource.PLATFORM);
       }
-      case PRIVILEGE ->
-          authorizer.require(
-              identity, requires.privilege().orElseThrow(), requires.resource().apply(ctx));
+    } else if (requires.need() == Requires.Need.PRIVILEGE) {
+      authorizer.require(
+          identity, requires.privilege().orElseThrow(), requires.resource().apply(ctx));
     }
   }
 

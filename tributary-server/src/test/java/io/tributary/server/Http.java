@@ -26,7 +26,7 @@ final class Http {
   }
 
   private final URI base;
-  private final Supplier<Optional<String>> token;
+  private final Supplier<Optional<String>> authorization;
   private final HttpClient client = HttpClient.newHttpClient();
 
   /** An anonymous client (no credentials). */
@@ -34,16 +34,16 @@ final class Http {
     this(base, Optional::empty);
   }
 
-  /** A client sending {@code Authorization: Bearer token} when {@code token} gives one. */
-  Http(URI base, Supplier<Optional<String>> token) {
+  /** A client sending the {@code Authorization} header {@code authorization} gives, if any. */
+  Http(URI base, Supplier<Optional<String>> authorization) {
     this.base = base;
-    this.token = token;
+    this.authorization = authorization;
   }
 
   /** A client of {@code platform} with the admin's token. */
   static Http admin(Platform platform) {
-    Optional<String> token = Optional.of(platform.adminCredentials().token());
-    return new Http(platform.httpUri(), () -> token);
+    Optional<String> header = Optional.of("Bearer " + platform.adminCredentials().token());
+    return new Http(platform.httpUri(), () -> header);
   }
 
   /**
@@ -52,12 +52,15 @@ final class Http {
    */
   static Http admin(URI base, Path dataDir) {
     return new Http(
-        base, () -> AdminCredentials.readIfPresent(dataDir).map(AdminCredentials::token));
+        base,
+        () ->
+            AdminCredentials.readIfPresent(dataDir)
+                .map(credentials -> "Bearer " + credentials.token()));
   }
 
   /** The {@code Authorization} header value this client sends, or null for none. */
   String authorization() {
-    return token.get().map(secret -> "Bearer " + secret).orElse(null);
+    return authorization.get().orElse(null);
   }
 
   Response get(String path) {
@@ -124,7 +127,7 @@ final class Http {
   }
 
   private Response send(HttpRequest.Builder request) {
-    token.get().ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
+    authorization.get().ifPresent(header -> request.header("Authorization", header));
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
