@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 public record Resource(ResourceKind kind, String name) {
   public static final String PLATFORM_NAME = "platform";
   public static final Resource PLATFORM = new Resource(ResourceKind.PLATFORM, PLATFORM_NAME);
-  private static final Pattern PART = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}");
-  private static final Pattern TABLE_PATTERN = Pattern.compile("[a-z_][a-z0-9_]{0,127}\\.\\*");
+
+  /** Names as Iceberg allows them (nested namespaces, spaces): no control characters or '*'. */
+  private static final Pattern PART = Pattern.compile("[^\\p{Cntrl}*:]{1,255}");
 
   public Resource {
     Objects.requireNonNull(kind, "kind is null");
@@ -26,15 +27,17 @@ public record Resource(ResourceKind kind, String name) {
         throw invalid(kind.label() + ":" + name, "the platform resource is written 'platform'");
       }
     } else if (kind == ResourceKind.TABLE && !name.equals("*")) {
-      if (!TABLE_PATTERN.matcher(name).matches()) {
-        try {
-          TableId.parse(name);
-        } catch (InvalidInputException e) {
-          throw invalid(kind.label() + ":" + name, "use namespace.table, namespace.* or *");
-        }
+      String namespace = name.endsWith(".*") ? name.substring(0, name.length() - 2) : name;
+      int dot = namespace.lastIndexOf('.');
+      boolean valid =
+          PART.matcher(namespace).matches()
+              && (name.endsWith(".*") || (dot > 0 && dot < namespace.length() - 1));
+      if (!valid) {
+        throw invalid(kind.label() + ":" + name, "use namespace.table, namespace.* or *");
       }
     } else if (!name.equals("*") && !PART.matcher(name).matches()) {
-      throw invalid(kind.label() + ":" + name, "use a name of [A-Za-z0-9_.-] or *");
+      throw invalid(
+          kind.label() + ":" + name, "use a name without control characters, ':' or '*', or *");
     }
   }
 
@@ -72,7 +75,7 @@ public record Resource(ResourceKind kind, String name) {
    */
   public boolean covers(Resource target) {
     if (kind == ResourceKind.NAMESPACE && target.kind == ResourceKind.TABLE) {
-      int dot = target.name.indexOf('.');
+      int dot = target.name.lastIndexOf('.');
       return dot > 0 && (name.equals("*") || name.equals(target.name.substring(0, dot)));
     }
     if (kind != target.kind) {
@@ -82,7 +85,8 @@ public record Resource(ResourceKind kind, String name) {
       return true;
     }
     if (name.endsWith(".*")) {
-      return target.name.startsWith(name.substring(0, name.length() - 1));
+      int dot = target.name.lastIndexOf('.');
+      return dot > 0 && target.name.substring(0, dot).equals(name.substring(0, name.length() - 2));
     }
     return name.equals(target.name);
   }

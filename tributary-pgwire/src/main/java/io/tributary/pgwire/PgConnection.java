@@ -1,6 +1,6 @@
 package io.tributary.pgwire;
 
-import io.tributary.access.AdminCredentials;
+import io.tributary.core.TableId;
 import io.tributary.pgwire.MessageReader.ProtocolException;
 import io.tributary.query.QueryEngine;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,8 @@ final class PgConnection implements Runnable {
   private final int processId;
   private final int secret;
   private final QueryEngine engine;
-  private final AdminCredentials credentials;
+  private final PgUsers users;
+  private Predicate<TableId> readable = table -> false;
   private final SecureRandom random;
   private final PgWireMetrics metrics;
   private final PgWireServer server;
@@ -47,7 +49,7 @@ final class PgConnection implements Runnable {
       int processId,
       int secret,
       QueryEngine engine,
-      AdminCredentials credentials,
+      PgUsers users,
       SecureRandom random,
       PgWireMetrics metrics,
       PgWireServer server,
@@ -57,7 +59,7 @@ final class PgConnection implements Runnable {
     this.processId = processId;
     this.secret = secret;
     this.engine = engine;
-    this.credentials = credentials;
+    this.users = users;
     this.random = random;
     this.metrics = metrics;
     this.server = server;
@@ -137,7 +139,7 @@ final class PgConnection implements Runnable {
       }
       socket.setSoTimeout(0);
       Session session = new Session(parameters.get("application_name"));
-      StatementRunner statements = new StatementRunner(engine, session, backend, metrics);
+      StatementRunner statements = new StatementRunner(engine, session, backend, metrics, readable);
       runner = statements;
       new QueryProtocol(reader, backend, session, statements, metrics, this::idleWithCursors)
           .serve();
@@ -220,8 +222,11 @@ final class PgConnection implements Runnable {
     if (protocol != PROTOCOL_3) {
       LOG.debug("Client asked for protocol 3.{}; answering as 3.0", protocol & 0xffff);
     }
-    String password = user.equals(credentials.user()) ? credentials.password() : null;
-    ScramSha256 scram = new ScramSha256(password, random);
+    ScramSha256 scram =
+        users
+            .verifier(user)
+            .map(verifier -> new ScramSha256(verifier, random))
+            .orElseGet(() -> new ScramSha256((String) null, random)); // fails like a bad password
     byte[] mechanisms = (ScramSha256.MECHANISM + "\0\0").getBytes(StandardCharsets.UTF_8);
     backend.authentication(10, mechanisms);
     backend.flush();
@@ -271,6 +276,7 @@ final class PgConnection implements Runnable {
           SqlStates.INVALID_CATALOG,
           "database \"" + database + "\" does not exist (use tributary)");
     }
+    readable = users.readableTables(user);
     backend.authentication(0, new byte[0]);
     Map<String, String> status = new LinkedHashMap<>(Session.REPORTED);
     status.put("server_version", PgWireServer.SERVER_VERSION);

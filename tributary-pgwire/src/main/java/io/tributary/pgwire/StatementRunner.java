@@ -1,5 +1,6 @@
 package io.tributary.pgwire;
 
+import io.tributary.core.TableId;
 import io.tributary.query.QueryCancel;
 import io.tributary.query.QueryCursor;
 import io.tributary.query.QueryEngine;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +26,19 @@ final class StatementRunner {
   private final Session session;
   private final Backend backend;
   private final PgWireMetrics metrics;
+  private final Predicate<TableId> readable;
   private volatile QueryCancel running;
 
-  StatementRunner(QueryEngine engine, Session session, Backend backend, PgWireMetrics metrics) {
+  /**
+   * @param readable the tables the connection's user may read
+   */
+  StatementRunner(
+      QueryEngine engine,
+      Session session,
+      Backend backend,
+      PgWireMetrics metrics,
+      Predicate<TableId> readable) {
+    this.readable = readable;
     this.engine = engine;
     this.session = session;
     this.backend = backend;
@@ -95,8 +107,8 @@ final class StatementRunner {
     String describe = "DESCRIBE " + CatalogRewrite.apply(bound);
     try (QueryCursor cursor =
         CatalogRewrite.readsCatalog(bound)
-            ? engine.open(describe, new QueryCancel(), CatalogRewrite.SETUP)
-            : engine.open(describe, new QueryCancel())) {
+            ? engine.open(describe, new QueryCancel(), CatalogRewrite.SETUP, readable)
+            : engine.open(describe, new QueryCancel(), List.of(), readable)) {
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
         columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
       }
@@ -176,8 +188,8 @@ final class StatementRunner {
     try {
       portal.cursor =
           CatalogRewrite.readsCatalog(portal.sql)
-              ? engine.open(sql, portal.cancel, CatalogRewrite.SETUP)
-              : engine.open(sql, portal.cancel);
+              ? engine.open(sql, portal.cancel, CatalogRewrite.SETUP, readable)
+              : engine.open(sql, portal.cancel, List.of(), readable);
     } catch (RuntimeException e) {
       LOG.debug("Statement failed: {}\n{}", e.getMessage(), sql);
       throw SqlStates.of(e, portal.sql);

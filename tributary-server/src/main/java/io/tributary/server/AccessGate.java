@@ -59,7 +59,8 @@ final class AccessGate {
     ctx.attribute(IDENTITY, identity);
     Authorizer authorizer = authorizer();
     if (requires.need() == Requires.Need.METRICS) {
-      if (!authorizer.isAdmin(identity) && !identity.hasScope(Authorizer.METRICS_SCOPE)) {
+      // admin, or a token scoped for metrics (a scrape token, not any user's password)
+      if (!authorizer.isAdmin(identity) && !identity.scopes().contains(Authorizer.METRICS_SCOPE)) {
         throw Authorizer.forbidden(identity, Privilege.ADMIN, Resource.PLATFORM);
       }
     } else if (requires.need() == Requires.Need.PRIVILEGE) {

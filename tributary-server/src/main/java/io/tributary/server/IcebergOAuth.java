@@ -7,6 +7,7 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.Set;
 final class IcebergOAuth {
   static final String PATH = "/iceberg/v1/oauth/tokens";
   static final Duration LIFETIME = Duration.ofHours(1);
+  private static final String FORM = "application/x-www-form-urlencoded";
 
   private final Optional<Access> access;
 
@@ -28,6 +30,12 @@ final class IcebergOAuth {
   }
 
   void tokens(Context ctx) {
+    String type = ctx.header("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+      throw new InvalidInputException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "Unsupported content type '" + type + "' for POST " + PATH + ": send " + FORM);
+    }
     String grant = ctx.formParam("grant_type");
     if (!"client_credentials".equals(grant)) {
       oauthError(

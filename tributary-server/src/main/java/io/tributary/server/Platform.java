@@ -5,16 +5,22 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.access.Access;
 import io.tributary.access.AccessStore;
 import io.tributary.access.AdminCredentials;
+import io.tributary.access.Identity;
 import io.tributary.access.LoginLimiter;
 import io.tributary.access.PasswordHasher;
+import io.tributary.access.Privilege;
 import io.tributary.access.Provisioner;
 import io.tributary.access.Resource;
+import io.tributary.access.ScramVerifier;
+import io.tributary.access.StoredPassword;
+import io.tributary.access.User;
 import io.tributary.batch.Batch;
 import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
+import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.query.QueryEngine;
 import io.tributary.stream.DeliveryService;
@@ -34,6 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +153,10 @@ public final class Platform implements AutoCloseable {
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
                   }));
-      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters, admin)) : null;
+      pgwire =
+          config.pgwire().enabled()
+              ? opened(startPgWire(config, query, meters, pgUsers(random)))
+              : null;
       functions.refusePlatformPorts(
           pgwire == null ? Set.of(http.port()) : Set.of(http.port(), pgwire.port()));
     } catch (RuntimeException e) {
@@ -183,6 +193,35 @@ public final class Platform implements AutoCloseable {
     return service;
   }
 
+  /**
+   * The PostgreSQL endpoint's users: the platform's (SCRAM verifiers kept by access; temporary
+   * users until they expire), each reading the tables granted; the admin alone with access off.
+   */
+  private PgUsers pgUsers(SecureRandom random) {
+    if (access.isEmpty()) {
+      return PgUsers.adminOnly(admin, random);
+    }
+    Access service = access.get();
+    return new PgUsers() {
+      @Override
+      public Optional<ScramVerifier> verifier(String user) {
+        return service
+            .state()
+            .user(user)
+            .filter(found -> !found.expiredAt(service.clock().instant()))
+            .flatMap(User::password)
+            .map(StoredPassword::scram);
+      }
+
+      @Override
+      public Predicate<TableId> readableTables(String user) {
+        Identity identity = service.identityOf(user);
+        return table ->
+            service.authorizer().allows(identity, Privilege.READ, Resource.table(table));
+      }
+    };
+  }
+
   /** Whether a table or namespace an access file names exists in the lake. */
   private boolean resourceExists(Resource resource) {
     return switch (resource.kind()) {
@@ -196,17 +235,14 @@ public final class Platform implements AutoCloseable {
   }
 
   private static PgWireServer startPgWire(
-      TributaryConfig config,
-      QueryEngine query,
-      PrometheusMeterRegistry meters,
-      AdminCredentials admin) {
+      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters, PgUsers users) {
     SecureRandom random = new SecureRandom();
     TributaryConfig.PgWire settings = config.pgwire();
     return new PgWireServer(
         new PgWireServer.Settings(
             settings.host(), settings.port(), settings.maxConnections(), config.query().timeout()),
         query,
-        admin,
+        users,
         meters,
         random);
   }

@@ -235,6 +235,56 @@ class AccessIT {
     }
   }
 
+  @Test
+  void thePostgresEndpointAuthenticatesPlatformUsersAndTheirGrants() throws Exception {
+    admin.post("/v1/users", "application/json", "{\"name\":\"dee\",\"password\":\"dee-password\"}");
+    grant("user:dee", "read", "table:raw.events");
+    assertThat(psql("dee", "dee-password", "SELECT count(*) > 0 FROM raw.events")).isEqualTo("t");
+    assertThat(psql("dee", "dee-password", "SELECT count(*) FROM raw.secret"))
+        .contains("42501")
+        .contains("table:raw.secret");
+    assertThat(psql("dee", "wrong-password", "SELECT 1"))
+        .contains("password authentication failed");
+
+    Http.Response temporary =
+        admin.post("/v1/credentials/temporary", "application/json", "{\"duration\":\"15m\"}");
+    assertThat(
+            psql(
+                temporary.body().path("user").asText(),
+                temporary.body().path("password").asText(),
+                "SELECT count(*) FROM raw.secret"))
+        .isEqualTo("1");
+  }
+
+  /** What psql prints for {@code sql} as {@code user} (errors with their SQLSTATE). */
+  private String psql(String user, String password, String sql) throws Exception {
+    ProcessBuilder psql =
+        new ProcessBuilder(
+                "psql",
+                "-X",
+                "-A",
+                "-t",
+                "-v",
+                "VERBOSITY=verbose",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(platform.pgwirePort()),
+                "-U",
+                user,
+                "-d",
+                "tributary",
+                "-c",
+                sql)
+            .redirectErrorStream(true);
+    psql.environment().put("PGPASSWORD", password);
+    Process process = psql.start();
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    return out.strip();
+  }
+
   private void grant(String principal, String privilege, String resource) {
     Http.Response response =
         admin.post(
