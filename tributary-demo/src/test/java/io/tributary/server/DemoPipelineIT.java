@@ -65,7 +65,8 @@ class DemoPipelineIT {
                     .withFaults(
                         new CatalogServiceConfig.Faults(Duration.ofMillis(2), Duration.ZERO, 0.3))
                     .withNotify(platform.httpUri()),
-                clock)) {
+                clock,
+                java.util.Optional.of(platform.adminCredentials().token()))) {
       Http http = Http.admin(platform);
       List<CatalogChange> changes = catalog.changeNow();
       Set<String> expected = new HashSet<>();
