@@ -55,7 +55,6 @@ class DemoCliIT {
   }
 
   private CliRun run(String... args) {
-    return CliRun.of(
-        DemoMain::commandLine, CliRun.withDataDir(platform.config().dataDir(), args));
+    return CliRun.of(DemoMain::commandLine, CliRun.withDataDir(platform.config().dataDir(), args));
   }
 }

@@ -110,8 +110,11 @@ class ShowCatalogJoinIT {
           .isEqualTo(changes.stream().map(CatalogChange::showId).distinct().count());
 
       // the daily snapshot for batch analytics: one row per show, stamped with the date
-      try (CatalogSnapshot snapshot = new CatalogSnapshot(
-              platform.httpUri(), clock, java.util.Optional.of(platform.adminCredentials().token()))) {
+      try (CatalogSnapshot snapshot =
+          new CatalogSnapshot(
+              platform.httpUri(),
+              clock,
+              java.util.Optional.of(platform.adminCredentials().token()))) {
         assertThat(snapshot.write(LocalDate.parse("2026-11-26")))
             .isEqualTo(catalog.showIds().size());
       }

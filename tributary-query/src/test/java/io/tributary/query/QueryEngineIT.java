@@ -140,6 +140,28 @@ class QueryEngineIT {
   }
 
   @Test
+  void aCallerReadsAndListsOnlyTheTablesItMay() {
+    java.util.function.Predicate<io.tributary.core.TableId> onlyEvents =
+        table -> table.toString().equals("raw.app_events");
+    assertThat(engine.execute("SELECT count(*) FROM raw.app_events", onlyEvents).rows()).hasSize(1);
+    assertThatThrownBy(() -> engine.execute("SELECT * FROM raw.empty", onlyEvents))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("forbidden"))
+        .hasMessageContaining("'read' privilege on table:raw.empty");
+    assertThatThrownBy(
+            () -> engine.execute("SELECT * FROM raw.empty FOR VERSION AS OF 1", onlyEvents))
+        .hasMessageContaining("table:raw.empty");
+    assertThat(
+            engine
+                .execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'",
+                    onlyEvents)
+                .rows())
+        .extracting(row -> row.get(0))
+        .containsExactly("app_events");
+  }
+
+  @Test
   void checksSqlWithoutRunningIt() {
     engine.check("SELECT * FROM raw.no_such_table");
     assertThatThrownBy(() -> engine.check("SELEC 1"))
