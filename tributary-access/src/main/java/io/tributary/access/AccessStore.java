@@ -86,7 +86,8 @@ public final class AccessStore {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < values.length; i++) {
         if (values[i] == null) {
-          statement.setNull(i + 1, Types.VARCHAR);
+          // untyped: PostgreSQL infers the column's type (a VARCHAR null into BIGINT fails)
+          statement.setNull(i + 1, Types.NULL);
         } else if (values[i] instanceof Long number) {
           statement.setLong(i + 1, number);
         } else {

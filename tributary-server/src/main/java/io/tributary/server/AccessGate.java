@@ -24,6 +24,7 @@ import java.util.function.Predicate;
  */
 final class AccessGate {
   private static final String IDENTITY = "tributary.identity";
+  private static final String AUTHORIZER = "tributary.authorizer";
   private static final Identity NO_ACCESS_CONTROL =
       new Identity(
           Access.ADMIN_USER,
@@ -58,6 +59,7 @@ final class AccessGate {
     Identity identity = authenticate(ctx);
     ctx.attribute(IDENTITY, identity);
     Authorizer authorizer = authorizer();
+    ctx.attribute(AUTHORIZER, authorizer);
     if (requires.need() == Requires.Need.METRICS) {
       // admin, or a token scoped for metrics (a scrape token, not any user's password)
       if (!authorizer.isAdmin(identity) && !identity.scopes().contains(Authorizer.METRICS_SCOPE)) {
@@ -134,9 +136,16 @@ final class AccessGate {
     return identity;
   }
 
-  /** Whether the request's identity holds {@code privilege} on {@code resource}. */
-  boolean allows(Context ctx, Privilege privilege, Resource resource) {
-    return authorizer().allows(identity(ctx), privilege, resource);
+  /**
+   * Whether the request's identity holds {@code privilege} on {@code resource}: for routes that
+   * list only what the caller may see.
+   */
+  static boolean allows(Context ctx, Privilege privilege, Resource resource) {
+    Authorizer authorizer = ctx.attribute(AUTHORIZER);
+    if (authorizer == null) {
+      throw new IllegalStateException("No access decision on " + ctx.method() + " " + ctx.path());
+    }
+    return authorizer.allows(identity(ctx), privilege, resource);
   }
 
   /** Refuses (403) unless the request's identity holds {@code privilege} on {@code resource}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
 import io.tributary.batch.Batch;
 import io.tributary.batch.CrawlRun;
@@ -34,9 +35,7 @@ final class BatchRoutes {
   void register(RoutesConfig routes) {
     routes.put("/v1/landing/{source}/<path>", this::land, Requires.admin());
     routes.get(
-        "/v1/crawlers",
-        ctx -> HttpApi.json(ctx, 200, crawlerList()),
-        Requires.onAny(Privilege.MANAGE, ResourceKind.CRAWLER));
+        "/v1/crawlers", ctx -> HttpApi.json(ctx, 200, crawlerList(ctx)), Requires.authenticated());
     routes.get(
         "/v1/crawlers/{name}",
         ctx -> HttpApi.json(ctx, 200, crawlerView(spec(ctx))),
@@ -76,8 +75,15 @@ final class BatchRoutes {
     return batch.registry().get(name).orElseThrow(() -> new NotFoundException("crawler", name));
   }
 
-  private List<Map<String, Object>> crawlerList() {
-    return batch.registry().list().stream().map(this::crawlerView).toList();
+  /** The crawlers the caller may run. */
+  private List<Map<String, Object>> crawlerList(Context ctx) {
+    return batch.registry().list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(
+                    ctx, Privilege.RUN, new Resource(ResourceKind.CRAWLER, spec.name())))
+        .map(this::crawlerView)
+        .toList();
   }
 
   private Map<String, Object> crawlerView(CrawlerSpec spec) {

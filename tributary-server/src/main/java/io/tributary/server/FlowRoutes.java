@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
@@ -50,8 +51,8 @@ final class FlowRoutes {
   void register(RoutesConfig routes) {
     routes.get(
         "/v1/flows",
-        ctx -> HttpApi.json(ctx, 200, Map.of("flows", flowList())),
-        Requires.onAny(Privilege.MANAGE, ResourceKind.FLOW));
+        ctx -> HttpApi.json(ctx, 200, Map.of("flows", flowList(ctx))),
+        Requires.authenticated());
     routes.get(
         "/v1/flows/{name}",
         ctx -> HttpApi.json(ctx, 200, flowView(spec(ctx), true)),
@@ -115,8 +116,14 @@ final class FlowRoutes {
         .orElseThrow(() -> new NotFoundException("flow run", name + "/" + id));
   }
 
-  private List<Map<String, Object>> flowList() {
-    return flows.list().stream().map(spec -> flowView(spec, false)).toList();
+  /** The flows the caller may run. */
+  private List<Map<String, Object>> flowList(Context ctx) {
+    return flows.list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(ctx, Privilege.RUN, new Resource(ResourceKind.FLOW, spec.name())))
+        .map(spec -> flowView(spec, false))
+        .toList();
   }
 
   private Map<String, Object> flowView(FlowSpec spec, boolean withSource) {

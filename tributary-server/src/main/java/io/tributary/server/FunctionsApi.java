@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.FunctionSpec;
@@ -33,8 +34,20 @@ final class FunctionsApi {
   void register(RoutesConfig routes) {
     routes.get(
         "/v1/topics",
-        ctx -> HttpApi.json(ctx, 200, topics.list().stream().map(TopicSpecs::toJson).toList()),
-        Requires.onAny(Privilege.MANAGE, ResourceKind.TOPIC));
+        ctx ->
+            HttpApi.json(
+                ctx,
+                200,
+                topics.list().stream()
+                    .filter(
+                        spec ->
+                            AccessGate.allows(
+                                ctx,
+                                Privilege.INGEST,
+                                new Resource(ResourceKind.TOPIC, spec.name())))
+                    .map(TopicSpecs::toJson)
+                    .toList()),
+        Requires.authenticated());
     routes.get(
         "/v1/topics/{name}",
         this::getTopic,
@@ -53,8 +66,8 @@ final class FunctionsApi {
         Requires.on(Privilege.INGEST, ResourceKind.TOPIC, "name"));
     routes.get(
         "/v1/functions",
-        ctx -> HttpApi.json(ctx, 200, functionList()),
-        Requires.onAny(Privilege.MANAGE, ResourceKind.FUNCTION));
+        ctx -> HttpApi.json(ctx, 200, functionList(ctx)),
+        Requires.authenticated());
     routes.get(
         "/v1/functions/{name}",
         this::getFunction,
@@ -101,8 +114,15 @@ final class FunctionsApi {
             ctx.req().getContentLengthLong()));
   }
 
-  private List<Map<String, Object>> functionList() {
-    return functions.list().stream().map(this::functionView).toList();
+  /** The functions the caller may run. */
+  private List<Map<String, Object>> functionList(Context ctx) {
+    return functions.list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(
+                    ctx, Privilege.RUN, new Resource(ResourceKind.FUNCTION, spec.name())))
+        .map(this::functionView)
+        .toList();
   }
 
   private Map<String, Object> functionView(FunctionSpec spec) {

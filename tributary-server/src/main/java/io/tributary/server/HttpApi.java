@@ -95,9 +95,7 @@ final class HttpApi implements AutoCloseable {
               config.routes.get("/health", this::health, Requires.open());
               config.routes.get("/metrics", this::metrics, Requires.metrics());
               config.routes.get(
-                  "/v1/streams",
-                  ctx -> json(ctx, 200, streamList()),
-                  Requires.onAny(Privilege.MANAGE, ResourceKind.STREAM));
+                  "/v1/streams", ctx -> json(ctx, 200, streamList(ctx)), Requires.authenticated());
               config.routes.get(
                   "/v1/streams/{name}",
                   this::getStream,
@@ -188,8 +186,17 @@ final class HttpApi implements AutoCloseable {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape());
   }
 
-  private List<Map<String, Object>> streamList() {
-    return streams.list().stream().map(this::streamView).toList();
+  /** The streams the caller may ingest into. */
+  private List<Map<String, Object>> streamList(Context ctx) {
+    return streams.list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(
+                    ctx,
+                    Privilege.INGEST,
+                    new io.tributary.access.Resource(ResourceKind.STREAM, spec.name())))
+        .map(this::streamView)
+        .toList();
   }
 
   private Map<String, Object> streamView(StreamSpec spec) {

@@ -71,11 +71,6 @@ record Requires(Need need, Optional<Privilege> privilege, Function<Context, Reso
         ctx -> Resource.table(io.tributary.core.TableId.parse(ctx.pathParam(param))));
   }
 
-  /** {@code privilege} on every resource of {@code kind} (creating one, or a list of all). */
-  static Requires onAny(Privilege privilege, ResourceKind kind) {
-    return new Requires(Need.PRIVILEGE, Optional.of(privilege), ctx -> new Resource(kind, "*"));
-  }
-
   @Override
   public String toString() {
     return privilege.map(p -> "Requires[" + p.label() + "]").orElse("Requires[" + need + "]");

@@ -215,6 +215,8 @@ class AccessIT {
         .contains("stream:events");
     Http cy = basic("cy", "cy-password");
     assertThat(cy.ndjson("events", "{\"a\":3}\n").status()).isEqualTo(200);
+    assertThat(cy.get("/v1/streams").body().size()).isEqualTo(1); // only what cy may see
+    assertThat(cy.get("/v1/streams").body().toString()).contains("events").doesNotContain("secret");
     assertThat(
             admin
                 .delete("/v1/grants?principal=user:cy&privilege=ingest&resource=stream:events")
