@@ -40,6 +40,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,6 +190,26 @@ public final class Platform implements AutoCloseable {
             clock,
             random);
     service.ensureAdmin(admin.password(), admin.token());
+    // temporary users are refused once expired; this removes them (and their grants) for good
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tributary-access-expiry");
+              thread.setDaemon(true);
+              return thread;
+            });
+    opened(sweeper::shutdownNow);
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            service.removeExpired();
+          } catch (RuntimeException e) {
+            LOG.warn("Cannot remove expired temporary users: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
     LOG.info(
         "Access control is on: the admin's password and token are in {}",
         config.dataDir().resolve(AdminCredentials.FILE_NAME).toAbsolutePath());
