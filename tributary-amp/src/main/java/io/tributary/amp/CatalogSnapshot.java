@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
@@ -50,10 +51,17 @@ public final class CatalogSnapshot implements AutoCloseable {
   private final ExecutorService httpThreads;
   private final HttpClient http;
   private final RecordsClient records;
+  private final Optional<String> token;
 
   /** A snapshot writer for the Tributary server at {@code server}. */
   public CatalogSnapshot(URI server, Clock clock) {
+    this(server, clock, Optional.empty());
+  }
+
+  /** A snapshot writer for the Tributary server at {@code server}, sending {@code token}. */
+  public CatalogSnapshot(URI server, Clock clock, Optional<String> token) {
     Objects.requireNonNull(server, "server is null");
+    this.token = Objects.requireNonNull(token, "token is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.server = URI.create(server.toString().replaceAll("/+$", "") + "/");
     this.httpThreads =
@@ -71,7 +79,7 @@ public final class CatalogSnapshot implements AutoCloseable {
             .build();
     this.records =
         new RecordsClient(
-            this.server.resolve("v1/streams/" + STREAM + "/records"), httpThreads, mapper);
+            this.server.resolve("v1/streams/" + STREAM + "/records"), httpThreads, mapper, token);
   }
 
   /**
@@ -148,18 +156,17 @@ public final class CatalogSnapshot implements AutoCloseable {
 
   private JsonNode send(String method, String path, JsonNode body) throws InterruptedException {
     URI uri = server.resolve(path);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    token.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
     HttpResponse<String> response;
     try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(uri)
-                  .timeout(TIMEOUT)
-                  .header("Content-Type", "application/json")
-                  .method(
-                      method,
-                      HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new OutcomeUnknownException(method + " " + uri + " failed: " + e, e);
     }

@@ -13,6 +13,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -38,9 +39,14 @@ final class RecordsClient {
   private final URI endpoint;
   private final HttpClient http;
   private final ObjectMapper mapper;
+  private final Optional<String> token;
 
-  RecordsClient(URI endpoint, Executor executor, ObjectMapper mapper) {
+  /**
+   * @param token the bearer token each request sends, when the platform needs one
+   */
+  RecordsClient(URI endpoint, Executor executor, ObjectMapper mapper, Optional<String> token) {
     this.endpoint = endpoint;
+    this.token = token;
     this.mapper = mapper;
     this.http =
         HttpClient.newBuilder()
@@ -61,12 +67,13 @@ final class RecordsClient {
    * @throws OutcomeUnknownException if the batch may or may not have been stored
    */
   Reply post(byte[] ndjson, int records) throws InterruptedException {
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
             .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(ndjson))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(ndjson));
+    token.ifPresent(secret -> builder.header("Authorization", "Bearer " + secret));
+    HttpRequest request = builder.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +64,14 @@ public final class Simulator implements AutoCloseable {
    * server at {@code server} (such as {@code http://localhost:8080}).
    */
   public Simulator(URI server, String stream, EventGenerator generator, Clock clock) {
+    this(server, stream, generator, clock, Optional.empty());
+  }
+
+  /** As {@link #Simulator(URI, String, EventGenerator, Clock)}, sending {@code token}. */
+  public Simulator(
+      URI server, String stream, EventGenerator generator, Clock clock, Optional<String> token) {
     Objects.requireNonNull(server, "server is null");
+    Objects.requireNonNull(token, "token is null");
     Objects.requireNonNull(stream, "stream is null");
     if (stream.isBlank()) {
       throw new IllegalArgumentException(
@@ -91,7 +99,7 @@ public final class Simulator implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    this.client = new RecordsClient(endpoint, httpThreads, mapper);
+    this.client = new RecordsClient(endpoint, httpThreads, mapper, token);
   }
 
   /**

@@ -39,7 +39,7 @@ final class EndToEndLoad {
 
   /** Posts bodies {@code first..first+count} and awaits their rows. */
   Result measure(Bodies bodies, int first, int count) throws Exception {
-    RecordsEndpoint endpoint = new RecordsEndpoint(platform.httpUri(), stream.name());
+    RecordsEndpoint endpoint = new RecordsEndpoint(platform, stream.name());
     TableWatch watch = new TableWatch(platform, stream.table());
     long[] ackedAt = new long[count];
     AtomicInteger nextBatch = new AtomicInteger();

@@ -37,7 +37,7 @@ final class Freshness {
     long millis = Math.max(10_000, 3 * stream.buffer().interval().toMillis());
     int batches = (int) (millis / BATCH_MILLIS);
     System.err.printf("freshness: %,d events/s for %d s...%n", perBatch * 10, millis / 1000);
-    RecordsEndpoint endpoint = new RecordsEndpoint(platform.httpUri(), stream.name());
+    RecordsEndpoint endpoint = new RecordsEndpoint(platform, stream.name());
     long[] ackedAt = new long[batches];
     Thread sender =
         new Thread(

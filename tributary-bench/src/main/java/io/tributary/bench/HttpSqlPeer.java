@@ -15,10 +15,13 @@ final class HttpSqlPeer implements SqlPeer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI query;
+  private final String authorization;
   private final HttpClient client = HttpClient.newHttpClient();
 
-  HttpSqlPeer(URI server) {
+  /** {@code token}: the bearer token of a user who may read the benchmark's tables. */
+  HttpSqlPeer(URI server, String token) {
     this.query = server.resolve("/v1/query");
+    this.authorization = "Bearer " + token;
   }
 
   @Override
@@ -32,6 +35,7 @@ final class HttpSqlPeer implements SqlPeer {
         HttpRequest.newBuilder(query)
             .header("Content-Type", "application/json")
             .header("Accept", "application/x-ndjson")
+            .header("Authorization", authorization)
             .POST(
                 HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("sql", sql))))
             .build();

@@ -1,15 +1,14 @@
 package io.tributary.bench;
 
+import io.tributary.access.AdminCredentials;
 import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
 import io.tributary.lake.RowLoad;
-import io.tributary.pgwire.AdminCredentials;
 import io.tributary.server.Platform;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,7 +81,7 @@ final class QueryBenchmark implements Callable<Integer> {
       generate(platform.lake());
       TributaryConfig.Query query = config.query();
       long memoryPerQuery = query.memoryLimitBytes() / Math.max(2, query.threads());
-      AdminCredentials admin = AdminCredentials.loadOrCreate(dir, new SecureRandom());
+      AdminCredentials admin = platform.adminCredentials();
       List<SqlPeer> peers = new ArrayList<>();
       try {
         peers.add(
@@ -91,7 +90,7 @@ final class QueryBenchmark implements Callable<Integer> {
                 List.of(EVENTS, SHOWS, MANY_FILES),
                 query.threads(),
                 memoryPerQuery));
-        peers.add(new HttpSqlPeer(platform.httpUri()));
+        peers.add(new HttpSqlPeer(platform.httpUri(), admin.token()));
         peers.add(
             new JdbcSqlPeer(
                 "tributary_pgwire",

@@ -1,5 +1,6 @@
 package io.tributary.bench;
 
+import io.tributary.server.Platform;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +12,12 @@ import java.util.concurrent.locks.LockSupport;
 final class RecordsEndpoint {
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI uri;
+  private final String authorization;
 
-  RecordsEndpoint(URI platform, String stream) {
-    this.uri = platform.resolve("/v1/streams/" + stream + "/records");
+  /** The endpoint of {@code stream} on {@code platform}, called as the platform's admin. */
+  RecordsEndpoint(Platform platform, String stream) {
+    this.uri = platform.httpUri().resolve("/v1/streams/" + stream + "/records");
+    this.authorization = "Bearer " + platform.adminCredentials().token();
   }
 
   /**
@@ -26,6 +30,7 @@ final class RecordsEndpoint {
           http.send(
               HttpRequest.newBuilder(uri)
                   .header("Content-Type", "application/x-ndjson")
+                  .header("Authorization", authorization)
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -56,6 +56,12 @@ public enum ErrorCode {
   INVALID_VARIABLE(Category.USER_ERROR),
   /** A {@code ${var:key}} placeholder names a variable that is not set. */
   UNKNOWN_VARIABLE(Category.USER_ERROR),
+  /** No credentials, or credentials that do not authenticate (unknown, expired, revoked). */
+  UNAUTHENTICATED(Category.USER_ERROR, 401),
+  /** Authenticated, but without the privilege the request needs (the message names it). */
+  FORBIDDEN(Category.USER_ERROR, 403),
+  /** An access grant, user, group or role is malformed or names something unknown. */
+  INVALID_ACCESS(Category.USER_ERROR),
 
   // the named thing does not exist
   NOT_FOUND(Category.NOT_FOUND),

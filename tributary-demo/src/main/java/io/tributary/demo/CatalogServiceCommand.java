@@ -72,6 +72,12 @@ final class CatalogServiceCommand implements Callable<Integer> {
       description = "Tributary server receiving change notifications, e.g. http://127.0.0.1:7070")
   URI notify;
 
+  @Option(
+      names = "--notify-token",
+      description = "API token for --notify (default: $TRIBUTARY_TOKEN)",
+      defaultValue = "${env:TRIBUTARY_TOKEN}")
+  String notifyToken;
+
   @Option(names = "--topic", defaultValue = CatalogServiceConfig.DEFAULT_TOPIC)
   String topic;
 
@@ -94,7 +100,11 @@ final class CatalogServiceCommand implements Callable<Integer> {
       throw new ParameterException(command.commandLine(), e.getMessage(), e);
     }
     try (ShutdownSignal shutdown = new ShutdownSignal();
-        CatalogService service = CatalogService.start(config, Clock.systemUTC())) {
+        CatalogService service =
+            CatalogService.start(
+                config,
+                Clock.systemUTC(),
+                java.util.Optional.ofNullable(notifyToken).filter(t -> !t.isBlank()))) {
       printBanner(service);
       shutdown.await();
       System.out.println("Shutting down: publishing pending notifications...");

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -86,6 +87,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "How often the show catalog changes")
   String catalogChangeInterval;
 
+  /** The admin's token: the demo's own clients act as the administrator. */
+  private static Optional<String> adminToken(Platform platform) {
+    return Optional.of(platform.adminCredentials().token());
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     CatalogServiceConfig catalogConfig = catalogConfig();
@@ -96,7 +102,8 @@ final class DemoCommand implements Callable<Integer> {
     try (ShutdownSignal shutdown = new ShutdownSignal();
         Platform platform = Platform.start(settings, clock);
         CatalogService catalog =
-            CatalogService.start(catalogConfig.withNotify(platform.httpUri()), clock)) {
+            CatalogService.start(
+                catalogConfig.withNotify(platform.httpUri()), clock, adminToken(platform))) {
       ServeCommand.printBanner(platform);
       System.out.println();
       CatalogServiceCommand.printBanner(catalog);
@@ -107,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
               platform.httpUri(),
               stream.name(),
               new EventGenerator(SimulatorConfig.withSeed(clock.millis()), clock),
-              clock);
+              clock,
+              adminToken(platform));
       simulator.followCatalog(catalog.uri());
       simulator.runInBackground(rate, Duration.ZERO, p -> {});
       System.out.printf(

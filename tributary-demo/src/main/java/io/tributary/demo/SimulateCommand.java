@@ -61,7 +61,8 @@ final class SimulateCommand implements Callable<Integer> {
             stream,
             new EventGenerator(
                 SimulatorConfig.withSeed(seed == null ? clock.millis() : seed), clock),
-            clock)) {
+            clock,
+            client.token())) {
       if (catalog != null) {
         simulator.followCatalog(catalog);
       }

@@ -29,7 +29,7 @@ final class SnapshotCatalogCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Clock clock = Clock.systemUTC();
     LocalDate day = date == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : date;
-    try (CatalogSnapshot snapshot = new CatalogSnapshot(client.server, clock)) {
+    try (CatalogSnapshot snapshot = new CatalogSnapshot(client.server, clock, client.token())) {
       long shows = snapshot.write(day);
       System.out.printf("%,d shows written to %s for %s%n", shows, CatalogSnapshot.TABLE, day);
     }

@@ -54,7 +54,7 @@ class DemoCliIT {
     assertThat(tables.exit()).as(tables.err()).isZero();
   }
 
-  private static CliRun run(String... args) {
-    return CliRun.of(DemoMain::commandLine, args);
+  private CliRun run(String... args) {
+    return CliRun.of(DemoMain::commandLine, CliRun.withDataDir(platform.config().dataDir(), args));
   }
 }

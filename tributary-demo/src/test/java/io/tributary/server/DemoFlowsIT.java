@@ -57,7 +57,7 @@ class DemoFlowsIT {
             CatalogService.start(
                 CatalogServiceConfig.defaults().withPort(0).withChangeInterval(Duration.ZERO),
                 clock)) {
-      Http api = new Http(platform.httpUri());
+      Http api = Http.admin(platform);
       Http service = new Http(catalog.uri());
       // the streams' tables exist from the start, but not yet the columns the flows read
       assertThat(DemoFlows.declareMissing(platform.flows())).doesNotContain("daily_flash");

@@ -65,8 +65,9 @@ class DemoPipelineIT {
                     .withFaults(
                         new CatalogServiceConfig.Faults(Duration.ofMillis(2), Duration.ZERO, 0.3))
                     .withNotify(platform.httpUri()),
-                clock)) {
-      Http http = new Http(platform.httpUri());
+                clock,
+                java.util.Optional.of(platform.adminCredentials().token()))) {
+      Http http = Http.admin(platform);
       List<CatalogChange> changes = catalog.changeNow();
       Set<String> expected = new HashSet<>();
       changes.forEach(c -> expected.add(c.changeId()));

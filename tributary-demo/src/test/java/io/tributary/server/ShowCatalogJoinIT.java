@@ -55,7 +55,7 @@ class ShowCatalogJoinIT {
             CatalogService.start(
                 CatalogServiceConfig.defaults().withPort(0).withChangeInterval(Duration.ZERO),
                 clock)) {
-      Http api = new Http(platform.httpUri());
+      Http api = Http.admin(platform);
       Http service = new Http(catalog.uri());
 
       StringBuilder shows = new StringBuilder();
@@ -110,7 +110,11 @@ class ShowCatalogJoinIT {
           .isEqualTo(changes.stream().map(CatalogChange::showId).distinct().count());
 
       // the daily snapshot for batch analytics: one row per show, stamped with the date
-      try (CatalogSnapshot snapshot = new CatalogSnapshot(platform.httpUri(), clock)) {
+      try (CatalogSnapshot snapshot =
+          new CatalogSnapshot(
+              platform.httpUri(),
+              clock,
+              java.util.Optional.of(platform.adminCredentials().token()))) {
         assertThat(snapshot.write(LocalDate.parse("2026-11-26")))
             .isEqualTo(catalog.showIds().size());
       }

@@ -1,17 +1,20 @@
 package io.tributary.pgwire;
 
+import io.tributary.access.ScramVerifier;
+import io.tributary.core.TableId;
 import io.tributary.pgwire.MessageReader.ProtocolException;
 import io.tributary.query.QueryEngine;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +52,8 @@ final class PgConnection implements Runnable {
   private final int processId;
   private final int secret;
   private final QueryEngine engine;
-  private final AdminCredentials credentials;
+  private final PgUsers users;
+  private Predicate<TableId> readable = table -> false;
   private final SecureRandom random;
   private final PgWireMetrics metrics;
   private final PgWireServer server;
@@ -66,7 +70,7 @@ final class PgConnection implements Runnable {
       int processId,
       int secret,
       QueryEngine engine,
-      AdminCredentials credentials,
+      PgUsers users,
       SecureRandom random,
       PgWireMetrics metrics,
       PgWireServer server,
@@ -77,7 +81,7 @@ final class PgConnection implements Runnable {
     this.processId = processId;
     this.secret = secret;
     this.engine = engine;
-    this.credentials = credentials;
+    this.users = users;
     this.random = random;
     this.metrics = metrics;
     this.server = server;
@@ -190,7 +194,7 @@ final class PgConnection implements Runnable {
       session = new Session(parameters.get("application_name"), settings.sessionDefaults());
       StatementRunner statements =
           new StatementRunner(
-              engine, session, channel.backend(), metrics, timer, parameters.get("user"));
+              engine, session, channel.backend(), metrics, timer, parameters.get("user"), readable);
       runner = statements;
       new QueryProtocol(
               channel.reader(),
@@ -317,11 +321,14 @@ final class PgConnection implements Runnable {
     if (protocol != PROTOCOL_3) {
       LOG.debug("Client asked for protocol 3.{}; answering as 3.0", protocol & 0xffff);
     }
-    String password = user.equals(credentials.user()) ? credentials.password() : null;
+    Optional<ScramVerifier> verifier = users.verifier(user);
     if (isSecured() && settings.tls().cleartextPasswords()) {
-      return cleartext(reader, backend, user, password) && accept(backend, parameters, user);
+      return cleartext(reader, backend, user, verifier) && accept(backend, parameters, user);
     }
-    ScramSha256 scram = new ScramSha256(password, random);
+    ScramSha256 scram =
+        verifier
+            .map(known -> new ScramSha256(known, random))
+            .orElseGet(() -> new ScramSha256((String) null, random)); // fails like a bad password
     byte[] mechanisms = (ScramSha256.MECHANISM + "\0\0").getBytes(StandardCharsets.UTF_8);
     backend.authentication(10, mechanisms);
     backend.flush();
@@ -368,7 +375,8 @@ final class PgConnection implements Runnable {
   }
 
   /** AuthenticationCleartextPassword, only ever inside TLS: whether the password is right. */
-  private boolean cleartext(MessageReader reader, Backend backend, String user, String password)
+  private boolean cleartext(
+      MessageReader reader, Backend backend, String user, Optional<ScramVerifier> verifier)
       throws IOException {
     backend.authentication(3, new byte[0]);
     backend.flush();
@@ -379,9 +387,8 @@ final class PgConnection implements Runnable {
     if (response.type() != 'p') {
       throw new ProtocolException("Expected a PasswordMessage, got '" + response.type() + "'");
     }
-    byte[] given = response.readString().getBytes(StandardCharsets.UTF_8);
-    byte[] expected = (password == null ? "\0" : password).getBytes(StandardCharsets.UTF_8);
-    if (password == null || !MessageDigest.isEqual(given, expected)) {
+    String given = response.readString();
+    if (verifier.isEmpty() || !verifier.get().matches(given)) {
       return refuse(
           backend,
           SqlStates.INVALID_PASSWORD,
@@ -400,6 +407,7 @@ final class PgConnection implements Runnable {
           SqlStates.INVALID_CATALOG,
           "database \"" + database + "\" does not exist (use tributary)");
     }
+    readable = users.readableTables(user);
     backend.authentication(0, new byte[0]);
     Map<String, String> status = new LinkedHashMap<>(Session.REPORTED);
     status.put("server_version", PgWireServer.SERVER_VERSION);

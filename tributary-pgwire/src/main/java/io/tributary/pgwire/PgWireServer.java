@@ -1,6 +1,7 @@
 package io.tributary.pgwire;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.access.AdminCredentials;
 import io.tributary.query.QueryEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,7 +93,7 @@ public final class PgWireServer implements AutoCloseable {
 
   private final Settings settings;
   private final QueryEngine engine;
-  private final AdminCredentials credentials;
+  private final PgUsers users;
   private final PgWireMetrics metrics;
   private final SecureRandom random;
   private final ServerSocket listener;
@@ -102,16 +103,26 @@ public final class PgWireServer implements AutoCloseable {
   private final AtomicInteger nextProcessId = new AtomicInteger(1);
   private volatile boolean closed;
 
-  /** Starts listening; fails (having closed what it opened) when the port cannot be bound. */
+  /** Starts listening for the admin of {@code credentials} alone (no access control). */
   public PgWireServer(
       Settings settings,
       QueryEngine engine,
       AdminCredentials credentials,
       MeterRegistry meters,
       SecureRandom random) {
+    this(settings, engine, PgUsers.adminOnly(credentials, random), meters, random);
+  }
+
+  /** Starts listening; fails (having closed what it opened) when the port cannot be bound. */
+  public PgWireServer(
+      Settings settings,
+      QueryEngine engine,
+      PgUsers users,
+      MeterRegistry meters,
+      SecureRandom random) {
     this.settings = Objects.requireNonNull(settings, "settings is null");
     this.engine = Objects.requireNonNull(engine, "engine is null");
-    this.credentials = Objects.requireNonNull(credentials, "credentials is null");
+    this.users = Objects.requireNonNull(users, "users is null");
     this.random = Objects.requireNonNull(random, "random is null");
     this.metrics = new PgWireMetrics(meters, connections::size);
     try {
@@ -175,7 +186,7 @@ public final class PgWireServer implements AutoCloseable {
               processId,
               secret,
               engine,
-              credentials,
+              users,
               random,
               metrics,
               this,

@@ -1,5 +1,6 @@
 package io.tributary.pgwire;
 
+import io.tributary.access.ScramVerifier;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -23,6 +24,7 @@ final class ScramSha256 {
   static final int ITERATIONS = 4096;
 
   private final byte[] salt;
+  private final int iterations;
   private final byte[] storedKey;
   private final byte[] serverKey;
   private final SecureRandom random;
@@ -43,8 +45,18 @@ final class ScramSha256 {
     } else {
       salted = saltedPassword(password, salt, ITERATIONS);
     }
+    this.iterations = ITERATIONS;
     this.storedKey = sha256(hmac(salted, "Client Key"));
     this.serverKey = hmac(salted, "Server Key");
+  }
+
+  /** An exchange checking against a stored verifier (the password itself is never known). */
+  ScramSha256(ScramVerifier verifier, SecureRandom random) {
+    this.random = random;
+    this.salt = verifier.saltBytes();
+    this.iterations = verifier.iterations();
+    this.storedKey = Base64.getDecoder().decode(verifier.storedKey());
+    this.serverKey = Base64.getDecoder().decode(verifier.serverKey());
   }
 
   /**
@@ -72,7 +84,7 @@ final class ScramSha256 {
     random.nextBytes(serverNonce);
     nonce = clientNonce + Base64.getEncoder().encodeToString(serverNonce);
     serverFirst =
-        "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(salt) + ",i=" + ITERATIONS;
+        "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(salt) + ",i=" + iterations;
     return serverFirst;
   }
 

@@ -92,6 +92,7 @@ final class SqlStates {
       case "query_error" -> ofDuckDbMessage(message);
       case "catalog_unavailable" -> SYSTEM_ERROR;
       case "table_has_deletes" -> FEATURE_NOT_SUPPORTED;
+      case "forbidden" -> "42501"; // insufficient_privilege
       default -> INTERNAL_ERROR;
     };
   }

@@ -1,5 +1,6 @@
 package io.tributary.pgwire;
 
+import io.tributary.core.TableId;
 import io.tributary.query.QueryCancel;
 import io.tributary.query.QueryCursor;
 import io.tributary.query.QueryEngine;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +28,23 @@ final class StatementRunner {
   private final PgWireMetrics metrics;
   private final StatementTimer timer;
   private final List<String> setup;
+  private final Predicate<TableId> readable;
   private volatile QueryCancel running;
 
+  /**
+   * @param readable the tables the connection's user may read
+   */
   StatementRunner(
       QueryEngine engine,
       Session session,
       Backend backend,
       PgWireMetrics metrics,
       StatementTimer timer,
-      String user) {
+      String user,
+      Predicate<TableId> readable) {
     this.timer = timer;
     this.setup = CatalogRewrite.setup(user);
+    this.readable = readable;
     this.engine = engine;
     this.session = session;
     this.backend = backend;
@@ -112,8 +120,8 @@ final class StatementRunner {
     String describe = "DESCRIBE " + CatalogRewrite.apply(bound);
     try (QueryCursor cursor =
         CatalogRewrite.readsCatalog(bound)
-            ? engine.open(describe, new QueryCancel(), setup)
-            : engine.open(describe, new QueryCancel())) {
+            ? engine.open(describe, new QueryCancel(), setup, readable)
+            : engine.open(describe, new QueryCancel(), List.of(), readable)) {
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
         columns.add(new QueryResult.Column(String.valueOf(row.get(0)), String.valueOf(row.get(1))));
       }
@@ -203,8 +211,8 @@ final class StatementRunner {
     try {
       portal.cursor =
           CatalogRewrite.readsCatalog(portal.sql)
-              ? engine.open(sql, portal.cancel, setup)
-              : engine.open(sql, portal.cancel);
+              ? engine.open(sql, portal.cancel, setup, readable)
+              : engine.open(sql, portal.cancel, List.of(), readable);
     } catch (RuntimeException e) {
       LOG.debug("Statement failed: {}\n{}", e.getMessage(), sql);
       throw SqlStates.of(e, portal.sql);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.access.AdminCredentials;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;

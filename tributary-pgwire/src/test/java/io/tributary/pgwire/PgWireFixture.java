@@ -4,6 +4,7 @@ import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.access.AdminCredentials;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.query.QueryEngine;
 import io.tributary.query.TestLake;

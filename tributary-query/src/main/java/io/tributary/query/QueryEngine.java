@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * and an equal share of {@code memoryLimitBytes}; others wait up to {@code timeout}. Thread-safe.
  */
 public final class QueryEngine implements AutoCloseable {
+  private static final Predicate<TableId> EVERY_TABLE = table -> true;
+
   private static final Logger LOG = LoggerFactory.getLogger(QueryEngine.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
@@ -110,8 +112,18 @@ public final class QueryEngine implements AutoCloseable {
    * @throws OverloadedException when all query slots stayed busy for the whole timeout
    */
   public QueryResult execute(String sql) {
+    return execute(sql, EVERY_TABLE);
+  }
+
+  /**
+   * As {@link #execute(String)}, reading only tables {@code readable} accepts: a statement naming
+   * another lake table fails with {@code forbidden} (403, SQLSTATE 42501), and the catalog tables
+   * ({@code information_schema}, {@code pg_catalog}) list only readable ones.
+   */
+  public QueryResult execute(String sql, Predicate<TableId> readable) {
     long start = System.nanoTime();
-    try (QueryCursor cursor = open(sql, settings.maxRows() + 1L, new QueryCancel(), List.of())) {
+    try (QueryCursor cursor =
+        open(sql, settings.maxRows() + 1L, new QueryCancel(), List.of(), readable)) {
       List<List<Object>> rows = new ArrayList<>();
       boolean truncated = false;
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
@@ -135,7 +147,7 @@ public final class QueryEngine implements AutoCloseable {
    * @throws RetriableException as {@link #execute(String)}, or {@code query_canceled}
    */
   public QueryCursor open(String sql, QueryCancel cancel) {
-    return open(sql, Long.MAX_VALUE, cancel, List.of());
+    return open(sql, Long.MAX_VALUE, cancel, List.of(), EVERY_TABLE);
   }
 
   /**
@@ -144,10 +156,24 @@ public final class QueryEngine implements AutoCloseable {
    * {@code sql} uses (a protocol's catalog emulation, say). They run inside the sandbox.
    */
   public QueryCursor open(String sql, QueryCancel cancel, List<String> setup) {
-    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup));
+    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup), EVERY_TABLE);
   }
 
-  private QueryCursor open(String sql, long rowLimit, QueryCancel cancel, List<String> setup) {
+  /**
+   * As {@link #open(String, QueryCancel, List)}, reading only the tables {@code readable} accepts.
+   */
+  public QueryCursor open(
+      String sql, QueryCancel cancel, List<String> setup, Predicate<TableId> readable) {
+    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup), readable);
+  }
+
+  private QueryCursor open(
+      String sql,
+      long rowLimit,
+      QueryCancel cancel,
+      List<String> setup,
+      Predicate<TableId> readable) {
+    Objects.requireNonNull(readable, "readable is null");
     Objects.requireNonNull(sql, "sql is null");
     Objects.requireNonNull(cancel, "cancel is null");
     if (sql.isBlank()) {
@@ -164,18 +190,19 @@ public final class QueryEngine implements AutoCloseable {
       database = StartErrors.openDatabase();
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planner.planPast(travel.references());
+      List<PlannedTable> past = planner.planPast(travel.references(), readable);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       String runnable = StatementCheck.runnable(connection, query, rowLimit);
       Predicate<String> isNamespace = planner.namespaces();
-      Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past);
+      Map<String, List<PlannedTable>> tables =
+          planner.planTables(query, isNamespace, past, readable);
       Map<TableId, Table> described =
-          CatalogTables.mentioned(query) ? planner.allTables() : Map.of();
+          CatalogTables.mentioned(query) ? planner.allTables(readable) : Map.of();
       lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
-      planner.createMetadataTables(connection, query, isNamespace);
+      planner.createMetadataTables(connection, query, isNamespace, readable);
       CatalogTables.create(connection, described, tables);
       statement = connection.createStatement();
       for (String trusted : setup) {
@@ -294,16 +321,17 @@ public final class QueryEngine implements AutoCloseable {
     try (StartErrors database = StartErrors.openDatabase()) {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planner.planPast(travel.references());
+      List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       StatementCheck.runnable(connection, query, 1);
       Predicate<String> isNamespace = planner.namespaces();
-      Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past);
+      Map<String, List<PlannedTable>> tables =
+          planner.planTables(query, isNamespace, past, EVERY_TABLE);
       lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
-      planner.createMetadataTables(connection, query, isNamespace);
+      planner.createMetadataTables(connection, query, isNamespace, EVERY_TABLE);
       String explain = "EXPLAIN " + query;
       try (Statement statement = connection.createStatement()) {
         statement.execute(explain);
@@ -339,11 +367,12 @@ public final class QueryEngine implements AutoCloseable {
     try (StartErrors database = StartErrors.openDatabase()) {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planner.planPast(travel.references());
+      List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       StatementCheck.runnable(connection, query, 1);
       Predicate<String> isNamespace = planner.namespaces();
-      Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past);
+      Map<String, List<PlannedTable>> tables =
+          planner.planTables(query, isNamespace, past, EVERY_TABLE);
       lockDown(connection);
       Map<TableId, Long> snapshots =
           new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
@@ -353,7 +382,7 @@ public final class QueryEngine implements AutoCloseable {
             .getValue()
             .forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
       }
-      planner.createMetadataTables(connection, query, isNamespace);
+      planner.createMetadataTables(connection, query, isNamespace, EVERY_TABLE);
       return streamRows(database, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);

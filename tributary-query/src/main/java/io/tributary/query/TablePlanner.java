@@ -66,7 +66,7 @@ final class TablePlanner {
   }
 
   /** Every lake table, by id, for the catalogs' empty tables. */
-  Map<TableId, Table> allTables() {
+  Map<TableId, Table> allTables(Predicate<TableId> readable) {
     Map<TableId, Table> all = new TreeMap<>(Comparator.comparing(TableId::toString));
     if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {
       return all;
@@ -75,7 +75,7 @@ final class TablePlanner {
       for (Namespace namespace : supportsNamespaces.listNamespaces()) {
         for (TableIdentifier identifier : catalog.listTables(namespace)) {
           TableId id = CatalogTables.id(namespace, identifier);
-          if (id != null) {
+          if (id != null && readable.test(id)) {
             all.put(id, catalog.loadTable(identifier));
           }
         }
@@ -94,12 +94,16 @@ final class TablePlanner {
    * unknown tables in known namespaces plainly.
    */
   Map<String, List<PlannedTable>> planTables(
-      String sql, Predicate<String> isNamespace, List<PlannedTable> past) {
+      String sql,
+      Predicate<String> isNamespace,
+      List<PlannedTable> past,
+      Predicate<TableId> readable) {
     Map<String, List<PlannedTable>> tables = new TreeMap<>();
     for (TableId id : TableReferences.find(sql, isNamespace)) {
       List<PlannedTable> inNamespace =
           tables.computeIfAbsent(id.namespace(), n -> new ArrayList<>());
       try {
+        requireReadable(id, readable);
         inNamespace.add(planCurrent(id, cache.load(id)));
       } catch (NoSuchTableException e) {
         LOG.trace("{} is not a lake table", id);
@@ -136,7 +140,8 @@ final class TablePlanner {
   }
 
   /** Creates the metadata tables ({@code ns."table$snapshots"}, ...) that {@code sql} names. */
-  void createMetadataTables(Connection connection, String sql, Predicate<String> isNamespace)
+  void createMetadataTables(
+      Connection connection, String sql, Predicate<String> isNamespace, Predicate<TableId> readable)
       throws SQLException {
     for (MetadataTables.Reference reference : TableReferences.findMetadata(sql, isNamespace)) {
       TableId id = reference.table();
@@ -151,12 +156,13 @@ final class TablePlanner {
       } catch (RuntimeException e) {
         throw catalogUnavailable("table " + id, e);
       }
+      requireReadable(id, readable);
       MetadataTables.create(connection, reference, table);
     }
   }
 
   /** Plans the snapshot each time-travel reference names, in order. */
-  List<PlannedTable> planPast(List<TimeTravel.Reference> references) {
+  List<PlannedTable> planPast(List<TimeTravel.Reference> references, Predicate<TableId> readable) {
     List<PlannedTable> planned = new ArrayList<>();
     for (TimeTravel.Reference reference : references) {
       TableId id = reference.table();
@@ -171,6 +177,7 @@ final class TablePlanner {
       } catch (RuntimeException e) {
         throw catalogUnavailable("table " + id, e);
       }
+      requireReadable(id, readable);
       Snapshot snapshot = SnapshotChoice.of(id, table, reference);
       String view = TimeTravel.Reference.viewName(id, snapshot.snapshotId());
       planned.add(
@@ -185,6 +192,19 @@ final class TablePlanner {
               () -> PlannedTable.plan(id, view, table, snapshot, lake)));
     }
     return planned;
+  }
+
+  /** Refuses (403, SQLSTATE 42501) a table the caller may not read. */
+  private static void requireReadable(TableId id, Predicate<TableId> readable) {
+    if (!readable.test(id)) {
+      throw new InvalidInputException(
+          ErrorCode.FORBIDDEN,
+          "Permission denied for table "
+              + id
+              + ": the 'read' privilege on table:"
+              + id
+              + " is missing");
+    }
   }
 
   static RetriableException catalogUnavailable(String what, RuntimeException cause) {

@@ -140,6 +140,29 @@ class QueryEngineIT {
   }
 
   @Test
+  void aCallerReadsAndListsOnlyTheTablesItMay() {
+    lake.create("raw", "hidden", EVENTS);
+    java.util.function.Predicate<io.tributary.core.TableId> onlyEvents =
+        table -> table.toString().equals("raw.app_events");
+    assertThat(engine.execute("SELECT count(*) FROM raw.app_events", onlyEvents).rows()).hasSize(1);
+    assertThatThrownBy(() -> engine.execute("SELECT * FROM raw.hidden", onlyEvents))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("forbidden"))
+        .hasMessageContaining("'read' privilege on table:raw.hidden");
+    assertThatThrownBy(
+            () -> engine.execute("SELECT * FROM raw.hidden FOR VERSION AS OF 1", onlyEvents))
+        .hasMessageContaining("table:raw.hidden");
+    assertThat(
+            engine
+                .execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'",
+                    onlyEvents)
+                .rows())
+        .extracting(row -> row.get(0))
+        .containsExactly("app_events");
+  }
+
+  @Test
   void checksSqlWithoutRunningIt() {
     engine.check("SELECT * FROM raw.no_such_table");
     assertThatThrownBy(() -> engine.check("SELEC 1"))

@@ -3,6 +3,9 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.batch.Batch;
 import io.tributary.batch.CrawlRun;
 import io.tributary.batch.CrawlerSpecs;
@@ -30,14 +33,33 @@ final class BatchRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.put("/v1/landing/{source}/<path>", this::land);
-    routes.get("/v1/crawlers", ctx -> HttpApi.json(ctx, 200, crawlerList()));
-    routes.get("/v1/crawlers/{name}", ctx -> HttpApi.json(ctx, 200, crawlerView(spec(ctx))));
-    routes.put("/v1/crawlers/{name}", this::putCrawler);
-    routes.delete("/v1/crawlers/{name}", this::deleteCrawler);
-    routes.post("/v1/crawlers/{name}/runs", this::startRun);
-    routes.get("/v1/crawlers/{name}/runs", this::listRuns);
-    routes.get("/v1/crawlers/{name}/runs/{id}", this::getRun);
+    routes.put("/v1/landing/{source}/<path>", this::land, Requires.admin());
+    routes.get(
+        "/v1/crawlers", ctx -> HttpApi.json(ctx, 200, crawlerList(ctx)), Requires.authenticated());
+    routes.get(
+        "/v1/crawlers/{name}",
+        ctx -> HttpApi.json(ctx, 200, crawlerView(spec(ctx))),
+        Requires.on(Privilege.RUN, ResourceKind.CRAWLER, "name"));
+    routes.put(
+        "/v1/crawlers/{name}",
+        this::putCrawler,
+        Requires.on(Privilege.MANAGE, ResourceKind.CRAWLER, "name"));
+    routes.delete(
+        "/v1/crawlers/{name}",
+        this::deleteCrawler,
+        Requires.on(Privilege.MANAGE, ResourceKind.CRAWLER, "name"));
+    routes.post(
+        "/v1/crawlers/{name}/runs",
+        this::startRun,
+        Requires.on(Privilege.RUN, ResourceKind.CRAWLER, "name"));
+    routes.get(
+        "/v1/crawlers/{name}/runs",
+        this::listRuns,
+        Requires.on(Privilege.RUN, ResourceKind.CRAWLER, "name"));
+    routes.get(
+        "/v1/crawlers/{name}/runs/{id}",
+        this::getRun,
+        Requires.on(Privilege.RUN, ResourceKind.CRAWLER, "name"));
   }
 
   private void land(Context ctx) throws IOException {
@@ -53,8 +75,15 @@ final class BatchRoutes {
     return batch.registry().get(name).orElseThrow(() -> new NotFoundException("crawler", name));
   }
 
-  private List<Map<String, Object>> crawlerList() {
-    return batch.registry().list().stream().map(this::crawlerView).toList();
+  /** The crawlers the caller may run. */
+  private List<Map<String, Object>> crawlerList(Context ctx) {
+    return batch.registry().list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(
+                    ctx, Privilege.RUN, new Resource(ResourceKind.CRAWLER, spec.name())))
+        .map(this::crawlerView)
+        .toList();
   }
 
   private Map<String, Object> crawlerView(CrawlerSpec spec) {

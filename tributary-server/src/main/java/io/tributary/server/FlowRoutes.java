@@ -3,6 +3,9 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
@@ -50,25 +53,62 @@ final class FlowRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/v1/flows", ctx -> HttpApi.json(ctx, 200, Map.of("flows", flowList())));
-    routes.get("/v1/flows/{name}", ctx -> HttpApi.json(ctx, 200, flowView(spec(ctx), true)));
-    routes.put("/v1/flows/{name}", this::putFlow);
-    routes.delete("/v1/flows/{name}", this::deleteFlow);
-    routes.post("/v1/flows/{name}/pause", ctx -> pause(ctx, true));
-    routes.post("/v1/flows/{name}/unpause", ctx -> pause(ctx, false));
-    routes.post("/v1/flows/{name}/runs", this::startRun);
-    routes.get("/v1/flows/{name}/runs", this::listRuns);
-    routes.post("/v1/flows/{name}/backfills", this::backfill);
+    routes.get(
+        "/v1/flows",
+        ctx -> HttpApi.json(ctx, 200, Map.of("flows", flowList(ctx))),
+        Requires.authenticated());
+    routes.get(
+        "/v1/flows/{name}",
+        ctx -> HttpApi.json(ctx, 200, flowView(spec(ctx), true)),
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.put(
+        "/v1/flows/{name}",
+        this::putFlow,
+        Requires.on(Privilege.MANAGE, ResourceKind.FLOW, "name"));
+    routes.delete(
+        "/v1/flows/{name}",
+        this::deleteFlow,
+        Requires.on(Privilege.MANAGE, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/pause",
+        ctx -> pause(ctx, true),
+        Requires.on(Privilege.MANAGE, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/unpause",
+        ctx -> pause(ctx, false),
+        Requires.on(Privilege.MANAGE, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/runs",
+        this::startRun,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.get(
+        "/v1/flows/{name}/runs",
+        this::listRuns,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/backfills",
+        this::backfill,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
     routes.post(
         "/v1/flows/{name}/runs/{id}/rerun",
         ctx ->
             HttpApi.json(
-                ctx, 202, runView(flows.rerun(ctx.pathParam("name"), ctx.pathParam("id")), true)));
+                ctx, 202, runView(flows.rerun(ctx.pathParam("name"), ctx.pathParam("id")), true)),
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
     routes.get(
-        "/v1/flows/{name}/runs/{id}", ctx -> HttpApi.json(ctx, 200, runView(run(ctx), true)));
-    routes.get("/v1/flows/{name}/runs/{id}/tasks/{task}/log", this::taskLog);
-    routes.post("/v1/flows/{name}/runs/{id}/tasks/{task}/rerun", this::rerunTask);
-    routes.get("/v1/tables/{table}/lineage", this::lineage);
+        "/v1/flows/{name}/runs/{id}",
+        ctx -> HttpApi.json(ctx, 200, runView(run(ctx), true)),
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.get(
+        "/v1/flows/{name}/runs/{id}/tasks/{task}/log",
+        this::taskLog,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.get(
+        "/v1/tables/{table}/lineage", this::lineage, Requires.onTable(Privilege.READ, "table"));
+    routes.post(
+        "/v1/flows/{name}/runs/{id}/tasks/{task}/rerun",
+        this::rerunTask,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
   }
 
   private FlowSpec spec(Context ctx) {
@@ -84,8 +124,14 @@ final class FlowRoutes {
         .orElseThrow(() -> new NotFoundException("flow run", name + "/" + id));
   }
 
-  private List<Map<String, Object>> flowList() {
-    return flows.list().stream().map(spec -> flowView(spec, false)).toList();
+  /** The flows the caller may run. */
+  private List<Map<String, Object>> flowList(Context ctx) {
+    return flows.list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(ctx, Privilege.RUN, new Resource(ResourceKind.FLOW, spec.name())))
+        .map(spec -> flowView(spec, false))
+        .toList();
   }
 
   private Map<String, Object> flowView(FlowSpec spec, boolean withSource) {

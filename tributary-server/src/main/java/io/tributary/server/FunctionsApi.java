@@ -3,6 +3,9 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.TopicSpec;
@@ -31,15 +34,52 @@ final class FunctionsApi {
   void register(RoutesConfig routes) {
     routes.get(
         "/v1/topics",
-        ctx -> HttpApi.json(ctx, 200, topics.list().stream().map(TopicSpecs::toJson).toList()));
-    routes.get("/v1/topics/{name}", this::getTopic);
-    routes.put("/v1/topics/{name}", this::putTopic);
-    routes.delete("/v1/topics/{name}", this::deleteTopic);
-    routes.post("/v1/topics/{name}/messages", this::publish);
-    routes.get("/v1/functions", ctx -> HttpApi.json(ctx, 200, functionList()));
-    routes.get("/v1/functions/{name}", this::getFunction);
-    routes.put("/v1/functions/{name}", this::putFunction);
-    routes.delete("/v1/functions/{name}", this::deleteFunction);
+        ctx ->
+            HttpApi.json(
+                ctx,
+                200,
+                topics.list().stream()
+                    .filter(
+                        spec ->
+                            AccessGate.allows(
+                                ctx,
+                                Privilege.INGEST,
+                                new Resource(ResourceKind.TOPIC, spec.name())))
+                    .map(TopicSpecs::toJson)
+                    .toList()),
+        Requires.authenticated());
+    routes.get(
+        "/v1/topics/{name}",
+        this::getTopic,
+        Requires.on(Privilege.INGEST, ResourceKind.TOPIC, "name"));
+    routes.put(
+        "/v1/topics/{name}",
+        this::putTopic,
+        Requires.on(Privilege.MANAGE, ResourceKind.TOPIC, "name"));
+    routes.delete(
+        "/v1/topics/{name}",
+        this::deleteTopic,
+        Requires.on(Privilege.MANAGE, ResourceKind.TOPIC, "name"));
+    routes.post(
+        "/v1/topics/{name}/messages",
+        this::publish,
+        Requires.on(Privilege.INGEST, ResourceKind.TOPIC, "name"));
+    routes.get(
+        "/v1/functions",
+        ctx -> HttpApi.json(ctx, 200, functionList(ctx)),
+        Requires.authenticated());
+    routes.get(
+        "/v1/functions/{name}",
+        this::getFunction,
+        Requires.on(Privilege.RUN, ResourceKind.FUNCTION, "name"));
+    routes.put(
+        "/v1/functions/{name}",
+        this::putFunction,
+        Requires.on(Privilege.MANAGE, ResourceKind.FUNCTION, "name"));
+    routes.delete(
+        "/v1/functions/{name}",
+        this::deleteFunction,
+        Requires.on(Privilege.MANAGE, ResourceKind.FUNCTION, "name"));
   }
 
   private void getTopic(Context ctx) {
@@ -74,8 +114,15 @@ final class FunctionsApi {
             ctx.req().getContentLengthLong()));
   }
 
-  private List<Map<String, Object>> functionList() {
-    return functions.list().stream().map(this::functionView).toList();
+  /** The functions the caller may run. */
+  private List<Map<String, Object>> functionList(Context ctx) {
+    return functions.list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(
+                    ctx, Privilege.RUN, new Resource(ResourceKind.FUNCTION, spec.name())))
+        .map(this::functionView)
+        .toList();
   }
 
   private Map<String, Object> functionView(FunctionSpec spec) {

@@ -11,6 +11,8 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.access.Privilege;
+import io.tributary.access.ResourceKind;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
@@ -62,6 +64,7 @@ final class HttpApi implements AutoCloseable {
   private final QueryEngine query;
   private final PrometheusMeterRegistry meters;
   private final RowStreaming rowStreaming = new RowStreaming(JSON);
+  private final AccessGate gate;
   private final Javalin app;
 
   HttpApi(
@@ -73,7 +76,10 @@ final class HttpApi implements AutoCloseable {
       DeliveryService delivery,
       QueryEngine query,
       PrometheusMeterRegistry meters,
+      AccessGate gate,
+      IcebergOAuth oauth,
       Consumer<RoutesConfig> moreRoutes) {
+    this.gate = gate;
     this.lake = lake;
     this.streams = streams;
     this.gateway = gateway;
@@ -87,19 +93,42 @@ final class HttpApi implements AutoCloseable {
               config.startup.showJavalinBanner = false;
               config.http.maxRequestSize = limits.maxRequestBytes() + 1;
               config.routes.before(guard::check);
-              config.routes.get("/health", this::health);
-              config.routes.get("/metrics", this::metrics);
-              config.routes.get("/v1/streams", ctx -> json(ctx, 200, streamList()));
-              config.routes.get("/v1/streams/{name}", this::getStream);
-              config.routes.put("/v1/streams/{name}", this::putStream);
-              config.routes.delete("/v1/streams/{name}", this::deleteStream);
-              config.routes.post("/v1/streams/{name}/records", this::ingest);
-              config.routes.get("/v1/tables", ctx -> json(ctx, 200, tableList()));
-              config.routes.get("/v1/tables/{table}", this::getTable);
-              config.routes.patch("/v1/tables/{table}", this::patchTable);
-              config.routes.post("/v1/tables/{table}/maintenance", this::maintain);
-              config.routes.post("/v1/query", this::query);
-              new IcebergRestRoutes(lake).register(config);
+              config.routes.beforeMatched(gate::check);
+              config.routes.get("/health", this::health, Requires.open());
+              config.routes.get("/metrics", this::metrics, Requires.metrics());
+              config.routes.get(
+                  "/v1/streams", ctx -> json(ctx, 200, streamList(ctx)), Requires.authenticated());
+              config.routes.get(
+                  "/v1/streams/{name}",
+                  this::getStream,
+                  Requires.on(Privilege.INGEST, ResourceKind.STREAM, "name"));
+              config.routes.put(
+                  "/v1/streams/{name}",
+                  this::putStream,
+                  Requires.on(Privilege.MANAGE, ResourceKind.STREAM, "name"));
+              config.routes.delete(
+                  "/v1/streams/{name}",
+                  this::deleteStream,
+                  Requires.on(Privilege.MANAGE, ResourceKind.STREAM, "name"));
+              config.routes.post(
+                  "/v1/streams/{name}/records",
+                  this::ingest,
+                  Requires.on(Privilege.INGEST, ResourceKind.STREAM, "name"));
+              config.routes.get(
+                  "/v1/tables", ctx -> json(ctx, 200, tableList(ctx)), Requires.authenticated());
+              config.routes.get(
+                  "/v1/tables/{table}", this::getTable, Requires.onTable(Privilege.READ, "table"));
+              config.routes.patch(
+                  "/v1/tables/{table}",
+                  this::patchTable,
+                  Requires.onTable(Privilege.MANAGE, "table"));
+              config.routes.post(
+                  "/v1/tables/{table}/maintenance",
+                  this::maintain,
+                  Requires.onTable(Privilege.MANAGE, "table"));
+              config.routes.post("/v1/query", this::query, Requires.authenticated());
+              config.routes.post(IcebergOAuth.PATH, oauth::tokens, Requires.open());
+              new IcebergRestRoutes(lake, gate::require).register(config, Requires.authenticated());
               moreRoutes.accept(config.routes);
               config.routes.exception(Exception.class, this::error);
               config.routes.error(404, "*", this::notFound);
@@ -125,6 +154,20 @@ final class HttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /** The routes registered without a {@link Requires}: must be none. */
+  List<String> routesWithoutRequirement() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(parsed -> parsed.endpoint.method.isHttpMethod())
+        .filter(
+            parsed -> {
+              io.javalin.security.Roles roles =
+                  parsed.endpoint.metadata(io.javalin.security.Roles.class);
+              return roles == null || AccessGate.requires(roles.getRoles()) == null;
+            })
+        .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+        .toList();
+  }
+
   /** Every registered route as {@code METHOD path}, e.g. {@code POST /v1/query}. */
   List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
@@ -145,8 +188,17 @@ final class HttpApi implements AutoCloseable {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape());
   }
 
-  private List<Map<String, Object>> streamList() {
-    return streams.list().stream().map(this::streamView).toList();
+  /** The streams the caller may ingest into. */
+  private List<Map<String, Object>> streamList(Context ctx) {
+    return streams.list().stream()
+        .filter(
+            spec ->
+                AccessGate.allows(
+                    ctx,
+                    Privilege.INGEST,
+                    new io.tributary.access.Resource(ResourceKind.STREAM, spec.name())))
+        .map(this::streamView)
+        .toList();
   }
 
   private Map<String, Object> streamView(StreamSpec spec) {
@@ -187,8 +239,10 @@ final class HttpApi implements AutoCloseable {
             name, ctx.contentType(), ctx.bodyInputStream(), ctx.req().getContentLengthLong()));
   }
 
-  private List<Map<String, Object>> tableList() {
+  private List<Map<String, Object>> tableList(Context ctx) {
+    java.util.function.Predicate<TableId> readable = gate.readableTables(ctx);
     return lake.listTables().stream()
+        .filter(readable)
         .map(
             id -> {
               var info = lake.describe(id);
@@ -251,10 +305,10 @@ final class HttpApi implements AutoCloseable {
     }
     Optional<RowStreaming.Format> streamed = RowStreaming.Format.accepted(ctx.header("Accept"));
     if (streamed.isPresent()) {
-      rowStreaming.answer(ctx, query, sql.asText(), streamed.get());
+      rowStreaming.answer(ctx, query, sql.asText(), gate.readableTables(ctx), streamed.get());
       return;
     }
-    QueryResult result = query.execute(sql.asText());
+    QueryResult result = query.execute(sql.asText(), gate.readableTables(ctx));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("columns", result.columns());
     answer.put("rows", result.rows());
@@ -344,6 +398,9 @@ final class HttpApi implements AutoCloseable {
   }
 
   private static void errorBody(Context ctx, int status, String code, String message) {
+    if (status == 401) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"tributary\", Basic realm=\"tributary\"");
+    }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ObjectNode error = body.putObject("error");
     if (ctx.path().startsWith(IcebergRestRoutes.PATH + "/")) {

@@ -2,12 +2,25 @@ package io.tributary.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.access.Access;
+import io.tributary.access.AccessStore;
+import io.tributary.access.AdminCredentials;
+import io.tributary.access.Identity;
+import io.tributary.access.LoginLimiter;
+import io.tributary.access.PasswordHasher;
+import io.tributary.access.Privilege;
+import io.tributary.access.Provisioner;
+import io.tributary.access.Resource;
+import io.tributary.access.ScramVerifier;
+import io.tributary.access.StoredPassword;
+import io.tributary.access.User;
 import io.tributary.access.secrets.GeneratedPasswordRotator;
 import io.tributary.access.secrets.PasswordGenerator;
 import io.tributary.access.secrets.Rotations;
 import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
+import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
@@ -16,7 +29,7 @@ import io.tributary.flow.TaskReplay;
 import io.tributary.flow.TaskRunner;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
-import io.tributary.pgwire.AdminCredentials;
+import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
@@ -36,8 +49,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +86,11 @@ public final class Platform implements AutoCloseable {
   private final Flows flows;
   private final HttpApi http;
   private final PgWireServer pgwire;
+  private final AdminCredentials admin;
+  private final Optional<Access> access;
+
+  private static final int LOGIN_FAILURES = 10;
+  private static final Duration LOGIN_WINDOW = Duration.ofMinutes(5);
 
   private Platform(TributaryConfig config, Clock clock) {
     this.config = config;
@@ -154,6 +177,12 @@ public final class Platform implements AutoCloseable {
                   clock,
                   flowTaskTypes(config),
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table))));
+      admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
+      access =
+          config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
+      Optional<Provisioner> provisioner =
+          access.map(service -> new Provisioner(service, this::resourceExists));
+      AccessRoutes accessRoutes = new AccessRoutes(access, provisioner);
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes =
           new FlowRoutes(flows, lake, new TaskReplay(flows, new SqlTaskRunner(query, lake), lake));
@@ -171,14 +200,20 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
+                  new AccessGate(access),
+                  new IcebergOAuth(access),
                   routes -> {
+                    accessRoutes.register(routes);
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
                   }));
-      pgwire = config.pgwire().enabled() ? opened(startPgWire(config, query, meters, clock)) : null;
+      pgwire =
+          config.pgwire().enabled()
+              ? opened(startPgWire(config, query, meters, clock, pgUsers(random)))
+              : null;
       functions.refusePlatformPorts(
           pgwire == null ? Set.of(http.port()) : Set.of(http.port(), pgwire.port()));
     } catch (RuntimeException e) {
@@ -200,8 +235,88 @@ public final class Platform implements AutoCloseable {
     return ports;
   }
 
+  private Access openAccess(Clock clock, SecureRandom random) {
+    Access service =
+        new Access(
+            new AccessStore(this::metadataConnection),
+            new PasswordHasher(PasswordHasher.Cost.DEFAULT, random),
+            new LoginLimiter(clock, LOGIN_FAILURES, LOGIN_WINDOW),
+            clock,
+            random);
+    service.ensureAdmin(admin.password(), admin.token());
+    // temporary users are refused once expired; this removes them (and their grants) for good
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tributary-access-expiry");
+              thread.setDaemon(true);
+              return thread;
+            });
+    opened(sweeper::shutdownNow);
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            service.removeExpired();
+          } catch (RuntimeException e) {
+            LOG.warn("Cannot remove expired temporary users: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+    LOG.info(
+        "Access control is on: the admin's password and token are in {}",
+        config.dataDir().resolve(AdminCredentials.FILE_NAME).toAbsolutePath());
+    return service;
+  }
+
+  /**
+   * The PostgreSQL endpoint's users: the platform's (SCRAM verifiers kept by access; temporary
+   * users until they expire), each reading the tables granted; the admin alone with access off.
+   */
+  private PgUsers pgUsers(SecureRandom random) {
+    if (access.isEmpty()) {
+      return PgUsers.adminOnly(admin, random);
+    }
+    Access service = access.get();
+    return new PgUsers() {
+      @Override
+      public Optional<ScramVerifier> verifier(String user) {
+        return service
+            .state()
+            .user(user)
+            .filter(found -> !found.expiredAt(service.clock().instant()))
+            .flatMap(User::password)
+            .map(StoredPassword::scram);
+      }
+
+      @Override
+      public Predicate<TableId> readableTables(String user) {
+        Identity identity = service.identityOf(user);
+        return table ->
+            service.authorizer().allows(identity, Privilege.READ, Resource.table(table));
+      }
+    };
+  }
+
+  /** Whether a table or namespace an access file names exists in the lake. */
+  private boolean resourceExists(Resource resource) {
+    return switch (resource.kind()) {
+      case TABLE -> lake.listTables().contains(TableId.parse(resource.name()));
+      case NAMESPACE ->
+          lake.listTables().stream().anyMatch(id -> id.namespace().equals(resource.name()))
+              || ((org.apache.iceberg.catalog.SupportsNamespaces) lake.catalog())
+                  .namespaceExists(org.apache.iceberg.catalog.Namespace.of(resource.name()));
+      default -> true;
+    };
+  }
+
   private static PgWireServer startPgWire(
-      TributaryConfig config, QueryEngine query, PrometheusMeterRegistry meters, Clock clock) {
+      TributaryConfig config,
+      QueryEngine query,
+      PrometheusMeterRegistry meters,
+      Clock clock,
+      PgUsers users) {
     SecureRandom random = new SecureRandom();
     TributaryConfig.PgWire settings = config.pgwire();
     return new PgWireServer(
@@ -214,7 +329,7 @@ public final class Platform implements AutoCloseable {
             settings.statementTimeout(),
             ServerTls.of(settings.tls(), config.dataDir(), clock, random)),
         query,
-        AdminCredentials.loadOrCreate(config.dataDir(), random),
+        users,
         meters,
         random);
   }
@@ -261,6 +376,21 @@ public final class Platform implements AutoCloseable {
   /** Every HTTP route as {@code METHOD path}: what access checks must cover. */
   List<String> httpRoutes() {
     return http.routes();
+  }
+
+  /** The HTTP routes registered without an access requirement: must be none. */
+  List<String> httpRoutesWithoutRequirement() {
+    return http.routesWithoutRequirement();
+  }
+
+  /** The admin's credentials ({@code <data-dir>/admin-credentials.json}). */
+  public AdminCredentials adminCredentials() {
+    return admin;
+  }
+
+  /** The access service, or empty when {@code access.enabled} is false. */
+  public Optional<Access> access() {
+    return access;
   }
 
   /** The port of the PostgreSQL protocol endpoint, or -1 when it is disabled. */

@@ -126,6 +126,7 @@ final class RequestGuard {
   /** Every route takes JSON bodies but records, topic messages (NDJSON) and landing (files). */
   private static boolean isJsonRoute(String path) {
     return !(path.startsWith("/v1/landing/")
+        || path.equals(IcebergOAuth.PATH)
         || (path.startsWith("/v1/streams/") && path.endsWith("/records"))
         || (path.startsWith("/v1/topics/") && path.endsWith("/messages")));
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.javalin.http.Context;
+import io.tributary.core.TableId;
 import io.tributary.core.TributaryException;
 import io.tributary.query.QueryCancel;
 import io.tributary.query.QueryCursor;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +85,13 @@ final class RowStreaming {
     csv.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   }
 
-  /** Runs {@code sql} on {@code engine} and streams its rows to {@code ctx} in {@code format}. */
-  void answer(Context ctx, QueryEngine engine, String sql, Format format) {
-    try (QueryCursor cursor = engine.open(sql, new QueryCancel())) {
+  /**
+   * Runs {@code sql} on {@code engine}, reading only the tables {@code readable} accepts, and
+   * streams its rows to {@code ctx} in {@code format}.
+   */
+  void answer(
+      Context ctx, QueryEngine engine, String sql, Predicate<TableId> readable, Format format) {
+    try (QueryCursor cursor = engine.open(sql, new QueryCancel(), List.of(), readable)) {
       ctx.status(200);
       ctx.res().setContentType(format.mediaType + "; charset=utf-8");
       ctx.res().setHeader("Cache-Control", "no-store");

@@ -11,19 +11,14 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the platform checks before it starts anything, so a wrong setting fails at once and names
  * its key: the data directory must be writable ({@code data-dir}), the ports free ({@code
- * http.port}, {@code kafka.port}, {@code kafka.controller-port}); and a listener on every address
- * is warned about while the API has no access control.
+ * http.port}, {@code kafka.port}, {@code kafka.controller-port}); and access control may be off
+ * only while every listener binds to loopback.
  */
 final class StartChecks {
-  private static final Logger LOG = LoggerFactory.getLogger(StartChecks.class);
-
   private StartChecks() {}
 
   static void check(TributaryConfig config) {
@@ -33,7 +28,35 @@ final class StartChecks {
       free("kafka.port", "127.0.0.1", config.kafka().port());
       free("kafka.controller-port", "127.0.0.1", config.kafka().controllerPort());
     }
-    warnIfOpen(config.http().host());
+    accessOffOnLoopbackOnly(config);
+  }
+
+  /**
+   * {@code access.enabled: false} is allowed only while every listener binds to loopback: anyone
+   * who can connect could otherwise read, write and delete every table.
+   */
+  static void accessOffOnLoopbackOnly(TributaryConfig config) {
+    if (config.access().enabled()) {
+      return;
+    }
+    check("http.host", config.http().host());
+    if (config.pgwire().enabled()) {
+      check("pgwire.host", config.pgwire().host());
+    }
+  }
+
+  private static void check(String key, String host) {
+    if (!isLoopback(key, host)) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_CONFIG,
+          "Cannot start with access.enabled: false while "
+              + key
+              + " is "
+              + host
+              + ": the platform would be open to other machines with no access control; bind "
+              + key
+              + " to 127.0.0.1 or turn access control on");
+    }
   }
 
   private static void writable(String key, Path dir) {
@@ -78,27 +101,12 @@ final class StartChecks {
     }
   }
 
-  private static void warnIfOpen(String host) {
-    openListenerWarning(host).ifPresent(LOG::warn);
-  }
-
-  /** The warning for an API bound beyond loopback, while it has no access control. */
-  static Optional<String> openListenerWarning(String host) {
-    InetAddress address;
+  private static boolean isLoopback(String key, String host) {
     try {
-      address = InetAddress.getByName(host);
+      return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
       throw new InvalidInputException(
-          ErrorCode.INVALID_CONFIG, "Invalid http.host: '" + host + "' (unknown host)", e);
+          ErrorCode.INVALID_CONFIG, "Invalid " + key + ": '" + host + "' (unknown host)", e);
     }
-    if (address.isLoopbackAddress()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "*** http.host is "
-            + host
-            + ": the API is reachable from other machines and has NO access control: anyone"
-            + " who can connect can read, write and delete every table. Bind to 127.0.0.1"
-            + " unless the network is trusted. ***");
   }
 }

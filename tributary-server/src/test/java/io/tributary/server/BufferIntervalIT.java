@@ -29,7 +29,7 @@ class BufferIntervalIT {
                     buffer: { interval: 3s }
                 """),
             Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       // warm up: the first commit creates the table
       http.ndjson("timed", "{\"n\":0}");
       await()
@@ -58,7 +58,7 @@ class BufferIntervalIT {
         """;
     var config = TestConfigs.config(dir, streams);
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       assertThat(
               http.ndjson("slow", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}")
                   .body()
@@ -71,7 +71,7 @@ class BufferIntervalIT {
       assertThat(http.get("/v1/tables/raw.slow").status()).isEqualTo(404);
     }
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       assertThat(http.count("SELECT count(*) FROM raw.slow")).isEqualTo(3);
     }
   }

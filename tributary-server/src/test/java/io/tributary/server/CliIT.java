@@ -113,7 +113,7 @@ class CliIT {
     assertThat(missing.err()).contains("nope.ndjson");
   }
 
-  private static CliRun run(String... args) {
-    return CliRun.platform(args);
+  private CliRun run(String... args) {
+    return CliRun.platform(platform.config().dataDir(), args);
   }
 }

@@ -5,6 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -14,6 +17,26 @@ record CliRun(int exit, String out, String err) {
   /** Runs one of the platform's commands ({@code ./tributary ARGS}). */
   static CliRun platform(String... args) {
     return of(Main::commandLine, args);
+  }
+
+  /**
+   * Runs a platform command against the platform whose data dir is {@code dataDir}: a client
+   * command (one given {@code --server}) reads the admin's token there, as on the platform's
+   * machine.
+   */
+  static CliRun platform(Path dataDir, String... args) {
+    return of(Main::commandLine, withDataDir(dataDir, args));
+  }
+
+  /** {@code args}, with {@code --data-dir dataDir} added to a client command's. */
+  static String[] withDataDir(Path dataDir, String... args) {
+    if (!List.of(args).contains("--server")) {
+      return args;
+    }
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--data-dir");
+    all.add(dataDir.toString());
+    return all.toArray(String[]::new);
   }
 
   /**

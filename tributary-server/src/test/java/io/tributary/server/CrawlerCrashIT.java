@@ -46,7 +46,8 @@ class CrawlerCrashIT {
         }
       }
     }
-    Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+    Http http =
+        Http.admin(java.net.URI.create("http://127.0.0.1:" + httpPort), dir.resolve("data"));
     ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
     int killedMidRun = 0;
     for (int cycle = 0; cycle < 1; cycle++) {

@@ -44,7 +44,7 @@ class CrawlerPlatformIT {
                 mode: event
             """;
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
     server = platform.httpUri().toString();
   }
 
@@ -59,6 +59,7 @@ class CrawlerPlatformIT {
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(platform.httpUri().resolve(path))
+                      .header("Authorization", http.authorization())
                       .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
@@ -213,7 +214,7 @@ class CrawlerPlatformIT {
     assertThat(http.count("SELECT count(*) FROM raw.creators")).isPositive();
   }
 
-  private static CliRun run(String... args) {
-    return CliRun.platform(args);
+  private CliRun run(String... args) {
+    return CliRun.platform(platform.config().dataDir(), args);
   }
 }

@@ -43,7 +43,8 @@ class ExactlyOnceCrashIT {
                     buffer: { interval: 1s }
                 """)
             + "query: { max-rows: 1000000 }\n");
-    Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+    Http http =
+        Http.admin(java.net.URI.create("http://127.0.0.1:" + httpPort), dir.resolve("data"));
     ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
     Random random = new Random(SEED);
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();

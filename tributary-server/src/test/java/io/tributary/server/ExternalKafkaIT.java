@@ -35,7 +35,7 @@ class ExternalKafkaIT {
               + " }\nstreams:\n  - name: ext\n    buffer: { interval: 1s }\n";
       try (Platform platform =
           Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC())) {
-        Http http = new Http(platform.httpUri());
+        Http http = Http.admin(platform);
         assertThat(http.ndjson("ext", "{\"a\":1}\n{\"a\":2}\n").body().path("accepted").asInt())
             .isEqualTo(2);
         await()

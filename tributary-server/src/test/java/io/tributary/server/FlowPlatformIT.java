@@ -96,7 +96,7 @@ class FlowPlatformIT {
     peer.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     peer.start();
     platform = Platform.start(config(), Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
   }
 
   private TributaryConfig config() {
@@ -600,7 +600,7 @@ class FlowPlatformIT {
     platform.close();
     gate.countDown();
     platform = Platform.start(config(), Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
 
     JsonNode first = awaitRunEnd("restart", "20240501T000000Z");
     JsonNode second = awaitRunEnd("restart", "20240502T000000Z");
@@ -610,8 +610,8 @@ class FlowPlatformIT {
     assertThat(second.path("tasks").get(0).path("tries").asInt()).isEqualTo(1);
   }
 
-  private static CliRun cli(String... args) {
-    return CliRun.platform(args);
+  private CliRun cli(String... args) {
+    return CliRun.platform(platform.config().dataDir(), args);
   }
 
   /** A java task: greets whom its options name, as an output of the try. */

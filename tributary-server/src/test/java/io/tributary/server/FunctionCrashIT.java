@@ -73,7 +73,8 @@ class FunctionCrashIT {
                   batch-size: 50
               """
                   .formatted(catalog.uri().getAuthority(), catalog.uri()));
-      Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+      Http http =
+          Http.admin(java.net.URI.create("http://127.0.0.1:" + httpPort), dir.resolve("data"));
       ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
 
       Process server = child.start();

@@ -66,7 +66,7 @@ class FunctionsPlatformIT {
             """
                 .formatted(catalog.uri().getAuthority(), catalog.uri());
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
   }
 
   @AfterAll
@@ -199,12 +199,12 @@ class FunctionsPlatformIT {
     assertThat(http.get("/v1/topics/plays").status()).isEqualTo(404);
   }
 
-  private static synchronized String cli(String... args) {
+  private synchronized String cli(String... args) {
     PrintStream out = System.out;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream captured = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
       System.setOut(captured);
-      Main.commandLine().execute(args);
+      Main.commandLine().execute(CliRun.withDataDir(platform.config().dataDir(), args));
     } finally {
       System.setOut(out);
     }

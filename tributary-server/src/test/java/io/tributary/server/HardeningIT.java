@@ -56,7 +56,7 @@ class HardeningIT {
               - name: notes
             """;
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
   }
 
   @AfterAll

@@ -81,7 +81,7 @@ class HostileTrafficSoakIT {
                 - name: soak_files
               """
                   .formatted(catalog.uri().getAuthority(), catalog.uri()));
-      Http http = new Http(URI.create("http://127.0.0.1:" + httpPort));
+      Http http = Http.admin(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("data"));
       ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
       Process server = child.start("-Xmx768m", "-XX:+ExitOnOutOfMemoryError");
       try {
@@ -341,6 +341,7 @@ class HostileTrafficSoakIT {
                                 + "/v1/landing/soak_files/parts/part-"
                                 + n
                                 + ".json"))
+                    .header("Authorization", http.authorization())
                     .PUT(HttpRequest.BodyPublishers.ofString(rows.toString()))
                     .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.access.AdminCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,7 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** A small HTTP client for tests: sends a request, returns status, headers and the JSON body. */
 final class Http {
@@ -22,10 +26,41 @@ final class Http {
   }
 
   private final URI base;
+  private final Supplier<Optional<String>> authorization;
   private final HttpClient client = HttpClient.newHttpClient();
 
+  /** An anonymous client (no credentials). */
   Http(URI base) {
+    this(base, Optional::empty);
+  }
+
+  /** A client sending the {@code Authorization} header {@code authorization} gives, if any. */
+  Http(URI base, Supplier<Optional<String>> authorization) {
     this.base = base;
+    this.authorization = authorization;
+  }
+
+  /** A client of {@code platform} with the admin's token. */
+  static Http admin(Platform platform) {
+    Optional<String> header = Optional.of("Bearer " + platform.adminCredentials().token());
+    return new Http(platform.httpUri(), () -> header);
+  }
+
+  /**
+   * A client of the platform at {@code base} whose data dir is {@code dataDir}, as the admin: the
+   * token is read from the data dir at each request (a child process writes it when it starts).
+   */
+  static Http admin(URI base, Path dataDir) {
+    return new Http(
+        base,
+        () ->
+            AdminCredentials.readIfPresent(dataDir)
+                .map(credentials -> "Bearer " + credentials.token()));
+  }
+
+  /** The {@code Authorization} header value this client sends, or null for none. */
+  String authorization() {
+    return authorization.get().orElse(null);
   }
 
   Response get(String path) {
@@ -92,6 +127,7 @@ final class Http {
   }
 
   private Response send(HttpRequest.Builder request) {
+    authorization.get().ifPresent(header -> request.header("Authorization", header));
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -33,6 +33,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.auth.OAuth2Properties;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,7 +77,7 @@ class IcebergRestCatalogIT {
                     buffer: { interval: 0s }
                 """),
             Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
     client = new RESTCatalog();
     client.initialize(
         "tributary",
@@ -84,7 +85,12 @@ class IcebergRestCatalogIT {
             CatalogProperties.URI,
             platform.httpUri() + "/iceberg",
             CatalogProperties.FILE_IO_IMPL,
-            ClientFileIO.class.getName()));
+            ClientFileIO.class.getName(),
+            // the OAuth2 client-credentials grant: user and password buy a short-lived token
+            OAuth2Properties.CREDENTIAL,
+            "admin:" + platform.adminCredentials().password(),
+            OAuth2Properties.OAUTH2_SERVER_URI,
+            platform.httpUri() + "/iceberg/v1/oauth/tokens"));
   }
 
   @AfterAll

@@ -73,6 +73,7 @@ class IcebergRestCompatibilityIT {
                   // the mode Iceberg's own reference server passes: a table needs its namespace
                   "-Drck.requires-namespace-create=true",
                   "-Duri=" + uri,
+                  "-Dtoken=" + platform.adminCredentials().token(),
                   "-jar",
                   launcher.toString(),
                   "execute",

@@ -56,7 +56,7 @@ class IcebergRestLocationsIT {
                 TestConfigs.yaml(data, 0, "  - name: clicks\n    buffer: { interval: 0s }\n"),
                 "test"),
             Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
     Files.createSymbolicLink(warehouse.resolve("escape"), outside);
     assertThat(post("/iceberg/v1/namespaces", "{\"namespace\":[\"fuzz\"]}").status())
         .isEqualTo(200);

@@ -54,7 +54,7 @@ class PlatformIT {
                     buffer: { interval: 0s }
                 """),
             Clock.systemUTC());
-    http = new Http(platform.httpUri());
+    http = Http.admin(platform);
   }
 
   @AfterAll

@@ -45,7 +45,7 @@ class PostgresCatalogIT {
       TributaryConfig config = TributaryConfig.fromYaml(yaml, "test");
 
       try (Platform platform = Platform.start(config, Clock.systemUTC())) {
-        Http http = new Http(platform.httpUri());
+        Http http = Http.admin(platform);
         assertThat(http.ndjson("clicks", "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n").status())
             .isEqualTo(200);
         await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.clicks") == 3);
@@ -61,7 +61,7 @@ class PostgresCatalogIT {
       assertThat(tablesInPostgres(postgres)).isGreaterThanOrEqualTo(1);
 
       try (Platform platform = Platform.start(config, Clock.systemUTC())) {
-        Http http = new Http(platform.httpUri());
+        Http http = Http.admin(platform);
         assertThat(http.count("SELECT count(*) FROM raw.clicks")).isEqualTo(3);
         assertThat(http.ndjson("clicks", "{\"id\":4}\n").status()).isEqualTo(200);
         await().atMost(WAIT).until(() -> http.count("SELECT sum(id) FROM raw.clicks") == 10);

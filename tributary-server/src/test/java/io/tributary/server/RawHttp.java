@@ -21,9 +21,14 @@ final class RawHttp {
   record Answer(int status, Map<String, String> headers, String body) {}
 
   private final URI base;
+  private final String authorization;
 
-  RawHttp(URI base) {
+  /**
+   * @param authorization the {@code Authorization} header every request sends, or null for none
+   */
+  RawHttp(URI base, String authorization) {
     this.base = base;
+    this.authorization = authorization;
   }
 
   /**
@@ -38,6 +43,9 @@ final class RawHttp {
       StringBuilder head = new StringBuilder();
       head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
       head.append("Connection: close\r\n");
+      if (authorization != null && !headers.containsKey("Authorization")) {
+        head.append("Authorization: ").append(authorization).append("\r\n");
+      }
       headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
       head.append("\r\n");
       OutputStream out = socket.getOutputStream();

@@ -69,11 +69,22 @@ class StartChecksTest {
   }
 
   @Test
-  void anApiOnEveryAddressIsWarnedAbout() {
-    assertThat(StartChecks.openListenerWarning("0.0.0.0"))
-        .hasValueSatisfying(
-            warning -> assertThat(warning).contains("0.0.0.0", "NO access control", "127.0.0.1"));
-    assertThat(StartChecks.openListenerWarning("127.0.0.1")).isEmpty();
-    assertThat(StartChecks.openListenerWarning("localhost")).isEmpty();
+  void accessMayBeOffOnlyWhileEveryListenerIsOnLoopback() {
+    Path dir = Path.of("/tmp/unused");
+    TributaryConfig open =
+        TributaryConfig.fromYaml(
+            "data-dir: " + dir + "\nhttp: { host: 0.0.0.0 }\naccess: { enabled: false }", "t");
+    assertThatThrownBy(() -> StartChecks.accessOffOnLoopbackOnly(open))
+        .hasMessageContaining("access.enabled: false")
+        .hasMessageContaining("http.host is 0.0.0.0");
+    TributaryConfig pgwireOpen =
+        TributaryConfig.fromYaml(
+            "data-dir: " + dir + "\npgwire: { host: 0.0.0.0 }\naccess: { enabled: false }", "t");
+    assertThatThrownBy(() -> StartChecks.accessOffOnLoopbackOnly(pgwireOpen))
+        .hasMessageContaining("pgwire.host is 0.0.0.0");
+    StartChecks.accessOffOnLoopbackOnly(
+        TributaryConfig.fromYaml("data-dir: " + dir + "\naccess: { enabled: false }", "t"));
+    StartChecks.accessOffOnLoopbackOnly(
+        TributaryConfig.fromYaml("data-dir: " + dir + "\nhttp: { host: 0.0.0.0 }", "t"));
   }
 }

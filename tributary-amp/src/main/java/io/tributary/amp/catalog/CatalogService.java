@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -75,7 +76,7 @@ public final class CatalogService implements AutoCloseable {
   private final AtomicLong changes = new AtomicLong();
   private volatile Faults faults;
 
-  private CatalogService(CatalogServiceConfig config, Clock clock) {
+  private CatalogService(CatalogServiceConfig config, Clock clock, Optional<String> notifyToken) {
     this.config = config;
     this.clock = clock;
     this.faults = config.faults();
@@ -94,7 +95,7 @@ public final class CatalogService implements AutoCloseable {
       opened =
           config.notifyUri() == null
               ? null
-              : new ChangePublisher(config.notifyUri(), config.notifyTopic(), mapper);
+              : new ChangePublisher(config.notifyUri(), config.notifyTopic(), mapper, notifyToken);
       this.publisher = opened;
       this.app =
           Javalin.create(
@@ -144,9 +145,16 @@ public final class CatalogService implements AutoCloseable {
    * @throws InvalidInputException if the port cannot be bound
    */
   public static CatalogService start(CatalogServiceConfig config, Clock clock) {
+    return start(config, clock, Optional.empty());
+  }
+
+  /** As {@link #start(CatalogServiceConfig, Clock)}, notifying with {@code notifyToken}. */
+  public static CatalogService start(
+      CatalogServiceConfig config, Clock clock, Optional<String> notifyToken) {
     return new CatalogService(
         Objects.requireNonNull(config, "config is null"),
-        Objects.requireNonNull(clock, "clock is null"));
+        Objects.requireNonNull(clock, "clock is null"),
+        Objects.requireNonNull(notifyToken, "notifyToken is null"));
   }
 
   /** Where the service listens, such as {@code http://127.0.0.1:8081}. */

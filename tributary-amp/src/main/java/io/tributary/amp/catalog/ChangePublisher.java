@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +62,13 @@ final class ChangePublisher implements AutoCloseable {
   private final Thread sender;
   private volatile boolean stopNow;
 
-  ChangePublisher(URI server, String topic, ObjectMapper mapper) {
+  private final Optional<String> token;
+
+  /**
+   * @param token the bearer token each request sends, when the platform needs one
+   */
+  ChangePublisher(URI server, String topic, ObjectMapper mapper, Optional<String> token) {
+    this.token = token;
     this.endpoint =
         URI.create(
             server.toString().replaceAll("/+$", "")
@@ -177,14 +184,14 @@ final class ChangePublisher implements AutoCloseable {
       Duration retryAfter;
       String reason;
       try {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(endpoint)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        token.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
         HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(endpoint)
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Content-Type", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         if (status / 100 == 2) {
           count(batch.size(), response.body());

@@ -32,7 +32,16 @@ public record TributaryConfig(
     List<CrawlerSpec> crawlers,
     EgressPolicy egress,
     Flows flows,
-    PgWire pgwire) {
+    PgWire pgwire,
+    Access access) {
+
+  /**
+   * Access control ({@code access.enabled}): on by default; off is allowed only while every
+   * listener binds to loopback (checked at start).
+   */
+  public record Access(boolean enabled) {
+    public static final Access DEFAULT = new Access(true);
+  }
 
   /**
    * Flows: the folder whose YAML files are loaded at start ({@code flows.dir}), how many task tries
@@ -191,6 +200,7 @@ public record TributaryConfig(
     Objects.requireNonNull(ingest, "ingest is null");
     Objects.requireNonNull(query, "query is null");
     Objects.requireNonNull(pgwire, "pgwire is null");
+    Objects.requireNonNull(access, "access is null");
     streams = List.copyOf(streams);
     Set<String> names = new HashSet<>();
     for (StreamSpec stream : streams) {
@@ -211,6 +221,38 @@ public record TributaryConfig(
         throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
       }
     }
+  }
+
+  /** A config with access control on. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers,
+      EgressPolicy egress,
+      Flows flows,
+      PgWire pgwire) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        flows,
+        pgwire,
+        Access.DEFAULT);
   }
 
   /** A config whose functions may call nothing, with its flows in {@code <data-dir>/flows}. */
@@ -336,7 +378,8 @@ public record TributaryConfig(
         "egress",
         "secrets",
         "flows",
-        "pgwire");
+        "pgwire",
+        "access");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -466,8 +509,10 @@ public record TributaryConfig(
                 .normalize(),
             flowsNode.integer("workers", Flows.DEFAULT_WORKERS, 1, 1000),
             pools);
+    ConfigNode accessNode = top.child("access").allowOnly("enabled");
+    Access access = new Access(accessNode.bool("enabled", Access.DEFAULT.enabled()));
     return new TributaryConfig(
         dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
-        flows, pgwire);
+        flows, pgwire, access);
   }
 }

@@ -30,6 +30,7 @@ class TributaryConfigTest {
     assertThat(config.pgwire())
         .isEqualTo(new TributaryConfig.PgWire("127.0.0.1", 5433, true, 64))
         .isEqualTo(TributaryConfig.PgWire.DEFAULT);
+    assertThat(config.access()).isEqualTo(new TributaryConfig.Access(true));
     StreamSpec stream = config.streams().get(0);
     assertThat(stream.name()).isEqualTo("app_events");
     assertThat(stream.partitions()).isEqualTo(3);
@@ -141,6 +142,8 @@ class TributaryConfigTest {
     assertError("pgwire: { tls: { required: maybe } }", "pgwire.tls.required", "maybe");
     assertError("pgwire: { tls: { ciphers: x } }", "pgwire.tls.ciphers");
     assertError("pgwire: { statement-timeout: 2 hours }", "pgwire.statement-timeout");
+    assertError("access: { enabled: maybe }", "access.enabled", "maybe");
+    assertError("access: { users: [] }", "access.users");
     assertError("http: { port: 6000 }\npgwire: { port: 6000 }", "pgwire.port", "6000");
   }
 
@@ -180,6 +183,12 @@ class TributaryConfigTest {
                 "pgwire:\n  tls: off\n  idle-session-timeout: 0s\n  statement-timeout: 0s\n", "t")
             .pgwire();
     assertThat(documented).isEqualTo(TributaryConfig.PgWire.DEFAULT);
+  }
+
+  @Test
+  void accessCanBeTurnedOff() {
+    assertThat(TributaryConfig.fromYaml("access: { enabled: false }", "t").access().enabled())
+        .isFalse();
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The CLI's client of a running Tributary server's HTTP API. */
 final class ApiClient {
@@ -29,11 +30,16 @@ final class ApiClient {
   }
 
   private final URI server;
+  private final Optional<String> token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ApiClient(URI server) {
+  /**
+   * @param token the bearer token every request sends, when there is one
+   */
+  ApiClient(URI server, Optional<String> token) {
     this.server = server;
+    this.token = token;
   }
 
   URI server() {
@@ -63,13 +69,13 @@ final class ApiClient {
   void stream(String path, Object body, String mediaType, OutputStream out) {
     HttpResponse<InputStream> response;
     try {
-      HttpRequest request =
+      HttpRequest.Builder request =
           HttpRequest.newBuilder(server.resolve(path))
               .header("Content-Type", "application/json")
               .header("Accept", mediaType)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-              .build();
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      token.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (ConnectException e) {
       throw noServer();
     } catch (IOException e) {
@@ -98,20 +104,27 @@ final class ApiClient {
             + " (start one with ./tributary serve or ./tributary demo, or pass --server URL)");
   }
 
-  private static ApiException error(int status, byte[] answer) {
+  private ApiException error(int status, byte[] answer) {
+    String message;
     try {
       JsonNode body = answer.length == 0 ? null : JSON.readTree(answer);
-      return new ApiException(
-          status,
+      message =
           body != null && body.has("error")
               ? body.path("error").path("message").asText()
-              : "HTTP " + status);
+              : "HTTP " + status;
     } catch (IOException e) {
-      return new ApiException(status, new String(answer, StandardCharsets.UTF_8));
+      message = new String(answer, StandardCharsets.UTF_8);
     }
+    if (status == 401 && token.isEmpty()) {
+      message +=
+          "; pass --token or set TRIBUTARY_TOKEN (or run where --data-dir holds"
+              + " admin-credentials.json)";
+    }
+    return new ApiException(status, message);
   }
 
   JsonNode send(HttpRequest.Builder request) {
+    token.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

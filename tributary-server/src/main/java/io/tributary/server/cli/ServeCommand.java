@@ -1,5 +1,6 @@
 package io.tributary.server.cli;
 
+import io.tributary.access.AdminCredentials;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.server.Platform;
 import java.nio.file.Path;
@@ -45,6 +46,13 @@ public final class ServeCommand implements Callable<Integer> {
               + platform.config().dataDir().resolve("admin-credentials.json")
               + ")");
     }
+    System.out.println(
+        "  access     "
+            + (platform.access().isPresent()
+                ? "on: admin's password and token in "
+                    + platform.config().dataDir().resolve(AdminCredentials.FILE_NAME)
+                    + " (the CLI reads them from there)"
+                : "off (access.enabled: false; loopback only)"));
     System.out.println("  data dir   " + platform.config().dataDir());
     platform
         .streams()

@@ -1,5 +1,6 @@
 package io.tributary.server.iceberg;
 
+import io.tributary.core.TributaryException;
 import java.io.EOFException;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,9 @@ final class IcebergErrors {
   static int statusOf(Throwable error) {
     if (endedEarly(error)) {
       return 400; // the body ended before its Content-Length: the client's fault
+    }
+    if (error instanceof TributaryException tributary) {
+      return tributary.errorCode().httpStatus(); // the platform's own, such as 403 forbidden
     }
     for (Map.Entry<Class<? extends Exception>, Integer> entry : STATUSES) {
       if (entry.getKey().isInstance(error)) {

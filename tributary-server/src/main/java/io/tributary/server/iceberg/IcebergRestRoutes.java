@@ -12,6 +12,10 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.security.RouteRole;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.lake.ExternalCommits;
 import io.tributary.lake.Lake;
 import io.tributary.lake.LakeLocations;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -82,6 +87,18 @@ public final class IcebergRestRoutes {
   private final Map<Endpoint, RouteHandler> routes = new LinkedHashMap<>();
   private final List<Route> matchers = new ArrayList<>();
 
+  /** Refuses (403) a request whose caller lacks {@code privilege} on {@code resource}. */
+  @FunctionalInterface
+  public interface Guard {
+    void require(Context ctx, Privilege privilege, Resource resource);
+  }
+
+  /** What a route needs: a privilege on each resource the call names. */
+  private record Need(Privilege privilege, Function<Call, List<Resource>> resources) {}
+
+  private final Guard guard;
+  private final Map<Endpoint, Need> needs = new LinkedHashMap<>();
+
   /** One call: the route's path variables (still URL-encoded) and the HTTP context. */
   private record Call(Map<String, String> variables, Context ctx) {}
 
@@ -118,8 +135,9 @@ public final class IcebergRestRoutes {
     }
   }
 
-  public IcebergRestRoutes(Lake lake) {
+  public IcebergRestRoutes(Lake lake, Guard guard) {
     Objects.requireNonNull(lake, "lake is null");
+    this.guard = Objects.requireNonNull(guard, "guard is null");
     this.catalog = lake.catalog();
     this.namespaces = (SupportsNamespaces) catalog;
     this.commits = lake.externalCommits();
@@ -140,12 +158,79 @@ public final class IcebergRestRoutes {
       viewRoutes(views);
     }
     routes.keySet().forEach(endpoint -> matchers.add(Route.of(endpoint)));
+    declareNeeds();
+  }
+
+  /**
+   * The privilege each route needs (config and listings need only authentication): reads need
+   * {@code read} on the table, commits {@code write}, creating, dropping, renaming and registering
+   * {@code manage} on the namespace or table.
+   */
+  private void declareNeeds() {
+    Function<Call, List<Resource>> namespace = call -> List.of(namespaceResource(namespace(call)));
+    Function<Call, List<Resource>> table = call -> List.of(tableResource(table(call, "table")));
+    Function<Call, List<Resource>> view = call -> List.of(tableResource(table(call, "view")));
+    needs.put(
+        Endpoint.V1_CREATE_NAMESPACE,
+        new Need(
+            Privilege.MANAGE,
+            call ->
+                List.of(namespaceResource(body(call, CreateNamespaceRequest.class).namespace()))));
+    needs.put(Endpoint.V1_UPDATE_NAMESPACE, new Need(Privilege.MANAGE, namespace));
+    needs.put(Endpoint.V1_DELETE_NAMESPACE, new Need(Privilege.MANAGE, namespace));
+    needs.put(Endpoint.V1_CREATE_TABLE, new Need(Privilege.MANAGE, namespace));
+    needs.put(Endpoint.V1_REGISTER_TABLE, new Need(Privilege.MANAGE, namespace));
+    needs.put(Endpoint.V1_TABLE_EXISTS, new Need(Privilege.READ, table));
+    needs.put(Endpoint.V1_LOAD_TABLE, new Need(Privilege.READ, table));
+    needs.put(Endpoint.V1_REPORT_METRICS, new Need(Privilege.READ, table));
+    needs.put(Endpoint.V1_UPDATE_TABLE, new Need(Privilege.WRITE, table));
+    needs.put(Endpoint.V1_DELETE_TABLE, new Need(Privilege.MANAGE, table));
+    needs.put(
+        Endpoint.V1_RENAME_TABLE,
+        new Need(Privilege.MANAGE, call -> renamed(body(call, RenameTableRequest.class))));
+    needs.put(
+        Endpoint.V1_COMMIT_TRANSACTION,
+        new Need(
+            Privilege.WRITE,
+            call ->
+                body(call, CommitTransactionRequest.class).tableChanges().stream()
+                    .map(change -> tableResource(change.identifier()))
+                    .toList()));
+    needs.put(Endpoint.V1_CREATE_VIEW, new Need(Privilege.MANAGE, namespace));
+    needs.put(Endpoint.V1_REGISTER_VIEW, new Need(Privilege.MANAGE, namespace));
+    needs.put(Endpoint.V1_VIEW_EXISTS, new Need(Privilege.READ, view));
+    needs.put(Endpoint.V1_LOAD_VIEW, new Need(Privilege.READ, view));
+    needs.put(Endpoint.V1_UPDATE_VIEW, new Need(Privilege.MANAGE, view));
+    needs.put(Endpoint.V1_DELETE_VIEW, new Need(Privilege.MANAGE, view));
+    needs.put(
+        Endpoint.V1_RENAME_VIEW,
+        new Need(Privilege.MANAGE, call -> renamed(body(call, RenameTableRequest.class))));
+  }
+
+  private static List<Resource> renamed(RenameTableRequest request) {
+    return List.of(
+        tableResource(request.source()), namespaceResource(request.destination().namespace()));
+  }
+
+  private static Resource namespaceResource(Namespace namespace) {
+    return new Resource(ResourceKind.NAMESPACE, String.join(".", namespace.levels()));
+  }
+
+  private static Resource tableResource(TableIdentifier identifier) {
+    return new Resource(
+        ResourceKind.TABLE,
+        String.join(".", identifier.namespace().levels()) + "." + identifier.name());
+  }
+
+  /** The routes that need only authentication (their answers are the catalog's shape). */
+  List<Endpoint> routesWithoutPrivilege() {
+    return routes.keySet().stream().filter(endpoint -> !needs.containsKey(endpoint)).toList();
   }
 
   /** Adds the catalog's routes to a Javalin app being configured. */
-  public void register(JavalinConfig config) {
+  public void register(JavalinConfig config, RouteRole role) {
     for (HandlerType method : METHODS) {
-      config.routes.addHttpHandler(method, PATH + "/*", this::handle);
+      config.routes.addHttpHandler(method, PATH + "/*", this::handle, role);
     }
   }
 
@@ -361,7 +446,14 @@ public final class IcebergRestRoutes {
         }
         pathMatched = true;
         if (route.endpoint().httpMethod().equals(method)) {
-          respond(ctx, routes.get(route.endpoint()).handle(new Call(variables, ctx)));
+          Call call = new Call(variables, ctx);
+          Need need = needs.get(route.endpoint());
+          if (need != null) {
+            for (Resource resource : need.resources().apply(call)) {
+              guard.require(ctx, need.privilege(), resource);
+            }
+          }
+          respond(ctx, routes.get(route.endpoint()).handle(call));
           return;
         }
       }
@@ -411,13 +503,15 @@ public final class IcebergRestRoutes {
     }
   }
 
-  private <T extends RESTRequest> T body(Call call, Class<T> type) throws IOException {
+  private <T extends RESTRequest> T body(Call call, Class<T> type) {
     T request;
     try {
       request = mapper.readValue(call.ctx().bodyAsBytes(), type);
     } catch (JacksonException e) {
       throw new BadRequestException(
           "Malformed %s: %s", type.getSimpleName(), e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the request body: " + e.getMessage(), e);
     }
     if (request == null) {
       throw new BadRequestException("Missing request body: %s", type.getSimpleName());

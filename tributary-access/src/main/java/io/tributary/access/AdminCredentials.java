@@ -1,4 +1,4 @@
-package io.tributary.pgwire;
+package io.tributary.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The platform's first user, {@code admin}: its password and API token, generated on first start
@@ -20,8 +21,6 @@ import java.util.Objects;
  */
 public record AdminCredentials(String user, String password, String token) {
   public static final String FILE_NAME = "admin-credentials.json";
-  private static final String ALPHABET =
-      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
   public AdminCredentials {
     Objects.requireNonNull(user, "user is null");
@@ -32,17 +31,28 @@ public record AdminCredentials(String user, String password, String token) {
     }
   }
 
-  /** Reads the file in {@code dataDir}, creating it with fresh secrets when it does not exist. */
+  /**
+   * Reads the file in {@code dataDir}, creating it with fresh secrets when it does not exist (and
+   * adding a token to a file without one).
+   */
   public static AdminCredentials loadOrCreate(Path dataDir, SecureRandom random) {
     Path file = dataDir.resolve(FILE_NAME);
     ObjectMapper json = new ObjectMapper();
     try {
+      AdminCredentials created;
       if (Files.exists(file)) {
-        return read(json, file);
+        AdminCredentials existing = read(json, file);
+        if (!existing.token().isBlank()) {
+          return existing;
+        }
+        // a file written before tokens existed: keep the password, add a token
+        created =
+            new AdminCredentials(existing.user(), existing.password(), Secrets.random(random, 40));
+      } else {
+        created =
+            new AdminCredentials("admin", Secrets.random(random, 24), Secrets.random(random, 40));
       }
       Files.createDirectories(dataDir);
-      AdminCredentials created =
-          new AdminCredentials("admin", secret(random, 24), secret(random, 40));
       ObjectNode node = json.createObjectNode();
       node.put("user", created.user()).put("password", created.password());
       node.put("token", created.token());
@@ -80,12 +90,17 @@ public record AdminCredentials(String user, String password, String token) {
     }
   }
 
-  private static String secret(SecureRandom random, int length) {
-    StringBuilder secret = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      secret.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+  /** Reads the file in {@code dataDir} when it exists and this process may read it. */
+  public static Optional<AdminCredentials> readIfPresent(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
+    if (!Files.isReadable(file)) {
+      return Optional.empty();
     }
-    return secret.toString();
+    try {
+      return Optional.of(read(new ObjectMapper(), file));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -1,0 +1,212 @@
+package io.tributary.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.core.ErrorCode;
+import io.tributary.core.OverloadedException;
+import io.tributary.core.TributaryException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AccessTest {
+  static final PasswordHasher.Cost CHEAP = new PasswordHasher.Cost(64, 1, 4096);
+  @TempDir Path dir;
+  MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  Access access;
+
+  static AccessStore store(Path dir) {
+    String url = "jdbc:sqlite:" + dir.resolve("catalog.db");
+    return new AccessStore(
+        () -> {
+          try {
+            return DriverManager.getConnection(url);
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @BeforeEach
+  void setUp() {
+    access = open();
+  }
+
+  Access open() {
+    SecureRandom random = new SecureRandom();
+    return new Access(
+        store(dir),
+        new PasswordHasher(CHEAP, random),
+        new LoginLimiter(clock, 3, Duration.ofMinutes(5)),
+        clock,
+        random);
+  }
+
+  static ErrorCode code(Throwable e) {
+    return ((TributaryException) e).errorCode();
+  }
+
+  @Test
+  void passwordsAreStoredAsArgon2idAndScramAndAuthenticate() {
+    access.putUser("ana", User.Kind.HUMAN, Optional.of("correct horse"));
+    StoredPassword stored = access.state().user("ana").orElseThrow().password().orElseThrow();
+    assertThat(stored.argon2()).startsWith("$argon2id$").doesNotContain("correct horse");
+    assertThat(stored.scram().matches("correct horse")).isTrue();
+    assertThat(stored.scram().matches("wrong horse")).isFalse();
+    assertThat(ScramVerifier.parse(stored.scram().encoded())).isEqualTo(stored.scram());
+
+    assertThat(access.authenticatePassword("ana", "correct horse", "10.0.0.1").user())
+        .isEqualTo("ana");
+    assertThatThrownBy(() -> access.authenticatePassword("ana", "wrong horse", "10.0.0.1"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.UNAUTHENTICATED));
+    assertThat(open().state().user("ana")).isPresent(); // persisted
+  }
+
+  @Test
+  void failedLoginsAreLimitedPerUserAndAddress() {
+    access.putUser("ana", User.Kind.HUMAN, Optional.of("correct horse"));
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> access.authenticatePassword("ana", "guess", "10.0.0.9"))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.UNAUTHENTICATED));
+    }
+    assertThatThrownBy(() -> access.authenticatePassword("ana", "correct horse", "10.0.0.9"))
+        .isInstanceOf(OverloadedException.class)
+        .hasMessageContaining("ana from 10.0.0.9");
+    assertThat(access.authenticatePassword("ana", "correct horse", "10.0.0.1").user())
+        .isEqualTo("ana");
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(access.authenticatePassword("ana", "correct horse", "10.0.0.9").user())
+        .isEqualTo("ana");
+  }
+
+  @Test
+  void tokensAuthenticateUntilExpiredOrRevokedAndRemovingTheUserRevokesThem() {
+    access.putUserWithoutPassword("loader", User.Kind.SERVICE);
+    Access.IssuedToken lasting = access.issueToken("loader", Set.of(), Optional.empty());
+    Access.IssuedToken brief =
+        access.issueToken("loader", Set.of("ingest"), Optional.of(Duration.ofMinutes(1)));
+    assertThat(access.state().tokensOf("loader"))
+        .allSatisfy(t -> assertThat(t.secretHash()).isNotIn(lasting.secret(), brief.secret()));
+    assertThat(access.authenticateToken(lasting.secret()).scopes()).containsExactly("all");
+    assertThat(access.authenticateToken(brief.secret()).scopes()).containsExactly("ingest");
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> access.authenticateToken(brief.secret()))
+        .hasMessageContaining("expired");
+    access.removeUser("loader");
+    assertThatThrownBy(() -> access.authenticateToken(lasting.secret()))
+        .hasMessageContaining("revoked");
+    assertThatThrownBy(() -> access.authenticateToken("trb_nonsense"))
+        .hasMessageContaining("unknown token");
+  }
+
+  @Test
+  void grantsReachUsersThroughGroupsAndRoles() {
+    access.putUser("ana", User.Kind.HUMAN, Optional.of("password1"));
+    access.putUser("bo", User.Kind.HUMAN, Optional.of("password2"));
+    access.putGroup("analysts", Set.of("ana"));
+    access.putRole("readers", Set.of(Principal.group("analysts")));
+    access.grant(Grant.parse("role:readers", "read", "namespace:raw"));
+    access.grant(Grant.parse("user:bo", "ingest", "stream:app_events"));
+    Identity ana = access.identityOf("ana");
+    Identity bo = access.identityOf("bo");
+    Authorizer authorizer = access.authorizer();
+    Resource events = Resource.parse("table:raw.app_events");
+    assertThat(authorizer.allows(ana, Privilege.READ, events)).isTrue();
+    assertThat(authorizer.allows(bo, Privilege.READ, events)).isFalse();
+    assertThat(authorizer.allows(bo, Privilege.INGEST, Resource.parse("stream:app_events")))
+        .isTrue();
+    assertThatThrownBy(() -> authorizer.require(bo, Privilege.READ, events))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.FORBIDDEN))
+        .hasMessageContaining("'read' privilege on table:raw.app_events");
+    assertThat(
+            authorizer.visible(
+                ana,
+                Privilege.READ,
+                java.util.List.of(events, Resource.parse("table:curated.daily"))))
+        .containsExactly(events);
+  }
+
+  @Test
+  void aTokenScopedElsewhereIsRefused() {
+    access.putUserWithoutPassword("loader", User.Kind.SERVICE);
+    access.grant(Grant.parse("user:loader", "manage", "namespace:raw"));
+    Access.IssuedToken token = access.issueToken("loader", Set.of("ingest"), Optional.empty());
+    Identity identity = access.authenticateToken(token.secret());
+    assertThat(access.authorizer().allows(identity, Privilege.READ, Resource.parse("table:raw.t")))
+        .isFalse();
+  }
+
+  @Test
+  void aGrantOrMembershipNamingAnUnknownPrincipalIsRefused() {
+    assertThatThrownBy(() -> access.grant(Grant.parse("user:nobody", "read", "namespace:raw")))
+        .hasMessageContaining("Unknown user 'nobody'");
+    assertThatThrownBy(() -> access.putGroup("g", Set.of("nobody")))
+        .hasMessageContaining("Unknown user 'nobody' in group g");
+  }
+
+  @Test
+  void temporaryCredentialsCarryTheOwnersGrantsAndExpire() {
+    access.ensureAdmin("admin-password", "admin-token-0123456789");
+    assertThatThrownBy(() -> access.temporaryCredentials("admin", Duration.ofMinutes(5)))
+        .hasMessageContaining("15 to 60 minutes");
+    Access.TemporaryCredentials temporary =
+        access.temporaryCredentials("admin", Duration.ofMinutes(15));
+    Identity identity =
+        access.authenticatePassword(temporary.user(), temporary.password(), "127.0.0.1");
+    assertThat(access.authorizer().isAdmin(identity)).isTrue();
+    clock.advance(Duration.ofMinutes(15));
+    assertThatThrownBy(
+            () -> access.authenticatePassword(temporary.user(), temporary.password(), "127.0.0.1"))
+        .hasMessageContaining("wrong user or password");
+    assertThat(access.removeExpired()).isEqualTo(1);
+    assertThat(access.state().user(temporary.user())).isEmpty();
+  }
+
+  @Test
+  void ensureAdminIsIdempotentAndTheAdminCannotBeRemoved() {
+    access.ensureAdmin("admin-password", "admin-token-0123456789");
+    access.ensureAdmin("admin-password", "admin-token-0123456789");
+    assertThat(access.state().tokensOf("admin")).hasSize(1);
+    Identity admin = access.authenticateToken("admin-token-0123456789");
+    assertThat(access.authorizer().isAdmin(admin)).isTrue();
+    assertThatThrownBy(() -> access.removeUser("admin")).hasMessageContaining("Cannot remove");
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends java.time.Clock {
+    private Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

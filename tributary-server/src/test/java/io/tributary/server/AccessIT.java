@@ -1,0 +1,312 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.core.config.TributaryConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Access control on the HTTP API: every route checked, grants enforced, access as code. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessIT {
+  /** Routes anyone may call. */
+  private static final List<String> OPEN = List.of("GET /health", "POST " + IcebergOAuth.PATH);
+
+  @TempDir static Path dir;
+  private Platform platform;
+  private Http admin;
+
+  @BeforeAll
+  void start() {
+    platform =
+        Platform.start(
+            TestConfigs.config(
+                dir,
+                """
+                  - name: events
+                    partitions: 1
+                    buffer: { interval: 0s }
+                  - name: secret
+                    partitions: 1
+                    buffer: { interval: 0s }
+                """),
+            Clock.systemUTC());
+    admin = Http.admin(platform);
+    assertThat(admin.ndjson("events", "{\"a\":1}\n").status()).isEqualTo(200);
+    assertThat(admin.ndjson("secret", "{\"b\":2}\n").status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                admin.count("SELECT count(*) FROM raw.events") == 1
+                    && admin.count("SELECT count(*) FROM raw.secret") == 1);
+  }
+
+  @AfterAll
+  void stop() {
+    platform.close();
+  }
+
+  @Test
+  void everyRouteDeclaresWhatItRequires() {
+    assertThat(platform.httpRoutes()).hasSizeGreaterThan(30);
+    assertThat(platform.httpRoutesWithoutRequirement()).isEmpty();
+  }
+
+  @Test
+  void anonymousCallsOfEveryRouteAre401() {
+    Http anonymous = new Http(platform.httpUri());
+    for (String route : platform.httpRoutes()) {
+      if (OPEN.contains(route)) {
+        continue;
+      }
+      String method = route.substring(0, route.indexOf(' '));
+      String path =
+          route
+              .substring(route.indexOf(' ') + 1)
+              .replaceAll("\\{[a-z]+}", "x")
+              .replace("<path>", "a/b")
+              .replace("/iceberg/*", "/iceberg/v1/config");
+      Http.Response response =
+          switch (method) {
+            case "GET" -> anonymous.get(path);
+            case "HEAD" -> anonymous.head(path);
+            case "DELETE" -> anonymous.delete(path);
+            case "PUT" -> anonymous.put(path, "{}");
+            case "PATCH" -> anonymous.patch(path, "{}");
+            default -> anonymous.post(path, "application/json", "{}");
+          };
+      assertThat(response.status()).as(route).isEqualTo(401);
+      assertThat(response.header("WWW-Authenticate")).as(route).contains("Bearer");
+    }
+    assertThat(anonymous.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aUserReadsOnlyTheTablesGrantedAndIngestsOnlyWhereGranted() {
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"ana\",\"password\":\"ana-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    grant("user:ana", "read", "table:raw.events");
+    Http ana = basic("ana", "ana-pass-1");
+
+    assertThat(ana.count("SELECT count(*) FROM raw.events")).isPositive();
+    Http.Response denied = ana.sql("SELECT * FROM raw.secret");
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.body().path("error").path("code").asText()).isEqualTo("forbidden");
+    assertThat(denied.body().path("error").path("message").asText())
+        .contains("'read' privilege on table:raw.secret");
+    assertThat(ana.get("/v1/tables").body().findValuesAsText("table"))
+        .containsExactly("raw.events");
+    assertThat(
+            ana.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'")
+                .body()
+                .path("rows")
+                .toString())
+        .contains("events")
+        .doesNotContain("secret");
+
+    Http.Response ingest = ana.ndjson("events", "{\"a\":2}\n");
+    assertThat(ingest.status()).isEqualTo(403);
+    assertThat(ingest.body().path("error").path("message").asText())
+        .contains("'ingest' privilege on stream:events");
+    assertThat(ana.get("/iceberg/v1/namespaces/raw/tables/secret").status()).isEqualTo(403);
+    assertThat(ana.get("/iceberg/v1/namespaces/raw/tables/events").status()).isEqualTo(200);
+    assertThat(ana.get("/metrics").status()).isEqualTo(403);
+    assertThat(basic("ana", "wrong-password").get("/v1/tables").status()).isEqualTo(401);
+  }
+
+  @Test
+  void tokensAreShownOnceAndScopedAndRemovingTheUserRevokesThem() {
+    admin.post("/v1/users", "application/json", "{\"name\":\"scraper\",\"kind\":\"service\"}");
+    Http.Response issued =
+        admin.post("/v1/users/scraper/tokens", "application/json", "{\"scopes\":[\"metrics\"]}");
+    assertThat(issued.status()).isEqualTo(201);
+    String token = issued.body().path("token").asText();
+    Http scraper = new Http(platform.httpUri(), () -> Optional.of("Bearer " + token));
+    assertThat(scraper.get("/metrics").status()).isEqualTo(200);
+    assertThat(scraper.sql("SELECT 1").status()).isEqualTo(200);
+    assertThat(admin.delete("/v1/users/scraper").status()).isEqualTo(204);
+    Http.Response revoked = scraper.get("/metrics");
+    assertThat(revoked.status()).isEqualTo(401);
+    assertThat(revoked.body().path("error").path("message").asText()).contains("revoked");
+  }
+
+  @Test
+  void temporaryCredentialsWorkWithBasicAndCarryTheCallersGrants() {
+    Http.Response temporary =
+        admin.post("/v1/credentials/temporary", "application/json", "{\"duration\":\"15m\"}");
+    assertThat(temporary.status()).isEqualTo(201);
+    Http user =
+        basic(temporary.body().path("user").asText(), temporary.body().path("password").asText());
+    assertThat(user.count("SELECT count(*) FROM raw.secret")).isEqualTo(1);
+    assertThat(
+            admin
+                .post("/v1/credentials/temporary", "application/json", "{\"duration\":\"2h\"}")
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void accessAsCodePlansAppliesAndIsIdempotentOverHttpAndTheCli() throws Exception {
+    String spec =
+        """
+        users: [{name: bo, password: "bo-password"}]
+        groups: [{name: analysts, members: [bo]}]
+        grants: [{principal: group:analysts, privilege: read, resource: namespace:raw}]
+        """;
+    Path file = dir.resolve("access.yaml");
+    Files.writeString(file, spec);
+    String server = platform.httpUri().toString();
+    String data = platform.config().dataDir().toString();
+    CliRun plan =
+        CliRun.platform("access", "plan", file.toString(), "--server", server, "--data-dir", data);
+    assertThat(plan.exit()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains("create user bo", "create group analysts");
+    assertThat(basic("bo", "bo-password").get("/v1/tables").status()).isEqualTo(401);
+
+    CliRun apply =
+        CliRun.platform("access", "apply", file.toString(), "--server", server, "--data-dir", data);
+    assertThat(apply.exit()).as(apply.err()).isZero();
+    assertThat(basic("bo", "bo-password").count("SELECT count(*) FROM raw.secret")).isEqualTo(1);
+    Http.Response again =
+        admin.post(
+            "/v1/access/apply",
+            "application/json",
+            Http.JSON.writeValueAsString(Map.of("spec", spec)));
+    assertThat(again.body().path("changes").size()).isZero();
+
+    Http.Response unknown =
+        admin.post(
+            "/v1/access/plan",
+            "application/json",
+            Http.JSON.writeValueAsString(
+                Map.of(
+                    "spec",
+                    "grants: [{principal: user:nobody, privilege: read, resource: namespace:raw}]")));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().path("error").path("message").asText())
+        .contains("Unknown user 'nobody'");
+  }
+
+  @Test
+  void theGrantsApiAddsListsAndRemoves() {
+    admin.post("/v1/users", "application/json", "{\"name\":\"cy\",\"password\":\"cy-password\"}");
+    grant("user:cy", "ingest", "stream:events");
+    assertThat(admin.get("/v1/grants?principal=user:cy").body().path("grants").toString())
+        .contains("stream:events");
+    Http cy = basic("cy", "cy-password");
+    assertThat(cy.ndjson("events", "{\"a\":3}\n").status()).isEqualTo(200);
+    assertThat(cy.get("/v1/streams").body().size()).isEqualTo(1); // only what cy may see
+    assertThat(cy.get("/v1/streams").body().toString()).contains("events").doesNotContain("secret");
+    assertThat(
+            admin
+                .delete("/v1/grants?principal=user:cy&privilege=ingest&resource=stream:events")
+                .status())
+        .isEqualTo(204);
+    assertThat(cy.ndjson("events", "{\"a\":4}\n").status()).isEqualTo(403);
+  }
+
+  @Test
+  void accessOffNeedsNoCredentials(@TempDir Path other) {
+    TributaryConfig config =
+        TributaryConfig.fromYaml(
+            TestConfigs.yaml(other, 0, "  []") + "\naccess: { enabled: false }\n", "test");
+    try (Platform open = Platform.start(config, Clock.systemUTC())) {
+      Http anonymous = new Http(open.httpUri());
+      assertThat(anonymous.get("/v1/tables").status()).isEqualTo(200);
+      assertThat(anonymous.get("/metrics").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void thePostgresEndpointAuthenticatesPlatformUsersAndTheirGrants() throws Exception {
+    admin.post("/v1/users", "application/json", "{\"name\":\"dee\",\"password\":\"dee-password\"}");
+    grant("user:dee", "read", "table:raw.events");
+    assertThat(psql("dee", "dee-password", "SELECT count(*) > 0 FROM raw.events")).isEqualTo("t");
+    assertThat(psql("dee", "dee-password", "SELECT count(*) FROM raw.secret"))
+        .contains("42501")
+        .contains("table:raw.secret");
+    assertThat(psql("dee", "wrong-password", "SELECT 1"))
+        .contains("password authentication failed");
+
+    Http.Response temporary =
+        admin.post("/v1/credentials/temporary", "application/json", "{\"duration\":\"15m\"}");
+    assertThat(
+            psql(
+                temporary.body().path("user").asText(),
+                temporary.body().path("password").asText(),
+                "SELECT count(*) FROM raw.secret"))
+        .isEqualTo("1");
+  }
+
+  /** What psql prints for {@code sql} as {@code user} (errors with their SQLSTATE). */
+  private String psql(String user, String password, String sql) throws Exception {
+    ProcessBuilder psql =
+        new ProcessBuilder(
+                "psql",
+                "-X",
+                "-A",
+                "-t",
+                "-v",
+                "VERBOSITY=verbose",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(platform.pgwirePort()),
+                "-U",
+                user,
+                "-d",
+                "tributary",
+                "-c",
+                sql)
+            .redirectErrorStream(true);
+    psql.environment().put("PGPASSWORD", password);
+    Process process = psql.start();
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    return out.strip();
+  }
+
+  private void grant(String principal, String privilege, String resource) {
+    Http.Response response =
+        admin.post(
+            "/v1/grants",
+            "application/json",
+            "{\"principal\":\""
+                + principal
+                + "\",\"privilege\":\""
+                + privilege
+                + "\",\"resource\":\""
+                + resource
+                + "\"}");
+    assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
+  }
+
+  private Http basic(String user, String password) {
+    String header =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return new Http(platform.httpUri(), () -> Optional.of(header));
+  }
+}
