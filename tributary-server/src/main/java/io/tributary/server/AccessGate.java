@@ -154,6 +154,12 @@ final class AccessGate {
   }
 
   /** The tables the request's identity may read. */
+  /** The user a request was authenticated as; empty when access control is off. */
+  static Optional<String> userOf(Context ctx) {
+    Identity identity = ctx.attribute(IDENTITY);
+    return Optional.ofNullable(identity).map(Identity::user);
+  }
+
   Predicate<TableId> readableTables(Context ctx) {
     Identity identity = identity(ctx);
     Authorizer authorizer = authorizer();

@@ -52,25 +52,23 @@ final class SecretRoutes {
             HttpApi.json(
                 ctx,
                 200,
-                Map.of("secrets", secrets.list().stream().map(SecretRoutes::view).toList())));
-    routes.get("/v1/secrets/{name}", ctx -> HttpApi.json(ctx, 200, view(info(ctx))));
-    routes.put("/v1/secrets/{name}", this::put);
-    routes.delete("/v1/secrets/{name}", this::delete);
-    routes.get("/v1/secrets/{name}/value", this::value);
+                Map.of("secrets", secrets.list().stream().map(SecretRoutes::view).toList())),
+        Requires.admin());
+    routes.get(
+        "/v1/secrets/{name}", ctx -> HttpApi.json(ctx, 200, view(info(ctx))), Requires.admin());
+    routes.put("/v1/secrets/{name}", this::put, Requires.admin());
+    routes.delete("/v1/secrets/{name}", this::delete, Requires.admin());
+    routes.get("/v1/secrets/{name}/value", this::value, Requires.admin());
     routes.post(
         "/v1/secrets/{name}/rotate",
-        ctx ->
-            HttpApi.json(ctx, 200, view(rotations.rotate(ctx.pathParam("name"), callerOf(ctx)))));
-    routes.post("/v1/secrets/{name}/verify", this::verify);
+        ctx -> HttpApi.json(ctx, 200, view(rotations.rotate(ctx.pathParam("name"), callerOf(ctx)))),
+        Requires.admin());
+    routes.post("/v1/secrets/{name}/verify", this::verify, Requires.admin());
   }
 
-  /**
-   * Who is asking. Until requests are authenticated every caller is {@code anonymous}, known by its
-   * address; authentication sets the {@code tributary.principal} request attribute.
-   */
+  /** Who is asking: the authenticated user, or {@code anonymous} (access off), and its address. */
   static Caller callerOf(Context ctx) {
-    Object principal = ctx.attribute("tributary.principal");
-    return new Caller(principal == null ? "anonymous" : principal.toString(), ctx.ip());
+    return new Caller(AccessGate.userOf(ctx).orElse("anonymous"), ctx.ip());
   }
 
   private SecretInfo info(Context ctx) {

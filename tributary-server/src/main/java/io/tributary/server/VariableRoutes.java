@@ -26,10 +26,12 @@ final class VariableRoutes {
 
   void register(RoutesConfig routes) {
     routes.get(
-        "/v1/variables", ctx -> HttpApi.json(ctx, 200, Map.of("variables", variables.list())));
-    routes.get("/v1/variables/{key}", this::get);
-    routes.put("/v1/variables/{key}", this::put);
-    routes.delete("/v1/variables/{key}", this::delete);
+        "/v1/variables",
+        ctx -> HttpApi.json(ctx, 200, Map.of("variables", variables.list())),
+        Requires.authenticated());
+    routes.get("/v1/variables/{key}", this::get, Requires.authenticated());
+    routes.put("/v1/variables/{key}", this::put, Requires.admin());
+    routes.delete("/v1/variables/{key}", this::delete, Requires.admin());
   }
 
   private void get(Context ctx) {
