@@ -159,7 +159,7 @@ class DemoFlowsIT {
             CatalogService.start(
                 CatalogServiceConfig.defaults().withPort(0).withChangeInterval(Duration.ZERO),
                 clock)) {
-      Http api = new Http(platform.httpUri());
+      Http api = Http.admin(platform);
       Http service = new Http(catalog.uri());
       StringBuilder shows = new StringBuilder();
       Set<String> showIds = new HashSet<>();

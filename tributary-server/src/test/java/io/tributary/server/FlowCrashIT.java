@@ -66,7 +66,8 @@ class FlowCrashIT {
     int httpPort = TestConfigs.freePort();
     Path config = dir.resolve("tributary.yaml");
     Files.writeString(config, TestConfigs.yaml(dir.resolve("data"), httpPort, "  []\n"));
-    Http http = new Http(java.net.URI.create("http://127.0.0.1:" + httpPort));
+    Http http =
+        Http.admin(java.net.URI.create("http://127.0.0.1:" + httpPort), dir.resolve("data"));
     ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
     Process server = child.start();
     try {

@@ -172,6 +172,7 @@ class QueryStreamingHttpIT {
         HttpRequest.newBuilder(platform.httpUri().resolve("/v1/query"))
             .header("Content-Type", "application/json")
             .header("Accept", accept)
+            .header("Authorization", "Bearer " + platform.adminCredentials().token())
             .POST(
                 HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("sql", sql))))
             .build();

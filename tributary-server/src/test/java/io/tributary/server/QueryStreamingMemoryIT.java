@@ -36,7 +36,8 @@ class QueryStreamingMemoryIT {
         TestConfigs.yaml(dir.resolve("data"), httpPort, "  []\n")
             + "query: { memory-limit: 64MiB, timeout: 10m }\n");
     URI base = URI.create("http://127.0.0.1:" + httpPort);
-    ChildServer child = new ChildServer(config, dir.resolve("server.log"), new Http(base));
+    Http http = Http.admin(base, dir.resolve("data"));
+    ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);
     Process server = child.start(HEAP, "-XX:+ExitOnOutOfMemoryError");
     try {
       child.awaitHealthy(server);
@@ -50,6 +51,7 @@ class QueryStreamingMemoryIT {
           HttpRequest.newBuilder(base.resolve("/v1/query"))
               .header("Content-Type", "application/json")
               .header("Accept", "application/x-ndjson")
+              .header("Authorization", http.authorization())
               .POST(
                   HttpRequest.BodyPublishers.ofByteArray(
                       new ObjectMapper().writeValueAsBytes(Map.of("sql", sql))))

@@ -107,7 +107,7 @@ class SecretsPlatformIT {
     Path data = dir.resolve("load");
     Client client;
     try (Platform platform = Platform.start(config(data), Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       Http.Response created =
           http.put("/v1/secrets/db_password", "{\"generate\": {\"length\": 24}}");
       assertThat(created.status()).isEqualTo(201);
@@ -146,7 +146,7 @@ class SecretsPlatformIT {
 
     // every check was appended to raw.audit_log by the clean shutdown
     try (Platform platform = Platform.start(config(data), Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       assertThat(
               http.count(
                   "SELECT count(*) FROM raw.audit_log WHERE action = 'secret.check'"
@@ -166,7 +166,7 @@ class SecretsPlatformIT {
   void theStartIsRefusedWithoutTheMasterKeyOrWithAnotherAndNoSecretIsRead() throws Exception {
     Path data = dir.resolve("keys");
     try (Platform platform = Platform.start(config(data), Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       assertThat(http.put("/v1/secrets/api_key", "{\"value\": \"k-0123456789\"}").status())
           .isEqualTo(201);
     }
@@ -193,7 +193,7 @@ class SecretsPlatformIT {
 
     Files.writeString(keyFile, key);
     try (Platform platform = Platform.start(config(data), Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       assertThat(http.get("/v1/secrets/api_key/value").body().path("value").asText())
           .isEqualTo("k-0123456789");
     }
@@ -217,7 +217,7 @@ class SecretsPlatformIT {
                   + " }\n",
               "test");
       try (Platform platform = Platform.start(config, Clock.systemUTC())) {
-        Http http = new Http(platform.httpUri());
+        Http http = Http.admin(platform);
         assertThat(http.put("/v1/secrets/api_key", "{\"value\": \"k-0123456789\"}").status())
             .isEqualTo(201);
         assertThat(
@@ -233,7 +233,7 @@ class SecretsPlatformIT {
       }
       assertThat(data.resolve("catalog.db")).doesNotExist();
       try (Platform platform = Platform.start(config, Clock.systemUTC())) {
-        Http http = new Http(platform.httpUri());
+        Http http = Http.admin(platform);
         JsonNode secret = http.get("/v1/secrets/api_key").body();
         assertThat(secret.path("versions").findValuesAsText("stage"))
             .containsExactly("current", "previous");
@@ -259,7 +259,7 @@ class SecretsPlatformIT {
     Path config = dir.resolve("tributary.yaml");
     Files.writeString(config, TestConfigs.yaml(dir.resolve("data"), port, STREAMS));
     Path logFile = dir.resolve("server.log");
-    Http http = new Http(URI.create("http://127.0.0.1:" + port));
+    Http http = Http.admin(URI.create("http://127.0.0.1:" + port), dir.resolve("data"));
     ChildServer child = new ChildServer(config, logFile, http);
     List<String> values =
         new ArrayList<>(List.of("Sup3r-S3cret-Value-4711", "k3y-in-a-bad-request"));

@@ -54,7 +54,7 @@ class SparkTaskIT {
                     buffer: { interval: 0s }
                 """),
             Clock.systemUTC())) {
-      Http http = new Http(platform.httpUri());
+      Http http = Http.admin(platform);
       http.ndjson(
           "events",
           "{\"show_id\":\"a\",\"listened_ms\":10}\n{\"show_id\":\"a\",\"listened_ms\":20}\n"
