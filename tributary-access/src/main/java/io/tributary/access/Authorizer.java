@@ -2,6 +2,7 @@ package io.tributary.access;
 
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.TableId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,11 @@ public final class Authorizer {
   /** The scope that lets a token read {@code /metrics} without {@code admin}. */
   public static final String METRICS_SCOPE = "metrics";
 
+  /** The audit log: only administrators read it, whatever grants cover its namespace. */
+  public static final TableId AUDIT_TABLE = new TableId("raw", "audit_log");
+
+  private static final Resource AUDIT = Resource.table(AUDIT_TABLE);
+
   private final Set<Grant> grants;
 
   public Authorizer(Collection<Grant> grants) {
@@ -26,6 +32,9 @@ public final class Authorizer {
   public boolean allows(Identity identity, Privilege privilege, Resource resource) {
     if (!identity.hasScope(privilege.label()) && !identity.hasScope(Privilege.ADMIN.label())) {
       return false;
+    }
+    if (resource.equals(AUDIT) && privilege != Privilege.ADMIN) {
+      return isAdmin(identity);
     }
     for (Grant grant : grants) {
       if (identity.principals().contains(grant.principal()) && grant.covers(privilege, resource)) {

@@ -365,10 +365,7 @@ final class PgConnection implements Runnable {
       return refuse(backend, SqlStates.PROTOCOL_VIOLATION, e.getMessage());
     }
     if (serverFinal == null) {
-      return refuse(
-          backend,
-          SqlStates.INVALID_PASSWORD,
-          "password authentication failed for user \"" + user + "\"");
+      return rejected(backend, user);
     }
     backend.authentication(12, serverFinal.getBytes(StandardCharsets.UTF_8));
     return accept(backend, parameters, user);
@@ -389,12 +386,25 @@ final class PgConnection implements Runnable {
     }
     String given = response.readString();
     if (verifier.isEmpty() || !verifier.get().matches(given)) {
-      return refuse(
-          backend,
-          SqlStates.INVALID_PASSWORD,
-          "password authentication failed for user \"" + user + "\"");
+      return rejected(backend, user);
     }
     return true;
+  }
+
+  /** A wrong password (or an unknown user): told to the client and to {@link PgUsers}. */
+  private boolean rejected(Backend backend, String user) throws IOException {
+    users.loggedIn(user, clientAddress(), false);
+    return refuse(
+        backend,
+        SqlStates.INVALID_PASSWORD,
+        "password authentication failed for user \"" + user + "\"");
+  }
+
+  private String clientAddress() {
+    Socket current = socket;
+    return current == null || current.getInetAddress() == null
+        ? "unknown"
+        : current.getInetAddress().getHostAddress();
   }
 
   /** Authenticated: checks the database, then AuthenticationOk, parameters, key, ready. */
@@ -408,6 +418,7 @@ final class PgConnection implements Runnable {
           "database \"" + database + "\" does not exist (use tributary)");
     }
     readable = users.readableTables(user);
+    users.loggedIn(user, clientAddress(), true);
     backend.authentication(0, new byte[0]);
     Map<String, String> status = new LinkedHashMap<>(Session.REPORTED);
     status.put("server_version", PgWireServer.SERVER_VERSION);

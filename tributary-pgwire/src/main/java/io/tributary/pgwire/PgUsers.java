@@ -16,6 +16,9 @@ public interface PgUsers {
   /** The tables {@code user}, authenticated, may read. */
   Predicate<TableId> readableTables(String user);
 
+  /** Told of every login: {@code user} from {@code address}, and whether its password was right. */
+  default void loggedIn(String user, String address, boolean success) {}
+
   /** The admin of {@code credentials} alone, reading every table (access control off). */
   static PgUsers adminOnly(AdminCredentials credentials, SecureRandom random) {
     Objects.requireNonNull(credentials, "credentials is null");

@@ -8,11 +8,19 @@ import io.tributary.access.Identity;
 import io.tributary.access.Principal;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
+import io.tributary.access.audit.AuditEvent;
+import io.tributary.access.audit.AuditEvent.Outcome;
+import io.tributary.access.audit.AuditSink;
+import io.tributary.access.audit.Caller;
 import io.tributary.core.TableId;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -31,13 +39,21 @@ final class AccessGate {
           Set.of(Principal.user(Access.ADMIN_USER)),
           Set.of(Identity.ALL_SCOPES));
 
+  /** A bearer token's successful use is audited at most this often per user and address. */
+  static final Duration TOKEN_AUDIT_INTERVAL = Duration.ofMinutes(1);
+
   private final Optional<Access> access;
+  private final AuditSink audit;
+  private final Map<String, Instant> tokenUseAudited = new ConcurrentHashMap<>();
 
   /**
    * @param access the access service, or empty when access control is off
+   * @param audit where authentications go: every failure and password login, and each user's
+   *     bearer-token use at most once per {@link #TOKEN_AUDIT_INTERVAL} and address
    */
-  AccessGate(Optional<Access> access) {
+  AccessGate(Optional<Access> access, AuditSink audit) {
     this.access = access;
+    this.audit = audit;
   }
 
   /** Whether access control is on. */
@@ -56,7 +72,7 @@ final class AccessGate {
     if (requires.need() == Requires.Need.NOTHING) {
       return;
     }
-    Identity identity = authenticate(ctx);
+    Identity identity = audited(ctx);
     ctx.attribute(IDENTITY, identity);
     Authorizer authorizer = authorizer();
     ctx.attribute(AUTHORIZER, authorizer);
@@ -92,6 +108,50 @@ final class AccessGate {
                   Principal.user(Access.ADMIN_USER), Privilege.ADMIN, Resource.PLATFORM)));
 
   /** Who sent the request: from its credentials, or a 401 saying what is wrong. */
+  /** {@link #authenticate}, recorded in the audit log. */
+  private Identity audited(Context ctx) {
+    if (access.isEmpty()) {
+      return NO_ACCESS_CONTROL;
+    }
+    Instant now = access.get().clock().instant();
+    String header = ctx.header("Authorization");
+    boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+    try {
+      Identity identity = authenticate(ctx);
+      String key = identity.user() + "@" + ctx.ip();
+      if (!bearer || firstUseSince(key, now)) {
+        audit.record(
+            AuditEvent.of(
+                now,
+                new Caller(identity.user(), ctx.ip()),
+                "auth.http",
+                ctx.method() + " " + ctx.path(),
+                Outcome.SUCCESS,
+                bearer ? "token" : "password"));
+      }
+      return identity;
+    } catch (RuntimeException e) {
+      audit.record(
+          AuditEvent.of(
+              now,
+              new Caller("anonymous", ctx.ip()),
+              "auth.http",
+              ctx.method() + " " + ctx.path(),
+              Outcome.FAILURE,
+              e.getMessage() == null ? e.toString() : e.getMessage()));
+      throw e;
+    }
+  }
+
+  private boolean firstUseSince(String key, Instant now) {
+    Instant last = tokenUseAudited.get(key);
+    if (last != null && last.plus(TOKEN_AUDIT_INTERVAL).isAfter(now)) {
+      return false;
+    }
+    tokenUseAudited.put(key, now);
+    return true;
+  }
+
   Identity authenticate(Context ctx) {
     if (access.isEmpty()) {
       return NO_ACCESS_CONTROL;

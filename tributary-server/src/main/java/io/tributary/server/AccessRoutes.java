@@ -3,15 +3,22 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.tributary.access.Access;
 import io.tributary.access.AccessSpec;
 import io.tributary.access.Grant;
 import io.tributary.access.Principal;
 import io.tributary.access.Provisioner;
 import io.tributary.access.User;
+import io.tributary.access.audit.AuditEvent;
+import io.tributary.access.audit.AuditEvent.Outcome;
+import io.tributary.access.audit.AuditSink;
+import io.tributary.access.audit.Caller;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.Units;
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,23 +34,80 @@ import java.util.Set;
 final class AccessRoutes {
   private final Optional<Access> access;
   private final Optional<Provisioner> provisioner;
+  private final AuditSink audit;
+  private final Clock clock;
 
-  AccessRoutes(Optional<Access> access, Optional<Provisioner> provisioner) {
+  /**
+   * @param audit where every change (users, groups, tokens, grants, applied plans, temporary
+   *     credentials) goes, with who asked and how it ended
+   */
+  AccessRoutes(
+      Optional<Access> access, Optional<Provisioner> provisioner, AuditSink audit, Clock clock) {
     this.access = access;
     this.provisioner = provisioner;
+    this.audit = audit;
+    this.clock = clock;
   }
 
   void register(RoutesConfig routes) {
-    routes.post("/v1/users", this::createUser, Requires.admin());
-    routes.delete("/v1/users/{name}", this::deleteUser, Requires.admin());
-    routes.post("/v1/users/{name}/tokens", this::createToken, Requires.admin());
-    routes.post("/v1/groups", this::createGroup, Requires.admin());
+    routes.post("/v1/users", audited("user.create", this::createUser), Requires.admin());
+    routes.delete("/v1/users/{name}", audited("user.delete", this::deleteUser), Requires.admin());
+    routes.post(
+        "/v1/users/{name}/tokens", audited("token.create", this::createToken), Requires.admin());
+    routes.post("/v1/groups", audited("group.create", this::createGroup), Requires.admin());
     routes.get("/v1/grants", this::listGrants, Requires.admin());
-    routes.post("/v1/grants", this::addGrant, Requires.admin());
-    routes.delete("/v1/grants", this::removeGrant, Requires.admin());
+    routes.post("/v1/grants", audited("grant.create", this::addGrant), Requires.admin());
+    routes.delete("/v1/grants", audited("grant.delete", this::removeGrant), Requires.admin());
     routes.post("/v1/access/plan", ctx -> plan(ctx, false), Requires.admin());
-    routes.post("/v1/access/apply", ctx -> plan(ctx, true), Requires.admin());
-    routes.post("/v1/credentials/temporary", this::temporary, Requires.authenticated());
+    routes.post(
+        "/v1/access/apply", audited("access.apply", ctx -> plan(ctx, true)), Requires.admin());
+    routes.post(
+        "/v1/credentials/temporary",
+        audited("credentials.temporary", this::temporary),
+        Requires.authenticated());
+  }
+
+  /** {@code handler}, with its outcome in the audit log (the resource: the path and body). */
+  private Handler audited(String action, Handler handler) {
+    return ctx -> {
+      Caller caller = new Caller(AccessGate.userOf(ctx).orElse("anonymous"), ctx.ip());
+      String resource = ctx.path();
+      try {
+        handler.handle(ctx);
+        audit.record(
+            AuditEvent.of(clock.instant(), caller, action, resource, Outcome.SUCCESS, detail(ctx)));
+      } catch (Exception e) {
+        audit.record(
+            AuditEvent.of(
+                clock.instant(),
+                caller,
+                action,
+                resource,
+                Outcome.FAILURE,
+                String.valueOf(e.getMessage())));
+        throw e;
+      }
+    };
+  }
+
+  /** What a change named in its body, never a password: the principal, privilege and resource. */
+  private static String detail(Context ctx) {
+    try {
+      JsonNode body = ctx.body().isBlank() ? null : HttpApi.JSON.readTree(ctx.body());
+      if (body == null || !body.isObject()) {
+        return "";
+      }
+      StringBuilder detail = new StringBuilder();
+      for (String key : List.of("name", "principal", "privilege", "resource", "duration")) {
+        if (body.hasNonNull(key)) {
+          detail.append(detail.length() == 0 ? "" : " ").append(key).append('=');
+          detail.append(body.get(key).asText());
+        }
+      }
+      return detail.toString();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private Access access() {

@@ -1,5 +1,6 @@
 package io.tributary.server;
 
+import io.tributary.access.Authorizer;
 import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.AuditSink;
 import io.tributary.core.TableId;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class AuditLog implements AuditSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
-  static final TableId TABLE = new TableId("raw", "audit_log");
+  static final TableId TABLE = Authorizer.AUDIT_TABLE;
 
   /** The most events one append writes. */
   private static final int MAX_BATCH = 10_000;

@@ -14,6 +14,8 @@ import io.tributary.access.Resource;
 import io.tributary.access.ScramVerifier;
 import io.tributary.access.StoredPassword;
 import io.tributary.access.User;
+import io.tributary.access.audit.AuditEvent;
+import io.tributary.access.audit.Caller;
 import io.tributary.access.secrets.GeneratedPasswordRotator;
 import io.tributary.access.secrets.PasswordGenerator;
 import io.tributary.access.secrets.Rotations;
@@ -182,7 +184,7 @@ public final class Platform implements AutoCloseable {
           config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
       Optional<Provisioner> provisioner =
           access.map(service -> new Provisioner(service, this::resourceExists));
-      AccessRoutes accessRoutes = new AccessRoutes(access, provisioner);
+      AccessRoutes accessRoutes = new AccessRoutes(access, provisioner, audit, clock);
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes =
           new FlowRoutes(flows, lake, new TaskReplay(flows, new SqlTaskRunner(query, lake), lake));
@@ -200,7 +202,7 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
-                  new AccessGate(access),
+                  new AccessGate(access, audit),
                   new IcebergOAuth(access),
                   routes -> {
                     accessRoutes.register(routes);
@@ -295,6 +297,18 @@ public final class Platform implements AutoCloseable {
         Identity identity = service.identityOf(user);
         return table ->
             service.authorizer().allows(identity, Privilege.READ, Resource.table(table));
+      }
+
+      @Override
+      public void loggedIn(String user, String address, boolean success) {
+        audit.record(
+            AuditEvent.of(
+                service.clock().instant(),
+                new Caller(user, address),
+                "auth.pgwire",
+                "pgwire",
+                success ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE,
+                "scram-sha-256"));
       }
     };
   }

@@ -226,6 +226,33 @@ class AccessIT {
   }
 
   @Test
+  void loginsAndGrantChangesAreAuditedWhereOnlyAdminsRead() {
+    admin.post("/v1/users", "application/json", "{\"name\":\"eve\",\"password\":\"eve-pw-1\"}");
+    grant("user:eve", "read", "namespace:raw");
+    assertThat(basic("eve", "wrong-password").get("/v1/streams").status()).isEqualTo(401);
+    assertThat(basic("eve", "eve-pw-1").sql("SELECT count(*) FROM raw.events").status())
+        .isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                admin.count(
+                            "SELECT count(*) FROM raw.audit_log WHERE action = 'auth.http'"
+                                + " AND outcome = 'failure'")
+                        >= 1
+                    && admin.count(
+                            "SELECT count(*) FROM raw.audit_log WHERE action = 'auth.http'"
+                                + " AND principal = 'eve' AND outcome = 'success'")
+                        >= 1
+                    && admin.count(
+                            "SELECT count(*) FROM raw.audit_log WHERE action = 'grant.create'"
+                                + " AND principal = 'admin' AND detail LIKE '%user:eve%'")
+                        >= 1);
+    assertThat(basic("eve", "eve-pw-1").sql("SELECT count(*) FROM raw.audit_log").status())
+        .isEqualTo(403);
+  }
+
+  @Test
   void accessOffNeedsNoCredentials(@TempDir Path other) {
     TributaryConfig config =
         TributaryConfig.fromYaml(
