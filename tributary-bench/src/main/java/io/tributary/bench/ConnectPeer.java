@@ -122,6 +122,9 @@ final class ConnectPeer implements AutoCloseable {
         "iceberg.tables=" + table,
         "iceberg.tables.auto-create-enabled=true",
         "iceberg.tables.evolve-schema-enabled=true",
+        // the JDBC catalog keeps each catalog name's tables apart: the name the benchmark reads
+        // with
+        "iceberg.catalog=" + catalog.catalog().name(),
         "iceberg.catalog.catalog-impl=org.apache.iceberg.jdbc.JdbcCatalog",
         "iceberg.catalog.uri=" + LocalPlatform.catalog(dir).uri(),
         "iceberg.catalog.jdbc.schema-version=V1",

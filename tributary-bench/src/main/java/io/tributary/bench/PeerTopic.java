@@ -4,6 +4,8 @@ import io.tributary.server.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -28,7 +30,7 @@ record PeerTopic(String name, long events) {
   /** Creates {@code name} and sends it the records of bodies {@code first..end}, acknowledged. */
   static PeerTopic fill(Platform platform, String name, Bodies bodies, int first, int end)
       throws Exception {
-    platform.streamLog().ensureTopic(name, PARTITIONS, 8L << 20);
+    create(platform, name, PARTITIONS);
     Producer<byte[], byte[]> producer = platform.streamLog().producer();
     System.err.printf("peer topic %s: %,d events...%n", name, (long) (end - first) * Bodies.BATCH);
     List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -44,5 +46,26 @@ record PeerTopic(String name, long events) {
       }
     }
     return new PeerTopic(name, (long) (end - first) * Bodies.BATCH);
+  }
+
+  /**
+   * Creates the topic and waits (at most 30 s) until every partition's leader answers: the shared
+   * idempotent producer's first sends to a partition whose leader is not ready yet fail, and its
+   * retries then fail for good with out-of-order sequence numbers.
+   */
+  static void create(Platform platform, String name, int partitions) {
+    platform.streamLog().ensureTopic(name, partitions, 8L << 20);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        platform.streamLog().endOffsets(name);
+        return;
+      } catch (RuntimeException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    }
   }
 }
