@@ -32,7 +32,9 @@ class IngestBenchmarkIT {
     }
 
     assertThat(exit).isZero();
-    JsonNode result = new ObjectMapper().readTree(out.toString("UTF-8"));
+    String json = // the JSON object is the last line: platform logs may come before it
+        out.toString("UTF-8").lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("");
+    JsonNode result = new ObjectMapper().readTree(json);
     assertThat(result.get("events").asLong()).isEqualTo(5_000);
     assertThat(result.get("rounds").asInt()).isEqualTo(1);
     assertThat(result.get("rows_checked_exactly_once").asLong()).isEqualTo(10_000);
