@@ -10,25 +10,32 @@ import io.tributary.server.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench ingest}: end-to-end ingestion (HTTP → Kafka → delivery → committed Iceberg rows)
- * against its two peers measured in the same run on the same machine: the raw Kafka producer on the
- * same embedded broker, and the raw Iceberg writer; plus freshness, the time from a batch's
- * acknowledgement to its rows being visible to SQL.
+ * against its peers measured in the same run on the same machine: the raw Kafka producer on the
+ * same embedded broker, the raw Iceberg writer, and the pipeline bound they set together; delivery
+ * alone (a filled topic into a fresh table) against Apache Iceberg's Kafka Connect sink reading the
+ * same topic; plus freshness, the time from a batch's acknowledgement to its rows being visible to
+ * SQL. The phases alternate for {@code --rounds} rounds; each figure is their median and spread.
  */
 @Command(
     name = "ingest",
-    description = "End-to-end ingest vs raw Kafka producer and Iceberg writer.")
+    description =
+        "End-to-end ingest vs raw Kafka producer and Iceberg writer; delivery vs Iceberg's Kafka"
+            + " Connect sink.")
 final class IngestBenchmark implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STREAM = "bench_events";
+  private static final String PEER_TOPIC = "bench_peer";
   private static final int BATCH = Bodies.BATCH;
   private static final int POOL_BATCHES = Bodies.POOL_BATCHES;
 
@@ -57,6 +64,26 @@ final class IngestBenchmark implements Callable<Integer> {
           "Steady load (events/s) of the freshness phase; at most half the end-to-end rate")
   double freshnessRate;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "Rounds of every phase, alternating; figures are their median and spread")
+  int rounds;
+
+  @Option(
+      names = "--quick",
+      description =
+          "A short check (5,000 events, 2,500 warm-up, one round, no freshness phase) that every"
+              + " side commits every event exactly once")
+  boolean quick;
+
+  @Option(
+      names = "--connect-peer",
+      description =
+          "The target folder of the tributary-bench-connect module (Kafka Connect and Iceberg's"
+              + " sink); default: found beside this benchmark")
+  Path connectPeer;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -68,9 +95,19 @@ final class IngestBenchmark implements Callable<Integer> {
   }
 
   private int run(Path dir) throws Exception {
+    if (quick) {
+      events = 5_000;
+      warmupEvents = 2_500;
+      rounds = 1;
+    }
+    if (rounds < 1 || events < 1) {
+      throw new IllegalArgumentException(
+          "--rounds and --events must be at least 1, not " + rounds + " and " + events);
+    }
+    ConnectPeerJars connectJars = ConnectPeerJars.locate(connectPeer);
     int warmup = (warmupEvents + BATCH - 1) / BATCH;
-    int batches = (events + BATCH - 1) / BATCH + warmup;
-    events = (batches - warmup) * BATCH;
+    int count = (events + BATCH - 1) / BATCH; // batches per round
+    events = count * BATCH;
     log("generating %,d distinct events...", POOL_BATCHES * BATCH);
     Bodies bodies = new Bodies(new EventGenerator(SimulatorConfig.withSeed(7), Clock.systemUTC()));
     StreamSpec stream =
@@ -81,36 +118,53 @@ final class IngestBenchmark implements Callable<Integer> {
                     .set("buffer", JSON.createObjectNode().put("interval", bufferInterval)),
                 "bench"));
     Map<String, Object> result = new LinkedHashMap<>();
+    result.put("events", events);
+    result.put("event_bytes_avg", bodies.bytes() / (POOL_BATCHES * BATCH));
+    result.put("rounds", rounds);
+    IngestReport report;
     try (Platform platform = Platform.start(config(dir, stream), Clock.systemUTC())) {
-      result.put("events", events);
-      result.put("event_bytes_avg", bodies.bytes() / (POOL_BATCHES * BATCH));
-      Phase kafka = new KafkaProducerPeer(platform).measure(bodies, warmup, batches);
-      Phase iceberg = new IcebergWriterPeer(platform).measure(bodies, warmup, batches);
       EndToEndLoad load = new EndToEndLoad(platform, stream, clients);
       log("end to end warm-up: %,d events...", warmup * BATCH);
       load.measure(bodies, 0, warmup);
-      log("end to end over HTTP: %,d events, %d clients...", events, clients);
-      EndToEndLoad.Result e2e = load.measure(bodies, warmup, batches - warmup);
-      Freshness.Result fresh =
-          new Freshness(platform, stream)
-              .measure(bodies.events(), batches, Math.min(freshnessRate, e2e.phase().rate() / 2));
-      result.put("end_to_end_events_per_s", Math.round(e2e.phase().rate()));
-      result.put("gateway_acked_events_per_s", Math.round(e2e.ackedPerSecond()));
-      result.put("kafka_producer_events_per_s", Math.round(kafka.rate()));
-      result.put("iceberg_writer_rows_per_s", Math.round(iceberg.rate()));
-      result.put("end_to_end_vs_kafka_producer", Results.round2(e2e.phase().rate() / kafka.rate()));
-      result.put(
-          "end_to_end_vs_iceberg_writer", Results.round2(e2e.phase().rate() / iceberg.rate()));
-      result.put("end_to_end_cpu_us_per_event", Results.round2(e2e.phase().cpuMicrosPerEvent()));
-      result.put("kafka_producer_cpu_us_per_event", Results.round2(kafka.cpuMicrosPerEvent()));
-      result.put("iceberg_writer_cpu_us_per_row", Results.round2(iceberg.cpuMicrosPerEvent()));
-      result.put("freshness_p50_ms", Math.round(fresh.p50Millis()));
-      result.put("freshness_p99_ms", Math.round(fresh.p99Millis()));
-      result.put("freshness_load_events_per_s", Math.round(fresh.loadEventsPerSecond()));
+      PeerTopic topic = PeerTopic.fill(platform, PEER_TOPIC, bodies, warmup, warmup + count);
+      TopicDelivery delivery = new TopicDelivery(platform, topic, stream.buffer().interval());
+      List<IngestRound> measured = new ArrayList<>();
+      try (ConnectPeer connect =
+          new ConnectPeer(
+              connectJars, platform, topic, stream.buffer().interval(), dir.resolve("connect"))) {
+        for (int round = 1; round <= rounds; round++) {
+          log("round %d of %d", round, rounds);
+          Phase kafka = new KafkaProducerPeer(platform).measure(bodies, warmup, warmup + count);
+          Phase iceberg = new IcebergWriterPeer(platform).measure(bodies, warmup, warmup + count);
+          log("end to end over HTTP: %,d events, %d clients...", events, clients);
+          EndToEndLoad.Result e2e = load.measure(bodies, warmup + (round - 1) * count, count);
+          Phase delivered = delivery.measure(round);
+          ConnectPeer.Result sink = connect.measure(round);
+          IngestRound done = new IngestRound(kafka, iceberg, e2e, delivered, sink);
+          measured.add(done);
+          new IngestReport(List.of(done)).targetLines().forEach(IngestBenchmark::log);
+        }
+      }
+      report = new IngestReport(measured);
+      result.putAll(report.figures());
+      result.put("rows_checked_exactly_once", 2L * rounds * events);
+      if (!quick) {
+        double e2eRate = median(measured, r -> r.endToEnd().phase().rate());
+        Freshness.Result fresh =
+            new Freshness(platform, stream)
+                .measure(
+                    bodies.events(), warmup + rounds * count, Math.min(freshnessRate, e2eRate / 2));
+        result.put("freshness_p50_ms", Math.round(fresh.p50Millis()));
+        result.put("freshness_p99_ms", Math.round(fresh.p99Millis()));
+        result.put("freshness_load_events_per_s", Math.round(fresh.loadEventsPerSecond()));
+      }
       result.put("buffer_interval_ms", stream.buffer().interval().toMillis());
       result.put("rss_peak_mib", Host.peakRssMib());
     }
     Results.print(result, json);
+    for (String line : report.targetLines()) { // beside the JSON object, not in it
+      (json ? System.err : System.out).println(line);
+    }
     return 0;
   }
 
@@ -124,6 +178,10 @@ final class IngestBenchmark implements Callable<Integer> {
         TributaryConfig.Ingest.DEFAULT,
         TributaryConfig.Query.DEFAULT,
         List.of(stream));
+  }
+
+  private static double median(List<IngestRound> rounds, ToDoubleFunction<IngestRound> figure) {
+    return Spread.whole(rounds.stream().mapToDouble(figure).toArray()).median().doubleValue();
   }
 
   private static void log(String format, Object... args) {

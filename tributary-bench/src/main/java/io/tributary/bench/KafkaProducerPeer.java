@@ -26,7 +26,7 @@ final class KafkaProducerPeer {
 
   /** Sends the records of bodies {@code first..end} and measures the timed passes. */
   Phase measure(Bodies bodies, int first, int end) throws Exception {
-    platform.streamLog().ensureTopic(TOPIC, 3, 8L << 20);
+    PeerTopic.create(platform, TOPIC, 3);
     Producer<byte[], byte[]> producer = platform.streamLog().producer();
     List<byte[]> records = new ArrayList<>((end - first) * Bodies.BATCH);
     for (int b = first; b < end; b++) {

@@ -27,7 +27,7 @@ final class LocalPlatform {
         "jdbc:sqlite:" + dir.resolve("catalog.db"), null, null, dir.resolve("lake"));
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
