@@ -59,10 +59,19 @@ public final class SparkTaskRunner implements TaskRunner {
    * @param catalogUri the platform's Iceberg REST catalog, known once its HTTP server listens
    * @param memory the child JVM's heap ({@code -Xmx}), e.g. {@code 1g}
    */
-  public record Settings(List<Path> jarFolders, Supplier<URI> catalogUri, String memory) {
+  /**
+   * @param catalogToken a bearer token for the catalog, asked for at each run (short-lived), or
+   *     empty when the catalog takes anonymous callers
+   */
+  public record Settings(
+      List<Path> jarFolders,
+      Supplier<URI> catalogUri,
+      Supplier<Optional<String>> catalogToken,
+      String memory) {
     public Settings {
       jarFolders = List.copyOf(jarFolders);
       Objects.requireNonNull(catalogUri, "catalogUri is null");
+      Objects.requireNonNull(catalogToken, "catalogToken is null");
       Objects.requireNonNull(memory, "memory is null");
     }
   }
@@ -84,6 +93,7 @@ public final class SparkTaskRunner implements TaskRunner {
       Properties task = new Properties();
       task.setProperty(SparkDriver.MASTER, spark.master().orElse("local[1]"));
       task.setProperty(SparkDriver.CATALOG_URI, settings.catalogUri().get().toString());
+      settings.catalogToken().get().ifPresent(token -> task.setProperty(SparkDriver.TOKEN, token));
       task.setProperty(SparkDriver.SQL, context.render(spark.sql()));
       task.setProperty(SparkDriver.TARGET, spark.target().toString());
       task.setProperty(

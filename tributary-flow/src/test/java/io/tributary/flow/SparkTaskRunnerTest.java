@@ -29,7 +29,10 @@ class SparkTaskRunnerTest {
   private SparkTaskRunner runner(Path... folders) {
     return new SparkTaskRunner(
         new SparkTaskRunner.Settings(
-            List.of(folders), () -> URI.create("http://127.0.0.1:1/iceberg"), "512m"));
+            List.of(folders),
+            () -> URI.create("http://127.0.0.1:1/iceberg"),
+            java.util.Optional::empty,
+            "512m"));
   }
 
   private static TaskContext context() {

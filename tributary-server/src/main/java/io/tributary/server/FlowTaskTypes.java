@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -27,12 +28,14 @@ final class FlowTaskTypes {
    * @param dataDir holds {@code spark/jars}, the first place Spark's jars are looked for
    * @param environment the process environment ({@code SPARK_HOME})
    * @param httpUri where the platform's HTTP API listens, once it does
+   * @param catalogToken a short-lived token for Spark's calls of the REST catalog, when needed
    */
   static Map<String, TaskRunner> of(
       Crawlers crawlers,
       Path dataDir,
       Function<String, String> environment,
-      Supplier<URI> httpUri) {
+      Supplier<URI> httpUri,
+      Supplier<Optional<String>> catalogToken) {
     List<Path> sparkJars = new ArrayList<>();
     sparkJars.add(dataDir.resolve("spark").resolve("jars"));
     String sparkHome = environment.apply("SPARK_HOME");
@@ -45,7 +48,10 @@ final class FlowTaskTypes {
         "spark",
         new SparkTaskRunner(
             new SparkTaskRunner.Settings(
-                sparkJars, () -> URI.create(httpUri.get() + IcebergRestRoutes.PATH), "1g")));
+                sparkJars,
+                () -> URI.create(httpUri.get() + IcebergRestRoutes.PATH),
+                catalogToken,
+                "1g")));
   }
 
   /** One run of crawler {@code name}; a run that does not succeed fails the task. */

@@ -368,9 +368,31 @@ public final class Platform implements AutoCloseable {
   private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config) {
     Map<String, TaskRunner> types =
         new HashMap<>(
-            FlowTaskTypes.of(batch.crawlers(), config.dataDir(), System::getenv, this::httpUri));
+            FlowTaskTypes.of(
+                batch.crawlers(),
+                config.dataDir(),
+                System::getenv,
+                this::httpUri,
+                this::sparkCatalogToken));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
     return types;
+  }
+
+  /**
+   * A token for a Spark task's calls of the Iceberg REST catalog: the admin's, valid as long as an
+   * OAuth token of the catalog (flows run with the platform's privileges); none with access off.
+   */
+  private Optional<String> sparkCatalogToken() {
+    Optional<Access> service = access;
+    if (service == null || service.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        service
+            .get()
+            .issueToken(
+                Access.ADMIN_USER, Set.of(Identity.ALL_SCOPES), Optional.of(IcebergOAuth.LIFETIME))
+            .secret());
   }
 
   private <T extends AutoCloseable> T opened(T resource) {

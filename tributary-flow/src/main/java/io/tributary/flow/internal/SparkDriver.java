@@ -27,6 +27,10 @@ public final class SparkDriver {
   public static final String MASTER = "master";
 
   public static final String CATALOG_URI = "catalog-uri";
+
+  /** The catalog's bearer token, when it needs one. */
+  public static final String TOKEN = "catalog-token";
+
   public static final String SQL = "sql";
   public static final String TARGET = "target";
   public static final String MODE = "mode";
@@ -45,18 +49,22 @@ public final class SparkDriver {
     call(builder, "master", task.getProperty(MASTER));
     call(builder, "appName", "tributary " + task.getProperty(TARGET));
     Map<String, String> conf =
-        Map.of(
-            "spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog",
-            "spark.sql.catalog.lake.type", "rest",
-            "spark.sql.catalog.lake.uri", task.getProperty(CATALOG_URI),
-            "spark.sql.defaultCatalog", "lake",
-            "spark.sql.extensions",
-                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
-            "spark.sql.session.timeZone", "UTC",
-            "spark.ui.enabled", "false",
-            "spark.driver.bindAddress", "127.0.0.1",
-            "spark.sql.sources.partitionOverwriteMode",
-                "overwrite-partitions".equals(task.getProperty(MODE)) ? "dynamic" : "static");
+        new java.util.HashMap<>(
+            Map.of(
+                "spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog",
+                "spark.sql.catalog.lake.type", "rest",
+                "spark.sql.catalog.lake.uri", task.getProperty(CATALOG_URI),
+                "spark.sql.defaultCatalog", "lake",
+                "spark.sql.extensions",
+                    "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+                "spark.sql.session.timeZone", "UTC",
+                "spark.ui.enabled", "false",
+                "spark.driver.bindAddress", "127.0.0.1",
+                "spark.sql.sources.partitionOverwriteMode",
+                    "overwrite-partitions".equals(task.getProperty(MODE)) ? "dynamic" : "static"));
+    if (task.getProperty(TOKEN) != null) {
+      conf.put("spark.sql.catalog.lake.token", task.getProperty(TOKEN));
+    }
     for (Map.Entry<String, String> entry : conf.entrySet()) {
       builder
           .getClass()
