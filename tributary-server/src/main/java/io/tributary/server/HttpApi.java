@@ -12,6 +12,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
@@ -128,7 +129,20 @@ final class HttpApi implements AutoCloseable {
                   Requires.onTable(Privilege.MANAGE, "table"));
               config.routes.post("/v1/query", this::query, Requires.authenticated());
               config.routes.post(IcebergOAuth.PATH, oauth::tokens, Requires.open());
-              new IcebergRestRoutes(lake, gate::require).register(config, Requires.authenticated());
+              new IcebergRestRoutes(
+                      lake,
+                      new IcebergRestRoutes.Guard() {
+                        @Override
+                        public void require(Context ctx, Privilege privilege, Resource resource) {
+                          gate.require(ctx, privilege, resource);
+                        }
+
+                        @Override
+                        public boolean allows(Context ctx, Privilege privilege, Resource resource) {
+                          return AccessGate.allows(ctx, privilege, resource);
+                        }
+                      })
+                  .register(config, Requires.authenticated());
               moreRoutes.accept(config.routes);
               config.routes.exception(Exception.class, this::error);
               config.routes.error(404, "*", this::notFound);

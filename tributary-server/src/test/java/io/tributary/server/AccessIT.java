@@ -130,6 +130,8 @@ class AccessIT {
         .contains("'ingest' privilege on stream:events");
     assertThat(ana.get("/iceberg/v1/namespaces/raw/tables/secret").status()).isEqualTo(403);
     assertThat(ana.get("/iceberg/v1/namespaces/raw/tables/events").status()).isEqualTo(200);
+    assertThat(ana.get("/iceberg/v1/namespaces/raw/tables").body().findValuesAsText("name"))
+        .containsExactly("events");
     assertThat(ana.get("/metrics").status()).isEqualTo(403);
     assertThat(basic("ana", "wrong-password").get("/v1/tables").status()).isEqualTo(401);
   }

@@ -56,6 +56,7 @@ import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.apache.iceberg.rest.responses.ListTablesResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,10 +88,13 @@ public final class IcebergRestRoutes {
   private final Map<Endpoint, RouteHandler> routes = new LinkedHashMap<>();
   private final List<Route> matchers = new ArrayList<>();
 
-  /** Refuses (403) a request whose caller lacks {@code privilege} on {@code resource}. */
-  @FunctionalInterface
+  /** The caller's privileges, decided by the platform's access control. */
   public interface Guard {
+    /** Refuses (403) a request whose caller lacks {@code privilege} on {@code resource}. */
     void require(Context ctx, Privilege privilege, Resource resource);
+
+    /** Whether the caller holds {@code privilege} on {@code resource}: for what lists show. */
+    boolean allows(Context ctx, Privilege privilege, Resource resource);
   }
 
   /** What a route needs: a privilege on each resource the call names. */
@@ -287,10 +291,19 @@ public final class IcebergRestRoutes {
         Endpoint.V1_LIST_TABLES,
         call -> {
           String pageSize = call.ctx().queryParam("pageSize");
-          return pageSize == null
-              ? CatalogHandlers.listTables(catalog, namespace(call))
-              : CatalogHandlers.listTables(
-                  catalog, namespace(call), call.ctx().queryParam("pageToken"), pageSize);
+          ListTablesResponse listed =
+              pageSize == null
+                  ? CatalogHandlers.listTables(catalog, namespace(call))
+                  : CatalogHandlers.listTables(
+                      catalog, namespace(call), call.ctx().queryParam("pageToken"), pageSize);
+          // only the tables the caller may read (a page may come out shorter than asked)
+          return ListTablesResponse.builder()
+              .addAll(
+                  listed.identifiers().stream()
+                      .filter(id -> guard.allows(call.ctx(), Privilege.READ, tableResource(id)))
+                      .toList())
+              .nextPageToken(listed.nextPageToken())
+              .build();
         });
     routes.put(
         Endpoint.V1_CREATE_TABLE,
