@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,7 @@ class QueryStreamingMemoryIT {
     Process server = child.start(HEAP, "-XX:+ExitOnOutOfMemoryError");
     try {
       child.awaitHealthy(server);
+      await().atMost(Duration.ofSeconds(30)).until(() -> http.authorization() != null);
       String sql =
           "SELECT i AS id, 'event-' || i AS event_id, i % 1000 AS show_id,"
               + " TIMESTAMP '2026-01-01' + to_milliseconds(i) AS ts,"
