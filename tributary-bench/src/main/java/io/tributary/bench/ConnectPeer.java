@@ -99,6 +99,7 @@ final class ConnectPeer implements AutoCloseable {
   private String workerProperties(String name) throws IOException {
     return String.join(
         "\n",
+        security(),
         "bootstrap.servers=" + platform.streamLog().bootstrapServers(),
         "key.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
         "value.converter=org.apache.kafka.connect.json.JsonConverter",
@@ -110,6 +111,26 @@ final class ConnectPeer implements AutoCloseable {
         // offset flush: at the default 60 s, the coordinator's commits time out once drained
         "offset.flush.interval.ms=1000",
         "");
+  }
+
+  /**
+   * The platform's internal SASL settings (when access is on) for the worker and its producers,
+   * consumers and admin clients, the sink's own clients included (they start from the worker's).
+   */
+  private String security() {
+    StringBuilder lines = new StringBuilder();
+    platform
+        .streamLog()
+        .connectionProperties()
+        .forEach(
+            (key, value) -> {
+              if (!key.equals("bootstrap.servers")) {
+                for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+                  lines.append(prefix).append(key).append('=').append(value).append('\n');
+                }
+              }
+            });
+    return lines.toString().strip();
   }
 
   private String sinkProperties(String name, TableId table, String control) {
