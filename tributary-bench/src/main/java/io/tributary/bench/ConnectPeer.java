@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -155,8 +156,13 @@ final class ConnectPeer implements AutoCloseable {
         "");
   }
 
+  /** Writes a file only its owner may read: the worker's holds the internal Kafka password. */
   private Path write(String file, String content) throws IOException {
-    return Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+    Path path = dir.resolve(file);
+    Files.deleteIfExists(path);
+    Files.createFile(
+        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    return Files.writeString(path, content, StandardCharsets.UTF_8);
   }
 
   /** Waits for the task's start in the worker's log (ISO-8859-1: any byte reads). */
