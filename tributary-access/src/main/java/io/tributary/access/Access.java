@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The access service: changes users, groups, roles, grants and tokens (through the {@link
@@ -50,6 +51,7 @@ public final class Access {
   private final Clock clock;
   private final SecureRandom random;
   private final Map<String, String> verifiedPasswords = new ConcurrentHashMap<>();
+  private final List<AccessListener> listeners = new CopyOnWriteArrayList<>();
   private volatile AccessState state;
   private volatile Authorizer authorizer;
 
@@ -68,10 +70,31 @@ public final class Access {
   }
 
   private synchronized void reload() {
+    AccessState previous = state;
     AccessState loaded = store.load();
     verifiedPasswords.clear();
     state = loaded;
     authorizer = new Authorizer(loaded.grants());
+    boolean changed =
+        previous == null
+            || !previous.users().equals(loaded.users())
+            || !previous.groups().equals(loaded.groups())
+            || !previous.roles().equals(loaded.roles())
+            || !previous.grants().equals(loaded.grants());
+    if (changed) {
+      listeners.forEach(listener -> listener.changed(loaded));
+    }
+  }
+
+  /** Adds a listener of access changes and tells it the current state at once. */
+  public synchronized void addListener(AccessListener listener) {
+    Objects.requireNonNull(listener, "listener is null");
+    listeners.add(listener);
+    listener.changed(state);
+  }
+
+  private void passwordSet(String user, String password) {
+    listeners.forEach(listener -> listener.passwordSet(user, password));
   }
 
   /** The current snapshot. */
@@ -116,6 +139,7 @@ public final class Access {
               Optional.empty()));
     }
     reload();
+    passwordSet(ADMIN_USER, password);
   }
 
   /**
@@ -127,6 +151,7 @@ public final class Access {
     String chosen = password.orElseGet(() -> Secrets.random(random, 24));
     store.putUser(new User(name, kind, Optional.of(hasher.hash(chosen)), Optional.empty()));
     reload();
+    passwordSet(name, chosen);
     return chosen;
   }
 

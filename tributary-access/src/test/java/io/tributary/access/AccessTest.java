@@ -71,6 +71,43 @@ class AccessTest {
     assertThat(open().state().user("ana")).isPresent(); // persisted
   }
 
+  /** Records what a listener is told, as the Kafka mirror would see it. */
+  static final class RecordingListener implements AccessListener {
+    final java.util.List<AccessState> states = new java.util.ArrayList<>();
+    final java.util.List<String> passwords = new java.util.ArrayList<>();
+
+    @Override
+    public void changed(AccessState state) {
+      states.add(state);
+    }
+
+    @Override
+    public void passwordSet(String user, String password) {
+      passwords.add(user + "=" + password);
+    }
+  }
+
+  @Test
+  void listenersHearTheStateAtOnceEachChangeAndEachPasswordInClear() {
+    RecordingListener listener = new RecordingListener();
+    access.addListener(listener);
+    assertThat(listener.states).hasSize(1);
+
+    String generated = access.putUser("ana", User.Kind.HUMAN, Optional.empty());
+    assertThat(listener.passwords).containsExactly("ana=" + generated);
+    assertThat(listener.states.get(listener.states.size() - 1).users()).containsKey("ana");
+
+    int before = listener.states.size();
+    access.grant(Grant.parse("user:ana", "ingest", "stream:orders"));
+    assertThat(listener.states).hasSize(before + 1);
+    access.issueToken("ana", Set.of(), Optional.empty());
+    assertThat(listener.states).as("a token changes no user, group or grant").hasSize(before + 1);
+
+    access.removeUser("ana");
+    assertThat(listener.states.get(listener.states.size() - 1).users()).doesNotContainKey("ana");
+    assertThat(listener.passwords).hasSize(1);
+  }
+
   @Test
   void failedLoginsAreLimitedPerUserAndAddress() {
     access.putUser("ana", User.Kind.HUMAN, Optional.of("correct horse"));

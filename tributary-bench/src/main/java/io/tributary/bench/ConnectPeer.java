@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +100,7 @@ final class ConnectPeer implements AutoCloseable {
   private String workerProperties(String name) throws IOException {
     return String.join(
         "\n",
+        security(),
         "bootstrap.servers=" + platform.streamLog().bootstrapServers(),
         "key.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
         "value.converter=org.apache.kafka.connect.json.JsonConverter",
@@ -110,6 +112,26 @@ final class ConnectPeer implements AutoCloseable {
         // offset flush: at the default 60 s, the coordinator's commits time out once drained
         "offset.flush.interval.ms=1000",
         "");
+  }
+
+  /**
+   * The platform's internal SASL settings (when access is on) for the worker and its producers,
+   * consumers and admin clients, the sink's own clients included (they start from the worker's).
+   */
+  private String security() {
+    StringBuilder lines = new StringBuilder();
+    platform
+        .streamLog()
+        .connectionProperties()
+        .forEach(
+            (key, value) -> {
+              if (!key.equals("bootstrap.servers")) {
+                for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+                  lines.append(prefix).append(key).append('=').append(value).append('\n');
+                }
+              }
+            });
+    return lines.toString().strip();
   }
 
   private String sinkProperties(String name, TableId table, String control) {
@@ -134,8 +156,13 @@ final class ConnectPeer implements AutoCloseable {
         "");
   }
 
+  /** Writes a file only its owner may read: the worker's holds the internal Kafka password. */
   private Path write(String file, String content) throws IOException {
-    return Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+    Path path = dir.resolve(file);
+    Files.deleteIfExists(path);
+    Files.createFile(
+        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    return Files.writeString(path, content, StandardCharsets.UTF_8);
   }
 
   /** Waits for the task's start in the worker's log (ISO-8859-1: any byte reads). */

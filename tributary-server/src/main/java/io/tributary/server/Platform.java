@@ -123,7 +123,14 @@ public final class Platform implements AutoCloseable {
                       new GeneratedPasswordRotator(
                           passwords, GeneratedPasswordRotator.Target.STORE_ONLY)),
                   Duration.ofSeconds(5)));
-      log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
+      log =
+          opened(
+              StreamLog.start(
+                  config.kafka(),
+                  config.ingest(),
+                  config.dataDir(),
+                  config.access().enabled(),
+                  random));
       streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest(), clock));
       streams.declare(config.streams());
       delivery =
@@ -245,6 +252,10 @@ public final class Platform implements AutoCloseable {
             new LoginLimiter(clock, LOGIN_FAILURES, LOGIN_WINDOW),
             clock,
             random);
+    if (log.clientMechanism().isPresent()) {
+      // before the admin's password is set, so its Kafka credential is too
+      service.addListener(new KafkaAccess(log.admin(), clock));
+    }
     service.ensureAdmin(admin.password(), admin.token());
     // temporary users are refused once expired; this removes them (and their grants) for good
     ScheduledExecutorService sweeper =

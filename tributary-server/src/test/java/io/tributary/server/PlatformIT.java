@@ -10,10 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,11 +156,7 @@ class PlatformIT {
 
   @Test
   void kafkaClientsProduceToTheStreamDirectly() throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", platform.streamLog().bootstrapServers());
-    props.put("acks", "all");
-    try (var producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer = KafkaClients.admin(platform)) {
       producer
           .send(
               new ProducerRecord<>(

@@ -7,6 +7,7 @@ import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.stream.internal.EmbeddedKafka;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,14 +58,25 @@ public final class StreamLog implements AutoCloseable {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final String bootstrapServers;
+  private final Map<String, Object> connection;
+  private final String clientBootstrap;
+  private final Optional<String> clientMechanism;
   private final TributaryConfig.Ingest limits;
   private final EmbeddedKafka broker;
   private final Admin admin;
   private Producer<byte[], byte[]> producer;
 
   private StreamLog(
-      String bootstrapServers, TributaryConfig.Ingest limits, EmbeddedKafka broker, Admin admin) {
-    this.bootstrapServers = bootstrapServers;
+      Map<String, Object> connection,
+      String clientBootstrap,
+      Optional<String> clientMechanism,
+      TributaryConfig.Ingest limits,
+      EmbeddedKafka broker,
+      Admin admin) {
+    this.bootstrapServers = (String) connection.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    this.connection = connection;
+    this.clientBootstrap = clientBootstrap;
+    this.clientMechanism = clientMechanism;
     this.limits = limits;
     this.broker = broker;
     this.admin = admin;
@@ -75,16 +87,29 @@ public final class StreamLog implements AutoCloseable {
     return start(settings, TributaryConfig.Ingest.DEFAULT, dataDir);
   }
 
+  /** Starts the stream log with an open embedded broker (no client authentication). */
+  public static StreamLog start(
+      TributaryConfig.Kafka settings, TributaryConfig.Ingest limits, Path dataDir) {
+    return start(settings, limits, dataDir, false, new SecureRandom());
+  }
+
   /**
    * Starts the embedded broker (log under {@code dataDir/kafka}) or checks that the external
    * cluster answers, and waits until it serves clients.
    *
    * @param limits sizes the shared producer: record size and buffer memory
+   * @param secured whether the embedded broker's clients must authenticate with SCRAM-SHA-256 and
+   *     hold ACLs (the platform's own use an internal super user); ignored for an external cluster
+   * @param random generates the internal principal's password
    * @throws ConfigException naming the config key when a port is taken or the cluster is
    *     unreachable
    */
   public static StreamLog start(
-      TributaryConfig.Kafka settings, TributaryConfig.Ingest limits, Path dataDir) {
+      TributaryConfig.Kafka settings,
+      TributaryConfig.Ingest limits,
+      Path dataDir,
+      boolean secured,
+      SecureRandom random) {
     Objects.requireNonNull(settings, "settings is null");
     Objects.requireNonNull(limits, "limits is null");
     boolean embedded = settings.mode() == TributaryConfig.KafkaMode.EMBEDDED;
@@ -97,17 +122,31 @@ public final class StreamLog implements AutoCloseable {
                 settings.port(),
                 settings.controllerPort(),
                 dataDir.resolve("kafka"),
-                Math.max(8L << 20, limits.maxRecordBytes()) + BATCH_OVERHEAD_BYTES);
+                Math.max(8L << 20, limits.maxRecordBytes()) + BATCH_OVERHEAD_BYTES,
+                secured,
+                random);
       }
-      String bootstrap = settings.clientBootstrap();
-      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+      String bootstrap = broker != null ? broker.internalBootstrap() : settings.clientBootstrap();
+      Map<String, Object> connection = new HashMap<>();
+      connection.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      if (broker != null) {
+        connection.putAll(broker.internalSecurity());
+      }
+      admin = Admin.create(connection);
       awaitReady(
           admin,
           embedded ? EMBEDDED_READY_TIMEOUT : EXTERNAL_READY_TIMEOUT,
           embedded
               ? "the embedded Kafka broker on 127.0.0.1:" + settings.port() + " (kafka.port)"
               : "Kafka at " + bootstrap + " (kafka.bootstrap-servers)");
-      return new StreamLog(bootstrap, limits, broker, admin);
+      boolean scram = broker != null && !broker.internalSecurity().isEmpty();
+      return new StreamLog(
+          Map.copyOf(connection),
+          settings.clientBootstrap(),
+          scram ? Optional.of(EmbeddedKafka.CLIENT_MECHANISM) : Optional.empty(),
+          limits,
+          broker,
+          admin);
     } catch (RuntimeException e) {
       if (admin != null) {
         admin.close(Duration.ZERO);
@@ -148,9 +187,30 @@ public final class StreamLog implements AutoCloseable {
         last);
   }
 
-  /** The {@code host:port} list clients connect to. */
+  /** The {@code host:port} list the platform's own clients connect to. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * What the platform's own clients need to connect: bootstrap servers and, when the embedded
+   * broker is secured, the internal principal's SASL settings. Never log them.
+   */
+  public Map<String, Object> connectionProperties() {
+    return connection;
+  }
+
+  /** The {@code host:port} list clients outside the platform connect to ({@code kafka.port}). */
+  public String clientBootstrap() {
+    return clientBootstrap;
+  }
+
+  /**
+   * The SASL mechanism clients outside the platform authenticate with ({@code SCRAM-SHA-256}), or
+   * empty when the listener is open.
+   */
+  public Optional<String> clientMechanism() {
+    return clientMechanism;
   }
 
   /** The shared admin client; do not close it. */
@@ -254,8 +314,7 @@ public final class StreamLog implements AutoCloseable {
    */
   public synchronized Producer<byte[], byte[]> producer() {
     if (producer == null) {
-      Map<String, Object> config = new HashMap<>();
-      config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      Map<String, Object> config = new HashMap<>(connection);
       config.put(ProducerConfig.ACKS_CONFIG, "all");
       config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -280,8 +339,7 @@ public final class StreamLog implements AutoCloseable {
    * committed transactional data, from the earliest offset when the group has none.
    */
   public Map<String, Object> consumerProperties(String groupId) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> config = new HashMap<>(connection);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -35,7 +35,15 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("Tributary is running");
     System.out.println("  HTTP API   " + platform.httpUri() + "  (/health, /metrics, /v1/...)");
     System.out.println("  Iceberg    " + platform.httpUri() + "/iceberg  (REST catalog uri)");
-    System.out.println("  Kafka      " + platform.streamLog().bootstrapServers());
+    System.out.println(
+        "  Kafka      "
+            + platform.streamLog().clientBootstrap()
+            + platform
+                .streamLog()
+                .clientMechanism()
+                .map(
+                    mechanism -> "  (SASL_PLAINTEXT " + mechanism + ": a user's name and password)")
+                .orElse(""));
     if (platform.pgwirePort() >= 0) {
       System.out.println(
           "  PostgreSQL "

@@ -151,8 +151,7 @@ final class FunctionRunner implements AutoCloseable {
   }
 
   private KafkaProducer<byte[], byte[]> newProducer() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, log.bootstrapServers());
+    Map<String, Object> config = new HashMap<>(log.connectionProperties());
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(spec));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

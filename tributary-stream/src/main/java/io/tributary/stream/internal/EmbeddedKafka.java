@@ -10,7 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -23,26 +26,66 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * An in-process single-node KRaft broker (broker and controller in one), listening on loopback
  * only. The only class that touches Kafka's internal server API, which is pinned to Kafka 4.4.
+ *
+ * <p>Secured (access on), clients on {@code kafka.port} authenticate with SASL/SCRAM-SHA-256 and
+ * Kafka's {@code StandardAuthorizer} checks their ACLs; the platform's own clients, the controller
+ * and inter-broker traffic use a second loopback listener with SASL/PLAIN as {@link
+ * #INTERNAL_USER}, a super user whose password is generated at each start and never stored.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+  /** The principal of the platform's own clients (a Kafka super user when secured). */
+  public static final String INTERNAL_USER = "tributary-internal";
+
+  /** The SASL mechanism of the client-facing listener when secured. */
+  public static final String CLIENT_MECHANISM = "SCRAM-SHA-256";
+
   private static final int NODE_ID = 1;
   private static final String CONTROLLER = "CONTROLLER";
+  private static final String CLIENT = "CLIENT";
+  private static final String INTERNAL = "INTERNAL";
+  private static final String PLAIN_LOGIN =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
 
   private final KafkaRaftServer server;
+  private final String internalBootstrap;
+  private final Map<String, Object> internalSecurity;
 
-  private EmbeddedKafka(KafkaRaftServer server) {
+  private EmbeddedKafka(
+      KafkaRaftServer server, String internalBootstrap, Map<String, Object> internalSecurity) {
     this.server = server;
+    this.internalBootstrap = internalBootstrap;
+    this.internalSecurity = Map.copyOf(internalSecurity);
+  }
+
+  /** The {@code host:port} the platform's own clients connect to. */
+  public String internalBootstrap() {
+    return internalBootstrap;
+  }
+
+  /**
+   * The security settings of the platform's own clients: empty when not secured, else SASL/PLAIN as
+   * {@link #INTERNAL_USER}. Never log them.
+   */
+  public Map<String, Object> internalSecurity() {
+    return internalSecurity;
   }
 
   /**
    * Formats {@code logDir} on first use and starts the broker.
    *
    * @param maxMessageBytes the broker's default {@code message.max.bytes}
+   * @param secured whether clients on {@code port} must authenticate (SCRAM-SHA-256) and hold ACLs
+   * @param random generates the internal principal's password when secured
    * @throws ConfigException naming {@code kafka.port} or {@code kafka.controller-port} when a port
    *     is taken
    */
   public static EmbeddedKafka start(
-      int port, int controllerPort, Path logDir, long maxMessageBytes) {
+      int port,
+      int controllerPort,
+      Path logDir,
+      long maxMessageBytes,
+      boolean secured,
+      SecureRandom random) {
     requireFree(port, "kafka.port");
     requireFree(controllerPort, "kafka.controller-port");
     String dir = logDir.toAbsolutePath().toString();
@@ -51,8 +94,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the Kafka log directory " + dir, e);
     }
-    KafkaConfig config =
-        KafkaConfig.fromProps(properties(port, controllerPort, dir, maxMessageBytes), false);
+    Properties props = properties(port, controllerPort, dir, maxMessageBytes);
+    String internalBootstrap = "127.0.0.1:" + port;
+    Map<String, Object> internalSecurity = Map.of();
+    if (secured) {
+      int internalPort = freeLoopbackPort();
+      String password = password(random);
+      secure(props, port, internalPort, controllerPort, password);
+      internalBootstrap = "127.0.0.1:" + internalPort;
+      internalSecurity =
+          Map.of(
+              "security.protocol",
+              "SASL_PLAINTEXT",
+              "sasl.mechanism",
+              "PLAIN",
+              "sasl.jaas.config",
+              plainJaas(password, false));
+    }
+    KafkaConfig config = KafkaConfig.fromProps(props, false);
     if (!Files.exists(logDir.resolve("meta.properties"))) {
       format(dir);
     }
@@ -63,7 +122,81 @@ public final class EmbeddedKafka implements AutoCloseable {
       stop(server);
       throw e;
     }
-    return new EmbeddedKafka(server);
+    return new EmbeddedKafka(server, internalBootstrap, internalSecurity);
+  }
+
+  /**
+   * Three listeners: {@code CLIENT} (SCRAM-SHA-256) on {@code port}, {@code INTERNAL} (PLAIN, the
+   * platform's clients and inter-broker traffic) and {@code CONTROLLER} (PLAIN), the PLAIN ones
+   * knowing only the internal principal, the only super user.
+   */
+  private static void secure(
+      Properties p, int port, int internalPort, int controllerPort, String password) {
+    p.put(
+        "listeners",
+        CLIENT
+            + "://127.0.0.1:"
+            + port
+            + ","
+            + INTERNAL
+            + "://127.0.0.1:"
+            + internalPort
+            + ","
+            + CONTROLLER
+            + "://127.0.0.1:"
+            + controllerPort);
+    p.put(
+        "advertised.listeners",
+        CLIENT + "://127.0.0.1:" + port + "," + INTERNAL + "://127.0.0.1:" + internalPort);
+    p.put(
+        "listener.security.protocol.map",
+        CLIENT
+            + ":SASL_PLAINTEXT,"
+            + INTERNAL
+            + ":SASL_PLAINTEXT,"
+            + CONTROLLER
+            + ":SASL_PLAINTEXT");
+    p.put("inter.broker.listener.name", INTERNAL);
+    p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    p.put("sasl.mechanism.controller.protocol", "PLAIN");
+    p.put("listener.name.client.sasl.enabled.mechanisms", CLIENT_MECHANISM);
+    p.put(
+        "listener.name.client.scram-sha-256.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    for (String listener : List.of("internal", "controller")) {
+      p.put("listener.name." + listener + ".sasl.enabled.mechanisms", "PLAIN");
+      p.put("listener.name." + listener + ".plain.sasl.jaas.config", plainJaas(password, true));
+    }
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("super.users", "User:" + INTERNAL_USER);
+    p.put("allow.everyone.if.no.acl.found", "false");
+  }
+
+  /** The PLAIN login of the internal principal; a server's also lists it as the only user. */
+  private static String plainJaas(String password, boolean server) {
+    return PLAIN_LOGIN
+        + " required username=\""
+        + INTERNAL_USER
+        + "\" password=\""
+        + password
+        + "\""
+        + (server ? " user_" + INTERNAL_USER + "=\"" + password + "\"" : "")
+        + ";";
+  }
+
+  private static String password(SecureRandom random) {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot find a free loopback port for Kafka's internal listener", e);
+    }
   }
 
   private static Properties properties(

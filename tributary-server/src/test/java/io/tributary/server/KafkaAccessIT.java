@@ -1,0 +1,160 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded broker with access on: clients on {@code kafka.port} authenticate with SCRAM-SHA-256
+ * as platform users and may write only to the topics of streams they may ingest into; the
+ * platform's own delivery keeps working on its internal listener.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KafkaAccessIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir static Path dir;
+  private Platform platform;
+  private Http admin;
+
+  @BeforeAll
+  void start() {
+    platform =
+        Platform.start(
+            TestConfigs.config(
+                dir,
+                """
+                  - name: orders
+                    partitions: 1
+                    buffer: { interval: 0s }
+                """),
+            Clock.systemUTC());
+    admin = Http.admin(platform);
+  }
+
+  @AfterAll
+  void stop() {
+    platform.close();
+  }
+
+  @Test
+  void theClientListenerAsksForScram() {
+    assertThat(platform.streamLog().clientMechanism()).contains("SCRAM-SHA-256");
+    assertThat(platform.streamLog().clientBootstrap())
+        .isNotEqualTo(platform.streamLog().bootstrapServers());
+  }
+
+  @Test
+  void aClientWithoutCredentialsCannotProduce() {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.anonymous(platform)) {
+      // the SASL listener drops a client that does not authenticate: no metadata ever comes
+      assertThat(produce(producer, "{\"id\":\"anonymous\"}")).isInstanceOf(TimeoutException.class);
+    }
+    try (KafkaProducer<byte[], byte[]> producer =
+        KafkaClients.as(platform, "admin", "not-the-password", true)) {
+      assertThat(produce(producer, "{\"id\":\"wrong-password\"}"))
+          .isInstanceOf(SaslAuthenticationException.class);
+    }
+  }
+
+  @Test
+  void aUserProducesOnlyWithAnIngestGrantAndLosesAccessWhenRemoved() {
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"ana\",\"password\":\"ana-password-1\"}")
+                .status())
+        .isEqualTo(201);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (KafkaProducer<byte[], byte[]> producer =
+                  KafkaClients.as(platform, "ana", "ana-password-1", false)) {
+                assertThat(produce(producer, "{\"id\":\"denied\"}"))
+                    .isInstanceOf(TopicAuthorizationException.class);
+              }
+            });
+
+    assertThat(
+            admin
+                .post(
+                    "/v1/grants",
+                    "application/json",
+                    "{\"principal\":\"user:ana\",\"privilege\":\"ingest\",\"resource\":\"stream:orders\"}")
+                .status())
+        .isEqualTo(201);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (KafkaProducer<byte[], byte[]> producer =
+                  KafkaClients.as(platform, "ana", "ana-password-1", true)) {
+                assertThat(produce(producer, "{\"id\":\"from-ana\"}")).isNull();
+              }
+            });
+    await()
+        .atMost(WAIT)
+        .until(() -> admin.count("SELECT count(*) FROM raw.orders WHERE id = 'from-ana'") == 1);
+    assertThat(admin.count("SELECT count(*) FROM raw.orders WHERE id = 'denied'")).isZero();
+
+    assertThat(admin.delete("/v1/users/ana").status()).isEqualTo(204);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (KafkaProducer<byte[], byte[]> producer =
+                  KafkaClients.as(platform, "ana", "ana-password-1", true)) {
+                assertThat(produce(producer, "{\"id\":\"after-removal\"}"))
+                    .isInstanceOf(SaslAuthenticationException.class);
+              }
+            });
+  }
+
+  @Test
+  void theAdminProducesAndThePlatformDeliversOverItsInternalListener() {
+    assertThat(admin.ndjson("orders", "{\"id\":\"over-http\"}\n").status()).isEqualTo(200);
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.admin(platform)) {
+      assertThat(produce(producer, "{\"id\":\"from-admin\"}")).isNull();
+    }
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                admin.count(
+                        "SELECT count(*) FROM raw.orders WHERE id IN ('over-http', 'from-admin')")
+                    == 2);
+  }
+
+  /** Sends one record to {@code orders}: null when written, else why not. */
+  private static Throwable produce(KafkaProducer<byte[], byte[]> producer, String json) {
+    try {
+      producer.send(new ProducerRecord<>("orders", json.getBytes(StandardCharsets.UTF_8))).get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+}
