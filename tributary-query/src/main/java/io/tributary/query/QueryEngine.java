@@ -298,7 +298,7 @@ public final class QueryEngine implements AutoCloseable {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<Long> placeholders = travel.references().stream().map(reference -> 0L).toList();
-      StatementCheck.runnable(connection, travel.resolve(placeholders), 1);
+      StatementCheck.runnable(connection, travel.resolve(placeholders), Long.MAX_VALUE);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     }
@@ -326,7 +326,7 @@ public final class QueryEngine implements AutoCloseable {
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      StatementCheck.runnable(connection, query, 1);
+      StatementCheck.runnable(connection, query, Long.MAX_VALUE);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
           planner.planTables(query, isNamespace, past, EVERY_TABLE);
@@ -371,7 +371,7 @@ public final class QueryEngine implements AutoCloseable {
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      StatementCheck.runnable(connection, query, 1);
+      StatementCheck.runnable(connection, query, Long.MAX_VALUE);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
           planner.planTables(query, isNamespace, past, EVERY_TABLE);
