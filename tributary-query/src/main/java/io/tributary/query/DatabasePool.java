@@ -1,11 +1,13 @@
 package io.tributary.query;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DatabasePool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabasePool.class);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final Opener opener;
   private final int capacity;
@@ -96,7 +99,10 @@ final class DatabasePool implements AutoCloseable {
     }
   }
 
-  /** Stops opening ahead and closes the databases still ready. */
+  /**
+   * Stops opening ahead and closes the databases still ready, after a database being opened (at
+   * most {@link #CLOSE_WAIT}), so that none is left open.
+   */
   @Override
   public void close() {
     Deque<StartErrors> unused;
@@ -107,6 +113,13 @@ final class DatabasePool implements AutoCloseable {
     }
     background.shutdown();
     unused.forEach(DatabasePool::closeQuietly);
+    try {
+      if (!background.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("A query database was still opening {} after the engine closed", CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Opens one locked-down query database. */
