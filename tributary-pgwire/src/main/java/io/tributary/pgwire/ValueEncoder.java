@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns the query engine's row values into PostgreSQL's text and binary formats for a column's
@@ -27,6 +28,7 @@ final class ValueEncoder {
   private static final LocalDateTime EPOCH_TIME = EPOCH.atStartOfDay();
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
+  private static final Pattern TRAILING_ZEROS = Pattern.compile("\\.?0+$");
 
   private ValueEncoder() {}
 
@@ -38,8 +40,8 @@ final class ValueEncoder {
       case FLOAT4, FLOAT8 -> floatText(((Number) value).doubleValue());
       case NUMERIC ->
           value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString();
-      case TIMESTAMP -> timestampText(LocalDateTime.parse(value.toString()));
-      case TIMESTAMPTZ -> timestampText(utc(value.toString())) + "+00";
+      case TIMESTAMP -> localTimestampText(value.toString());
+      case TIMESTAMPTZ -> utcTimestampText(value.toString());
       case TEXT, JSON, VARCHAR, UNKNOWN -> json(value);
       default -> value.toString();
     };
@@ -83,9 +85,60 @@ final class ValueEncoder {
         .toLocalDateTime();
   }
 
+  /**
+   * The text of an ISO local date-time ({@code 2024-05-01T12:00:00.5}) as PostgreSQL writes it
+   * ({@code 2024-05-01 12:00:00.5}): rewritten in place when it has a 4-digit year and seconds, the
+   * engine's usual form, else parsed and formatted.
+   */
+  private static String localTimestampText(String iso) {
+    return isPlainIso(iso, iso.length())
+        ? plainTimestampText(iso, iso.length())
+        : timestampText(LocalDateTime.parse(iso));
+  }
+
+  /** As {@link #localTimestampText} for an ISO date-time with offset, shifted to UTC. */
+  private static String utcTimestampText(String iso) {
+    int utcEnd =
+        iso.endsWith("Z")
+            ? iso.length() - 1
+            : iso.endsWith("+00:00") ? iso.length() - "+00:00".length() : -1;
+    return utcEnd > 0 && isPlainIso(iso, utcEnd)
+        ? plainTimestampText(iso, utcEnd) + "+00"
+        : timestampText(utc(iso)) + "+00";
+  }
+
+  /** Whether {@code iso[0, end)} reads {@code yyyy-MM-ddTHH:mm:ss} then an optional fraction. */
+  private static boolean isPlainIso(String iso, int end) {
+    if (end < 19 || iso.charAt(4) != '-' || iso.charAt(10) != 'T' || iso.charAt(16) != ':') {
+      return false;
+    }
+    if (end > 19 && iso.charAt(19) != '.') {
+      return false;
+    }
+    for (int i = 20; i < end; i++) {
+      if (iso.charAt(i) < '0' || iso.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return Character.isDigit(iso.charAt(0));
+  }
+
+  /** {@code iso[0, end)} with a space for the T, the fraction cut to micros and its zeros. */
+  private static String plainTimestampText(String iso, int end) {
+    int fractionEnd = Math.min(end, 26); // 19 + '.' + 6 digits
+    while (fractionEnd > 20 && iso.charAt(fractionEnd - 1) == '0') {
+      fractionEnd--;
+    }
+    if (fractionEnd <= 20) {
+      fractionEnd = 19; // no fraction left: drop the point
+    }
+    StringBuilder text = new StringBuilder(fractionEnd);
+    return text.append(iso, 0, 10).append(' ').append(iso, 11, fractionEnd).toString();
+  }
+
   private static String timestampText(LocalDateTime timestamp) {
     String text = TIMESTAMP.format(timestamp.truncatedTo(ChronoUnit.MICROS));
-    return text.replaceFirst("\\.?0+$", "");
+    return TRAILING_ZEROS.matcher(text).replaceFirst("");
   }
 
   private static byte[] micros(LocalDateTime timestamp) {

@@ -38,10 +38,12 @@ import org.slf4j.LoggerFactory;
  * <p>Each query runs in its own fresh in-memory DuckDB database. For every lake table the SQL names
  * as {@code namespace.table} (or {@code "namespace"."table"}), the engine plans the files of the
  * table's current Iceberg snapshot once, and exposes them as a view of the same name over {@code
- * read_parquet}; the query therefore reads one consistent snapshot per table. The database is then
+ * read_parquet}; the query therefore reads one consistent snapshot per table. The database is
  * locked down: it may read files inside the lake directory only, cannot change its settings,
- * install or load extensions, attach databases or write files. Only one read statement (SELECT,
- * WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted per call.
+ * install or load extensions, attach databases or write files. Databases are opened and locked down
+ * ahead of the queries, on a background thread ({@link DatabasePool}), each used once. Only one
+ * read statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted per
+ * call.
  *
  * <p>At most {@code max(2, threads)} queries run at once, each with {@code threads} DuckDB threads
  * and an equal share of {@code memoryLimitBytes}; others wait up to {@code timeout}. Thread-safe.
@@ -58,6 +60,7 @@ public final class QueryEngine implements AutoCloseable {
   private final int maxConcurrent;
   private final Semaphore running;
   private final ScheduledExecutorService timer;
+  private final DatabasePool databases;
 
   /**
    * Creates an engine over the tables of {@code catalog}, whose data files lie under {@code
@@ -88,6 +91,7 @@ public final class QueryEngine implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.databases = new DatabasePool(this::openLockedDown, maxConcurrent);
   }
 
   /** The most rows one answer holds ({@code query.max-rows}); more rows mark it truncated. */
@@ -187,7 +191,7 @@ public final class QueryEngine implements AutoCloseable {
     StartErrors database = null;
     Statement statement = null;
     try {
-      database = StartErrors.openDatabase();
+      database = databases.take();
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), readable);
@@ -198,7 +202,6 @@ public final class QueryEngine implements AutoCloseable {
           planner.planTables(query, isNamespace, past, readable);
       Map<TableId, Table> described =
           CatalogTables.mentioned(query) ? planner.allTables(readable) : Map.of();
-      lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
@@ -295,7 +298,7 @@ public final class QueryEngine implements AutoCloseable {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<Long> placeholders = travel.references().stream().map(reference -> 0L).toList();
-      StatementCheck.runnable(connection, travel.resolve(placeholders), 1);
+      StatementCheck.runnable(connection, travel.resolve(placeholders), Long.MAX_VALUE);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     }
@@ -318,16 +321,15 @@ public final class QueryEngine implements AutoCloseable {
       throw new IllegalStateException("The query engine is closed");
     }
     acquireSlot();
-    try (StartErrors database = StartErrors.openDatabase()) {
+    try (StartErrors database = databases.take()) {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      StatementCheck.runnable(connection, query, 1);
+      StatementCheck.runnable(connection, query, Long.MAX_VALUE);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
           planner.planTables(query, isNamespace, past, EVERY_TABLE);
-      lockDown(connection);
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
         createViews(connection, namespace.getKey(), namespace.getValue());
       }
@@ -364,16 +366,15 @@ public final class QueryEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
-    try (StartErrors database = StartErrors.openDatabase()) {
+    try (StartErrors database = databases.take()) {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      StatementCheck.runnable(connection, query, 1);
+      StatementCheck.runnable(connection, query, Long.MAX_VALUE);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
           planner.planTables(query, isNamespace, past, EVERY_TABLE);
-      lockDown(connection);
       Map<TableId, Long> snapshots =
           new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
@@ -448,6 +449,18 @@ public final class QueryEngine implements AutoCloseable {
               + settings.timeout().toMillis()
               + " ms; retry later",
           RETRY_AFTER);
+    }
+  }
+
+  /** A fresh query database, locked down: opened ahead of the queries by {@link DatabasePool}. */
+  private StartErrors openLockedDown() throws SQLException {
+    StartErrors database = StartErrors.openDatabase();
+    try {
+      lockDown(database.connection());
+      return database;
+    } catch (SQLException | RuntimeException e) {
+      database.close();
+      throw e;
     }
   }
 
@@ -527,5 +540,6 @@ public final class QueryEngine implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    databases.close();
   }
 }

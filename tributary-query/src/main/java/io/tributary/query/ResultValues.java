@@ -67,10 +67,10 @@ final class ResultValues {
       return number.toString();
     }
     if (value instanceof Timestamp timestamp) {
-      return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(timestamp.toLocalDateTime());
+      return IsoText.of(timestamp.toLocalDateTime());
     }
     if (value instanceof OffsetDateTime timestamp) {
-      return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(timestamp);
+      return IsoText.of(timestamp);
     }
     if (value instanceof LocalTime time) {
       return DateTimeFormatter.ISO_LOCAL_TIME.format(time);

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,17 +38,25 @@ final class StatementCheck {
    *     {@code query_error} for a syntax error
    */
   static String runnable(Connection connection, String sql, long rowLimit) throws SQLException {
-    Parsed parsed = parse(connection, sql);
-    if (parsed.isSelect()) {
-      if (rowLimit == Long.MAX_VALUE) {
-        return sql;
-      }
-      String wrapped = "SELECT * FROM (\n" + sql + "\n) LIMIT " + rowLimit;
-      return parse(connection, wrapped).isSelect() ? wrapped : sql;
+    if (rowLimit == Long.MAX_VALUE) {
+      Parsed parsed = parse(connection, sql).get(0);
+      return parsed.isSelect() ? sql : explainable(connection, sql, parsed);
     }
+    // both texts in one round trip: a prepared statement costs DuckDB more than the parsing
+    String wrapped = "SELECT * FROM (\n" + sql + "\n) LIMIT " + rowLimit;
+    List<Parsed> parsed = parse(connection, sql, wrapped);
+    if (parsed.get(0).isSelect()) {
+      return parsed.get(1).isSelect() ? wrapped : sql;
+    }
+    return explainable(connection, sql, parsed.get(0));
+  }
+
+  /** {@code sql}, which is not SELECT-like, when it is EXPLAIN of a read statement; else throws. */
+  private static String explainable(Connection connection, String sql, Parsed parsed)
+      throws SQLException {
     Matcher explain = EXPLAIN.matcher(sql);
     if (parsed.isUnsupported() && explain.matches()) {
-      Parsed explained = parse(connection, explain.group(1));
+      Parsed explained = parse(connection, explain.group(1)).get(0);
       if (explained.isSelect()) {
         return sql;
       }
@@ -67,17 +77,30 @@ final class StatementCheck {
     throw new InvalidInputException(NOT_ALLOWED, "Query not allowed: " + ALLOWED);
   }
 
-  private static Parsed parse(Connection connection, String sql) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
+  /** What DuckDB's parser says about each of {@code texts}, in order, in one statement. */
+  private static List<Parsed> parse(Connection connection, String... texts) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
             "SELECT j ->> '$.error_type', j ->> '$.error_message',"
-                + " coalesce(json_array_length(j -> '$.statements'), 0)"
-                + " FROM (SELECT json_serialize_sql(?::VARCHAR)::JSON AS j)")) {
-      statement.setString(1, sql);
-      try (ResultSet result = statement.executeQuery()) {
-        result.next();
-        return new Parsed(result.getString(1), result.getString(2), result.getLong(3));
+                + " coalesce(json_array_length(j -> '$.statements'), 0) FROM (");
+    for (int i = 0; i < texts.length; i++) {
+      sql.append(i == 0 ? "" : " UNION ALL ")
+          .append("SELECT ")
+          .append(i)
+          .append(" AS n, json_serialize_sql(?::VARCHAR)::JSON AS j");
+    }
+    sql.append(") ORDER BY n");
+    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      for (int i = 0; i < texts.length; i++) {
+        statement.setString(i + 1, texts[i]);
       }
+      List<Parsed> parsed = new ArrayList<>(texts.length);
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          parsed.add(new Parsed(result.getString(1), result.getString(2), result.getLong(3)));
+        }
+      }
+      return parsed;
     }
   }
 
