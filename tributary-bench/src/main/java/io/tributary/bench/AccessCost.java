@@ -39,11 +39,21 @@ final class AccessCost {
         new TributaryConfig.Access(false));
   }
 
-  /** The line that reports {@code ratio} (on/off) for {@code what}, against the target. */
+  /** The line that reports the rates on and off for {@code what} and their ratio (on/off). */
   static String line(String what, double on, double off, String unit) {
-    double ratio = on / off;
+    return line(what, on, off, unit, Spread.twoDecimals(on / off));
+  }
+
+  /** The line that reports the rates on and off, and {@code ratio}, against the target. */
+  static String line(String what, double on, double off, String unit, Spread ratio) {
     return String.format(
-        "access cost, %s: %,.0f %s with access on, %,.0f with it off: %.3fx (target >= %.2fx)%s",
-        what, on, unit, off, ratio, TARGET, ratio >= TARGET ? "" : " MISSED");
+        "access cost, %s: %,.0f %s with access on, %,.0f with it off: %sx (target >= %.2fx): %s",
+        what,
+        on,
+        unit,
+        off,
+        ratio,
+        TARGET,
+        ratio.median().doubleValue() >= TARGET ? "met" : "NOT met");
   }
 }

@@ -106,6 +106,9 @@ class DemoFlowsIT {
       String today = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
       JsonNode daily = run(api, "daily_show_stats", today);
       assertThat(daily.path("state").asText()).as(daily.toString()).isEqualTo("success");
+      // the latest due hourly run, created a watch interval after the flow is declared, ends
+      // first: it reads an earlier window and would replace the table after the run below
+      await().atMost(WAIT).until(() -> scheduledRunEnded(api, "trending_shows"));
       JsonNode trending = run(api, "trending_shows", clock.instant().toString());
       assertThat(trending.path("state").asText()).as(trending.toString()).isEqualTo("success");
 
@@ -293,6 +296,19 @@ class DemoFlowsIT {
       }
     }
     return converted.size();
+  }
+
+  /** Whether {@code flow} has a scheduled run and every run of it has ended. */
+  private static boolean scheduledRunEnded(Http api, String flow) {
+    boolean scheduled = false;
+    for (JsonNode run : api.get("/v1/flows/" + flow + "/runs").body().path("runs")) {
+      String state = run.path("state").asText();
+      if (!state.equals("success") && !state.equals("failed")) {
+        return false;
+      }
+      scheduled |= run.path("run-type").asText().equals("scheduled");
+    }
+    return scheduled;
   }
 
   private static JsonNode run(Http api, String flow, String logicalDate) {
