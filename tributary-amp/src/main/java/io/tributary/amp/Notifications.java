@@ -25,11 +25,11 @@ final class Notifications {
   /** What waits: a user opening a notification of a show, or tuning in to it after opening. */
   record Pending(boolean tuneIn, int user, int show, String channel) {}
 
-  static final double INITIAL_FOLLOWER_SHARE = 0.002;
-  static final int MAX_FOLLOWERS = 256;
-  static final int MAX_PENDING = 500;
-  static final double OPEN_RATE = 0.12;
-  static final double TUNE_IN_RATE = 0.4;
+  private static final double INITIAL_FOLLOWER_SHARE = 0.002;
+  private static final int MAX_FOLLOWERS = 256;
+  private static final int MAX_PENDING = 500;
+  private static final double OPEN_RATE = 0.12;
+  private static final double TUNE_IN_RATE = 0.4;
   private static final Duration RENOTIFY_AFTER = Duration.ofHours(1);
   private static final Weighted<String> CHANNELS =
       Weighted.of(List.of("push", "email", "sms"), 80, 15, 5);
