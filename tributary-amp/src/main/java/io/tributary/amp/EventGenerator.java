@@ -27,7 +27,9 @@ import java.util.UUID;
  * votes, playback metrics and the like, then a {@code listen_end} with {@code listen_ms}. Shows are
  * picked by a Zipf-like popularity, a few heavy users listen far more than the rest, and users
  * listen mostly in the evening of their own time zone (judged by the event's {@code ts}). Every
- * 50th event is a {@code live_listen_count} from the host of a show with listeners.
+ * 50th event is a {@code live_listen_count} from the host of a show with listeners. A show going
+ * live (its first listener) notifies its creator's followers: some open the notification ({@code
+ * notification_open}), and some of those start listening to the show right after.
  *
  * <p>Deterministic: the same {@link SimulatorConfig} and a clock giving the same instants yield the
  * same events. {@code ts} is the clock's instant, truncated to milliseconds; {@code listen_ms} is
@@ -40,6 +42,7 @@ public final class EventGenerator {
   private static final int MAX_SESSIONS = 1000;
   private static final long MIN_LISTEN_MS = 5_000;
   private static final long MAX_LISTEN_MS = 4 * 3_600_000;
+  private static final double NOTIFICATION_SHARE = 0.2;
 
   private static final Weighted<EventType> ACTIONS =
       Weighted.of(
@@ -70,6 +73,7 @@ public final class EventGenerator {
   private final Clock clock;
   private final Catalog catalog;
   private final Population population;
+  private final Notifications notifications;
   private final SplittableRandom random;
   private final int targetSessions;
   private final List<Session> sessions = new ArrayList<>();
@@ -89,6 +93,7 @@ public final class EventGenerator {
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.catalog = new Catalog(config.catalogSeed(), config.shows(), config.creators());
     this.population = new Population(config.seed(), config.users());
+    this.notifications = new Notifications(config.seed(), config.users());
     this.random = new SplittableRandom(config.seed());
     this.targetSessions = Math.max(1, Math.min(MAX_SESSIONS, config.users() / 10));
     this.shows = new ArrayList<>(catalog.shows());
@@ -158,6 +163,12 @@ public final class EventGenerator {
         return listenCount;
       }
     }
+    if (notifications.hasPending() && random.nextDouble() < NOTIFICATION_SHARE) {
+      ObjectNode notified = notified(notifications.poll(), ts);
+      if (notified != null) {
+        return notified;
+      }
+    }
     if (sessions.isEmpty() || (sessions.size() < targetSessions && random.nextDouble() < 0.5)) {
       return startSession(ts);
     }
@@ -170,9 +181,25 @@ public final class EventGenerator {
     return action(session, ts);
   }
 
+  /**
+   * A notification open, or the start of a session of a user who opened one; null if that user is
+   * listening already.
+   */
+  private ObjectNode notified(Notifications.Pending pending, Instant ts) {
+    User user = population.user(pending.user());
+    if (pending.tuneIn()) {
+      return listening.get(user.index()) ? null : startSession(user, pending.show(), ts);
+    }
+    ObjectNode event = event(EventType.NOTIFICATION_OPEN, ts, user, uuid(), pending.show());
+    event.put("channel", pending.channel());
+    return event;
+  }
+
   private ObjectNode startSession(Instant ts) {
-    User user = population.pickListener(random, ts, listening);
-    int show = pickShow();
+    return startSession(population.pickListener(random, ts, listening), pickShow(), ts);
+  }
+
+  private ObjectNode startSession(User user, int show, Instant ts) {
     double heavyFactor = user.heavy() ? 2.5 : 1;
     long listenMs = Math.round(360_000 * heavyFactor * Math.exp(random.nextGaussian()));
     listenMs = Math.max(MIN_LISTEN_MS, Math.min(MAX_LISTEN_MS, listenMs));
@@ -180,7 +207,10 @@ public final class EventGenerator {
     Session session = new Session(user, show, uuid(), actions, listenMs);
     sessions.add(session);
     listening.set(user.index());
-    listeners[show]++;
+    if (listeners[show]++ == 0) {
+      Show entry = shows.get(show);
+      notifications.wentLive(show, entry.creatorId(), hostNumber(entry) - 1, ts, random);
+    }
     return event(EventType.LISTEN_START, ts, user, session.id, show);
   }
 
@@ -203,7 +233,10 @@ public final class EventGenerator {
     }
     ObjectNode event = event(type, ts, session.user, session.id, session.show);
     switch (type) {
-      case FOLLOW -> session.followed = true;
+      case FOLLOW -> {
+        session.followed = true;
+        notifications.follow(shows.get(session.show).creatorId(), session.user.index());
+      }
       case NOTIFICATION_OPT_IN -> {
         session.optedIn = true;
         event.put("channel", CHANNELS.pick(random));

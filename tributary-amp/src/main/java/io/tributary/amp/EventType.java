@@ -18,6 +18,11 @@ public enum EventType {
   CALL_IN_REQUEST("call_in_request"),
   /** A user opts in to notifications; carries {@code channel} (push, email or sms). */
   NOTIFICATION_OPT_IN("notification_opt_in"),
+  /**
+   * A follower opens the notification that a show went live; carries {@code channel} (push, email
+   * or sms) and the notification's id as {@code session_id}.
+   */
+  NOTIFICATION_OPEN("notification_open"),
   /** The player reports quality; carries the {@code playback} object. */
   PLAYBACK_METRICS("playback_metrics"),
   /** The host's app reports the current audience of a show; carries {@code listeners}. */

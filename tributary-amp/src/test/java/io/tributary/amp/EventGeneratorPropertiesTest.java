@@ -71,7 +71,8 @@ class EventGeneratorPropertiesTest {
     Map<String, List<JsonNode>> sessions = new HashMap<>();
     for (int i = 0; i < 10_000; i++) {
       ObjectNode event = generator.next();
-      if (!event.get("event_type").asText().equals("live_listen_count")) {
+      String type = event.get("event_type").asText();
+      if (!type.equals("live_listen_count") && !type.equals("notification_open")) {
         sessions
             .computeIfAbsent(event.get("session_id").asText(), id -> new ArrayList<>())
             .add(event);
@@ -95,6 +96,43 @@ class EventGeneratorPropertiesTest {
         }
       }
     }
+  }
+
+  @Property(tries = 5, seed = "13")
+  void notificationOpensFollowAShowGoingLiveAndSomeLeadToAListen(
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 23) int hour) {
+    Clock clock =
+        Clock.fixed(
+            Instant.parse("2026-11-26T00:00:00Z").plusSeconds(hour * 3600L), ZoneOffset.UTC);
+    EventGenerator generator = new EventGenerator(SimulatorConfig.withSeed(seed), clock);
+    Set<String> liveShows = new HashSet<>();
+    Map<String, String> openedShowByUser = new HashMap<>();
+    long opens = 0;
+    long listens = 0;
+    long converted = 0;
+    for (int i = 0; i < 20_000; i++) {
+      ObjectNode event = generator.next();
+      String type = event.get("event_type").asText();
+      String user = event.get("user_id").asText();
+      String show = event.get("show_id").asText();
+      if (type.equals("listen_start")) {
+        listens++;
+        liveShows.add(show);
+        if (show.equals(openedShowByUser.remove(user))) {
+          converted++;
+        }
+      } else if (type.equals("notification_open")) {
+        opens++;
+        assertThat(liveShows).as("a notification of a live show: %s", event).contains(show);
+        assertThat(user)
+            .as("the host is not notified of their own show")
+            .isNotEqualTo(
+                Ids.user(Integer.parseInt(event.get("creator_id").asText().substring(8))));
+        openedShowByUser.put(user, show);
+      }
+    }
+    assertThat(opens).as("notification opens").isPositive().isLessThan(listens / 2);
+    assertThat(converted).as("opens followed by a listen to the show").isBetween(1L, opens - 1);
   }
 
   /** Asserts the event has every common and type-specific field, in the expected shape. */
@@ -134,7 +172,7 @@ class EventGeneratorPropertiesTest {
         check(problems, Set.of("A", "B", "C", "D").contains(text(event, "option")), "option");
       }
       case "call_in_request" -> check(problems, event.path("accepted").isBoolean(), "accepted");
-      case "notification_opt_in" ->
+      case "notification_opt_in", "notification_open" ->
           check(
               problems, Set.of("push", "email", "sms").contains(text(event, "channel")), "channel");
       case "playback_metrics" -> {

@@ -14,19 +14,26 @@ import java.util.Map;
 final class HttpSqlPeer implements SqlPeer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final String name;
   private final URI query;
   private final String authorization;
   private final HttpClient client = HttpClient.newHttpClient();
 
   /** {@code token}: the bearer token of a user who may read the benchmark's tables. */
   HttpSqlPeer(URI server, String token) {
+    this("tributary_http", server, token);
+  }
+
+  /** The peer named {@code name} (in the benchmark's figures) of the server at {@code server}. */
+  HttpSqlPeer(String name, URI server, String token) {
+    this.name = name;
     this.query = server.resolve("/v1/query");
     this.authorization = "Bearer " + token;
   }
 
   @Override
   public String name() {
-    return "tributary_http";
+    return name;
   }
 
   @Override

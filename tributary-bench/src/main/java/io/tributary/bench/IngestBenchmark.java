@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
  * alone (a filled topic into a fresh table) against Apache Iceberg's Kafka Connect sink reading the
  * same topic; plus freshness, the time from a batch's acknowledgement to its rows being visible to
  * SQL. The phases alternate for {@code --rounds} rounds; each figure is their median and spread.
+ * With {@code --access-cost}, end to end also alternates with a twin platform with access off, for
+ * the cost of authentication.
  */
 @Command(
     name = "ingest",
@@ -84,6 +86,13 @@ final class IngestBenchmark implements Callable<Integer> {
               + " sink); default: found beside this benchmark")
   Path connectPeer;
 
+  @Option(
+      names = "--access-cost",
+      description =
+          "Also time end-to-end ingest on a twin platform with access off, alternating with this"
+              + " one, and report the rate with access on over the rate with it off")
+  boolean accessCost;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -122,6 +131,7 @@ final class IngestBenchmark implements Callable<Integer> {
     result.put("event_bytes_avg", bodies.bytes() / (POOL_BATCHES * BATCH));
     result.put("rounds", rounds);
     IngestReport report;
+    List<String> costLines = new ArrayList<>();
     try (Platform platform = Platform.start(config(dir, stream), Clock.systemUTC())) {
       EndToEndLoad load = new EndToEndLoad(platform, stream, clients);
       log("end to end warm-up: %,d events...", warmup * BATCH);
@@ -148,12 +158,16 @@ final class IngestBenchmark implements Callable<Integer> {
       report = new IngestReport(measured);
       result.putAll(report.figures());
       result.put("rows_checked_exactly_once", 2L * rounds * events);
+      int next = warmup + rounds * count; // the next batch of the stream's table
+      if (accessCost) {
+        result.putAll(accessCost(dir, stream, bodies, load, next, warmup, count, costLines));
+        next += rounds * count;
+      }
       if (!quick) {
         double e2eRate = median(measured, r -> r.endToEnd().phase().rate());
         Freshness.Result fresh =
             new Freshness(platform, stream)
-                .measure(
-                    bodies.events(), warmup + rounds * count, Math.min(freshnessRate, e2eRate / 2));
+                .measure(bodies.events(), next, Math.min(freshnessRate, e2eRate / 2));
         result.put("freshness_p50_ms", Math.round(fresh.p50Millis()));
         result.put("freshness_p99_ms", Math.round(fresh.p99Millis()));
         result.put("freshness_load_events_per_s", Math.round(fresh.loadEventsPerSecond()));
@@ -162,10 +176,63 @@ final class IngestBenchmark implements Callable<Integer> {
       result.put("rss_peak_mib", Host.peakRssMib());
     }
     Results.print(result, json);
-    for (String line : report.targetLines()) { // beside the JSON object, not in it
+    List<String> lines = new ArrayList<>(report.targetLines());
+    lines.addAll(costLines);
+    for (String line : lines) { // beside the JSON object, not in it
       (json ? System.err : System.out).println(line);
     }
     return 0;
+  }
+
+  /**
+   * End to end with access on ({@code load}, from batch {@code next} on) and off (a twin platform
+   * with access off), alternating for {@code --rounds} rounds: their medians and spreads and the
+   * ratio's, taken within each round like the report's, and the ratio's line added to {@code
+   * lines}.
+   */
+  private Map<String, Object> accessCost(
+      Path dir,
+      StreamSpec stream,
+      Bodies bodies,
+      EndToEndLoad load,
+      int next,
+      int warmup,
+      int count,
+      List<String> lines)
+      throws Exception {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    Path offDir = dir.resolve("access-off");
+    try (Platform off =
+        Platform.start(AccessCost.accessOff(config(offDir, stream), offDir), Clock.systemUTC())) {
+      EndToEndLoad offLoad = new EndToEndLoad(off, stream, clients);
+      log("access off: end to end warm-up, %,d events...", warmup * BATCH);
+      offLoad.measure(bodies, 0, warmup);
+      double[] on = new double[rounds];
+      double[] offRates = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        log(
+            "access cost, round %d of %d: end to end with access on, then off...",
+            round + 1, rounds);
+        on[round] = load.measure(bodies, next + round * count, count).phase().rate();
+        offRates[round] = offLoad.measure(bodies, warmup + round * count, count).phase().rate();
+      }
+      double[] ratios = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        ratios[round] = on[round] / offRates[round];
+      }
+      Spread ratio = Spread.twoDecimals(ratios);
+      figures.put("e2e_access_on_events_per_s", Spread.whole(on));
+      figures.put("e2e_access_off_events_per_s", Spread.whole(offRates));
+      figures.put("e2e_access_on_vs_off", ratio);
+      lines.add(
+          AccessCost.line(
+              "end-to-end ingest",
+              Spread.whole(on).median().doubleValue(),
+              Spread.whole(offRates).median().doubleValue(),
+              "events/s",
+              ratio));
+    }
+    return figures;
   }
 
   /** The platform with an embedded broker, a SQLite catalog and the benchmark's one stream. */

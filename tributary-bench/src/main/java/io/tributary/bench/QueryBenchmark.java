@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * {@code bench query}: the same SQL over the same generated app events, timed on DuckDB reading the
  * table's Parquet files directly, Tributary over HTTP (NDJSON) and over its PostgreSQL endpoint
  * (pgJDBC), and with {@code --postgres} a real PostgreSQL loaded with the same rows (pgJDBC), all
- * in one run; plus the planning overhead of a query on a table of 1,000 files.
+ * in one run; plus the planning overhead of a query on a table of 1,000 files. With {@code
+ * --access-cost}, the HTTP queries also run on a twin platform with access off holding the same
+ * rows, for the cost of authentication.
  */
 @Command(
     name = "query",
@@ -41,6 +43,7 @@ final class QueryBenchmark implements Callable<Integer> {
   private static final TableId EVENTS = new TableId("raw", "app_events");
   private static final TableId SHOWS = new TableId("raw", "shows");
   private static final TableId MANY_FILES = new TableId("raw", "files_1000");
+  private static final String ACCESS_OFF = "tributary_http_access_off";
   private static final long ROWS_PER_COMMIT = 1_000_000;
   private static final int FILES = 1_000;
   private static final int FILES_PER_COMMIT = 100;
@@ -54,6 +57,13 @@ final class QueryBenchmark implements Callable<Integer> {
 
   @Option(names = "--postgres", description = "Also load and time a local PostgreSQL")
   boolean postgres;
+
+  @Option(
+      names = "--access-cost",
+      description =
+          "Also time the HTTP queries on a twin platform with access off (same rows), and report"
+              + " the query rate with access on over the rate with it off")
+  boolean accessCost;
 
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
@@ -77,8 +87,16 @@ final class QueryBenchmark implements Callable<Integer> {
             List.of());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("rows", rows);
-    try (Platform platform = Platform.start(config, Clock.systemUTC())) {
+    Path offDir = dir.resolve("access-off");
+    try (Platform platform = Platform.start(config, Clock.systemUTC());
+        Platform off =
+            accessCost
+                ? Platform.start(AccessCost.accessOff(config, offDir), Clock.systemUTC())
+                : null) {
       generate(platform.lake());
+      if (off != null) {
+        generate(off.lake());
+      }
       TributaryConfig.Query query = config.query();
       long memoryPerQuery = query.memoryLimitBytes() / Math.max(2, query.threads());
       AdminCredentials admin = platform.adminCredentials();
@@ -91,6 +109,9 @@ final class QueryBenchmark implements Callable<Integer> {
                 query.threads(),
                 memoryPerQuery));
         peers.add(new HttpSqlPeer(platform.httpUri(), admin.token()));
+        if (off != null) {
+          peers.add(new HttpSqlPeer(ACCESS_OFF, off.httpUri(), admin.token()));
+        }
         peers.add(
             new JdbcSqlPeer(
                 "tributary_pgwire",
@@ -103,6 +124,9 @@ final class QueryBenchmark implements Callable<Integer> {
             peers.add(loadPostgres(server));
           }
           timeQueries(peers, result);
+          if (off != null) {
+            accessCost(result);
+          }
           planning(platform, (DuckDbDirectPeer) peers.get(0), result);
         } finally {
           if (server != null) {
@@ -118,6 +142,30 @@ final class QueryBenchmark implements Callable<Integer> {
     }
     Results.print(result, json);
     return 0;
+  }
+
+  /**
+   * The query rate over HTTP with access on over the rate with access off, per query and over all
+   * queries (the sum of their median times); the overall line printed beside the results.
+   */
+  private void accessCost(Map<String, Object> result) {
+    double on = 0;
+    double off = 0;
+    for (String query : queries().keySet()) {
+      double onMillis = ((Number) result.get(query + "_tributary_http_ms")).doubleValue();
+      double offMillis = ((Number) result.get(query + "_" + ACCESS_OFF + "_ms")).doubleValue();
+      result.put(query + "_http_access_on_vs_off", Results.round2(offMillis / onMillis));
+      on += onMillis;
+      off += offMillis;
+    }
+    int queries = queries().size();
+    result.put("http_access_on_vs_off", Results.round2(off / on));
+    System.err.println(
+        AccessCost.line(
+            "HTTP queries (all " + queries + ")",
+            queries * 60_000 / on,
+            queries * 60_000 / off,
+            "queries/min"));
   }
 
   /** The queries, by name; the same text runs on every peer. */

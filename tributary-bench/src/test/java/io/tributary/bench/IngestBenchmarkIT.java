@@ -16,7 +16,8 @@ import picocli.CommandLine;
 /**
  * {@code bench ingest --quick}: every phase runs, including Iceberg's Kafka Connect sink in its
  * child JVM (from the jars the build copied), and each delivery side commits every event exactly
- * once (the benchmark checks it and fails otherwise), so the peer cannot rot.
+ * once (the benchmark checks it and fails otherwise), so the peer cannot rot; with {@code
+ * --access-cost}, end to end also runs on a twin platform with access off.
  */
 class IngestBenchmarkIT {
   @Test
@@ -26,7 +27,7 @@ class IngestBenchmarkIT {
     int exit;
     System.setOut(new PrintStream(out, true, "UTF-8"));
     try {
-      exit = new CommandLine(new IngestBenchmark()).execute("--quick", "--json");
+      exit = new CommandLine(new IngestBenchmark()).execute("--quick", "--access-cost", "--json");
     } finally {
       System.setOut(stdout);
     }
@@ -51,6 +52,12 @@ class IngestBenchmarkIT {
         }) {
       assertThat(result.get(figure).asDouble()).as(figure).isPositive();
       assertThat(result.get(figure + "_min").asDouble()).as(figure).isPositive();
+    }
+    for (String figure :
+        new String[] {
+          "e2e_access_on_events_per_s", "e2e_access_off_events_per_s", "e2e_access_on_vs_off"
+        }) {
+      assertThat(result.get(figure).asDouble()).as(figure).isPositive();
     }
   }
 

@@ -87,6 +87,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "How often the show catalog changes")
   String catalogChangeInterval;
 
+  @Option(
+      names = "--run-for",
+      description =
+          "Stop by itself after this long (such as 5m) and print the process's peak RSS (VmHWM)"
+              + " against the platform's 1.5 GiB target; default: until Ctrl-C")
+  String runFor;
+
   /** The admin's token: the demo's own clients act as the administrator. */
   private static Optional<String> adminToken(Platform platform) {
     return Optional.of(platform.adminCredentials().token());
@@ -94,6 +101,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Duration stopAfter = runFor == null ? null : duration(runFor);
     CatalogServiceConfig catalogConfig = catalogConfig();
     URI catalogUri = URI.create("http://" + catalogConfig.host() + ":" + catalogConfig.port());
     TributaryConfig settings = config == null ? demoConfig(catalogUri) : ServeCommand.load(config);
@@ -142,14 +150,40 @@ final class DemoCommand implements Callable<Integer> {
           () -> report(platform, stream.name(), catalog), 10, 10, TimeUnit.SECONDS);
       background.scheduleWithFixedDelay(
           () -> DemoFlows.declareMissing(platform.flows()), 5, 15, TimeUnit.SECONDS);
-      shutdown.await();
+      if (stopAfter == null) {
+        shutdown.await();
+      } else {
+        shutdown.await(stopAfter);
+      }
       simulator.close();
       background.shutdownNow();
       System.out.println("Shutting down: flushing delivery buffers...");
     } finally {
       background.shutdownNow();
     }
+    if (runFor != null) {
+      PeakRss.read()
+          .ifPresent(
+              peak ->
+                  System.out.printf(
+                      "Peak RSS of the demo's process (platform, catalog service and simulator):"
+                          + " %,d MiB (VmHWM), target %,d MiB: %s%n",
+                      peak, PeakRss.TARGET_MIB, peak <= PeakRss.TARGET_MIB ? "met" : "MISSED"));
+    }
     return 0;
+  }
+
+  private Duration duration(String text) {
+    try {
+      Duration duration = Units.parseDuration(text);
+      if (duration.isZero() || duration.isNegative()) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return duration;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          command.commandLine(), "Invalid --run-for: " + text + " (" + e.getMessage() + ")", e);
+    }
   }
 
   /** The demo config with the catalog service at {@code catalogUri}. */

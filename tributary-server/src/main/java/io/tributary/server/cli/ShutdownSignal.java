@@ -1,6 +1,8 @@
 package io.tributary.server.cli;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
@@ -27,6 +29,11 @@ public final class ShutdownSignal implements AutoCloseable {
 
   public void await() throws InterruptedException {
     requested.await();
+  }
+
+  /** Waits for the first signal, at most {@code timeout}; whether a signal came. */
+  public boolean await(Duration timeout) throws InterruptedException {
+    return requested.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
