@@ -45,6 +45,12 @@ public final class Access {
   public static final Duration MIN_TEMPORARY = Duration.ofMinutes(15);
   public static final Duration MAX_TEMPORARY = Duration.ofMinutes(60);
 
+  /**
+   * How long an expired or revoked token is kept, so that using it answers "expired" or "revoked"
+   * rather than "unknown"; then the sweep deletes it (OAuth and Spark tokens expire hourly).
+   */
+  public static final Duration ENDED_TOKENS_KEPT = Duration.ofDays(1);
+
   private final AccessStore store;
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
@@ -310,7 +316,17 @@ public final class Access {
     for (String name : expired) {
       store.removeUser(name, now);
     }
-    if (!expired.isEmpty()) {
+    Instant cutoff = now.minus(ENDED_TOKENS_KEPT);
+    boolean endedTokens =
+        state.tokensByHash().values().stream()
+            .anyMatch(
+                token ->
+                    token.expiresAt().map(cutoff::isAfter).orElse(false)
+                        || token.revokedAt().map(cutoff::isAfter).orElse(false));
+    if (endedTokens) {
+      store.removeTokensEndedBefore(cutoff);
+    }
+    if (!expired.isEmpty() || endedTokens) {
       reload();
     }
     return expired.size();

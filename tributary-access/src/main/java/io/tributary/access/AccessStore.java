@@ -138,6 +138,19 @@ public final class AccessStore {
         });
   }
 
+  /** Deletes the tokens that expired or were revoked before {@code cutoff}. */
+  public void removeTokensEndedBefore(Instant cutoff) {
+    inTransaction(
+        "remove ended tokens",
+        connection -> {
+          update(
+              connection,
+              "DELETE FROM access_tokens WHERE expires_ms < ? OR revoked_ms < ?",
+              cutoff.toEpochMilli(),
+              cutoff.toEpochMilli());
+        });
+  }
+
   /** Creates or replaces the group with exactly {@code members}. */
   public void putGroup(String name, Set<String> members) {
     inTransaction(

@@ -210,6 +210,24 @@ class AccessTest {
   }
 
   @Test
+  void endedTokensAnswerWhyForADayThenTheSweepDeletesThem() {
+    access.ensureAdmin("admin-password", "admin-token-0123456789");
+    Access.IssuedToken hourly =
+        access.issueToken("admin", Set.of(), Optional.of(Duration.ofHours(1)));
+    clock.advance(Duration.ofHours(2));
+    assertThatThrownBy(() -> access.authenticateToken(hourly.secret()))
+        .hasMessageContaining("expired");
+    access.removeExpired();
+    assertThatThrownBy(() -> access.authenticateToken(hourly.secret()))
+        .hasMessageContaining("expired");
+    clock.advance(Access.ENDED_TOKENS_KEPT);
+    access.removeExpired();
+    assertThat(access.state().tokensByHash().values())
+        .noneMatch(token -> token.id().equals(hourly.id()));
+    assertThat(access.authenticateToken("admin-token-0123456789").user()).isEqualTo("admin");
+  }
+
+  @Test
   void ensureAdminIsIdempotentAndTheAdminCannotBeRemoved() {
     access.ensureAdmin("admin-password", "admin-token-0123456789");
     access.ensureAdmin("admin-password", "admin-token-0123456789");
