@@ -54,6 +54,7 @@ final class PgConnection implements Runnable {
   private final QueryEngine engine;
   private final PgUsers users;
   private Predicate<TableId> readable = table -> false;
+  private volatile String user;
   private final SecureRandom random;
   private final PgWireMetrics metrics;
   private final PgWireServer server;
@@ -119,6 +120,11 @@ final class PgConnection implements Runnable {
   void disconnect() {
     cancelRunning();
     closeSocket();
+  }
+
+  /** The user it authenticated as; null before that. */
+  String user() {
+    return user;
   }
 
   /** Answers the startup packet with a fatal error and closes (the connection limit). */
@@ -418,6 +424,7 @@ final class PgConnection implements Runnable {
           "database \"" + database + "\" does not exist (use tributary)");
     }
     readable = users.readableTables(user);
+    this.user = user;
     users.loggedIn(user, clientAddress(), true);
     backend.authentication(0, new byte[0]);
     Map<String, String> status = new LinkedHashMap<>(Session.REPORTED);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,6 +161,23 @@ public final class PgWireServer implements AutoCloseable {
   /** How many client connections are open. */
   public int connectionCount() {
     return connections.size();
+  }
+
+  /**
+   * Disconnects the sessions of the users {@code gone} accepts (removed, expired): their running
+   * statements are canceled and their sockets closed. Returns how many.
+   */
+  public int terminateSessionsOf(Predicate<String> gone) {
+    int terminated = 0;
+    for (PgConnection connection : connections.values()) {
+      String user = connection.user();
+      if (user != null && gone.test(user)) {
+        LOG.info("Closing a PostgreSQL session of user {}: the user is gone", user);
+        connection.disconnect();
+        terminated++;
+      }
+    }
+    return terminated;
   }
 
   /** How many connections are running a statement now. */

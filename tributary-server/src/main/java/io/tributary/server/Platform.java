@@ -3,6 +3,8 @@ package io.tributary.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.access.Access;
+import io.tributary.access.AccessListener;
+import io.tributary.access.AccessState;
 import io.tributary.access.AccessStore;
 import io.tributary.access.AdminCredentials;
 import io.tributary.access.Identity;
@@ -223,6 +225,22 @@ public final class Platform implements AutoCloseable {
           config.pgwire().enabled()
               ? opened(startPgWire(config, query, meters, clock, pgUsers(random)))
               : null;
+      if (pgwire != null && access.isPresent()) {
+        // removing a user (or its expiry) ends its PostgreSQL sessions at once
+        PgWireServer sessions = pgwire;
+        access
+            .get()
+            .addListener(
+                new AccessListener() {
+                  @Override
+                  public void changed(AccessState state) {
+                    sessions.terminateSessionsOf(user -> state.user(user).isEmpty());
+                  }
+
+                  @Override
+                  public void passwordSet(String user, String password) {}
+                });
+      }
       functions.refusePlatformPorts(
           pgwire == null ? Set.of(http.port()) : Set.of(http.port(), pgwire.port()));
     } catch (RuntimeException e) {

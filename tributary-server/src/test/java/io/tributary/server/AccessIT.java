@@ -287,6 +287,34 @@ class AccessIT {
         .isEqualTo("1");
   }
 
+  @Test
+  void removingAUserEndsItsPostgresSessions() throws Exception {
+    admin.post("/v1/users", "application/json", "{\"name\":\"fay\",\"password\":\"fay-pw-1\"}");
+    grant("user:fay", "read", "table:raw.events");
+    try (java.sql.Connection session =
+        java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + platform.pgwirePort() + "/tributary",
+            "fay",
+            "fay-pw-1")) {
+      try (java.sql.Statement statement = session.createStatement();
+          java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM raw.events")) {
+        assertThat(rows.next()).isTrue();
+      }
+      assertThat(admin.delete("/v1/users/fay").status()).isEqualTo(204);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (java.sql.Statement statement = session.createStatement()) {
+                  statement.executeQuery("SELECT 1").close();
+                  return false;
+                } catch (java.sql.SQLException e) {
+                  return true; // the server closed the session
+                }
+              });
+    }
+  }
+
   /** What psql prints for {@code sql} as {@code user} (errors with their SQLSTATE). */
   private String psql(String user, String password, String sql) throws Exception {
     ProcessBuilder psql =
