@@ -18,6 +18,7 @@ import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.Caller;
 import io.tributary.access.secrets.GeneratedPasswordRotator;
 import io.tributary.access.secrets.PasswordGenerator;
+import io.tributary.access.secrets.Placeholders;
 import io.tributary.access.secrets.Rotations;
 import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
@@ -113,6 +114,8 @@ public final class Platform implements AutoCloseable {
               random,
               audit);
       variables = new VariableStore(this::metadataConnection, clock, audit);
+      CurrentValues current = new CurrentValues(secrets, variables);
+      Placeholders placeholders = new Placeholders(current::secret, current::variable);
       PasswordGenerator passwords = new PasswordGenerator(random);
       Rotations rotations =
           opened(
@@ -151,6 +154,7 @@ public final class Platform implements AutoCloseable {
                   streams,
                   topics,
                   config.dataDir(),
+                  current,
                   System::getenv,
                   config.egress().withPlatformPorts(platformPorts(config)),
                   meters,
@@ -178,7 +182,8 @@ public final class Platform implements AutoCloseable {
                   meters,
                   clock,
                   flowTaskTypes(config),
-                  table -> streams.list().stream().anyMatch(s -> s.table().equals(table))));
+                  table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
+                  placeholders::resolve));
       admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
       access =
           config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();

@@ -72,7 +72,9 @@ public final class FunctionService implements AutoCloseable {
    * them.
    *
    * @param dataDir holds {@code secrets/} and {@code functions/} (jars of java functions)
-   * @param environment reads environment variables (secrets)
+   * @param stored the platform's secret store and variables, read at each use ({@code
+   *     ${secret:..}}, {@code ${var:..}})
+   * @param environment reads environment variables (secrets not in the store)
    * @param egress where http-enrich functions may send requests and secrets
    * @param jitter the randomness of the retry back-off (seeded in tests)
    */
@@ -82,6 +84,7 @@ public final class FunctionService implements AutoCloseable {
       StreamRegistry streams,
       TopicRegistry topics,
       Path dataDir,
+      StoredValues stored,
       UnaryOperator<String> environment,
       EgressPolicy egress,
       MeterRegistry meters,
@@ -104,7 +107,7 @@ public final class FunctionService implements AutoCloseable {
     this.topics = Objects.requireNonNull(topics, "topics is null");
     this.meters = Objects.requireNonNull(meters, "meters is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.secrets = new Secrets(environment, dataDir);
+    this.secrets = new Secrets(stored, environment, dataDir);
     this.jarDirectory = dataDir.resolve("functions");
     this.jitter = Objects.requireNonNull(jitter, "jitter is null");
     this.http =
@@ -248,15 +251,10 @@ public final class FunctionService implements AutoCloseable {
   private Handler newHandler(FunctionSpec spec) {
     return switch (spec.type()) {
       case HTTP_ENRICH -> {
-        Map<String, String> headers = new LinkedHashMap<>();
-        spec.http()
-            .headers()
-            .forEach(
-                (name, value) ->
-                    headers.put(
-                        name,
-                        secrets.resolve(value, "Function '" + spec.name() + "' header " + name)));
-        yield new HttpEnrichHandler(spec, headers, http, () -> egress, InetAddress::getAllByName);
+        // checked now, so a reference to nothing fails the PUT; resolved again at every call
+        headersOf(spec);
+        yield new HttpEnrichHandler(
+            spec, () -> headersOf(spec), http, () -> egress, InetAddress::getAllByName);
       }
       case FILTER, ROUTE -> new FilterHandler(spec);
       case JAVA -> {
@@ -272,6 +270,18 @@ public final class FunctionService implements AutoCloseable {
         }
       }
     };
+  }
+
+  /** The request headers of {@code spec} with its references resolved as they are now. */
+  private Map<String, String> headersOf(FunctionSpec spec) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    spec.http()
+        .headers()
+        .forEach(
+            (name, value) ->
+                headers.put(
+                    name, secrets.resolve(value, "Function '" + spec.name() + "' header " + name)));
+    return headers;
   }
 
   private RecordFunction instantiate(FunctionSpec spec) {

@@ -92,6 +92,7 @@ class FunctionsIT {
         streams,
         topics,
         dataDir,
+        StoredValues.NONE,
         env::get,
         egress,
         meters,
