@@ -124,7 +124,10 @@ public final class Platform implements AutoCloseable {
                   Map.of(
                       GeneratedPasswordRotator.NAME,
                       new GeneratedPasswordRotator(
-                          passwords, GeneratedPasswordRotator.Target.STORE_ONLY)),
+                          passwords, GeneratedPasswordRotator.Target.STORE_ONLY),
+                      UserPasswords.ROTATOR,
+                      new GeneratedPasswordRotator(
+                          passwords, new UserPasswords(this::accessService))),
                   Duration.ofSeconds(5)));
       log = opened(StreamLog.start(config.kafka(), config.ingest(), config.dataDir()));
       streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest(), clock));
@@ -405,6 +408,11 @@ public final class Platform implements AutoCloseable {
   /** The admin's credentials ({@code <data-dir>/admin-credentials.json}). */
   public AdminCredentials adminCredentials() {
     return admin;
+  }
+
+  /** The access service; null until it is started, then as {@link #access()}. */
+  private Optional<Access> accessService() {
+    return access;
   }
 
   /** The access service, or empty when {@code access.enabled} is false. */
