@@ -179,7 +179,8 @@ public final class Flows implements AutoCloseable {
    * tells the tables that do not exist yet but will (a stream's, before its first records). {@code
    * references} resolves {@code ${secret:name}} and {@code ${var:key}} in HTTP task settings as
    * they are now (checked when a flow loads, resolved at each try), throwing {@link
-   * InvalidInputException} naming one that is not set.
+   * InvalidInputException} naming one that is not set. SQL tasks read and write what {@code
+   * privileges} allows their flow's owner, checked at each try.
    */
   public static Flows start(
       Supplier<Connection> db,
@@ -190,9 +191,10 @@ public final class Flows implements AutoCloseable {
       Clock clock,
       Map<String, TaskRunner> more,
       Predicate<TableId> declared,
-      UnaryOperator<String> references) {
+      UnaryOperator<String> references,
+      TaskPrivileges privileges) {
     Map<String, TaskRunner> runners = new HashMap<>(more);
-    runners.put("sql", new SqlTaskRunner(query, lake));
+    runners.put("sql", new SqlTaskRunner(query, lake, privileges));
     runners.put("http", new HttpTaskRunner(references));
     runners.put(
         "maintain",

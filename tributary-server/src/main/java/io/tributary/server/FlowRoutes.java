@@ -45,11 +45,16 @@ final class FlowRoutes {
   private final Flows flows;
   private final Lake lake;
   private final TaskReplay replay;
+  private final FlowOwners owners;
 
-  FlowRoutes(Flows flows, Lake lake, TaskReplay replay) {
+  /**
+   * @param owners records who saved each flow: its tasks run with that user's privileges
+   */
+  FlowRoutes(Flows flows, Lake lake, TaskReplay replay, FlowOwners owners) {
     this.flows = flows;
     this.lake = lake;
     this.replay = replay;
+    this.owners = owners;
   }
 
   void register(RoutesConfig routes) {
@@ -173,6 +178,7 @@ final class FlowRoutes {
     }
     boolean existed = flows.get(name).isPresent();
     FlowSpec spec = flows.put(name, text);
+    owners.own(name, AccessGate.userOf(ctx).orElse(io.tributary.access.Access.ADMIN_USER));
     HttpApi.json(ctx, existed ? 200 : 201, flowView(spec, true));
   }
 

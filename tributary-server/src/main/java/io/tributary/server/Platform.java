@@ -170,6 +170,7 @@ public final class Platform implements AutoCloseable {
           opened(
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+      FlowOwners flowOwners = new FlowOwners(this::metadataConnection, this::accessService, clock);
       flows =
           opened(
               Flows.start(
@@ -186,7 +187,8 @@ public final class Platform implements AutoCloseable {
                   clock,
                   flowTaskTypes(config),
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
-                  placeholders::resolve));
+                  placeholders::resolve,
+                  flowOwners));
       admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
       access =
           config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
@@ -195,7 +197,11 @@ public final class Platform implements AutoCloseable {
       AccessRoutes accessRoutes = new AccessRoutes(access, provisioner, audit, clock);
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes =
-          new FlowRoutes(flows, lake, new TaskReplay(flows, new SqlTaskRunner(query, lake), lake));
+          new FlowRoutes(
+              flows,
+              lake,
+              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), lake),
+              flowOwners);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
