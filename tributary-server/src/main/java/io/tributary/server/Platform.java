@@ -148,6 +148,12 @@ public final class Platform implements AutoCloseable {
           new TopicRegistry(
               this::metadataConnection, log, streams, gateway, config.ingest(), clock);
       topics.declare(config.topics());
+      FunctionOwners functionOwners =
+          new FunctionOwners(
+              this::metadataConnection,
+              this::accessService,
+              target -> topics.get(target).isPresent(),
+              clock);
       // opened after delivery, so closed before it: what functions emitted gets delivered
       functions =
           opened(
@@ -159,6 +165,7 @@ public final class Platform implements AutoCloseable {
                   config.dataDir(),
                   current,
                   System::getenv,
+                  functionOwners,
                   config.egress().withPlatformPorts(platformPorts(config)),
                   meters,
                   clock,
@@ -202,7 +209,7 @@ public final class Platform implements AutoCloseable {
               lake,
               new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), lake),
               flowOwners);
-      FunctionsApi functionsApi = new FunctionsApi(topics, functions);
+      FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
       http =

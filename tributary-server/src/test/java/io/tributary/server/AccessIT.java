@@ -366,6 +366,48 @@ class AccessIT {
         .contains("owner flo, who no longer exists");
   }
 
+  @Test
+  void aFunctionEmitsWithItsOwnersPrivilegesCheckedForEachRecord() {
+    assertThat(admin.put("/v1/topics/plays", "{\"partitions\": 1}").status()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"fun\",\"password\":\"fun-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    grant("user:fun", "manage", "function:likes");
+    grant("user:fun", "ingest", "stream:events");
+    Http.Response saved =
+        basic("fun", "fun-pass-1")
+            .put(
+                "/v1/functions/likes",
+                "{\"topic\": \"plays\", \"type\": \"filter\", \"where\": \"kind == 'like'\","
+                    + " \"emit-to\": \"events\"}");
+    assertThat(saved.status()).as(saved.raw().body()).isEqualTo(201);
+    publish("{\"kind\":\"like\",\"a\":5}\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> admin.count("SELECT count(*) FROM raw.events WHERE a = 5") == 1);
+
+    change("DELETE", "user:fun", "ingest", "stream:events");
+    publish("{\"kind\":\"like\",\"a\":6}\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                admin.get("/v1/functions/likes").body().path("status").path("deadLetters").asLong()
+                    == 1);
+    assertThat(admin.count("SELECT count(*) FROM raw.events WHERE a = 6")).isZero();
+  }
+
+  private void publish(String ndjson) {
+    Http.Response published =
+        admin.post("/v1/topics/plays/messages", "application/x-ndjson", ndjson);
+    assertThat(published.status()).as(published.raw().body()).isEqualTo(200);
+  }
+
   private JsonNode runFlow(Http http, String date) {
     Http.Response started =
         http.post(

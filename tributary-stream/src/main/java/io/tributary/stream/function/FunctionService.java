@@ -1,5 +1,6 @@
 package io.tributary.stream.function;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
@@ -9,6 +10,7 @@ import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.lake.Registry;
+import io.tributary.spi.PermanentFailureException;
 import io.tributary.spi.RecordFunction;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
@@ -60,6 +62,7 @@ public final class FunctionService implements AutoCloseable {
   private final MeterRegistry meters;
   private final Clock clock;
   private final Secrets secrets;
+  private final FunctionPrivileges privileges;
   private final Path jarDirectory;
   private final HttpClient http;
   private volatile EgressPolicy egress;
@@ -75,6 +78,7 @@ public final class FunctionService implements AutoCloseable {
    * @param stored the platform's secret store and variables, read at each use ({@code
    *     ${secret:..}}, {@code ${var:..}})
    * @param environment reads environment variables (secrets not in the store)
+   * @param privileges where each function's owner may emit, checked for each record
    * @param egress where http-enrich functions may send requests and secrets
    * @param jitter the randomness of the retry back-off (seeded in tests)
    */
@@ -86,6 +90,7 @@ public final class FunctionService implements AutoCloseable {
       Path dataDir,
       StoredValues stored,
       UnaryOperator<String> environment,
+      FunctionPrivileges privileges,
       EgressPolicy egress,
       MeterRegistry meters,
       Clock clock,
@@ -108,6 +113,7 @@ public final class FunctionService implements AutoCloseable {
     this.meters = Objects.requireNonNull(meters, "meters is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.secrets = new Secrets(stored, environment, dataDir);
+    this.privileges = Objects.requireNonNull(privileges, "privileges is null");
     this.jarDirectory = dataDir.resolve("functions");
     this.jitter = Objects.requireNonNull(jitter, "jitter is null");
     this.http =
@@ -236,7 +242,7 @@ public final class FunctionService implements AutoCloseable {
     FieldPath key =
         spec.key() != null ? spec.key() : topics.get(spec.topic()).map(TopicSpec::key).orElse(null);
     FunctionRunner runner =
-        new FunctionRunner(spec, key, newHandler(spec), log, meters, clock, jitter);
+        new FunctionRunner(spec, key, checked(spec, newHandler(spec)), log, meters, clock, jitter);
     running.put(spec.name(), runner);
     runner.start();
   }
@@ -268,6 +274,28 @@ public final class FunctionService implements AutoCloseable {
               "Function '" + spec.name() + "': " + spec.className() + ".open() failed: " + e,
               e);
         }
+      }
+    };
+  }
+
+  /** {@code handler}, refusing each emit its function's owner may no longer make. */
+  private Handler checked(FunctionSpec spec, Handler handler) {
+    return new Handler() {
+      @Override
+      public List<Emit> handle(ObjectNode message, int attempt) throws Exception {
+        List<Emit> emits = handler.handle(message, attempt);
+        for (Emit emit : emits) {
+          Optional<String> denial = privileges.denial(spec.name(), emit.target());
+          if (denial.isPresent()) {
+            throw new PermanentFailureException("forbidden", denial.get());
+          }
+        }
+        return emits;
+      }
+
+      @Override
+      public void close() {
+        handler.close();
       }
     };
   }

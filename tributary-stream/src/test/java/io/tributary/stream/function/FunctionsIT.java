@@ -94,6 +94,7 @@ class FunctionsIT {
         dataDir,
         StoredValues.NONE,
         env::get,
+        FunctionPrivileges.ALL,
         egress,
         meters,
         Clock.systemUTC(),
