@@ -58,6 +58,8 @@ public final class Access {
   private final SecureRandom random;
   private final Map<String, String> verifiedPasswords = new ConcurrentHashMap<>();
   private final List<AccessListener> listeners = new CopyOnWriteArrayList<>();
+  // by user, the password a rotation replaced: accepted over HTTP until the next rotation
+  private final Map<String, StoredPassword> previousPasswords = new ConcurrentHashMap<>();
   private volatile AccessState state;
   private volatile Authorizer authorizer;
 
@@ -156,9 +158,35 @@ public final class Access {
     Principal.requireName("user", name);
     String chosen = password.orElseGet(() -> Secrets.random(random, 24));
     store.putUser(new User(name, kind, Optional.of(hasher.hash(chosen)), Optional.empty()));
+    previousPasswords.remove(name);
     reload();
     passwordSet(name, chosen);
     return chosen;
+  }
+
+  /**
+   * A rotation's step: makes {@code password} the user's password and keeps accepting the one it
+   * replaces (password logins over HTTP, not SCRAM) until the next rotation, the user's next {@link
+   * #putUser} or removal, or a restart of the platform; so a client holding the secret's previous
+   * value is not refused during the rotation window. Setting the password the user already has
+   * changes nothing (a resumed rotation).
+   *
+   * @throws NotFoundException if there is no such user
+   */
+  public synchronized void rotatePassword(String name, String password) {
+    User user = state.user(name).orElseThrow(() -> new NotFoundException("user", name));
+    StoredPassword.requireAcceptable(password);
+    if (user.password().isPresent() && hasher.verify(password, user.password().get())) {
+      return;
+    }
+    store.putUser(
+        new User(name, user.kind(), Optional.of(hasher.hash(password)), user.expiresAt()));
+    user.password()
+        .ifPresentOrElse(
+            replaced -> previousPasswords.put(name, replaced),
+            () -> previousPasswords.remove(name));
+    reload();
+    passwordSet(name, password); // Kafka's SCRAM credential follows the rotation
   }
 
   /** Creates a user without a password (it authenticates with tokens only). */
@@ -192,6 +220,7 @@ public final class Access {
       throw new NotFoundException("user", name);
     }
     store.removeUser(name, clock.instant());
+    previousPasswords.remove(name);
     reload();
   }
 
@@ -362,7 +391,9 @@ public final class Access {
         user != null
             && !user.expiredAt(now)
             && user.password().isPresent()
-            && verify(name, password, user.password().get());
+            && (verify(name, password, user.password().get())
+                || (previousPasswords.containsKey(name)
+                    && verify(name, password, previousPasswords.get(name))));
     if (!valid) {
       limiter.failed(name, address);
       throw unauthenticated("wrong user or password");

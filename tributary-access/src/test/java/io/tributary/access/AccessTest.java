@@ -109,6 +109,39 @@ class AccessTest {
   }
 
   @Test
+  void aRotatedPasswordKeepsTheReplacedOneValidUntilTheNextRotation() {
+    access.putUser("svc", User.Kind.SERVICE, Optional.of("password-one"));
+    access.rotatePassword("svc", "password-two");
+    access.rotatePassword("svc", "password-two"); // a resumed step: nothing changes
+    assertThat(access.authenticatePassword("svc", "password-one", "10.0.0.1").user())
+        .isEqualTo("svc");
+    assertThat(access.authenticatePassword("svc", "password-two", "10.0.0.1").user())
+        .isEqualTo("svc");
+    assertThat(
+            access
+                .state()
+                .user("svc")
+                .orElseThrow()
+                .password()
+                .orElseThrow()
+                .scram()
+                .matches("password-two"))
+        .isTrue();
+
+    access.rotatePassword("svc", "password-three");
+    assertThat(access.authenticatePassword("svc", "password-two", "10.0.0.1").user())
+        .isEqualTo("svc");
+    assertThatThrownBy(() -> access.authenticatePassword("svc", "password-one", "10.0.0.1"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.UNAUTHENTICATED));
+
+    access.putUser("svc", User.Kind.SERVICE, Optional.of("password-four"));
+    assertThatThrownBy(() -> access.authenticatePassword("svc", "password-three", "10.0.0.2"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.UNAUTHENTICATED));
+    assertThatThrownBy(() -> access.rotatePassword("nobody", "password-five"))
+        .isInstanceOf(io.tributary.core.NotFoundException.class);
+  }
+
+  @Test
   void failedLoginsAreLimitedPerUserAndAddress() {
     access.putUser("ana", User.Kind.HUMAN, Optional.of("correct horse"));
     for (int i = 0; i < 3; i++) {

@@ -23,6 +23,14 @@ public interface FlowChecks {
    */
   void checkSql(String sql, Set<TableId> produced);
 
+  /**
+   * Checks that every {@code ${secret:name}} and {@code ${var:key}} in {@code text} names a secret
+   * or variable that is set (none here: flows checked without the platform's stores).
+   *
+   * @throws InvalidInputException naming the first one that is not
+   */
+  default void checkReferences(String text) {}
+
   /** Checks that SQL parses with {@code sqlCheck}; tables are not checked. */
   static FlowChecks syntaxOnly(Consumer<String> sqlCheck) {
     Objects.requireNonNull(sqlCheck, "sqlCheck is null");

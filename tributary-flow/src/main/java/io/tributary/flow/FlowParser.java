@@ -242,6 +242,14 @@ public final class FlowParser {
     return produced;
   }
 
+  private void checkReferences(FlowNode node, String key, String id, String text) {
+    try {
+      checks.checkReferences(text);
+    } catch (InvalidInputException e) {
+      throw node.error(key, "task '" + id + "': " + e.getMessage());
+    }
+  }
+
   private TaskAction action(FlowNode node, String id, Set<String> params, Set<TableId> produced) {
     String type = node.requiredString("type");
     if (!TYPE_KEYS.containsKey(type)) {
@@ -279,6 +287,13 @@ public final class FlowParser {
         } catch (IllegalArgumentException e) {
           throw node.error("options." + option.getKey(), "task '" + id + "': " + e.getMessage());
         }
+      }
+    }
+    if (action instanceof TaskAction.Http http) {
+      checkReferences(node, "url", id, http.url());
+      checkReferences(node, "body", id, http.body());
+      for (Map.Entry<String, String> header : http.headers().entrySet()) {
+        checkReferences(node, "headers." + header.getKey(), id, header.getValue());
       }
     }
     if (action instanceof TaskAction.Sql sql) {
@@ -393,7 +408,7 @@ public final class FlowParser {
 
   private static TaskAction http(FlowNode node) {
     String url = node.requiredString("url");
-    if (!url.contains("{{")) {
+    if (!url.contains("{{") && !url.contains("${")) {
       node.parsed("url", null, FlowParser::httpUri);
     }
     String method =

@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -175,7 +176,11 @@ public final class Flows implements AutoCloseable {
    * The platform's flows: SQL tasks on {@code query} written to {@code lake}, HTTP and maintain
    * tasks, and the task types of {@code more} (by type name), supplied by whoever assembles the
    * platform. Flows are checked against the lake's tables when they are loaded; {@code declared}
-   * tells the tables that do not exist yet but will (a stream's, before its first records).
+   * tells the tables that do not exist yet but will (a stream's, before its first records). {@code
+   * references} resolves {@code ${secret:name}} and {@code ${var:key}} in HTTP task settings as
+   * they are now (checked when a flow loads, resolved at each try), throwing {@link
+   * InvalidInputException} naming one that is not set. SQL tasks read and write what {@code
+   * privileges} allows their flow's owner, checked at each try.
    */
   public static Flows start(
       Supplier<Connection> db,
@@ -185,10 +190,12 @@ public final class Flows implements AutoCloseable {
       MeterRegistry meters,
       Clock clock,
       Map<String, TaskRunner> more,
-      Predicate<TableId> declared) {
+      Predicate<TableId> declared,
+      UnaryOperator<String> references,
+      TaskPrivileges privileges) {
     Map<String, TaskRunner> runners = new HashMap<>(more);
-    runners.put("sql", new SqlTaskRunner(query, lake));
-    runners.put("http", new HttpTaskRunner());
+    runners.put("sql", new SqlTaskRunner(query, lake, privileges));
+    runners.put("http", new HttpTaskRunner(references));
     runners.put(
         "maintain",
         (action, context) -> {
@@ -198,7 +205,7 @@ public final class Flows implements AutoCloseable {
         });
     return new Flows(
         db,
-        new FlowParser(new LakeChecks(lake, query, declared)),
+        new FlowParser(new LakeChecks(lake, query, declared, references::apply)),
         runners,
         new LakeCommits(lake),
         settings,

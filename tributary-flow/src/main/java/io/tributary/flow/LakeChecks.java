@@ -6,6 +6,7 @@ import io.tributary.query.QueryEngine;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -18,16 +19,28 @@ final class LakeChecks implements FlowChecks {
   private final Lake lake;
   private final QueryEngine query;
   private final Predicate<TableId> declared;
+  private final Consumer<String> references;
 
-  LakeChecks(Lake lake, QueryEngine query, Predicate<TableId> declared) {
+  /**
+   * @param references checks the secret and variable references of a setting (throws {@link
+   *     io.tributary.core.InvalidInputException} naming one that is not set)
+   */
+  LakeChecks(
+      Lake lake, QueryEngine query, Predicate<TableId> declared, Consumer<String> references) {
     this.lake = Objects.requireNonNull(lake, "lake is null");
     this.query = Objects.requireNonNull(query, "query is null");
     this.declared = Objects.requireNonNull(declared, "declared is null");
+    this.references = Objects.requireNonNull(references, "references is null");
   }
 
   @Override
   public boolean tableExists(TableId table) {
     return declared.test(table) || lake.loadTable(table).isPresent();
+  }
+
+  @Override
+  public void checkReferences(String text) {
+    references.accept(text);
   }
 
   @Override

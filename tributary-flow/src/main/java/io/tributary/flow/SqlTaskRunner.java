@@ -1,5 +1,6 @@
 package io.tributary.flow;
 
+import io.tributary.core.TableId;
 import io.tributary.flow.internal.ResultRows;
 import io.tributary.lake.Committed;
 import io.tributary.lake.Lake;
@@ -8,6 +9,7 @@ import io.tributary.query.QueryEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -27,21 +29,35 @@ public final class SqlTaskRunner implements TaskRunner {
   private final QueryEngine engine;
   private final Lake lake;
 
+  private final TaskPrivileges privileges;
+
+  /** A runner whose tasks may read and write every table. */
   public SqlTaskRunner(QueryEngine engine, Lake lake) {
+    this(engine, lake, TaskPrivileges.ALL);
+  }
+
+  /**
+   * @param privileges what each flow's owner may read and write, checked at each try
+   */
+  public SqlTaskRunner(QueryEngine engine, Lake lake, TaskPrivileges privileges) {
     this.engine = Objects.requireNonNull(engine, "engine is null");
     this.lake = Objects.requireNonNull(lake, "lake is null");
+    this.privileges = Objects.requireNonNull(privileges, "privileges is null");
   }
 
   @Override
-  public void run(TaskAction action, TaskContext context) {
+  public void run(TaskAction action, TaskContext context) throws TaskFailedException {
     TaskAction.Sql sql = (TaskAction.Sql) action;
     String text = context.render(sql.sql());
     context.log().accept("Query: " + text.strip());
     context.log().accept("Target: " + sql.target() + ", mode " + sql.mode());
+    privileges.checkWrite(context.flow(), sql.target());
+    Predicate<TableId> readable = privileges.readable(context.flow());
     record Written(Committed committed, long rows, String inputs) {}
     Written written =
         engine.stream(
             text,
+            readable,
             stream -> {
               String inputs =
                   stream.snapshots().entrySet().stream()

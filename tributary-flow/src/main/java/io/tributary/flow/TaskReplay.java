@@ -88,9 +88,14 @@ public final class TaskReplay {
       text = pin(text, pinned);
     }
     List<String> log = new ArrayList<>();
-    runner.run(
-        new TaskAction.Sql(text, sql.target(), sql.mode(), sql.partitionBy()),
-        new TaskContext(flow, runId, taskId, 0, variables, log::add));
+    try {
+      runner.run(
+          new TaskAction.Sql(text, sql.target(), sql.mode(), sql.partitionBy()),
+          new TaskContext(flow, runId, taskId, 0, variables, log::add));
+    } catch (TaskFailedException e) {
+      // the flow's owner may no longer read or write what the task does
+      throw new InvalidInputException(ErrorCode.FORBIDDEN, e.getMessage(), e);
+    }
     return new Replayed(flow, runId, taskId, pinned, log);
   }
 

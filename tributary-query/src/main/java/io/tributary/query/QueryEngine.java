@@ -357,6 +357,16 @@ public final class QueryEngine implements AutoCloseable {
    * @throws InvalidInputException as {@link #execute}, and for a statement that fails while read
    */
   public <T> T stream(String sql, ResultStream.Handler<T> handler) {
+    return stream(sql, EVERY_TABLE, handler);
+  }
+
+  /**
+   * As {@link #stream(String, ResultStream.Handler)}, reading only the tables {@code readable}
+   * accepts: a statement naming another lake table fails with {@code forbidden} (403, SQLSTATE
+   * 42501).
+   */
+  public <T> T stream(String sql, Predicate<TableId> readable, ResultStream.Handler<T> handler) {
+    Objects.requireNonNull(readable, "readable is null");
     Objects.requireNonNull(sql, "sql is null");
     if (sql.isBlank()) {
       throw new InvalidInputException(ErrorCode.QUERY_ERROR, "The SQL text is empty");
@@ -369,12 +379,12 @@ public final class QueryEngine implements AutoCloseable {
     try (StartErrors database = databases.take()) {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
+      List<PlannedTable> past = planner.planPast(travel.references(), readable);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
       StatementCheck.runnable(connection, query, Long.MAX_VALUE);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
-          planner.planTables(query, isNamespace, past, EVERY_TABLE);
+          planner.planTables(query, isNamespace, past, readable);
       Map<TableId, Long> snapshots =
           new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
@@ -383,7 +393,7 @@ public final class QueryEngine implements AutoCloseable {
             .getValue()
             .forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
       }
-      planner.createMetadataTables(connection, query, isNamespace, EVERY_TABLE);
+      planner.createMetadataTables(connection, query, isNamespace, readable);
       return streamRows(database, query, deadline, snapshots, handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);

@@ -45,11 +45,16 @@ final class FlowRoutes {
   private final Flows flows;
   private final Lake lake;
   private final TaskReplay replay;
+  private final FlowOwners owners;
 
-  FlowRoutes(Flows flows, Lake lake, TaskReplay replay) {
+  /**
+   * @param owners records who saved each flow: its tasks run with that user's privileges
+   */
+  FlowRoutes(Flows flows, Lake lake, TaskReplay replay, FlowOwners owners) {
     this.flows = flows;
     this.lake = lake;
     this.replay = replay;
+    this.owners = owners;
   }
 
   void register(RoutesConfig routes) {
@@ -172,7 +177,16 @@ final class FlowRoutes {
           ErrorCode.INVALID_FLOW, "The body must be a flow in YAML or JSON");
     }
     boolean existed = flows.get(name).isPresent();
-    FlowSpec spec = flows.put(name, text);
+    // owned before it is scheduled, so its first run is checked against its new owner
+    String previous = owners.ownerOf(name);
+    owners.own(name, AccessGate.userOf(ctx).orElse(io.tributary.access.Access.ADMIN_USER));
+    FlowSpec spec;
+    try {
+      spec = flows.put(name, text);
+    } catch (RuntimeException e) {
+      owners.own(name, previous);
+      throw e;
+    }
     HttpApi.json(ctx, existed ? 200 : 201, flowView(spec, true));
   }
 

@@ -26,7 +26,13 @@ final class FunctionsApi {
   private final TopicRegistry topics;
   private final FunctionService functions;
 
-  FunctionsApi(TopicRegistry topics, FunctionService functions) {
+  /**
+   * @param owners records who saved each function: it emits with that user's privileges
+   */
+  private final FunctionOwners owners;
+
+  FunctionsApi(TopicRegistry topics, FunctionService functions, FunctionOwners owners) {
+    this.owners = owners;
     this.topics = topics;
     this.functions = functions;
   }
@@ -142,7 +148,17 @@ final class FunctionsApi {
   private void putFunction(Context ctx) throws IOException {
     String name = ctx.pathParam("name");
     boolean existed = functions.get(name).isPresent();
-    FunctionSpec spec = functions.put(FunctionSpecs.fromJson(name, body(ctx)));
+    FunctionSpec parsed = FunctionSpecs.fromJson(name, body(ctx));
+    // owned before it starts, so its first record is checked against its new owner
+    String previous = owners.ownerOf(name);
+    owners.own(name, AccessGate.userOf(ctx).orElse(io.tributary.access.Access.ADMIN_USER));
+    FunctionSpec spec;
+    try {
+      spec = functions.put(parsed);
+    } catch (RuntimeException e) {
+      owners.own(name, previous);
+      throw e;
+    }
     HttpApi.json(ctx, existed ? 200 : 201, functionView(spec));
   }
 

@@ -20,6 +20,7 @@ import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.Caller;
 import io.tributary.access.secrets.GeneratedPasswordRotator;
 import io.tributary.access.secrets.PasswordGenerator;
+import io.tributary.access.secrets.Placeholders;
 import io.tributary.access.secrets.Rotations;
 import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
@@ -115,6 +116,8 @@ public final class Platform implements AutoCloseable {
               random,
               audit);
       variables = new VariableStore(this::metadataConnection, clock, audit);
+      CurrentValues current = new CurrentValues(secrets, variables);
+      Placeholders placeholders = new Placeholders(current::secret, current::variable);
       PasswordGenerator passwords = new PasswordGenerator(random);
       Rotations rotations =
           opened(
@@ -123,7 +126,10 @@ public final class Platform implements AutoCloseable {
                   Map.of(
                       GeneratedPasswordRotator.NAME,
                       new GeneratedPasswordRotator(
-                          passwords, GeneratedPasswordRotator.Target.STORE_ONLY)),
+                          passwords, GeneratedPasswordRotator.Target.STORE_ONLY),
+                      UserPasswords.ROTATOR,
+                      new GeneratedPasswordRotator(
+                          passwords, new UserPasswords(this::accessService))),
                   Duration.ofSeconds(5)));
       log =
           opened(
@@ -151,6 +157,12 @@ public final class Platform implements AutoCloseable {
           new TopicRegistry(
               this::metadataConnection, log, streams, gateway, config.ingest(), clock);
       topics.declare(config.topics());
+      FunctionOwners functionOwners =
+          new FunctionOwners(
+              this::metadataConnection,
+              this::accessService,
+              target -> topics.get(target).isPresent(),
+              clock);
       // opened after delivery, so closed before it: what functions emitted gets delivered
       functions =
           opened(
@@ -160,7 +172,9 @@ public final class Platform implements AutoCloseable {
                   streams,
                   topics,
                   config.dataDir(),
+                  current,
                   System::getenv,
+                  functionOwners,
                   config.egress().withPlatformPorts(platformPorts(config)),
                   meters,
                   clock,
@@ -172,6 +186,7 @@ public final class Platform implements AutoCloseable {
           opened(
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+      FlowOwners flowOwners = new FlowOwners(this::metadataConnection, this::accessService, clock);
       flows =
           opened(
               Flows.start(
@@ -187,7 +202,9 @@ public final class Platform implements AutoCloseable {
                   meters,
                   clock,
                   flowTaskTypes(config),
-                  table -> streams.list().stream().anyMatch(s -> s.table().equals(table))));
+                  table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
+                  placeholders::resolve,
+                  flowOwners));
       admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
       access =
           config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
@@ -196,8 +213,12 @@ public final class Platform implements AutoCloseable {
       AccessRoutes accessRoutes = new AccessRoutes(access, provisioner, audit, clock);
       BatchRoutes batchRoutes = new BatchRoutes(batch);
       FlowRoutes flowRoutes =
-          new FlowRoutes(flows, lake, new TaskReplay(flows, new SqlTaskRunner(query, lake), lake));
-      FunctionsApi functionsApi = new FunctionsApi(topics, functions);
+          new FlowRoutes(
+              flows,
+              lake,
+              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), lake),
+              flowOwners);
+      FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
       http =
@@ -451,6 +472,11 @@ public final class Platform implements AutoCloseable {
   /** The admin's credentials ({@code <data-dir>/admin-credentials.json}). */
   public AdminCredentials adminCredentials() {
     return admin;
+  }
+
+  /** The access service; null until it is started, then as {@link #access()}. */
+  private Optional<Access> accessService() {
+    return access;
   }
 
   /** The access service, or empty when {@code access.enabled} is false. */

@@ -3,6 +3,7 @@ package io.tributary.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.config.TributaryConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -342,6 +343,135 @@ class AccessIT {
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor();
     return out.strip();
+  }
+
+  @Test
+  void aFlowRunsWithItsOwnersPrivilegesCheckedAtEachRun() {
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"flo\",\"password\":\"flo-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    grant("user:flo", "manage", "flow:copy_events");
+    grant("user:flo", "run", "flow:copy_events");
+    grant("user:flo", "read", "table:raw.events");
+    grant("user:flo", "write", "namespace:transformed");
+    Http flo = basic("flo", "flo-pass-1");
+    Http.Response saved =
+        flo.put(
+            "/v1/flows/copy_events",
+            """
+            name: copy_events
+            tasks:
+              - id: copy
+                type: sql
+                sql: SELECT a FROM raw.events
+                target: transformed.copy_events
+                mode: replace
+            """);
+    assertThat(saved.status()).as(saved.raw().body()).isEqualTo(201);
+    assertThat(runFlow(flo, "2024-01-01").path("state").asText()).isEqualTo("success");
+
+    change("DELETE", "user:flo", "write", "namespace:transformed");
+    JsonNode noWrite = runFlow(flo, "2024-01-02");
+    assertThat(noWrite.path("state").asText()).isEqualTo("failed");
+    assertThat(noWrite.toString())
+        .contains("403 forbidden")
+        .contains("owner flo, who lacks write on table transformed.copy_events");
+
+    grant("user:flo", "write", "namespace:transformed");
+    change("DELETE", "user:flo", "read", "table:raw.events");
+    JsonNode noRead = runFlow(flo, "2024-01-03");
+    assertThat(noRead.path("state").asText()).isEqualTo("failed");
+    assertThat(noRead.toString()).contains("'read' privilege on table:raw.events");
+
+    assertThat(admin.delete("/v1/users/flo").status()).isIn(200, 204);
+    JsonNode gone = runFlow(admin, "2024-01-04");
+    assertThat(gone.path("state").asText()).isEqualTo("failed");
+    assertThat(gone.toString())
+        .contains("403 forbidden")
+        .contains("owner flo, who no longer exists");
+  }
+
+  @Test
+  void aFunctionEmitsWithItsOwnersPrivilegesCheckedForEachRecord() {
+    assertThat(admin.put("/v1/topics/plays", "{\"partitions\": 1}").status()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"fun\",\"password\":\"fun-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    grant("user:fun", "manage", "function:likes");
+    grant("user:fun", "ingest", "stream:events");
+    Http.Response saved =
+        basic("fun", "fun-pass-1")
+            .put(
+                "/v1/functions/likes",
+                "{\"topic\": \"plays\", \"type\": \"filter\", \"where\": \"kind == 'like'\","
+                    + " \"emit-to\": \"events\"}");
+    assertThat(saved.status()).as(saved.raw().body()).isEqualTo(201);
+    publish("{\"kind\":\"like\",\"a\":5}\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> admin.count("SELECT count(*) FROM raw.events WHERE a = 5") == 1);
+
+    change("DELETE", "user:fun", "ingest", "stream:events");
+    publish("{\"kind\":\"like\",\"a\":6}\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                admin.get("/v1/functions/likes").body().path("status").path("deadLetters").asLong()
+                    == 1);
+    assertThat(admin.count("SELECT count(*) FROM raw.events WHERE a = 6")).isZero();
+  }
+
+  private void publish(String ndjson) {
+    Http.Response published =
+        admin.post("/v1/topics/plays/messages", "application/x-ndjson", ndjson);
+    assertThat(published.status()).as(published.raw().body()).isEqualTo(200);
+  }
+
+  private JsonNode runFlow(Http http, String date) {
+    Http.Response started =
+        http.post(
+            "/v1/flows/copy_events/runs",
+            "application/json",
+            "{\"logical-date\": \"" + date + "\"}");
+    assertThat(started.status()).as(started.raw().body()).isEqualTo(201);
+    String path = "/v1/flows/copy_events/runs/" + started.body().path("run-id").asText();
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(
+            () -> {
+              String state = admin.get(path).body().path("state").asText();
+              return state.equals("success") || state.equals("failed");
+            });
+    return admin.get(path).body();
+  }
+
+  private void change(String method, String principal, String privilege, String resource) {
+    Http.Response response =
+        admin.send(
+            java.net.http.HttpRequest.newBuilder(platform.httpUri().resolve("/v1/grants"))
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"principal\":\""
+                            + principal
+                            + "\",\"privilege\":\""
+                            + privilege
+                            + "\",\"resource\":\""
+                            + resource
+                            + "\"}")));
+    assertThat(response.status()).as(response.raw().body()).isIn(200, 204);
   }
 
   private void grant(String principal, String privilege, String resource) {

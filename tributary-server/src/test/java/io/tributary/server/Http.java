@@ -126,7 +126,7 @@ final class Http {
     return response.body().path("rows").path(0).path(0).asLong();
   }
 
-  private Response send(HttpRequest.Builder request) {
+  Response send(HttpRequest.Builder request) {
     authorization.get().ifPresent(header -> request.header("Authorization", header));
     try {
       HttpResponse<String> response =

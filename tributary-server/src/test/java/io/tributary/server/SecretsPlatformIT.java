@@ -103,6 +103,75 @@ class SecretsPlatformIT {
   }
 
   @Test
+  void aUserLoggingInWithTheCurrentSecretEvery100msSeesNoFailureWhileItsPasswordRotatesTwice()
+      throws Exception {
+    try (Platform platform = Platform.start(config(dir.resolve("users")), Clock.systemUTC())) {
+      Http admin = Http.admin(platform);
+      Http.Response secret =
+          admin.put(
+              "/v1/secrets/svc",
+              "{\"generate\": {\"length\": 24},"
+                  + " \"rotation\": {\"every\": \"30d\", \"rotator\": \"user-password\"}}");
+      assertThat(secret.status()).as(secret.raw().body()).isEqualTo(201);
+      String password = admin.get("/v1/secrets/svc/value").body().path("value").asText();
+      Http.Response user =
+          admin.post(
+              "/v1/users", "application/json", json(Map.of("name", "svc", "password", password)));
+      assertThat(user.status()).as(user.raw().body()).isEqualTo(201);
+
+      AtomicInteger logins = new AtomicInteger();
+      List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread client =
+          new Thread(
+              () -> {
+                while (!stop.get()) {
+                  String current = admin.get("/v1/secrets/svc/value").body().path("value").asText();
+                  String header =
+                      "Basic "
+                          + Base64.getEncoder()
+                              .encodeToString(
+                                  ("svc:" + current)
+                                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                  Http.Response login =
+                      new Http(platform.httpUri(), () -> Optional.of(header)).get("/v1/crawlers");
+                  logins.incrementAndGet();
+                  if (login.status() != 200) {
+                    failures.add(login.status() + " " + login.raw().body());
+                  }
+                  java.util.concurrent.locks.LockSupport.parkNanos(
+                      Duration.ofMillis(100).toNanos());
+                }
+              },
+              "user-client");
+      client.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> logins.get() >= 5);
+      for (int rotation = 1; rotation <= 2; rotation++) {
+        Http.Response rotated = admin.post("/v1/secrets/svc/rotate", "application/json", "");
+        assertThat(rotated.status()).as(rotated.raw().body()).isEqualTo(200);
+        int after = logins.get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> logins.get() >= after + 10);
+      }
+      stop.set(true);
+      client.join(30_000);
+
+      assertThat(failures).isEmpty();
+      String rotatedPassword = admin.get("/v1/secrets/svc/value").body().path("value").asText();
+      assertThat(rotatedPassword).isNotEqualTo(password);
+      assertThat(admin.get("/v1/secrets/svc").body().path("last-rotation").toString())
+          .doesNotContain(rotatedPassword);
+      // the first password is two rotations old: refused
+      String old =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(
+                      ("svc:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(new Http(platform.httpUri(), () -> Optional.of(old)).get("/v1/crawlers").status())
+          .isEqualTo(401);
+    }
+  }
+
+  @Test
   void aClientSeesNoFailureWhileTheSecretRotatesTwiceAndEveryCheckIsAudited() throws Exception {
     Path data = dir.resolve("load");
     Client client;

@@ -1,5 +1,6 @@
 package io.tributary.stream.function;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
@@ -9,6 +10,7 @@ import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.lake.Registry;
+import io.tributary.spi.PermanentFailureException;
 import io.tributary.spi.RecordFunction;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.topic.TopicRegistry;
@@ -60,6 +62,7 @@ public final class FunctionService implements AutoCloseable {
   private final MeterRegistry meters;
   private final Clock clock;
   private final Secrets secrets;
+  private final FunctionPrivileges privileges;
   private final Path jarDirectory;
   private final HttpClient http;
   private volatile EgressPolicy egress;
@@ -72,7 +75,10 @@ public final class FunctionService implements AutoCloseable {
    * them.
    *
    * @param dataDir holds {@code secrets/} and {@code functions/} (jars of java functions)
-   * @param environment reads environment variables (secrets)
+   * @param stored the platform's secret store and variables, read at each use ({@code
+   *     ${secret:..}}, {@code ${var:..}})
+   * @param environment reads environment variables (secrets not in the store)
+   * @param privileges where each function's owner may emit, checked for each record
    * @param egress where http-enrich functions may send requests and secrets
    * @param jitter the randomness of the retry back-off (seeded in tests)
    */
@@ -82,7 +88,9 @@ public final class FunctionService implements AutoCloseable {
       StreamRegistry streams,
       TopicRegistry topics,
       Path dataDir,
+      StoredValues stored,
       UnaryOperator<String> environment,
+      FunctionPrivileges privileges,
       EgressPolicy egress,
       MeterRegistry meters,
       Clock clock,
@@ -104,7 +112,8 @@ public final class FunctionService implements AutoCloseable {
     this.topics = Objects.requireNonNull(topics, "topics is null");
     this.meters = Objects.requireNonNull(meters, "meters is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.secrets = new Secrets(environment, dataDir);
+    this.secrets = new Secrets(stored, environment, dataDir);
+    this.privileges = Objects.requireNonNull(privileges, "privileges is null");
     this.jarDirectory = dataDir.resolve("functions");
     this.jitter = Objects.requireNonNull(jitter, "jitter is null");
     this.http =
@@ -233,7 +242,7 @@ public final class FunctionService implements AutoCloseable {
     FieldPath key =
         spec.key() != null ? spec.key() : topics.get(spec.topic()).map(TopicSpec::key).orElse(null);
     FunctionRunner runner =
-        new FunctionRunner(spec, key, newHandler(spec), log, meters, clock, jitter);
+        new FunctionRunner(spec, key, checked(spec, newHandler(spec)), log, meters, clock, jitter);
     running.put(spec.name(), runner);
     runner.start();
   }
@@ -248,15 +257,10 @@ public final class FunctionService implements AutoCloseable {
   private Handler newHandler(FunctionSpec spec) {
     return switch (spec.type()) {
       case HTTP_ENRICH -> {
-        Map<String, String> headers = new LinkedHashMap<>();
-        spec.http()
-            .headers()
-            .forEach(
-                (name, value) ->
-                    headers.put(
-                        name,
-                        secrets.resolve(value, "Function '" + spec.name() + "' header " + name)));
-        yield new HttpEnrichHandler(spec, headers, http, () -> egress, InetAddress::getAllByName);
+        // checked now, so a reference to nothing fails the PUT; resolved again at every call
+        headersOf(spec);
+        yield new HttpEnrichHandler(
+            spec, () -> headersOf(spec), http, () -> egress, InetAddress::getAllByName);
       }
       case FILTER, ROUTE -> new FilterHandler(spec);
       case JAVA -> {
@@ -272,6 +276,40 @@ public final class FunctionService implements AutoCloseable {
         }
       }
     };
+  }
+
+  /** {@code handler}, refusing each emit its function's owner may no longer make. */
+  private Handler checked(FunctionSpec spec, Handler handler) {
+    return new Handler() {
+      @Override
+      public List<Emit> handle(ObjectNode message, int attempt) throws Exception {
+        List<Emit> emits = handler.handle(message, attempt);
+        for (Emit emit : emits) {
+          Optional<String> denial = privileges.denial(spec.name(), emit.target());
+          if (denial.isPresent()) {
+            throw new PermanentFailureException("forbidden", denial.get());
+          }
+        }
+        return emits;
+      }
+
+      @Override
+      public void close() {
+        handler.close();
+      }
+    };
+  }
+
+  /** The request headers of {@code spec} with its references resolved as they are now. */
+  private Map<String, String> headersOf(FunctionSpec spec) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    spec.http()
+        .headers()
+        .forEach(
+            (name, value) ->
+                headers.put(
+                    name, secrets.resolve(value, "Function '" + spec.name() + "' header " + name)));
+    return headers;
   }
 
   private RecordFunction instantiate(FunctionSpec spec) {

@@ -41,25 +41,26 @@ final class HttpEnrichHandler implements Handler {
   private static final int MAX_BODY_IN_ERROR = 200;
 
   private final FunctionSpec spec;
-  private final Map<String, String> headers;
+  private final Supplier<Map<String, String>> headers;
   private final HttpClient client;
   private final Duration timeout;
   private final Supplier<EgressPolicy> egress;
   private final EgressPolicy.Resolver resolver;
 
   /**
-   * @param headers the request headers with secret references resolved; never logged
+   * @param headers the request headers with secret and variable references resolved as they are
+   *     now, asked for at each call (a rotated secret reaches the next call); never logged
    * @param egress the policy each request is checked against, as it is now
    * @param resolver resolves the host of each request, for the policy's address checks
    */
   HttpEnrichHandler(
       FunctionSpec spec,
-      Map<String, String> headers,
+      Supplier<Map<String, String>> headers,
       HttpClient client,
       Supplier<EgressPolicy> egress,
       EgressPolicy.Resolver resolver) {
     this.spec = spec;
-    this.headers = Map.copyOf(headers);
+    this.headers = headers;
     this.client = client;
     this.timeout = spec.timeout();
     this.egress = egress;
@@ -86,7 +87,7 @@ final class HttpEnrichHandler implements Handler {
     }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
-    headers.forEach(request::header);
+    headers.get().forEach(request::header);
     // blocking send on the lane's thread (the request's timeout bounds it): sendAsync + get hands
     // every answer over to the client's executor, which halved the calls/s on two cores
     HttpResponse<byte[]> response;

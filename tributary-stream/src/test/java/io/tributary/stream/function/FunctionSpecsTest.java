@@ -73,7 +73,8 @@ class FunctionSpecsTest {
     Files.createDirectories(dataDir.resolve("secrets"));
     Files.writeString(dataDir.resolve("secrets/from_file"), "file-value\n");
     Secrets secrets =
-        new Secrets(Map.of("TRIBUTARY_SECRET_CATALOG_TOKEN", "env-value")::get, dataDir);
+        new Secrets(
+            StoredValues.NONE, Map.of("TRIBUTARY_SECRET_CATALOG_TOKEN", "env-value")::get, dataDir);
     assertThat(secrets.resolve("Bearer ${secret:catalog_token}", "h"))
         .isEqualTo("Bearer env-value");
     assertThat(secrets.resolve("${secret:from_file}/${secret:catalog_token}", "h"))
@@ -85,6 +86,38 @@ class FunctionSpecsTest {
         .hasMessageContaining("TRIBUTARY_SECRET_OTHER_ONE")
         .hasMessageContaining("<data-dir>/secrets/other-one")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dataDir.toString()));
+  }
+
+  @Test
+  void theStoreComesFirstAndIsAskedAtEveryUse() throws Exception {
+    Files.createDirectories(dataDir.resolve("secrets"));
+    Files.writeString(dataDir.resolve("secrets/api_key"), "file-value");
+    Map<String, String> store = new java.util.HashMap<>(Map.of("api_key", "v1"));
+    Map<String, String> variables = new java.util.HashMap<>(Map.of("region", "eu"));
+    StoredValues stored =
+        new StoredValues() {
+          @Override
+          public java.util.Optional<String> secret(String name) {
+            return java.util.Optional.ofNullable(store.get(name));
+          }
+
+          @Override
+          public java.util.Optional<String> variable(String key) {
+            return java.util.Optional.ofNullable(variables.get(key));
+          }
+        };
+    Secrets secrets = new Secrets(stored, name -> null, dataDir);
+    assertThat(secrets.resolve("${secret:api_key}@${var:region}", "h")).isEqualTo("v1@eu");
+    store.put("api_key", "v2");
+    variables.put("region", "us");
+    assertThat(secrets.resolve("${secret:api_key}@${var:region}", "h")).isEqualTo("v2@us");
+    store.remove("api_key");
+    assertThat(secrets.resolve("${secret:api_key}", "h")).isEqualTo("file-value");
+    assertThatThrownBy(() -> secrets.resolve("${var:zone}", "function 'x' header B"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("function 'x' header B")
+        .hasMessageContaining("variable 'zone'")
+        .hasMessageContaining("PUT /v1/variables/zone");
   }
 
   @Test

@@ -1,0 +1,92 @@
+package io.tributary.server;
+
+import io.tributary.access.Access;
+import io.tributary.access.Identity;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
+import io.tributary.lake.SpecTable;
+import io.tributary.stream.function.FunctionPrivileges;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Who owns each function, and where it may therefore emit. The owner is the authenticated user who
+ * last saved the function over HTTP, or {@code admin} for functions in the config and those saved
+ * with access off; owners are kept in the metadata table {@code tributary_function_owners}. For
+ * each record it emits, the owner must still exist and hold {@code ingest} on the target stream or
+ * topic; otherwise the record is dead-lettered with code {@code forbidden} and a 403 message. With
+ * access off, every function may emit anywhere.
+ */
+final class FunctionOwners implements FunctionPrivileges {
+  private final SpecTable table;
+  private final Supplier<Optional<Access>> access;
+  private final Predicate<String> isTopic;
+  private final Clock clock;
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
+
+  /**
+   * @param access the access service; empty while access control is off (null before it starts)
+   * @param isTopic whether a target is a topic (else a stream)
+   */
+  FunctionOwners(
+      Supplier<Connection> metadataDb,
+      Supplier<Optional<Access>> access,
+      Predicate<String> isTopic,
+      Clock clock) {
+    this.table = new SpecTable(metadataDb, "tributary_function_owners", "function owner");
+    this.access = Objects.requireNonNull(access, "access is null");
+    this.isTopic = Objects.requireNonNull(isTopic, "isTopic is null");
+    this.clock = Objects.requireNonNull(clock, "clock is null");
+    owners.putAll(table.readAll());
+  }
+
+  /** Records {@code user} as the owner of function {@code function}. */
+  void own(String function, String user) {
+    table.write(function, user, clock.millis());
+    owners.put(function, user);
+  }
+
+  /** The owner of {@code function}: who saved it over HTTP, else {@code admin}. */
+  String ownerOf(String function) {
+    return owners.getOrDefault(function, Access.ADMIN_USER);
+  }
+
+  @Override
+  public Optional<String> denial(String function, String target) {
+    Optional<Access> service = access.get();
+    if (service == null || service.isEmpty()) {
+      return Optional.empty();
+    }
+    String owner = ownerOf(function);
+    if (service.get().state().user(owner).isEmpty()) {
+      return Optional.of(
+          "403 forbidden: function "
+              + function
+              + " runs as its owner "
+              + owner
+              + ", who no longer exists: save the function again as another user");
+    }
+    Identity identity = service.get().identityOf(owner);
+    Resource resource =
+        new Resource(isTopic.test(target) ? ResourceKind.TOPIC : ResourceKind.STREAM, target);
+    if (service.get().authorizer().allows(identity, Privilege.INGEST, resource)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "403 forbidden: function "
+            + function
+            + " runs as its owner "
+            + owner
+            + ", who lacks ingest on "
+            + resource.kind().label()
+            + ":"
+            + target);
+  }
+}
