@@ -322,20 +322,8 @@ public final class QueryEngine implements AutoCloseable {
     }
     acquireSlot();
     try (StartErrors database = databases.take()) {
-      Connection connection = database.connection();
-      TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planner.planPast(travel.references(), EVERY_TABLE);
-      String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      StatementCheck.runnable(connection, query, Long.MAX_VALUE);
-      Predicate<String> isNamespace = planner.namespaces();
-      Map<String, List<PlannedTable>> tables =
-          planner.planTables(query, isNamespace, past, EVERY_TABLE);
-      for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
-        createViews(connection, namespace.getKey(), namespace.getValue());
-      }
-      planner.createMetadataTables(connection, query, isNamespace, EVERY_TABLE);
-      String explain = "EXPLAIN " + query;
-      try (Statement statement = connection.createStatement()) {
+      String explain = "EXPLAIN " + prepare(database.connection(), sql, EVERY_TABLE).query();
+      try (Statement statement = database.connection().createStatement()) {
         statement.execute(explain);
       } catch (SQLException e) {
         SQLException real = database.explain(e, explain, second -> () -> {});
@@ -377,29 +365,37 @@ public final class QueryEngine implements AutoCloseable {
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
     try (StartErrors database = databases.take()) {
-      Connection connection = database.connection();
-      TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
-      List<PlannedTable> past = planner.planPast(travel.references(), readable);
-      String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      StatementCheck.runnable(connection, query, Long.MAX_VALUE);
-      Predicate<String> isNamespace = planner.namespaces();
-      Map<String, List<PlannedTable>> tables =
-          planner.planTables(query, isNamespace, past, readable);
-      Map<TableId, Long> snapshots =
-          new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
-      for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
-        createViews(connection, namespace.getKey(), namespace.getValue());
-        namespace
-            .getValue()
-            .forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
-      }
-      planner.createMetadataTables(connection, query, isNamespace, readable);
-      return streamRows(database, query, deadline, snapshots, handler);
+      Prepared prepared = prepare(database.connection(), sql, readable);
+      return streamRows(database, prepared.query(), deadline, prepared.snapshots(), handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
       running.release();
     }
+  }
+
+  /** A whole-result statement over the lake's views, and the snapshot each table is read at. */
+  private record Prepared(String query, Map<TableId, Long> snapshots) {}
+
+  /**
+   * Plans {@code sql} (time travel resolved, no row limit) over the tables {@code readable} accepts
+   * and creates their views and metadata tables in {@code connection}.
+   */
+  private Prepared prepare(Connection connection, String sql, Predicate<TableId> readable)
+      throws SQLException {
+    TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
+    List<PlannedTable> past = planner.planPast(travel.references(), readable);
+    String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
+    StatementCheck.runnable(connection, query, Long.MAX_VALUE);
+    Predicate<String> isNamespace = planner.namespaces();
+    Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past, readable);
+    Map<TableId, Long> snapshots = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
+    for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
+      createViews(connection, namespace.getKey(), namespace.getValue());
+      namespace.getValue().forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
+    }
+    planner.createMetadataTables(connection, query, isNamespace, readable);
+    return new Prepared(query, snapshots);
   }
 
   private <T> T streamRows(
