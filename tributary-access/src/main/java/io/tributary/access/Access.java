@@ -62,6 +62,7 @@ public final class Access {
   private final Map<String, StoredPassword> previousPasswords = new ConcurrentHashMap<>();
   private volatile AccessState state;
   private volatile Authorizer authorizer;
+  private long loadedVersion = -1;
 
   public Access(
       AccessStore store,
@@ -79,6 +80,8 @@ public final class Access {
 
   private synchronized void reload() {
     AccessState previous = state;
+    // read before the state: a change in between only makes the next refresh() load again
+    loadedVersion = store.version();
     AccessState loaded = store.load();
     verifiedPasswords.clear();
     state = loaded;
@@ -92,6 +95,21 @@ public final class Access {
     if (changed) {
       listeners.forEach(listener -> listener.changed(loaded));
     }
+  }
+
+  /**
+   * Reloads the state when it changed in the store since this service last loaded it: a change made
+   * by another node sharing the metadata database (users, grants, tokens). Listeners hear of it as
+   * of any change, so a removed user's sessions end here too.
+   *
+   * @return whether the state was reloaded
+   */
+  public synchronized boolean refresh() {
+    if (store.version() == loadedVersion) {
+      return false;
+    }
+    reload();
+    return true;
   }
 
   /** Adds a listener of access changes and tells it the current state at once. */

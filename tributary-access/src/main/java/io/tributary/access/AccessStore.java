@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * Users, groups, roles, grants and tokens in the platform's metadata database (SQLite by default,
- * PostgreSQL at scale): SQL common to both. Every change is one transaction; {@link #load()} reads
- * the whole state.
+ * PostgreSQL at scale): SQL common to both. Every change is one transaction that also bumps the
+ * change counter ({@link #version()}); {@link #load()} reads the whole state.
  */
 public final class AccessStore {
   private final Supplier<Connection> db;
@@ -52,6 +52,11 @@ public final class AccessStore {
               + " secret_hash VARCHAR(64) NOT NULL UNIQUE, user_name VARCHAR(63) NOT NULL,"
               + " scopes VARCHAR(1000) NOT NULL, created_ms BIGINT NOT NULL, expires_ms BIGINT,"
               + " revoked_ms BIGINT)");
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS access_version (id INTEGER NOT NULL PRIMARY KEY,"
+              + " version BIGINT NOT NULL)");
+      statement.execute(
+          "INSERT INTO access_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
     } catch (SQLException e) {
       throw failure("create the access tables", e);
     }
@@ -71,6 +76,8 @@ public final class AccessStore {
       connection.setAutoCommit(false);
       try {
         change.apply(connection);
+        // every node polls this counter and reloads when it moved (see version())
+        update(connection, "UPDATE access_version SET version = version + 1 WHERE id = 1");
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
@@ -100,6 +107,21 @@ public final class AccessStore {
 
   private static Long millis(Optional<Instant> instant) {
     return instant.map(Instant::toEpochMilli).orElse(null);
+  }
+
+  /**
+   * The change counter: bumped by every change in the same transaction, so a node sharing this
+   * database sees that its snapshot is stale when the counter moved since its last {@link #load()}.
+   */
+  public long version() {
+    try (Connection connection = db.get();
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery("SELECT version FROM access_version WHERE id = 1")) {
+      return result.next() ? result.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw failure("read the access version", e);
+    }
   }
 
   /** Creates or replaces the user (its memberships, grants and tokens stay). */

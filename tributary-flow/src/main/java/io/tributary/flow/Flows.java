@@ -179,8 +179,9 @@ public final class Flows implements AutoCloseable {
    * tells the tables that do not exist yet but will (a stream's, before its first records). {@code
    * references} resolves {@code ${secret:name}} and {@code ${var:key}} in HTTP task settings as
    * they are now (checked when a flow loads, resolved at each try), throwing {@link
-   * InvalidInputException} naming one that is not set. SQL tasks read and write what {@code
-   * privileges} allows their flow's owner, checked at each try.
+   * InvalidInputException} naming one that is not set. Tasks of every type do what {@code
+   * privileges} allows their flow's owner, checked at each try ({@link TaskPrivileges#checkTask};
+   * SQL tasks also check each table they read and their target).
    */
   public static Flows start(
       Supplier<Connection> db,
@@ -203,10 +204,19 @@ public final class Flows implements AutoCloseable {
           context.log().accept("Maintaining " + maintain.table() + " with " + maintain.options());
           context.log().accept("Done: " + lake.maintain(maintain.table(), maintain.options()));
         });
+    Map<String, TaskRunner> checked = new HashMap<>();
+    runners.forEach(
+        (type, runner) ->
+            checked.put(
+                type,
+                (action, context) -> {
+                  privileges.checkTask(action, context);
+                  runner.run(action, context);
+                }));
     return new Flows(
         db,
         new FlowParser(new LakeChecks(lake, query, declared, references::apply)),
-        runners,
+        checked,
         new LakeCommits(lake),
         settings,
         meters,

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -60,13 +61,14 @@ public final class SparkTaskRunner implements TaskRunner {
    * @param memory the child JVM's heap ({@code -Xmx}), e.g. {@code 1g}
    */
   /**
-   * @param catalogToken a bearer token for the catalog, asked for at each run (short-lived), or
-   *     empty when the catalog takes anonymous callers
+   * @param catalogToken by flow name, a bearer token for the catalog asked for at each try
+   *     (short-lived, the flow owner's, so the catalog enforces the owner's grants), or empty when
+   *     the catalog takes anonymous callers
    */
   public record Settings(
       List<Path> jarFolders,
       Supplier<URI> catalogUri,
-      Supplier<Optional<String>> catalogToken,
+      Function<String, Optional<String>> catalogToken,
       String memory) {
     public Settings {
       jarFolders = List.copyOf(jarFolders);
@@ -93,7 +95,10 @@ public final class SparkTaskRunner implements TaskRunner {
       Properties task = new Properties();
       task.setProperty(SparkDriver.MASTER, spark.master().orElse("local[1]"));
       task.setProperty(SparkDriver.CATALOG_URI, settings.catalogUri().get().toString());
-      settings.catalogToken().get().ifPresent(token -> task.setProperty(SparkDriver.TOKEN, token));
+      settings
+          .catalogToken()
+          .apply(context.flow())
+          .ifPresent(token -> task.setProperty(SparkDriver.TOKEN, token));
       task.setProperty(SparkDriver.SQL, context.render(spark.sql()));
       task.setProperty(SparkDriver.TARGET, spark.target().toString());
       task.setProperty(

@@ -23,6 +23,17 @@ public interface TaskPrivileges {
    */
   void checkWrite(String flow, TableId table) throws TaskFailedException;
 
+  /**
+   * Checks, before a try of {@code action} runs, what its task type needs of flow {@code flow}'s
+   * owner now beyond what its runner checks itself (an {@code sql} task checks its reads and write
+   * as it plans): {@code run} on a crawler, {@code manage} on a table to maintain, {@code write} on
+   * a Spark target, hosts an {@code http} task may call.
+   *
+   * @throws TaskFailedException naming the owner and the missing privilege (retried under the
+   *     task's policy: the grant may come back)
+   */
+  void checkTask(TaskAction action, TaskContext context) throws TaskFailedException;
+
   /** No access control: every table may be read and written. */
   TaskPrivileges ALL =
       new TaskPrivileges() {
@@ -33,5 +44,8 @@ public interface TaskPrivileges {
 
         @Override
         public void checkWrite(String flow, TableId table) {}
+
+        @Override
+        public void checkTask(TaskAction action, TaskContext context) {}
       };
 }

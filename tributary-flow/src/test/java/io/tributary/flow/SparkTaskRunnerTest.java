@@ -31,7 +31,7 @@ class SparkTaskRunnerTest {
         new SparkTaskRunner.Settings(
             List.of(folders),
             () -> URI.create("http://127.0.0.1:1/iceberg"),
-            java.util.Optional::empty,
+            flow -> Optional.empty(),
             "512m"));
   }
 

@@ -28,14 +28,15 @@ final class FlowTaskTypes {
    * @param dataDir holds {@code spark/jars}, the first place Spark's jars are looked for
    * @param environment the process environment ({@code SPARK_HOME})
    * @param httpUri where the platform's HTTP API listens, once it does
-   * @param catalogToken a short-lived token for Spark's calls of the REST catalog, when needed
+   * @param catalogToken by flow name, a short-lived token of its owner for Spark's calls of the
+   *     REST catalog, when needed
    */
   static Map<String, TaskRunner> of(
       Crawlers crawlers,
       Path dataDir,
       Function<String, String> environment,
       Supplier<URI> httpUri,
-      Supplier<Optional<String>> catalogToken) {
+      Function<String, Optional<String>> catalogToken) {
     List<Path> sparkJars = new ArrayList<>();
     sparkJars.add(dataDir.resolve("spark").resolve("jars"));
     String sparkHome = environment.apply("SPARK_HOME");

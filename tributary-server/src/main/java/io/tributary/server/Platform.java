@@ -26,6 +26,7 @@ import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
 import io.tributary.core.TableId;
+import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
@@ -89,6 +90,7 @@ public final class Platform implements AutoCloseable {
   private final QueryEngine query;
   private final Batch batch;
   private final Flows flows;
+  private final FlowOwners flowOwners;
   private final HttpApi http;
   private final PgWireServer pgwire;
   private final AdminCredentials admin;
@@ -186,7 +188,15 @@ public final class Platform implements AutoCloseable {
           opened(
               Batch.start(
                   config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
-      FlowOwners flowOwners = new FlowOwners(this::metadataConnection, this::accessService, clock);
+      FlowOwners flowOwners =
+          new FlowOwners(
+              this::metadataConnection,
+              this::accessService,
+              crawler -> batch.registry().get(crawler).map(CrawlerSpec::namespace),
+              config.egress().withPlatformPorts(platformPorts(config)),
+              placeholders::resolve,
+              clock);
+      this.flowOwners = flowOwners;
       flows =
           opened(
               Flows.start(
@@ -316,6 +326,20 @@ public final class Platform implements AutoCloseable {
         1,
         1,
         TimeUnit.MINUTES);
+    // another node sharing the metadata database may change access: its revocations hold here
+    // within the interval (listeners end the PostgreSQL sessions of users it removed)
+    long refresh = config.access().refreshInterval().toMillis();
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            service.refresh();
+          } catch (RuntimeException e) {
+            LOG.warn("Cannot refresh access from the metadata database: {}", e.toString());
+          }
+        },
+        refresh,
+        refresh,
+        TimeUnit.MILLISECONDS);
     LOG.info(
         "Access control is on: the admin's password and token are in {}",
         config.dataDir().resolve(AdminCredentials.FILE_NAME).toAbsolutePath());
@@ -429,19 +453,24 @@ public final class Platform implements AutoCloseable {
   }
 
   /**
-   * A token for a Spark task's calls of the Iceberg REST catalog: the admin's, valid as long as an
-   * OAuth token of the catalog (flows run with the platform's privileges); none with access off.
+   * A token for a Spark task's calls of the Iceberg REST catalog: the flow owner's, valid as long
+   * as an OAuth token of the catalog, so the catalog enforces the owner's grants on every table
+   * Spark reads or writes; none with access off (or while the owner no longer exists: the try's
+   * owner check fails first).
    */
-  private Optional<String> sparkCatalogToken() {
+  private Optional<String> sparkCatalogToken(String flow) {
     Optional<Access> service = access;
     if (service == null || service.isEmpty()) {
+      return Optional.empty();
+    }
+    String owner = flowOwners.ownerOf(flow);
+    if (service.get().state().user(owner).isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         service
             .get()
-            .issueToken(
-                Access.ADMIN_USER, Set.of(Identity.ALL_SCOPES), Optional.of(IcebergOAuth.LIFETIME))
+            .issueToken(owner, Set.of(Identity.ALL_SCOPES), Optional.of(IcebergOAuth.LIFETIME))
             .secret());
   }
 

@@ -37,10 +37,29 @@ public record TributaryConfig(
 
   /**
    * Access control ({@code access.enabled}): on by default; off is allowed only while every
-   * listener binds to loopback (checked at start).
+   * listener binds to loopback (checked at start). {@code access.refresh-interval} is how often a
+   * node looks whether another node sharing its metadata database changed users, grants or tokens
+   * (a revocation on one node holds on the others within it): 1 s by default, 100 ms to 1 min.
    */
-  public record Access(boolean enabled) {
+  public record Access(boolean enabled, Duration refreshInterval) {
+    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(1);
+    public static final Duration MIN_REFRESH = Duration.ofMillis(100);
+    public static final Duration MAX_REFRESH = Duration.ofMinutes(1);
     public static final Access DEFAULT = new Access(true);
+
+    public Access {
+      Objects.requireNonNull(refreshInterval, "refreshInterval is null");
+      if (refreshInterval.compareTo(MIN_REFRESH) < 0
+          || refreshInterval.compareTo(MAX_REFRESH) > 0) {
+        throw new IllegalArgumentException(
+            "Invalid access.refresh-interval: " + refreshInterval + " (must be 100ms..1m)");
+      }
+    }
+
+    /** Access on or off, refreshed every {@link #DEFAULT_REFRESH}. */
+    public Access(boolean enabled) {
+      this(enabled, DEFAULT_REFRESH);
+    }
   }
 
   /**
@@ -509,8 +528,15 @@ public record TributaryConfig(
                 .normalize(),
             flowsNode.integer("workers", Flows.DEFAULT_WORKERS, 1, 1000),
             pools);
-    ConfigNode accessNode = top.child("access").allowOnly("enabled");
-    Access access = new Access(accessNode.bool("enabled", Access.DEFAULT.enabled()));
+    ConfigNode accessNode = top.child("access").allowOnly("enabled", "refresh-interval");
+    Access access =
+        new Access(
+            accessNode.bool("enabled", Access.DEFAULT.enabled()),
+            accessNode.duration(
+                "refresh-interval",
+                Access.DEFAULT_REFRESH,
+                Access.MIN_REFRESH,
+                Access.MAX_REFRESH));
     return new TributaryConfig(
         dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
         flows, pgwire, access);

@@ -31,6 +31,7 @@ class TributaryConfigTest {
         .isEqualTo(new TributaryConfig.PgWire("127.0.0.1", 5433, true, 64))
         .isEqualTo(TributaryConfig.PgWire.DEFAULT);
     assertThat(config.access()).isEqualTo(new TributaryConfig.Access(true));
+    assertThat(config.access().refreshInterval()).isEqualTo(Duration.ofSeconds(1));
     StreamSpec stream = config.streams().get(0);
     assertThat(stream.name()).isEqualTo("app_events");
     assertThat(stream.partitions()).isEqualTo(3);
@@ -144,6 +145,7 @@ class TributaryConfigTest {
     assertError("pgwire: { statement-timeout: 2 hours }", "pgwire.statement-timeout");
     assertError("access: { enabled: maybe }", "access.enabled", "maybe");
     assertError("access: { users: [] }", "access.users");
+    assertError("access: { refresh-interval: 10ms }", "access.refresh-interval", "10ms");
     assertError("http: { port: 6000 }\npgwire: { port: 6000 }", "pgwire.port", "6000");
   }
 
@@ -183,6 +185,15 @@ class TributaryConfigTest {
                 "pgwire:\n  tls: off\n  idle-session-timeout: 0s\n  statement-timeout: 0s\n", "t")
             .pgwire();
     assertThat(documented).isEqualTo(TributaryConfig.PgWire.DEFAULT);
+  }
+
+  @Test
+  void accessRefreshIntervalIsRead() {
+    assertThat(
+            TributaryConfig.fromYaml("access: { refresh-interval: 250ms }", "t")
+                .access()
+                .refreshInterval())
+        .isEqualTo(Duration.ofMillis(250));
   }
 
   @Test
