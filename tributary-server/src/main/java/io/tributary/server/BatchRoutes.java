@@ -3,28 +3,44 @@ package io.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.access.Authorizer;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
 import io.tributary.batch.Batch;
 import io.tributary.batch.CrawlRun;
 import io.tributary.batch.CrawlerSpecs;
+import io.tributary.batch.LandingZone;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.config.CrawlerSpec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
- * The batch endpoints: landing uploads ({@code PUT /v1/landing/{source}/{path}}) and crawlers
- * ({@code /v1/crawlers...}). Errors go through {@link HttpApi}'s mapping.
+ * The batch endpoints: landing uploads ({@code PUT /v1/landing/{source}/{path}}), the landing
+ * listing ({@code GET /v1/landing}) and crawlers ({@code /v1/crawlers...}). Errors go through
+ * {@link HttpApi}'s mapping.
+ *
+ * <p>Landing into a source writes, through the crawlers reading it, into their namespaces: so it
+ * needs {@code write} on the target namespace of every crawler whose source it is (a source no
+ * crawler reads needs {@code admin}), and the listing shows only the sources the caller may land
+ * into.
  */
 final class BatchRoutes {
   private static final int DEFAULT_RUNS = 20;
+  private static final int MAX_LISTED = 1000;
 
   private final Batch batch;
 
@@ -33,7 +49,9 @@ final class BatchRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.put("/v1/landing/{source}/<path>", this::land, Requires.admin());
+    // the privilege depends on the crawlers reading the source: checked by the handlers
+    routes.put("/v1/landing/{source}/<path>", this::land, Requires.authenticated());
+    routes.get("/v1/landing", this::listLanding, Requires.authenticated());
     routes.get(
         "/v1/crawlers", ctx -> HttpApi.json(ctx, 200, crawlerList(ctx)), Requires.authenticated());
     routes.get(
@@ -65,8 +83,90 @@ final class BatchRoutes {
   private void land(Context ctx) throws IOException {
     String source = ctx.pathParam("source");
     String path = ctx.pathParam("path");
+    batch.landing().sourceDir(source); // a bad source name is a 400, before any access decision
+    Optional<Resource> missing = missingToLand(ctx, source);
+    if (missing.isPresent()) {
+      Privilege privilege =
+          missing.get().equals(Resource.PLATFORM) ? Privilege.ADMIN : Privilege.WRITE;
+      throw Authorizer.forbidden(AccessGate.identity(ctx), privilege, missing.get());
+    }
     try (InputStream body = ctx.bodyInputStream()) {
       HttpApi.json(ctx, 201, batch.landing().store(source, path, body));
+    }
+  }
+
+  /**
+   * What the caller lacks to land into {@code source}: {@code write} on the namespace of a crawler
+   * reading it, or {@code admin} (the platform) when no crawler reads it; empty if nothing.
+   */
+  private Optional<Resource> missingToLand(Context ctx, String source) {
+    List<Resource> namespaces =
+        batch.registry().list().stream()
+            .filter(spec -> spec.source().equals(source))
+            .map(spec -> new Resource(ResourceKind.NAMESPACE, spec.namespace()))
+            .distinct()
+            .toList();
+    if (namespaces.isEmpty()) {
+      return AccessGate.allows(ctx, Privilege.ADMIN, Resource.PLATFORM)
+          ? Optional.empty()
+          : Optional.of(Resource.PLATFORM);
+    }
+    return namespaces.stream()
+        .filter(namespace -> !AccessGate.allows(ctx, Privilege.WRITE, namespace))
+        .findFirst();
+  }
+
+  /** The landing sources the caller may land into, with their files. */
+  private void listLanding(Context ctx) throws IOException {
+    Set<String> sources = new TreeSet<>();
+    batch.registry().list().forEach(spec -> sources.add(spec.source()));
+    Path root = batch.landing().root();
+    try (Stream<Path> folders = Files.list(root)) {
+      folders
+          .filter(Files::isDirectory)
+          .map(folder -> folder.getFileName().toString())
+          .filter(LandingZone::isDataName)
+          .forEach(sources::add);
+    }
+    List<Map<String, Object>> listed = new ArrayList<>();
+    for (String source : sources) {
+      if (missingToLand(ctx, source).isEmpty()) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("source", source);
+        view.put("files", landedFiles(root.resolve(source)));
+        listed.add(view);
+      }
+    }
+    HttpApi.json(ctx, 200, Map.of("sources", listed));
+  }
+
+  /** The data files under {@code folder} (relative paths, sizes), at most {@value #MAX_LISTED}. */
+  private static List<Map<String, Object>> landedFiles(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              file -> {
+                for (Path part : folder.relativize(file)) {
+                  if (!LandingZone.isDataName(part.toString())) {
+                    return false;
+                  }
+                }
+                return true;
+              })
+          .sorted()
+          .limit(MAX_LISTED)
+          .map(
+              file -> {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("path", folder.relativize(file).toString().replace('\\', '/'));
+                view.put("size", file.toFile().length());
+                return view;
+              })
+          .toList();
     }
   }
 

@@ -397,6 +397,100 @@ class AccessIT {
   }
 
   @Test
+  void landingIntoASourceNeedsWriteOnTheNamespaceOfItsCrawlers() {
+    assertThat(
+            admin
+                .put("/v1/crawlers/drops", "{\"source\": \"drops\", \"namespace\": \"landed\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(admin.put("/v1/landing/uncrawled/a.csv", "id\n1\n").status()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"lea\",\"password\":\"lea-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    Http lea = basic("lea", "lea-pass-1");
+
+    assertThat(new Http(platform.httpUri()).put("/v1/landing/drops/a.csv", "id\n1\n").status())
+        .isEqualTo(401);
+    Http.Response denied = lea.put("/v1/landing/drops/a.csv", "id\n1\n");
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.body().path("error").path("message").asText())
+        .contains("User lea lacks the 'write' privilege on namespace:landed");
+    assertThat(lea.get("/v1/landing").body().path("sources").size()).isZero();
+
+    grant("user:lea", "write", "namespace:landed");
+    Http.Response landed = lea.put("/v1/landing/drops/day=1/a.csv", "id\n1\n");
+    assertThat(landed.status()).as(landed.raw().body()).isEqualTo(201);
+    Http.Response uncrawled = lea.put("/v1/landing/uncrawled/b.csv", "id\n1\n");
+    assertThat(uncrawled.status()).isEqualTo(403);
+    assertThat(uncrawled.body().path("error").path("message").asText())
+        .contains("'admin' privilege on platform");
+
+    JsonNode listed = lea.get("/v1/landing").body().path("sources");
+    assertThat(listed.findValuesAsText("source")).containsExactly("drops");
+    assertThat(listed.get(0).path("files").findValuesAsText("path")).containsExactly("day=1/a.csv");
+    assertThat(admin.get("/v1/landing").body().path("sources").findValuesAsText("source"))
+        .contains("drops", "uncrawled");
+  }
+
+  @Test
+  void crawlAndMaintainTasksRunWithTheirOwnersPrivileges() {
+    assertThat(
+            admin
+                .put("/v1/crawlers/logs", "{\"source\": \"logs\", \"namespace\": \"logs\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(admin.put("/v1/landing/logs/a.csv", "id\n1\n2\n").status()).isEqualTo(201);
+    // the maintain task's table must exist when the flow is saved
+    assertThat(admin.post("/v1/crawlers/logs/runs?wait=true", null, new byte[0]).status())
+        .isEqualTo(200);
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"cat\",\"password\":\"cat-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    grant("user:cat", "manage", "flow:load_logs");
+    grant("user:cat", "run", "flow:load_logs");
+    Http cat = basic("cat", "cat-pass-1");
+    Http.Response saved =
+        cat.put(
+            "/v1/flows/load_logs",
+            """
+            name: load_logs
+            tasks:
+              - { id: load, type: crawl, crawler: logs }
+              - { id: tidy, type: maintain, table: logs.logs, depends-on: [load] }
+            """);
+    assertThat(saved.status()).as(saved.raw().body()).isEqualTo(201);
+
+    JsonNode noRun = runFlow(cat, "load_logs", "2024-01-01");
+    assertThat(noRun.path("state").asText()).isEqualTo("failed");
+    assertThat(noRun.toString())
+        .contains("403 forbidden")
+        .contains("owner cat, who lacks the 'run' privilege on crawler:logs");
+
+    grant("user:cat", "run", "crawler:logs");
+    JsonNode noWrite = runFlow(cat, "load_logs", "2024-01-02");
+    assertThat(noWrite.toString()).contains("lacks the 'write' privilege on namespace:logs");
+
+    grant("user:cat", "write", "namespace:logs");
+    JsonNode noManage = runFlow(cat, "load_logs", "2024-01-03");
+    assertThat(noManage.path("state").asText()).isEqualTo("failed");
+    assertThat(noManage.toString()).contains("lacks the 'manage' privilege on table:logs.logs");
+    assertThat(admin.count("SELECT count(*) FROM logs.logs")).isEqualTo(2);
+
+    grant("user:cat", "manage", "table:logs.logs");
+    assertThat(runFlow(cat, "load_logs", "2024-01-04").path("state").asText()).isEqualTo("success");
+  }
+
+  @Test
   void aFunctionEmitsWithItsOwnersPrivilegesCheckedForEachRecord() {
     assertThat(admin.put("/v1/topics/plays", "{\"partitions\": 1}").status()).isEqualTo(201);
     assertThat(
@@ -439,13 +533,17 @@ class AccessIT {
   }
 
   private JsonNode runFlow(Http http, String date) {
+    return runFlow(http, "copy_events", date);
+  }
+
+  private JsonNode runFlow(Http http, String flow, String date) {
     Http.Response started =
         http.post(
-            "/v1/flows/copy_events/runs",
+            "/v1/flows/" + flow + "/runs",
             "application/json",
             "{\"logical-date\": \"" + date + "\"}");
     assertThat(started.status()).as(started.raw().body()).isEqualTo(201);
-    String path = "/v1/flows/copy_events/runs/" + started.body().path("run-id").asText();
+    String path = "/v1/flows/" + flow + "/runs/" + started.body().path("run-id").asText();
     await()
         .atMost(Duration.ofSeconds(40))
         .until(
