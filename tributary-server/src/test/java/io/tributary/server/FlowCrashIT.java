@@ -65,7 +65,12 @@ class FlowCrashIT {
     String base = "http://127.0.0.1:" + recorder.getAddress().getPort() + "/task";
     int httpPort = TestConfigs.freePort();
     Path config = dir.resolve("tributary.yaml");
-    Files.writeString(config, TestConfigs.yaml(dir.resolve("data"), httpPort, "  []\n"));
+    Files.writeString(
+        config,
+        TestConfigs.yaml(dir.resolve("data"), httpPort, "  []\n")
+            + "egress: { allowed-hosts: [\"127.0.0.1:"
+            + recorder.getAddress().getPort()
+            + "\"] }\n");
     Http http =
         Http.admin(java.net.URI.create("http://127.0.0.1:" + httpPort), dir.resolve("data"));
     ChildServer child = new ChildServer(config, dir.resolve("server.log"), http);

@@ -102,9 +102,9 @@ class FlowPlatformIT {
   private TributaryConfig config() {
     return TributaryConfig.fromYaml(
         TestConfigs.yaml(
-            dir,
-            0,
-            """
+                dir,
+                0,
+                """
               - name: events
                 partitions: 1
                 buffer: { interval: 1s }
@@ -117,7 +117,10 @@ class FlowPlatformIT {
               - name: counted
                 partitions: 1
                 buffer: { interval: 0s }
-            """),
+            """)
+            + "egress: { allowed-hosts: [\"127.0.0.1:"
+            + peer.getAddress().getPort()
+            + "\"] }\n",
         "test");
   }
 
