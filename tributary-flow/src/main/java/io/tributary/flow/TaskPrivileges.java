@@ -12,22 +12,23 @@ public interface TaskPrivileges {
   /**
    * The tables flow {@code flow}'s owner may read now.
    *
-   * @throws TaskFailedException (not retriable) if the owner no longer exists
+   * @throws TaskFailedException (retried under the task's policy) if the owner no longer exists
    */
   Predicate<TableId> readable(String flow) throws TaskFailedException;
 
   /**
    * Checks that flow {@code flow}'s owner may write {@code table} now.
    *
-   * @throws TaskFailedException (not retriable) naming the owner and the missing privilege
+   * @throws TaskFailedException (retried under the task's policy) naming the owner and the missing
+   *     privilege
    */
   void checkWrite(String flow, TableId table) throws TaskFailedException;
 
   /**
-   * Checks, before a try of {@code action} runs, what its task type needs of flow {@code flow}'s
-   * owner now beyond what its runner checks itself (an {@code sql} task checks its reads and write
-   * as it plans): {@code run} on a crawler, {@code manage} on a table to maintain, {@code write} on
-   * a Spark target, hosts an {@code http} task may call.
+   * Checks, before a try of {@code action} runs, what its task type needs of the flow's owner now
+   * beyond what its runner checks itself (an {@code sql} task checks its reads and write as it
+   * plans): {@code run} on a crawler, {@code manage} on a table to maintain, {@code write} on a
+   * Spark target, hosts an {@code http} task may call.
    *
    * @throws TaskFailedException naming the owner and the missing privilege (retried under the
    *     task's policy: the grant may come back)

@@ -17,10 +17,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.sql.Connection;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -57,7 +55,6 @@ final class FlowOwners implements TaskPrivileges {
   private final Function<String, Optional<String>> crawlerNamespaces;
   private final EgressPolicy egress;
   private final UnaryOperator<String> references;
-  private final Map<String, String> owners = new ConcurrentHashMap<>();
 
   /**
    * @param access the access service; empty while access control is off (null before it starts)
@@ -78,18 +75,20 @@ final class FlowOwners implements TaskPrivileges {
     this.egress = Objects.requireNonNull(egress, "egress is null");
     this.references = Objects.requireNonNull(references, "references is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    owners.putAll(table.readAll());
   }
 
   /** Records {@code user} as the owner of flow {@code flow}. */
   void own(String flow, String user) {
     table.write(flow, user, clock.millis());
-    owners.put(flow, user);
   }
 
-  /** The owner of {@code flow}: who saved it over HTTP, else {@code admin}. */
+  /**
+   * The owner of {@code flow}: who saved it over HTTP, else {@code admin}. Read from the metadata
+   * table each time (a small table, read once per try): a flow saved on another node sharing the
+   * database runs as the owner that node recorded, never as {@code admin} by default.
+   */
   String ownerOf(String flow) {
-    return owners.getOrDefault(flow, Access.ADMIN_USER);
+    return table.readAll().getOrDefault(flow, Access.ADMIN_USER);
   }
 
   @Override

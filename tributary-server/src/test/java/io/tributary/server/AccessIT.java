@@ -492,6 +492,39 @@ class AccessIT {
   }
 
   @Test
+  void sparkJavaAndHttpTasksAreCheckedBeforeTheyRun() {
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"oli\",\"password\":\"oli-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    grant("user:oli", "manage", "flow:others");
+    Http.Response saved =
+        basic("oli", "oli-pass-1")
+            .put(
+                "/v1/flows/others",
+                """
+                name: others
+                tasks:
+                  - { id: big, type: spark, sql: "SELECT 1 AS a", target: marts.big }
+                  - { id: custom, type: java, class: com.example.Missing }
+                  - { id: notify, type: http, url: "http://198.51.100.7/done" }
+                """);
+    assertThat(saved.status()).as(saved.raw().body()).isEqualTo(201);
+    change("DELETE", "user:oli", "manage", "flow:others");
+
+    JsonNode run = runFlow(admin, "others", "2024-01-01");
+    assertThat(run.path("state").asText()).isEqualTo("failed");
+    assertThat(run.toString())
+        .contains("owner oli, who lacks the 'write' privilege on table:marts.big")
+        .contains("owner oli, who lacks the 'run' privilege on flow:others")
+        .contains("flow others may not call http://198.51.100.7/done");
+  }
+
+  @Test
   void aFunctionEmitsWithItsOwnersPrivilegesCheckedForEachRecord() {
     assertThat(admin.put("/v1/topics/plays", "{\"partitions\": 1}").status()).isEqualTo(201);
     assertThat(

@@ -46,15 +46,7 @@ class FlowOwnersTest {
 
   @BeforeEach
   void setUp() {
-    String url = "jdbc:sqlite:" + dir.resolve("catalog.db");
-    Supplier<Connection> db =
-        () -> {
-          try {
-            return DriverManager.getConnection(url);
-          } catch (SQLException e) {
-            throw new IllegalStateException(e);
-          }
-        };
+    Supplier<Connection> db = this::connection;
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
     access =
@@ -77,6 +69,14 @@ class FlowOwnersTest {
             text -> text,
             clock);
     owners.own("daily", "ana");
+  }
+
+  private Connection connection() {
+    try {
+      return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("catalog.db"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void check(TaskAction action) throws TaskFailedException {
@@ -159,16 +159,30 @@ class FlowOwnersTest {
   }
 
   @Test
+  void anOwnerRecordedOnAnotherNodeIsTheOneChecked() {
+    FlowOwners otherNode =
+        new FlowOwners(
+            this::connection,
+            () -> Optional.of(access),
+            crawler -> Optional.empty(),
+            EgressPolicy.NONE,
+            text -> text,
+            Clock.systemUTC());
+    otherNode.own("weekly", "ana");
+    assertThat(owners.ownerOf("weekly")).isEqualTo("ana");
+    assertThatThrownBy(
+            () ->
+                owners.checkTask(
+                    new TaskAction.Java("com.example.Task", Map.of()),
+                    new TaskContext("weekly", "r", "t", 1, Map.of(), log::add)))
+        .hasMessageContaining("owner ana, who lacks the 'run' privilege on flow:weekly");
+  }
+
+  @Test
   void withAccessOffOnlyEgressIsChecked() throws Exception {
     FlowOwners open =
         new FlowOwners(
-            () -> {
-              try {
-                return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("catalog.db"));
-              } catch (SQLException e) {
-                throw new IllegalStateException(e);
-              }
-            },
+            this::connection,
             Optional::empty,
             crawler -> Optional.of("landing"),
             EgressPolicy.NONE,
