@@ -14,7 +14,6 @@ import io.tributary.access.Privilege;
 import io.tributary.access.Provisioner;
 import io.tributary.access.Resource;
 import io.tributary.access.ScramVerifier;
-import io.tributary.access.StoredPassword;
 import io.tributary.access.User;
 import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.Caller;
@@ -333,13 +332,13 @@ public final class Platform implements AutoCloseable {
     Access service = access.get();
     return new PgUsers() {
       @Override
-      public Optional<ScramVerifier> verifier(String user) {
+      public List<ScramVerifier> verifiers(String user) {
         return service
             .state()
             .user(user)
             .filter(found -> !found.expiredAt(service.clock().instant()))
-            .flatMap(User::password)
-            .map(StoredPassword::scram);
+            .map(User::scramVerifiers)
+            .orElse(List.of());
       }
 
       @Override
