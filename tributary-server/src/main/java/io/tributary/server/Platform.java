@@ -291,8 +291,21 @@ public final class Platform implements AutoCloseable {
             clock,
             random);
     if (log.clientMechanism().isPresent()) {
-      // before the admin's password is set, so its Kafka credential is too
-      service.addListener(new KafkaAccess(log.admin(), clock));
+      // Kafka logins read the users' stored verifiers; ACLs follow the grants off the access lock
+      log.useScramCredentials(
+          user -> KafkaAccess.credential(service.state(), user, clock.instant()));
+      AsyncAccessListener kafka =
+          opened(
+              new AsyncAccessListener(
+                  "Kafka",
+                  new KafkaAccess(log.admin()),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(30)));
+      io.micrometer.core.instrument.Gauge.builder(
+              "tributary.access.kafka.lag", kafka, AsyncAccessListener::lag)
+          .description("Access changes not yet applied to the embedded Kafka broker's ACLs")
+          .register(meters);
+      service.addListener(kafka);
     }
     service.ensureAdmin(admin.password(), admin.token());
     // temporary users are refused once expired; this removes them (and their grants) for good
