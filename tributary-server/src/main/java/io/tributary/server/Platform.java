@@ -104,7 +104,10 @@ public final class Platform implements AutoCloseable {
       resources.push(meters::close);
       lake = opened(Lake.open(config.catalog(), clock));
       // closed after everything that records events, so they all reach the lake
-      audit = opened(new AuditLog(lake, Duration.ofSeconds(2)));
+      audit =
+          opened(
+              new AuditLog(
+                  lake, config.dataDir().resolve("audit-spill.ndjson"), Duration.ofSeconds(2)));
       SecureRandom random = new SecureRandom();
       secrets =
           SecretStore.open(
