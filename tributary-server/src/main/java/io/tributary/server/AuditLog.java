@@ -107,7 +107,7 @@ final class AuditLog implements AuditSink, AutoCloseable {
             "{} audit events wait for {} in memory: more go to {} until it takes them",
             buffer.size(),
             TABLE,
-            "the spill file");
+            spill);
       }
       try {
         spill.append(event);

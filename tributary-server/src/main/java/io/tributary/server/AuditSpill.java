@@ -225,6 +225,11 @@ final class AuditSpill implements AutoCloseable {
   }
 
   @Override
+  public String toString() {
+    return file.toString();
+  }
+
+  @Override
   public void close() {
     try {
       channel.close();
