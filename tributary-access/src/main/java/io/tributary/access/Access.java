@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -56,10 +55,9 @@ public final class Access {
   private final LoginLimiter limiter;
   private final Clock clock;
   private final SecureRandom random;
-  private final Map<String, String> verifiedPasswords = new ConcurrentHashMap<>();
+  // digests of user and password verified since the last change (a rotation window has two)
+  private final Set<String> verifiedPasswords = ConcurrentHashMap.newKeySet();
   private final List<AccessListener> listeners = new CopyOnWriteArrayList<>();
-  // by user, the password a rotation replaced: accepted over HTTP until the next rotation
-  private final Map<String, StoredPassword> previousPasswords = new ConcurrentHashMap<>();
   private volatile AccessState state;
   private volatile Authorizer authorizer;
   private long loadedVersion = -1;
@@ -176,7 +174,6 @@ public final class Access {
     Principal.requireName("user", name);
     String chosen = password.orElseGet(() -> Secrets.random(random, 24));
     store.putUser(new User(name, kind, Optional.of(hasher.hash(chosen)), Optional.empty()));
-    previousPasswords.remove(name);
     reload();
     passwordSet(name, chosen);
     return chosen;
@@ -184,10 +181,11 @@ public final class Access {
 
   /**
    * A rotation's step: makes {@code password} the user's password and keeps accepting the one it
-   * replaces (password logins over HTTP, not SCRAM) until the next rotation, the user's next {@link
-   * #putUser} or removal, or a restart of the platform; so a client holding the secret's previous
-   * value is not refused during the rotation window. Setting the password the user already has
-   * changes nothing (a resumed rotation).
+   * replaces (stored, so across restarts; over HTTP and, since the new SCRAM verifier keeps the
+   * replaced one's salt and iterations, over PostgreSQL too) until the next rotation or the user's
+   * next {@link #putUser} or removal; so a client holding the secret's previous value is not
+   * refused during the rotation window. Setting the password the user already has changes nothing
+   * (a resumed rotation).
    *
    * @throws NotFoundException if there is no such user
    */
@@ -197,12 +195,12 @@ public final class Access {
     if (user.password().isPresent() && hasher.verify(password, user.password().get())) {
       return;
     }
-    store.putUser(
-        new User(name, user.kind(), Optional.of(hasher.hash(password)), user.expiresAt()));
-    user.password()
-        .ifPresentOrElse(
-            replaced -> previousPasswords.put(name, replaced),
-            () -> previousPasswords.remove(name));
+    Optional<StoredPassword> replaced = user.password();
+    StoredPassword stored =
+        replaced
+            .map(current -> hasher.hashKeepingScramSalt(password, current))
+            .orElseGet(() -> hasher.hash(password));
+    store.putUser(new User(name, user.kind(), Optional.of(stored), replaced, user.expiresAt()));
     reload();
     passwordSet(name, password); // Kafka's SCRAM credential follows the rotation
   }
@@ -216,7 +214,7 @@ public final class Access {
   /** Makes an existing user a person or a program, keeping its password. */
   public synchronized void setKind(String name, User.Kind kind) {
     User user = state.user(name).orElseThrow(() -> new NotFoundException("user", name));
-    store.putUser(new User(name, kind, user.password(), user.expiresAt()));
+    store.putUser(new User(name, kind, user.password(), user.previousPassword(), user.expiresAt()));
     reload();
   }
 
@@ -238,7 +236,6 @@ public final class Access {
       throw new NotFoundException("user", name);
     }
     store.removeUser(name, clock.instant());
-    previousPasswords.remove(name);
     reload();
   }
 
@@ -410,8 +407,8 @@ public final class Access {
             && !user.expiredAt(now)
             && user.password().isPresent()
             && (verify(name, password, user.password().get())
-                || (previousPasswords.containsKey(name)
-                    && verify(name, password, previousPasswords.get(name))));
+                || (user.previousPassword().isPresent()
+                    && verify(name, password, user.previousPassword().get())));
     if (!valid) {
       limiter.failed(name, address);
       throw unauthenticated("wrong user or password");
@@ -431,12 +428,12 @@ public final class Access {
 
   private boolean verify(String name, String password, StoredPassword stored) {
     String digest = Secrets.tokenHash(name + "\u0000" + password);
-    if (digest.equals(verifiedPasswords.get(name))) {
+    if (verifiedPasswords.contains(digest)) {
       return true; // Argon2id is slow on purpose; a password verified once is remembered
     }
     boolean valid = hasher.verify(password, stored);
     if (valid) {
-      verifiedPasswords.put(name, digest);
+      verifiedPasswords.add(digest);
     }
     return valid;
   }

@@ -32,7 +32,8 @@ public final class AccessStore {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS access_users (name VARCHAR(63) NOT NULL PRIMARY KEY,"
               + " kind VARCHAR(16) NOT NULL, argon2 VARCHAR(255), scram VARCHAR(255),"
-              + " expires_ms BIGINT)");
+              + " expires_ms BIGINT, previous_argon2 VARCHAR(255), previous_scram VARCHAR(255))");
+      addPreviousPasswordColumns(connection);
       statement.execute(
           "CREATE TABLE IF NOT EXISTS access_groups (name VARCHAR(63) NOT NULL PRIMARY KEY)");
       statement.execute(
@@ -59,6 +60,20 @@ public final class AccessStore {
           "INSERT INTO access_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
     } catch (SQLException e) {
       throw failure("create the access tables", e);
+    }
+  }
+
+  /** Adds the previous password's columns to a table created before they existed. */
+  private static void addPreviousPasswordColumns(Connection connection) throws SQLException {
+    try (Statement probe = connection.createStatement()) {
+      probe.executeQuery("SELECT previous_argon2 FROM access_users WHERE 1 = 0").close();
+      return;
+    } catch (SQLException missing) {
+      // a table of an older version: add the columns below
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE access_users ADD COLUMN previous_argon2 VARCHAR(255)");
+      statement.execute("ALTER TABLE access_users ADD COLUMN previous_scram VARCHAR(255)");
     }
   }
 
@@ -132,13 +147,15 @@ public final class AccessStore {
           update(connection, "DELETE FROM access_users WHERE name = ?", user.name());
           update(
               connection,
-              "INSERT INTO access_users (name, kind, argon2, scram, expires_ms)"
-                  + " VALUES (?, ?, ?, ?, ?)",
+              "INSERT INTO access_users (name, kind, argon2, scram, expires_ms, previous_argon2,"
+                  + " previous_scram) VALUES (?, ?, ?, ?, ?, ?, ?)",
               user.name(),
               user.kind().label(),
               user.password().map(StoredPassword::argon2).orElse(null),
               user.password().map(password -> password.scram().encoded()).orElse(null),
-              millis(user.expiresAt()));
+              millis(user.expiresAt()),
+              user.previousPassword().map(StoredPassword::argon2).orElse(null),
+              user.previousPassword().map(password -> password.scram().encoded()).orElse(null));
         });
   }
 
@@ -292,18 +309,20 @@ public final class AccessStore {
       Map<String, User> users = new HashMap<>();
       try (ResultSet rows =
           statement.executeQuery(
-              "SELECT name, kind, argon2, scram, expires_ms FROM access_users")) {
+              "SELECT name, kind, argon2, scram, expires_ms, previous_argon2, previous_scram"
+                  + " FROM access_users")) {
         while (rows.next()) {
-          String argon2 = rows.getString(3);
-          Optional<StoredPassword> password =
-              argon2 == null
-                  ? Optional.empty()
-                  : Optional.of(new StoredPassword(argon2, ScramVerifier.parse(rows.getString(4))));
-          long expires = rows.getLong(5);
-          Optional<Instant> expiresAt =
-              rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires));
+          Optional<StoredPassword> password = storedPassword(rows, 3);
+          Optional<StoredPassword> previous = storedPassword(rows, 6);
           String name = rows.getString(1);
-          users.put(name, new User(name, User.Kind.parse(rows.getString(2)), password, expiresAt));
+          users.put(
+              name,
+              new User(
+                  name,
+                  User.Kind.parse(rows.getString(2)),
+                  password,
+                  previous,
+                  optionalMillis(rows, 5)));
         }
       }
       Map<String, Set<String>> groups = new HashMap<>();
@@ -361,6 +380,15 @@ public final class AccessStore {
     } catch (SQLException e) {
       throw failure("read the access tables", e);
     }
+  }
+
+  /** The password stored in columns {@code column} (Argon2id) and the next (SCRAM), if any. */
+  private static Optional<StoredPassword> storedPassword(ResultSet rows, int column)
+      throws SQLException {
+    String argon2 = rows.getString(column);
+    return argon2 == null
+        ? Optional.empty()
+        : Optional.of(new StoredPassword(argon2, ScramVerifier.parse(rows.getString(column + 1))));
   }
 
   private static Optional<Instant> optionalMillis(ResultSet rows, int column) throws SQLException {

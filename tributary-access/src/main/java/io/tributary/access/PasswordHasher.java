@@ -52,6 +52,20 @@ public final class PasswordHasher {
         argon, ScramVerifier.derive(password, scramSalt, cost.scramIterations()));
   }
 
+  /**
+   * The stored form of {@code password} with the SCRAM salt and iterations of {@code replaced}, so
+   * that a PostgreSQL client can prove either password in one exchange during a rotation window.
+   */
+  public StoredPassword hashKeepingScramSalt(String password, StoredPassword replaced) {
+    StoredPassword.requireAcceptable(password);
+    byte[] salt = new byte[16];
+    random.nextBytes(salt);
+    String argon = Password.hash(password).addSalt(salt).with(argon2).getResult();
+    ScramVerifier previous = replaced.scram();
+    return new StoredPassword(
+        argon, ScramVerifier.derive(password, previous.saltBytes(), previous.iterations()));
+  }
+
   /** Whether {@code password} matches {@code stored}. */
   public boolean verify(String password, StoredPassword stored) {
     if (password == null || password.isEmpty()) {

@@ -128,6 +128,11 @@ class AccessTest {
                 .matches("password-two"))
         .isTrue();
 
+    // the window survives a restart: the replaced password is stored, not held in memory
+    Access reopened = open();
+    assertThat(reopened.authenticatePassword("svc", "password-one", "10.0.0.1").user())
+        .isEqualTo("svc");
+
     access.rotatePassword("svc", "password-three");
     assertThat(access.authenticatePassword("svc", "password-two", "10.0.0.1").user())
         .isEqualTo("svc");
@@ -139,6 +144,63 @@ class AccessTest {
         .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.UNAUTHENTICATED));
     assertThatThrownBy(() -> access.rotatePassword("nobody", "password-five"))
         .isInstanceOf(io.tributary.core.NotFoundException.class);
+  }
+
+  @Test
+  void aRotationKeepsTheScramSaltSoOneExchangeChecksTheCurrentAndThePreviousPassword() {
+    access.putUser("svc", User.Kind.SERVICE, Optional.of("password-one"));
+    ScramVerifier first = access.state().user("svc").orElseThrow().scramVerifiers().get(0);
+    access.rotatePassword("svc", "password-two");
+
+    java.util.List<ScramVerifier> verifiers =
+        open().state().user("svc").orElseThrow().scramVerifiers();
+    assertThat(verifiers).hasSize(2);
+    assertThat(verifiers.get(0).matches("password-two")).isTrue();
+    assertThat(verifiers.get(1)).isEqualTo(first);
+    assertThat(verifiers)
+        .allSatisfy(
+            verifier -> {
+              assertThat(verifier.salt()).isEqualTo(first.salt());
+              assertThat(verifier.iterations()).isEqualTo(first.iterations());
+            });
+
+    access.rotatePassword("svc", "password-three");
+    assertThat(access.state().user("svc").orElseThrow().scramVerifiers())
+        .extracting(verifier -> verifier.matches("password-one"))
+        .containsExactly(false, false);
+    access.putUser("svc", User.Kind.SERVICE, Optional.of("password-four"));
+    assertThat(access.state().user("svc").orElseThrow().scramVerifiers()).hasSize(1);
+  }
+
+  @Test
+  void anAccessTableOfAnEarlierVersionGainsThePreviousPasswordColumns() throws SQLException {
+    try (java.sql.Connection connection =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE access_users (name VARCHAR(63) NOT NULL PRIMARY KEY,"
+              + " kind VARCHAR(16) NOT NULL, argon2 VARCHAR(255), scram VARCHAR(255),"
+              + " expires_ms BIGINT)");
+    }
+    AccessStore old =
+        new AccessStore(
+            () -> {
+              try {
+                return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"));
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Access upgraded =
+        new Access(
+            old,
+            new PasswordHasher(CHEAP, new SecureRandom()),
+            new LoginLimiter(clock, 3, Duration.ofMinutes(5)),
+            clock,
+            new SecureRandom());
+    upgraded.putUser("svc", User.Kind.SERVICE, Optional.of("password-one"));
+    upgraded.rotatePassword("svc", "password-two");
+    assertThat(old.load().user("svc").orElseThrow().previousPassword()).isPresent();
   }
 
   @Test

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,6 +59,7 @@ public final class Lake implements AutoCloseable {
   private static final String SQLITE_BUSY_TIMEOUT_MS = "30000";
 
   private final TributaryConfig.Catalog settings;
+  private final CatalogPasswords passwords;
   private final JdbcCatalog catalog;
   private final Clock clock;
   private final TablePolicy policy;
@@ -93,8 +93,13 @@ public final class Lake implements AutoCloseable {
           });
 
   private Lake(
-      TributaryConfig.Catalog settings, JdbcCatalog catalog, Clock clock, TablePolicy policy) {
+      TributaryConfig.Catalog settings,
+      CatalogPasswords passwords,
+      JdbcCatalog catalog,
+      Clock clock,
+      TablePolicy policy) {
     this.settings = settings;
+    this.passwords = passwords;
     this.catalog = catalog;
     this.clock = clock;
     this.policy = policy;
@@ -119,7 +124,21 @@ public final class Lake implements AutoCloseable {
    * tables under {@code policy}.
    */
   public static Lake open(TributaryConfig.Catalog settings, Clock clock, TablePolicy policy) {
+    return open(settings, clock, policy, CatalogPasswords.of(settings));
+  }
+
+  /**
+   * Opens the lake as {@link #open(TributaryConfig.Catalog, Clock, TablePolicy)} does, each new
+   * connection to the catalog's database (the catalog's pool and metadata connections) using the
+   * first of {@code passwords} it accepts rather than the config's password.
+   */
+  public static Lake open(
+      TributaryConfig.Catalog settings,
+      Clock clock,
+      TablePolicy policy,
+      CatalogPasswords passwords) {
     Objects.requireNonNull(settings, "settings is null");
+    Objects.requireNonNull(passwords, "passwords is null");
     Objects.requireNonNull(clock, "clock is null");
     Objects.requireNonNull(policy, "policy is null");
     Path warehouse = settings.warehouse().toAbsolutePath().normalize();
@@ -135,10 +154,24 @@ public final class Lake implements AutoCloseable {
     connectionProperties(settings).forEach((k, v) -> properties.put("jdbc." + k, (String) v));
     JdbcCatalog catalog =
         new JdbcCatalog(
-            ignored -> new LocalFileIO(), props -> new JdbcClientPool(settings.uri(), props), true);
+            ignored -> new LocalFileIO(),
+            props ->
+                new JdbcClientPool(settings.uri(), props) {
+                  @Override
+                  protected Connection newClient() {
+                    try {
+                      return CatalogPasswords.connect(
+                          settings.uri(), connectionProperties(settings), passwords);
+                    } catch (SQLException e) {
+                      throw new org.apache.iceberg.jdbc.UncheckedSQLException(
+                          e, "Failed to connect: %s", settings.uri());
+                    }
+                  }
+                },
+            true);
     try {
       catalog.initialize(CATALOG_NAME, properties);
-      Lake lake = new Lake(settings, catalog, clock, policy);
+      Lake lake = new Lake(settings, passwords, catalog, clock, policy);
       NAMESPACES.forEach(lake::createNamespace);
       return lake;
     } catch (RuntimeException e) {
@@ -165,7 +198,7 @@ public final class Lake implements AutoCloseable {
    * A new connection to the catalog's database, for platform metadata tables. The caller closes it.
    */
   public Connection openMetadataConnection() throws SQLException {
-    return DriverManager.getConnection(settings.uri(), connectionProperties(settings));
+    return CatalogPasswords.connect(settings.uri(), connectionProperties(settings), passwords);
   }
 
   /** Every table in every namespace, sorted by namespace then name. */
@@ -361,9 +394,6 @@ public final class Lake implements AutoCloseable {
     Properties properties = new Properties();
     if (settings.user() != null) {
       properties.put("user", settings.user());
-    }
-    if (settings.password() != null) {
-      properties.put("password", settings.password());
     }
     if (settings.uri().startsWith("jdbc:sqlite:")) {
       // several threads share the catalog database: wait for the writer instead of failing

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLSocket;
@@ -327,14 +327,14 @@ final class PgConnection implements Runnable {
     if (protocol != PROTOCOL_3) {
       LOG.debug("Client asked for protocol 3.{}; answering as 3.0", protocol & 0xffff);
     }
-    Optional<ScramVerifier> verifier = users.verifier(user);
+    List<ScramVerifier> verifiers = users.verifiers(user);
     if (isSecured() && settings.tls().cleartextPasswords()) {
-      return cleartext(reader, backend, user, verifier) && accept(backend, parameters, user);
+      return cleartext(reader, backend, user, verifiers) && accept(backend, parameters, user);
     }
     ScramSha256 scram =
-        verifier
-            .map(known -> new ScramSha256(known, random))
-            .orElseGet(() -> new ScramSha256((String) null, random)); // fails like a bad password
+        verifiers.isEmpty()
+            ? new ScramSha256((String) null, random) // fails like a bad password
+            : new ScramSha256(verifiers, random);
     byte[] mechanisms = (ScramSha256.MECHANISM + "\0\0").getBytes(StandardCharsets.UTF_8);
     backend.authentication(10, mechanisms);
     backend.flush();
@@ -379,7 +379,7 @@ final class PgConnection implements Runnable {
 
   /** AuthenticationCleartextPassword, only ever inside TLS: whether the password is right. */
   private boolean cleartext(
-      MessageReader reader, Backend backend, String user, Optional<ScramVerifier> verifier)
+      MessageReader reader, Backend backend, String user, List<ScramVerifier> verifiers)
       throws IOException {
     backend.authentication(3, new byte[0]);
     backend.flush();
@@ -391,7 +391,7 @@ final class PgConnection implements Runnable {
       throw new ProtocolException("Expected a PasswordMessage, got '" + response.type() + "'");
     }
     String given = response.readString();
-    if (verifier.isEmpty() || !verifier.get().matches(given)) {
+    if (verifiers.stream().noneMatch(verifier -> verifier.matches(given))) {
       return rejected(backend, user);
     }
     return true;

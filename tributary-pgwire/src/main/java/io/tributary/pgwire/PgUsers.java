@@ -4,14 +4,18 @@ import io.tributary.access.AdminCredentials;
 import io.tributary.access.ScramVerifier;
 import io.tributary.core.TableId;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /** Who may connect (their SCRAM-SHA-256 verifiers) and which tables each may read. */
 public interface PgUsers {
-  /** The verifier of {@code user}'s password, or empty when it cannot log in. */
-  Optional<ScramVerifier> verifier(String user);
+  /**
+   * The verifiers of {@code user}'s passwords, or none when it cannot log in: the current
+   * password's, then, during a rotation window, the previous one's (same salt and iterations, so a
+   * proof of either is accepted in one exchange).
+   */
+  List<ScramVerifier> verifiers(String user);
 
   /** The tables {@code user}, authenticated, may read. */
   Predicate<TableId> readableTables(String user);
@@ -28,8 +32,8 @@ public interface PgUsers {
         ScramVerifier.derive(credentials.password(), salt, ScramVerifier.DEFAULT_ITERATIONS);
     return new PgUsers() {
       @Override
-      public Optional<ScramVerifier> verifier(String user) {
-        return user.equals(credentials.user()) ? Optional.of(admin) : Optional.empty();
+      public List<ScramVerifier> verifiers(String user) {
+        return user.equals(credentials.user()) ? List.of(admin) : List.of();
       }
 
       @Override

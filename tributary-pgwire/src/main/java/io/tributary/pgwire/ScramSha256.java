@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -17,16 +18,20 @@ import javax.crypto.spec.SecretKeySpec;
  * The server side of one SCRAM-SHA-256 exchange (RFC 5802, RFC 7677), without channel binding, as
  * PostgreSQL runs it: the user name comes from the startup packet, the client's {@code n=} is
  * ignored. Call {@link #firstMessage(String)}, then {@link #finalMessage(String)}, which returns
- * {@code null} when the proof is wrong. Not thread-safe.
+ * {@code null} when the proof is wrong. During a password rotation window the user has two
+ * verifiers with one salt: a proof matching either StoredKey is accepted, answered with the
+ * ServerSignature of the one it matched. Not thread-safe.
  */
 final class ScramSha256 {
+  /** StoredKey and ServerKey of one password. */
+  private record Keys(byte[] storedKey, byte[] serverKey) {}
+
   static final String MECHANISM = "SCRAM-SHA-256";
   static final int ITERATIONS = 4096;
 
   private final byte[] salt;
   private final int iterations;
-  private final byte[] storedKey;
-  private final byte[] serverKey;
+  private final List<Keys> keys;
   private final SecureRandom random;
   private String clientFirstBare;
   private String serverFirst;
@@ -46,17 +51,29 @@ final class ScramSha256 {
       salted = saltedPassword(password, salt, ITERATIONS);
     }
     this.iterations = ITERATIONS;
-    this.storedKey = sha256(hmac(salted, "Client Key"));
-    this.serverKey = hmac(salted, "Server Key");
+    this.keys = List.of(new Keys(sha256(hmac(salted, "Client Key")), hmac(salted, "Server Key")));
   }
 
-  /** An exchange checking against a stored verifier (the password itself is never known). */
-  ScramSha256(ScramVerifier verifier, SecureRandom random) {
+  /**
+   * An exchange checking against stored verifiers (the password itself is never known): the first
+   * one's salt and iterations are offered; the others count when they share them.
+   *
+   * @throws IllegalArgumentException if there is no verifier
+   */
+  ScramSha256(List<ScramVerifier> verifiers, SecureRandom random) {
+    if (verifiers.isEmpty()) {
+      throw new IllegalArgumentException("No SCRAM verifier to check against");
+    }
     this.random = random;
-    this.salt = verifier.saltBytes();
-    this.iterations = verifier.iterations();
-    this.storedKey = Base64.getDecoder().decode(verifier.storedKey());
-    this.serverKey = Base64.getDecoder().decode(verifier.serverKey());
+    ScramVerifier first = verifiers.get(0);
+    this.salt = first.saltBytes();
+    this.iterations = first.iterations();
+    Base64.Decoder base64 = Base64.getDecoder();
+    this.keys =
+        verifiers.stream()
+            .filter(v -> v.salt().equals(first.salt()) && v.iterations() == first.iterations())
+            .map(v -> new Keys(base64.decode(v.storedKey()), base64.decode(v.serverKey())))
+            .toList();
   }
 
   /**
@@ -115,18 +132,25 @@ final class ScramSha256 {
       return null;
     }
     String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
+    for (Keys candidate : keys) {
+      if (proves(proof, candidate.storedKey(), authMessage)) {
+        return "v=" + Base64.getEncoder().encodeToString(hmac(candidate.serverKey(), authMessage));
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code proof} is the client's proof of the password whose StoredKey is given. */
+  private static boolean proves(byte[] proof, byte[] storedKey, String authMessage) {
     byte[] signature = hmac(storedKey, authMessage);
     if (proof.length != signature.length) {
-      return null;
+      return false;
     }
     byte[] clientKey = new byte[proof.length];
     for (int i = 0; i < proof.length; i++) {
       clientKey[i] = (byte) (proof[i] ^ signature[i]);
     }
-    if (!MessageDigest.isEqual(sha256(clientKey), storedKey)) {
-      return null;
-    }
-    return "v=" + Base64.getEncoder().encodeToString(hmac(serverKey, authMessage));
+    return MessageDigest.isEqual(sha256(clientKey), storedKey);
   }
 
   private static Map<Character, String> attributes(String message) {

@@ -3,9 +3,11 @@ package io.tributary.pgwire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.access.ScramVerifier;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -40,7 +42,27 @@ class ScramSha256Test {
   void acceptsTheRightPasswordOnly() {
     assertThat(exchange("s3cret", "s3cret")).startsWith("v=");
     assertThat(exchange("s3cret", "wrong")).isNull();
-    assertThat(exchange(null, "anything")).isNull();
+    assertThat(exchange((String) null, "anything")).isNull();
+  }
+
+  @Test
+  void duringARotationWindowAProofOfEitherPasswordIsAcceptedWithItsOwnSignature() {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    ScramVerifier current = ScramVerifier.derive("new-password", salt, 4096);
+    ScramVerifier previous = ScramVerifier.derive("old-password", salt, 4096);
+    List<ScramVerifier> both = List.of(current, previous);
+
+    String withNew = exchange(new ScramSha256(both, RANDOM), "new-password");
+    String withOld = exchange(new ScramSha256(both, RANDOM), "old-password");
+    assertThat(withNew).startsWith("v=");
+    assertThat(withOld).startsWith("v=");
+    assertThat(exchange(new ScramSha256(both, RANDOM), "older-password")).isNull();
+    assertThat(exchange(new ScramSha256(List.of(current), RANDOM), "old-password")).isNull();
+    // a verifier with another salt cannot be offered in the same exchange: it is not accepted
+    ScramVerifier otherSalt = ScramVerifier.derive("other-password", new byte[] {1, 2, 3}, 4096);
+    assertThat(exchange(new ScramSha256(List.of(current, otherSalt), RANDOM), "other-password"))
+        .isNull();
   }
 
   @Test
@@ -61,7 +83,11 @@ class ScramSha256Test {
 
   /** A client per RFC 5802 against the server side; the server-final message or null. */
   private static String exchange(String serverPassword, String clientPassword) {
-    ScramSha256 server = new ScramSha256(serverPassword, RANDOM);
+    return exchange(new ScramSha256(serverPassword, RANDOM), clientPassword);
+  }
+
+  /** A client per RFC 5802 against {@code server}; the server-final message or null. */
+  private static String exchange(ScramSha256 server, String clientPassword) {
     String clientFirstBare = "n=,r=fyko+d2lbbFgONRv9qkxdawL";
     String serverFirst = server.firstMessage("n,," + clientFirstBare);
     Map<String, String> attributes =

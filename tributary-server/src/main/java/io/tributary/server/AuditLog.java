@@ -8,6 +8,7 @@ import io.tributary.core.config.PartitionField;
 import io.tributary.lake.Lake;
 import io.tributary.lake.TableSink;
 import io.tributary.lake.TableWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,13 +28,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log: buffers {@link AuditEvent}s and appends them in batches to the lake table {@code
  * raw.audit_log} (one row per event, partitioned by day), every flush interval and on close. A
- * batch that cannot be written stays buffered for the next flush; closing flushes what is left, so
- * a clean shutdown loses no event. Queryable like any table.
+ * batch that cannot be written stays buffered for the next flush. Memory is bounded: beyond {@code
+ * memoryBound} events, and until the lake has taken them all, events go to an append-only spill
+ * file ({@link AuditSpill}, fsynced), read back in order once the lake is back; what the lake still
+ * refuses on close is spilled too, so no event is lost, even across a restart. Queryable like any
+ * table.
  */
 final class AuditLog implements AuditSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
   static final TableId TABLE = Authorizer.AUDIT_TABLE;
+
+  /** The events buffered in memory at most while the lake is unavailable. */
+  static final int MEMORY_BOUND = 10_000;
+
+  /** Where a batch of events goes: the lake table, or a fake in tests. */
+  interface Appender {
+    /** Appends {@code events} in order, all or none; throws if it cannot. */
+    void append(List<AuditEvent> events);
+  }
 
   /** The most events one append writes. */
   private static final int MAX_BATCH = 10_000;
@@ -50,13 +63,25 @@ final class AuditLog implements AuditSink, AutoCloseable {
               6, "client_address", Types.StringType.get(), "Where the request came from"),
           Types.NestedField.optional(7, "detail", Types.StringType.get(), "A short explanation"));
 
-  private final Lake lake;
+  private final Appender appender;
+  private final AuditSpill spill;
+  private final int memoryBound;
   private final Deque<AuditEvent> buffer = new ArrayDeque<>();
   private final ScheduledExecutorService flusher;
-  private TableSink sink;
+  private boolean spilling;
 
-  AuditLog(Lake lake, Duration flushInterval) {
-    this.lake = lake;
+  /** An audit log of the lake's {@code raw.audit_log}, spilling to {@code spillFile}. */
+  AuditLog(Lake lake, Path spillFile, Duration flushInterval) {
+    this(new LakeAppender(lake), spillFile, MEMORY_BOUND, flushInterval);
+  }
+
+  AuditLog(Appender appender, Path spillFile, int memoryBound, Duration flushInterval) {
+    this.appender = appender;
+    if (memoryBound < 1) {
+      throw new IllegalArgumentException("Invalid audit memory bound: " + memoryBound);
+    }
+    this.memoryBound = memoryBound;
+    this.spill = new AuditSpill(spillFile);
     this.flusher =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -71,7 +96,33 @@ final class AuditLog implements AuditSink, AutoCloseable {
   @Override
   public void record(AuditEvent event) {
     synchronized (buffer) {
-      buffer.addLast(event);
+      if (spill.isEmpty() && buffer.size() < memoryBound) {
+        buffer.addLast(event);
+        spilling = false;
+        return;
+      }
+      if (!spilling) {
+        spilling = true;
+        LOG.warn(
+            "{} audit events wait for {} in memory: more go to {} until it takes them",
+            buffer.size(),
+            TABLE,
+            spill);
+      }
+      try {
+        spill.append(event);
+      } catch (java.io.UncheckedIOException e) {
+        // the disk refuses too: memory beyond the bound rather than a lost event
+        LOG.error("{}; the event is kept in memory", e.getMessage());
+        buffer.addLast(event);
+      }
+    }
+  }
+
+  /** How many events wait in memory. */
+  int bufferedInMemory() {
+    synchronized (buffer) {
+      return buffer.size();
     }
   }
 
@@ -83,41 +134,77 @@ final class AuditLog implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Appends the buffered events; on failure they stay buffered, in order. */
+  /**
+   * Appends the buffered events, those in memory (the oldest) first, then the spilled ones; on
+   * failure they stay where they were, in order.
+   */
   synchronized void flush() {
     while (true) {
       List<AuditEvent> batch = new ArrayList<>();
+      AuditSpill.Batch spilled = null;
       synchronized (buffer) {
         while (!buffer.isEmpty() && batch.size() < MAX_BATCH) {
           batch.add(buffer.pollFirst());
         }
+        if (batch.isEmpty() && !spill.isEmpty()) {
+          spilled = spill.peek(MAX_BATCH);
+          batch.addAll(spilled.events());
+        }
       }
-      if (batch.isEmpty()) {
+      if (batch.isEmpty() && spilled == null) {
         return;
       }
       try {
-        sink().append(batch.stream().map(AuditLog::row).toList(), Map.of());
+        if (!batch.isEmpty()) {
+          appender.append(batch);
+        }
       } catch (RuntimeException e) {
-        synchronized (buffer) {
-          for (int i = batch.size() - 1; i >= 0; i--) {
-            buffer.addFirst(batch.get(i));
+        if (spilled == null) {
+          synchronized (buffer) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+              buffer.addFirst(batch.get(i));
+            }
           }
         }
-        sink = null;
         throw e;
+      }
+      if (spilled != null) {
+        synchronized (buffer) {
+          spill.consumed(spilled.end());
+        }
       }
     }
   }
 
-  private TableSink sink() {
-    if (sink == null) {
-      TableWriter writer = lake.writer(TABLE);
-      if (writer.table().isEmpty()) {
-        writer.create(SCHEMA, PartitionSpec.builderFor(SCHEMA).day("time").build(), Map.of());
-      }
-      sink = lake.sink(TABLE, List.of(PartitionField.parse("day(time)")));
+  /** Appends to {@code raw.audit_log}, creating it on first use. */
+  private static final class LakeAppender implements Appender {
+    private final Lake lake;
+    private TableSink sink;
+
+    LakeAppender(Lake lake) {
+      this.lake = lake;
     }
-    return sink;
+
+    @Override
+    public void append(List<AuditEvent> events) {
+      try {
+        sink().append(events.stream().map(AuditLog::row).toList(), Map.of());
+      } catch (RuntimeException e) {
+        sink = null;
+        throw e;
+      }
+    }
+
+    private TableSink sink() {
+      if (sink == null) {
+        TableWriter writer = lake.writer(TABLE);
+        if (writer.table().isEmpty()) {
+          writer.create(SCHEMA, PartitionSpec.builderFor(SCHEMA).day("time").build(), Map.of());
+        }
+        sink = lake.sink(TABLE, List.of(PartitionField.parse("day(time)")));
+      }
+      return sink;
+    }
   }
 
   private static Map<String, Object> row(AuditEvent event) {
@@ -146,14 +233,34 @@ final class AuditLog implements AuditSink, AutoCloseable {
     for (int attempt = 1; attempt <= 3; attempt++) {
       try {
         flush();
+        spill.close();
         return;
       } catch (RuntimeException e) {
         LOG.warn(
             "Cannot append to {} on close (attempt {} of 3): {}", TABLE, attempt, e.toString());
       }
     }
+    spillTheRest();
+  }
+
+  /** Moves what the lake refused on close to the spill file, read back at the next start. */
+  private void spillTheRest() {
     synchronized (buffer) {
-      LOG.error("{} audit events could not be written to {} and are lost", buffer.size(), TABLE);
+      // the events in memory are older than the spilled ones: they go ahead of them
+      try {
+        spill.prepend(List.copyOf(buffer));
+        LOG.warn(
+            "{} audit events wait in the spill file for {} (the next start)", buffer.size(), TABLE);
+        buffer.clear();
+      } catch (java.io.UncheckedIOException e) {
+        LOG.error(
+            "{} audit events could not be written to {} nor spilled and are lost: {}",
+            buffer.size(),
+            TABLE,
+            e.getMessage());
+      } finally {
+        spill.close();
+      }
     }
   }
 

@@ -6,22 +6,21 @@ import io.tributary.access.Grant;
 import io.tributary.access.Principal;
 import io.tributary.access.Privilege;
 import io.tributary.access.ResourceKind;
-import java.time.Clock;
+import io.tributary.access.StoredPassword;
+import io.tributary.access.User;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -31,59 +30,63 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.common.security.scram.ScramCredential;
 
 /**
- * Mirrors access into the embedded Kafka broker: a SCRAM-SHA-256 credential per user with a
- * password (set when the password is, since Kafka takes a salted password, not a stored verifier),
- * and ACLs derived from the grants: {@code ingest} (or {@code manage}) on a stream or topic gives
- * WRITE and DESCRIBE on its Kafka topic, {@code admin} gives ALL on the cluster, every topic,
- * consumer group and transactional id. Other grants have no Kafka meaning. Credentials of users
- * that are gone and ACLs no grant explains are deleted. A failure is logged and repaired by the
- * next change or start.
+ * Mirrors access into the embedded Kafka broker. Credentials: the broker asks {@link #credential}
+ * at each SCRAM-SHA-256 login, which answers with the user's stored verifier (salt, StoredKey,
+ * ServerKey, iterations), so every user with a password, temporary users and users created before
+ * Kafka was secured included, has its Kafka credential without its password in clear, and loses it
+ * the moment it is removed or expires. ACLs derived from the grants: {@code ingest} (or {@code
+ * manage}) on a stream or topic gives WRITE and DESCRIBE on its Kafka topic, {@code admin} gives
+ * ALL on the cluster, every topic, consumer group and transactional id; other grants have no Kafka
+ * meaning, and ACLs no grant explains are deleted. {@link #changed} throws when Kafka cannot be
+ * reached: run it behind an {@link AsyncAccessListener}, which retries, off the access lock.
  */
 final class KafkaAccess implements AccessListener {
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaAccess.class);
-  private static final int SCRAM_ITERATIONS = 4096;
   private static final long TIMEOUT_SECONDS = 30;
   private static final String WILDCARD = ResourcePattern.WILDCARD_RESOURCE;
 
   private final Admin admin;
-  private final Clock clock;
 
-  KafkaAccess(Admin admin, Clock clock) {
+  KafkaAccess(Admin admin) {
     this.admin = Objects.requireNonNull(admin, "admin is null");
-    this.clock = Objects.requireNonNull(clock, "clock is null");
   }
 
+  /**
+   * The Kafka SCRAM-SHA-256 credential of {@code user} at {@code now}: its current password's
+   * verifier, or empty when it has none, is unknown or expired.
+   */
+  static Optional<ScramCredential> credential(AccessState state, String user, Instant now) {
+    return state
+        .user(user)
+        .filter(found -> !found.expiredAt(now))
+        .flatMap(User::password)
+        .map(StoredPassword::scram)
+        .map(
+            verifier -> {
+              Base64.Decoder base64 = Base64.getDecoder();
+              return new ScramCredential(
+                  verifier.saltBytes(),
+                  base64.decode(verifier.storedKey()),
+                  base64.decode(verifier.serverKey()),
+                  verifier.iterations());
+            });
+  }
+
+  /**
+   * Makes the broker's ACLs those of {@code state}.
+   *
+   * @throws IllegalStateException naming the step when Kafka fails or does not answer
+   */
   @Override
   public void changed(AccessState state) {
-    try {
-      syncCredentials(state);
-      syncAcls(aclsOf(state));
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot mirror access into Kafka (retried at the next change): {}", e.toString());
-    }
+    syncAcls(aclsOf(state));
   }
 
+  /** Nothing: the broker reads credentials through {@link #credential}, never a clear password. */
   @Override
-  public void passwordSet(String user, String password) {
-    try {
-      await(
-          admin
-              .alterUserScramCredentials(
-                  List.of(
-                      new UserScramCredentialUpsertion(
-                          user,
-                          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, SCRAM_ITERATIONS),
-                          password)))
-              .all(),
-          "set the Kafka SCRAM credential of user " + user);
-    } catch (RuntimeException e) {
-      LOG.warn("{}", e.getMessage());
-    }
-  }
+  public void passwordSet(String user, String password) {}
 
   /** The ACLs the grants give, each to a user (groups and roles expanded to their users). */
   static Set<AclBinding> aclsOf(AccessState state) {
@@ -133,28 +136,6 @@ final class KafkaAccess implements AccessListener {
               .flatMap(member -> usersOf(state, member).stream())
               .collect(Collectors.toSet());
     };
-  }
-
-  /** Deletes the credentials of users that are gone, have no password, or expired. */
-  private void syncCredentials(AccessState state) {
-    List<String> known =
-        await(admin.describeUserScramCredentials().users(), "list the Kafka SCRAM users");
-    List<UserScramCredentialAlteration> deletions = new ArrayList<>();
-    for (String name : known) {
-      boolean keep =
-          state
-              .user(name)
-              .filter(user -> user.password().isPresent() && !user.expiredAt(clock.instant()))
-              .isPresent();
-      if (!keep) {
-        deletions.add(new UserScramCredentialDeletion(name, ScramMechanism.SCRAM_SHA_256));
-      }
-    }
-    if (!deletions.isEmpty()) {
-      await(
-          admin.alterUserScramCredentials(deletions).all(),
-          "delete the Kafka SCRAM credentials of removed users");
-    }
   }
 
   private void syncAcls(Set<AclBinding> wanted) {

@@ -14,7 +14,6 @@ import io.tributary.access.Privilege;
 import io.tributary.access.Provisioner;
 import io.tributary.access.Resource;
 import io.tributary.access.ScramVerifier;
-import io.tributary.access.StoredPassword;
 import io.tributary.access.User;
 import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.Caller;
@@ -33,8 +32,10 @@ import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SqlTaskRunner;
 import io.tributary.flow.TaskReplay;
 import io.tributary.flow.TaskRunner;
+import io.tributary.lake.CatalogPasswords;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
+import io.tributary.lake.TablePolicy;
 import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
@@ -62,6 +63,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,24 +101,42 @@ public final class Platform implements AutoCloseable {
   private static final int LOGIN_FAILURES = 10;
   private static final Duration LOGIN_WINDOW = Duration.ofMinutes(5);
 
-  private Platform(TributaryConfig config, Clock clock) {
+  private Platform(TributaryConfig config, Clock clock, UnaryOperator<String> environment) {
     this.config = config;
     StartChecks.check(config);
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
-      lake = opened(Lake.open(config.catalog(), clock));
-      // closed after everything that records events, so they all reach the lake
-      audit = opened(new AuditLog(lake, Duration.ofSeconds(2)));
       SecureRandom random = new SecureRandom();
+      Optional<CatalogPassword> catalogPassword =
+          CatalogPassword.secretName(config.catalog())
+              .map(
+                  name ->
+                      CatalogPassword.open(
+                          config.catalog(), name, config.dataDir(), environment, random));
+      lake =
+          opened(
+              Lake.open(
+                  config.catalog(),
+                  clock,
+                  TablePolicy.defaults(),
+                  catalogPassword
+                      .<CatalogPasswords>map(password -> password)
+                      .orElseGet(() -> CatalogPasswords.of(config.catalog()))));
+      // closed after everything that records events, so they all reach the lake
+      audit =
+          opened(
+              new AuditLog(
+                  lake, config.dataDir().resolve("audit-spill.ndjson"), Duration.ofSeconds(2)));
       secrets =
           SecretStore.open(
               this::metadataConnection,
-              System::getenv,
+              environment,
               config.dataDir().resolve("master.key"),
               clock,
               random,
               audit);
+      catalogPassword.ifPresent(password -> password.attach(lake, secrets));
       variables = new VariableStore(this::metadataConnection, clock, audit);
       CurrentValues current = new CurrentValues(secrets, variables);
       Placeholders placeholders = new Placeholders(current::secret, current::variable);
@@ -131,7 +151,13 @@ public final class Platform implements AutoCloseable {
                           passwords, GeneratedPasswordRotator.Target.STORE_ONLY),
                       UserPasswords.ROTATOR,
                       new GeneratedPasswordRotator(
-                          passwords, new UserPasswords(this::accessService))),
+                          passwords, new UserPasswords(this::accessService)),
+                      CatalogPassword.ROTATOR,
+                      new GeneratedPasswordRotator(
+                          passwords,
+                          catalogPassword
+                              .<GeneratedPasswordRotator.Target>map(password -> password)
+                              .orElseGet(CatalogPassword::unused))),
                   Duration.ofSeconds(5)));
       log =
           opened(
@@ -302,8 +328,21 @@ public final class Platform implements AutoCloseable {
             clock,
             random);
     if (log.clientMechanism().isPresent()) {
-      // before the admin's password is set, so its Kafka credential is too
-      service.addListener(new KafkaAccess(log.admin(), clock));
+      // Kafka logins read the users' stored verifiers; ACLs follow the grants off the access lock
+      log.useScramCredentials(
+          user -> KafkaAccess.credential(service.state(), user, clock.instant()));
+      AsyncAccessListener kafka =
+          opened(
+              new AsyncAccessListener(
+                  "Kafka",
+                  new KafkaAccess(log.admin()),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(30)));
+      io.micrometer.core.instrument.Gauge.builder(
+              "tributary.access.kafka.lag", kafka, AsyncAccessListener::lag)
+          .description("Access changes not yet applied to the embedded Kafka broker's ACLs")
+          .register(meters);
+      service.addListener(kafka);
     }
     service.ensureAdmin(admin.password(), admin.token());
     // temporary users are refused once expired; this removes them (and their grants) for good
@@ -357,13 +396,13 @@ public final class Platform implements AutoCloseable {
     Access service = access.get();
     return new PgUsers() {
       @Override
-      public Optional<ScramVerifier> verifier(String user) {
+      public List<ScramVerifier> verifiers(String user) {
         return service
             .state()
             .user(user)
             .filter(found -> !found.expiredAt(service.clock().instant()))
-            .flatMap(User::password)
-            .map(StoredPassword::scram);
+            .map(User::scramVerifiers)
+            .orElse(List.of());
       }
 
       @Override
@@ -424,7 +463,12 @@ public final class Platform implements AutoCloseable {
 
   /** Starts every component; fails fast (closing what it opened) with the reason. */
   public static Platform start(TributaryConfig config, Clock clock) {
-    return new Platform(config, clock);
+    return new Platform(config, clock, System::getenv);
+  }
+
+  /** Starts as {@link #start(TributaryConfig, Clock)} with {@code environment}'s variables. */
+  static Platform start(TributaryConfig config, Clock clock, UnaryOperator<String> environment) {
+    return new Platform(config, clock, environment);
   }
 
   private java.sql.Connection metadataConnection() {

@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 /**
  * The built-in {@code user-password} rotator's target: a secret rotating this way holds the
  * password of the platform user of the same name. Setting a new password keeps the replaced one
- * accepted for password logins over HTTP until the next rotation ({@link Access#rotatePassword}),
- * so a client holding the secret's current or previous value is never refused; testing logs in with
- * it.
+ * accepted over HTTP and on the PostgreSQL endpoint until the next rotation, across restarts
+ * ({@link Access#rotatePassword}), so a client holding the secret's current or previous value is
+ * never refused; testing logs in with it.
  */
 final class UserPasswords implements GeneratedPasswordRotator.Target {
   /** The name secrets that rotate a platform user's password give in their schedule. */

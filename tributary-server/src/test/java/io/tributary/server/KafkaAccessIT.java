@@ -129,6 +129,59 @@ class KafkaAccessIT {
   }
 
   @Test
+  void aUserStoredBeforeKafkaWasMirroredProducesWithItsStoredVerifier(@TempDir Path older)
+      throws Exception {
+    String streams =
+        """
+          - name: orders
+            partitions: 1
+            buffer: { interval: 0s }
+        """;
+    Platform.start(TestConfigs.config(older, streams), Clock.systemUTC()).close();
+    // written behind the access service's back, as a platform without the Kafka mirror left it:
+    // no password was ever handed to Kafka
+    String url = "jdbc:sqlite:" + older.resolve("catalog.db");
+    new io.tributary.access.AccessStore(
+            () -> {
+              try {
+                return java.sql.DriverManager.getConnection(url);
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            })
+        .putUser(
+            new io.tributary.access.User(
+                "legacy",
+                io.tributary.access.User.Kind.SERVICE,
+                java.util.Optional.of(
+                    new io.tributary.access.PasswordHasher(
+                            io.tributary.access.PasswordHasher.Cost.DEFAULT,
+                            new java.security.SecureRandom())
+                        .hash("legacy-password-1")),
+                java.util.Optional.empty()));
+    try (Platform restarted =
+        Platform.start(TestConfigs.config(older, streams), Clock.systemUTC())) {
+      Http http = Http.admin(restarted);
+      assertThat(
+              http.post(
+                      "/v1/grants",
+                      "application/json",
+                      "{\"principal\":\"user:legacy\",\"privilege\":\"ingest\",\"resource\":\"stream:orders\"}")
+                  .status())
+          .isEqualTo(201);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                try (KafkaProducer<byte[], byte[]> producer =
+                    KafkaClients.as(restarted, "legacy", "legacy-password-1", true)) {
+                  assertThat(produce(producer, "{\"id\":\"from-legacy\"}")).isNull();
+                }
+              });
+    }
+  }
+
+  @Test
   void theAdminProducesAndThePlatformDeliversOverItsInternalListener() {
     assertThat(admin.ndjson("orders", "{\"id\":\"over-http\"}\n").status()).isEqualTo(200);
     try (KafkaProducer<byte[], byte[]> producer = KafkaClients.admin(platform)) {
@@ -141,6 +194,28 @@ class KafkaAccessIT {
                 admin.count(
                         "SELECT count(*) FROM raw.orders WHERE id IN ('over-http', 'from-admin')")
                     == 2);
+  }
+
+  @Test
+  void temporaryCredentialsProduceForTheirLifetime() {
+    Http.Response temporary =
+        admin.post("/v1/credentials/temporary", "application/json", "{\"duration\":\"15m\"}");
+    assertThat(temporary.status()).as(temporary.raw().body()).isEqualTo(201);
+    String user = temporary.body().path("user").asText();
+    String password = temporary.body().path("password").asText();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (KafkaProducer<byte[], byte[]> producer =
+                  KafkaClients.as(platform, user, password, true)) {
+                assertThat(produce(producer, "{\"id\":\"from-temporary\"}")).isNull();
+              }
+            });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> admin.count("SELECT count(*) FROM raw.orders WHERE id = 'from-temporary'") == 1);
   }
 
   /** Sends one record to {@code orders}: null when written, else why not. */

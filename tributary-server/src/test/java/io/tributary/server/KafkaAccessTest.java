@@ -35,6 +35,46 @@ class KafkaAccessTest {
   }
 
   @Test
+  void aUsersKafkaCredentialIsItsStoredVerifierUntilItExpires() {
+    io.tributary.access.StoredPassword password =
+        new io.tributary.access.PasswordHasher(
+                new io.tributary.access.PasswordHasher.Cost(64, 1, 4096),
+                new java.security.SecureRandom())
+            .hash("temporary-password");
+    java.time.Instant until = java.time.Instant.parse("2026-01-01T00:15:00Z");
+    AccessState state =
+        new AccessState(
+            Map.of(
+                "tmp_a",
+                new io.tributary.access.User(
+                    "tmp_a",
+                    io.tributary.access.User.Kind.SERVICE,
+                    java.util.Optional.of(password),
+                    java.util.Optional.of(until)),
+                "tokens_only",
+                new io.tributary.access.User(
+                    "tokens_only",
+                    io.tributary.access.User.Kind.SERVICE,
+                    java.util.Optional.empty(),
+                    java.util.Optional.empty())),
+            Map.of(),
+            Map.of(),
+            Set.of(),
+            Map.of());
+    org.apache.kafka.common.security.scram.ScramCredential credential =
+        KafkaAccess.credential(state, "tmp_a", until.minusSeconds(1)).orElseThrow();
+    assertThat(credential.salt()).isEqualTo(password.scram().saltBytes());
+    assertThat(credential.iterations()).isEqualTo(password.scram().iterations());
+    assertThat(java.util.Base64.getEncoder().encodeToString(credential.storedKey()))
+        .isEqualTo(password.scram().storedKey());
+    assertThat(java.util.Base64.getEncoder().encodeToString(credential.serverKey()))
+        .isEqualTo(password.scram().serverKey());
+    assertThat(KafkaAccess.credential(state, "tmp_a", until)).as("expired").isEmpty();
+    assertThat(KafkaAccess.credential(state, "tokens_only", until)).isEmpty();
+    assertThat(KafkaAccess.credential(state, "nobody", until)).isEmpty();
+  }
+
+  @Test
   void ingestOnAStreamOrTopicIsWriteAndDescribeOnItsTopic() {
     Set<AclBinding> acls =
         KafkaAccess.aclsOf(

@@ -55,6 +55,15 @@ final class PostgresServer implements AutoCloseable {
 
   /** Creates and starts a cluster with the binaries in {@code bin}. */
   static PostgresServer start(Path bin) throws IOException, InterruptedException {
+    return start(bin, Optional.empty());
+  }
+
+  /**
+   * Creates and starts a cluster whose user {@link #USER} logs in with {@code password}
+   * (SCRAM-SHA-256 authentication), or with none (trust) when empty.
+   */
+  static PostgresServer start(Path bin, Optional<String> password)
+      throws IOException, InterruptedException {
     boolean root = "root".equals(System.getProperty("user.name"));
     Path home =
         Files.createTempDirectory(
@@ -65,18 +74,28 @@ final class PostgresServer implements AutoCloseable {
       if (root) {
         server.run(List.of("chown", "postgres:postgres", home.toString()), false);
       }
-      server.run(
-          List.of(
-              bin.resolve("initdb").toString(),
-              "-D",
-              server.data.toString(),
-              "-U",
-              USER,
-              "--auth=trust",
-              "-E",
-              "UTF8",
-              "--no-sync"),
-          true);
+      List<String> initdb =
+          new ArrayList<>(
+              List.of(
+                  bin.resolve("initdb").toString(),
+                  "-D",
+                  server.data.toString(),
+                  "-U",
+                  USER,
+                  "-E",
+                  "UTF8",
+                  "--no-sync"));
+      if (password.isPresent()) {
+        Path file = home.resolve("pwfile");
+        Files.writeString(file, password.get() + "\n");
+        if (root) {
+          server.run(List.of("chown", "postgres:postgres", file.toString()), false);
+        }
+        initdb.addAll(List.of("--auth=scram-sha-256", "--pwfile=" + file));
+      } else {
+        initdb.add("--auth=trust");
+      }
+      server.run(initdb, true);
       server.run(
           List.of(
               bin.resolve("pg_ctl").toString(),

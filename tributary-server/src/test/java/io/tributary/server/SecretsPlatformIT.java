@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or with another; a server's log holds none of the values it handled.
  */
 class SecretsPlatformIT {
-  private static final Duration LOAD = Duration.ofSeconds(20);
+  private static final Duration LOAD = Duration.ofSeconds(60);
   private static final String STREAMS = "  - name: app_events\n";
 
   @TempDir Path dir;
@@ -168,6 +168,85 @@ class SecretsPlatformIT {
                       ("svc:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertThat(new Http(platform.httpUri(), () -> Optional.of(old)).get("/v1/crawlers").status())
           .isEqualTo(401);
+    }
+  }
+
+  private static int httpLogin(Platform platform, String user, String password) {
+    String header =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new Http(platform.httpUri(), () -> Optional.of(header)).get("/v1/crawlers").status();
+  }
+
+  /** Whether {@code user} logs in with {@code password} over PostgreSQL (pgJDBC, SCRAM). */
+  private static boolean pgLogin(Platform platform, String user, String password) {
+    try (java.sql.Connection session =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + platform.pgwirePort() + "/tributary",
+                user,
+                password);
+        java.sql.Statement statement = session.createStatement()) {
+      statement.executeQuery("SELECT 1").close();
+      return true;
+    } catch (java.sql.SQLException e) {
+      assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("28P01");
+      return false;
+    }
+  }
+
+  @Test
+  void aRotatedUsersOldAndNewPasswordsBothLogInOverHttpAndPgwireUntilTheNextRotationAcrossARestart()
+      throws Exception {
+    Path data = dir.resolve("window");
+    String first;
+    String second;
+    try (Platform platform = Platform.start(config(data), Clock.systemUTC())) {
+      Http admin = Http.admin(platform);
+      assertThat(
+              admin
+                  .put(
+                      "/v1/secrets/svc",
+                      "{\"generate\": {\"length\": 24},"
+                          + " \"rotation\": {\"every\": \"30d\", \"rotator\": \"user-password\"}}")
+                  .status())
+          .isEqualTo(201);
+      first = admin.get("/v1/secrets/svc/value").body().path("value").asText();
+      assertThat(
+              admin
+                  .post(
+                      "/v1/users",
+                      "application/json",
+                      json(Map.of("name", "svc", "password", first)))
+                  .status())
+          .isEqualTo(201);
+      assertThat(pgLogin(platform, "svc", first)).isTrue();
+      assertThat(admin.post("/v1/secrets/svc/rotate", "application/json", "").status())
+          .isEqualTo(200);
+      second = admin.get("/v1/secrets/svc/value").body().path("value").asText();
+      assertThat(second).isNotEqualTo(first);
+      assertThat(pgLogin(platform, "svc", first)).as("previous password on pgwire").isTrue();
+      assertThat(pgLogin(platform, "svc", second)).as("current password on pgwire").isTrue();
+      assertThat(httpLogin(platform, "svc", first)).isEqualTo(200);
+      assertThat(httpLogin(platform, "svc", second)).isEqualTo(200);
+    }
+
+    // the window survives a restart: the replaced password is stored
+    try (Platform platform = Platform.start(config(data), Clock.systemUTC())) {
+      Http admin = Http.admin(platform);
+      assertThat(httpLogin(platform, "svc", first)).isEqualTo(200);
+      assertThat(pgLogin(platform, "svc", first)).isTrue();
+      assertThat(pgLogin(platform, "svc", second)).isTrue();
+
+      assertThat(admin.post("/v1/secrets/svc/rotate", "application/json", "").status())
+          .isEqualTo(200);
+      String third = admin.get("/v1/secrets/svc/value").body().path("value").asText();
+      assertThat(pgLogin(platform, "svc", third)).isTrue();
+      assertThat(pgLogin(platform, "svc", second)).isTrue();
+      assertThat(httpLogin(platform, "svc", second)).isEqualTo(200);
+      assertThat(pgLogin(platform, "svc", first)).as("two rotations old").isFalse();
+      assertThat(httpLogin(platform, "svc", first)).isEqualTo(401);
     }
   }
 

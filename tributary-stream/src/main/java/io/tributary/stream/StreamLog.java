@@ -213,6 +213,19 @@ public final class StreamLog implements AutoCloseable {
     return clientMechanism;
   }
 
+  /**
+   * Makes {@code lookup} the source of the SCRAM-SHA-256 credentials of clients on {@code
+   * kafka.port} (the embedded, secured broker only; nothing otherwise). Asked at each login.
+   */
+  public void useScramCredentials(
+      java.util.function.Function<
+              String, Optional<org.apache.kafka.common.security.scram.ScramCredential>>
+          lookup) {
+    if (broker != null && clientMechanism.isPresent()) {
+      broker.useScramCredentials(lookup);
+    }
+  }
+
   /** The shared admin client; do not close it. */
   public Admin admin() {
     return admin;

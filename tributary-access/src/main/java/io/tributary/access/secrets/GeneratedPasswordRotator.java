@@ -20,6 +20,9 @@ public final class GeneratedPasswordRotator implements Rotator {
     /** Checks {@code password} works for secret {@code name}'s account; throws if not. */
     void test(String name, SecretValue password);
 
+    /** {@code password} is now the current version: the platform's own clients switch to it. */
+    default void promoted(String name, SecretValue password) {}
+
     /** No system outside the store: nothing to set or test. */
     Target STORE_ONLY =
         new Target() {
@@ -54,5 +57,10 @@ public final class GeneratedPasswordRotator implements Rotator {
   @Override
   public void test(String name, SecretValue pending) {
     target.test(name, pending);
+  }
+
+  @Override
+  public void promoted(String name, SecretValue current) {
+    target.promoted(name, current);
   }
 }

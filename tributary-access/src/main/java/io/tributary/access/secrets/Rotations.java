@@ -112,6 +112,12 @@ public final class Rotations implements AutoCloseable {
       rotator.test(name, pending);
       step = "promote";
       store.promote(name);
+      try {
+        rotator.promoted(name, pending);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Secret '{}' is rotated but its users did not all switch: {}", name, e.getMessage());
+      }
       Instant now = store.clock().instant();
       String detail = "version " + version + " is current";
       store

@@ -17,4 +17,10 @@ public interface Rotator {
 
   /** Step 3: checks the target system accepts {@code pending}; throws if not. */
   void test(String name, SecretValue pending);
+
+  /**
+   * After step 4: {@code current} (the former pending value) is now the store's current version;
+   * clients the platform runs itself switch to it here. A failure is logged, not undone.
+   */
+  default void promoted(String name, SecretValue current) {}
 }

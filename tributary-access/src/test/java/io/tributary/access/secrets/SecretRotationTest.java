@@ -38,7 +38,13 @@ class SecretRotationTest {
   /** A target system that accepts the values it was given, and fails on demand. */
   static final class FakeTarget implements GeneratedPasswordRotator.Target {
     final List<String> set = new ArrayList<>();
+    final List<String> promoted = new ArrayList<>();
     final AtomicBoolean failTest = new AtomicBoolean();
+
+    @Override
+    public synchronized void promoted(String name, SecretValue password) {
+      promoted.add(password.reveal());
+    }
 
     @Override
     public synchronized void set(String name, SecretValue password) {
@@ -106,6 +112,7 @@ class SecretRotationTest {
     String current = store.current("db_password", ADMIN).reveal();
     assertThat(current).isNotEqualTo("initial-password-0123").hasSize(21).matches("[A-Za-z0-9]+");
     assertThat(target.set).containsExactly(current);
+    assertThat(target.promoted).as("told once it is current").containsExactly(current);
     assertThat(rotated.version(Stage.CURRENT).orElseThrow().version()).isEqualTo(2);
     assertThat(rotated.version(Stage.PREVIOUS).orElseThrow().version()).isEqualTo(1);
     assertThat(rotated.lastRotation().orElseThrow().succeeded()).isTrue();
@@ -138,6 +145,7 @@ class SecretRotationTest {
         .hasMessageContaining("version 1 is still current");
 
     assertThat(store.current("db_password", ADMIN).reveal()).isEqualTo("initial-password-0123");
+    assertThat(target.promoted).as("a failed rotation promotes nothing").isEmpty();
     assertThat(stages("db_password")).containsExactly(Stage.PENDING, Stage.CURRENT);
     SecretInfo.RotationOutcome failed =
         store.info("db_password").orElseThrow().lastRotation().orElseThrow();

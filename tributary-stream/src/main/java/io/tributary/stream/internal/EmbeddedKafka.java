@@ -14,10 +14,13 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.scram.ScramCredential;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -30,7 +33,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * <p>Secured (access on), clients on {@code kafka.port} authenticate with SASL/SCRAM-SHA-256 and
  * Kafka's {@code StandardAuthorizer} checks their ACLs; the platform's own clients, the controller
  * and inter-broker traffic use a second loopback listener with SASL/PLAIN as {@link
- * #INTERNAL_USER}, a super user whose password is generated at each start and never stored.
+ * #INTERNAL_USER}, a super user whose password is generated at each start and never stored. The
+ * SCRAM credentials come from the platform ({@link #useScramCredentials}), not Kafka's own store.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   /** The principal of the platform's own clients (a Kafka super user when secured). */
@@ -49,12 +53,25 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String internalBootstrap;
   private final Map<String, Object> internalSecurity;
+  private final String credentialsId;
 
   private EmbeddedKafka(
-      KafkaRaftServer server, String internalBootstrap, Map<String, Object> internalSecurity) {
+      KafkaRaftServer server,
+      String internalBootstrap,
+      Map<String, Object> internalSecurity,
+      String credentialsId) {
     this.server = server;
     this.internalBootstrap = internalBootstrap;
     this.internalSecurity = Map.copyOf(internalSecurity);
+    this.credentialsId = credentialsId;
+  }
+
+  /**
+   * Makes {@code lookup} the source of the SCRAM-SHA-256 credentials clients on {@code kafka.port}
+   * log in with (none until then); it is asked at each login, so it must be quick.
+   */
+  public void useScramCredentials(Function<String, Optional<ScramCredential>> lookup) {
+    PlatformScramCredentials.register(credentialsId, lookup);
   }
 
   /** The {@code host:port} the platform's own clients connect to. */
@@ -97,10 +114,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties props = properties(port, controllerPort, dir, maxMessageBytes);
     String internalBootstrap = "127.0.0.1:" + port;
     Map<String, Object> internalSecurity = Map.of();
+    String credentialsId = password(random);
+    PlatformScramCredentials.register(credentialsId, user -> Optional.empty());
     if (secured) {
       int internalPort = freeLoopbackPort();
       String password = password(random);
-      secure(props, port, internalPort, controllerPort, password);
+      secure(props, port, internalPort, controllerPort, password, credentialsId);
       internalBootstrap = "127.0.0.1:" + internalPort;
       internalSecurity =
           Map.of(
@@ -120,9 +139,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       server.startup();
     } catch (RuntimeException e) {
       stop(server);
+      PlatformScramCredentials.unregister(credentialsId);
       throw e;
     }
-    return new EmbeddedKafka(server, internalBootstrap, internalSecurity);
+    return new EmbeddedKafka(server, internalBootstrap, internalSecurity, credentialsId);
   }
 
   /**
@@ -131,7 +151,12 @@ public final class EmbeddedKafka implements AutoCloseable {
    * knowing only the internal principal, the only super user.
    */
   private static void secure(
-      Properties p, int port, int internalPort, int controllerPort, String password) {
+      Properties p,
+      int port,
+      int internalPort,
+      int controllerPort,
+      String password,
+      String credentialsId) {
     p.put(
         "listeners",
         CLIENT
@@ -162,7 +187,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("listener.name.client.sasl.enabled.mechanisms", CLIENT_MECHANISM);
     p.put(
         "listener.name.client.scram-sha-256.sasl.jaas.config",
-        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            + PlatformScramCredentials.ID_OPTION
+            + "=\""
+            + credentialsId
+            + "\";");
+    p.put(
+        "listener.name.client.scram-sha-256.sasl.server.callback.handler.class",
+        PlatformScramCredentials.class.getName());
     for (String listener : List.of("internal", "controller")) {
       p.put("listener.name." + listener + ".sasl.enabled.mechanisms", "PLAIN");
       p.put("listener.name." + listener + ".plain.sasl.jaas.config", plainJaas(password, true));
@@ -276,6 +308,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() {
-    stop(server);
+    try {
+      stop(server);
+    } finally {
+      PlatformScramCredentials.unregister(credentialsId);
+    }
   }
 }
