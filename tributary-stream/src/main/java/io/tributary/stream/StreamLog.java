@@ -4,11 +4,13 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.config.ConfigException;
+import io.tributary.core.config.Replication;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.stream.internal.EmbeddedKafka;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -30,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -110,6 +115,26 @@ public final class StreamLog implements AutoCloseable {
       Path dataDir,
       boolean secured,
       SecureRandom random) {
+    return start(settings, limits, dataDir, secured, random, ClientProperties::noReferences);
+  }
+
+  /**
+   * As {@link #start(TributaryConfig.Kafka, TributaryConfig.Ingest, Path, boolean, SecureRandom)},
+   * with {@code kafka.properties} (external mode) checked and given to every client of the
+   * platform, their {@code ${secret:name}} references resolved by {@code references}.
+   *
+   * @param references resolves the references of a value ({@code text}); {@code where} names the
+   *     key in errors
+   * @throws ConfigException naming the {@code kafka.properties} key (and its value as written) that
+   *     is unknown, set by the platform, taken by some clients only, or malformed
+   */
+  public static StreamLog start(
+      TributaryConfig.Kafka settings,
+      TributaryConfig.Ingest limits,
+      Path dataDir,
+      boolean secured,
+      SecureRandom random,
+      BiFunction<String, String, String> references) {
     Objects.requireNonNull(settings, "settings is null");
     Objects.requireNonNull(limits, "limits is null");
     boolean embedded = settings.mode() == TributaryConfig.KafkaMode.EMBEDDED;
@@ -132,7 +157,8 @@ public final class StreamLog implements AutoCloseable {
       if (broker != null) {
         connection.putAll(broker.internalSecurity());
       }
-      admin = Admin.create(connection);
+      connection.putAll(ClientProperties.resolve(settings.properties(), references));
+      admin = createAdmin(connection, settings);
       awaitReady(
           admin,
           embedded ? EMBEDDED_READY_TIMEOUT : EXTERNAL_READY_TIMEOUT,
@@ -155,6 +181,22 @@ public final class StreamLog implements AutoCloseable {
         broker.close();
       }
       throw e;
+    }
+  }
+
+  private static Admin createAdmin(Map<String, Object> connection, TributaryConfig.Kafka settings) {
+    try {
+      return Admin.create(connection);
+    } catch (KafkaException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigException(
+          "Cannot create a Kafka client for "
+              + settings.clientBootstrap()
+              + " with kafka.properties "
+              + settings.properties().keySet()
+              + ": "
+              + cause.getMessage(),
+          e);
     }
   }
 
@@ -194,7 +236,8 @@ public final class StreamLog implements AutoCloseable {
 
   /**
    * What the platform's own clients need to connect: bootstrap servers and, when the embedded
-   * broker is secured, the internal principal's SASL settings. Never log them.
+   * broker is secured, the internal principal's SASL settings, or the external cluster's {@code
+   * kafka.properties} with their secrets resolved. Never log them.
    */
   public Map<String, Object> connectionProperties() {
     return connection;
@@ -219,20 +262,32 @@ public final class StreamLog implements AutoCloseable {
   }
 
   /**
-   * Creates the topic if missing, or raises its partition count to {@code partitions} if lower
-   * (partitions are never removed). Its {@code max.message.bytes} is kept at least {@code
-   * maxMessageBytes} plus batch overhead, and at least the producer's batch size.
-   *
-   * @param maxMessageBytes the largest record the topic must accept
-   */
-  /**
    * Ensures the Kafka topic behind a {@code kind} ("stream", "topic") that had {@code previous}
-   * partitions (null: new) and now has {@code partitions}.
+   * partitions (null: new) and now has {@code partitions}, with the cluster's default replication.
    *
    * @throws InvalidInputException {@code invalid_partitions} if the partitions would decrease
    */
   public void ensureTopicOf(
       String kind, String name, Integer previous, int partitions, long maxMessageBytes) {
+    ensureTopicOf(kind, name, previous, partitions, maxMessageBytes, Replication.DEFAULT);
+  }
+
+  /**
+   * As {@link #ensureTopicOf(String, String, Integer, int, long)}, with {@code replication}: a new
+   * topic gets it (the cluster's defaults for what is 0: {@link Replication#resolve}); an existing
+   * one keeps its replication factor and gets a {@code min.insync.replicas} that is set.
+   *
+   * @throws InvalidInputException {@code invalid_partitions} if the partitions would decrease;
+   *     {@code invalid_replication} if the factor exceeds the brokers or differs from the existing
+   *     topic's
+   */
+  public void ensureTopicOf(
+      String kind,
+      String name,
+      Integer previous,
+      int partitions,
+      long maxMessageBytes,
+      Replication replication) {
     if (previous != null && partitions < previous) {
       throw new InvalidInputException(
           ErrorCode.INVALID_PARTITIONS,
@@ -246,41 +301,123 @@ public final class StreamLog implements AutoCloseable {
               + partitions
               + ": Kafka partitions can only be added");
     }
-    ensureTopic(name, partitions, maxMessageBytes);
+    ensureTopic(kind + " '" + name + "'", name, partitions, maxMessageBytes, replication);
   }
 
+  /**
+   * Creates the topic if missing, or raises its partition count to {@code partitions} if lower
+   * (partitions are never removed), with the cluster's default replication ({@link
+   * Replication#resolve}). Its {@code max.message.bytes} is kept at least {@code maxMessageBytes}
+   * plus batch overhead, and at least the producer's batch size.
+   *
+   * @param maxMessageBytes the largest record the topic must accept
+   */
   public void ensureTopic(String name, int partitions, long maxMessageBytes) {
+    ensureTopic("topic '" + name + "'", name, partitions, maxMessageBytes, Replication.DEFAULT);
+  }
+
+  /** The brokers of the cluster that are up now, as the admin client sees them. */
+  public int brokerCount() {
+    return await(admin.describeCluster().nodes(), "describe the cluster").size();
+  }
+
+  private void ensureTopic(
+      String what, String name, int partitions, long maxMessageBytes, Replication replication) {
     long topicMaxBytes = Math.max(maxMessageBytes, PRODUCER_BATCH_BYTES) + BATCH_OVERHEAD_BYTES;
-    NewTopic topic =
-        new NewTopic(name, Optional.of(partitions), Optional.empty())
-            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)));
-    try {
-      await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
-      return;
-    } catch (TopicExistsException ignored) {
-      // exists: bring partitions and size limit up below
+    Map<String, String> configs = new HashMap<>();
+    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes));
+    TopicDescription description = describeIfExists(name);
+    if (description == null) {
+      int brokers = brokerCount();
+      Replication resolved = replication.resolve(brokers);
+      if (resolved.factor() > brokers) {
+        throw new InvalidInputException(
+            ErrorCode.INVALID_REPLICATION,
+            "Cannot create "
+                + what
+                + " with replication-factor "
+                + resolved.factor()
+                + ": the Kafka cluster has "
+                + brokers
+                + " broker(s) up; lower it or start more brokers");
+      }
+      configs.put(
+          TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(resolved.minInsyncReplicas()));
+      NewTopic topic =
+          new NewTopic(name, Optional.of(partitions), Optional.of((short) resolved.factor()))
+              .configs(configs);
+      try {
+        await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
+        return;
+      } catch (TopicExistsException raced) {
+        description = describeIfExists(name);
+        if (description == null) {
+          throw raced;
+        }
+      }
     }
-    TopicDescription description =
-        await(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name)
-            .get(name);
+    int factor = description.partitions().get(0).replicas().size();
+    if (replication.factor() > 0 && replication.factor() != factor) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REPLICATION,
+          "Cannot change the replication-factor of "
+              + what
+              + " from "
+              + factor
+              + " to "
+              + replication.factor()
+              + ": reassign its partitions with Kafka's tools, or leave replication-factor as it"
+              + " is");
+    }
+    if (replication.minInsyncReplicas() > factor) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REPLICATION,
+          "Cannot set min-insync-replicas of "
+              + what
+              + " to "
+              + replication.minInsyncReplicas()
+              + ": its topic has "
+              + factor
+              + " replicas");
+    }
     if (description.partitions().size() < partitions) {
       await(
           admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitions))).all(),
           "add partitions to topic " + name);
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-    ConfigEntry current =
+    Config current =
         await(admin.describeConfigs(List.of(resource)).all(), "describe topic " + name)
-            .get(resource)
-            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-    if (current == null || Long.parseLong(current.value()) < topicMaxBytes) {
-      AlterConfigOp set =
-          new AlterConfigOp(
-              new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)),
-              AlterConfigOp.OpType.SET);
+            .get(resource);
+    List<AlterConfigOp> changes = new ArrayList<>();
+    ConfigEntry maxBytes = current.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    if (maxBytes == null || Long.parseLong(maxBytes.value()) < topicMaxBytes) {
+      changes.add(set(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)));
+    }
+    ConfigEntry minInsync = current.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+    String wanted = Integer.toString(replication.minInsyncReplicas());
+    if (replication.minInsyncReplicas() > 0
+        && (minInsync == null || !minInsync.value().equals(wanted))) {
+      changes.add(set(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, wanted));
+    }
+    if (!changes.isEmpty()) {
       await(
-          admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all(),
+          admin.incrementalAlterConfigs(Map.of(resource, changes)).all(),
           "configure topic " + name);
+    }
+  }
+
+  private static AlterConfigOp set(String key, String value) {
+    return new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET);
+  }
+
+  /** The topic's description, or null if there is no such topic. */
+  private TopicDescription describeIfExists(String name) {
+    try {
+      return await(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name)
+          .get(name);
+    } catch (UnknownTopicOrPartitionException missing) {
+      return null;
     }
   }
 
