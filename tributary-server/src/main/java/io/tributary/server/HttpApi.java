@@ -375,7 +375,13 @@ final class HttpApi implements AutoCloseable {
         ctx.header("Retry-After", Long.toString(Math.max(1, later.retryAfter().toSeconds())));
       }
       if (status >= 500) {
-        LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), te.toString(), te);
+        // a retry-later is expected while a dependency is down (Kafka cannot take writes): no stack
+        LOG.warn(
+            "{} {} failed: {}",
+            ctx.method(),
+            ctx.path(),
+            te.toString(),
+            te instanceof RetryLaterException ? null : te);
       }
       errorBody(ctx, status, te.code(), te.getMessage());
     } else if (endedEarly(e)) {

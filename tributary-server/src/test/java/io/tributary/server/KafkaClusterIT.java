@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the platform creates its topics with 3 replicas and 2 in sync; while a client ingests over HTTP
  * and delivery and a function run, one broker is killed with SIGKILL and later started again. No
  * acknowledged record is lost or duplicated in the delivered table, nor in the function's output;
- * the gateway keeps accepting (or answers 503 with Retry-After while Kafka cannot take writes).
+ * the gateway keeps accepting. Then two brokers of three are killed: the gateway answers 503 with
+ * Retry-After while Kafka cannot take writes, and takes records again once they are back.
  */
 class KafkaClusterIT {
   private static final int BATCH = 10;
@@ -74,6 +75,17 @@ class KafkaClusterIT {
           cluster.kill(1);
           // the platform keeps taking records with one broker of three gone
           load.awaitAcknowledged(load.acknowledged.size() + PER_PHASE);
+          cluster.restart(1);
+          cluster.awaitBrokers(3);
+          load.awaitAcknowledged(load.acknowledged.size() + PER_PHASE);
+          // two of three gone: no quorum, no write reaches 2 replicas; the gateway says retry later
+          cluster.kill(0);
+          cluster.kill(1);
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> load.refusals.get() > 0);
+          cluster.restart(0);
           cluster.restart(1);
           cluster.awaitBrokers(3);
           load.awaitAcknowledged(load.acknowledged.size() + PER_PHASE);
@@ -146,6 +158,7 @@ class KafkaClusterIT {
     final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     final Set<Long> unknown = ConcurrentHashMap.newKeySet();
     final AtomicInteger failures = new AtomicInteger();
+    final AtomicInteger refusals = new AtomicInteger();
     private final Http http;
     private final AtomicLong nextId = new AtomicLong();
     private final AtomicLong notBefore = new AtomicLong();
@@ -182,6 +195,7 @@ class KafkaClusterIT {
       } else if ((response.status() == 503 || response.status() == 429)
           && response.header("Retry-After") != null) {
         record(first, null);
+        refusals.incrementAndGet();
         notBefore.set(
             System.nanoTime()
                 + TimeUnit.SECONDS.toNanos(Long.parseLong(response.header("Retry-After"))));
