@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,8 @@ class KafkaClusterIT {
         assertReplication(admin, "events", 3, "2");
         assertReplication(admin, "copies", 3, "2");
         assertReplication(admin, "pinned", 2, "1");
+        assertReplication(admin, "copy_dlq", 3, "2");
+        assertReplication(admin, "_tributary_landing", 3, "2");
 
         Http http = Http.admin(platform);
         try (Load load = new Load(http)) {
@@ -75,8 +79,19 @@ class KafkaClusterIT {
           cluster.kill(1);
           // the platform keeps taking records with one broker of three gone
           load.awaitAcknowledged(load.acknowledged.size() + PER_PHASE);
+          // a new stream is not given fewer replicas because a broker is down: retry later
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .until(() -> fenced(admin) == 1);
+          Http.Response refused = http.put("/v1/streams/late", "{}");
+          assertThat(refused.status()).isEqualTo(503);
+          assertThat(refused.body().path("error").path("code").asText())
+              .isEqualTo("broker_unavailable");
           cluster.restart(1);
           cluster.awaitBrokers(3);
+          assertThat(http.put("/v1/streams/late", "{}").status()).isEqualTo(201);
+          assertReplication(admin, "late", 3, "2");
           load.awaitAcknowledged(load.acknowledged.size() + PER_PHASE);
           // two of three gone: no quorum, no write reaches 2 replicas; the gateway says retry later
           cluster.kill(0);
@@ -109,6 +124,16 @@ class KafkaClusterIT {
         }
       }
     }
+  }
+
+  private static long fenced(Admin admin) throws Exception {
+    return admin
+        .describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+        .nodes()
+        .get()
+        .stream()
+        .filter(Node::isFenced)
+        .count();
   }
 
   private static void assertReplication(Admin admin, String topic, int factor, String minInsync)

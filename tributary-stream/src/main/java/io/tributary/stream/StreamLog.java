@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,14 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -280,6 +283,8 @@ public final class StreamLog implements AutoCloseable {
    * @throws InvalidInputException {@code invalid_partitions} if the partitions would decrease;
    *     {@code invalid_replication} if the factor exceeds the brokers or differs from the existing
    *     topic's
+   * @throws RetriableException {@code broker_unavailable} if a new topic's factor exceeds the
+   *     brokers that are up now (a default factor is sized on all brokers, up or not)
    */
   public void ensureTopicOf(
       String kind,
@@ -316,9 +321,28 @@ public final class StreamLog implements AutoCloseable {
     ensureTopic("topic '" + name + "'", name, partitions, maxMessageBytes, Replication.DEFAULT);
   }
 
-  /** The brokers of the cluster that are up now, as the admin client sees them. */
+  /**
+   * The brokers registered with the cluster, whether up or fenced (a broker that stopped stays
+   * registered): what a topic's default replication is sized on.
+   */
   public int brokerCount() {
-    return await(admin.describeCluster().nodes(), "describe the cluster").size();
+    return brokers().registered();
+  }
+
+  /** How many brokers are registered, and how many of them are up (not fenced). */
+  private record Brokers(int registered, int up) {}
+
+  private Brokers brokers() {
+    KafkaFuture<Collection<Node>> nodes =
+        admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes();
+    try {
+      Collection<Node> all = await(nodes, "describe the cluster");
+      return new Brokers(all.size(), (int) all.stream().filter(node -> !node.isFenced()).count());
+    } catch (UnsupportedVersionException olderBrokers) {
+      // brokers before Kafka 4.0 list only the brokers that are up
+      int up = await(admin.describeCluster().nodes(), "describe the cluster").size();
+      return new Brokers(up, up);
+    }
   }
 
   private void ensureTopic(
@@ -328,9 +352,9 @@ public final class StreamLog implements AutoCloseable {
     configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes));
     TopicDescription description = describeIfExists(name);
     if (description == null) {
-      int brokers = brokerCount();
-      Replication resolved = replication.resolve(brokers);
-      if (resolved.factor() > brokers) {
+      Brokers brokers = brokers();
+      Replication resolved = replication.resolve(brokers.registered());
+      if (resolved.factor() > brokers.registered()) {
         throw new InvalidInputException(
             ErrorCode.INVALID_REPLICATION,
             "Cannot create "
@@ -338,8 +362,23 @@ public final class StreamLog implements AutoCloseable {
                 + " with replication-factor "
                 + resolved.factor()
                 + ": the Kafka cluster has "
-                + brokers
-                + " broker(s) up; lower it or start more brokers");
+                + brokers.registered()
+                + " broker(s); lower it or add brokers");
+      }
+      if (resolved.factor() > brokers.up()) {
+        // never a lower factor than the cluster's size calls for, just because a broker is down
+        throw new RetriableException(
+            ErrorCode.BROKER_UNAVAILABLE,
+            "Cannot create "
+                + what
+                + " with replication-factor "
+                + resolved.factor()
+                + " now: only "
+                + brokers.up()
+                + " of the Kafka cluster's "
+                + brokers.registered()
+                + " brokers are up; retry once they are back",
+            null);
       }
       configs.put(
           TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(resolved.minInsyncReplicas()));
@@ -504,7 +543,8 @@ public final class StreamLog implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof TopicExistsException
-          || cause instanceof UnknownTopicOrPartitionException) {
+          || cause instanceof UnknownTopicOrPartitionException
+          || cause instanceof UnsupportedVersionException) {
         throw (ApiException) cause;
       }
       if (cause instanceof org.apache.kafka.common.errors.RetriableException) {

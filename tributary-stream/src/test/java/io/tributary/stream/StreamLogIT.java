@@ -88,7 +88,7 @@ class StreamLogIT {
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("stream 'wide'")
           .hasMessageContaining("replication-factor 3")
-          .hasMessageContaining("1 broker(s)")
+          .hasMessageContaining("has 1 broker(s)")
           .extracting(e -> ((InvalidInputException) e).errorCode())
           .isEqualTo(ErrorCode.INVALID_REPLICATION);
       assertThat(log.admin().listTopics().names().get()).doesNotContain("wide");
