@@ -10,8 +10,6 @@ import io.tributary.stream.internal.EmbeddedKafka;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,10 +30,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -72,6 +62,7 @@ public final class StreamLog implements AutoCloseable {
   private final TributaryConfig.Ingest limits;
   private final EmbeddedKafka broker;
   private final Admin admin;
+  private final TopicAdmin topics;
   private Producer<byte[], byte[]> producer;
 
   private StreamLog(
@@ -88,6 +79,7 @@ public final class StreamLog implements AutoCloseable {
     this.limits = limits;
     this.broker = broker;
     this.admin = admin;
+    this.topics = new TopicAdmin(admin);
   }
 
   /** Starts the stream log with the default ingest limits ({@link TributaryConfig.Ingest}). */
@@ -326,138 +318,13 @@ public final class StreamLog implements AutoCloseable {
    * registered): what a topic's default replication is sized on.
    */
   public int brokerCount() {
-    return brokers().registered();
-  }
-
-  /** How many brokers are registered, and how many of them are up (not fenced). */
-  private record Brokers(int registered, int up) {}
-
-  private Brokers brokers() {
-    KafkaFuture<Collection<Node>> nodes =
-        admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes();
-    try {
-      Collection<Node> all = await(nodes, "describe the cluster");
-      return new Brokers(all.size(), (int) all.stream().filter(node -> !node.isFenced()).count());
-    } catch (UnsupportedVersionException olderBrokers) {
-      // brokers before Kafka 4.0 list only the brokers that are up
-      int up = await(admin.describeCluster().nodes(), "describe the cluster").size();
-      return new Brokers(up, up);
-    }
+    return topics.brokers().registered();
   }
 
   private void ensureTopic(
       String what, String name, int partitions, long maxMessageBytes, Replication replication) {
     long topicMaxBytes = Math.max(maxMessageBytes, PRODUCER_BATCH_BYTES) + BATCH_OVERHEAD_BYTES;
-    Map<String, String> configs = new HashMap<>();
-    configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes));
-    TopicDescription description = describeIfExists(name);
-    if (description == null) {
-      Brokers brokers = brokers();
-      Replication resolved = replication.resolve(brokers.registered());
-      if (resolved.factor() > brokers.registered()) {
-        throw new InvalidInputException(
-            ErrorCode.INVALID_REPLICATION,
-            "Cannot create "
-                + what
-                + " with replication-factor "
-                + resolved.factor()
-                + ": the Kafka cluster has "
-                + brokers.registered()
-                + " broker(s); lower it or add brokers");
-      }
-      if (resolved.factor() > brokers.up()) {
-        // never a lower factor than the cluster's size calls for, just because a broker is down
-        throw new RetriableException(
-            ErrorCode.BROKER_UNAVAILABLE,
-            "Cannot create "
-                + what
-                + " with replication-factor "
-                + resolved.factor()
-                + " now: only "
-                + brokers.up()
-                + " of the Kafka cluster's "
-                + brokers.registered()
-                + " brokers are up; retry once they are back",
-            null);
-      }
-      configs.put(
-          TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(resolved.minInsyncReplicas()));
-      NewTopic topic =
-          new NewTopic(name, Optional.of(partitions), Optional.of((short) resolved.factor()))
-              .configs(configs);
-      try {
-        await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
-        return;
-      } catch (TopicExistsException raced) {
-        description = describeIfExists(name);
-        if (description == null) {
-          throw raced;
-        }
-      }
-    }
-    int factor = description.partitions().get(0).replicas().size();
-    if (replication.factor() > 0 && replication.factor() != factor) {
-      throw new InvalidInputException(
-          ErrorCode.INVALID_REPLICATION,
-          "Cannot change the replication-factor of "
-              + what
-              + " from "
-              + factor
-              + " to "
-              + replication.factor()
-              + ": reassign its partitions with Kafka's tools, or leave replication-factor as it"
-              + " is");
-    }
-    if (replication.minInsyncReplicas() > factor) {
-      throw new InvalidInputException(
-          ErrorCode.INVALID_REPLICATION,
-          "Cannot set min-insync-replicas of "
-              + what
-              + " to "
-              + replication.minInsyncReplicas()
-              + ": its topic has "
-              + factor
-              + " replicas");
-    }
-    if (description.partitions().size() < partitions) {
-      await(
-          admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitions))).all(),
-          "add partitions to topic " + name);
-    }
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-    Config current =
-        await(admin.describeConfigs(List.of(resource)).all(), "describe topic " + name)
-            .get(resource);
-    List<AlterConfigOp> changes = new ArrayList<>();
-    ConfigEntry maxBytes = current.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-    if (maxBytes == null || Long.parseLong(maxBytes.value()) < topicMaxBytes) {
-      changes.add(set(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)));
-    }
-    ConfigEntry minInsync = current.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-    String wanted = Integer.toString(replication.minInsyncReplicas());
-    if (replication.minInsyncReplicas() > 0
-        && (minInsync == null || !minInsync.value().equals(wanted))) {
-      changes.add(set(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, wanted));
-    }
-    if (!changes.isEmpty()) {
-      await(
-          admin.incrementalAlterConfigs(Map.of(resource, changes)).all(),
-          "configure topic " + name);
-    }
-  }
-
-  private static AlterConfigOp set(String key, String value) {
-    return new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET);
-  }
-
-  /** The topic's description, or null if there is no such topic. */
-  private TopicDescription describeIfExists(String name) {
-    try {
-      return await(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name)
-          .get(name);
-    } catch (UnknownTopicOrPartitionException missing) {
-      return null;
-    }
+    topics.ensure(what, name, partitions, topicMaxBytes, replication);
   }
 
   /** Deletes the topic and its data; a missing topic is not an error. */
@@ -528,7 +395,11 @@ public final class StreamLog implements AutoCloseable {
     return config;
   }
 
-  private static <T> T await(KafkaFuture<T> future, String action) {
+  /**
+   * Waits for an admin call; Kafka's retriable errors become {@code broker_unavailable}, a missing
+   * or existing topic and an unsupported request come as they are.
+   */
+  static <T> T await(KafkaFuture<T> future, String action) {
     try {
       return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
