@@ -37,12 +37,11 @@ import org.apache.kafka.server.common.MetadataVersion;
 final class KafkaCluster implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
 
+  private record Node(int id, int port, int controllerPort, Path config, Path log) {}
+
   private final Path dir;
   private final List<Node> nodes;
   private final String bootstrapServers;
-
-  private record Node(int id, int port, int controllerPort, Path config, Path log) {}
-
   private final Process[] processes;
 
   private KafkaCluster(Path dir, List<Node> nodes) {
