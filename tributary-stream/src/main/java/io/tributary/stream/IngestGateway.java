@@ -302,6 +302,20 @@ public final class IngestGateway {
     }
     errors.sort(Comparator.comparingInt(RecordError::index));
     int accepted = slices.count() - errors.size();
+    StreamMeters counters =
+        streamMeters.computeIfAbsent(
+            stream,
+            name ->
+                new StreamMeters(
+                    meters.counter("tributary.records.in", "stream", name),
+                    meters.counter("tributary.ingest.bytes", "stream", name)));
+    counters.recordsIn().increment(accepted);
+    counters.bytes().increment(acceptedBytes);
+    for (RecordError error : errors) {
+      meters
+          .counter("tributary.records.failed", "stream", stream, "code", error.code())
+          .increment();
+    }
     if (accepted == 0 && errors.stream().anyMatch(e -> e.code().equals(BROKER_UNAVAILABLE))) {
       // the cluster cannot take writes now: the whole request is to be sent again, after a while
       throw new RetryLaterException(
@@ -317,20 +331,6 @@ public final class IngestGateway {
                   .message(),
           RETRY_AFTER,
           null);
-    }
-    StreamMeters counters =
-        streamMeters.computeIfAbsent(
-            stream,
-            name ->
-                new StreamMeters(
-                    meters.counter("tributary.records.in", "stream", name),
-                    meters.counter("tributary.ingest.bytes", "stream", name)));
-    counters.recordsIn().increment(accepted);
-    counters.bytes().increment(acceptedBytes);
-    for (RecordError error : errors) {
-      meters
-          .counter("tributary.records.failed", "stream", stream, "code", error.code())
-          .increment();
     }
     return new IngestResult(accepted, errors.size(), errors);
   }
