@@ -63,7 +63,7 @@ class IngestGatewayIT {
   }
 
   @Test
-  void answersRetryLaterWhenKafkaCannotTakeWrites() throws Exception {
+  void answersRetryLaterWhenKafkaCannotTakeWrites() {
     // its topic gone behind the registry's back: Kafka cannot take a record of it
     String name = stream("starved");
     log.deleteTopic(name);
