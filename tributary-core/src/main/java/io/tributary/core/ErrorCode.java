@@ -17,6 +17,8 @@ public enum ErrorCode {
   INVALID_PATH(Category.USER_ERROR),
   INVALID_SOURCE(Category.USER_ERROR),
   INVALID_PARTITIONS(Category.USER_ERROR),
+  /** A topic's replication cannot be had: more copies than brokers, or a changed factor. */
+  INVALID_REPLICATION(Category.USER_ERROR),
   EMPTY_REQUEST(Category.USER_ERROR),
   TOO_MANY_RECORDS(Category.USER_ERROR),
   REQUEST_TOO_LARGE(Category.USER_ERROR, 413),

@@ -17,8 +17,8 @@ import io.tributary.access.ResourceKind;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
-import io.tributary.core.OverloadedException;
 import io.tributary.core.PlatformException;
+import io.tributary.core.RetryLaterException;
 import io.tributary.core.TableId;
 import io.tributary.core.TributaryException;
 import io.tributary.core.config.StreamSpec;
@@ -371,11 +371,17 @@ final class HttpApi implements AutoCloseable {
   private void error(Exception e, Context ctx) {
     if (e instanceof TributaryException te) {
       int status = statusOf(te);
-      if (te instanceof OverloadedException overloaded) {
-        ctx.header("Retry-After", Long.toString(Math.max(1, overloaded.retryAfter().toSeconds())));
+      if (te instanceof RetryLaterException later) {
+        ctx.header("Retry-After", Long.toString(Math.max(1, later.retryAfter().toSeconds())));
       }
       if (status >= 500) {
-        LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), te.toString(), te);
+        // a retry-later is expected while a dependency is down (Kafka cannot take writes): no stack
+        LOG.warn(
+            "{} {} failed: {}",
+            ctx.method(),
+            ctx.path(),
+            te.toString(),
+            te instanceof RetryLaterException ? null : te);
       }
       errorBody(ctx, status, te.code(), te.getMessage());
     } else if (endedEarly(e)) {

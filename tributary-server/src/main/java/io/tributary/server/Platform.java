@@ -45,6 +45,7 @@ import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
 import io.tributary.stream.StreamRegistry;
 import io.tributary.stream.function.FunctionService;
+import io.tributary.stream.function.Secrets;
 import io.tributary.stream.topic.TopicRegistry;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -166,7 +167,8 @@ public final class Platform implements AutoCloseable {
                   config.ingest(),
                   config.dataDir(),
                   config.access().enabled(),
-                  random));
+                  random,
+                  new Secrets(current, System::getenv, config.dataDir())::resolve));
       streams = opened(new StreamRegistry(this::metadataConnection, log, config.ingest(), clock));
       streams.declare(config.streams());
       delivery =

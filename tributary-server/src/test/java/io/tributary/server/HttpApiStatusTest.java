@@ -9,6 +9,7 @@ import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.OverloadedException;
 import io.tributary.core.PlatformException;
 import io.tributary.core.RetriableException;
+import io.tributary.core.RetryLaterException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,11 @@ class HttpApiStatusTest {
     assertThat(HttpApi.statusOf(new OverloadedException("busy", Duration.ofSeconds(1))))
         .isEqualTo(429);
     assertThat(HttpApi.statusOf(new RetriableException(ErrorCode.BROKER_UNAVAILABLE, "x", null)))
+        .isEqualTo(503);
+    assertThat(
+            HttpApi.statusOf(
+                new RetryLaterException(
+                    ErrorCode.BROKER_UNAVAILABLE, "x", Duration.ofSeconds(1), null)))
         .isEqualTo(503);
     assertThat(HttpApi.statusOf(new RetriableException(ErrorCode.QUERY_TIMEOUT, "x", null)))
         .isEqualTo(408);

@@ -7,6 +7,7 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.OutcomeUnknownException;
 import io.tributary.core.OverloadedException;
+import io.tributary.core.RetryLaterException;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.stream.IngestResult.RecordError;
 import io.tributary.stream.RecordSplitter.Failure;
@@ -47,6 +48,7 @@ import org.apache.kafka.common.errors.TimeoutException;
  */
 public final class IngestGateway {
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final String BROKER_UNAVAILABLE = ErrorCode.BROKER_UNAVAILABLE.code();
   private static final int INITIAL_BODY_BYTES = 64 << 10;
   private static final List<String> NDJSON_TYPES =
       List.of("application/x-ndjson", "application/jsonl", "application/json-lines");
@@ -89,6 +91,8 @@ public final class IngestGateway {
    *     unsupported_media_type}, {@code empty_request}, {@code request_too_large}, {@code
    *     too_many_records}, {@code invalid_json} (a JSON body whose structure cannot be read)
    * @throws OverloadedException when the gateway or the producer has no room; nothing was accepted
+   * @throws RetryLaterException {@code broker_unavailable} when Kafka acknowledged none of the
+   *     records because it cannot take writes (no leader, too few in-sync replicas, timed out)
    * @throws OutcomeUnknownException when interrupted while waiting for Kafka
    */
   public IngestResult ingest(String stream, String contentType, InputStream body) {
@@ -312,6 +316,22 @@ public final class IngestGateway {
           .counter("tributary.records.failed", "stream", stream, "code", error.code())
           .increment();
     }
+    if (accepted == 0 && errors.stream().anyMatch(e -> e.code().equals(BROKER_UNAVAILABLE))) {
+      // the cluster cannot take writes now: the whole request is to be sent again, after a while
+      throw new RetryLaterException(
+          ErrorCode.BROKER_UNAVAILABLE,
+          "Kafka cannot take the records of '"
+              + stream
+              + "' now (none was acknowledged; some may have been written): retry the request"
+              + " shortly. "
+              + errors.stream()
+                  .filter(e -> e.code().equals(BROKER_UNAVAILABLE))
+                  .findFirst()
+                  .orElseThrow()
+                  .message(),
+          RETRY_AFTER,
+          null);
+    }
     return new IngestResult(accepted, errors.size(), errors);
   }
 
@@ -337,7 +357,7 @@ public final class IngestGateway {
     }
     if (error instanceof TimeoutException || error instanceof RetriableException) {
       return new Failure(
-          "broker_unavailable", "Kafka did not acknowledge the record: " + error.getMessage());
+          BROKER_UNAVAILABLE, "Kafka did not acknowledge the record: " + error.getMessage());
     }
     return new Failure("broker_error", "Kafka refused the record: " + error.getMessage());
   }

@@ -4,6 +4,7 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.config.ConfigException;
+import io.tributary.core.config.Replication;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.stream.internal.EmbeddedKafka;
 import java.nio.file.Path;
@@ -17,26 +18,23 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -64,6 +62,7 @@ public final class StreamLog implements AutoCloseable {
   private final TributaryConfig.Ingest limits;
   private final EmbeddedKafka broker;
   private final Admin admin;
+  private final TopicAdmin topics;
   private Producer<byte[], byte[]> producer;
 
   private StreamLog(
@@ -80,6 +79,7 @@ public final class StreamLog implements AutoCloseable {
     this.limits = limits;
     this.broker = broker;
     this.admin = admin;
+    this.topics = new TopicAdmin(admin);
   }
 
   /** Starts the stream log with the default ingest limits ({@link TributaryConfig.Ingest}). */
@@ -110,6 +110,26 @@ public final class StreamLog implements AutoCloseable {
       Path dataDir,
       boolean secured,
       SecureRandom random) {
+    return start(settings, limits, dataDir, secured, random, ClientProperties::noReferences);
+  }
+
+  /**
+   * As {@link #start(TributaryConfig.Kafka, TributaryConfig.Ingest, Path, boolean, SecureRandom)},
+   * with {@code kafka.properties} (external mode) checked and given to every client of the
+   * platform, their {@code ${secret:name}} references resolved by {@code references}.
+   *
+   * @param references resolves the references of a value ({@code text}); {@code where} names the
+   *     key in errors
+   * @throws ConfigException naming the {@code kafka.properties} key (and its value as written) that
+   *     is unknown, set by the platform, taken by some clients only, or malformed
+   */
+  public static StreamLog start(
+      TributaryConfig.Kafka settings,
+      TributaryConfig.Ingest limits,
+      Path dataDir,
+      boolean secured,
+      SecureRandom random,
+      BiFunction<String, String, String> references) {
     Objects.requireNonNull(settings, "settings is null");
     Objects.requireNonNull(limits, "limits is null");
     boolean embedded = settings.mode() == TributaryConfig.KafkaMode.EMBEDDED;
@@ -132,7 +152,8 @@ public final class StreamLog implements AutoCloseable {
       if (broker != null) {
         connection.putAll(broker.internalSecurity());
       }
-      admin = Admin.create(connection);
+      connection.putAll(ClientProperties.resolve(settings.properties(), references));
+      admin = createAdmin(connection, settings);
       awaitReady(
           admin,
           embedded ? EMBEDDED_READY_TIMEOUT : EXTERNAL_READY_TIMEOUT,
@@ -155,6 +176,22 @@ public final class StreamLog implements AutoCloseable {
         broker.close();
       }
       throw e;
+    }
+  }
+
+  private static Admin createAdmin(Map<String, Object> connection, TributaryConfig.Kafka settings) {
+    try {
+      return Admin.create(connection);
+    } catch (KafkaException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigException(
+          "Cannot create a Kafka client for "
+              + settings.clientBootstrap()
+              + " with kafka.properties "
+              + settings.properties().keySet()
+              + ": "
+              + cause.getMessage(),
+          e);
     }
   }
 
@@ -194,7 +231,8 @@ public final class StreamLog implements AutoCloseable {
 
   /**
    * What the platform's own clients need to connect: bootstrap servers and, when the embedded
-   * broker is secured, the internal principal's SASL settings. Never log them.
+   * broker is secured, the internal principal's SASL settings, or the external cluster's {@code
+   * kafka.properties} with their secrets resolved. Never log them.
    */
   public Map<String, Object> connectionProperties() {
     return connection;
@@ -232,20 +270,34 @@ public final class StreamLog implements AutoCloseable {
   }
 
   /**
-   * Creates the topic if missing, or raises its partition count to {@code partitions} if lower
-   * (partitions are never removed). Its {@code max.message.bytes} is kept at least {@code
-   * maxMessageBytes} plus batch overhead, and at least the producer's batch size.
-   *
-   * @param maxMessageBytes the largest record the topic must accept
-   */
-  /**
    * Ensures the Kafka topic behind a {@code kind} ("stream", "topic") that had {@code previous}
-   * partitions (null: new) and now has {@code partitions}.
+   * partitions (null: new) and now has {@code partitions}, with the cluster's default replication.
    *
    * @throws InvalidInputException {@code invalid_partitions} if the partitions would decrease
    */
   public void ensureTopicOf(
       String kind, String name, Integer previous, int partitions, long maxMessageBytes) {
+    ensureTopicOf(kind, name, previous, partitions, maxMessageBytes, Replication.DEFAULT);
+  }
+
+  /**
+   * As {@link #ensureTopicOf(String, String, Integer, int, long)}, with {@code replication}: a new
+   * topic gets it (the cluster's defaults for what is 0: {@link Replication#resolve}); an existing
+   * one keeps its replication factor and gets a {@code min.insync.replicas} that is set.
+   *
+   * @throws InvalidInputException {@code invalid_partitions} if the partitions would decrease;
+   *     {@code invalid_replication} if the factor exceeds the brokers or differs from the existing
+   *     topic's
+   * @throws RetriableException {@code broker_unavailable} if a new topic's factor exceeds the
+   *     brokers that are up now (a default factor is sized on all brokers, up or not)
+   */
+  public void ensureTopicOf(
+      String kind,
+      String name,
+      Integer previous,
+      int partitions,
+      long maxMessageBytes,
+      Replication replication) {
     if (previous != null && partitions < previous) {
       throw new InvalidInputException(
           ErrorCode.INVALID_PARTITIONS,
@@ -259,42 +311,33 @@ public final class StreamLog implements AutoCloseable {
               + partitions
               + ": Kafka partitions can only be added");
     }
-    ensureTopic(name, partitions, maxMessageBytes);
+    ensureTopic(kind + " '" + name + "'", name, partitions, maxMessageBytes, replication);
   }
 
+  /**
+   * Creates the topic if missing, or raises its partition count to {@code partitions} if lower
+   * (partitions are never removed), with the cluster's default replication ({@link
+   * Replication#resolve}). Its {@code max.message.bytes} is kept at least {@code maxMessageBytes}
+   * plus batch overhead, and at least the producer's batch size.
+   *
+   * @param maxMessageBytes the largest record the topic must accept
+   */
   public void ensureTopic(String name, int partitions, long maxMessageBytes) {
+    ensureTopic("topic '" + name + "'", name, partitions, maxMessageBytes, Replication.DEFAULT);
+  }
+
+  /**
+   * The brokers registered with the cluster, whether up or fenced (a broker that stopped stays
+   * registered): what a topic's default replication is sized on.
+   */
+  public int brokerCount() {
+    return topics.brokers().registered();
+  }
+
+  private void ensureTopic(
+      String what, String name, int partitions, long maxMessageBytes, Replication replication) {
     long topicMaxBytes = Math.max(maxMessageBytes, PRODUCER_BATCH_BYTES) + BATCH_OVERHEAD_BYTES;
-    NewTopic topic =
-        new NewTopic(name, Optional.of(partitions), Optional.empty())
-            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)));
-    try {
-      await(admin.createTopics(List.of(topic)).all(), "create topic " + name);
-      return;
-    } catch (TopicExistsException ignored) {
-      // exists: bring partitions and size limit up below
-    }
-    TopicDescription description =
-        await(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name)
-            .get(name);
-    if (description.partitions().size() < partitions) {
-      await(
-          admin.createPartitions(Map.of(name, NewPartitions.increaseTo(partitions))).all(),
-          "add partitions to topic " + name);
-    }
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-    ConfigEntry current =
-        await(admin.describeConfigs(List.of(resource)).all(), "describe topic " + name)
-            .get(resource)
-            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-    if (current == null || Long.parseLong(current.value()) < topicMaxBytes) {
-      AlterConfigOp set =
-          new AlterConfigOp(
-              new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(topicMaxBytes)),
-              AlterConfigOp.OpType.SET);
-      await(
-          admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all(),
-          "configure topic " + name);
-    }
+    topics.ensure(what, name, partitions, topicMaxBytes, replication);
   }
 
   /** Deletes the topic and its data; a missing topic is not an error. */
@@ -365,7 +408,11 @@ public final class StreamLog implements AutoCloseable {
     return config;
   }
 
-  private static <T> T await(KafkaFuture<T> future, String action) {
+  /**
+   * Waits for an admin call; Kafka's retriable errors become {@code broker_unavailable}, a missing
+   * or existing topic and an unsupported request come as they are.
+   */
+  static <T> T await(KafkaFuture<T> future, String action) {
     try {
       return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -380,7 +427,8 @@ public final class StreamLog implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof TopicExistsException
-          || cause instanceof UnknownTopicOrPartitionException) {
+          || cause instanceof UnknownTopicOrPartitionException
+          || cause instanceof UnsupportedVersionException) {
         throw (ApiException) cause;
       }
       if (cause instanceof org.apache.kafka.common.errors.RetriableException) {

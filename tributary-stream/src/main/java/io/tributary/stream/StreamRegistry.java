@@ -73,7 +73,9 @@ public final class StreamRegistry implements AutoCloseable {
    * may change; its partitions may only grow.
    *
    * @throws InvalidInputException {@code name_taken} when a topic has the name, {@code
-   *     invalid_partitions} when {@code spec} has fewer partitions than the stream has
+   *     invalid_partitions} when {@code spec} has fewer partitions than the stream has, {@code
+   *     invalid_replication} when its replication factor exceeds the brokers up or differs from the
+   *     topic's
    */
   public StreamSpec put(StreamSpec spec) {
     return registry.put(
@@ -84,7 +86,8 @@ public final class StreamRegistry implements AutoCloseable {
                 next.name(),
                 previous == null ? null : previous.partitions(),
                 next.partitions(),
-                limits.maxRecordBytes()));
+                limits.maxRecordBytes(),
+                next.replication()));
   }
 
   /** The stream named {@code name}, if any. */

@@ -37,6 +37,12 @@ public final class StreamSpecs {
     for (PartitionField field : spec.partitionBy()) {
       partitionBy.add(field.toString());
     }
+    if (spec.replication().factor() > 0) {
+      node.put("replication-factor", spec.replication().factor());
+    }
+    if (spec.replication().minInsyncReplicas() > 0) {
+      node.put("min-insync-replicas", spec.replication().minInsyncReplicas());
+    }
     return node;
   }
 

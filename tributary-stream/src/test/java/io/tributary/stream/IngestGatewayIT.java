@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.OverloadedException;
+import io.tributary.core.RetryLaterException;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.stream.IngestResult.RecordError;
@@ -58,6 +60,28 @@ class IngestGatewayIT {
   private static String stream(String name) {
     streams.put(StreamSpec.withDefaults(name));
     return name;
+  }
+
+  @Test
+  void answersRetryLaterWhenKafkaCannotTakeWrites() {
+    // its topic gone behind the registry's back: Kafka cannot take a record of it
+    String name = stream("starved");
+    log.deleteTopic(name);
+    assertThatThrownBy(
+            () -> gateway.ingest(name, "application/x-ndjson", body("{\"a\":1}\n{\"a\":2}")))
+        .isInstanceOfSatisfying(
+            RetryLaterException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.BROKER_UNAVAILABLE);
+              assertThat(e.retryAfter()).isPositive();
+            })
+        .hasMessageContaining("'starved'")
+        .hasMessageContaining("retry");
+    assertThat(
+            meters
+                .counter("tributary.records.failed", "stream", name, "code", "broker_unavailable")
+                .count())
+        .isEqualTo(2);
   }
 
   @Test

@@ -3,13 +3,17 @@ package io.tributary.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.ConfigException;
+import io.tributary.core.config.Replication;
 import io.tributary.core.config.TributaryConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +74,90 @@ class StreamLogIT {
       log.deleteTopic("events");
       log.deleteTopic("events");
     }
+  }
+
+  @Test
+  void replicationFollowsTheClusterAndRefusesWhatItCannotHave() throws Exception {
+    try (StreamLog log = StreamLog.start(KafkaTestSupport.embedded(), dataDir)) {
+      assertThat(log.brokerCount()).isEqualTo(1);
+      log.ensureTopic("defaults", 1, 1 << 20);
+      assertThat(topicConfig(log, "defaults", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG))
+          .isEqualTo("1");
+      assertThatThrownBy(
+              () -> log.ensureTopicOf("stream", "wide", null, 1, 1 << 20, new Replication(3, 2)))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("stream 'wide'")
+          .hasMessageContaining("replication-factor 3")
+          .hasMessageContaining("has 1 broker(s)")
+          .extracting(e -> ((InvalidInputException) e).errorCode())
+          .isEqualTo(ErrorCode.INVALID_REPLICATION);
+      assertThat(log.admin().listTopics().names().get()).doesNotContain("wide");
+      assertThatThrownBy(
+              () -> log.ensureTopicOf("stream", "defaults", 1, 1, 1 << 20, new Replication(2, 0)))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("Cannot change the replication-factor of stream 'defaults'")
+          .hasMessageContaining("from 1 to 2");
+      log.ensureTopicOf("stream", "defaults", 1, 2, 1 << 20, new Replication(1, 1));
+      assertThat(log.endOffsets("defaults")).containsOnlyKeys(0, 1);
+    }
+  }
+
+  @Test
+  void externalClientPropertiesAreCheckedAtStart() throws Exception {
+    try (StreamLog cluster = StreamLog.start(KafkaTestSupport.embedded(), dataDir)) {
+      TributaryConfig.Kafka unknown =
+          new TributaryConfig.Kafka(
+              TributaryConfig.KafkaMode.EXTERNAL,
+              9092,
+              9093,
+              cluster.bootstrapServers(),
+              Map.of("acks", "0"));
+      assertThatThrownBy(() -> StreamLog.start(unknown, dataDir.resolve("unused")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("kafka.properties.acks")
+          .hasMessageContaining("'0'");
+      TributaryConfig.Kafka incomplete =
+          new TributaryConfig.Kafka(
+              TributaryConfig.KafkaMode.EXTERNAL,
+              9092,
+              9093,
+              cluster.bootstrapServers(),
+              Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"));
+      assertThatThrownBy(() -> StreamLog.start(incomplete, dataDir.resolve("unused")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("kafka.properties");
+      TributaryConfig.Kafka passed =
+          new TributaryConfig.Kafka(
+              TributaryConfig.KafkaMode.EXTERNAL,
+              9092,
+              9093,
+              cluster.bootstrapServers(),
+              Map.of("security.protocol", "PLAINTEXT", "reconnect.backoff.max.ms", "500"));
+      try (StreamLog external =
+          StreamLog.start(
+              passed,
+              TributaryConfig.Ingest.DEFAULT,
+              dataDir.resolve("unused"),
+              false,
+              new SecureRandom(),
+              (text, where) -> text)) {
+        assertThat(external.connectionProperties())
+            .containsEntry("reconnect.backoff.max.ms", "500")
+            .containsEntry("bootstrap.servers", cluster.bootstrapServers());
+        assertThat(external.brokerCount()).isEqualTo(1);
+      }
+    }
+  }
+
+  private static String topicConfig(StreamLog log, String topic, String key) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return log.admin()
+        .describeConfigs(List.of(resource))
+        .all()
+        .get()
+        .get(resource)
+        .get(key)
+        .value();
   }
 
   @Test

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -87,6 +89,24 @@ public final class ConfigNode {
       throw ConfigException.invalid(key(name), value.toString(), "must be a single value");
     }
     return value.asText();
+  }
+
+  /**
+   * The mapping at {@code name} as text values by key, in document order (empty if absent); every
+   * value must be a single value (string, number or boolean).
+   */
+  public Map<String, String> scalars(String name) {
+    ConfigNode mapping = child(name);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Iterator<String> keys = mapping.fieldNames(); keys.hasNext(); ) {
+      String key = keys.next();
+      String value = mapping.string(key, null);
+      if (value == null) {
+        throw ConfigException.invalid(mapping.key(key), "null", "must have a value");
+      }
+      values.put(key, value);
+    }
+    return values;
   }
 
   public String requiredString(String name) {

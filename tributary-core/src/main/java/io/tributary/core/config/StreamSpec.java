@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *     buffered, whichever comes first
  * @param transform how JSON records become rows
  * @param partitionBy Iceberg partition transforms of the table
+ * @param replication how the topic is replicated ({@link Replication#DEFAULT}: the cluster's
+ *     defaults)
  */
 public record StreamSpec(
     String name,
@@ -24,7 +26,8 @@ public record StreamSpec(
     TableId table,
     Buffer buffer,
     Transform transform,
-    List<PartitionField> partitionBy) {
+    List<PartitionField> partitionBy,
+    Replication replication) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,99}");
   public static final Duration MAX_INTERVAL = Duration.ofSeconds(900);
 
@@ -65,6 +68,18 @@ public record StreamSpec(
     Objects.requireNonNull(buffer, "buffer is null");
     Objects.requireNonNull(transform, "transform is null");
     partitionBy = List.copyOf(partitionBy);
+    Objects.requireNonNull(replication, "replication is null");
+  }
+
+  /** A stream whose topic gets the cluster's default replication. */
+  public StreamSpec(
+      String name,
+      int partitions,
+      TableId table,
+      Buffer buffer,
+      Transform transform,
+      List<PartitionField> partitionBy) {
+    this(name, partitions, table, buffer, transform, partitionBy, Replication.DEFAULT);
   }
 
   /** A stream with every default: 3 partitions, table {@code raw.<name>}, day partitions. */
@@ -77,7 +92,15 @@ public record StreamSpec(
    * /v1/streams/{name}}). {@code name} wins over a {@code name} key; both must agree when given.
    */
   public static StreamSpec fromConfig(String name, ConfigNode node) {
-    node.allowOnly("name", "partitions", "table", "buffer", "transform", "partition-by");
+    node.allowOnly(
+        "name",
+        "partitions",
+        "table",
+        "buffer",
+        "transform",
+        "partition-by",
+        "replication-factor",
+        "min-insync-replicas");
     String declared = node.string("name", name);
     if (name != null && !name.equals(declared)) {
       throw ConfigException.invalid(
@@ -117,6 +140,13 @@ public record StreamSpec(
             node.path() + ".partition-by[" + i + "]", expressions.get(i), e.getMessage());
       }
     }
-    return new StreamSpec(streamName, partitions, table, buffer, transform, partitionBy);
+    return new StreamSpec(
+        streamName,
+        partitions,
+        table,
+        buffer,
+        transform,
+        partitionBy,
+        Replication.fromConfig(node));
   }
 }

@@ -104,14 +104,34 @@ public record TributaryConfig(
 
   /**
    * The stream log: an in-process broker listening on loopback {@code port} (controller on {@code
-   * controllerPort}), or an external cluster at {@code bootstrapServers}.
+   * controllerPort}), or an external cluster at {@code bootstrapServers} whose clients take {@code
+   * properties} ({@code kafka.properties}: Kafka client settings such as {@code security.protocol},
+   * {@code sasl.*} and {@code ssl.*}, values may hold {@code ${secret:name}}; which keys are
+   * allowed is checked when the stream log starts).
    */
-  public record Kafka(KafkaMode mode, int port, int controllerPort, String bootstrapServers) {
+  public record Kafka(
+      KafkaMode mode,
+      int port,
+      int controllerPort,
+      String bootstrapServers,
+      Map<String, String> properties) {
     public Kafka {
       Objects.requireNonNull(mode, "mode is null");
       if (mode == KafkaMode.EXTERNAL && (bootstrapServers == null || bootstrapServers.isBlank())) {
         throw new ConfigException("Missing kafka.bootstrap-servers (required when mode: external)");
       }
+      properties = Map.copyOf(properties);
+      if (mode == KafkaMode.EMBEDDED && !properties.isEmpty()) {
+        throw ConfigException.invalid(
+            "kafka.properties",
+            properties.keySet(),
+            "only with mode: external; the embedded broker's clients are set up by the platform");
+      }
+    }
+
+    /** Without client properties. */
+    public Kafka(KafkaMode mode, int port, int controllerPort, String bootstrapServers) {
+      this(mode, port, controllerPort, bootstrapServers, Map.of());
     }
 
     /** The bootstrap servers clients connect to, whichever the mode. */
@@ -409,14 +429,16 @@ public record TributaryConfig(
         new Http(httpNode.string("host", "127.0.0.1"), httpNode.integer("port", 7070, 0, 65535));
 
     ConfigNode kafkaNode =
-        top.child("kafka").allowOnly("mode", "port", "controller-port", "bootstrap-servers");
+        top.child("kafka")
+            .allowOnly("mode", "port", "controller-port", "bootstrap-servers", "properties");
     int kafkaPort = kafkaNode.integer("port", 9092, 1, 65535);
     Kafka kafka =
         new Kafka(
             kafkaNode.enumeration("mode", KafkaMode.EMBEDDED),
             kafkaPort,
             kafkaNode.integer("controller-port", kafkaPort + 1, 1, 65535),
-            kafkaNode.string("bootstrap-servers", null));
+            kafkaNode.string("bootstrap-servers", null),
+            kafkaNode.scalars("properties"));
     if (kafka.mode() == KafkaMode.EMBEDDED && kafka.port() == kafka.controllerPort()) {
       throw ConfigException.invalid(
           "kafka.controller-port", kafka.controllerPort(), "must differ from kafka.port");

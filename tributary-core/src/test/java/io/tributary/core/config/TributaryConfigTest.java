@@ -39,6 +39,8 @@ class TributaryConfigTest {
     assertThat(stream.buffer()).isEqualTo(new StreamSpec.Buffer(Duration.ofSeconds(60), 64 << 20));
     assertThat(stream.transform()).isEqualTo(StreamSpec.Transform.FLATTEN);
     assertThat(stream.partitionBy()).hasToString("[day(_ingested_at)]");
+    assertThat(stream.replication()).isEqualTo(Replication.DEFAULT);
+    assertThat(config.kafka().properties()).isEmpty();
     assertThat(config.flows()).isEqualTo(new TributaryConfig.Flows(Path.of("/tmp/t/flows")));
     assertThat(config.flows().workers()).isEqualTo(8);
     assertThat(config.flows().pools()).isEqualTo(java.util.Map.of("default", 16));
@@ -110,6 +112,67 @@ class TributaryConfigTest {
     assertThat(stream.partitionBy())
         .extracting(PartitionField::toString)
         .containsExactly("hour(_ingested_at)", "bucket(16, user_id)", "event_type");
+  }
+
+  @Test
+  void readsExternalKafkaClientPropertiesAndReplication() {
+    TributaryConfig config =
+        TributaryConfig.fromYaml(
+            """
+            kafka:
+              mode: external
+              bootstrap-servers: k1:9093
+              properties:
+                security.protocol: SASL_SSL
+                sasl.mechanism: SCRAM-SHA-512
+                sasl.jaas.config: ${secret:kafka_jaas}
+                ssl.endpoint.identification.algorithm: https
+                reconnect.backoff.ms: 100
+            streams:
+              - { name: a, replication-factor: 3, min-insync-replicas: 2 }
+              - { name: b, replication-factor: 1 }
+            """,
+            "test");
+    assertThat(config.kafka().properties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.jaas.config", "${secret:kafka_jaas}")
+        .containsEntry("reconnect.backoff.ms", "100");
+    assertThat(config.streams().get(0).replication()).isEqualTo(new Replication(3, 2));
+    assertThat(config.streams().get(1).replication()).isEqualTo(new Replication(1, 0));
+  }
+
+  @Test
+  void replicationDefaultsFollowTheBrokerCount() {
+    assertThat(Replication.DEFAULT.resolve(1)).isEqualTo(new Replication(1, 1));
+    assertThat(Replication.DEFAULT.resolve(2)).isEqualTo(new Replication(2, 1));
+    assertThat(Replication.DEFAULT.resolve(3)).isEqualTo(new Replication(3, 2));
+    assertThat(Replication.DEFAULT.resolve(9)).isEqualTo(new Replication(3, 2));
+    assertThat(new Replication(5, 0).resolve(9)).isEqualTo(new Replication(5, 2));
+    assertThat(new Replication(2, 0).resolve(9)).isEqualTo(new Replication(2, 1));
+    assertThat(new Replication(0, 1).resolve(3)).isEqualTo(new Replication(3, 1));
+  }
+
+  @Test
+  void kafkaErrorsNameTheKeyAndTheValue() {
+    assertError(
+        "streams: [ { name: s, replication-factor: 2, min-insync-replicas: 3 } ]",
+        "streams[0].min-insync-replicas",
+        "3",
+        "replication-factor 2");
+    assertError(
+        "streams: [ { name: s, replication-factor: 0 } ]", "streams[0].replication-factor", "0");
+    assertError(
+        "kafka: { properties: { security.protocol: SSL } }",
+        "kafka.properties",
+        "security.protocol",
+        "mode: external");
+    assertError(
+        "kafka: { mode: external, bootstrap-servers: k:1, properties: { ssl: { a: 1 } } }",
+        "kafka.properties.ssl",
+        "single value");
+    assertError(
+        "kafka: { mode: external, bootstrap-servers: k:1, properties: { linger.ms: null } }",
+        "kafka.properties.linger.ms");
   }
 
   @Test

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * values), each time they are used. A secret {@code name} is the current version in the platform's
  * secret store, else the environment variable {@code TRIBUTARY_SECRET_<NAME>} (upper case, other
  * characters as {@code _}), else the file {@code <data-dir>/secrets/<name>} (trimmed). A variable
- * is the platform's config variable. Secret values are never logged nor shown by the API.
+ * is the platform's config variable. Secret values are never logged nor shown by the API. Also
+ * resolves the references of {@code kafka.properties} when the platform starts.
  */
-final class Secrets {
+public final class Secrets {
   private static final Pattern REFERENCE =
       Pattern.compile("\\$\\{(secret|var):([A-Za-z_][A-Za-z0-9_-]{0,99})}");
 
@@ -28,7 +29,7 @@ final class Secrets {
   private final UnaryOperator<String> environment;
   private final Path directory;
 
-  Secrets(StoredValues stored, UnaryOperator<String> environment, Path dataDir) {
+  public Secrets(StoredValues stored, UnaryOperator<String> environment, Path dataDir) {
     this.stored = Objects.requireNonNull(stored, "stored is null");
     this.environment = Objects.requireNonNull(environment, "environment is null");
     this.directory = dataDir.resolve("secrets");
@@ -40,7 +41,7 @@ final class Secrets {
    * @param where names the setting in errors, e.g. {@code function 'x' header Authorization}
    * @throws InvalidInputException naming the secret (never a value) when one is not set
    */
-  String resolve(String text, String where) {
+  public String resolve(String text, String where) {
     Matcher m = REFERENCE.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

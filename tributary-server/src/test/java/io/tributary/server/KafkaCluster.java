@@ -1,0 +1,255 @@
+package io.tributary.server;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real Kafka cluster for tests: {@code n} KRaft nodes, each a separate JVM ({@code kafka.Kafka
+ * server.properties}, the Kafka jars of the test classpath) acting as broker and controller, the
+ * controllers forming one quorum of {@code n} voters, all on loopback ports. Nodes can be killed
+ * (SIGKILL) and started again on the same ports and logs. Small heaps, few threads, few internal
+ * partitions: a test machine runs it beside the platform. Closing it kills every node.
+ *
+ * <p>Like a production cluster, the internal topics (consumer offsets, transaction state) are
+ * replicated 3 times with 2 in sync, while the brokers' own defaults for new topics stay at 1
+ * replica and 1 in sync: topics get more only when their creator asks for it.
+ */
+final class KafkaCluster implements AutoCloseable {
+  private static final String CONTROLLER = "CONTROLLER";
+
+  private record Node(int id, int port, int controllerPort, Path config, Path log) {}
+
+  private final Path dir;
+  private final List<Node> nodes;
+  private final String bootstrapServers;
+  private final Process[] processes;
+
+  private KafkaCluster(Path dir, List<Node> nodes) {
+    this.dir = dir;
+    this.nodes = nodes;
+    this.processes = new Process[nodes.size()];
+    this.bootstrapServers =
+        nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+  }
+
+  /** Formats and starts {@code size} nodes under {@code dir}; waits until all are brokers. */
+  static KafkaCluster start(Path dir, int size) {
+    List<Node> nodes = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      Path nodeDir = dir.resolve("node-" + id);
+      nodes.add(
+          new Node(
+              id,
+              TestConfigs.freePort(),
+              TestConfigs.freePort(),
+              nodeDir.resolve("server.properties"),
+              nodeDir.resolve("server.log")));
+    }
+    String voters =
+        nodes.stream()
+            .map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
+            .collect(Collectors.joining(","));
+    String clusterId = Uuid.randomUuid().toString();
+    KafkaCluster cluster = new KafkaCluster(dir, List.copyOf(nodes));
+    try {
+      for (Node node : nodes) {
+        Path logDir = node.config().getParent().resolve("data");
+        Files.createDirectories(logDir);
+        write(node.config(), properties(node, voters, logDir));
+        format(node.id(), clusterId, logDir);
+      }
+      for (int i = 0; i < nodes.size(); i++) {
+        cluster.startNode(i);
+      }
+      cluster.awaitBrokers(size);
+      return cluster;
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  /** The {@code host:port} list of every node's client listener. */
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** An admin client of this cluster; the caller closes it. */
+  Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /** Kills node {@code index} (0-based) with SIGKILL and waits until its process is gone. */
+  void kill(int index) throws InterruptedException {
+    Process process = processes[index];
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Starts node {@code index} again on its ports and logs. */
+  void restart(int index) {
+    startNode(index);
+  }
+
+  /** Waits until {@code count} brokers are registered and unfenced. */
+  void awaitBrokers(int count) {
+    try (Admin admin = admin()) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                for (int i = 0; i < processes.length; i++) {
+                  if (processes[i] != null && !processes[i].isAlive()) {
+                    throw new AssertionError("Kafka node " + (i + 1) + " exited: " + log(i));
+                  }
+                }
+                return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count;
+              });
+    }
+  }
+
+  /** The end of node {@code index}'s log, for failure messages. */
+  String log(int index) {
+    try {
+      String text = Files.readString(nodes.get(index).log());
+      return text.length() > 8_000 ? text.substring(text.length() - 8_000) : text;
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private void startNode(int index) {
+    Node node = nodes.get(index);
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-Xss512k",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1",
+            "-Djava.awt.headless=true",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "kafka.Kafka",
+            node.config().toString());
+    try {
+      processes[index] =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log().toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start Kafka node " + node.id(), e);
+    }
+  }
+
+  private static Properties properties(Node node, String voters, Path logDir) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(node.id()));
+    p.put("controller.quorum.voters", voters);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + node.port()
+            + ","
+            + CONTROLLER
+            + "://127.0.0.1:"
+            + node.controllerPort());
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.port());
+    p.put("controller.listener.names", CONTROLLER);
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    // internal topics as in production: 3 copies, 2 in sync; the defaults for new topics stay low
+    p.put("offsets.topic.replication.factor", "3");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "3");
+    p.put("transaction.state.log.min.isr", "2");
+    p.put("transaction.state.log.num.partitions", "4");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("auto.create.topics.enable", "false");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // a killed node is fenced (its partitions' leaders move, ISRs shrink) within a few seconds
+    p.put("broker.session.timeout.ms", "4000");
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    // light on CPU and memory
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "2");
+    p.put("background.threads", "2");
+    p.put("num.replica.fetchers", "1");
+    p.put("num.recovery.threads.per.data.dir", "1");
+    p.put("log.cleaner.threads", "1");
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 << 20));
+    p.put("log.segment.bytes", Integer.toString(16 << 20));
+    return p;
+  }
+
+  private static void write(Path file, Properties properties) throws IOException {
+    try (Writer out = Files.newBufferedWriter(file)) {
+      properties.store(out, "Kafka node of a test cluster");
+    }
+  }
+
+  private static void format(int nodeId, String clusterId, Path logDir) {
+    try {
+      new Formatter()
+          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+          .setNodeId(nodeId)
+          .setClusterId(clusterId)
+          .setDirectories(List.of(logDir.toString()))
+          .setMetadataLogDirectory(logDir.toString())
+          .setControllerListenerName(CONTROLLER)
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .run();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot format the Kafka log directory " + logDir, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process process : processes) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+    }
+    for (Process process : processes) {
+      if (process != null) {
+        try {
+          process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+}
