@@ -172,6 +172,9 @@ final class FunctionsBenchmark implements Callable<Integer> {
                 Map.of(),
                 Set.of()));
     Rounds measured;
+    // whole process, the catalog service included (it answers both sides' calls alike)
+    double[] functionCpu = new double[rounds];
+    double[] plainCpu = new double[rounds];
     try (Platform platform = Platform.start(config, Clock.systemUTC())) {
       // the peer runs beside the idle platform, so both share the machine the same way
       log("plain HTTP client: %,d warm-up calls at concurrency %d...", messages, concurrency);
@@ -192,15 +195,20 @@ final class FunctionsBenchmark implements Callable<Integer> {
                     "round %d of %d: function, %,d messages through %s...",
                     round, rounds, messages, FUNCTION);
                 long start = System.nanoTime();
+                CpuMeter cpu = CpuMeter.start();
                 publish(platform, timedKeys, timed);
                 awaitProcessed(platform, WARMUP + (long) round * messages);
+                functionCpu[round - 1] = cpu.nanos() / 1e3 / messages;
                 return messages / seconds(start);
               },
               round -> {
                 log(
                     "round %d of %d: plain HTTP client, %,d calls at concurrency %d...",
                     round, rounds, messages, concurrency);
-                return plainClient(catalog, calls);
+                CpuMeter cpu = CpuMeter.start();
+                double rate = plainClient(catalog, calls);
+                plainCpu[round - 1] = cpu.nanos() / 1e3 / messages;
+                return rate;
               });
       FunctionStatus status = platform.functions().status(FUNCTION).orElseThrow();
       long expected = WARMUP + (long) rounds * messages - status.deadLetters();
@@ -218,6 +226,8 @@ final class FunctionsBenchmark implements Callable<Integer> {
     result.put("function_enriched_messages_per_s", measured.a());
     result.put("plain_client_calls_per_s", measured.b());
     result.put("function_vs_plain_client", measured.ratio());
+    result.put("function_cpu_us_per_message", Spread.twoDecimals(functionCpu));
+    result.put("plain_client_cpu_us_per_call", Spread.twoDecimals(plainCpu));
     result.put("target_ratio", 0.7);
     Results.print(result, json);
     (json ? System.err : System.out)
