@@ -102,6 +102,13 @@ final class FunctionsBenchmark implements Callable<Integer> {
               + " median and spread")
   int rounds;
 
+  @Option(
+      names = "--emit-to-topic",
+      description =
+          "Emit to a plain topic instead of a stream, so no delivery to the lake runs beside the"
+              + " function: what the function path costs without the target stream's delivery")
+  boolean emitToTopic;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -153,6 +160,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
     result.put("catalog", catalog.toString());
     result.put("show_ids", showIds.size());
     result.put("catalog_latency", catalogUrl == null ? latency : "external");
+    result.put("target", emitToTopic ? "topic" : "stream");
 
     TributaryConfig config =
         new TributaryConfig(
@@ -162,7 +170,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
             LocalPlatform.catalog(dir),
             TributaryConfig.Ingest.DEFAULT,
             TributaryConfig.Query.DEFAULT,
-            List.of(targetStream()),
+            emitToTopic ? List.of() : List.of(targetStream()),
             List.of(),
             List.of(),
             List.of(),
@@ -181,6 +189,9 @@ final class FunctionsBenchmark implements Callable<Integer> {
       plainClient(catalog, calls); // the function path is warm by its own warm-up too
 
       platform.topics().put(new TopicSpec(TOPIC, 3, FieldPath.parse("show_id")));
+      if (emitToTopic) {
+        platform.topics().put(new TopicSpec(TARGET, 3, FieldPath.parse("show_id")));
+      }
       platform.functions().put(functionSpec(catalog));
       log("function: %,d warm-up messages...", WARMUP);
       publish(platform, keys.subList(0, WARMUP), notifications.subList(0, WARMUP));
