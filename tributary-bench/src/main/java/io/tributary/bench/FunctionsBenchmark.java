@@ -10,6 +10,7 @@ import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.core.config.Units;
 import io.tributary.server.Platform;
 import io.tributary.stream.function.FunctionSpecs;
 import io.tributary.stream.function.FunctionStatus;
@@ -58,6 +59,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
   private static final String TARGET = "bench_shows";
   private static final String FUNCTION = "bench_enrich";
   private static final int WARMUP = 2_000;
+  private static final Duration DEMO_LATENCY = Duration.ofMillis(20);
 
   @Option(names = "--messages", defaultValue = "20000", description = "Messages per phase")
   int messages;
@@ -119,7 +121,7 @@ final class FunctionsBenchmark implements Callable<Integer> {
       URI catalog = catalogUrl;
       List<String> showIds = shows;
       if (catalog == null) {
-        Duration wait = io.tributary.core.config.Units.parseDuration(latency);
+        Duration wait = Units.parseDuration(latency);
         local =
             CatalogService.start(
                 CatalogServiceConfig.defaults()
@@ -239,15 +241,19 @@ final class FunctionsBenchmark implements Callable<Integer> {
     result.put("function_vs_plain_client", measured.ratio());
     result.put("function_cpu_us_per_message", Spread.twoDecimals(functionCpu));
     result.put("plain_client_cpu_us_per_call", Spread.twoDecimals(plainCpu));
-    result.put("target_ratio", 0.7);
+    // the targets: >= 0.7x at 0 ms per call (CPU-bound), >= 0.9x at the demo's 20 ms
+    double goal =
+        catalogUrl == null && Units.parseDuration(latency).compareTo(DEMO_LATENCY) >= 0 ? 0.9 : 0.7;
+    result.put("target_ratio", goal);
     Results.print(result, json);
     (json ? System.err : System.out)
         .printf(
-            "target: function >= 0.7x a plain HTTP client at the same concurrency: %sx over %d"
+            "target: function >= %sx a plain HTTP client at the same concurrency: %sx over %d"
                 + " round(s): %s%n",
+            goal,
             measured.ratio(),
             rounds,
-            measured.ratio().median().doubleValue() >= 0.7 ? "met" : "NOT met");
+            measured.ratio().median().doubleValue() >= goal ? "met" : "NOT met");
     return 0;
   }
 
