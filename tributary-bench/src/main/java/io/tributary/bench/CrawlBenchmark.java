@@ -22,14 +22,15 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,7 +38,8 @@ import picocli.CommandLine.Option;
  * {@code bench crawl}: crawl + load of generated CSV and JSON-lines files through the real crawler
  * (classify, infer, create the table, convert to Parquet, commit to Iceberg), against DuckDB's own
  * {@code COPY (SELECT * FROM read_csv_auto(...)) TO '...parquet'} on the same files in the same
- * run.
+ * run. The two alternate for {@code --rounds} rounds per format; each figure is their median and
+ * spread, the ratio taken within each round.
  */
 @Command(
     name = "crawl",
@@ -65,7 +67,9 @@ final class CrawlBenchmark implements Callable<Integer> {
   @Option(
       names = "--rounds",
       defaultValue = "3",
-      description = "Alternating rounds per format; the best of each side counts")
+      description =
+          "Rounds per format, alternating (crawler, then DuckDB); figures are their median and"
+              + " spread")
   int rounds;
 
   @Option(names = "--json", description = "Print one JSON object")
@@ -91,6 +95,7 @@ final class CrawlBenchmark implements Callable<Integer> {
     result.put("rounds", rounds);
     result.put("csv_mb", csvBytes / 1e6);
     result.put("json_mb", jsonBytes / 1e6);
+    List<String> targets = new ArrayList<>();
     TributaryConfig.Catalog catalog = LocalPlatform.catalog(dir);
     try (Lake lake = Lake.open(catalog);
         LandingZone zone = new LandingZone(landing, new NoEvents());
@@ -104,70 +109,81 @@ final class CrawlBenchmark implements Callable<Integer> {
                 Clock.systemUTC(),
                 2,
                 Crawlers.LoadPath.valueOf(loadPath.toUpperCase(Locale.ROOT).replace('-', '_')))) {
-      // rounds alternate the crawler and DuckDB on the same files; the best round of each counts,
-      // so a noisy neighbour on a shared machine hurts neither side more than the other
+      // rounds alternate the crawler and DuckDB on the same files, so a noisy neighbour on a shared
+      // machine weighs on both sides alike
       for (String format : new String[] {"csv", "json"}) {
-        long bytes = format.equals("csv") ? csvBytes : jsonBytes;
-        double best = 0;
-        double bestDuck = 0;
-        for (int round = 1; round <= rounds; round++) {
-          String name = "bench_" + format + "_" + round;
-          registry.put(
-              new CrawlerSpec(
-                  name,
-                  "bench_" + format,
-                  "bench_" + round,
-                  CrawlerSpec.Mode.MANUAL,
-                  null,
-                  CrawlerSpec.DEFAULT_SAMPLE_RECORDS,
-                  CrawlerSpec.DEFAULT_SAMPLE_BYTES,
-                  CrawlerSpec.Grouping.COMBINE_COMPATIBLE,
-                  CrawlerSpec.SchemaChangePolicy.UPDATE,
-                  CrawlerSpec.RemovalPolicy.LOG,
-                  java.util.List.of(),
-                  java.util.List.of(),
-                  CrawlerSpec.DEFAULT_FILES_PER_COMMIT));
-          log("round %d: crawling %s...", round, format);
-          long start = System.nanoTime();
-          CrawlRun run = crawlers.run(name);
-          double seconds = (System.nanoTime() - start) / 1e9;
-          if (run.status() != CrawlRun.Status.SUCCEEDED || run.counts().filesRejected() > 0) {
-            throw new IllegalStateException("Crawl failed: " + JSON.writeValueAsString(run));
-          }
-          result.put(format + "_rows", run.counts().rowsLoaded());
-          result.put(format + "_error_rows", run.counts().rowsRejected());
-          best = Math.max(best, bytes / 1e6 / seconds);
-          log("round %d: DuckDB COPY %s...", round, format);
-          bestDuck = Math.max(bestDuck, bytes / 1e6 / duckdbCopy(dir, landing, format, round));
-        }
-        result.put(format + "_tributary_mb_per_s", Results.round2(best));
-        result.put(format + "_duckdb_mb_per_s", Results.round2(bestDuck));
-        result.put(format + "_ratio", Results.round2(best / bestDuck));
+        double megabytesOfFormat = (format.equals("csv") ? csvBytes : jsonBytes) / 1e6;
+        Rounds measured =
+            Rounds.alternate(
+                rounds,
+                round -> {
+                  log("round %d of %d: crawling %s...", round, rounds, format);
+                  TimedRun run = crawl(crawlers, registry, format, round);
+                  result.put(format + "_rows", run.counts().rowsLoaded());
+                  result.put(format + "_error_rows", run.counts().rowsRejected());
+                  return megabytesOfFormat / run.seconds();
+                },
+                round -> {
+                  log("round %d of %d: DuckDB COPY %s...", round, rounds, format);
+                  return megabytesOfFormat / duckdbCopy(dir, landing, format, round);
+                });
+        result.put(format + "_tributary_mb_per_s", measured.aTwoDecimals());
+        result.put(format + "_duckdb_mb_per_s", measured.bTwoDecimals());
+        result.put(format + "_ratio", measured.ratio());
+        targets.add(target(format, measured.ratio()));
       }
-      result.put("peak_rss_mb", peakRssMegabytes());
+      result.put("peak_rss_mib", Host.peakRssMib());
     }
-    if (json) {
-      System.out.println(JSON.writeValueAsString(result));
-    } else {
-      System.out.println();
-      System.out.printf("%-6s %14s %14s %8s%n", "format", "tributary MB/s", "duckdb MB/s", "ratio");
-      for (String format : new String[] {"csv", "json"}) {
-        System.out.printf(
-            "%-6s %14.1f %14.1f %8.2f%n",
-            format,
-            result.get(format + "_tributary_mb_per_s"),
-            result.get(format + "_duckdb_mb_per_s"),
-            result.get(format + "_ratio"));
-      }
-      System.out.printf(
-          "load path %s, best of %d rounds; rows: csv %,d, json %,d; peak RSS %s MB (whole JVM)%n",
-          loadPath,
-          rounds,
-          (long) result.get("csv_rows"),
-          (long) result.get("json_rows"),
-          result.get("peak_rss_mb"));
+    Results.print(result, json);
+    for (String line : targets) { // beside the JSON object, not in it
+      (json ? System.err : System.out).println(line);
     }
     return 0;
+  }
+
+  /** The crawl of the format's files into a fresh table, and the seconds it took. */
+  private record TimedRun(CrawlRun run, double seconds) {
+    CrawlRun.Counts counts() {
+      return run.counts();
+    }
+  }
+
+  private static TimedRun crawl(
+      Crawlers crawlers, CrawlerRegistry registry, String format, int round) throws Exception {
+    String name = "bench_" + format + "_" + round;
+    registry.put(
+        new CrawlerSpec(
+            name,
+            "bench_" + format,
+            "bench_" + round,
+            CrawlerSpec.Mode.MANUAL,
+            null,
+            CrawlerSpec.DEFAULT_SAMPLE_RECORDS,
+            CrawlerSpec.DEFAULT_SAMPLE_BYTES,
+            CrawlerSpec.Grouping.COMBINE_COMPATIBLE,
+            CrawlerSpec.SchemaChangePolicy.UPDATE,
+            CrawlerSpec.RemovalPolicy.LOG,
+            List.of(),
+            List.of(),
+            CrawlerSpec.DEFAULT_FILES_PER_COMMIT));
+    long start = System.nanoTime();
+    CrawlRun run = crawlers.run(name);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (run.status() != CrawlRun.Status.SUCCEEDED || run.counts().filesRejected() > 0) {
+      throw new IllegalStateException("Crawl failed: " + JSON.writeValueAsString(run));
+    }
+    return new TimedRun(run, seconds);
+  }
+
+  private static String target(String format, Spread ratio) {
+    double goal = format.equals("csv") ? 0.9 : 0.7;
+    return String.format(
+        "target: %s crawl+load >= %sx DuckDB's read_%s_auto -> Parquet: %sx: %s",
+        format.equals("csv") ? "CSV" : "JSON lines",
+        goal,
+        format,
+        ratio,
+        ratio.median().doubleValue() >= goal ? "met" : "NOT met");
   }
 
   /** Seconds DuckDB takes to copy the format's files to one zstd Parquet file. */
@@ -269,18 +285,6 @@ final class CrawlBenchmark implements Callable<Integer> {
       total += Files.size(file);
     }
     return total;
-  }
-
-  private static String peakRssMegabytes() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-      return lines
-          .filter(line -> line.startsWith("VmHWM:"))
-          .map(line -> Long.parseLong(line.replaceAll("\\D", "")) / 1024 + "")
-          .findFirst()
-          .orElse("n/a");
-    } catch (IOException | RuntimeException e) {
-      return "n/a";
-    }
   }
 
   private static void log(String format, Object... args) {

@@ -207,30 +207,26 @@ final class IngestBenchmark implements Callable<Integer> {
       EndToEndLoad offLoad = new EndToEndLoad(off, stream, clients);
       log("access off: end to end warm-up, %,d events...", warmup * BATCH);
       offLoad.measure(bodies, 0, warmup);
-      double[] on = new double[rounds];
-      double[] offRates = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
-        log(
-            "access cost, round %d of %d: end to end with access on, then off...",
-            round + 1, rounds);
-        on[round] = load.measure(bodies, next + round * count, count).phase().rate();
-        offRates[round] = offLoad.measure(bodies, warmup + round * count, count).phase().rate();
-      }
-      double[] ratios = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
-        ratios[round] = on[round] / offRates[round];
-      }
-      Spread ratio = Spread.twoDecimals(ratios);
-      figures.put("e2e_access_on_events_per_s", Spread.whole(on));
-      figures.put("e2e_access_off_events_per_s", Spread.whole(offRates));
-      figures.put("e2e_access_on_vs_off", ratio);
+      Rounds onOff =
+          Rounds.alternate(
+              rounds,
+              round -> {
+                log(
+                    "access cost, round %d of %d: end to end with access on, then off...",
+                    round, rounds);
+                return load.measure(bodies, next + (round - 1) * count, count).phase().rate();
+              },
+              round -> offLoad.measure(bodies, warmup + (round - 1) * count, count).phase().rate());
+      figures.put("e2e_access_on_events_per_s", onOff.a());
+      figures.put("e2e_access_off_events_per_s", onOff.b());
+      figures.put("e2e_access_on_vs_off", onOff.ratio());
       lines.add(
           AccessCost.line(
               "end-to-end ingest",
-              Spread.whole(on).median().doubleValue(),
-              Spread.whole(offRates).median().doubleValue(),
+              onOff.a().median().doubleValue(),
+              onOff.b().median().doubleValue(),
               "events/s",
-              ratio));
+              onOff.ratio()));
     }
     return figures;
   }

@@ -1,10 +1,13 @@
 package io.tributary.server;
 
 import io.tributary.access.Access;
+import io.tributary.access.AccessState;
+import io.tributary.access.Authorizer;
 import io.tributary.access.Identity;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
+import io.tributary.access.User;
 import io.tributary.lake.SpecTable;
 import io.tributary.stream.function.FunctionPrivileges;
 import java.sql.Connection;
@@ -30,6 +33,7 @@ final class FunctionOwners implements FunctionPrivileges {
   private final Predicate<String> isTopic;
   private final Clock clock;
   private final Map<String, String> owners = new ConcurrentHashMap<>();
+  private final Map<String, Decision> decisions = new ConcurrentHashMap<>();
 
   /**
    * @param access the access service; empty while access control is off (null before it starts)
@@ -64,8 +68,12 @@ final class FunctionOwners implements FunctionPrivileges {
     if (service == null || service.isEmpty()) {
       return Optional.empty();
     }
+    Access granted = service.get();
+    AccessState state = granted.state();
+    Authorizer authorizer = granted.authorizer();
     String owner = ownerOf(function);
-    if (service.get().state().user(owner).isEmpty()) {
+    Optional<User> user = state.user(owner);
+    if (user.isEmpty()) {
       return Optional.of(
           "403 forbidden: function "
               + function
@@ -73,20 +81,48 @@ final class FunctionOwners implements FunctionPrivileges {
               + owner
               + ", who no longer exists: save the function again as another user");
     }
-    Identity identity = service.get().identityOf(owner);
     Resource resource =
         new Resource(isTopic.test(target) ? ResourceKind.TOPIC : ResourceKind.STREAM, target);
-    if (service.get().authorizer().allows(identity, Privilege.INGEST, resource)) {
-      return Optional.empty();
+    String key = function + '\0' + target;
+    Decision known = decisions.get(key);
+    if (known != null
+        && known.matches(state, authorizer, owner, resource)
+        && !user.get().expiredAt(granted.clock().instant())) {
+      return known.denial();
     }
-    return Optional.of(
-        "403 forbidden: function "
-            + function
-            + " runs as its owner "
-            + owner
-            + ", who lacks ingest on "
-            + resource.kind().label()
-            + ":"
-            + target);
+    Identity identity = granted.identityOf(owner); // refuses an owner who has expired
+    Optional<String> denial =
+        authorizer.allows(identity, Privilege.INGEST, resource)
+            ? Optional.empty()
+            : Optional.of(
+                "403 forbidden: function "
+                    + function
+                    + " runs as its owner "
+                    + owner
+                    + ", who lacks ingest on "
+                    + resource.kind().label()
+                    + ":"
+                    + target);
+    decisions.put(key, new Decision(state, authorizer, owner, resource, denial));
+    return denial;
+  }
+
+  /**
+   * A decision for one function and target, over one snapshot of the access state and its
+   * authorizer (both replaced at each change, so a change of grants, groups or roles is never
+   * answered from here), for one owner: functions ask for every record they emit.
+   */
+  private record Decision(
+      AccessState state,
+      Authorizer authorizer,
+      String owner,
+      Resource resource,
+      Optional<String> denial) {
+    boolean matches(AccessState state, Authorizer authorizer, String owner, Resource resource) {
+      return this.state == state
+          && this.authorizer == authorizer
+          && this.owner.equals(owner)
+          && this.resource.equals(resource);
+    }
   }
 }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -50,11 +49,11 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>DuckDB's {@code read_json} with explicit {@code columns} silently drops keys it was not given,
  * and the columns come from a bounded sample. So before a JSON-lines file is converted, one cheap
- * pass ({@code read_json_objects} + {@code json_keys}) counts the lines that are not objects or
- * have a key the sample did not see; if there is one, the file is refused like a bad value and the
- * row reader loads it (rejecting each such row with a reason). CSV is read with {@code strict_mode}
- * and without {@code null_padding}, so a row with more fields than the header fails the statement
- * instead of being cut.
+ * pass ({@link JsonKeyCheck}: Jackson's tokenizer reading the top-level keys and skipping the
+ * values) looks for a line that is not an object of its own or has a key the sample did not see; if
+ * there is one, the file is refused like a bad value and the row reader loads it (rejecting each
+ * such row with a reason). CSV is read with {@code strict_mode} and without {@code null_padding},
+ * so a row with more fields than the header fails the statement instead of being cut.
  */
 public final class DuckDbLoader implements AutoCloseable {
   private static final int JSON_SAMPLE_LINES = 1000;
@@ -82,9 +81,9 @@ public final class DuckDbLoader implements AutoCloseable {
    * How DuckDB reads one file.
    *
    * @param sql the reader (a table function call or a sub-query) with the inferred columns
-   * @param check null, or a query counting the lines whose values {@code sql} would drop
+   * @param check null, or the check for lines whose values {@code sql} would drop
    */
-  record Reader(String sql, String check) {
+  record Reader(String sql, JsonKeyCheck check) {
     Reader {
       java.util.Objects.requireNonNull(sql, "sql is null");
     }
@@ -149,38 +148,10 @@ public final class DuckDbLoader implements AutoCloseable {
       sql.append(", format = 'newline_delimited', auto_detect = false");
       sql.append(", compression = '").append(compression).append("'");
       sql.append(", columns = ").append(struct(byKey)).append("))");
-      List<String> typical =
-          keys.get().values().stream().filter(byKey::containsKey).collect(Collectors.toList());
       return Optional.of(
-          new Reader(sql.toString(), keyCheck(file, compression, byKey.keySet(), typical)));
+          new Reader(sql.toString(), new JsonKeyCheck(file, c.compression(), byKey.keySet())));
     }
     return Optional.empty();
-  }
-
-  /**
-   * A query counting the lines of a JSON-lines file that are not objects or have a top-level key
-   * outside {@code known} ({@code read_json} would drop its value silently). {@code typical} is the
-   * known keys in the order of the sample's first line: a line with exactly those keys (most lines
-   * of a regular file) passes by one list comparison, the rest by the containment test.
-   */
-  private static String keyCheck(
-      Path file, String compression, java.util.Collection<String> known, List<String> typical) {
-    String knownList = list(known);
-    return "SELECT count(*) FROM (SELECT json, json_keys(json) AS k FROM read_json_objects("
-        + literal(file.toString())
-        + ", format = 'newline_delimited', compression = '"
-        + compression
-        + "')) WHERE (len(k) = 0 AND NOT starts_with(ltrim(json), '{')) OR (k <> "
-        + list(typical)
-        + " AND NOT list_has_all("
-        + knownList
-        + ", k))";
-  }
-
-  private static String list(java.util.Collection<String> values) {
-    List<String> literals = new ArrayList<>();
-    values.forEach(v -> literals.add(literal(v)));
-    return "[" + String.join(", ", literals) + "]::VARCHAR[]";
   }
 
   /**
@@ -233,10 +204,9 @@ public final class DuckDbLoader implements AutoCloseable {
       Table table, Reader reader, Schema fileSchema, Map<String, Object> partitions)
       throws SQLException, IOException {
     if (reader.check() != null) {
-      long unread = count(reader.check());
-      if (unread > 0) {
-        throw new SQLException(
-            unread + " lines are not objects or have keys that the sample did not see");
+      Optional<String> unread = reader.check().firstUnreadLine();
+      if (unread.isPresent()) {
+        throw new SQLException(unread.get());
       }
     }
     Schema schema = table.schema();
@@ -297,15 +267,6 @@ public final class DuckDbLoader implements AutoCloseable {
             .withPartition(key)
             .build();
     return new FileLoader.Loaded(List.of(dataFile), List.of(), rows, 0, "duckdb");
-  }
-
-  private long count(String sql) throws SQLException {
-    try (Connection connection = database.duplicate();
-        Statement statement = connection.createStatement();
-        java.sql.ResultSet result = statement.executeQuery(sql)) {
-      result.next();
-      return result.getLong(1);
-    }
   }
 
   /** Whether every column of {@code schema} has a DuckDB type here. */
