@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code scheduled_tasks}): task instances ({@value #TASK}, one execution per task of a run,
  * executed at least once, revived on another start or node when the process running it dies),
  * schedule ticks ({@value #TICK}, one execution per scheduled flow, moved to the flow's next due
- * time after each tick) and the watch of the flows folder and trigger tables ({@value #WATCH},
+ * time after each tick) and the watch of the trigger tables ({@value #WATCH}, cluster-wide,
  * recurring). A task instance handed over for now starts at once (immediate execution), not at the
  * next poll.
  */
@@ -63,7 +63,7 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
     /** A schedule tick of {@code flow}; when the next one is due, or empty if none. */
     Optional<Instant> tick(String flow);
 
-    /** Looks at the flows folder and the trigger tables. */
+    /** Looks at the trigger tables (on one node at a time). */
     void watch();
   }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -374,16 +375,18 @@ public final class RunEngine implements AutoCloseable {
     String error = "The platform stopped during try " + tryNumber;
     boolean retry = tryNumber < task.retries().attempts();
     boolean ended =
-        store.endTry(
-            run.flow(),
-            run.runId(),
-            task.id(),
-            tryNumber,
-            retry ? TaskState.QUEUED : TaskState.FAILED,
-            retry ? now : null,
-            error,
-            line(now, error),
-            now);
+        store
+            .endTry(
+                run.flow(),
+                run.runId(),
+                task.id(),
+                tryNumber,
+                retry ? TaskState.QUEUED : TaskState.FAILED,
+                retry ? now : null,
+                error,
+                line(now, error),
+                now)
+            .isPresent();
     LOG.info(
         "Flow {} run {}: task {} was running in a process that stopped; {}",
         run.flow(),
@@ -428,22 +431,23 @@ public final class RunEngine implements AutoCloseable {
       state = TaskState.FAILED;
       last = "Failed: " + error;
     }
-    store.endTry(
-        run.flow(),
-        run.runId(),
-        task.id(),
-        tryNumber,
-        state,
-        nextTry,
-        error,
-        outcome.log() + line(now, last),
-        now);
+    OptionalInt left =
+        store.endTry(
+            run.flow(),
+            run.runId(),
+            task.id(),
+            tryNumber,
+            state,
+            nextTry,
+            error,
+            outcome.log() + line(now, last),
+            now);
     waiters.wakeOne(task.pool(), dispatcher);
     if (nextTry != null) {
       return Optional.of(nextTry);
     }
     dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
-    if (hasDownstream(spec, task) || store.unfinishedTasks(run.flow(), run.runId()) == 0) {
+    if (hasDownstream(spec, task) || left.orElse(0) == 0) {
       evaluate(run.flow(), run.runId()); // a leaf task in a run with work left changes nothing
     }
     return Optional.empty();

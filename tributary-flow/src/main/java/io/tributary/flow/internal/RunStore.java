@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -29,12 +30,26 @@ public final class RunStore {
   private static final String SAVE_LOG =
       "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
           + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log";
+  private static final String CLAIM =
+      "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?,"
+          + " ended_ms = NULL, next_try_ms = NULL WHERE flow = ? AND run_id = ? AND task_id = ?"
+          + " AND state = 'queued' AND tries = ?";
+  private static final String UNFINISHED =
+      "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
+          + " AND state IN ('queued', 'running')";
   private final Supplier<Connection> db;
+  private final boolean postgres;
 
   public RunStore(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
     try (Connection connection = db.get();
         Statement statement = connection.createStatement()) {
+      postgres =
+          connection
+              .getMetaData()
+              .getDatabaseProductName()
+              .toLowerCase(java.util.Locale.ROOT)
+              .contains("postgres");
       statement.execute(
           "CREATE TABLE IF NOT EXISTS flow_runs (flow VARCHAR(255) NOT NULL,"
               + " run_id VARCHAR(64) NOT NULL, logical_date VARCHAR(64) NOT NULL,"
@@ -352,64 +367,105 @@ public final class RunStore {
 
   /**
    * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
-   * try, in one transaction that first locks the pool's row, so that tries running in a pool never
-   * outnumber its slots, whichever thread or node claims them.
+   * try, so that tries running in a pool never outnumber its slots, whichever thread or node claims
+   * them. On SQLite that is one statement (a write statement holds the database's write lock from
+   * its start, its pool count included); on PostgreSQL one transaction that first locks the pool's
+   * row.
    */
   public Claim claim(
       String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
     try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement lock =
-              connection.prepareStatement(
-                  "INSERT INTO flow_pools (name, slots) VALUES (?, ?)"
-                      + " ON CONFLICT (name) DO UPDATE SET slots = excluded.slots");
-          PreparedStatement count =
-              connection.prepareStatement(
-                  "SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running'");
-          PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE flow_task_runs SET state = 'running', tries = tries + 1,"
-                      + " started_ms = ?, ended_ms = NULL, next_try_ms = NULL WHERE flow = ?"
-                      + " AND run_id = ? AND task_id = ? AND state = 'queued' AND tries = ?")) {
-        lock.setString(1, pool);
-        lock.setInt(2, slots);
-        lock.executeUpdate();
-        count.setString(1, pool);
-        int running;
-        try (ResultSet rows = count.executeQuery()) {
-          rows.next();
-          running = rows.getInt(1);
-        }
-        if (running >= slots) {
-          connection.rollback();
-          return Claim.POOL_FULL;
-        }
-        update.setLong(1, now.toEpochMilli());
-        update.setString(2, flow);
-        update.setString(3, runId);
-        update.setString(4, taskId);
-        update.setInt(5, tries);
-        if (update.executeUpdate() == 0) {
-          connection.rollback();
-          return Claim.NOT_QUEUED;
-        }
-        connection.commit();
-        return Claim.CLAIMED;
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      }
+      return postgres
+          ? claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
+          : claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
     } catch (SQLException e) {
       throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
     }
   }
 
+  private static Claim claimAtOnce(
+      Connection connection,
+      String flow,
+      String runId,
+      String taskId,
+      int tries,
+      String pool,
+      int slots,
+      Instant now)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            CLAIM
+                + " AND (SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running')"
+                + " < ?")) {
+      bind(update, now.toEpochMilli(), flow, runId, taskId, tries, pool, slots);
+      if (update.executeUpdate() > 0) {
+        return Claim.CLAIMED;
+      }
+    }
+    try (PreparedStatement queued =
+        connection.prepareStatement(
+            "SELECT 1 FROM flow_task_runs WHERE flow = ? AND run_id = ? AND task_id = ?"
+                + " AND state = 'queued' AND tries = ?")) {
+      bind(queued, flow, runId, taskId, tries);
+      try (ResultSet rows = queued.executeQuery()) {
+        return rows.next() ? Claim.POOL_FULL : Claim.NOT_QUEUED;
+      }
+    }
+  }
+
+  private static Claim claimLocked(
+      Connection connection,
+      String flow,
+      String runId,
+      String taskId,
+      int tries,
+      String pool,
+      int slots,
+      Instant now)
+      throws SQLException {
+    connection.setAutoCommit(false);
+    try (PreparedStatement lock =
+            connection.prepareStatement(
+                "INSERT INTO flow_pools (name, slots) VALUES (?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET slots = excluded.slots");
+        PreparedStatement count =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running'");
+        PreparedStatement update = connection.prepareStatement(CLAIM)) {
+      bind(lock, pool, slots);
+      lock.executeUpdate();
+      count.setString(1, pool);
+      int running;
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        running = rows.getInt(1);
+      }
+      if (running >= slots) {
+        connection.rollback();
+        return Claim.POOL_FULL;
+      }
+      bind(update, now.toEpochMilli(), flow, runId, taskId, tries);
+      if (update.executeUpdate() == 0) {
+        connection.rollback();
+        return Claim.NOT_QUEUED;
+      }
+      connection.commit();
+      return Claim.CLAIMED;
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
   /**
    * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
-   * nextTry} to retry) and saves the try's log, in one transaction. False (and nothing written) if
-   * the task was not running that try.
+   * nextTry} to retry) and saves the try's log, in one transaction.
+   *
+   * @return how many tasks of the run are left queued or running after it, or empty (and nothing
+   *     written) if the task was not running that try
    */
-  public boolean endTry(
+  public OptionalInt endTry(
       String flow,
       String runId,
       String taskId,
@@ -426,7 +482,8 @@ public final class RunStore {
                   "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
                       + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
                       + " AND tries = ?");
-          PreparedStatement save = connection.prepareStatement(SAVE_LOG)) {
+          PreparedStatement save = connection.prepareStatement(SAVE_LOG);
+          PreparedStatement unfinished = connection.prepareStatement(UNFINISHED)) {
         bind(
             end,
             state.label(),
@@ -439,36 +496,24 @@ public final class RunStore {
             tryNumber);
         if (end.executeUpdate() == 0) {
           connection.rollback();
-          return false;
+          return OptionalInt.empty();
         }
         bind(save, flow, runId, taskId, tryNumber, log);
         save.executeUpdate();
+        bind(unfinished, flow, runId);
+        int left;
+        try (ResultSet rows = unfinished.executeQuery()) {
+          rows.next();
+          left = rows.getInt(1);
+        }
         connection.commit();
-        return true;
+        return OptionalInt.of(left);
       } catch (SQLException e) {
         connection.rollback();
         throw e;
       }
     } catch (SQLException e) {
       throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
-    }
-  }
-
-  /** How many tasks of the run are queued or running. */
-  public int unfinishedTasks(String flow, String runId) {
-    try (Connection connection = db.get();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
-                    + " AND state IN ('queued', 'running')")) {
-      select.setString(1, flow);
-      select.setString(2, runId);
-      try (ResultSet rows = select.executeQuery()) {
-        rows.next();
-        return rows.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw failure("read the tasks of run " + runId + " of flow " + flow, e);
     }
   }
 
