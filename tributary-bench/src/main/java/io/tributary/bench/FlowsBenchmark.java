@@ -48,10 +48,11 @@ import picocli.CommandLine.Option;
  * {@code bench flows}: the flow engine on the platform's SQLite metadata database (catalog.db),
  * with trivial HTTP tasks (a GET answered 204 by a local server): a chain of dependent tasks
  * (task-to-task latency: an upstream task's end to its successor's start) and a fan-out (tasks/s).
- * The peer, in the same run and on the same database, is db-scheduler alone executing the same HTTP
- * call: a chain where each execution schedules the next, and as many independent executions.
- * Overhead per task = the flow engine's time per task / the library's. Several rounds, each the
- * flow engine then the library, give every figure as its median and spread over the rounds.
+ * The peer, in the same run and on the same database with the same connection settings ({@link
+ * SchedulerTables#tuned}), is db-scheduler alone executing the same HTTP call: a chain where each
+ * execution schedules the next, and as many independent executions. Overhead per task = the flow
+ * engine's time per task / the library's. Several rounds, each the flow engine then the library,
+ * give every figure as its median and spread over the rounds.
  */
 @Command(
     name = "flows",
@@ -110,7 +111,7 @@ final class FlowsBenchmark implements Callable<Integer> {
         measured.add(figures);
       }
       Map<String, Object> result = new LinkedHashMap<>();
-      result.put("database", "SQLite (catalog.db, WAL, the platform's connection settings)");
+      result.put("database", "SQLite (catalog.db, WAL, synchronous=NORMAL on both sides)");
       result.put("workers", workers);
       result.put("rounds", measured.size());
       for (String figure : measured.get(0).keySet()) {
@@ -239,8 +240,9 @@ final class FlowsBenchmark implements Callable<Integer> {
   }
 
   /** db-scheduler alone on the same database, with the same threads and the same HTTP call. */
-  private void library(Supplier<Connection> db, String url, Map<String, Double> result)
+  private void library(Supplier<Connection> raw, String url, Map<String, Double> result)
       throws Exception {
+    Supplier<Connection> db = SchedulerTables.tuned(raw); // the connections the flows use
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
     int[] remaining = {chain};

@@ -131,6 +131,7 @@ public final class Flows implements AutoCloseable {
       Clock clock,
       RandomGenerator random) {
     this.parser = Objects.requireNonNull(parser, "parser is null");
+    db = SchedulerTables.tuned(db);
     this.triggers = new TriggerWatch(commits);
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.dir = settings.dir();

@@ -460,7 +460,8 @@ public final class RunStore {
 
   /**
    * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
-   * nextTry} to retry) and saves the try's log, in one transaction.
+   * nextTry} to retry) and saves the try's log, in one transaction, then counts the run's
+   * unfinished tasks on the same connection.
    *
    * @return how many tasks of the run are left queued or running after it, or empty (and nothing
    *     written) if the task was not running that try
@@ -500,6 +501,8 @@ public final class RunStore {
         }
         bind(save, flow, runId, taskId, tryNumber, log);
         save.executeUpdate();
+        connection.commit();
+        // counted after the commit: of two tasks ending at once, the later sees both ended
         bind(unfinished, flow, runId);
         int left;
         try (ResultSet rows = unfinished.executeQuery()) {
