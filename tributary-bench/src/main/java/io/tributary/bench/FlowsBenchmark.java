@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.flow.FlowParser;
 import io.tributary.flow.FlowRun;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Option;
  * with trivial HTTP tasks (a GET answered 204 by a local server): a chain of dependent tasks
  * (task-to-task latency: an upstream task's end to its successor's start) and a fan-out (tasks/s).
  * The peer, in the same run and on the same database with the same connection settings ({@link
- * SchedulerTables#tuned}), is db-scheduler alone executing the same HTTP call: a chain where each
+ * SchedulerTables#pool}), is db-scheduler alone executing the same HTTP call: a chain where each
  * execution schedules the next, and as many independent executions. Overhead per task = the flow
  * engine's time per task / the library's. Several rounds, each the flow engine then the library,
  * give every figure as its median and spread over the rounds.
@@ -242,7 +243,14 @@ final class FlowsBenchmark implements Callable<Integer> {
   /** db-scheduler alone on the same database, with the same threads and the same HTTP call. */
   private void library(Supplier<Connection> raw, String url, Map<String, Double> result)
       throws Exception {
-    Supplier<Connection> db = SchedulerTables.tuned(raw); // the connections the flows use
+    // the connections the flows use: the same pool over the same settings
+    try (HikariDataSource pool = SchedulerTables.pool(raw, workers + 8, "bench-library")) {
+      library(SchedulerTables.connections(pool), result, url);
+    }
+  }
+
+  private void library(Supplier<Connection> db, Map<String, Double> result, String url)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
     int[] remaining = {chain};

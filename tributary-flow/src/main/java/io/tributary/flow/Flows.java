@@ -1,5 +1,6 @@
 package io.tributary.flow;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
@@ -113,6 +114,7 @@ public final class Flows implements AutoCloseable {
   private final ScheduleTicks ticks;
   private final Duration firstTick;
   private final FlowScheduler scheduler;
+  private final HikariDataSource connections;
   private final DefinitionsVersion definitions;
   private final Object definitionsLock = new Object();
   private volatile long seenVersion;
@@ -131,7 +133,8 @@ public final class Flows implements AutoCloseable {
       Clock clock,
       RandomGenerator random) {
     this.parser = Objects.requireNonNull(parser, "parser is null");
-    db = SchedulerTables.tuned(db);
+    this.connections = SchedulerTables.pool(db, settings.workers() + 8, "tributary-flows");
+    db = SchedulerTables.connections(connections);
     this.triggers = new TriggerWatch(commits);
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.dir = settings.dir();
@@ -155,8 +158,8 @@ public final class Flows implements AutoCloseable {
             db,
             new FlowScheduler.Handlers() {
               @Override
-              public Optional<Instant> task(String key, Instant due) {
-                return engine.execute(key, due);
+              public RunEngine.Next task(String key, Instant due, long version) {
+                return engine.execute(key, due, version);
               }
 
               @Override
@@ -669,6 +672,9 @@ public final class Flows implements AutoCloseable {
     }
     if (scheduler != null) {
       scheduler.close();
+    }
+    if (connections != null) {
+      connections.close();
     }
   }
 }

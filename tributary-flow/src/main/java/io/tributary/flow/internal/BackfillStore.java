@@ -97,16 +97,22 @@ public final class BackfillStore {
    * Moves a backfill from state {@code from} to {@code to}; false if it was not in {@code from}.
    */
   public boolean move(String id, BackfillState from, BackfillState to) {
-    try (Connection connection = db.get();
-        PreparedStatement update =
-            connection.prepareStatement(
-                "UPDATE flow_backfills SET state = ? WHERE id = ? AND state = ?")) {
+    try (Connection connection = db.get()) {
+      return move(connection, id, from, to);
+    } catch (SQLException e) {
+      throw failure("update backfill " + id, e);
+    }
+  }
+
+  private static boolean move(
+      Connection connection, String id, BackfillState from, BackfillState to) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE flow_backfills SET state = ? WHERE id = ? AND state = ?")) {
       update.setString(1, to.label());
       update.setString(2, id);
       update.setString(3, from.label());
       return update.executeUpdate() > 0;
-    } catch (SQLException e) {
-      throw failure("update backfill " + id, e);
     }
   }
 
@@ -211,7 +217,7 @@ public final class BackfillStore {
           success + failed < backfill.runs()
               ? BackfillState.RUNNING
               : failed > 0 ? BackfillState.FAILED : BackfillState.SUCCESS;
-      if (now != state && move(backfill.id(), state, now)) {
+      if (now != state && move(connection, backfill.id(), state, now)) {
         state = now;
       }
     }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -290,19 +289,40 @@ public final class RunEngine implements AutoCloseable {
   }
 
   /**
-   * Executes the scheduler's execution of a task instance, due at {@code due}.
+   * What the scheduler does with an execution once it ran: execute it again at {@code again}, or
+   * remove it (unless {@code removed}: its row went with the try's end, in the same commit).
+   */
+  public record Next(Optional<Instant> again, boolean removed) {
+    public Next {
+      Objects.requireNonNull(again, "again is null");
+      if (again.isPresent() && removed) {
+        throw new IllegalArgumentException("A removed execution cannot run again at " + again);
+      }
+    }
+
+    /** Again at {@code again}, or removed by the scheduler if empty. */
+    public static Next of(Optional<Instant> again) {
+      return new Next(again, false);
+    }
+  }
+
+  private static final Next DONE = Next.of(Optional.empty());
+
+  /**
+   * Executes the scheduler's execution of a task instance, due at {@code due}, picked at row
+   * version {@code version} of the scheduler's table.
    *
-   * @return when to execute it again (a retry's back-off, a wait for a pool slot), or empty when
-   *     the task is done with
+   * @return when to execute it again (a retry's back-off, a wait for a pool slot), or that it is
+   *     done with
    * @throws StoppedException if the platform stopped during the try (left running, recovered at the
    *     next start)
    */
-  public Optional<Instant> execute(String key, Instant due) {
+  public Next execute(String key, Instant due, long version) {
     TaskKey id = TaskKey.parse(key);
     Optional<FlowSpec> known = knownSpec(id.flow(), id.runId());
     if (known.isEmpty()) {
       dispatched.remove(key);
-      return Optional.empty(); // no such run
+      return DONE; // no such run
     }
     FlowSpec spec = known.get();
     Optional<TaskSpec> task = spec.task(id.taskId());
@@ -312,27 +332,27 @@ public final class RunEngine implements AutoCloseable {
     if (found.isEmpty() || found.get().state() != RunState.RUNNING) {
       dispatched.remove(key);
       runSpecs.remove(key(id.flow(), id.runId()));
-      return Optional.empty();
+      return DONE;
     }
     FlowRun run = found.get();
     Optional<TaskRun> taskRun =
         run.tasks().stream().filter(t -> t.taskId().equals(id.taskId())).findFirst();
     if (task.isEmpty() || taskRun.isEmpty()) {
       dispatched.remove(key);
-      return Optional.empty();
+      return DONE;
     }
     Instant now = clock.instant();
     TaskRun state = taskRun.get();
     if (state.state() == TaskState.RUNNING) {
-      return lostTry(run, task.get(), state.tries(), now);
+      return Next.of(lostTry(run, task.get(), state.tries(), now));
     }
     if (state.state().isFinished()) {
       dispatched.remove(key);
       evaluate(id.flow(), id.runId());
-      return Optional.empty();
+      return DONE;
     }
     if (state.nextTryAt().isPresent() && state.nextTryAt().get().isAfter(now)) {
-      return state.nextTryAt();
+      return Next.of(state.nextTryAt());
     }
     String pool = task.get().pool();
     int slots = poolSlots.apply(pool);
@@ -341,19 +361,20 @@ public final class RunEngine implements AutoCloseable {
       waiters.add(pool, key);
       claim = claim(run, id.taskId(), state.tries(), pool, slots, now);
       if (claim == RunStore.Claim.POOL_FULL) {
-        return Optional.of(waiters.takeWoken(key) ? now : now.plus(poolRecheck));
+        return Next.of(Optional.of(waiters.takeWoken(key) ? now : now.plus(poolRecheck)));
       }
       waiters.remove(pool, key);
     }
     if (claim == RunStore.Claim.NOT_QUEUED) {
-      return Optional.empty();
+      return DONE;
     }
     if (state.tries() == 0) {
       metrics.taskSchedulingDelay(id.flow(), Duration.between(due, now));
       upstreamEnd(task.get(), run)
           .ifPresent(end -> metrics.taskToTask(id.flow(), Duration.between(end, now)));
     }
-    return runTry(spec, run, task.get(), state.tries() + 1);
+    return runTry(
+        spec, run, task.get(), state.tries() + 1, new RunStore.PickedExecution(key, version));
   }
 
   private RunStore.Claim claim(
@@ -385,7 +406,8 @@ public final class RunEngine implements AutoCloseable {
                 retry ? now : null,
                 error,
                 line(now, error),
-                now)
+                now,
+                Optional.empty())
             .isPresent();
     LOG.info(
         "Flow {} run {}: task {} was running in a process that stopped; {}",
@@ -408,7 +430,8 @@ public final class RunEngine implements AutoCloseable {
     return at + " " + text + "\n";
   }
 
-  private Optional<Instant> runTry(FlowSpec spec, FlowRun run, TaskSpec task, int tryNumber) {
+  private Next runTry(
+      FlowSpec spec, FlowRun run, TaskSpec task, int tryNumber, RunStore.PickedExecution picked) {
     TryRunner.Outcome outcome = tries.run(spec, run, task, tryNumber);
     if (outcome.stopped()) {
       throw new StoppedException(
@@ -431,7 +454,7 @@ public final class RunEngine implements AutoCloseable {
       state = TaskState.FAILED;
       last = "Failed: " + error;
     }
-    OptionalInt left =
+    Optional<RunStore.Ended> ended =
         store.endTry(
             run.flow(),
             run.runId(),
@@ -441,16 +464,17 @@ public final class RunEngine implements AutoCloseable {
             nextTry,
             error,
             outcome.log() + line(now, last),
-            now);
+            now,
+            nextTry == null ? Optional.of(picked) : Optional.empty());
     waiters.wakeOne(task.pool(), dispatcher);
     if (nextTry != null) {
-      return Optional.of(nextTry);
+      return Next.of(Optional.of(nextTry));
     }
     dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
-    if (hasDownstream(spec, task) || left.orElse(0) == 0) {
+    if (hasDownstream(spec, task) || ended.map(RunStore.Ended::unfinished).orElse(0) == 0) {
       evaluate(run.flow(), run.runId()); // a leaf task in a run with work left changes nothing
     }
-    return Optional.empty();
+    return new Next(Optional.empty(), ended.filter(RunStore.Ended::executionRemoved).isPresent());
   }
 
   private static boolean hasDownstream(FlowSpec spec, TaskSpec task) {

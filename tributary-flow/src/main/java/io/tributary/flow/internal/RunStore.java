@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +43,13 @@ public final class RunStore {
   private final Supplier<Connection> db;
   private final boolean postgres;
 
+  /**
+   * Orders this process's writes: SQLite has one writer at a time, and a writer that finds the
+   * database locked sleeps in SQLite's busy handler for whole milliseconds, so writes of this
+   * process queue here instead (on PostgreSQL, which locks rows, they do not).
+   */
+  private final Lock writes;
+
   public RunStore(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
     try (Connection connection = db.get();
@@ -50,6 +60,7 @@ public final class RunStore {
               .getDatabaseProductName()
               .toLowerCase(java.util.Locale.ROOT)
               .contains("postgres");
+      writes = postgres ? new NoLock() : new ReentrantLock();
       statement.execute(
           "CREATE TABLE IF NOT EXISTS flow_runs (flow VARCHAR(255) NOT NULL,"
               + " run_id VARCHAR(64) NOT NULL, logical_date VARCHAR(64) NOT NULL,"
@@ -94,6 +105,19 @@ public final class RunStore {
     }
   }
 
+  /** A task's execution in the scheduler's table, as it was picked: its key and row version. */
+  public record PickedExecution(String key, long version) {
+    public PickedExecution {
+      Objects.requireNonNull(key, "key is null");
+    }
+  }
+
+  /**
+   * How a try ended: the run's tasks left queued or running, and whether its execution's row was
+   * deleted with it.
+   */
+  public record Ended(int unfinished, boolean executionRemoved) {}
+
   /** What became of a claim: the try started, its pool had no free slot, or it was not queued. */
   public enum Claim {
     CLAIMED,
@@ -127,49 +151,54 @@ public final class RunStore {
    * @return whether it was created
    */
   public boolean create(NewRun run, Instant now) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO flow_runs (flow, run_id, logical_date, logical_ms, interval_start_ms,"
-                  + " interval_end_ms, state, run_type, created_ms, spec)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        insert.setString(1, run.flow());
-        insert.setString(2, run.runId());
-        insert.setString(3, run.logicalDate().toString());
-        insert.setLong(4, run.logicalDate().toEpochMilli());
-        insert.setLong(5, run.intervalStart().toEpochMilli());
-        insert.setLong(6, run.intervalEnd().toEpochMilli());
-        insert.setString(7, RunState.QUEUED.label());
-        insert.setString(8, run.runType());
-        insert.setLong(9, now.toEpochMilli());
-        insert.setString(10, run.spec());
-        if (insert.executeUpdate() == 0) {
-          connection.rollback();
-          return false;
-        }
-        try (PreparedStatement task =
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement insert =
             connection.prepareStatement(
-                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries, pool)"
-                    + " VALUES (?, ?, ?, ?, 0, ?)")) {
-          for (Map.Entry<String, String> id : run.taskPools().entrySet()) {
-            task.setString(1, run.flow());
-            task.setString(2, run.runId());
-            task.setString(3, id.getKey());
-            task.setString(4, TaskState.QUEUED.label());
-            task.setString(5, id.getValue());
-            task.addBatch();
+                "INSERT INTO flow_runs (flow, run_id, logical_date, logical_ms, interval_start_ms,"
+                    + " interval_end_ms, state, run_type, created_ms, spec)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          insert.setString(1, run.flow());
+          insert.setString(2, run.runId());
+          insert.setString(3, run.logicalDate().toString());
+          insert.setLong(4, run.logicalDate().toEpochMilli());
+          insert.setLong(5, run.intervalStart().toEpochMilli());
+          insert.setLong(6, run.intervalEnd().toEpochMilli());
+          insert.setString(7, RunState.QUEUED.label());
+          insert.setString(8, run.runType());
+          insert.setLong(9, now.toEpochMilli());
+          insert.setString(10, run.spec());
+          if (insert.executeUpdate() == 0) {
+            connection.rollback();
+            return false;
           }
-          task.executeBatch();
+          try (PreparedStatement task =
+              connection.prepareStatement(
+                  "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries, pool)"
+                      + " VALUES (?, ?, ?, ?, 0, ?)")) {
+            for (Map.Entry<String, String> id : run.taskPools().entrySet()) {
+              task.setString(1, run.flow());
+              task.setString(2, run.runId());
+              task.setString(3, id.getKey());
+              task.setString(4, TaskState.QUEUED.label());
+              task.setString(5, id.getValue());
+              task.addBatch();
+            }
+            task.executeBatch();
+          }
+          connection.commit();
+          return true;
+        } catch (SQLException e) {
+          connection.rollback();
+          throw e;
         }
-        connection.commit();
-        return true;
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("create run " + run.runId() + " of flow " + run.flow(), e);
       }
-    } catch (SQLException e) {
-      throw failure("create run " + run.runId() + " of flow " + run.flow(), e);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -323,34 +352,39 @@ public final class RunStore {
    * false if the run is not ended.
    */
   public boolean clear(String flow, String runId) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement run =
-              connection.prepareStatement(
-                  "UPDATE flow_runs SET state = 'queued', started_ms = NULL, ended_ms = NULL"
-                      + " WHERE flow = ? AND run_id = ? AND state IN ('success', 'failed')");
-          PreparedStatement tasks =
-              connection.prepareStatement(
-                  "UPDATE flow_task_runs SET state = 'queued', next_try_ms = NULL,"
-                      + " started_ms = NULL, ended_ms = NULL, error = NULL"
-                      + " WHERE flow = ? AND run_id = ?")) {
-        run.setString(1, flow);
-        run.setString(2, runId);
-        if (run.executeUpdate() == 0) {
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement run =
+                connection.prepareStatement(
+                    "UPDATE flow_runs SET state = 'queued', started_ms = NULL, ended_ms = NULL"
+                        + " WHERE flow = ? AND run_id = ? AND state IN ('success', 'failed')");
+            PreparedStatement tasks =
+                connection.prepareStatement(
+                    "UPDATE flow_task_runs SET state = 'queued', next_try_ms = NULL,"
+                        + " started_ms = NULL, ended_ms = NULL, error = NULL"
+                        + " WHERE flow = ? AND run_id = ?")) {
+          run.setString(1, flow);
+          run.setString(2, runId);
+          if (run.executeUpdate() == 0) {
+            connection.rollback();
+            return false;
+          }
+          tasks.setString(1, flow);
+          tasks.setString(2, runId);
+          tasks.executeUpdate();
+          connection.commit();
+          return true;
+        } catch (SQLException e) {
           connection.rollback();
-          return false;
+          throw e;
         }
-        tasks.setString(1, flow);
-        tasks.setString(2, runId);
-        tasks.executeUpdate();
-        connection.commit();
-        return true;
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("clear run " + runId + " of flow " + flow, e);
       }
-    } catch (SQLException e) {
-      throw failure("clear run " + runId + " of flow " + flow, e);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -374,12 +408,17 @@ public final class RunStore {
    */
   public Claim claim(
       String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
-    try (Connection connection = db.get()) {
-      return postgres
-          ? claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
-          : claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
-    } catch (SQLException e) {
-      throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        return postgres
+            ? claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
+            : claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
+      } catch (SQLException e) {
+        throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
+      }
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -463,10 +502,14 @@ public final class RunStore {
    * nextTry} to retry) and saves the try's log, in one transaction, then counts the run's
    * unfinished tasks on the same connection.
    *
-   * @return how many tasks of the run are left queued or running after it, or empty (and nothing
-   *     written) if the task was not running that try
+   * <p>With an {@code execution} (the task's execution in the scheduler's table, at the version it
+   * was picked at), that row is deleted in the same transaction: the try's end and the end of its
+   * execution are one commit, instead of a second one by the scheduler.
+   *
+   * @return how many tasks of the run are left queued or running after it and whether the execution
+   *     was deleted, or empty (and nothing written) if the task was not running that try
    */
-  public OptionalInt endTry(
+  public Optional<Ended> endTry(
       String flow,
       String runId,
       String taskId,
@@ -475,48 +518,63 @@ public final class RunStore {
       Instant nextTry,
       String error,
       String log,
-      Instant now) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement end =
-              connection.prepareStatement(
-                  "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
-                      + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
-                      + " AND tries = ?");
-          PreparedStatement save = connection.prepareStatement(SAVE_LOG);
-          PreparedStatement unfinished = connection.prepareStatement(UNFINISHED)) {
-        bind(
-            end,
-            state.label(),
-            nextTry == null ? null : nextTry.toEpochMilli(),
-            now.toEpochMilli(),
-            error,
-            flow,
-            runId,
-            taskId,
-            tryNumber);
-        if (end.executeUpdate() == 0) {
+      Instant now,
+      Optional<PickedExecution> execution) {
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement end =
+                connection.prepareStatement(
+                    "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
+                        + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
+                        + " AND tries = ?");
+            PreparedStatement save = connection.prepareStatement(SAVE_LOG);
+            PreparedStatement done =
+                connection.prepareStatement(
+                    "DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?"
+                        + " AND version = ?");
+            PreparedStatement unfinished = connection.prepareStatement(UNFINISHED)) {
+          bind(
+              end,
+              state.label(),
+              nextTry == null ? null : nextTry.toEpochMilli(),
+              now.toEpochMilli(),
+              error,
+              flow,
+              runId,
+              taskId,
+              tryNumber);
+          if (end.executeUpdate() == 0) {
+            connection.rollback();
+            return Optional.empty();
+          }
+          bind(save, flow, runId, taskId, tryNumber, log);
+          save.executeUpdate();
+          boolean removed = false;
+          if (execution.isPresent()) {
+            bind(done, FlowScheduler.TASK, execution.get().key(), execution.get().version());
+            removed = done.executeUpdate() > 0;
+          }
+          connection.commit();
+          // counted after the commit: of two tasks ending at once, the later sees both ended
+          bind(unfinished, flow, runId);
+          int left;
+          try (ResultSet rows = unfinished.executeQuery()) {
+            rows.next();
+            left = rows.getInt(1);
+          }
+          connection.commit();
+          return Optional.of(new Ended(left, removed));
+        } catch (SQLException e) {
           connection.rollback();
-          return OptionalInt.empty();
+          throw e;
         }
-        bind(save, flow, runId, taskId, tryNumber, log);
-        save.executeUpdate();
-        connection.commit();
-        // counted after the commit: of two tasks ending at once, the later sees both ended
-        bind(unfinished, flow, runId);
-        int left;
-        try (ResultSet rows = unfinished.executeQuery()) {
-          rows.next();
-          left = rows.getInt(1);
-        }
-        connection.commit();
-        return OptionalInt.of(left);
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
       }
-    } catch (SQLException e) {
-      throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -552,12 +610,17 @@ public final class RunStore {
   }
 
   private boolean update(String sql, Object... args) {
-    try (Connection connection = db.get();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, args);
-      return statement.executeUpdate() > 0;
-    } catch (SQLException e) {
-      throw failure("update the flow tables", e);
+    writes.lock();
+    try {
+      try (Connection connection = db.get();
+          PreparedStatement statement = connection.prepareStatement(sql)) {
+        bind(statement, args);
+        return statement.executeUpdate() > 0;
+      } catch (SQLException e) {
+        throw failure("update the flow tables", e);
+      }
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -573,6 +636,33 @@ public final class RunStore {
       } else {
         statement.setString(i + 1, arg.toString());
       }
+    }
+  }
+
+  /** No ordering: PostgreSQL locks rows, so this process's writes run at once. */
+  private static final class NoLock implements Lock {
+    @Override
+    public void lock() {}
+
+    @Override
+    public void lockInterruptibly() {}
+
+    @Override
+    public boolean tryLock() {
+      return true;
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) {
+      return true;
+    }
+
+    @Override
+    public void unlock() {}
+
+    @Override
+    public Condition newCondition() {
+      throw new UnsupportedOperationException("No conditions on no lock");
     }
   }
 }
