@@ -8,6 +8,7 @@ import io.tributary.flow.TaskRun;
 import io.tributary.flow.TaskRunner;
 import io.tributary.flow.TaskSpec;
 import io.tributary.flow.TaskState;
+import io.tributary.flow.TriggerRule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -471,14 +472,38 @@ public final class RunEngine implements AutoCloseable {
       return Next.of(Optional.of(nextTry));
     }
     dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
-    if (hasDownstream(spec, task) || ended.map(RunStore.Ended::unfinished).orElse(0) == 0) {
+    List<TaskSpec> successors = successors(spec, task);
+    int unfinished = ended.map(RunStore.Ended::unfinished).orElse(0);
+    if (ended.isPresent() && unfinished > 0 && onlyUpstreamOf(successors, task, state)) {
+      // they wait for this task alone and it ended as they need: ready, without reading the run
+      List<String> ready =
+          successors.stream()
+              .map(t -> TaskKey.of(run.flow(), run.runId(), t.id()))
+              .filter(dispatched::add)
+              .toList();
+      if (!ready.isEmpty()) {
+        dispatcher.dispatchAll(ready, clock.instant());
+      }
+    } else if (!successors.isEmpty() || unfinished == 0) {
       evaluate(run.flow(), run.runId()); // a leaf task in a run with work left changes nothing
     }
     return new Next(Optional.empty(), ended.filter(RunStore.Ended::executionRemoved).isPresent());
   }
 
-  private static boolean hasDownstream(FlowSpec spec, TaskSpec task) {
-    return spec.tasks().stream().anyMatch(t -> t.dependsOn().contains(task.id()));
+  private static List<TaskSpec> successors(FlowSpec spec, TaskSpec task) {
+    return spec.tasks().stream().filter(t -> t.dependsOn().contains(task.id())).toList();
+  }
+
+  /**
+   * Whether every one of {@code successors} depends on {@code task} alone and runs on its state.
+   */
+  private static boolean onlyUpstreamOf(List<TaskSpec> successors, TaskSpec task, TaskState state) {
+    return !successors.isEmpty()
+        && successors.stream()
+            .allMatch(
+                t ->
+                    t.dependsOn().equals(List.of(task.id()))
+                        && t.triggerRule().decide(List.of(state)) == TriggerRule.Decision.RUN);
   }
 
   /** Thrown when the platform stops during a try: the scheduler executes it again later. */
