@@ -273,7 +273,9 @@ public final class Flows implements AutoCloseable {
       loadFolder();
       syncStored();
     } catch (RuntimeException e) {
-      LOG.warn("Cannot look at the flow definitions: {}", e.toString());
+      if (!definitionsWatch.isShutdown()) { // not stopped by close() in the middle
+        LOG.warn("Cannot look at the flow definitions: {}", e.toString());
+      }
     }
   }
 
