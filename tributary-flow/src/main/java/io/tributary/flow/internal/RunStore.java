@@ -33,10 +33,6 @@ public final class RunStore {
   private static final String SAVE_LOG =
       "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
           + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log";
-  private static final String CLAIM =
-      "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?,"
-          + " ended_ms = NULL, next_try_ms = NULL WHERE flow = ? AND run_id = ? AND task_id = ?"
-          + " AND state = 'queued' AND tries = ?";
   private static final String UNFINISHED =
       "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
           + " AND state IN ('queued', 'running')";
@@ -412,88 +408,13 @@ public final class RunStore {
     try {
       try (Connection connection = db.get()) {
         return postgres
-            ? claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
-            : claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
+            ? TryClaims.claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
+            : TryClaims.claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
       } catch (SQLException e) {
         throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
       }
     } finally {
       writes.unlock();
-    }
-  }
-
-  private static Claim claimAtOnce(
-      Connection connection,
-      String flow,
-      String runId,
-      String taskId,
-      int tries,
-      String pool,
-      int slots,
-      Instant now)
-      throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            CLAIM
-                + " AND (SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running')"
-                + " < ?")) {
-      bind(update, now.toEpochMilli(), flow, runId, taskId, tries, pool, slots);
-      if (update.executeUpdate() > 0) {
-        return Claim.CLAIMED;
-      }
-    }
-    try (PreparedStatement queued =
-        connection.prepareStatement(
-            "SELECT 1 FROM flow_task_runs WHERE flow = ? AND run_id = ? AND task_id = ?"
-                + " AND state = 'queued' AND tries = ?")) {
-      bind(queued, flow, runId, taskId, tries);
-      try (ResultSet rows = queued.executeQuery()) {
-        return rows.next() ? Claim.POOL_FULL : Claim.NOT_QUEUED;
-      }
-    }
-  }
-
-  private static Claim claimLocked(
-      Connection connection,
-      String flow,
-      String runId,
-      String taskId,
-      int tries,
-      String pool,
-      int slots,
-      Instant now)
-      throws SQLException {
-    connection.setAutoCommit(false);
-    try (PreparedStatement lock =
-            connection.prepareStatement(
-                "INSERT INTO flow_pools (name, slots) VALUES (?, ?)"
-                    + " ON CONFLICT (name) DO UPDATE SET slots = excluded.slots");
-        PreparedStatement count =
-            connection.prepareStatement(
-                "SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running'");
-        PreparedStatement update = connection.prepareStatement(CLAIM)) {
-      bind(lock, pool, slots);
-      lock.executeUpdate();
-      count.setString(1, pool);
-      int running;
-      try (ResultSet rows = count.executeQuery()) {
-        rows.next();
-        running = rows.getInt(1);
-      }
-      if (running >= slots) {
-        connection.rollback();
-        return Claim.POOL_FULL;
-      }
-      bind(update, now.toEpochMilli(), flow, runId, taskId, tries);
-      if (update.executeUpdate() == 0) {
-        connection.rollback();
-        return Claim.NOT_QUEUED;
-      }
-      connection.commit();
-      return Claim.CLAIMED;
-    } catch (SQLException e) {
-      connection.rollback();
-      throw e;
     }
   }
 
@@ -624,7 +545,7 @@ public final class RunStore {
     }
   }
 
-  private static void bind(PreparedStatement statement, Object... args) throws SQLException {
+  static void bind(PreparedStatement statement, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       Object arg = args[i];
       if (arg == null) {
