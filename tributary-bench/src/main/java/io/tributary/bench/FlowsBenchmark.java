@@ -5,11 +5,13 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.flow.FlowParser;
 import io.tributary.flow.FlowRun;
 import io.tributary.flow.Flows;
 import io.tributary.flow.HttpTaskRunner;
+import io.tributary.flow.RunState;
 import io.tributary.flow.SchedulerTables;
 import io.tributary.flow.TaskRun;
 import io.tributary.lake.Lake;
@@ -25,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,9 +49,11 @@ import picocli.CommandLine.Option;
  * {@code bench flows}: the flow engine on the platform's SQLite metadata database (catalog.db),
  * with trivial HTTP tasks (a GET answered 204 by a local server): a chain of dependent tasks
  * (task-to-task latency: an upstream task's end to its successor's start) and a fan-out (tasks/s).
- * The peer, in the same run and on the same database, is db-scheduler alone executing the same HTTP
- * call: a chain where each execution schedules the next, and as many independent executions.
- * Overhead per task = the flow engine's time per task / the library's.
+ * The peer, in the same run and on the same database with the same connection settings ({@link
+ * SchedulerTables#pool}), is db-scheduler alone executing the same HTTP call: a chain where each
+ * execution schedules the next, and as many independent executions. Overhead per task = the flow
+ * engine's time per task / the library's. Several rounds, each the flow engine then the library,
+ * give every figure as its median and spread over the rounds.
  */
 @Command(
     name = "flows",
@@ -63,6 +68,12 @@ final class FlowsBenchmark implements Callable<Integer> {
 
   @Option(names = "--workers", defaultValue = "8", description = "Task tries at once")
   int workers;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description = "Rounds, each the flow engine then the library alone")
+  int rounds;
 
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
@@ -86,17 +97,28 @@ final class FlowsBenchmark implements Callable<Integer> {
     try (ScratchDir dir = new ScratchDir("tributary-flows-bench");
         Lake lake = Lake.open(LocalPlatform.catalog(dir.path()))) {
       Supplier<Connection> db = () -> connect(lake);
+      List<Map<String, Double>> measured = new ArrayList<>();
+      for (int round = 0; round < Math.max(1, rounds); round++) {
+        log("round %d of %d", round + 1, Math.max(1, rounds));
+        Map<String, Double> figures = new LinkedHashMap<>();
+        flows(dir.path(), db, url, round, figures);
+        library(db, url, figures);
+        figures.put(
+            "overhead_ratio_chain",
+            figures.get("flows_chain_ms_per_step") / figures.get("library_chain_ms_per_step"));
+        figures.put(
+            "overhead_ratio_fan_out",
+            figures.get("flows_fan_out_ms_per_task") / figures.get("library_fan_out_ms_per_task"));
+        measured.add(figures);
+      }
       Map<String, Object> result = new LinkedHashMap<>();
-      result.put("database", "SQLite (catalog.db)");
+      result.put("database", "SQLite (catalog.db, WAL, synchronous=NORMAL on both sides)");
       result.put("workers", workers);
-      flows(dir.path(), db, url, result);
-      library(db, url, result);
-      double ours = (double) result.get("flows_fan_out_ms_per_task");
-      double theirs = (double) result.get("library_fan_out_ms_per_task");
-      double oursChain = (double) result.get("flows_chain_ms_per_step");
-      double theirsChain = (double) result.get("library_chain_ms_per_step");
-      result.put("overhead_ratio_fan_out", Results.round2(ours / theirs));
-      result.put("overhead_ratio_chain", Results.round2(oursChain / theirsChain));
+      result.put("rounds", measured.size());
+      for (String figure : measured.get(0).keySet()) {
+        double[] values = measured.stream().mapToDouble(m -> m.get(figure)).toArray();
+        result.put(figure, Spread.twoDecimals(values));
+      }
       Results.print(result, json);
     } finally {
       server.stop(0);
@@ -113,7 +135,8 @@ final class FlowsBenchmark implements Callable<Integer> {
     }
   }
 
-  private void flows(Path dir, Supplier<Connection> db, String url, Map<String, Object> result)
+  private void flows(
+      Path dir, Supplier<Connection> db, String url, int round, Map<String, Double> result)
       throws InterruptedException {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (Flows flows =
@@ -139,34 +162,33 @@ final class FlowsBenchmark implements Callable<Integer> {
       flows.put("bench_fan_out", fanned.toString());
 
       log("flows: chain of %d tasks...", chain);
-      FlowRun chainRun = runToEnd(flows, "bench_chain");
+      String date = LocalDate.of(2024, 1, 1).plusDays(round).toString();
+      FlowRun chainRun = runToEnd(flows, "bench_chain", date);
       List<Long> gaps = new ArrayList<>();
       for (int i = 1; i < chain; i++) {
         gaps.add(gap(chainRun, "t" + (i - 1), "t" + i));
       }
       Collections.sort(gaps);
-      result.put("flows_chain_state", chainRun.state().label());
-      result.put("flows_task_to_task_p50_ms", percentile(gaps, 50));
-      result.put("flows_task_to_task_p95_ms", percentile(gaps, 95));
+      requireSuccess(chainRun);
+      result.put("flows_task_to_task_p50_ms", (double) percentile(gaps, 50));
+      result.put("flows_task_to_task_p95_ms", (double) percentile(gaps, 95));
       double chainMs = millis(chainRun.startedAt().orElseThrow(), chainRun.endedAt().orElseThrow());
-      result.put("flows_chain_ms_per_step", Results.round2(chainMs / chain));
+      result.put("flows_chain_ms_per_step", chainMs / chain);
 
       log("flows: fan-out of %d tasks...", fanOut);
-      FlowRun fanRun = runToEnd(flows, "bench_fan_out");
+      FlowRun fanRun = runToEnd(flows, "bench_fan_out", date);
       double fanMs = millis(fanRun.startedAt().orElseThrow(), fanRun.endedAt().orElseThrow());
-      result.put("flows_fan_out_state", fanRun.state().label());
-      result.put("flows_fan_out_tasks_per_s", Results.round2((fanOut + 1) / (fanMs / 1000)));
-      result.put("flows_fan_out_ms_per_task", Results.round2(fanMs / (fanOut + 1)));
+      requireSuccess(fanRun);
+      result.put("flows_fan_out_tasks_per_s", (fanOut + 1) / (fanMs / 1000));
+      result.put("flows_fan_out_ms_per_task", fanMs / (fanOut + 1));
       var delay = meters.get("tributary.flow.task.scheduling.delay").timers();
       result.put(
           "flows_scheduling_delay_mean_ms",
-          Results.round2(
-              delay.stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum()
-                  / delay.stream().mapToLong(t -> t.count()).sum()));
+          delay.stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum()
+              / delay.stream().mapToLong(t -> t.count()).sum());
       result.put(
           "flows_scheduling_delay_max_ms",
-          Results.round2(
-              delay.stream().mapToDouble(t -> t.max(TimeUnit.MILLISECONDS)).max().orElse(0)));
+          delay.stream().mapToDouble(t -> t.max(TimeUnit.MILLISECONDS)).max().orElse(0));
     }
   }
 
@@ -180,8 +202,16 @@ final class FlowsBenchmark implements Callable<Integer> {
         + " }\n";
   }
 
-  private static FlowRun runToEnd(Flows flows, String name) throws InterruptedException {
-    String runId = flows.runNow(name, Optional.of("2024-01-01")).run().runId();
+  private static void requireSuccess(FlowRun run) {
+    if (run.state() != RunState.SUCCESS) {
+      throw new IllegalStateException(
+          "Bench run " + run.runId() + " of flow " + run.flow() + " ended " + run.state().label());
+    }
+  }
+
+  private static FlowRun runToEnd(Flows flows, String name, String date)
+      throws InterruptedException {
+    String runId = flows.runNow(name, Optional.of(date)).run().runId();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (System.nanoTime() < deadline) {
       FlowRun run = flows.run(name, runId).orElseThrow();
@@ -211,7 +241,15 @@ final class FlowsBenchmark implements Callable<Integer> {
   }
 
   /** db-scheduler alone on the same database, with the same threads and the same HTTP call. */
-  private void library(Supplier<Connection> db, String url, Map<String, Object> result)
+  private void library(Supplier<Connection> raw, String url, Map<String, Double> result)
+      throws Exception {
+    // the connections the flows use: the same pool over the same settings
+    try (HikariDataSource pool = SchedulerTables.pool(raw, workers + 8, "bench-library")) {
+      library(SchedulerTables.connections(pool), result, url);
+    }
+  }
+
+  private void library(Supplier<Connection> db, Map<String, Double> result, String url)
       throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
@@ -258,7 +296,7 @@ final class FlowsBenchmark implements Callable<Integer> {
         throw new IllegalStateException("db-scheduler's chain did not end in 10 min");
       }
       double chainMs = (System.nanoTime() - start) / 1e6;
-      result.put("library_chain_ms_per_step", Results.round2(chainMs / chain));
+      result.put("library_chain_ms_per_step", chainMs / chain);
 
       log("db-scheduler alone: %d executions...", fanOut + 1);
       start = System.nanoTime();
@@ -272,8 +310,8 @@ final class FlowsBenchmark implements Callable<Integer> {
         throw new IllegalStateException("db-scheduler's fan-out did not end in 10 min");
       }
       double fanMs = (System.nanoTime() - start) / 1e6;
-      result.put("library_fan_out_tasks_per_s", Results.round2((fanOut + 1) / (fanMs / 1000)));
-      result.put("library_fan_out_ms_per_task", Results.round2(fanMs / (fanOut + 1)));
+      result.put("library_fan_out_tasks_per_s", (fanOut + 1) / (fanMs / 1000));
+      result.put("library_fan_out_ms_per_task", fanMs / (fanOut + 1));
     } finally {
       scheduler.stop();
     }

@@ -1,14 +1,18 @@
 package io.tributary.flow;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
+import io.tributary.flow.internal.BackfillStore;
+import io.tributary.flow.internal.DefinitionsVersion;
 import io.tributary.flow.internal.FlowMetrics;
 import io.tributary.flow.internal.FlowScheduler;
 import io.tributary.flow.internal.Pools;
 import io.tributary.flow.internal.RunEngine;
+import io.tributary.flow.internal.RunIds;
 import io.tributary.flow.internal.RunStore;
 import io.tributary.flow.internal.ScheduleTicks;
 import io.tributary.lake.Lake;
@@ -32,6 +36,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -42,11 +49,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flows of the platform: definitions (stored in the metadata database, plus the YAML files of
- * the flows folder, read at start and again when they change), runs created by schedule ticks,
- * table commits and manual requests, and their execution by the {@link RunEngine}. Timing and
- * execution are db-scheduler's ({@link FlowScheduler}), persisted in the same database: a schedule
- * tick per scheduled flow, an execution per task instance. (flow, logical date) is unique in the
- * database, so ticks, manual runs, restarts and other nodes never create a run twice.
+ * the flows folder, read at start and again when they change; the stored ones reloaded when another
+ * node sharing the database changes them through the API), runs created by schedule ticks, table
+ * commits and manual requests, and their execution by the {@link RunEngine}. Timing and execution
+ * are db-scheduler's ({@link FlowScheduler}), persisted in the same database: a schedule tick per
+ * scheduled flow, an execution per task instance. (flow, logical date) is unique in the database,
+ * so ticks, manual runs, restarts and other nodes never create a run twice.
  */
 public final class Flows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
@@ -94,6 +102,8 @@ public final class Flows implements AutoCloseable {
   private final SpecTable pauses;
   private final Set<String> paused = ConcurrentHashMap.newKeySet();
   private final RunStore store;
+  private final BackfillStore backfills;
+  private final RandomGenerator random;
   private final RunEngine engine;
   private final TriggerWatch triggers;
   private final Clock clock;
@@ -104,6 +114,11 @@ public final class Flows implements AutoCloseable {
   private final ScheduleTicks ticks;
   private final Duration firstTick;
   private final FlowScheduler scheduler;
+  private final HikariDataSource connections;
+  private final DefinitionsVersion definitions;
+  private final Object definitionsLock = new Object();
+  private volatile long seenVersion;
+  private final ScheduledExecutorService definitionsWatch;
 
   /**
    * @param commits the commits of the tables that trigger flows
@@ -118,12 +133,24 @@ public final class Flows implements AutoCloseable {
       Clock clock,
       RandomGenerator random) {
     this.parser = Objects.requireNonNull(parser, "parser is null");
+    this.connections = SchedulerTables.pool(db, settings.workers() + 8, "tributary-flows");
+    db = SchedulerTables.connections(connections);
     this.triggers = new TriggerWatch(commits);
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.dir = settings.dir();
     this.table = new SpecTable(db, "flows", "flow");
     this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
     this.store = new RunStore(db);
+    this.backfills = new BackfillStore(db);
+    this.definitions = new DefinitionsVersion(db);
+    this.definitionsWatch =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tributary-flow-definitions");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.random = Objects.requireNonNull(random, "random is null");
     this.pools = new Pools(settings.pools(), specs::values);
     this.firstTick = settings.tick();
     this.scheduler =
@@ -131,8 +158,8 @@ public final class Flows implements AutoCloseable {
             db,
             new FlowScheduler.Handlers() {
               @Override
-              public Optional<Instant> task(String key, Instant due) {
-                return engine.execute(key, due);
+              public RunEngine.Next task(String key, Instant due, long version) {
+                return engine.execute(key, due, version);
               }
 
               @Override
@@ -161,11 +188,18 @@ public final class Flows implements AutoCloseable {
             new FlowMetrics(meters));
     this.ticks = new ScheduleTicks((spec, date) -> engine.ensureRun(spec, date, "scheduled"));
     try {
+      seenVersion = definitions.current();
       loadStored();
       loadFolder();
       engine.recover();
+      resumeBackfills();
       specs.values().forEach(this::scheduleTicks);
       scheduler.start();
+      definitionsWatch.scheduleWithFixedDelay(
+          this::watchDefinitions,
+          settings.tick().toMillis(),
+          settings.tick().toMillis(),
+          TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -240,6 +274,66 @@ public final class Flows implements AutoCloseable {
   }
 
   /**
+   * This node's look at the flow definitions, every tick: changed files of its flows folder, and
+   * the flows other nodes put, deleted, paused or unpaused through the API (when the stored version
+   * moved).
+   */
+  private void watchDefinitions() {
+    try {
+      loadFolder();
+      syncStored();
+    } catch (RuntimeException e) {
+      if (!definitionsWatch.isShutdown()) { // not stopped by close() in the middle
+        LOG.warn("Cannot look at the flow definitions: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Reloads the stored flows and pauses if another node changed them (the stored version moved): a
+   * flow stored with another text replaces this node's, one no longer stored is dropped.
+   */
+  private void syncStored() {
+    long version = definitions.current();
+    if (version == seenVersion) {
+      return;
+    }
+    synchronized (definitionsLock) {
+      seenVersion = version;
+      Map<String, String> stored = table.readAll();
+      FlowParser storedParser = new FlowParser(sql -> {});
+      stored.forEach(
+          (name, text) -> {
+            FlowSpec current = specs.get(name);
+            if (current != null && current.source().equals(text)) {
+              return;
+            }
+            try {
+              install(storedParser.parse(text, "stored flow " + name, name));
+              LOG.info("Flow {} reloaded: changed on another node", name);
+            } catch (InvalidInputException e) {
+              LOG.error("Stored flow {} does not load: {}", name, e.getMessage());
+            }
+          });
+      for (String name : List.copyOf(specs.keySet())) {
+        if (!stored.containsKey(name)) {
+          specs.remove(name);
+          ticks.forget(name);
+          LOG.info("Flow {} dropped: deleted on another node", name);
+        }
+      }
+      Set<String> storedPauses = pauses.readAll().keySet();
+      paused.addAll(storedPauses);
+      for (String name : List.copyOf(paused)) {
+        if (!storedPauses.contains(name) && paused.remove(name)) {
+          ticks.forget(name);
+          get(name).ifPresent(this::scheduleTicks);
+        }
+      }
+    }
+  }
+
+  /**
    * Loads the flow files of the folder that are new or changed since the last look; a file that
    * does not load is logged once per change and the flow keeps its previous version.
    */
@@ -275,8 +369,14 @@ public final class Flows implements AutoCloseable {
   }
 
   private void save(FlowSpec spec) {
-    pools.check(spec);
-    table.write(spec.name(), spec.source(), clock.millis());
+    synchronized (definitionsLock) {
+      pools.check(spec);
+      table.write(spec.name(), spec.source(), clock.millis());
+      install(spec);
+    }
+  }
+
+  private void install(FlowSpec spec) {
     specs.put(spec.name(), spec);
     ticks.forget(spec.name());
     scheduleTicks(spec);
@@ -303,6 +403,7 @@ public final class Flows implements AutoCloseable {
   public FlowSpec put(String name, String text) {
     FlowSpec spec = parser.parse(text, "PUT /v1/flows/" + name, name);
     save(spec);
+    definitions.changed();
     return spec;
   }
 
@@ -319,12 +420,14 @@ public final class Flows implements AutoCloseable {
 
   /** Deletes a flow's definition (its run history stays); false if there was none. */
   public boolean delete(String name) {
-    if (specs.remove(name) == null) {
-      return false;
+    synchronized (definitionsLock) {
+      if (specs.remove(name) == null) {
+        return false;
+      }
+      scheduler.cancelTicks(name);
+      table.delete(name);
+      setPaused(name, false);
     }
-    scheduler.cancelTicks(name);
-    table.delete(name);
-    setPaused(name, false);
     return true;
   }
 
@@ -333,18 +436,21 @@ public final class Flows implements AutoCloseable {
    * run, and runs in progress go on).
    */
   public void setPaused(String name, boolean pause) {
-    if (pause) {
-      required(name);
-      pauses.write(name, "{}", clock.millis());
-      paused.add(name);
-    } else {
-      pauses.delete(name);
-      boolean was = paused.remove(name);
-      ticks.forget(name);
-      if (was) {
-        get(name).ifPresent(this::scheduleTicks);
+    synchronized (definitionsLock) {
+      if (pause) {
+        required(name);
+        pauses.write(name, "{}", clock.millis());
+        paused.add(name);
+      } else {
+        pauses.delete(name);
+        boolean was = paused.remove(name);
+        ticks.forget(name);
+        if (was) {
+          get(name).ifPresent(this::scheduleTicks);
+        }
       }
     }
+    definitions.changed();
   }
 
   public boolean isPaused(String name) {
@@ -394,9 +500,12 @@ public final class Flows implements AutoCloseable {
     return store.run(name, runId).orElse(run);
   }
 
-  /** What a backfill did: the runs it created and those that existed already, oldest first. */
-  public record Backfill(List<String> created, List<String> existing) {
+  /**
+   * What a backfill did: its id, the runs it created and those that existed already, oldest first.
+   */
+  public record Backfill(String id, List<String> created, List<String> existing) {
     public Backfill {
+      Objects.requireNonNull(id, "id is null");
       created = List.copyOf(created);
       existing = List.copyOf(existing);
     }
@@ -444,20 +553,50 @@ public final class Flows implements AutoCloseable {
       }
       dates.add(date);
     }
+    String id = "bf" + RunIds.of(clock.instant()) + String.format("%04x", random.nextInt(0x10000));
+    backfills.create(id, name, from, to, dates, clock.instant());
     List<String> created = new ArrayList<>();
     List<String> existing = new ArrayList<>();
     for (Instant date : dates) {
       RunEngine.Ensured ensured = engine.ensureRun(spec, date, "backfill");
       (ensured.created() ? created : existing).add(ensured.run().runId());
     }
+    backfills.move(id, BackfillState.CREATING, BackfillState.RUNNING);
     LOG.info(
-        "Flow {}: backfill from {} to {} created {} runs ({} existed)",
+        "Flow {}: backfill {} from {} to {} created {} runs ({} existed)",
         name,
+        id,
         from,
         to,
         created.size(),
         existing.size());
-    return new Backfill(created, existing);
+    return new Backfill(id, created, existing);
+  }
+
+  /** The flow's backfills, newest first, with their progress. */
+  public List<FlowBackfill> backfills(String name, int limit) {
+    required(name);
+    return backfills.list(name, limit);
+  }
+
+  /**
+   * Creates the runs of backfills the platform stopped creating (they then start as max-active-runs
+   * allows, like every queued run).
+   */
+  private void resumeBackfills() {
+    for (BackfillStore.Creating backfill : backfills.creating()) {
+      FlowSpec spec = specs.get(backfill.flow());
+      if (spec == null) {
+        LOG.warn(
+            "Backfill {}: flow {} is gone; its runs stay as they are",
+            backfill.id(),
+            backfill.flow());
+        continue;
+      }
+      backfill.dates().forEach(date -> engine.ensureRun(spec, date, "backfill"));
+      backfills.move(backfill.id(), BackfillState.CREATING, BackfillState.RUNNING);
+      LOG.info("Flow {}: backfill {} resumed", backfill.flow(), backfill.id());
+    }
   }
 
   private static Instant logicalDate(FlowSpec spec, String text) {
@@ -513,9 +652,8 @@ public final class Flows implements AutoCloseable {
     return Optional.of(schedule.next(now));
   }
 
-  /** Changed flow files are loaded, new commits of trigger tables become runs. */
+  /** New commits of trigger tables become runs (on one node at a time). */
   private void watch() {
-    loadFolder();
     Instant now = clock.instant();
     for (FlowSpec spec : list()) {
       if (paused.contains(spec.name())) {
@@ -538,11 +676,17 @@ public final class Flows implements AutoCloseable {
   /** Stops: tries in progress are interrupted and left to be retried at the next start. */
   @Override
   public void close() {
+    if (definitionsWatch != null) {
+      definitionsWatch.shutdownNow();
+    }
     if (engine != null) {
       engine.close();
     }
     if (scheduler != null) {
       scheduler.close();
+    }
+    if (connections != null) {
+      connections.close();
     }
   }
 }

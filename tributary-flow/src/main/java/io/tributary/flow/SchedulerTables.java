@@ -3,6 +3,8 @@ package io.tributary.flow;
 import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +25,66 @@ import javax.sql.DataSource;
  */
 public final class SchedulerTables {
   private SchedulerTables() {}
+
+  /**
+   * The metadata database's connections as the flows use them: on SQLite (in WAL mode) with {@code
+   * synchronous = NORMAL}, so a commit appends to the write-ahead log without waiting for the disk.
+   * A killed process loses nothing; an OS crash or a power cut may undo the last commits, which the
+   * at-least-once execution of tasks already allows for. Other databases are left as they are.
+   */
+  public static Supplier<Connection> tuned(Supplier<Connection> db) {
+    Objects.requireNonNull(db, "db is null");
+    return () -> {
+      Connection connection = db.get();
+      try {
+        if (connection.getMetaData().getURL().startsWith("jdbc:sqlite:")) {
+          try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA synchronous = NORMAL");
+          }
+        }
+        return connection;
+      } catch (SQLException e) {
+        try {
+          connection.close();
+        } catch (SQLException closing) {
+          e.addSuppressed(closing);
+        }
+        throw new IllegalStateException(
+            "Cannot set up a metadata database connection: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /**
+   * A pool of {@code size} connections over {@link #tuned} ones (its connections set up once,
+   * reused by every statement of the flows and their scheduler instead of opened per statement).
+   * Close it to close them.
+   */
+  public static HikariDataSource pool(Supplier<Connection> db, int size, String name) {
+    if (size < 1) {
+      throw new IllegalArgumentException("Invalid pool size of " + name + ": " + size);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(dataSource(tuned(db)));
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(1);
+    config.setPoolName(name);
+    config.setInitializationFailTimeout(-1); // the first use reports an unreachable database
+    return new HikariDataSource(config);
+  }
+
+  /** A pool's connections as a supplier. */
+  public static Supplier<Connection> connections(DataSource pool) {
+    Objects.requireNonNull(pool, "pool is null");
+    return () -> {
+      try {
+        return pool.getConnection();
+      } catch (SQLException e) {
+        throw new IllegalStateException(
+            "Cannot get a metadata database connection: " + e.getMessage(), e);
+      }
+    };
+  }
 
   /** The metadata database's connections as a data source. */
   public static DataSource dataSource(Supplier<Connection> db) {

@@ -1,5 +1,6 @@
 package io.tributary.flow;
 
+import io.tributary.core.TableId;
 import io.tributary.core.config.PartitionField;
 import io.tributary.flow.internal.SparkDriver;
 import java.io.BufferedReader;
@@ -16,9 +17,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -27,9 +30,11 @@ import java.util.stream.Stream;
 /**
  * Runs {@code spark} tasks: the rendered SELECT run by Apache Spark 4.1 in a child JVM ({@link
  * SparkDriver}), in local mode unless the task names a {@code master}, against the platform's own
- * Iceberg REST catalog, writing the target table through Iceberg. The Spark jars (Spark 4.1 for
- * Scala 2.13 and {@code iceberg-spark-runtime-4.1_2.13}) are looked for in the jar folders given,
- * in order; without them the task fails at once, naming what is missing.
+ * Iceberg REST catalog, writing the target table through Iceberg. The tables the SQL reads are
+ * pinned to their current snapshots ({@code VERSION AS OF}) and recorded in the commit's summary
+ * with the flow, run, task and try, as {@link SqlTaskRunner} records them. The Spark jars (Spark
+ * 4.1 for Scala 2.13 and {@code iceberg-spark-runtime-4.1_2.13}) are looked for in the jar folders
+ * given, in order; without them the task fails at once, naming what is missing.
  */
 public final class SparkTaskRunner implements TaskRunner {
   private static final int LOG_LINES = 200;
@@ -78,16 +83,70 @@ public final class SparkTaskRunner implements TaskRunner {
     }
   }
 
-  private final Settings settings;
+  /** The tables a task's SQL reads, as the lineage records them. */
+  @FunctionalInterface
+  public interface Inputs {
+    /**
+     * The current snapshot id (-1 if none) of every lake table {@code sql} reads, as flow {@code
+     * flow}'s owner may read them.
+     *
+     * @throws TaskFailedException (not retriable) if the owner may not read one of them
+     */
+    Map<TableId, Long> snapshots(String flow, String sql) throws TaskFailedException;
+  }
 
+  private final Settings settings;
+  private final Inputs inputs;
+
+  /** A runner that records no inputs. */
   public SparkTaskRunner(Settings settings) {
+    this(settings, (flow, sql) -> Map.of());
+  }
+
+  /**
+   * @param inputs finds the tables a task reads: each is read at its current snapshot, pinned in
+   *     the SQL Spark runs ({@code VERSION AS OF}) and recorded in the commit's lineage
+   */
+  public SparkTaskRunner(Settings settings, Inputs inputs) {
     this.settings = Objects.requireNonNull(settings, "settings is null");
+    this.inputs = Objects.requireNonNull(inputs, "inputs is null");
   }
 
   @Override
   public void run(TaskAction action, TaskContext context)
       throws TaskFailedException, InterruptedException, IOException {
     TaskAction.Spark spark = (TaskAction.Spark) action;
+    String sql = context.render(spark.sql());
+    Map<String, Long> pins = new TreeMap<>();
+    inputs
+        .snapshots(context.flow(), sql)
+        .forEach(
+            (table, snapshot) -> {
+              if (snapshot < 0) {
+                context.log().accept("Input " + table + " has no snapshot yet");
+              } else if (!SnapshotPins.names(sql, table)) {
+                context.log().accept("Input " + table + " is not named plainly: read as it is");
+              } else {
+                pins.put(table.toString(), snapshot);
+              }
+            });
+    launch(spark, context, sql, pins);
+  }
+
+  /**
+   * Runs a spark task with each table of {@code pinned} read at its snapshot (a re-run on the
+   * inputs a commit recorded).
+   *
+   * @throws io.tributary.core.InvalidInputException if the SQL does not name an input plainly
+   */
+  public void runPinned(TaskAction.Spark spark, TaskContext context, Map<String, Long> pinned)
+      throws TaskFailedException, InterruptedException, IOException {
+    launch(spark, context, context.render(spark.sql()), new TreeMap<>(pinned));
+  }
+
+  private void launch(
+      TaskAction.Spark spark, TaskContext context, String sql, Map<String, Long> pins)
+      throws TaskFailedException, InterruptedException, IOException {
     List<Path> jars = sparkJars();
     Path work = Files.createTempDirectory("tributary-spark-");
     try {
@@ -99,7 +158,7 @@ public final class SparkTaskRunner implements TaskRunner {
           .catalogToken()
           .apply(context.flow())
           .ifPresent(token -> task.setProperty(SparkDriver.TOKEN, token));
-      task.setProperty(SparkDriver.SQL, context.render(spark.sql()));
+      task.setProperty(SparkDriver.SQL, SnapshotPins.pin(sql, pins, SnapshotPins.SPARK));
       task.setProperty(SparkDriver.TARGET, spark.target().toString());
       task.setProperty(
           SparkDriver.MODE, spark.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -113,10 +172,22 @@ public final class SparkTaskRunner implements TaskRunner {
       task.setProperty(SparkDriver.SUMMARY_PREFIX + SqlTaskRunner.TASK, context.taskId());
       task.setProperty(
           SparkDriver.SUMMARY_PREFIX + SqlTaskRunner.TRY, Integer.toString(context.tryNumber()));
+      task.setProperty(
+          SparkDriver.SUMMARY_PREFIX + SqlTaskRunner.INPUTS,
+          pins.entrySet().stream()
+              .map(e -> e.getKey() + "@" + e.getValue())
+              .collect(Collectors.joining(",")));
       try (Writer writer = Files.newBufferedWriter(taskFile)) {
         task.store(writer, "spark task " + context.flow() + "/" + context.taskId());
       }
       context.log().accept("Spark query: " + task.getProperty(SparkDriver.SQL).strip());
+      context
+          .log()
+          .accept(
+              "Inputs: "
+                  + (pins.isEmpty()
+                      ? "none"
+                      : task.getProperty(SparkDriver.SUMMARY_PREFIX + SqlTaskRunner.INPUTS)));
       context
           .log()
           .accept(

@@ -5,29 +5,32 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
 import io.tributary.lake.Lake;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Re-runs one {@code sql} task of an ended run, now, outside the run's tries: with {@code
- * pinInputs}, every table the task read is read {@code FOR VERSION AS OF} the snapshot its last
- * successful commit recorded (its lineage), so the task computes again from the same inputs. The
- * commit it makes records try 0 and the inputs it read.
+ * Re-runs one {@code sql} or {@code spark} task of an ended run, now, outside the run's tries: with
+ * {@code pinInputs}, every table the task read is read at the snapshot its last successful commit
+ * recorded (its lineage; {@code FOR VERSION AS OF} on the embedded engine, {@code VERSION AS OF} on
+ * Spark), so the task computes again from the same inputs. The commit it makes records try 0 and
+ * the inputs it read.
  */
 public final class TaskReplay {
   private final Flows flows;
-  private final SqlTaskRunner runner;
+  private final SqlTaskRunner sqlRunner;
+  private final SparkTaskRunner sparkRunner;
   private final Lake lake;
 
-  public TaskReplay(Flows flows, SqlTaskRunner runner, Lake lake) {
+  public TaskReplay(Flows flows, SqlTaskRunner sqlRunner, SparkTaskRunner sparkRunner, Lake lake) {
     this.flows = Objects.requireNonNull(flows, "flows is null");
-    this.runner = Objects.requireNonNull(runner, "runner is null");
+    this.sqlRunner = Objects.requireNonNull(sqlRunner, "sqlRunner is null");
+    this.sparkRunner = Objects.requireNonNull(sparkRunner, "sparkRunner is null");
     this.lake = Objects.requireNonNull(lake, "lake is null");
   }
 
@@ -45,8 +48,8 @@ public final class TaskReplay {
    *
    * @throws NotFoundException if there is no such flow, run or task
    * @throws InvalidInputException if the run has not ended ({@code RUN_NOT_ENDED}), the task is no
-   *     {@code sql} task, or its inputs cannot be pinned (no lineage, or a table its SQL does not
-   *     name plainly as {@code namespace.table}); or the query fails
+   *     {@code sql} or {@code spark} task, or its inputs cannot be pinned (no lineage, or a table
+   *     its SQL does not name plainly as {@code namespace.table}); or the query fails
    */
   public Replayed rerun(String flow, String runId, String taskId, boolean pinInputs) {
     FlowSpec spec = flows.get(flow).orElseThrow(() -> new NotFoundException("flow", flow));
@@ -68,33 +71,48 @@ public final class TaskReplay {
               + run.state().label()
               + ": only a task of an ended run can be re-run");
     }
-    if (!(task.action() instanceof TaskAction.Sql sql)) {
-      throw new InvalidInputException(
-          ErrorCode.INVALID_REQUEST,
-          "Task "
-              + taskId
-              + " of flow "
-              + flow
-              + " is a "
-              + task.action().type()
-              + " task: only sql tasks can be re-run on their own");
-    }
     Map<String, String> variables =
         Templates.variables(spec, runId, run.logicalDate(), run.intervalStart(), run.intervalEnd());
-    String text = Templates.render(sql.sql(), variables);
-    Map<String, Long> pinned = new LinkedHashMap<>();
-    if (pinInputs) {
-      pinned.putAll(recordedInputs(sql.target(), runId, taskId));
-      text = pin(text, pinned);
-    }
     List<String> log = new ArrayList<>();
+    TaskContext context = new TaskContext(flow, runId, taskId, 0, variables, log::add);
+    Map<String, Long> pinned = new LinkedHashMap<>();
     try {
-      runner.run(
-          new TaskAction.Sql(text, sql.target(), sql.mode(), sql.partitionBy()),
-          new TaskContext(flow, runId, taskId, 0, variables, log::add));
+      if (task.action() instanceof TaskAction.Sql sql) {
+        String text = Templates.render(sql.sql(), variables);
+        if (pinInputs) {
+          pinned.putAll(recordedInputs(sql.target(), runId, taskId));
+          text = SnapshotPins.pin(text, pinned, SnapshotPins.EMBEDDED);
+        }
+        sqlRunner.run(
+            new TaskAction.Sql(text, sql.target(), sql.mode(), sql.partitionBy()), context);
+      } else if (task.action() instanceof TaskAction.Spark spark) {
+        if (pinInputs) {
+          pinned.putAll(recordedInputs(spark.target(), runId, taskId));
+          sparkRunner.runPinned(spark, context, pinned);
+        } else {
+          sparkRunner.run(spark, context);
+        }
+      } else {
+        throw new InvalidInputException(
+            ErrorCode.INVALID_REQUEST,
+            "Task "
+                + taskId
+                + " of flow "
+                + flow
+                + " is a "
+                + task.action().type()
+                + " task: only sql and spark tasks can be re-run on their own");
+      }
     } catch (TaskFailedException e) {
-      // the flow's owner may no longer read or write what the task does
-      throw new InvalidInputException(ErrorCode.FORBIDDEN, e.getMessage(), e);
+      // an sql task's: the flow's owner may no longer read or write what it does
+      ErrorCode code =
+          task.action() instanceof TaskAction.Sql ? ErrorCode.FORBIDDEN : ErrorCode.QUERY_ERROR;
+      throw new InvalidInputException(code, e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while task " + taskId + " ran again", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return new Replayed(flow, runId, taskId, pinned, log);
   }
@@ -116,36 +134,5 @@ public final class TaskReplay {
                         + " in "
                         + target
                         + " (the task never committed, or its snapshot was expired)"));
-  }
-
-  /**
-   * {@code sql} with every plain reference to an input table followed by {@code FOR VERSION AS OF}
-   * its snapshot.
-   *
-   * @throws InvalidInputException if an input is not named plainly in {@code sql}
-   */
-  static String pin(String sql, Map<String, Long> inputs) {
-    String pinned = sql;
-    for (Map.Entry<String, Long> input : inputs.entrySet()) {
-      TableId table = TableId.parse(input.getKey());
-      Pattern reference =
-          Pattern.compile(
-              "(?<![\\w.\"])"
-                  + Pattern.quote(table.namespace())
-                  + "\\s*\\.\\s*"
-                  + Pattern.quote(table.name())
-                  + "(?![\\w.\"])",
-              Pattern.CASE_INSENSITIVE);
-      Matcher matcher = reference.matcher(pinned);
-      if (!matcher.find()) {
-        throw new InvalidInputException(
-            ErrorCode.INVALID_REQUEST,
-            "Cannot pin input " + table + ": the task's SQL does not name it as " + table);
-      }
-      pinned =
-          matcher.replaceAll(
-              Matcher.quoteReplacement(table + " FOR VERSION AS OF " + input.getValue()));
-    }
-    return pinned;
   }
 }

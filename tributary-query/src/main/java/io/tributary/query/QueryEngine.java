@@ -374,6 +374,19 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The lake tables a SQL text reads, found as {@link #stream} finds them (without parsing it, so
+   * another engine's dialect will do), each with its current snapshot id (-1 if it has none).
+   *
+   * @throws io.tributary.core.TributaryException {@code forbidden} for a table {@code readable}
+   *     refuses
+   */
+  public Map<TableId, Long> currentSnapshots(String sql, Predicate<TableId> readable) {
+    Objects.requireNonNull(sql, "sql is null");
+    Objects.requireNonNull(readable, "readable is null");
+    return planner.currentSnapshots(sql, planner.namespaces(), readable);
+  }
+
   /** A whole-result statement over the lake's views, and the snapshot each table is read at. */
   private record Prepared(String query, Map<TableId, Long> snapshots) {}
 

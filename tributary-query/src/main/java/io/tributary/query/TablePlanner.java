@@ -123,6 +123,29 @@ final class TablePlanner {
     return tables;
   }
 
+  /**
+   * The current snapshot id (-1 for a table without one) of every lake table {@code sql} names, as
+   * {@link #planTables} finds them, without planning their files.
+   */
+  Map<TableId, Long> currentSnapshots(
+      String sql, Predicate<String> isNamespace, Predicate<TableId> readable) {
+    Map<TableId, Long> snapshots = new TreeMap<>(Comparator.comparing(TableId::toString));
+    for (TableId id : TableReferences.find(sql, isNamespace)) {
+      try {
+        requireReadable(id, readable);
+        Snapshot current = cache.load(id).currentSnapshot();
+        snapshots.put(id, current == null ? -1L : current.snapshotId());
+      } catch (NoSuchTableException e) {
+        LOG.trace("{} is not a lake table", id);
+      } catch (TributaryException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw catalogUnavailable("table " + id, e);
+      }
+    }
+    return snapshots;
+  }
+
   /** Whether a name is one of the catalog's namespaces, listed once. */
   Predicate<String> namespaces() {
     if (!(catalog instanceof SupportsNamespaces supportsNamespaces)) {

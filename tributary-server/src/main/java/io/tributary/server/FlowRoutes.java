@@ -10,6 +10,7 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
+import io.tributary.flow.FlowBackfill;
 import io.tributary.flow.FlowRun;
 import io.tributary.flow.FlowSpec;
 import io.tributary.flow.Flows;
@@ -33,8 +34,9 @@ import org.apache.iceberg.Table;
  * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
  * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
  * .../runs/{id}}, {@code POST .../runs/{id}/rerun}, {@code POST .../runs/{id}/tasks/{task}/rerun
- * {"pin-inputs": true}}: one sql task again, on its recorded input snapshots), backfills ({@code
- * POST .../backfills {"from", "to"}}: 202 with the created and existing run ids), task logs ({@code
+ * {"pin-inputs": true}}: one sql or spark task again, on its recorded input snapshots), backfills
+ * ({@code POST .../backfills {"from", "to"}}: 202 with the backfill's id and the created and
+ * existing run ids; {@code GET .../backfills}: each with its state and progress), task logs ({@code
  * GET .../runs/{id}/tasks/{task}/log}, text) and a table's lineage ({@code GET
  * /v1/tables/{table}/lineage}: the flow runs that wrote it, newest first). Errors go through {@link
  * HttpApi}'s mapping.
@@ -93,6 +95,10 @@ final class FlowRoutes {
     routes.post(
         "/v1/flows/{name}/backfills",
         this::backfill,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.get(
+        "/v1/flows/{name}/backfills",
+        this::listBackfills,
         Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
     routes.post(
         "/v1/flows/{name}/runs/{id}/rerun",
@@ -254,9 +260,31 @@ final class FlowRoutes {
     String to = dateField(body, "to");
     Flows.Backfill backfill = flows.backfill(ctx.pathParam("name"), from, to);
     Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", backfill.id());
     view.put("created", backfill.created());
     view.put("existing", backfill.existing());
     HttpApi.json(ctx, 202, view);
+  }
+
+  /** The flow's backfills, newest first ({@code ?limit=}, 25 by default), with their progress. */
+  private void listBackfills(Context ctx) {
+    int limit = limit(ctx);
+    List<Map<String, Object>> views = new ArrayList<>();
+    for (FlowBackfill backfill : flows.backfills(ctx.pathParam("name"), limit)) {
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("id", backfill.id());
+      view.put("from", backfill.from());
+      view.put("to", backfill.to());
+      view.put("state", backfill.state().label());
+      view.put("created-at", backfill.createdAt().toString());
+      view.put("runs", backfill.runs());
+      view.put("queued", backfill.queued());
+      view.put("running", backfill.running());
+      view.put("success", backfill.success());
+      view.put("failed", backfill.failed());
+      views.add(view);
+    }
+    HttpApi.json(ctx, 200, Map.of("backfills", views));
   }
 
   private static String dateField(JsonNode body, String field) {
@@ -303,6 +331,14 @@ final class FlowRoutes {
   }
 
   private void listRuns(Context ctx) {
+    int limit = limit(ctx);
+    List<Map<String, Object>> runs =
+        flows.runs(ctx.pathParam("name"), limit).stream().map(run -> runView(run, false)).toList();
+    HttpApi.json(ctx, 200, Map.of("runs", runs));
+  }
+
+  /** The {@code limit} query parameter, 1..1000, {@value #DEFAULT_RUNS} by default. */
+  private static int limit(Context ctx) {
     String limitText = ctx.queryParam("limit");
     int limit;
     try {
@@ -314,9 +350,7 @@ final class FlowRoutes {
       throw new InvalidInputException(
           ErrorCode.INVALID_REQUEST, "Invalid limit: '" + limitText + "' (must be 1..1000)");
     }
-    List<Map<String, Object>> runs =
-        flows.runs(ctx.pathParam("name"), limit).stream().map(run -> runView(run, false)).toList();
-    HttpApi.json(ctx, 200, Map.of("runs", runs));
+    return limit;
   }
 
   private void taskLog(Context ctx) {

@@ -24,35 +24,38 @@ import java.util.function.Supplier;
 final class FlowTaskTypes {
   private FlowTaskTypes() {}
 
+  /** The {@code crawl} and {@code spark} task types. */
+  static Map<String, TaskRunner> of(Crawlers crawlers, SparkTaskRunner spark) {
+    return Map.of("crawl", new CrawlTaskRunner(name -> crawl(crawlers, name)), "spark", spark);
+  }
+
   /**
    * @param dataDir holds {@code spark/jars}, the first place Spark's jars are looked for
    * @param environment the process environment ({@code SPARK_HOME})
    * @param httpUri where the platform's HTTP API listens, once it does
    * @param catalogToken by flow name, a short-lived token of its owner for Spark's calls of the
    *     REST catalog, when needed
+   * @param inputs the tables a task's SQL reads, pinned and recorded in its lineage
    */
-  static Map<String, TaskRunner> of(
-      Crawlers crawlers,
+  static SparkTaskRunner spark(
       Path dataDir,
       Function<String, String> environment,
       Supplier<URI> httpUri,
-      Function<String, Optional<String>> catalogToken) {
+      Function<String, Optional<String>> catalogToken,
+      SparkTaskRunner.Inputs inputs) {
     List<Path> sparkJars = new ArrayList<>();
     sparkJars.add(dataDir.resolve("spark").resolve("jars"));
     String sparkHome = environment.apply("SPARK_HOME");
     if (sparkHome != null && !sparkHome.isBlank()) {
       sparkJars.add(Path.of(sparkHome, "jars"));
     }
-    return Map.of(
-        "crawl",
-        new CrawlTaskRunner(name -> crawl(crawlers, name)),
-        "spark",
-        new SparkTaskRunner(
-            new SparkTaskRunner.Settings(
-                sparkJars,
-                () -> URI.create(httpUri.get() + IcebergRestRoutes.PATH),
-                catalogToken,
-                "1g")));
+    return new SparkTaskRunner(
+        new SparkTaskRunner.Settings(
+            sparkJars,
+            () -> URI.create(httpUri.get() + IcebergRestRoutes.PATH),
+            catalogToken,
+            "1g"),
+        inputs);
   }
 
   /** One run of crawler {@code name}; a run that does not succeed fails the task. */

@@ -24,12 +24,15 @@ import io.tributary.access.secrets.Rotations;
 import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
+import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
+import io.tributary.flow.SparkTaskRunner;
 import io.tributary.flow.SqlTaskRunner;
+import io.tributary.flow.TaskFailedException;
 import io.tributary.flow.TaskReplay;
 import io.tributary.flow.TaskRunner;
 import io.tributary.lake.CatalogPasswords;
@@ -225,6 +228,13 @@ public final class Platform implements AutoCloseable {
               placeholders::resolve,
               clock);
       this.flowOwners = flowOwners;
+      SparkTaskRunner spark =
+          FlowTaskTypes.spark(
+              config.dataDir(),
+              System::getenv,
+              this::httpUri,
+              this::sparkCatalogToken,
+              (flow, sql) -> sparkInputs(flowOwners, flow, sql));
       flows =
           opened(
               Flows.start(
@@ -239,7 +249,7 @@ public final class Platform implements AutoCloseable {
                       Duration.ofSeconds(5)),
                   meters,
                   clock,
-                  flowTaskTypes(config),
+                  flowTaskTypes(config, spark),
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
                   placeholders::resolve,
                   flowOwners));
@@ -254,7 +264,7 @@ public final class Platform implements AutoCloseable {
           new FlowRoutes(
               flows,
               lake,
-              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), lake),
+              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake),
               flowOwners);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
@@ -485,17 +495,21 @@ public final class Platform implements AutoCloseable {
   }
 
   /** The task types of flows beyond the flow module's own: java, crawl and spark. */
-  private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config) {
-    Map<String, TaskRunner> types =
-        new HashMap<>(
-            FlowTaskTypes.of(
-                batch.crawlers(),
-                config.dataDir(),
-                System::getenv,
-                this::httpUri,
-                this::sparkCatalogToken));
+  private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
+    Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
     return types;
+  }
+
+  /** The tables a spark task's SQL reads, at their current snapshots, as its flow's owner may. */
+  private Map<TableId, Long> sparkInputs(FlowOwners owners, String flow, String sql)
+      throws TaskFailedException {
+    Predicate<TableId> readable = owners.readable(flow);
+    try {
+      return query.currentSnapshots(sql, readable);
+    } catch (InvalidInputException e) {
+      throw new TaskFailedException(e.getMessage(), false, e);
+    }
   }
 
   /**

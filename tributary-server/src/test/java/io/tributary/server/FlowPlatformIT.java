@@ -324,6 +324,13 @@ class FlowPlatformIT {
         .isZero();
     var table = platform.lake().loadTable(TableId.parse("transformed.backfilled")).orElseThrow();
     assertThat(table.spec().fields()).hasSize(1);
+    JsonNode recorded = http.get("/v1/flows/backfilled/backfills").body().path("backfills");
+    assertThat(recorded).hasSize(1);
+    assertThat(recorded.get(0).path("from").asText()).isEqualTo("2026-11-01");
+    assertThat(recorded.get(0).path("to").asText()).isEqualTo("2026-11-30");
+    assertThat(recorded.get(0).path("state").asText()).isEqualTo("success");
+    assertThat(recorded.get(0).path("runs").asInt()).isEqualTo(30);
+    assertThat(recorded.get(0).path("success").asInt()).isEqualTo(30);
 
     Http.Response again =
         http.post(
@@ -331,6 +338,7 @@ class FlowPlatformIT {
             "application/json",
             json(Map.of("from", "2026-11-01", "to", "2026-11-30")));
     assertThat(again.status()).isEqualTo(202);
+    assertThat(again.body().path("id").asText()).isNotEqualTo(recorded.get(0).path("id").asText());
     assertThat(again.body().path("created")).isEmpty();
     assertThat(again.body().path("existing")).hasSize(30);
 

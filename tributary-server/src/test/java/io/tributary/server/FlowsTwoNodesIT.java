@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two flow engines (two nodes) on one real PostgreSQL database: the schedule's catchup runs and
  * manual runs requested on both nodes at once for the same logical dates give one run per logical
- * date, and every task of every run is executed once, by one node or the other.
+ * date, and every task of every run is executed once, by one node or the other; a flow put,
+ * changed, paused and deleted through one node reaches the other.
  */
 class FlowsTwoNodesIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -47,14 +48,7 @@ class FlowsTwoNodesIT {
         bin.isPresent(),
         "PostgreSQL server binaries not found under /usr/lib/postgresql: skipping");
     try (PostgresServer postgres = PostgresServer.start(bin.get())) {
-      Supplier<Connection> db =
-          () -> {
-            try {
-              return DriverManager.getConnection(postgres.jdbcUri(), PostgresServer.USER, "");
-            } catch (SQLException e) {
-              throw new IllegalStateException(e);
-            }
-          };
+      Supplier<Connection> db = connections(postgres);
       Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
       Map<String, AtomicInteger> byNode = new ConcurrentHashMap<>();
       Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(HOURS));
@@ -102,6 +96,51 @@ class FlowsTwoNodesIT {
         }
       }
     }
+  }
+
+  @Test
+  void aFlowPutPausedAndDeletedOnOneNodeReachesTheOther() throws Exception {
+    Optional<Path> bin = PostgresServer.binaries();
+    assumeTrue(
+        bin.isPresent(),
+        "PostgreSQL server binaries not found under /usr/lib/postgresql: skipping");
+    try (PostgresServer postgres = PostgresServer.start(bin.get())) {
+      Supplier<Connection> db = connections(postgres);
+      Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+      Map<String, AtomicInteger> byNode = new ConcurrentHashMap<>();
+      try (Flows first = open(db, "first", executions, byNode);
+          Flows second = open(db, "second", executions, byNode)) {
+        first.put("shared", "tasks:\n  - { id: a, type: http, url: \"http://fake/a\" }\n");
+        await().atMost(WAIT).until(() -> second.get("shared").isPresent());
+
+        String runId = second.runNow("shared", Optional.of("2024-01-01")).run().runId();
+        await()
+            .atMost(WAIT)
+            .until(() -> second.run("shared", runId).orElseThrow().state() == RunState.SUCCESS);
+
+        first.put(
+            "shared",
+            "tasks:\n  - { id: a, type: http, url: \"http://fake/a\" }\n"
+                + "  - { id: b, type: http, url: \"http://fake/b\", depends-on: [a] }\n");
+        await().atMost(WAIT).until(() -> second.get("shared").orElseThrow().tasks().size() == 2);
+        first.setPaused("shared", true);
+        await().atMost(WAIT).until(() -> second.isPaused("shared"));
+        first.setPaused("shared", false);
+        await().atMost(WAIT).until(() -> !second.isPaused("shared"));
+        assertThat(first.delete("shared")).isTrue();
+        await().atMost(WAIT).until(() -> second.get("shared").isEmpty());
+      }
+    }
+  }
+
+  private static Supplier<Connection> connections(PostgresServer postgres) {
+    return () -> {
+      try {
+        return DriverManager.getConnection(postgres.jdbcUri(), PostgresServer.USER, "");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    };
   }
 
   private Flows open(

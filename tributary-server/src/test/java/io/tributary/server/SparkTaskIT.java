@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.TableId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * module, and handed to the platform as {@code <data-dir>/spark/jars}): Spark, in local mode in a
  * child JVM, reads {@code raw.events} through the platform's Iceberg REST catalog and writes {@code
  * transformed.spark_listens} through Iceberg, partition by partition; the embedded engine then
- * reads what Spark wrote, with the run's lineage in the snapshot summary.
+ * reads what Spark wrote, with the run's lineage (input and output snapshots) listed by the lineage
+ * endpoint; a pinned re-run of the task reads the input snapshot its commit recorded.
  */
 class SparkTaskIT {
   private static final Duration WAIT = Duration.ofMinutes(4);
@@ -88,6 +90,49 @@ class SparkTaskIT {
       assertThat(writes).hasSize(2);
       assertThat(writes.get(0).path("run-id").asText()).isEqualTo(second.path("run-id").asText());
       assertThat(writes.get(0).path("task").asText()).isEqualTo("listens");
+      long events =
+          platform
+              .lake()
+              .loadTable(TableId.parse("raw.events"))
+              .orElseThrow()
+              .currentSnapshot()
+              .snapshotId();
+      long written =
+          platform
+              .lake()
+              .loadTable(TableId.parse("transformed.spark_listens"))
+              .orElseThrow()
+              .currentSnapshot()
+              .snapshotId();
+      assertThat(writes.get(0).path("snapshot-id").asLong()).as("the output").isEqualTo(written);
+      assertThat(writes.get(0).path("try").asInt()).isEqualTo(1);
+      assertThat(writes.get(0).path("inputs")).hasSize(1);
+      assertThat(writes.get(0).path("inputs").get(0).path("table").asText())
+          .isEqualTo("raw.events");
+      assertThat(writes.get(0).path("inputs").get(0).path("snapshot-id").asLong())
+          .as("the input")
+          .isEqualTo(events);
+
+      // new data, then the second run's task again on the input snapshot it recorded
+      http.ndjson("events", "{\"show_id\":\"a\",\"listened_ms\":1000}\n");
+      await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 4);
+      Http.Response pinned =
+          http.post(
+              "/v1/flows/sparky/runs/" + second.path("run-id").asText() + "/tasks/listens/rerun",
+              "application/json",
+              "{\"pin-inputs\": true}");
+      assertThat(pinned.status()).as(pinned.raw().body()).isEqualTo(200);
+      assertThat(pinned.body().path("pinned-inputs").path("raw.events").asLong()).isEqualTo(events);
+      assertThat(
+              http.count(
+                  "SELECT ms FROM transformed.spark_listens WHERE show_id = 'a'"
+                      + " AND day = DATE '2024-05-02'"))
+          .as("computed from the pinned snapshot, without the new event")
+          .isEqualTo(30);
+      JsonNode newest =
+          http.get("/v1/tables/transformed.spark_listens/lineage").body().path("writes").get(0);
+      assertThat(newest.path("try").asInt()).as("a re-run outside the run's tries").isZero();
+      assertThat(newest.path("inputs").get(0).path("snapshot-id").asLong()).isEqualTo(events);
     }
   }
 

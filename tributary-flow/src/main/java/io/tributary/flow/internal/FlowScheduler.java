@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code scheduled_tasks}): task instances ({@value #TASK}, one execution per task of a run,
  * executed at least once, revived on another start or node when the process running it dies),
  * schedule ticks ({@value #TICK}, one execution per scheduled flow, moved to the flow's next due
- * time after each tick) and the watch of the flows folder and trigger tables ({@value #WATCH},
+ * time after each tick) and the watch of the trigger tables ({@value #WATCH}, cluster-wide,
  * recurring). A task instance handed over for now starts at once (immediate execution), not at the
  * next poll.
  */
@@ -57,13 +57,16 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
 
   /** What the executions do. */
   public interface Handlers {
-    /** Executes a task instance; when to execute it again, or empty when done. */
-    Optional<Instant> task(String key, Instant due);
+    /**
+     * Executes a task instance picked at row {@code version}; when to execute it again, or that it
+     * is done (and whether its row is deleted already).
+     */
+    RunEngine.Next task(String key, Instant due, long version);
 
     /** A schedule tick of {@code flow}; when the next one is due, or empty if none. */
     Optional<Instant> tick(String flow);
 
-    /** Looks at the flows folder and the trigger tables. */
+    /** Looks at the trigger tables (on one node at a time). */
     void watch();
   }
 
@@ -76,8 +79,11 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
     this.clock = Objects.requireNonNull(clock, "clock is null");
     Objects.requireNonNull(handlers, "handlers is null");
     var customization = SchedulerTables.create(db);
-    this.task = custom(TASK, execution -> handlers.task(execution.getId(), execution.time()));
-    this.tick = custom(TICK, execution -> handlers.tick(execution.getId()));
+    this.task =
+        custom(
+            TASK,
+            execution -> handlers.task(execution.getId(), execution.time(), execution.version()));
+    this.tick = custom(TICK, execution -> RunEngine.Next.of(handlers.tick(execution.getId())));
     RecurringTask<Void> watch =
         Tasks.recurring(WATCH, FixedDelay.of(settings.watch())).execute((i, c) -> handlers.watch());
     this.scheduler =
@@ -94,9 +100,9 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
             .build();
   }
 
-  private record Due(String getId, Instant time) {}
+  private record Due(String getId, Instant time, long version) {}
 
-  private CustomTask<Void> custom(String name, Function<Due, Optional<Instant>> handler) {
+  private CustomTask<Void> custom(String name, Function<Due, RunEngine.Next> handler) {
     return Tasks.custom(name, Void.class)
         .onDeadExecutionRevive()
         .onFailure(
@@ -113,10 +119,16 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
             })
         .execute(
             (instance, context) -> {
-              Optional<Instant> again =
+              RunEngine.Next next =
                   handler.apply(
-                      new Due(instance.getId(), context.getExecution().getExecutionTime()));
-              return again
+                      new Due(
+                          instance.getId(),
+                          context.getExecution().getExecutionTime(),
+                          context.getExecution().version));
+              if (next.removed()) {
+                return (complete, operations) -> {}; // deleted with the try's end
+              }
+              return next.again()
                   .<CompletionHandler<Void>>map(
                       at -> (complete, operations) -> operations.reschedule(complete, at))
                   .orElse((complete, operations) -> operations.remove());

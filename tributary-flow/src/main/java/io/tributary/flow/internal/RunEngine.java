@@ -8,6 +8,7 @@ import io.tributary.flow.TaskRun;
 import io.tributary.flow.TaskRunner;
 import io.tributary.flow.TaskSpec;
 import io.tributary.flow.TaskState;
+import io.tributary.flow.TriggerRule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,19 +290,40 @@ public final class RunEngine implements AutoCloseable {
   }
 
   /**
-   * Executes the scheduler's execution of a task instance, due at {@code due}.
+   * What the scheduler does with an execution once it ran: execute it again at {@code again}, or
+   * remove it (unless {@code removed}: its row went with the try's end, in the same commit).
+   */
+  public record Next(Optional<Instant> again, boolean removed) {
+    public Next {
+      Objects.requireNonNull(again, "again is null");
+      if (again.isPresent() && removed) {
+        throw new IllegalArgumentException("A removed execution cannot run again at " + again);
+      }
+    }
+
+    /** Again at {@code again}, or removed by the scheduler if empty. */
+    public static Next of(Optional<Instant> again) {
+      return new Next(again, false);
+    }
+  }
+
+  private static final Next DONE = Next.of(Optional.empty());
+
+  /**
+   * Executes the scheduler's execution of a task instance, due at {@code due}, picked at row
+   * version {@code version} of the scheduler's table.
    *
-   * @return when to execute it again (a retry's back-off, a wait for a pool slot), or empty when
-   *     the task is done with
+   * @return when to execute it again (a retry's back-off, a wait for a pool slot), or that it is
+   *     done with
    * @throws StoppedException if the platform stopped during the try (left running, recovered at the
    *     next start)
    */
-  public Optional<Instant> execute(String key, Instant due) {
+  public Next execute(String key, Instant due, long version) {
     TaskKey id = TaskKey.parse(key);
     Optional<FlowSpec> known = knownSpec(id.flow(), id.runId());
     if (known.isEmpty()) {
       dispatched.remove(key);
-      return Optional.empty(); // no such run
+      return DONE; // no such run
     }
     FlowSpec spec = known.get();
     Optional<TaskSpec> task = spec.task(id.taskId());
@@ -311,27 +333,27 @@ public final class RunEngine implements AutoCloseable {
     if (found.isEmpty() || found.get().state() != RunState.RUNNING) {
       dispatched.remove(key);
       runSpecs.remove(key(id.flow(), id.runId()));
-      return Optional.empty();
+      return DONE;
     }
     FlowRun run = found.get();
     Optional<TaskRun> taskRun =
         run.tasks().stream().filter(t -> t.taskId().equals(id.taskId())).findFirst();
     if (task.isEmpty() || taskRun.isEmpty()) {
       dispatched.remove(key);
-      return Optional.empty();
+      return DONE;
     }
     Instant now = clock.instant();
     TaskRun state = taskRun.get();
     if (state.state() == TaskState.RUNNING) {
-      return lostTry(run, task.get(), state.tries(), now);
+      return Next.of(lostTry(run, task.get(), state.tries(), now));
     }
     if (state.state().isFinished()) {
       dispatched.remove(key);
       evaluate(id.flow(), id.runId());
-      return Optional.empty();
+      return DONE;
     }
     if (state.nextTryAt().isPresent() && state.nextTryAt().get().isAfter(now)) {
-      return state.nextTryAt();
+      return Next.of(state.nextTryAt());
     }
     String pool = task.get().pool();
     int slots = poolSlots.apply(pool);
@@ -340,19 +362,20 @@ public final class RunEngine implements AutoCloseable {
       waiters.add(pool, key);
       claim = claim(run, id.taskId(), state.tries(), pool, slots, now);
       if (claim == RunStore.Claim.POOL_FULL) {
-        return Optional.of(waiters.takeWoken(key) ? now : now.plus(poolRecheck));
+        return Next.of(Optional.of(waiters.takeWoken(key) ? now : now.plus(poolRecheck)));
       }
       waiters.remove(pool, key);
     }
     if (claim == RunStore.Claim.NOT_QUEUED) {
-      return Optional.empty();
+      return DONE;
     }
     if (state.tries() == 0) {
       metrics.taskSchedulingDelay(id.flow(), Duration.between(due, now));
       upstreamEnd(task.get(), run)
           .ifPresent(end -> metrics.taskToTask(id.flow(), Duration.between(end, now)));
     }
-    return runTry(spec, run, task.get(), state.tries() + 1);
+    return runTry(
+        spec, run, task.get(), state.tries() + 1, new RunStore.PickedExecution(key, version));
   }
 
   private RunStore.Claim claim(
@@ -374,16 +397,19 @@ public final class RunEngine implements AutoCloseable {
     String error = "The platform stopped during try " + tryNumber;
     boolean retry = tryNumber < task.retries().attempts();
     boolean ended =
-        store.endTry(
-            run.flow(),
-            run.runId(),
-            task.id(),
-            tryNumber,
-            retry ? TaskState.QUEUED : TaskState.FAILED,
-            retry ? now : null,
-            error,
-            line(now, error),
-            now);
+        store
+            .endTry(
+                run.flow(),
+                run.runId(),
+                task.id(),
+                tryNumber,
+                retry ? TaskState.QUEUED : TaskState.FAILED,
+                retry ? now : null,
+                error,
+                line(now, error),
+                now,
+                Optional.empty())
+            .isPresent();
     LOG.info(
         "Flow {} run {}: task {} was running in a process that stopped; {}",
         run.flow(),
@@ -405,7 +431,8 @@ public final class RunEngine implements AutoCloseable {
     return at + " " + text + "\n";
   }
 
-  private Optional<Instant> runTry(FlowSpec spec, FlowRun run, TaskSpec task, int tryNumber) {
+  private Next runTry(
+      FlowSpec spec, FlowRun run, TaskSpec task, int tryNumber, RunStore.PickedExecution picked) {
     TryRunner.Outcome outcome = tries.run(spec, run, task, tryNumber);
     if (outcome.stopped()) {
       throw new StoppedException(
@@ -428,29 +455,55 @@ public final class RunEngine implements AutoCloseable {
       state = TaskState.FAILED;
       last = "Failed: " + error;
     }
-    store.endTry(
-        run.flow(),
-        run.runId(),
-        task.id(),
-        tryNumber,
-        state,
-        nextTry,
-        error,
-        outcome.log() + line(now, last),
-        now);
+    Optional<RunStore.Ended> ended =
+        store.endTry(
+            run.flow(),
+            run.runId(),
+            task.id(),
+            tryNumber,
+            state,
+            nextTry,
+            error,
+            outcome.log() + line(now, last),
+            now,
+            nextTry == null ? Optional.of(picked) : Optional.empty());
     waiters.wakeOne(task.pool(), dispatcher);
     if (nextTry != null) {
-      return Optional.of(nextTry);
+      return Next.of(Optional.of(nextTry));
     }
     dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));
-    if (hasDownstream(spec, task) || store.unfinishedTasks(run.flow(), run.runId()) == 0) {
+    List<TaskSpec> successors = successors(spec, task);
+    int unfinished = ended.map(RunStore.Ended::unfinished).orElse(0);
+    if (ended.isPresent() && unfinished > 0 && onlyUpstreamOf(successors, task, state)) {
+      // they wait for this task alone and it ended as they need: ready, without reading the run
+      List<String> ready =
+          successors.stream()
+              .map(t -> TaskKey.of(run.flow(), run.runId(), t.id()))
+              .filter(dispatched::add)
+              .toList();
+      if (!ready.isEmpty()) {
+        dispatcher.dispatchAll(ready, clock.instant());
+      }
+    } else if (!successors.isEmpty() || unfinished == 0) {
       evaluate(run.flow(), run.runId()); // a leaf task in a run with work left changes nothing
     }
-    return Optional.empty();
+    return new Next(Optional.empty(), ended.filter(RunStore.Ended::executionRemoved).isPresent());
   }
 
-  private static boolean hasDownstream(FlowSpec spec, TaskSpec task) {
-    return spec.tasks().stream().anyMatch(t -> t.dependsOn().contains(task.id()));
+  private static List<TaskSpec> successors(FlowSpec spec, TaskSpec task) {
+    return spec.tasks().stream().filter(t -> t.dependsOn().contains(task.id())).toList();
+  }
+
+  /**
+   * Whether every one of {@code successors} depends on {@code task} alone and runs on its state.
+   */
+  private static boolean onlyUpstreamOf(List<TaskSpec> successors, TaskSpec task, TaskState state) {
+    return !successors.isEmpty()
+        && successors.stream()
+            .allMatch(
+                t ->
+                    t.dependsOn().equals(List.of(task.id()))
+                        && t.triggerRule().decide(List.of(state)) == TriggerRule.Decision.RUN);
   }
 
   /** Thrown when the platform stops during a try: the scheduler executes it again later. */

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -29,12 +33,30 @@ public final class RunStore {
   private static final String SAVE_LOG =
       "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
           + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log";
+  private static final String UNFINISHED =
+      "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
+          + " AND state IN ('queued', 'running')";
   private final Supplier<Connection> db;
+  private final boolean postgres;
+
+  /**
+   * Orders this process's writes: SQLite has one writer at a time, and a writer that finds the
+   * database locked sleeps in SQLite's busy handler for whole milliseconds, so writes of this
+   * process queue here instead (on PostgreSQL, which locks rows, they do not).
+   */
+  private final Lock writes;
 
   public RunStore(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
     try (Connection connection = db.get();
         Statement statement = connection.createStatement()) {
+      postgres =
+          connection
+              .getMetaData()
+              .getDatabaseProductName()
+              .toLowerCase(java.util.Locale.ROOT)
+              .contains("postgres");
+      writes = postgres ? new NoLock() : new ReentrantLock();
       statement.execute(
           "CREATE TABLE IF NOT EXISTS flow_runs (flow VARCHAR(255) NOT NULL,"
               + " run_id VARCHAR(64) NOT NULL, logical_date VARCHAR(64) NOT NULL,"
@@ -79,6 +101,19 @@ public final class RunStore {
     }
   }
 
+  /** A task's execution in the scheduler's table, as it was picked: its key and row version. */
+  public record PickedExecution(String key, long version) {
+    public PickedExecution {
+      Objects.requireNonNull(key, "key is null");
+    }
+  }
+
+  /**
+   * How a try ended: the run's tasks left queued or running, and whether its execution's row was
+   * deleted with it.
+   */
+  public record Ended(int unfinished, boolean executionRemoved) {}
+
   /** What became of a claim: the try started, its pool had no free slot, or it was not queued. */
   public enum Claim {
     CLAIMED,
@@ -112,49 +147,54 @@ public final class RunStore {
    * @return whether it was created
    */
   public boolean create(NewRun run, Instant now) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO flow_runs (flow, run_id, logical_date, logical_ms, interval_start_ms,"
-                  + " interval_end_ms, state, run_type, created_ms, spec)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        insert.setString(1, run.flow());
-        insert.setString(2, run.runId());
-        insert.setString(3, run.logicalDate().toString());
-        insert.setLong(4, run.logicalDate().toEpochMilli());
-        insert.setLong(5, run.intervalStart().toEpochMilli());
-        insert.setLong(6, run.intervalEnd().toEpochMilli());
-        insert.setString(7, RunState.QUEUED.label());
-        insert.setString(8, run.runType());
-        insert.setLong(9, now.toEpochMilli());
-        insert.setString(10, run.spec());
-        if (insert.executeUpdate() == 0) {
-          connection.rollback();
-          return false;
-        }
-        try (PreparedStatement task =
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement insert =
             connection.prepareStatement(
-                "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries, pool)"
-                    + " VALUES (?, ?, ?, ?, 0, ?)")) {
-          for (Map.Entry<String, String> id : run.taskPools().entrySet()) {
-            task.setString(1, run.flow());
-            task.setString(2, run.runId());
-            task.setString(3, id.getKey());
-            task.setString(4, TaskState.QUEUED.label());
-            task.setString(5, id.getValue());
-            task.addBatch();
+                "INSERT INTO flow_runs (flow, run_id, logical_date, logical_ms, interval_start_ms,"
+                    + " interval_end_ms, state, run_type, created_ms, spec)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          insert.setString(1, run.flow());
+          insert.setString(2, run.runId());
+          insert.setString(3, run.logicalDate().toString());
+          insert.setLong(4, run.logicalDate().toEpochMilli());
+          insert.setLong(5, run.intervalStart().toEpochMilli());
+          insert.setLong(6, run.intervalEnd().toEpochMilli());
+          insert.setString(7, RunState.QUEUED.label());
+          insert.setString(8, run.runType());
+          insert.setLong(9, now.toEpochMilli());
+          insert.setString(10, run.spec());
+          if (insert.executeUpdate() == 0) {
+            connection.rollback();
+            return false;
           }
-          task.executeBatch();
+          try (PreparedStatement task =
+              connection.prepareStatement(
+                  "INSERT INTO flow_task_runs (flow, run_id, task_id, state, tries, pool)"
+                      + " VALUES (?, ?, ?, ?, 0, ?)")) {
+            for (Map.Entry<String, String> id : run.taskPools().entrySet()) {
+              task.setString(1, run.flow());
+              task.setString(2, run.runId());
+              task.setString(3, id.getKey());
+              task.setString(4, TaskState.QUEUED.label());
+              task.setString(5, id.getValue());
+              task.addBatch();
+            }
+            task.executeBatch();
+          }
+          connection.commit();
+          return true;
+        } catch (SQLException e) {
+          connection.rollback();
+          throw e;
         }
-        connection.commit();
-        return true;
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("create run " + run.runId() + " of flow " + run.flow(), e);
       }
-    } catch (SQLException e) {
-      throw failure("create run " + run.runId() + " of flow " + run.flow(), e);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -308,34 +348,39 @@ public final class RunStore {
    * false if the run is not ended.
    */
   public boolean clear(String flow, String runId) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement run =
-              connection.prepareStatement(
-                  "UPDATE flow_runs SET state = 'queued', started_ms = NULL, ended_ms = NULL"
-                      + " WHERE flow = ? AND run_id = ? AND state IN ('success', 'failed')");
-          PreparedStatement tasks =
-              connection.prepareStatement(
-                  "UPDATE flow_task_runs SET state = 'queued', next_try_ms = NULL,"
-                      + " started_ms = NULL, ended_ms = NULL, error = NULL"
-                      + " WHERE flow = ? AND run_id = ?")) {
-        run.setString(1, flow);
-        run.setString(2, runId);
-        if (run.executeUpdate() == 0) {
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement run =
+                connection.prepareStatement(
+                    "UPDATE flow_runs SET state = 'queued', started_ms = NULL, ended_ms = NULL"
+                        + " WHERE flow = ? AND run_id = ? AND state IN ('success', 'failed')");
+            PreparedStatement tasks =
+                connection.prepareStatement(
+                    "UPDATE flow_task_runs SET state = 'queued', next_try_ms = NULL,"
+                        + " started_ms = NULL, ended_ms = NULL, error = NULL"
+                        + " WHERE flow = ? AND run_id = ?")) {
+          run.setString(1, flow);
+          run.setString(2, runId);
+          if (run.executeUpdate() == 0) {
+            connection.rollback();
+            return false;
+          }
+          tasks.setString(1, flow);
+          tasks.setString(2, runId);
+          tasks.executeUpdate();
+          connection.commit();
+          return true;
+        } catch (SQLException e) {
           connection.rollback();
-          return false;
+          throw e;
         }
-        tasks.setString(1, flow);
-        tasks.setString(2, runId);
-        tasks.executeUpdate();
-        connection.commit();
-        return true;
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("clear run " + runId + " of flow " + flow, e);
       }
-    } catch (SQLException e) {
-      throw failure("clear run " + runId + " of flow " + flow, e);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -352,64 +397,40 @@ public final class RunStore {
 
   /**
    * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
-   * try, in one transaction that first locks the pool's row, so that tries running in a pool never
-   * outnumber its slots, whichever thread or node claims them.
+   * try, so that tries running in a pool never outnumber its slots, whichever thread or node claims
+   * them. On SQLite that is one statement (a write statement holds the database's write lock from
+   * its start, its pool count included); on PostgreSQL one transaction that first locks the pool's
+   * row.
    */
   public Claim claim(
       String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement lock =
-              connection.prepareStatement(
-                  "INSERT INTO flow_pools (name, slots) VALUES (?, ?)"
-                      + " ON CONFLICT (name) DO UPDATE SET slots = excluded.slots");
-          PreparedStatement count =
-              connection.prepareStatement(
-                  "SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running'");
-          PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE flow_task_runs SET state = 'running', tries = tries + 1,"
-                      + " started_ms = ?, ended_ms = NULL, next_try_ms = NULL WHERE flow = ?"
-                      + " AND run_id = ? AND task_id = ? AND state = 'queued' AND tries = ?")) {
-        lock.setString(1, pool);
-        lock.setInt(2, slots);
-        lock.executeUpdate();
-        count.setString(1, pool);
-        int running;
-        try (ResultSet rows = count.executeQuery()) {
-          rows.next();
-          running = rows.getInt(1);
-        }
-        if (running >= slots) {
-          connection.rollback();
-          return Claim.POOL_FULL;
-        }
-        update.setLong(1, now.toEpochMilli());
-        update.setString(2, flow);
-        update.setString(3, runId);
-        update.setString(4, taskId);
-        update.setInt(5, tries);
-        if (update.executeUpdate() == 0) {
-          connection.rollback();
-          return Claim.NOT_QUEUED;
-        }
-        connection.commit();
-        return Claim.CLAIMED;
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        return postgres
+            ? TryClaims.claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
+            : TryClaims.claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
       }
-    } catch (SQLException e) {
-      throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
+    } finally {
+      writes.unlock();
     }
   }
 
   /**
    * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
-   * nextTry} to retry) and saves the try's log, in one transaction. False (and nothing written) if
-   * the task was not running that try.
+   * nextTry} to retry) and saves the try's log, in one transaction, then counts the run's
+   * unfinished tasks on the same connection.
+   *
+   * <p>With an {@code execution} (the task's execution in the scheduler's table, at the version it
+   * was picked at), that row is deleted in the same transaction: the try's end and the end of its
+   * execution are one commit, instead of a second one by the scheduler.
+   *
+   * @return how many tasks of the run are left queued or running after it and whether the execution
+   *     was deleted, or empty (and nothing written) if the task was not running that try
    */
-  public boolean endTry(
+  public Optional<Ended> endTry(
       String flow,
       String runId,
       String taskId,
@@ -418,57 +439,63 @@ public final class RunStore {
       Instant nextTry,
       String error,
       String log,
-      Instant now) {
-    try (Connection connection = db.get()) {
-      connection.setAutoCommit(false);
-      try (PreparedStatement end =
-              connection.prepareStatement(
-                  "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
-                      + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
-                      + " AND tries = ?");
-          PreparedStatement save = connection.prepareStatement(SAVE_LOG)) {
-        bind(
-            end,
-            state.label(),
-            nextTry == null ? null : nextTry.toEpochMilli(),
-            now.toEpochMilli(),
-            error,
-            flow,
-            runId,
-            taskId,
-            tryNumber);
-        if (end.executeUpdate() == 0) {
+      Instant now,
+      Optional<PickedExecution> execution) {
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement end =
+                connection.prepareStatement(
+                    "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
+                        + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
+                        + " AND tries = ?");
+            PreparedStatement save = connection.prepareStatement(SAVE_LOG);
+            PreparedStatement done =
+                connection.prepareStatement(
+                    "DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?"
+                        + " AND version = ?");
+            PreparedStatement unfinished = connection.prepareStatement(UNFINISHED)) {
+          bind(
+              end,
+              state.label(),
+              nextTry == null ? null : nextTry.toEpochMilli(),
+              now.toEpochMilli(),
+              error,
+              flow,
+              runId,
+              taskId,
+              tryNumber);
+          if (end.executeUpdate() == 0) {
+            connection.rollback();
+            return Optional.empty();
+          }
+          bind(save, flow, runId, taskId, tryNumber, log);
+          save.executeUpdate();
+          boolean removed = false;
+          if (execution.isPresent()) {
+            bind(done, FlowScheduler.TASK, execution.get().key(), execution.get().version());
+            removed = done.executeUpdate() > 0;
+          }
+          connection.commit();
+          // counted after the commit: of two tasks ending at once, the later sees both ended
+          bind(unfinished, flow, runId);
+          int left;
+          try (ResultSet rows = unfinished.executeQuery()) {
+            rows.next();
+            left = rows.getInt(1);
+          }
+          connection.commit();
+          return Optional.of(new Ended(left, removed));
+        } catch (SQLException e) {
           connection.rollback();
-          return false;
+          throw e;
         }
-        bind(save, flow, runId, taskId, tryNumber, log);
-        save.executeUpdate();
-        connection.commit();
-        return true;
       } catch (SQLException e) {
-        connection.rollback();
-        throw e;
+        throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
       }
-    } catch (SQLException e) {
-      throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
-    }
-  }
-
-  /** How many tasks of the run are queued or running. */
-  public int unfinishedTasks(String flow, String runId) {
-    try (Connection connection = db.get();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
-                    + " AND state IN ('queued', 'running')")) {
-      select.setString(1, flow);
-      select.setString(2, runId);
-      try (ResultSet rows = select.executeQuery()) {
-        rows.next();
-        return rows.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw failure("read the tasks of run " + runId + " of flow " + flow, e);
+    } finally {
+      writes.unlock();
     }
   }
 
@@ -504,16 +531,21 @@ public final class RunStore {
   }
 
   private boolean update(String sql, Object... args) {
-    try (Connection connection = db.get();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, args);
-      return statement.executeUpdate() > 0;
-    } catch (SQLException e) {
-      throw failure("update the flow tables", e);
+    writes.lock();
+    try {
+      try (Connection connection = db.get();
+          PreparedStatement statement = connection.prepareStatement(sql)) {
+        bind(statement, args);
+        return statement.executeUpdate() > 0;
+      } catch (SQLException e) {
+        throw failure("update the flow tables", e);
+      }
+    } finally {
+      writes.unlock();
     }
   }
 
-  private static void bind(PreparedStatement statement, Object... args) throws SQLException {
+  static void bind(PreparedStatement statement, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       Object arg = args[i];
       if (arg == null) {
@@ -525,6 +557,33 @@ public final class RunStore {
       } else {
         statement.setString(i + 1, arg.toString());
       }
+    }
+  }
+
+  /** No ordering: PostgreSQL locks rows, so this process's writes run at once. */
+  private static final class NoLock implements Lock {
+    @Override
+    public void lock() {}
+
+    @Override
+    public void lockInterruptibly() {}
+
+    @Override
+    public boolean tryLock() {
+      return true;
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) {
+      return true;
+    }
+
+    @Override
+    public void unlock() {}
+
+    @Override
+    public Condition newCondition() {
+      throw new UnsupportedOperationException("No conditions on no lock");
     }
   }
 }
