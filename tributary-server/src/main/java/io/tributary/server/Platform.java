@@ -34,10 +34,12 @@ import io.tributary.flow.TaskReplay;
 import io.tributary.flow.TaskRunner;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
+import io.tributary.lake.TablePolicy;
 import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
+import io.tributary.query.ReadThroughCache;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
@@ -60,7 +62,9 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +107,18 @@ public final class Platform implements AutoCloseable {
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
-      lake = opened(Lake.open(config.catalog(), clock));
+      // the S3 secret key may be a ${secret:...} of the store the lake's database holds: resolved
+      // at use, once the store is open
+      AtomicReference<UnaryOperator<String>> resolver =
+          new AtomicReference<>(Platform::unresolvedBeforeStart);
+      lake =
+          opened(
+              Lake.open(
+                  config.catalog(),
+                  config.lake(),
+                  text -> resolver.get().apply(text),
+                  clock,
+                  TablePolicy.defaults()));
       // closed after everything that records events, so they all reach the lake
       audit = opened(new AuditLog(lake, Duration.ofSeconds(2)));
       SecureRandom random = new SecureRandom();
@@ -118,6 +133,7 @@ public final class Platform implements AutoCloseable {
       variables = new VariableStore(this::metadataConnection, clock, audit);
       CurrentValues current = new CurrentValues(secrets, variables);
       Placeholders placeholders = new Placeholders(current::secret, current::variable);
+      resolver.set(placeholders::resolve);
       PasswordGenerator passwords = new PasswordGenerator(random);
       Rotations rotations =
           opened(
@@ -181,7 +197,19 @@ public final class Platform implements AutoCloseable {
                   new Random()));
       functions.declare(config.functions());
       functions.startAll();
-      query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
+      query =
+          opened(
+              new QueryEngine(
+                  lake.catalog(),
+                  lake.warehouse(),
+                  config.query(),
+                  config.lake().onS3()
+                      ? new ReadThroughCache(
+                          config.lake().cache().dir(),
+                          config.lake().cache().maxBytes(),
+                          config.lake().s3Warehouse().uri(),
+                          meters)
+                      : null));
       batch =
           opened(
               Batch.start(
@@ -547,5 +575,13 @@ public final class Platform implements AutoCloseable {
         LOG.warn("Failed to close {}: {}", resource, e.toString());
       }
     }
+  }
+
+  private static String unresolvedBeforeStart(String text) {
+    if (text.contains("${")) {
+      throw new IllegalStateException(
+          "Cannot resolve " + text + " before the secret store is open");
+    }
+    return text;
   }
 }
