@@ -1,0 +1,236 @@
+package io.tributary.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.S3Clients;
+import io.tributary.lake.S3Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The whole platform with its lake on a real S3-compatible server (S3Proxy in a child JVM): events
+ * ingested over HTTP are delivered into a table on S3 and answered in SQL through the query
+ * engine's read-through cache (its hit rate read from the metrics); a crawl loads landed files into
+ * a table on S3; a flow's SQL task writes a table on S3 and its maintain task compacts it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlatformOnS3IT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String BUCKET = "lake";
+
+  @TempDir static Path dir;
+  private S3Server s3;
+  private Platform platform;
+  private Http http;
+
+  @BeforeAll
+  void start() {
+    s3 = S3Server.start(dir.resolve("s3"));
+    s3.createBucket(BUCKET);
+    String yaml =
+        TestConfigs.yaml(
+                dir.resolve("node"),
+                0,
+                """
+                  - name: events
+                    partitions: 2
+                    buffer: { interval: 1s }
+                """)
+            + "crawlers:\n  - name: catalog\n"
+            + "lake:\n"
+            + "  warehouse: s3://"
+            + BUCKET
+            + "/tributary\n"
+            + "  s3:\n"
+            + "    endpoint: "
+            + s3.endpoint()
+            + "\n    path-style-access: true\n"
+            + "    access-key-id: "
+            + S3Server.ACCESS_KEY_ID
+            + "\n    secret-access-key: "
+            + S3Server.SECRET_ACCESS_KEY
+            + "\n  cache: { size: 64MiB }\n";
+    platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
+    http = Http.admin(platform);
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      if (platform != null) {
+        platform.close();
+      }
+    } finally {
+      s3.close();
+    }
+  }
+
+  private List<String> objectKeys(String prefix) {
+    try (S3Client client =
+        S3Clients.open(S3Server.settings(s3.endpoint()), UnaryOperator.identity())) {
+      return client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+          .map(o -> o.key())
+          .toList();
+    }
+  }
+
+  private long localParquetFiles() throws IOException {
+    Path lake = platform.config().catalog().warehouse();
+    if (!Files.exists(lake)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(lake)) {
+      return files.filter(f -> f.toString().endsWith(".parquet")).count();
+    }
+  }
+
+  private double metric(String name, String labels) {
+    String text = http.get("/metrics").raw().body();
+    String tags =
+        labels.isEmpty() ? "(?:\\{[^}]*})?" : "\\{[^}]*" + Pattern.quote(labels) + "[^}]*}";
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + tags + " (\\S+)$").matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  @Test
+  void ingestedEventsAreDeliveredToS3AndQueriedThroughTheCache() throws IOException {
+    StringBuilder events = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      events.append(
+          String.format(
+              "{\"event_id\":\"e%d\",\"event_type\":\"%s\",\"show_id\":\"s%d\"}%n",
+              i, i % 3 == 0 ? "like" : "listen_start", i % 5));
+    }
+    assertThat(http.ndjson("events", events.toString()).status()).isEqualTo(200);
+
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 200);
+
+    JsonNode table = http.get("/v1/tables/raw.events").body();
+    assertThat(table.path("location").asText()).isEqualTo("s3://lake/tributary/raw/events");
+    assertThat(objectKeys("tributary/raw/events/data/")).anyMatch(k -> k.endsWith(".parquet"));
+    assertThat(localParquetFiles()).isZero();
+
+    double hitsBefore = metric("tributary_query_cache_requests_total", "result=\"hit\"");
+    double missesBefore = metric("tributary_query_cache_requests_total", "result=\"miss\"");
+    for (int i = 0; i < 10; i++) {
+      var top =
+          http.sql(
+              "SELECT show_id, count(*) FROM raw.events WHERE event_type = 'like'"
+                  + " GROUP BY 1 ORDER BY 1");
+      assertThat(top.status()).isEqualTo(200);
+      assertThat(top.body().path("rows")).hasSize(5);
+    }
+    double hits = metric("tributary_query_cache_requests_total", "result=\"hit\"") - hitsBefore;
+    double misses =
+        metric("tributary_query_cache_requests_total", "result=\"miss\"") - missesBefore;
+    double hitRate = hits / (hits + misses);
+    System.out.printf(
+        "query cache over S3, 10 repeated queries: %.0f hits, %.0f misses, hit rate %.3f%n",
+        hits, misses, hitRate);
+    assertThat(misses).isZero(); // every file was downloaded by the queries awaiting delivery
+    assertThat(hitRate).isEqualTo(1.0);
+    assertThat(metric("tributary_query_cache_bytes", "")).isPositive();
+  }
+
+  @Test
+  void aCrawlLoadsLandedFilesIntoATableOnS3() {
+    StringBuilder shows = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      shows.append(String.format("{\"show_id\": \"show_%d\", \"episodes\": %d}%n", i, i % 40));
+    }
+    assertThat(
+            upload(
+                "/v1/landing/catalog/shows/2026-11-26/shows.json",
+                shows.toString().getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(201);
+
+    Http.Response run = http.post("/v1/crawlers/catalog/runs?wait=true", null, new byte[0]);
+    assertThat(run.status()).isEqualTo(200);
+    assertThat(run.body().path("status").asText()).as(run.body().toString()).isEqualTo("SUCCEEDED");
+
+    assertThat(http.count("SELECT count(*) FROM raw.catalog_shows")).isEqualTo(1000);
+    assertThat(http.count("SELECT count(*) FROM raw.catalog_shows WHERE episodes = 7"))
+        .isEqualTo(25);
+    assertThat(objectKeys("tributary/raw/catalog_shows/data/"))
+        .anyMatch(k -> k.endsWith(".parquet"));
+  }
+
+  @Test
+  void aFlowSqlTaskWritesATableOnS3AndMaintainCompactsIt() {
+    String flow =
+        """
+        tasks:
+          - id: add
+            type: sql
+            sql: SELECT range AS n, '{{ ds }}' AS ds FROM range(3)
+            target: transformed.on_s3
+            mode: append
+          - { id: tidy, type: maintain, table: transformed.on_s3, depends-on: [add] }
+        """;
+    assertThat(http.put("/v1/flows/s3flow", flow).status()).isEqualTo(201);
+    for (int run = 0; run < 2; run++) {
+      String runId =
+          http.post("/v1/flows/s3flow/runs", "application/json", "{}")
+              .body()
+              .path("run-id")
+              .asText();
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  List.of("success", "failed")
+                      .contains(
+                          http.get("/v1/flows/s3flow/runs/" + runId)
+                              .body()
+                              .path("state")
+                              .asText()));
+      JsonNode ended = http.get("/v1/flows/s3flow/runs/" + runId).body();
+      assertThat(ended.path("state").asText()).as(ended.toString()).isEqualTo("success");
+    }
+    assertThat(http.count("SELECT count(*) FROM transformed.on_s3")).isEqualTo(6);
+    assertThat(http.get("/v1/tables/transformed.on_s3").body().path("location").asText())
+        .startsWith("s3://lake/tributary/transformed/on_s3");
+    assertThat(objectKeys("tributary/transformed/on_s3/")).anyMatch(k -> k.endsWith(".parquet"));
+  }
+
+  private int upload(String path, byte[] body) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(platform.httpUri().resolve(path))
+                      .header("Authorization", http.authorization())
+                      .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return response.statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
