@@ -69,6 +69,7 @@ public final class Lake implements AutoCloseable {
   private final LakeStorage storage;
   private final JdbcCatalog catalog;
   private final AutoCloseable storageClient;
+  private final S3Client s3;
   private final Clock clock;
   private final TablePolicy policy;
   private final Map<TableId, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -105,12 +106,14 @@ public final class Lake implements AutoCloseable {
       LakeStorage storage,
       JdbcCatalog catalog,
       AutoCloseable storageClient,
+      S3Client s3,
       Clock clock,
       TablePolicy policy) {
     this.settings = settings;
     this.storage = storage;
     this.catalog = catalog;
     this.storageClient = storageClient;
+    this.s3 = s3;
     this.clock = clock;
     this.policy = policy;
   }
@@ -161,9 +164,9 @@ public final class Lake implements AutoCloseable {
     connectionProperties(settings).forEach((k, v) -> properties.put("jdbc." + k, (String) v));
     FileIO io;
     AutoCloseable client;
+    S3Client s3 = storage.usesS3() ? S3Clients.open(storage.s3(), resolve) : null;
     if (storage.onS3()) {
       properties.put(CatalogProperties.WAREHOUSE_LOCATION, storage.s3Warehouse().uri());
-      S3Client s3 = S3Clients.open(storage.s3(), resolve);
       S3FileIO s3Io = new S3FileIO(() -> s3);
       s3Io.initialize(Map.of());
       io = s3Io;
@@ -177,13 +180,13 @@ public final class Lake implements AutoCloseable {
       }
       properties.put(CatalogProperties.WAREHOUSE_LOCATION, "file://" + warehouse);
       io = new LocalFileIO();
-      client = () -> {};
+      client = s3 == null ? () -> {} : s3;
     }
     JdbcCatalog catalog =
         new JdbcCatalog(ignored -> io, props -> new JdbcClientPool(settings.uri(), props), true);
     try {
       catalog.initialize(CATALOG_NAME, properties);
-      Lake lake = new Lake(settings, storage, catalog, client, clock, policy);
+      Lake lake = new Lake(settings, storage, catalog, client, s3, clock, policy);
       NAMESPACES.forEach(lake::createNamespace);
       return lake;
     } catch (RuntimeException e) {
@@ -213,6 +216,14 @@ public final class Lake implements AutoCloseable {
   /** Where the table files live: the local directory or an S3 prefix, and the query cache. */
   public LakeStorage storage() {
     return storage;
+  }
+
+  /**
+   * The client of {@code lake.s3} when the warehouse or the landing zone is on S3; the lake closes
+   * it.
+   */
+  public Optional<S3Client> s3Client() {
+    return Optional.ofNullable(s3);
   }
 
   /** The rules that keep the catalog's clients inside this lake's warehouse, local or S3. */

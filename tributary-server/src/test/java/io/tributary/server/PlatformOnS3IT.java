@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The whole platform with its lake on a real S3-compatible server (S3Proxy in a child JVM): events
  * ingested over HTTP are delivered into a table on S3 and answered in SQL through the query
  * engine's read-through cache (its hit rate read from the metrics); a crawl loads landed files into
- * a table on S3; a flow's SQL task writes a table on S3 and its maintain task compacts it.
+ * a table on S3, from a landing zone on S3 that it lists, reads and tracks (changed and removed
+ * objects); a flow's SQL task writes a table on S3 and its maintain task compacts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlatformOnS3IT {
@@ -58,7 +59,10 @@ class PlatformOnS3IT {
                     partitions: 2
                     buffer: { interval: 1s }
                 """)
-            + "crawlers:\n  - name: catalog\n"
+            + "crawlers:\n  - name: catalog\n  - name: drops\n    on-removed: delete\n"
+            + "landing: s3://"
+            + BUCKET
+            + "/landing\n"
             + "lake:\n"
             + "  warehouse: s3://"
             + BUCKET
@@ -175,6 +179,52 @@ class PlatformOnS3IT {
         .isEqualTo(25);
     assertThat(objectKeys("tributary/raw/catalog_shows/data/"))
         .anyMatch(k -> k.endsWith(".parquet"));
+    // the landing zone is on S3: the upload went to the bucket
+    assertThat(objectKeys("landing/catalog/"))
+        .containsExactly("landing/catalog/shows/2026-11-26/shows.json");
+  }
+
+  @Test
+  void aCrawlListsReadsAndTracksFilesInAnS3LandingZone() {
+    put("landing/drops/items/a.json", "{\"item\": 1}\n{\"item\": 2}\n");
+    put("landing/drops/items/b.json", "{\"item\": 3}\n{\"item\": 4}\n");
+    assertThat(crawl("drops").path("counts").path("rowsLoaded").asLong()).isEqualTo(4);
+    assertThat(http.count("SELECT count(*) FROM raw.drops_items")).isEqualTo(4);
+
+    // unchanged objects are not loaded again
+    assertThat(crawl("drops").path("counts").path("rowsLoaded").asLong()).isZero();
+    assertThat(http.count("SELECT count(*) FROM raw.drops_items")).isEqualTo(4);
+
+    // a changed object replaces its rows; a removed one takes its rows away (on-removed: delete)
+    put("landing/drops/items/a.json", "{\"item\": 10}\n{\"item\": 20}\n{\"item\": 30}\n");
+    crawl("drops");
+    assertThat(http.count("SELECT sum(item) FROM raw.drops_items")).isEqualTo(10 + 20 + 30 + 3 + 4);
+    delete("landing/drops/items/b.json");
+    crawl("drops");
+    assertThat(http.count("SELECT count(*) FROM raw.drops_items")).isEqualTo(3);
+  }
+
+  private JsonNode crawl(String crawler) {
+    Http.Response run = http.post("/v1/crawlers/" + crawler + "/runs?wait=true", null, new byte[0]);
+    assertThat(run.status()).isEqualTo(200);
+    assertThat(run.body().path("status").asText()).as(run.body().toString()).isEqualTo("SUCCEEDED");
+    return run.body();
+  }
+
+  private void put(String key, String body) {
+    try (S3Client client =
+        S3Clients.open(S3Server.settings(s3.endpoint()), UnaryOperator.identity())) {
+      client.putObject(
+          b -> b.bucket(BUCKET).key(key),
+          software.amazon.awssdk.core.sync.RequestBody.fromString(body));
+    }
+  }
+
+  private void delete(String key) {
+    try (S3Client client =
+        S3Clients.open(S3Server.settings(s3.endpoint()), UnaryOperator.identity())) {
+      client.deleteObject(b -> b.bucket(BUCKET).key(key));
+    }
   }
 
   @Test

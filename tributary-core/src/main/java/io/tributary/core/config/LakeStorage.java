@@ -13,13 +13,20 @@ import java.util.regex.Pattern;
  * local cache ({@code lake.cache}).
  *
  * @param s3Warehouse the S3 warehouse, or {@code null} for the local directory
- * @param s3 how to reach S3 ({@link S3#DEFAULT} when the lake is local)
+ * @param s3Landing the crawlers' landing zone on S3 (top-level {@code landing: s3://...}), or
+ *     {@code null} for the local {@code <data-dir>/landing} only
+ * @param s3 how to reach S3 ({@link S3#DEFAULT} when nothing is on S3)
  * @param cache the query engine's read-through cache of S3 files
  */
-public record LakeStorage(S3Location s3Warehouse, S3 s3, Cache cache) {
+public record LakeStorage(S3Location s3Warehouse, S3Location s3Landing, S3 s3, Cache cache) {
   /** A local lake with the default cache settings under {@code dataDir}. */
   public static LakeStorage local(Path dataDir) {
-    return new LakeStorage(null, S3.DEFAULT, Cache.defaults(dataDir));
+    return new LakeStorage(null, null, S3.DEFAULT, Cache.defaults(dataDir));
+  }
+
+  /** Storage without a landing zone on S3. */
+  public LakeStorage(S3Location s3Warehouse, S3 s3, Cache cache) {
+    this(s3Warehouse, null, s3, cache);
   }
 
   public LakeStorage {
@@ -176,9 +183,32 @@ public record LakeStorage(S3Location s3Warehouse, S3 s3, Cache cache) {
     }
   }
 
-  /** Reads {@code lake:}; {@code catalogWarehouse} tells whether catalog.warehouse was set too. */
-  static LakeStorage fromConfig(ConfigNode node, Path dataDir, boolean catalogWarehouseSet) {
+  /** Whether anything (the warehouse or the landing zone) is on S3. */
+  public boolean usesS3() {
+    return s3Warehouse != null || s3Landing != null;
+  }
+
+  /**
+   * Reads {@code lake:} and the top-level {@code landing}; {@code catalogWarehouseSet} tells
+   * whether catalog.warehouse was set too.
+   */
+  static LakeStorage fromConfig(
+      ConfigNode node, Path dataDir, boolean catalogWarehouseSet, String landing) {
     node.allowOnly("warehouse", "s3", "cache");
+    S3Location landingLocation = null;
+    if (landing != null) {
+      if (!landing.startsWith("s3://")) {
+        throw ConfigException.invalid(
+            "landing",
+            landing,
+            "must be s3://bucket/prefix; the local landing zone is <data-dir>/landing");
+      }
+      try {
+        landingLocation = S3Location.parse(landing);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.invalid("landing", landing, e.getMessage());
+      }
+    }
     S3Location location = null;
     String warehouse = node.string("warehouse", null);
     if (warehouse != null) {
@@ -202,8 +232,9 @@ public record LakeStorage(S3Location s3Warehouse, S3 s3, Cache cache) {
         node.child("s3")
             .allowOnly(
                 "endpoint", "region", "path-style-access", "access-key-id", "secret-access-key");
-    if (location == null && !s3Node.isMissing()) {
-      throw ConfigException.invalid("lake.s3", "", "needs lake.warehouse: s3://bucket/prefix");
+    if (location == null && landingLocation == null && !s3Node.isMissing()) {
+      throw ConfigException.invalid(
+          "lake.s3", "", "needs lake.warehouse: s3://bucket/prefix or landing: s3://...");
     }
     String endpoint = s3Node.string("endpoint", null);
     URI endpointUri = null;
@@ -229,6 +260,6 @@ public record LakeStorage(S3Location s3Warehouse, S3 s3, Cache cache) {
                 .toAbsolutePath()
                 .normalize(),
             cacheNode.size("size", defaults.maxBytes(), Cache.MIN_MAX_BYTES, 1L << 50));
-    return new LakeStorage(location, s3, cache);
+    return new LakeStorage(location, landingLocation, s3, cache);
   }
 }

@@ -416,7 +416,8 @@ public record TributaryConfig(
         "flows",
         "pgwire",
         "access",
-        "lake");
+        "lake",
+        "landing");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -451,7 +452,8 @@ public record TributaryConfig(
                 .normalize());
 
     LakeStorage lake =
-        LakeStorage.fromConfig(top.child("lake"), dataDir, catalogNode.has("warehouse"));
+        LakeStorage.fromConfig(
+            top.child("lake"), dataDir, catalogNode.has("warehouse"), top.string("landing", null));
 
     ConfigNode ingestNode =
         top.child("ingest")

@@ -56,6 +56,19 @@ class LakeStorageTest {
   }
 
   @Test
+  void readsAnS3LandingZoneWithTheLakesConnection() {
+    LakeStorage lake =
+        TributaryConfig.fromYaml(
+                "landing: s3://drops/landing\nlake: { s3: { endpoint: 'http://h:9000' } }\n", "t")
+            .lake();
+    assertThat(lake.onS3()).isFalse();
+    assertThat(lake.usesS3()).isTrue();
+    assertThat(lake.s3Landing()).isEqualTo(new LakeStorage.S3Location("drops", "landing"));
+    assertThat(lake.s3().endpoint()).isEqualTo(URI.create("http://h:9000"));
+    assertRefused("landing: /tmp/landing", "landing", "/tmp/landing");
+  }
+
+  @Test
   void refusesBadSettingsNamingKeyAndValue() {
     assertRefused("lake: { warehouse: /tmp/x }", "lake.warehouse", "/tmp/x");
     assertRefused("lake: { warehouse: s3://A_B/x }", "lake.warehouse", "s3://A_B/x");
