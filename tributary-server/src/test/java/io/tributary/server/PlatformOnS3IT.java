@@ -204,6 +204,50 @@ class PlatformOnS3IT {
     assertThat(http.count("SELECT count(*) FROM raw.drops_items")).isEqualTo(3);
   }
 
+  @Test
+  void theRestCatalogPlacesTablesUnderTheS3WarehouseOnly() {
+    assertThat(
+            http.post("/iceberg/v1/namespaces", "application/json", "{\"namespace\":[\"ext\"]}")
+                .status())
+        .isEqualTo(200);
+    for (String outside :
+        List.of(
+            "s3://lake/elsewhere/ext/t",
+            "s3://other-bucket/tributary/ext/t",
+            "s3://lake/tributary/../escape/t",
+            "s3://lake/tributary-sibling/ext/t",
+            "file:///tmp/ext/t",
+            "/tmp/ext/t")) {
+      Http.Response refused = createTable("t", outside);
+      assertThat(refused.status()).as("%s: %s", outside, refused.body()).isEqualTo(403);
+    }
+    Http.Response inside = createTable("t", "s3://lake/tributary/ext/t_custom");
+    assertThat(inside.status()).as(inside.body().toString()).isEqualTo(200);
+    Http.Response defaulted = createTable("u", null);
+    assertThat(defaulted.status()).isEqualTo(200);
+    assertThat(defaulted.body().path("metadata").path("location").asText())
+        .isEqualTo("s3://lake/tributary/ext/u");
+    assertThat(objectKeys("tributary/ext/t_custom/metadata/"))
+        .anyMatch(k -> k.endsWith(".metadata.json"));
+  }
+
+  private Http.Response createTable(String name, String location) {
+    var body = Http.JSON.createObjectNode();
+    body.put("name", name);
+    if (location != null) {
+      body.put("location", location);
+    }
+    var schema = body.putObject("schema");
+    schema.put("type", "struct");
+    schema.put("schema-id", 0);
+    var field = schema.putArray("fields").addObject();
+    field.put("id", 1);
+    field.put("name", "a");
+    field.put("required", false);
+    field.put("type", "long");
+    return http.post("/iceberg/v1/namespaces/ext/tables", "application/json", body.toString());
+  }
+
   private JsonNode crawl(String crawler) {
     Http.Response run = http.post("/v1/crawlers/" + crawler + "/runs?wait=true", null, new byte[0]);
     assertThat(run.status()).isEqualTo(200);
@@ -242,7 +286,10 @@ class PlatformOnS3IT {
     assertThat(http.put("/v1/flows/s3flow", flow).status()).isEqualTo(201);
     for (int run = 0; run < 2; run++) {
       String runId =
-          http.post("/v1/flows/s3flow/runs", "application/json", "{}")
+          http.post(
+                  "/v1/flows/s3flow/runs",
+                  "application/json",
+                  "{\"logical-date\": \"2024-01-0" + (run + 1) + "\"}")
               .body()
               .path("run-id")
               .asText();
