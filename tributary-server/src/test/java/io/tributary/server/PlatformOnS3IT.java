@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.lake.FaultyProxy;
 import io.tributary.lake.S3Clients;
 import io.tributary.lake.S3Server;
 import java.io.IOException;
@@ -34,7 +35,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ingested over HTTP are delivered into a table on S3 and answered in SQL through the query
  * engine's read-through cache (its hit rate read from the metrics); a crawl loads landed files into
  * a table on S3, from a landing zone on S3 that it lists, reads and tracks (changed and removed
- * objects); a flow's SQL task writes a table on S3 and its maintain task compacts it.
+ * objects); a flow's SQL task writes a table on S3 and its maintain task compacts it; the REST
+ * catalog keeps tables under the S3 warehouse; delivery rides out an S3 outage (the platform
+ * reaches S3 through a {@link FaultyProxy}) without committing partial state and delivers every row
+ * once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlatformOnS3IT {
@@ -43,19 +47,24 @@ class PlatformOnS3IT {
 
   @TempDir static Path dir;
   private S3Server s3;
+  private FaultyProxy proxy;
   private Platform platform;
   private Http http;
 
   @BeforeAll
-  void start() {
+  void start() throws IOException {
     s3 = S3Server.start(dir.resolve("s3"));
     s3.createBucket(BUCKET);
+    proxy = new FaultyProxy(s3.port()); // the platform reaches S3 through it
     String yaml =
         TestConfigs.yaml(
                 dir.resolve("node"),
                 0,
                 """
                   - name: events
+                    partitions: 2
+                    buffer: { interval: 1s }
+                  - name: outage
                     partitions: 2
                     buffer: { interval: 1s }
                 """)
@@ -69,7 +78,7 @@ class PlatformOnS3IT {
             + "/tributary\n"
             + "  s3:\n"
             + "    endpoint: "
-            + s3.endpoint()
+            + proxy.endpoint()
             + "\n    path-style-access: true\n"
             + "    access-key-id: "
             + S3Server.ACCESS_KEY_ID
@@ -87,7 +96,13 @@ class PlatformOnS3IT {
         platform.close();
       }
     } finally {
-      s3.close();
+      try {
+        proxy.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        s3.close();
+      }
     }
   }
 
@@ -156,6 +171,58 @@ class PlatformOnS3IT {
     assertThat(misses).isZero(); // every file was downloaded by the queries awaiting delivery
     assertThat(hitRate).isEqualTo(1.0);
     assertThat(metric("tributary_query_cache_bytes", "")).isPositive();
+  }
+
+  @Test
+  void deliveryRidesOutAnS3OutageAndDeliversEveryRowOnce() throws java.sql.SQLException {
+    assertThat(http.ndjson("outage", events(0, 100)).status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.outage") == 100);
+    String metadataBefore = metadataLocation("outage");
+
+    proxy.outage(true);
+    int faultsBefore = proxy.faults();
+    try {
+      assertThat(http.ndjson("outage", events(100, 200)).status()).isEqualTo(200);
+      // delivery keeps trying to write and commit: every try is refused
+      await().atMost(WAIT).until(() -> proxy.faults() > faultsBefore + 40);
+      assertThat(metadataLocation("outage"))
+          .as("the catalog still points to the table's metadata before the outage")
+          .isEqualTo(metadataBefore);
+    } finally {
+      proxy.outage(false);
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> http.count("SELECT count(*) FROM raw.outage") == 200);
+    assertThat(http.count("SELECT count(DISTINCT event_id) FROM raw.outage")).isEqualTo(200);
+    System.out.printf(
+        "S3 outage: %d connections refused or cut; 200 of 200 rows delivered once%n",
+        proxy.faults() - faultsBefore);
+  }
+
+  /** The metadata file the catalog points {@code raw.<table>} to, read from its database. */
+  private String metadataLocation(String table) throws java.sql.SQLException {
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(platform.config().catalog().uri());
+        java.sql.PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT metadata_location FROM iceberg_tables"
+                    + " WHERE table_namespace = 'raw' AND table_name = ?")) {
+      select.setString(1, table);
+      try (java.sql.ResultSet result = select.executeQuery()) {
+        assertThat(result.next()).isTrue();
+        return result.getString(1);
+      }
+    }
+  }
+
+  private static String events(int from, int to) {
+    StringBuilder events = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      events.append(String.format("{\"event_id\":\"o%d\"}%n", i));
+    }
+    return events.toString();
   }
 
   @Test
