@@ -33,7 +33,11 @@ public final class Batch implements AutoCloseable {
       Clock clock) {
     try {
       resources.push(events);
-      landing = opened(new LandingZone(config.dataDir().resolve("landing"), events));
+      S3Landing remote =
+          config.lake().s3Landing() == null
+              ? null
+              : new S3Landing(lake.s3Client().orElseThrow(), config.lake().s3Landing());
+      landing = opened(new LandingZone(config.dataDir().resolve("landing"), events, remote));
       registry = opened(new CrawlerRegistry(metadataDb, clock));
       registry.declare(config.crawlers());
       crawlers = opened(new Crawlers(lake, landing, registry, metadataDb, clock));

@@ -47,6 +47,7 @@ public final class LandingZone implements AutoCloseable {
 
   private final Path root;
   private final LandingEvents events;
+  private final S3Landing remote;
   private final Map<Path, Version> announced = new ConcurrentHashMap<>();
   private final Map<Path, Version> seen = new HashMap<>();
   private ScheduledExecutorService watcher;
@@ -55,8 +56,17 @@ public final class LandingZone implements AutoCloseable {
   private record Version(long size, long modifiedMillis) {}
 
   public LandingZone(Path root, LandingEvents events) {
+    this(root, events, null);
+  }
+
+  /**
+   * A landing zone whose files live on S3 ({@code remote}, null: none), mirrored under {@code root}
+   * before each crawl and each watcher poll; uploads go to both.
+   */
+  LandingZone(Path root, LandingEvents events, S3Landing remote) {
     this.root = Objects.requireNonNull(root, "root is null").toAbsolutePath().normalize();
     this.events = Objects.requireNonNull(events, "events is null");
+    this.remote = remote;
     try {
       Files.createDirectories(this.root.resolve(UPLOADS));
     } catch (IOException e) {
@@ -77,6 +87,17 @@ public final class LandingZone implements AutoCloseable {
   public Path sourceDir(String source) {
     checkSource(source);
     return root.resolve(source);
+  }
+
+  /**
+   * Brings the folder of {@code source} up to date with the landing bucket, when the landing zone
+   * is on S3 (a no-op otherwise): new and changed objects downloaded, files of removed objects
+   * deleted.
+   */
+  public void refresh(String source) throws IOException {
+    if (remote != null) {
+      remote.mirror(source, sourceDir(source), this::resolve);
+    }
   }
 
   /** Whether {@code name} (one path segment) is a data file name rather than a temporary one. */
@@ -111,6 +132,14 @@ public final class LandingZone implements AutoCloseable {
       }
     } finally {
       Files.deleteIfExists(temp);
+    }
+    if (remote != null) {
+      try {
+        remote.upload(source, root.resolve(source).relativize(target).toString(), target);
+      } catch (RuntimeException e) {
+        Files.deleteIfExists(target); // not landed: the next mirror would delete it anyway
+        throw new IOException("Cannot put " + source + "/" + path + " to the landing bucket", e);
+      }
     }
     BasicFileAttributes attributes = Files.readAttributes(target, BasicFileAttributes.class);
     Version version = new Version(attributes.size(), attributes.lastModifiedTime().toMillis());
@@ -213,6 +242,17 @@ public final class LandingZone implements AutoCloseable {
   }
 
   private void scan(boolean announce) {
+    if (remote != null) {
+      for (String source : remote.sources()) {
+        if (SOURCE.matcher(source).matches()) {
+          try {
+            refresh(source);
+          } catch (IOException e) {
+            LOG.warn("Cannot mirror landing source {}: {}", source, e.toString());
+          }
+        }
+      }
+    }
     Map<Path, Version> now = new HashMap<>();
     try {
       Files.walkFileTree(

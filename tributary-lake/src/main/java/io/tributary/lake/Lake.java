@@ -5,6 +5,7 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.RetriableException;
 import io.tributary.core.TableId;
+import io.tributary.core.config.LakeStorage;
 import io.tributary.core.config.PartitionField;
 import io.tributary.core.config.TributaryConfig;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.PartitionSpec;
@@ -35,17 +37,21 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.JdbcClientPool;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The Iceberg lake: a JDBC catalog (SQLite by default, PostgreSQL at scale) over a local warehouse
- * directory, with namespaces {@code raw} and {@code transformed}.
+ * directory, or an S3 prefix ({@link LakeStorage}) read and written through Iceberg's {@code
+ * S3FileIO}, with namespaces {@code raw} and {@code transformed}.
  *
  * <p>Every commit this module makes to a table (appends, schema and spec changes, compaction,
  * expiry) holds that table's {@link #commitLock}, so there is one committer per table in the
@@ -60,7 +66,10 @@ public final class Lake implements AutoCloseable {
 
   private final TributaryConfig.Catalog settings;
   private final CatalogPasswords passwords;
+  private final LakeStorage storage;
   private final JdbcCatalog catalog;
+  private final AutoCloseable storageClient;
+  private final S3Client s3;
   private final Clock clock;
   private final TablePolicy policy;
   private final Map<TableId, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -95,12 +104,18 @@ public final class Lake implements AutoCloseable {
   private Lake(
       TributaryConfig.Catalog settings,
       CatalogPasswords passwords,
+      LakeStorage storage,
       JdbcCatalog catalog,
+      AutoCloseable storageClient,
+      S3Client s3,
       Clock clock,
       TablePolicy policy) {
     this.settings = settings;
     this.passwords = passwords;
+    this.storage = storage;
     this.catalog = catalog;
+    this.storageClient = storageClient;
+    this.s3 = s3;
     this.clock = clock;
     this.policy = policy;
   }
@@ -138,23 +153,73 @@ public final class Lake implements AutoCloseable {
       TablePolicy policy,
       CatalogPasswords passwords) {
     Objects.requireNonNull(settings, "settings is null");
+    return open(
+        settings,
+        LakeStorage.local(settings.warehouse()),
+        UnaryOperator.identity(),
+        clock,
+        policy,
+        passwords);
+  }
+
+  /**
+   * Opens the lake on {@code storage}: the local warehouse directory of {@code settings} (created
+   * if missing), or the S3 warehouse, whose secret access key {@code resolve} turns into the key at
+   * each use (for {@code ${secret:name}} references).
+   */
+  public static Lake open(
+      TributaryConfig.Catalog settings,
+      LakeStorage storage,
+      UnaryOperator<String> resolve,
+      Clock clock,
+      TablePolicy policy) {
+    return open(settings, storage, resolve, clock, policy, CatalogPasswords.of(settings));
+  }
+
+  /**
+   * Opens the lake on {@code storage} (see above), each new connection to the catalog's database
+   * using the first of {@code passwords} it accepts.
+   */
+  public static Lake open(
+      TributaryConfig.Catalog settings,
+      LakeStorage storage,
+      UnaryOperator<String> resolve,
+      Clock clock,
+      TablePolicy policy,
+      CatalogPasswords passwords) {
+    Objects.requireNonNull(settings, "settings is null");
     Objects.requireNonNull(passwords, "passwords is null");
+    Objects.requireNonNull(storage, "storage is null");
+    Objects.requireNonNull(resolve, "resolve is null");
     Objects.requireNonNull(clock, "clock is null");
     Objects.requireNonNull(policy, "policy is null");
-    Path warehouse = settings.warehouse().toAbsolutePath().normalize();
-    try {
-      Files.createDirectories(warehouse);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the lake warehouse " + warehouse, e);
-    }
     Map<String, String> properties = new HashMap<>();
     properties.put(CatalogProperties.URI, settings.uri());
-    properties.put(CatalogProperties.WAREHOUSE_LOCATION, "file://" + warehouse);
     properties.put("jdbc.schema-version", "V1");
     connectionProperties(settings).forEach((k, v) -> properties.put("jdbc." + k, (String) v));
+    FileIO io;
+    AutoCloseable client;
+    S3Client s3 = storage.usesS3() ? S3Clients.open(storage.s3(), resolve) : null;
+    if (storage.onS3()) {
+      properties.put(CatalogProperties.WAREHOUSE_LOCATION, storage.s3Warehouse().uri());
+      S3FileIO s3Io = new S3FileIO(() -> s3);
+      s3Io.initialize(Map.of());
+      io = s3Io;
+      client = s3;
+    } else {
+      Path warehouse = settings.warehouse().toAbsolutePath().normalize();
+      try {
+        Files.createDirectories(warehouse);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create the lake warehouse " + warehouse, e);
+      }
+      properties.put(CatalogProperties.WAREHOUSE_LOCATION, "file://" + warehouse);
+      io = new LocalFileIO();
+      client = s3 == null ? () -> {} : s3;
+    }
     JdbcCatalog catalog =
         new JdbcCatalog(
-            ignored -> new LocalFileIO(),
+            ignored -> io,
             props ->
                 new JdbcClientPool(settings.uri(), props) {
                   @Override
@@ -171,11 +236,12 @@ public final class Lake implements AutoCloseable {
             true);
     try {
       catalog.initialize(CATALOG_NAME, properties);
-      Lake lake = new Lake(settings, passwords, catalog, clock, policy);
+      Lake lake = new Lake(settings, passwords, storage, catalog, client, s3, clock, policy);
       NAMESPACES.forEach(lake::createNamespace);
       return lake;
     } catch (RuntimeException e) {
       closeQuietly(catalog, e);
+      closeQuietly(client, e);
       throw e;
     }
   }
@@ -189,9 +255,32 @@ public final class Lake implements AutoCloseable {
     return catalog;
   }
 
-  /** The warehouse directory. */
+  /**
+   * The local warehouse directory ({@code catalog.warehouse}); unused when the lake is on S3
+   * ({@link #storage}).
+   */
   public Path warehouse() {
     return settings.warehouse().toAbsolutePath().normalize();
+  }
+
+  /** Where the table files live: the local directory or an S3 prefix, and the query cache. */
+  public LakeStorage storage() {
+    return storage;
+  }
+
+  /**
+   * The client of {@code lake.s3} when the warehouse or the landing zone is on S3; the lake closes
+   * it.
+   */
+  public Optional<S3Client> s3Client() {
+    return Optional.ofNullable(s3);
+  }
+
+  /** The rules that keep the catalog's clients inside this lake's warehouse, local or S3. */
+  public LakeLocations locations() {
+    return storage.onS3()
+        ? new LakeLocations(storage.s3Warehouse())
+        : new LakeLocations(warehouse());
   }
 
   /**
@@ -357,6 +446,11 @@ public final class Lake implements AutoCloseable {
     } finally {
       workers.shutdownNow();
       writers.shutdownNow();
+      try {
+        storageClient.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("Cannot close the lake's storage client", e);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.config.LakeStorage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,6 +48,7 @@ public final class LakeLocations {
   private static final int MAX_NAME_BYTES = 255;
 
   private final Path warehouse;
+  private final LakeStorage.S3Location s3Warehouse;
 
   /** Rules for the lake whose warehouse is {@code warehouse} (an existing directory). */
   public LakeLocations(Path warehouse) {
@@ -56,17 +58,31 @@ public final class LakeLocations {
     } catch (IOException e) {
       throw new IllegalArgumentException("Invalid warehouse: " + warehouse + " (not found)", e);
     }
+    this.s3Warehouse = null;
   }
 
   /**
-   * Checks that {@code location} (a {@code file:} URI or an absolute path) lies inside the
-   * warehouse.
+   * Rules for the lake whose warehouse is the S3 prefix {@code warehouse}: locations must be {@code
+   * s3://} URIs under it, without {@code .} or {@code ..} segments.
+   */
+  public LakeLocations(LakeStorage.S3Location warehouse) {
+    this.s3Warehouse = Objects.requireNonNull(warehouse, "warehouse is null");
+    this.warehouse = null;
+  }
+
+  /**
+   * Checks that {@code location} (a {@code file:} URI or an absolute path; an {@code s3://} URI for
+   * a lake on S3) lies inside the warehouse.
    *
    * @param what what the location is for, e.g. {@code "table location"}
    * @throws ForbiddenException for any location outside, unparsable or on another file system
    */
   public void requireInside(String what, String location) {
-    if (location == null || resolve(location) == null) {
+    boolean inside =
+        s3Warehouse != null
+            ? s3Warehouse.contains(location)
+            : location != null && resolve(location) != null;
+    if (!inside) {
       throw new ForbiddenException(
           "Invalid %s: '%s' (must be a location inside the lake's warehouse)",
           what, printable(location));

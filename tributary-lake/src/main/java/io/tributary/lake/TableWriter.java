@@ -191,10 +191,10 @@ public final class TableWriter {
    */
   public Committed commit(TableChange change) {
     Objects.requireNonNull(change, "change is null");
-    Table current = existing();
+    Table current = Commits.call(id, change.describe(), this::existing);
     return locked(
         () -> {
-          current.refresh();
+          Commits.run(id, change.describe(), current::refresh);
           SnapshotUpdate<?> update = operation(current, change);
           change.summary().forEach(update::set);
           long start = System.nanoTime();

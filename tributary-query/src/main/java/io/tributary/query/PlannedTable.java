@@ -15,41 +15,67 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * A lake table as planned once at the start of a query: its schema and the data files of its
  * current snapshot (its id, -1 if none), which the query's view reads and nothing else, and whether
- * the table ever had another schema.
+ * the table ever had another schema. Files of a lake on S3 are read from their copies in the {@link
+ * ReadThroughCache}: {@code files} holds those copies' paths and {@code remote} what to download
+ * (through {@code io}) before the query reads them.
  */
 record PlannedTable(
-    TableId id, String view, Schema schema, List<Path> files, long snapshotId, boolean oneSchema) {
+    TableId id,
+    String view,
+    Schema schema,
+    List<Path> files,
+    long snapshotId,
+    boolean oneSchema,
+    List<RemoteFile> remote,
+    FileIO io) {
   PlannedTable {
     files = List.copyOf(files);
+    remote = List.copyOf(remote);
   }
 
-  /** Plans the current snapshot of {@code table}; its files must lie inside {@code lake}. */
-  static PlannedTable plan(TableId id, Table table, Path lake) {
+  /** A data file in remote storage and its length as Iceberg recorded it. */
+  record RemoteFile(String location, long length) {}
+
+  /**
+   * Plans the current snapshot of {@code table}; its files must lie inside {@code lake}, or be
+   * served by {@code cache} (null when the lake is local).
+   */
+  static PlannedTable plan(TableId id, Table table, Path lake, ReadThroughCache cache) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
-      return new PlannedTable(id, id.name(), table.schema(), List.of(), -1, true);
+      return new PlannedTable(
+          id, id.name(), table.schema(), List.of(), -1, true, List.of(), table.io());
     }
-    return plan(id, id.name(), table.schema(), table, current, lake);
+    return plan(id, id.name(), table.schema(), table, current, lake, cache);
   }
 
   /**
    * Plans {@code snapshot} of {@code table}, read with the schema it was written with, as the view
    * {@code view}; its files must lie inside {@code lake}.
    */
-  static PlannedTable plan(TableId id, String view, Table table, Snapshot snapshot, Path lake) {
+  static PlannedTable plan(
+      TableId id, String view, Table table, Snapshot snapshot, Path lake, ReadThroughCache cache) {
     Schema schema = SnapshotUtil.schemaFor(table, snapshot.snapshotId());
-    return plan(id, view, schema, table, snapshot, lake);
+    return plan(id, view, schema, table, snapshot, lake, cache);
   }
 
   private static PlannedTable plan(
-      TableId id, String view, Schema schema, Table table, Snapshot snapshot, Path lake) {
+      TableId id,
+      String view,
+      Schema schema,
+      Table table,
+      Snapshot snapshot,
+      Path lake,
+      ReadThroughCache cache) {
     List<Path> files = new ArrayList<>();
+    List<RemoteFile> remote = new ArrayList<>();
     try (CloseableIterable<FileScanTask> tasks =
         table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
@@ -63,14 +89,27 @@ record PlannedTable(
                   + " has row-level delete files, which queries do not apply;"
                   + " rewrite the table without deletes first");
         }
-        files.add(localPath(id, task.file().location(), lake));
+        String location = task.file().location();
+        if (cache != null && cache.serves(location)) {
+          files.add(cache.localPath(location));
+          remote.add(new RemoteFile(location, task.file().fileSizeInBytes()));
+        } else {
+          files.add(localPath(id, location, lake));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot plan the files of table " + id, e);
     }
     // a table whose schema never changed has files of that one schema: no union by name needed
     return new PlannedTable(
-        id, view, schema, files, snapshot.snapshotId(), table.schemas().size() == 1);
+        id,
+        view,
+        schema,
+        files,
+        snapshot.snapshotId(),
+        table.schemas().size() == 1,
+        remote,
+        table.io());
   }
 
   private static Path localPath(TableId id, String location, Path lake) {

@@ -56,6 +56,7 @@ public final class QueryEngine implements AutoCloseable {
 
   private final TablePlanner planner;
   private final Path lake;
+  private final ReadThroughCache files;
   private final TributaryConfig.Query settings;
   private final int maxConcurrent;
   private final Semaphore running;
@@ -67,8 +68,23 @@ public final class QueryEngine implements AutoCloseable {
    * lakeDirectory}.
    */
   public QueryEngine(Catalog catalog, Path lakeDirectory, TributaryConfig.Query settings) {
+    this(catalog, lakeDirectory, settings, null);
+  }
+
+  /**
+   * Creates an engine over the tables of {@code catalog}, whose data files lie under {@code
+   * lakeDirectory} or are served by {@code remoteFiles} (the lake on S3; null when it is local):
+   * queries read the local copies the cache keeps, held until the query ends.
+   */
+  public QueryEngine(
+      Catalog catalog,
+      Path lakeDirectory,
+      TributaryConfig.Query settings,
+      ReadThroughCache remoteFiles) {
     this.lake = lakeDirectory.toAbsolutePath().normalize();
-    this.planner = new TablePlanner(Objects.requireNonNull(catalog, "catalog is null"), lake);
+    this.files = remoteFiles;
+    this.planner =
+        new TablePlanner(Objects.requireNonNull(catalog, "catalog is null"), lake, remoteFiles);
     this.settings = Objects.requireNonNull(settings, "settings is null");
     check(settings.threads() >= 1, "query.threads", settings.threads(), ">= 1");
     check(settings.maxRows() >= 1, "query.max-rows", settings.maxRows(), ">= 1");
@@ -190,6 +206,7 @@ public final class QueryEngine implements AutoCloseable {
     acquireSlot();
     StartErrors database = null;
     Statement statement = null;
+    List<ReadThroughCache.Lease> held = new ArrayList<>();
     try {
       database = databases.take();
       Connection connection = database.connection();
@@ -203,7 +220,7 @@ public final class QueryEngine implements AutoCloseable {
       Map<TableId, Table> described =
           CatalogTables.mentioned(query) ? planner.allTables(readable) : Map.of();
       for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
-        createViews(connection, namespace.getKey(), namespace.getValue());
+        createViews(connection, namespace.getKey(), namespace.getValue(), held);
       }
       planner.createMetadataTables(connection, query, isNamespace, readable);
       CatalogTables.create(connection, described, tables);
@@ -235,7 +252,10 @@ public final class QueryEngine implements AutoCloseable {
             result,
             cancel,
             timeout,
-            running::release,
+            () -> {
+              release(held);
+              running.release();
+            },
             errors,
             () -> timedOut.get() || cancel.isCanceled());
       } catch (SQLException e) {
@@ -247,12 +267,18 @@ public final class QueryEngine implements AutoCloseable {
         throw errors.apply(real);
       }
     } catch (SQLException e) {
-      close(database, statement, cancel);
+      close(database, statement, cancel, held);
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } catch (RuntimeException e) {
-      close(database, statement, cancel);
+      close(database, statement, cancel, held);
       throw e;
     }
+  }
+
+  /** Lets the cache evict the files a query held. */
+  private static void release(List<ReadThroughCache.Lease> held) {
+    held.forEach(ReadThroughCache.Lease::close);
+    held.clear();
   }
 
   /** Lets {@code cancel} and the rest of the timeout reach a failed statement's second run. */
@@ -270,8 +296,13 @@ public final class QueryEngine implements AutoCloseable {
     };
   }
 
-  private void close(StartErrors database, Statement statement, QueryCancel cancel) {
+  private void close(
+      StartErrors database,
+      Statement statement,
+      QueryCancel cancel,
+      List<ReadThroughCache.Lease> held) {
     cancel.detach();
+    release(held);
     try (database;
         statement) {
       // closed by try-with-resources
@@ -321,8 +352,9 @@ public final class QueryEngine implements AutoCloseable {
       throw new IllegalStateException("The query engine is closed");
     }
     acquireSlot();
+    List<ReadThroughCache.Lease> held = new ArrayList<>();
     try (StartErrors database = databases.take()) {
-      String explain = "EXPLAIN " + prepare(database.connection(), sql, EVERY_TABLE).query();
+      String explain = "EXPLAIN " + prepare(database.connection(), sql, EVERY_TABLE, held).query();
       try (Statement statement = database.connection().createStatement()) {
         statement.execute(explain);
       } catch (SQLException e) {
@@ -333,6 +365,7 @@ public final class QueryEngine implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
+      release(held);
       running.release();
     }
   }
@@ -364,12 +397,14 @@ public final class QueryEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
+    List<ReadThroughCache.Lease> held = new ArrayList<>();
     try (StartErrors database = databases.take()) {
-      Prepared prepared = prepare(database.connection(), sql, readable);
+      Prepared prepared = prepare(database.connection(), sql, readable, held);
       return streamRows(database, prepared.query(), deadline, prepared.snapshots(), handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
+      release(held);
       running.release();
     }
   }
@@ -394,7 +429,11 @@ public final class QueryEngine implements AutoCloseable {
    * Plans {@code sql} (time travel resolved, no row limit) over the tables {@code readable} accepts
    * and creates their views and metadata tables in {@code connection}.
    */
-  private Prepared prepare(Connection connection, String sql, Predicate<TableId> readable)
+  private Prepared prepare(
+      Connection connection,
+      String sql,
+      Predicate<TableId> readable,
+      List<ReadThroughCache.Lease> held)
       throws SQLException {
     TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
     List<PlannedTable> past = planner.planPast(travel.references(), readable);
@@ -404,7 +443,7 @@ public final class QueryEngine implements AutoCloseable {
     Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past, readable);
     Map<TableId, Long> snapshots = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
     for (Map.Entry<String, List<PlannedTable>> namespace : tables.entrySet()) {
-      createViews(connection, namespace.getKey(), namespace.getValue());
+      createViews(connection, namespace.getKey(), namespace.getValue(), held);
       namespace.getValue().forEach(table -> snapshots.putIfAbsent(table.id(), table.snapshotId()));
     }
     planner.createMetadataTables(connection, query, isNamespace, readable);
@@ -489,18 +528,29 @@ public final class QueryEngine implements AutoCloseable {
       statement.execute("SET memory_limit = '" + (memoryPerQuery >> 10) + "KiB'");
       statement.execute("SET threads = " + settings.threads());
       statement.execute("SET temp_directory = ''"); // no spilling outside the lake
-      statement.execute("SET allowed_directories = [" + Sql.literal(lake.toString()) + "]");
+      statement.execute(
+          "SET allowed_directories = ["
+              + Sql.literal(lake.toString())
+              + (files == null ? "" : ", " + Sql.literal(files.dir().toString()))
+              + "]");
       statement.execute("SET enable_external_access = false");
       statement.execute("SET lock_configuration = true");
     }
   }
 
-  private void createViews(Connection connection, String namespace, List<PlannedTable> tables)
+  private void createViews(
+      Connection connection,
+      String namespace,
+      List<PlannedTable> tables,
+      List<ReadThroughCache.Lease> held)
       throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE SCHEMA " + Sql.identifier(namespace));
     }
     for (PlannedTable table : tables) {
+      for (PlannedTable.RemoteFile remote : table.remote()) {
+        held.add(files.acquire(table.io(), remote.location(), remote.length()));
+      }
       createView(connection, table);
     }
   }

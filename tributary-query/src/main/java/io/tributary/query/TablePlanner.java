@@ -39,11 +39,14 @@ final class TablePlanner {
   private final Catalog catalog;
   private final Path lake;
   private final PlanCache cache;
+  private final ReadThroughCache files;
 
-  TablePlanner(Catalog catalog, Path lake) {
+  /** A planner for files under {@code lake}, or served by {@code files} (null: none). */
+  TablePlanner(Catalog catalog, Path lake, ReadThroughCache files) {
     this.catalog = catalog;
     this.lake = lake;
     this.cache = new PlanCache(catalog, PLANS_KEPT);
+    this.files = files;
   }
 
   /** The columns of {@code table}'s files, read by {@code read} once per snapshot. */
@@ -62,7 +65,7 @@ final class TablePlanner {
             + table.schema().schemaId()
             + "/"
             + table.schemas().size();
-    return cache.plan(key, () -> PlannedTable.plan(id, table, lake));
+    return cache.plan(key, () -> PlannedTable.plan(id, table, lake, files));
   }
 
   /** Every lake table, by id, for the catalogs' empty tables. */
@@ -212,7 +215,7 @@ final class TablePlanner {
                   + view
                   + "/"
                   + table.schemas().size(),
-              () -> PlannedTable.plan(id, view, table, snapshot, lake)));
+              () -> PlannedTable.plan(id, view, table, snapshot, lake, files)));
     }
     return planned;
   }

@@ -43,6 +43,7 @@ import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
+import io.tributary.query.ReadThroughCache;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
@@ -66,6 +67,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -111,6 +113,10 @@ public final class Platform implements AutoCloseable {
     try {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       resources.push(meters::close);
+      // the S3 secret key may be a ${secret:...} of the store the lake's database holds: resolved
+      // at use, once the store is open
+      AtomicReference<UnaryOperator<String>> resolver =
+          new AtomicReference<>(Platform::unresolvedBeforeStart);
       SecureRandom random = new SecureRandom();
       Optional<CatalogPassword> catalogPassword =
           CatalogPassword.secretName(config.catalog())
@@ -122,6 +128,8 @@ public final class Platform implements AutoCloseable {
           opened(
               Lake.open(
                   config.catalog(),
+                  config.lake(),
+                  text -> resolver.get().apply(text),
                   clock,
                   TablePolicy.defaults(),
                   catalogPassword
@@ -144,6 +152,7 @@ public final class Platform implements AutoCloseable {
       variables = new VariableStore(this::metadataConnection, clock, audit);
       CurrentValues current = new CurrentValues(secrets, variables);
       Placeholders placeholders = new Placeholders(current::secret, current::variable);
+      resolver.set(placeholders::resolve);
       PasswordGenerator passwords = new PasswordGenerator(random);
       Rotations rotations =
           opened(
@@ -214,7 +223,19 @@ public final class Platform implements AutoCloseable {
                   new Random()));
       functions.declare(config.functions());
       functions.startAll();
-      query = opened(new QueryEngine(lake.catalog(), lake.warehouse(), config.query()));
+      query =
+          opened(
+              new QueryEngine(
+                  lake.catalog(),
+                  lake.warehouse(),
+                  config.query(),
+                  config.lake().onS3()
+                      ? new ReadThroughCache(
+                          config.lake().cache().dir(),
+                          config.lake().cache().maxBytes(),
+                          config.lake().s3Warehouse().uri(),
+                          meters)
+                      : null));
       batch =
           opened(
               Batch.start(
@@ -636,5 +657,13 @@ public final class Platform implements AutoCloseable {
         LOG.warn("Failed to close {}: {}", resource, e.toString());
       }
     }
+  }
+
+  private static String unresolvedBeforeStart(String text) {
+    if (text.contains("${")) {
+      throw new IllegalStateException(
+          "Cannot resolve " + text + " before the secret store is open");
+    }
+    return text;
   }
 }

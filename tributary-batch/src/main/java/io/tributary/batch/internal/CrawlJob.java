@@ -132,6 +132,7 @@ public final class CrawlJob {
    */
   public CrawlRun run() throws IOException {
     Path sourceDir = context.landing().sourceDir(spec.source());
+    context.landing().refresh(spec.source()); // a landing zone on S3: mirror it first
     List<SourceFile> files = SourceListing.list(sourceDir, spec);
     progress.found(files.size());
     Map<String, List<SourceFile>> groups = new TreeMap<>();

@@ -216,8 +216,16 @@ public final class DuckDbLoader implements AutoCloseable {
         key == null
             ? table.locationProvider().newDataLocation(name)
             : table.locationProvider().newDataLocation(table.spec(), key, name);
-    Path target = Path.of(stripScheme(location));
-    Files.createDirectories(target.getParent());
+    // DuckDB writes local files only: a table in remote storage (S3) gets a local file uploaded
+    // through the table's FileIO once complete
+    boolean local = isLocal(location);
+    Path target;
+    if (local) {
+      target = Path.of(stripScheme(location));
+      Files.createDirectories(target.getParent());
+    } else {
+      target = Files.createTempFile("tributary-load-", ".parquet");
+    }
     List<String> select = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (Types.NestedField field : schema.columns()) {
@@ -251,18 +259,26 @@ public final class DuckDbLoader implements AutoCloseable {
       Files.deleteIfExists(target);
       throw e;
     }
-    InputFile input = table.io().newInputFile(location);
+    InputFile input = org.apache.iceberg.Files.localInput(target.toFile());
     Metrics metrics = ParquetUtil.fileMetrics(input, MetricsConfig.forTable(table));
     long rows = metrics.recordCount() == null ? 0 : metrics.recordCount();
+    long length = input.getLength();
     if (rows == 0) {
       Files.deleteIfExists(target);
       return new FileLoader.Loaded(List.of(), List.of(), 0, 0, "duckdb");
+    }
+    if (!local) {
+      try {
+        upload(target, table.io().newOutputFile(location));
+      } finally {
+        Files.deleteIfExists(target);
+      }
     }
     DataFile dataFile =
         DataFiles.builder(table.spec())
             .withPath(location)
             .withFormat(FileFormat.PARQUET)
-            .withFileSizeInBytes(input.getLength())
+            .withFileSizeInBytes(length)
             .withMetrics(metrics)
             .withPartition(key)
             .build();
@@ -320,6 +336,22 @@ public final class DuckDbLoader implements AutoCloseable {
 
   private static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
+  }
+
+  /** Whether {@code location} is a local file: a {@code file:} URI or a plain path. */
+  static boolean isLocal(String location) {
+    return location.startsWith("file:") || !location.contains("://");
+  }
+
+  /**
+   * Copies {@code file} to {@code output}. An object store shows the object only once the stream
+   * closed cleanly, so a failed copy leaves nothing behind.
+   */
+  private static void upload(Path file, org.apache.iceberg.io.OutputFile output)
+      throws IOException {
+    try (java.io.OutputStream out = output.createOrOverwrite()) {
+      Files.copy(file, out);
+    }
   }
 
   static String stripScheme(String location) {

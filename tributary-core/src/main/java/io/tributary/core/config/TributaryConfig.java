@@ -33,7 +33,8 @@ public record TributaryConfig(
     EgressPolicy egress,
     Flows flows,
     PgWire pgwire,
-    Access access) {
+    Access access,
+    LakeStorage lake) {
 
   /**
    * Access control ({@code access.enabled}): on by default; off is allowed only while every
@@ -240,6 +241,7 @@ public record TributaryConfig(
     Objects.requireNonNull(query, "query is null");
     Objects.requireNonNull(pgwire, "pgwire is null");
     Objects.requireNonNull(access, "access is null");
+    Objects.requireNonNull(lake, "lake is null");
     streams = List.copyOf(streams);
     Set<String> names = new HashSet<>();
     for (StreamSpec stream : streams) {
@@ -260,6 +262,40 @@ public record TributaryConfig(
         throw ConfigException.invalid("crawlers", crawler.name(), "crawler declared twice");
       }
     }
+  }
+
+  /** A config whose lake is on the local disk (the default). */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers,
+      EgressPolicy egress,
+      Flows flows,
+      PgWire pgwire,
+      Access access) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        flows,
+        pgwire,
+        access,
+        LakeStorage.local(dataDir));
   }
 
   /** A config with access control on. */
@@ -418,7 +454,9 @@ public record TributaryConfig(
         "secrets",
         "flows",
         "pgwire",
-        "access");
+        "access",
+        "lake",
+        "landing");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -453,6 +491,10 @@ public record TributaryConfig(
             Path.of(catalogNode.string("warehouse", dataDir.resolve("lake").toString()))
                 .toAbsolutePath()
                 .normalize());
+
+    LakeStorage lake =
+        LakeStorage.fromConfig(
+            top.child("lake"), dataDir, catalogNode.has("warehouse"), top.string("landing", null));
 
     ConfigNode ingestNode =
         top.child("ingest")
@@ -561,6 +603,6 @@ public record TributaryConfig(
                 Access.MAX_REFRESH));
     return new TributaryConfig(
         dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
-        flows, pgwire, access);
+        flows, pgwire, access, lake);
   }
 }

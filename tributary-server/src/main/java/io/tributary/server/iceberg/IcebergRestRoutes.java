@@ -18,7 +18,6 @@ import io.tributary.access.Resource;
 import io.tributary.access.ResourceKind;
 import io.tributary.lake.ExternalCommits;
 import io.tributary.lake.Lake;
-import io.tributary.lake.LakeLocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -145,7 +144,7 @@ public final class IcebergRestRoutes {
     this.catalog = lake.catalog();
     this.namespaces = (SupportsNamespaces) catalog;
     this.commits = lake.externalCommits();
-    this.checks = new RequestChecks(catalog, namespaces, new LakeLocations(lake.warehouse()));
+    this.checks = new RequestChecks(catalog, namespaces, lake.locations());
     // the shape of Iceberg's own REST mapper: request/response classes bind by field, kebab-case
     this.mapper =
         new ObjectMapper(
