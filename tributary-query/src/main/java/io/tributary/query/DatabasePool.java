@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * it down costs about 12 ms, paid on a background thread instead of on the query's path. Each
  * database serves one query and is never reused (a locked-down database cannot be reset), so the
  * pool only opens ahead: it keeps up to {@code capacity} ready and opens a replacement for each one
- * taken. A query that finds none ready opens its own. Thread-safe.
+ * taken once that one is closed, so that the opening does not take CPU from the query that took it
+ * (the machine may have as few cores as the query has DuckDB threads). A query that finds none
+ * ready opens its own. Thread-safe.
  */
 final class DatabasePool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabasePool.class);
@@ -45,7 +47,10 @@ final class DatabasePool implements AutoCloseable {
     refill();
   }
 
-  /** A fresh database for one query, which the caller closes: a ready one, else opened now. */
+  /**
+   * A fresh database for one query, which the caller closes: a ready one, else opened now. Closing
+   * it opens its replacement.
+   */
   StartErrors take() throws SQLException {
     StartErrors database;
     synchronized (this) {
@@ -54,8 +59,7 @@ final class DatabasePool implements AutoCloseable {
       }
       database = ready.pollFirst();
     }
-    refill();
-    return database != null ? database : opener.open();
+    return (database != null ? database : opener.open()).whenClosed(this::refill);
   }
 
   private void refill() {
@@ -85,6 +89,11 @@ final class DatabasePool implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** How many databases wait ready. */
+  synchronized int readyCount() {
+    return ready.size();
   }
 
   private synchronized boolean needsMore() {

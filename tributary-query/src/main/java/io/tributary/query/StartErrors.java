@@ -28,10 +28,24 @@ final class StartErrors implements AutoCloseable {
 
   private final Connection streaming;
   private final Connection plain;
+  private final Runnable afterClose;
 
-  private StartErrors(Connection streaming, Connection plain) {
+  private StartErrors(Connection streaming, Connection plain, Runnable afterClose) {
     this.streaming = streaming;
     this.plain = plain;
+    this.afterClose = afterClose;
+  }
+
+  /** This database, running {@code action} once it has been closed. */
+  StartErrors whenClosed(Runnable action) {
+    Runnable before = afterClose;
+    return new StartErrors(
+        streaming,
+        plain,
+        () -> {
+          before.run();
+          action.run();
+        });
   }
 
   /** Opens a fresh in-memory database with streaming results, and its non-streaming second line. */
@@ -49,7 +63,7 @@ final class StartErrors implements AutoCloseable {
         plain.close();
         throw e;
       }
-      return new StartErrors(streaming, plain);
+      return new StartErrors(streaming, plain, () -> {});
     } catch (SQLException | RuntimeException e) {
       streaming.close();
       throw e;
@@ -95,12 +109,14 @@ final class StartErrors implements AutoCloseable {
     Runnable started(Statement statement);
   }
 
-  /** Closes both connections, and with them the database. */
+  /** Closes both connections, and with them the database; then runs the close actions. */
   @Override
   public void close() throws SQLException {
     try (streaming;
         plain) {
       // closed in reverse order by try-with-resources
+    } finally {
+      afterClose.run();
     }
   }
 }
