@@ -99,10 +99,10 @@ public final class QueryCursor implements AutoCloseable {
 
   /**
    * How a column's values are read. Timestamps are read as their microseconds and written as text
-   * here: DuckDB's driver builds a {@code Timestamp} or an {@code OffsetDateTime} per value
-   * (looking up the JVM's time zone each time), which costs more than the rest of a row. A {@code
-   * TIMESTAMP WITH TIME ZONE} is read so only where the JVM's zone is UTC, the offset the driver
-   * gives it.
+   * here: DuckDB's driver builds a {@code Timestamp} or an {@code OffsetDateTime} per value and
+   * copies the JVM's time zone each time (among the top costs in a profile of a 1M-row fetch). A
+   * {@code TIMESTAMP WITH TIME ZONE} is read so only where the JVM's zone is UTC, the offset the
+   * driver gives it.
    */
   private enum Reader {
     VALUE,
