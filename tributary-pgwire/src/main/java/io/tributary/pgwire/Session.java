@@ -77,6 +77,9 @@ final class Session {
           "idle_in_transaction_session_timeout",
           "idle_session_timeout");
 
+  /** The units a duration is shown in, largest first, in milliseconds. */
+  private static final Map<String, Long> SHOWN_UNITS = shownUnits();
+
   private final Map<String, String> settings = new LinkedHashMap<>();
   private final Map<String, String> defaults;
   private Transaction transaction = Transaction.IDLE;
@@ -87,7 +90,11 @@ final class Session {
    */
   Session(String applicationName, Map<String, String> configured) {
     Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
-    configured.forEach((key, value) -> merged.put(canonical(key), value));
+    configured.forEach(
+        (key, value) -> {
+          String name = canonical(key);
+          merged.put(name, DURATIONS.contains(name) ? shown(parseDuration(name, value)) : value);
+        });
     this.defaults = Map.copyOf(merged);
     settings.put("application_name", applicationName == null ? "" : applicationName);
   }
@@ -118,6 +125,24 @@ final class Session {
       case "h" -> Duration.ofHours(amount);
       default -> Duration.ofDays(amount);
     };
+  }
+
+  /**
+   * A duration setting's value as PostgreSQL shows it: whole milliseconds (rounded to the nearest,
+   * as PostgreSQL does) in the largest of the units d, h, min, s and ms that holds it exactly, e.g.
+   * {@code 5s}, {@code 1500ms}, {@code 2min}; zero as {@code 0}.
+   */
+  static String shown(Duration duration) {
+    long millis = (long) Math.rint(duration.toNanos() / 1e6);
+    if (millis == 0) {
+      return "0";
+    }
+    for (Map.Entry<String, Long> unit : SHOWN_UNITS.entrySet()) {
+      if (millis % unit.getValue() == 0) {
+        return millis / unit.getValue() + unit.getKey();
+      }
+    }
+    return millis + "ms";
   }
 
   Transaction transaction() {
@@ -277,7 +302,7 @@ final class Session {
       }
       default -> {
         if (DURATIONS.contains(key) && !value.equalsIgnoreCase("DEFAULT")) {
-          value = parseDuration(key, value).toMillis() + "ms";
+          value = shown(parseDuration(key, value));
         }
         if (value.equalsIgnoreCase("DEFAULT")) {
           settings.remove(key);
@@ -346,6 +371,15 @@ final class Session {
       end++;
     }
     return statement.substring(0, end).toLowerCase(Locale.ROOT);
+  }
+
+  private static Map<String, Long> shownUnits() {
+    Map<String, Long> units = new LinkedHashMap<>();
+    units.put("d", 86_400_000L);
+    units.put("h", 3_600_000L);
+    units.put("min", 60_000L);
+    units.put("s", 1_000L);
+    return units;
   }
 
   private static Map<String, String> defaults() {

@@ -32,6 +32,20 @@ final class IsoText {
     return append(new StringBuilder(30), local).append('Z').toString();
   }
 
+  /**
+   * The text of a DuckDB timestamp, {@code micros} since the epoch: as {@link #of(LocalDateTime)}
+   * for a {@code TIMESTAMP}, as {@link #of(OffsetDateTime)} in UTC for a {@code TIMESTAMP WITH TIME
+   * ZONE} ({@code utc}).
+   */
+  static String ofEpochMicros(long micros, boolean utc) {
+    LocalDateTime value =
+        LocalDateTime.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L),
+            (int) Math.floorMod(micros, 1_000_000L) * 1_000,
+            ZoneOffset.UTC);
+    return utc ? of(value.atOffset(ZoneOffset.UTC)) : of(value);
+  }
+
   private static StringBuilder append(StringBuilder text, LocalDateTime value) {
     digits(text, value.getYear(), 4).append('-');
     digits(text, value.getMonthValue(), 2).append('-');
@@ -51,11 +65,15 @@ final class IsoText {
     return text;
   }
 
+  /** {@code value} (0 or more, at most {@code width} digits) zero-padded to {@code width}. */
   private static StringBuilder digits(StringBuilder text, int value, int width) {
-    String number = Integer.toString(value);
-    for (int i = number.length(); i < width; i++) {
-      text.append('0');
+    int divisor = 1;
+    for (int i = 1; i < width; i++) {
+      divisor *= 10;
     }
-    return text.append(number);
+    for (; divisor > 0; divisor /= 10) {
+      text.append((char) ('0' + value / divisor % 10));
+    }
+    return text;
   }
 }

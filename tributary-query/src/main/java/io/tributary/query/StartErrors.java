@@ -5,7 +5,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -28,10 +31,21 @@ final class StartErrors implements AutoCloseable {
 
   private final Connection streaming;
   private final Connection plain;
+  private final Consumer<StartErrors> closer;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private StartErrors(Connection streaming, Connection plain) {
+  private StartErrors(Connection streaming, Connection plain, Consumer<StartErrors> closer) {
     this.streaming = streaming;
     this.plain = plain;
+    this.closer = closer;
+  }
+
+  /**
+   * This database, whose {@link #close()} hands it to {@code closer} instead of closing it: the
+   * closer closes it (now or on another thread) with {@link #close()} of the database it receives.
+   */
+  StartErrors closedBy(Consumer<StartErrors> closer) {
+    return new StartErrors(streaming, plain, Objects.requireNonNull(closer, "closer is null"));
   }
 
   /** Opens a fresh in-memory database with streaming results, and its non-streaming second line. */
@@ -49,7 +63,7 @@ final class StartErrors implements AutoCloseable {
         plain.close();
         throw e;
       }
-      return new StartErrors(streaming, plain);
+      return new StartErrors(streaming, plain, null);
     } catch (SQLException | RuntimeException e) {
       streaming.close();
       throw e;
@@ -95,9 +109,19 @@ final class StartErrors implements AutoCloseable {
     Runnable started(Statement statement);
   }
 
-  /** Closes both connections, and with them the database. */
+  /**
+   * Closes both connections, and with them the database; or hands the database to its closer
+   * ({@link #closedBy}). Idempotent.
+   */
   @Override
   public void close() throws SQLException {
+    if (closed.getAndSet(true)) {
+      return;
+    }
+    if (closer != null) {
+      closer.accept(new StartErrors(streaming, plain, null));
+      return;
+    }
     try (streaming;
         plain) {
       // closed in reverse order by try-with-resources

@@ -2,14 +2,17 @@ package io.tributary.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Databases opened ahead: each served once, the unused closed with the pool, failures reported. */
@@ -31,6 +34,29 @@ class DatabasePoolIT {
       for (StartErrors database : taken) {
         database.close();
       }
+    }
+  }
+
+  @Test
+  void aTakenDatabaseIsReplacedOnceItCloses() throws Exception {
+    AtomicInteger opened = new AtomicInteger();
+    try (DatabasePool pool =
+        new DatabasePool(
+            () -> {
+              opened.incrementAndGet();
+              return StartErrors.openDatabase();
+            },
+            1)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> pool.readyCount() == 1);
+      StartErrors taken = pool.take();
+      assertThat(pool.readyCount()).isZero();
+      assertThat(opened).hasValue(1); // nothing opens ahead while the query runs
+
+      taken.close();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> pool.readyCount() == 1);
+      assertThat(opened).hasValue(2);
+      assertThat(taken.connection().isClosed()).isTrue();
     }
   }
 

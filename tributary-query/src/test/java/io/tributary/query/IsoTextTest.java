@@ -33,6 +33,19 @@ class IsoTextTest {
     assertThat(IsoText.of(value)).isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(value));
   }
 
+  @Property(seed = "20261205")
+  void epochMicrosAsTheFormatter(
+      @ForAll @LongRange(min = -70_000_000_000_000_000L, max = 300_000_000_000_000_000L)
+          long micros) {
+    var instant = java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+    var local = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+
+    assertThat(IsoText.ofEpochMicros(micros, false))
+        .isEqualTo(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(local));
+    assertThat(IsoText.ofEpochMicros(micros, true))
+        .isEqualTo(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(local.atOffset(ZoneOffset.UTC)));
+  }
+
   /** A date-time whose fraction has 0, 3, 6 or 9 digits, in years -250 to 11,500. */
   private static LocalDateTime value(long epochSecond, int nanos, int precision) {
     int unit = (int) Math.pow(10, 9 - 3 * precision);

@@ -64,6 +64,24 @@ class QueryStreamingIT {
   }
 
   @Test
+  void timestampsStreamAsIsoText() {
+    String sql =
+        "SELECT TIMESTAMP '1969-12-31 23:59:59.5' AS lt,"
+            + " TIMESTAMPTZ '2024-05-01 12:00:00.123456+00' AS tz, NULL::TIMESTAMP AS nl,"
+            + " NULL::TIMESTAMPTZ AS nz, TIMESTAMP '10000-01-01 00:00:00' AS far";
+    try (QueryCursor cursor = engine.open(sql, new QueryCancel())) {
+      assertThat(cursor.next())
+          .containsExactly(
+              "1969-12-31T23:59:59.5",
+              "2024-05-01T12:00:00.123456Z",
+              null,
+              null,
+              "+10000-01-01T00:00:00");
+      assertThat(cursor.next()).isNull();
+    }
+  }
+
+  @Test
   void aSortedResultBeyondTheMemoryShareFailsWithDuckDbsOwnMessage() {
     // a sort must hold its input: over the memory share it fails as the statement starts, where
     // DuckDB's streaming driver says only "Invalid result set"; the message is recovered
