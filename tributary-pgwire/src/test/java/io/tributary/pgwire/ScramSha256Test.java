@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.access.ScramVerifier;
+import io.tributary.core.scram.ScramServer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -19,22 +20,22 @@ class ScramSha256Test {
   @Test
   void derivesTheKeysOfRfc7677sExample() {
     byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
-    byte[] salted = ScramSha256.saltedPassword("pencil", salt, 4096);
-    byte[] clientKey = ScramSha256.hmac(salted, "Client Key");
-    byte[] storedKey = ScramSha256.sha256(clientKey);
+    byte[] salted = ScramServer.saltedPassword("pencil", salt, 4096);
+    byte[] clientKey = ScramServer.hmac(salted, "Client Key");
+    byte[] storedKey = ScramServer.sha256(clientKey);
     String authMessage =
         "n=user,r=rOprNGfwEbeRWgbNEkqO,"
             + "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
             + "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
-    byte[] signature = ScramSha256.hmac(storedKey, authMessage);
+    byte[] signature = ScramServer.hmac(storedKey, authMessage);
     byte[] proof = new byte[clientKey.length];
     for (int i = 0; i < proof.length; i++) {
       proof[i] = (byte) (clientKey[i] ^ signature[i]);
     }
     assertThat(Base64.getEncoder().encodeToString(proof))
         .isEqualTo("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
-    byte[] serverKey = ScramSha256.hmac(salted, "Server Key");
-    assertThat(Base64.getEncoder().encodeToString(ScramSha256.hmac(serverKey, authMessage)))
+    byte[] serverKey = ScramServer.hmac(salted, "Server Key");
+    assertThat(Base64.getEncoder().encodeToString(ScramServer.hmac(serverKey, authMessage)))
         .isEqualTo("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
   }
 
@@ -94,14 +95,14 @@ class ScramSha256Test {
         Stream.of(serverFirst.split(","))
             .collect(Collectors.toMap(part -> part.substring(0, 1), part -> part.substring(2)));
     byte[] salted =
-        ScramSha256.saltedPassword(
+        ScramServer.saltedPassword(
             clientPassword,
             Base64.getDecoder().decode(attributes.get("s")),
             Integer.parseInt(attributes.get("i")));
     String withoutProof = "c=biws,r=" + attributes.get("r");
     String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-    byte[] clientKey = ScramSha256.hmac(salted, "Client Key");
-    byte[] signature = ScramSha256.hmac(ScramSha256.sha256(clientKey), authMessage);
+    byte[] clientKey = ScramServer.hmac(salted, "Client Key");
+    byte[] signature = ScramServer.hmac(ScramServer.sha256(clientKey), authMessage);
     byte[] proof = new byte[clientKey.length];
     for (int i = 0; i < proof.length; i++) {
       proof[i] = (byte) (clientKey[i] ^ signature[i]);
@@ -109,10 +110,10 @@ class ScramSha256Test {
     String serverFinal =
         server.finalMessage(withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof));
     if (serverFinal != null) {
-      byte[] serverKey = ScramSha256.hmac(salted, "Server Key");
+      byte[] serverKey = ScramServer.hmac(salted, "Server Key");
       assertThat(serverFinal.getBytes(StandardCharsets.UTF_8))
           .isEqualTo(
-              ("v=" + Base64.getEncoder().encodeToString(ScramSha256.hmac(serverKey, authMessage)))
+              ("v=" + Base64.getEncoder().encodeToString(ScramServer.hmac(serverKey, authMessage)))
                   .getBytes(StandardCharsets.UTF_8));
     }
     return serverFinal;

@@ -12,12 +12,16 @@ import io.tributary.lake.SpecTable;
 import io.tributary.stream.function.FunctionPrivileges;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who owns each function, and where it may therefore emit. The owner is the authenticated user who
@@ -26,13 +30,20 @@ import java.util.function.Supplier;
  * each record it emits, the owner must still exist and hold {@code ingest} on the target stream or
  * topic; otherwise the record is dead-lettered with code {@code forbidden} and a 403 message. With
  * access off, every function may emit anywhere.
+ *
+ * <p>Owners are read again from the table at most every {@link #REREAD} (one small query), so a
+ * function saved on another node over the same metadata database runs as the owner recorded there
+ * within a second; a failed read keeps the owners last read.
  */
 final class FunctionOwners implements FunctionPrivileges {
+  static final Duration REREAD = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionOwners.class);
   private final SpecTable table;
   private final Supplier<Optional<Access>> access;
   private final Predicate<String> isTopic;
   private final Clock clock;
-  private final Map<String, String> owners = new ConcurrentHashMap<>();
+  private volatile Map<String, String> owners;
+  private volatile long readAtMillis;
   private final Map<String, Decision> decisions = new ConcurrentHashMap<>();
 
   /**
@@ -48,18 +59,37 @@ final class FunctionOwners implements FunctionPrivileges {
     this.access = Objects.requireNonNull(access, "access is null");
     this.isTopic = Objects.requireNonNull(isTopic, "isTopic is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    owners.putAll(table.readAll());
+    this.owners = Map.copyOf(table.readAll());
+    this.readAtMillis = clock.millis();
   }
 
   /** Records {@code user} as the owner of function {@code function}. */
-  void own(String function, String user) {
+  synchronized void own(String function, String user) {
     table.write(function, user, clock.millis());
-    owners.put(function, user);
+    Map<String, String> updated = new HashMap<>(owners);
+    updated.put(function, user);
+    owners = Map.copyOf(updated);
   }
 
   /** The owner of {@code function}: who saved it over HTTP, else {@code admin}. */
   String ownerOf(String function) {
+    if (clock.millis() - readAtMillis >= REREAD.toMillis()) {
+      reread();
+    }
     return owners.getOrDefault(function, Access.ADMIN_USER);
+  }
+
+  private synchronized void reread() {
+    long now = clock.millis();
+    if (now - readAtMillis < REREAD.toMillis()) {
+      return; // another thread just did
+    }
+    readAtMillis = now;
+    try {
+      owners = Map.copyOf(table.readAll());
+    } catch (IllegalStateException e) {
+      LOG.warn("Cannot read function owners again; keeping those last read: {}", e.getMessage());
+    }
   }
 
   @Override

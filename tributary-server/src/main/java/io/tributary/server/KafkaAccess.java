@@ -6,15 +6,12 @@ import io.tributary.access.Grant;
 import io.tributary.access.Principal;
 import io.tributary.access.Privilege;
 import io.tributary.access.ResourceKind;
-import io.tributary.access.StoredPassword;
-import io.tributary.access.User;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,24 +51,22 @@ final class KafkaAccess implements AccessListener {
   }
 
   /**
-   * The Kafka SCRAM-SHA-256 credential of {@code user} at {@code now}: its current password's
-   * verifier, or empty when it has none, is unknown or expired.
+   * The Kafka SCRAM-SHA-256 credentials of {@code user} at {@code now}: its current password's
+   * verifier and, during a rotation window, its previous one (the broker accepts either); empty
+   * when it has no password, is unknown or expired.
    */
-  static Optional<ScramCredential> credential(AccessState state, String user, Instant now) {
-    return state
-        .user(user)
-        .filter(found -> !found.expiredAt(now))
-        .flatMap(User::password)
-        .map(StoredPassword::scram)
+  static List<ScramCredential> credential(AccessState state, String user, Instant now) {
+    Base64.Decoder base64 = Base64.getDecoder();
+    return state.user(user).filter(found -> !found.expiredAt(now)).stream()
+        .flatMap(found -> found.scramVerifiers().stream())
         .map(
-            verifier -> {
-              Base64.Decoder base64 = Base64.getDecoder();
-              return new ScramCredential(
-                  verifier.saltBytes(),
-                  base64.decode(verifier.storedKey()),
-                  base64.decode(verifier.serverKey()),
-                  verifier.iterations());
-            });
+            verifier ->
+                new ScramCredential(
+                    verifier.saltBytes(),
+                    base64.decode(verifier.storedKey()),
+                    base64.decode(verifier.serverKey()),
+                    verifier.iterations()))
+        .toList();
   }
 
   /**

@@ -218,6 +218,79 @@ class KafkaAccessIT {
             () -> admin.count("SELECT count(*) FROM raw.orders WHERE id = 'from-temporary'") == 1);
   }
 
+  @Test
+  void aRotatedUsersOldAndNewPasswordsBothProduceUntilTheNextRotation() {
+    assertThat(
+            admin
+                .put(
+                    "/v1/secrets/rotor",
+                    "{\"generate\": {\"length\": 24},"
+                        + " \"rotation\": {\"every\": \"30d\", \"rotator\": \"user-password\"}}")
+                .status())
+        .isEqualTo(201);
+    String first = admin.get("/v1/secrets/rotor/value").body().path("value").asText();
+    assertThat(
+            admin
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"rotor\",\"password\":\"" + first + "\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/v1/grants",
+                    "application/json",
+                    "{\"principal\":\"user:rotor\",\"privilege\":\"ingest\",\"resource\":\"stream:orders\"}")
+                .status())
+        .isEqualTo(201);
+    awaitProduces("rotor", first, "{\"id\":\"rotor-first\"}");
+
+    assertThat(admin.post("/v1/secrets/rotor/rotate", "application/json", "").status())
+        .isEqualTo(200);
+    String second = admin.get("/v1/secrets/rotor/value").body().path("value").asText();
+    assertThat(second).isNotEqualTo(first);
+    try (KafkaProducer<byte[], byte[]> old = KafkaClients.as(platform, "rotor", first, true);
+        KafkaProducer<byte[], byte[]> current = KafkaClients.as(platform, "rotor", second, true)) {
+      assertThat(produce(old, "{\"id\":\"rotor-old\"}")).as("previous password").isNull();
+      assertThat(produce(current, "{\"id\":\"rotor-new\"}")).as("current password").isNull();
+    }
+
+    assertThat(admin.post("/v1/secrets/rotor/rotate", "application/json", "").status())
+        .isEqualTo(200);
+    String third = admin.get("/v1/secrets/rotor/value").body().path("value").asText();
+    try (KafkaProducer<byte[], byte[]> oldest = KafkaClients.as(platform, "rotor", first, true);
+        KafkaProducer<byte[], byte[]> previous = KafkaClients.as(platform, "rotor", second, true);
+        KafkaProducer<byte[], byte[]> current = KafkaClients.as(platform, "rotor", third, true)) {
+      assertThat(produce(oldest, "{\"id\":\"rotor-oldest\"}"))
+          .as("two rotations old")
+          .isInstanceOf(SaslAuthenticationException.class);
+      assertThat(produce(previous, "{\"id\":\"rotor-second\"}")).isNull();
+      assertThat(produce(current, "{\"id\":\"rotor-third\"}")).isNull();
+    }
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                admin.count(
+                        "SELECT count(*) FROM raw.orders WHERE id IN"
+                            + " ('rotor-old', 'rotor-new', 'rotor-second', 'rotor-third')")
+                    == 4);
+  }
+
+  private void awaitProduces(String user, String password, String json) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              try (KafkaProducer<byte[], byte[]> producer =
+                  KafkaClients.as(platform, user, password, true)) {
+                assertThat(produce(producer, json)).isNull();
+              }
+            });
+  }
+
   /** Sends one record to {@code orders}: null when written, else why not. */
   private static Throwable produce(KafkaProducer<byte[], byte[]> producer, String json) {
     try {

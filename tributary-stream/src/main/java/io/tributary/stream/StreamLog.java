@@ -257,7 +257,7 @@ public final class StreamLog implements AutoCloseable {
    */
   public void useScramCredentials(
       java.util.function.Function<
-              String, Optional<org.apache.kafka.common.security.scram.ScramCredential>>
+              String, List<org.apache.kafka.common.security.scram.ScramCredential>>
           lookup) {
     if (broker != null && clientMechanism.isPresent()) {
       broker.useScramCredentials(lookup);

@@ -14,7 +14,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import kafka.server.KafkaConfig;
@@ -70,7 +69,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * Makes {@code lookup} the source of the SCRAM-SHA-256 credentials clients on {@code kafka.port}
    * log in with (none until then); it is asked at each login, so it must be quick.
    */
-  public void useScramCredentials(Function<String, Optional<ScramCredential>> lookup) {
+  public void useScramCredentials(Function<String, List<ScramCredential>> lookup) {
     PlatformScramCredentials.register(credentialsId, lookup);
   }
 
@@ -115,8 +114,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     String internalBootstrap = "127.0.0.1:" + port;
     Map<String, Object> internalSecurity = Map.of();
     String credentialsId = password(random);
-    PlatformScramCredentials.register(credentialsId, user -> Optional.empty());
+    PlatformScramCredentials.register(credentialsId, user -> List.of());
     if (secured) {
+      PlatformScramSaslServer.install();
       int internalPort = freeLoopbackPort();
       String password = password(random);
       secure(props, port, internalPort, controllerPort, password, credentialsId);

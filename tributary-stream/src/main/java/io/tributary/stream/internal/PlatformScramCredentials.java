@@ -3,7 +3,6 @@ package io.tributary.stream.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.security.auth.callback.Callback;
@@ -22,22 +21,25 @@ import org.apache.kafka.common.security.scram.ScramCredentialCallback;
  * clear and without a round trip to the controller.
  *
  * <p>Kafka creates this class by name, so a broker finds its platform's look-up through the id in
- * its JAAS options ({@value #ID_OPTION}), registered by {@link #register} while the broker runs.
+ * its JAAS options ({@value #ID_OPTION}), registered by {@link #register} while the broker runs. A
+ * look-up answers every verifier of a user, current password first: {@link PlatformScramSaslServer}
+ * accepts any of them (a password rotation window), while Kafka's own SCRAM server, asking through
+ * {@link ScramCredentialCallback}, gets the current one.
  */
 public final class PlatformScramCredentials implements AuthenticateCallbackHandler {
   /** The JAAS option naming the registered look-up. */
   static final String ID_OPTION = "tributary.credentials";
 
-  private static final Map<String, Function<String, Optional<ScramCredential>>> LOOKUPS =
+  private static final Map<String, Function<String, List<ScramCredential>>> LOOKUPS =
       new ConcurrentHashMap<>();
 
-  private Function<String, Optional<ScramCredential>> lookup = user -> Optional.empty();
+  private Function<String, List<ScramCredential>> lookup = user -> List.of();
   private String id;
 
   public PlatformScramCredentials() {}
 
   /** Makes {@code lookup} the credentials of the broker whose JAAS options name {@code id}. */
-  static void register(String id, Function<String, Optional<ScramCredential>> lookup) {
+  static void register(String id, Function<String, List<ScramCredential>> lookup) {
     LOOKUPS.put(
         Objects.requireNonNull(id, "id is null"), Objects.requireNonNull(lookup, "lookup is null"));
   }
@@ -62,6 +64,11 @@ public final class PlatformScramCredentials implements AuthenticateCallbackHandl
     }
   }
 
+  /** The verifiers of {@code user}, current password first; empty when it has none. */
+  List<ScramCredential> credentials(String user) {
+    return LOOKUPS.getOrDefault(id, lookup).apply(user);
+  }
+
   @Override
   public void handle(Callback[] callbacks) throws UnsupportedCallbackException {
     String user = null;
@@ -70,7 +77,7 @@ public final class PlatformScramCredentials implements AuthenticateCallbackHandl
         user = name.getDefaultName();
       } else if (callback instanceof ScramCredentialCallback credential) {
         credential.scramCredential(
-            user == null ? null : LOOKUPS.getOrDefault(id, lookup).apply(user).orElse(null));
+            user == null ? null : credentials(user).stream().findFirst().orElse(null));
       } else {
         // delegation tokens and anything else: not served
         throw new UnsupportedCallbackException(callback);
