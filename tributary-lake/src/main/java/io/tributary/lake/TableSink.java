@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +60,6 @@ public final class TableSink {
   private String tableUuid;
   private Columns columns;
   private Function<String, String> docs = column -> null;
-  private Prepared prepared;
 
   TableSink(Lake lake, TableWriter writer, List<PartitionField> partitionBy) {
     this.lake = lake;
@@ -81,10 +79,6 @@ public final class TableSink {
    * {@code int} to {@code long} and {@code float} to {@code double} where values need it, and adds
    * partition fields whose column now exists.
    *
-   * <p>The rows that can be written are converted for the writer in the same pass; the next {@link
-   * #write} of them (or {@link #append}) uses those values while the table's schema is the one they
-   * were converted for. Do not change the rows in between.
-   *
    * @return the rows that still cannot be written, by their index in {@code rows}
    */
   public Map<Integer, Rejection> prepare(List<Map<String, Object>> rows) {
@@ -99,13 +93,11 @@ public final class TableSink {
       List<Map<String, Object>> rows, Function<String, String> docOf) {
     Objects.requireNonNull(rows, "rows is null");
     this.docs = Objects.requireNonNull(docOf, "docOf is null");
-    prepared = null;
     Table current = ensureTable(rows);
     refresh(current);
     Columns scanned = columns(current.schema());
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
-    Map<Map<String, Object>, Object[]> converted = new IdentityHashMap<>(rows.size() * 2);
-    SchemaChanges changes = SchemaChanges.of(scanned, rows, rejected, converted);
+    SchemaChanges changes = SchemaChanges.of(scanned, rows, rejected);
     if (!changes.isEmpty()) {
       try {
         writer.evolveSchema(changes.incoming(current.schema(), docs));
@@ -118,29 +110,10 @@ public final class TableSink {
       writer.evolveSpec(
           table -> missingPartitionFields(table).stream().map(TableSink::term).toList());
     }
-    // checked and converted in the same pass as the changes, unless the schema has changed since
-    if (current.schema() != scanned.schema) {
-      return rejections(columns(current.schema()), rows);
-    }
-    prepared = new Prepared(scanned.schema, converted);
-    return rejected;
-  }
-
-  /**
-   * The values {@link #prepare} converted for {@code rows}, by row index (null for a row it did not
-   * convert), if it converted them for {@code schema}; {@code null} otherwise. Forgets them.
-   */
-  private Object[][] takePrepared(Schema schema, List<Map<String, Object>> rows) {
-    Prepared taken = prepared;
-    prepared = null;
-    if (taken == null || taken.schema() != schema) {
-      return null;
-    }
-    Object[][] values = new Object[rows.size()][];
-    for (int i = 0; i < rows.size(); i++) {
-      values[i] = taken.rows().get(rows.get(i));
-    }
-    return values;
+    // checked in the same pass as the changes, unless the schema has changed since
+    return current.schema() == scanned.schema
+        ? rejected
+        : rejections(columns(current.schema()), rows);
   }
 
   /** The rejections, those of columns that do not exist saying why they cannot be added. */
@@ -188,7 +161,6 @@ public final class TableSink {
     Schema schema = current.schema();
     PartitionSpec spec = current.spec();
     Columns columns = columns(schema);
-    Object[][] converted = takePrepared(schema, rows);
     return CompletableFuture.supplyAsync(
         () -> {
           // each row is converted as the writer takes it; a row that does not fit fails the
@@ -199,7 +171,7 @@ public final class TableSink {
                   schema,
                   spec,
                   DataFileWriter.targetFileSize(current),
-                  converted(columns, rows, converted));
+                  converted(columns, rows));
           return new WrittenFiles(files, rows.size());
         },
         lake.writers());
@@ -334,7 +306,7 @@ public final class TableSink {
       return existing.get();
     }
     List<Types.NestedField> fields = new ArrayList<>();
-    SchemaChanges.of(new Columns(new Schema()), rows, null, null)
+    SchemaChanges.of(new Columns(new Schema()), rows, null)
         .added()
         .forEach(
             (name, type) ->
@@ -502,15 +474,13 @@ public final class TableSink {
   }
 
   /**
-   * The rows converted, one at a time: those in {@code prepared} (by row index, may be null) as
-   * {@link #prepare} converted them, the others into one reused array (the writer takes each row
-   * before asking for the next).
+   * The rows converted, one at a time into one reused {@link Row} (the writer takes each row before
+   * asking for the next).
    *
    * @throws InvalidInputException from {@code next()} if a row does not fit the table
    */
-  private Iterator<StructLike> converted(
-      Columns columns, List<Map<String, Object>> rows, Object[][] prepared) {
-    Object[] scratch = new Object[columns.count];
+  private Iterator<StructLike> converted(Columns columns, List<Map<String, Object>> rows) {
+    Row row = new Row(new Object[columns.count]);
     return new Iterator<>() {
       private int next;
 
@@ -525,13 +495,8 @@ public final class TableSink {
           throw new NoSuchElementException();
         }
         int index = next++;
-        if (prepared != null && prepared[index] != null) {
-          Object[] values = prepared[index];
-          prepared[index] = null; // written: not kept until the whole batch is
-          return new Row(values);
-        }
-        Arrays.fill(scratch, null);
-        Rejection rejection = check(columns, rows.get(index), scratch);
+        Arrays.fill(row.values, null);
+        Rejection rejection = check(columns, rows.get(index), row.values);
         if (rejection != null) {
           throw new InvalidInputException(
               ErrorCode.ROW_REJECTED,
@@ -545,7 +510,7 @@ public final class TableSink {
                   + rejection.reason()
                   + " (prepare the batch and leave out rejected rows)");
         }
-        return new Row(scratch);
+        return row;
       }
     };
   }
@@ -602,28 +567,19 @@ public final class TableSink {
 
   private record Column(int position, Types.NestedField field) {}
 
-  /** Rows {@link #prepare} converted for {@code schema}, by row identity. */
-  private record Prepared(Schema schema, Map<Map<String, Object>, Object[]> rows) {}
-
   /** The schema changes a batch needs: new columns and type promotions, in first-seen order. */
   private record SchemaChanges(Map<String, Type> added, Map<String, Type> promoted) {
     /**
      * The changes {@code rows} need; with {@code rejected} not null, also puts there, by row index,
-     * why a row cannot be written to the table as {@code columns} describe it (as {@link #check});
-     * with {@code converted} not null too, puts there each row that can be written, its values
-     * converted for the writer by column position.
+     * why a row cannot be written to the table as {@code columns} describe it (as {@link #check}).
      */
     static SchemaChanges of(
-        Columns columns,
-        List<Map<String, Object>> rows,
-        Map<Integer, Rejection> rejected,
-        Map<Map<String, Object>, Object[]> converted) {
+        Columns columns, List<Map<String, Object>> rows, Map<Integer, Rejection> rejected) {
       Map<String, Set<ColumnValues.Kind>> newColumns = new LinkedHashMap<>();
       Map<String, Type> promoted = new LinkedHashMap<>();
       for (int i = 0; i < rows.size(); i++) {
         Map<String, Object> row = rows.get(i);
         Rejection rejection = null;
-        Object[] values = converted == null ? null : new Object[columns.count];
         for (Map.Entry<String, Object> entry : row.entrySet()) {
           Object value = entry.getValue();
           if (value == null) {
@@ -631,7 +587,9 @@ public final class TableSink {
           }
           Column column = columns.find(entry.getKey());
           Types.NestedField field = column == null ? null : column.field();
-          if (rejected != null && rejection == null && !fitsInto(column, value, values)) {
+          if (rejected != null
+              && rejection == null
+              && (field == null || !ColumnValues.fits(field.type(), value))) {
             rejection = rejection(entry.getKey(), column, value);
           }
           if (field == null) {
@@ -652,30 +610,12 @@ public final class TableSink {
           rejection = rejection != null ? rejection : missingRequired(columns, row);
           if (rejection != null) {
             rejected.put(i, rejection);
-          } else if (converted != null) {
-            converted.put(row, values);
           }
         }
       }
       Map<String, Type> added = new LinkedHashMap<>();
       newColumns.forEach((name, kinds) -> added.put(name, ColumnValues.infer(kinds)));
       return new SchemaChanges(added, promoted);
-    }
-
-    /**
-     * Whether {@code value} (not null) fits {@code column} (null if none); then, with {@code
-     * values} not null, puts it there converted if the column is written.
-     */
-    private static boolean fitsInto(Column column, Object value, Object[] values) {
-      if (column == null) {
-        return false;
-      }
-      if (values == null || column.position() < 0) {
-        return ColumnValues.fits(column.field().type(), value);
-      }
-      Object writable = ColumnValues.convertIfFits(column.field().type(), value);
-      values[column.position()] = writable;
-      return writable != null;
     }
 
     boolean isEmpty() {

@@ -374,30 +374,6 @@ class TableSinkTest {
   }
 
   @Test
-  void writesPreparedAndUnpreparedRowsAlike() {
-    TableSink sink = lake.sink(EVENTS, BY_DAY);
-    assertThat(sink.prepare(List.of(row("id", 0L, "at", "2026-11-26T07:42:00Z")))).isEmpty();
-    Map<String, Object> accepted = row("id", 1L, "name", "a", "at", "2026-11-26T08:00:00+01:00");
-    Map<String, Object> rejected = row("id", "not a number", "name", "b");
-    Map<String, Object> unprepared = row("id", 3L, "name", "c", "at", T0);
-    Map<String, Object> preparedEarlier = row("id", 4L, "name", "d");
-    sink.prepare(List.of(preparedEarlier));
-    assertThat(sink.prepare(List.of(accepted, rejected))).containsOnlyKeys(1);
-
-    WrittenFiles written =
-        TableSink.join(sink.write(List.of(accepted, unprepared, preparedEarlier)));
-    sink.commit(List.of(written), Map.of());
-
-    assertThat(TestLakes.read(table(EVENTS)))
-        .extracting(r -> r.getField("id"), r -> r.getField("name"), r -> r.getField("at"))
-        .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(
-                1L, "a", T0.minusSeconds(2520).atOffset(ZoneOffset.UTC)),
-            org.assertj.core.groups.Tuple.tuple(3L, "c", T0.atOffset(ZoneOffset.UTC)),
-            org.assertj.core.groups.Tuple.tuple(4L, "d", null));
-  }
-
-  @Test
   void discardDeletesWrittenFiles() {
     TableSink sink = lake.sink(EVENTS, BY_DAY);
     List<Map<String, Object>> rows = List.of(row("id", 1L, "_ingested_at", T0));
