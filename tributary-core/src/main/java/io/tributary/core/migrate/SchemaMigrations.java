@@ -20,12 +20,11 @@ import java.util.function.Supplier;
  * checksum, applied_at)}.
  *
  * <p>Each migration runs in its own transaction under a lock (PostgreSQL: a transaction-scoped
- * advisory lock; SQLite: the database's write lock, taken by the transaction's first statement), so
- * nodes starting at once apply each migration once. A database created before the migrations
- * existed is baselined: its component has no recorded version yet, so the highest version whose
- * {@code baseline-when} tables and columns all exist is recorded as applied with the ones before
- * it. An applied migration whose file changed since (another checksum) refuses the start, naming
- * the file.
+ * advisory lock; SQLite: the database's write lock, taken at BEGIN IMMEDIATE), so nodes starting at
+ * once apply each migration once. A database created before the migrations existed is baselined:
+ * its component has no recorded version yet, so the highest version whose {@code baseline-when}
+ * tables and columns all exist is recorded as applied with the ones before it. An applied migration
+ * whose file changed since (another checksum) refuses the start, naming the file.
  */
 public final class SchemaMigrations {
   /** The advisory lock's key on PostgreSQL: "tributary.schema_migrations". */
@@ -66,23 +65,17 @@ public final class SchemaMigrations {
     try (Connection connection = db.get()) {
       String dialect = dialect(connection);
       List<Migration> migrations = Migration.load(loader, folder, dialect, placeholders);
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        Map<Integer, String> applied =
-            inLock(connection, dialect, () -> prepare(connection, component, migrations));
-        verify(component, migrations, applied);
-        int count = 0;
-        for (Migration migration : migrations) {
-          if (!applied.containsKey(migration.version())
-              && applyOne(connection, dialect, component, migration)) {
-            count++;
-          }
+      Map<Integer, String> applied =
+          inLock(connection, dialect, () -> prepare(connection, component, migrations));
+      verify(component, migrations, applied);
+      int count = 0;
+      for (Migration migration : migrations) {
+        if (!applied.containsKey(migration.version())
+            && applyOne(connection, dialect, component, migration)) {
+          count++;
         }
-        return count;
-      } finally {
-        connection.setAutoCommit(autoCommit);
       }
+      return count;
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot migrate the metadata schema of " + component + ": " + e.getMessage(), e);
@@ -110,16 +103,27 @@ public final class SchemaMigrations {
   /** Runs {@code work} in one transaction holding the migrations' lock. */
   private static <T> T inLock(Connection connection, String dialect, Work<T> work)
       throws SQLException {
-    try {
+    if (dialect.equals("sqlite")) {
+      // the transaction takes SQLite's write lock before it reads anything, waiting in the busy
+      // handler for another writer (a deferred one upgrading its read lock would fail instead)
       try (Statement statement = connection.createStatement()) {
-        if (dialect.equals("postgresql")) {
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+          T result = work.run();
+          statement.execute("COMMIT");
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          statement.execute("ROLLBACK");
+          throw e;
+        }
+      }
+    }
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      if (dialect.equals("postgresql")) {
+        try (Statement statement = connection.createStatement()) {
           statement.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-        } else {
-          // the first statement writes: the transaction takes SQLite's write lock (waiting in the
-          // busy handler for another writer) before it reads anything
-          statement.execute(
-              "CREATE TABLE IF NOT EXISTS schema_migrations_lock (id INTEGER NOT NULL PRIMARY KEY)");
-          statement.execute("DELETE FROM schema_migrations_lock");
         }
       }
       T result = work.run();
@@ -128,6 +132,8 @@ public final class SchemaMigrations {
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
       throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
     }
   }
 
