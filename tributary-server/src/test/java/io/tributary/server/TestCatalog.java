@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The metadata database of test platforms: SQLite in the data dir (the default) or, with {@code
@@ -21,6 +22,7 @@ final class TestCatalog {
   static final String PROPERTY = "tributary.it.catalog";
 
   private static final Map<Path, String> DATABASES = new ConcurrentHashMap<>();
+  private static final AtomicInteger CREATED = new AtomicInteger();
   private static PostgresServer server;
 
   private TestCatalog() {}
@@ -44,7 +46,7 @@ final class TestCatalog {
     }
     String database =
         DATABASES.computeIfAbsent(
-            dir.toAbsolutePath().normalize(), d -> create("it_" + DATABASES.size()));
+            dir.toAbsolutePath().normalize(), d -> create(d, "it_" + CREATED.incrementAndGet()));
     return "\ncatalog: { uri: \""
         + cluster().jdbcUri(database)
         + "\", user: "
@@ -52,11 +54,12 @@ final class TestCatalog {
         + " }\n";
   }
 
-  private static String create(String database) {
+  private static String create(Path dir, String database) {
     try (Connection connection =
             DriverManager.getConnection(cluster().jdbcUri(), PostgresServer.USER, "");
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + database);
+      System.err.println("Test platform in " + dir + ": PostgreSQL database " + database);
       return database;
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot create test database " + database, e);
