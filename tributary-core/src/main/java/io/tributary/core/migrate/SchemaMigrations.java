@@ -106,6 +106,8 @@ public final class SchemaMigrations {
     if (dialect.equals("sqlite")) {
       // the transaction takes SQLite's write lock before it reads anything, waiting in the busy
       // handler for another writer (a deferred one upgrading its read lock would fail instead)
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(true); // the driver's own deferred BEGIN would come first
       try (Statement statement = connection.createStatement()) {
         statement.execute("BEGIN IMMEDIATE");
         try {
@@ -116,6 +118,8 @@ public final class SchemaMigrations {
           statement.execute("ROLLBACK");
           throw e;
         }
+      } finally {
+        connection.setAutoCommit(autoCommit);
       }
     }
     boolean autoCommit = connection.getAutoCommit();
