@@ -1,5 +1,6 @@
 package io.tributary.access;
 
+import io.tributary.core.migrate.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,54 +28,7 @@ public final class AccessStore {
 
   public AccessStore(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
-    try (Connection connection = db.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_users (name VARCHAR(63) NOT NULL PRIMARY KEY,"
-              + " kind VARCHAR(16) NOT NULL, argon2 VARCHAR(255), scram VARCHAR(255),"
-              + " expires_ms BIGINT, previous_argon2 VARCHAR(255), previous_scram VARCHAR(255))");
-      addPreviousPasswordColumns(connection);
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_groups (name VARCHAR(63) NOT NULL PRIMARY KEY)");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_group_members (group_name VARCHAR(63) NOT NULL,"
-              + " user_name VARCHAR(63) NOT NULL, PRIMARY KEY (group_name, user_name))");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_roles (name VARCHAR(63) NOT NULL PRIMARY KEY)");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_role_members (role_name VARCHAR(63) NOT NULL,"
-              + " principal VARCHAR(80) NOT NULL, PRIMARY KEY (role_name, principal))");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_grants (principal VARCHAR(80) NOT NULL,"
-              + " privilege VARCHAR(16) NOT NULL, resource VARCHAR(300) NOT NULL,"
-              + " PRIMARY KEY (principal, privilege, resource))");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_tokens (id VARCHAR(64) NOT NULL PRIMARY KEY,"
-              + " secret_hash VARCHAR(64) NOT NULL UNIQUE, user_name VARCHAR(63) NOT NULL,"
-              + " scopes VARCHAR(1000) NOT NULL, created_ms BIGINT NOT NULL, expires_ms BIGINT,"
-              + " revoked_ms BIGINT)");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS access_version (id INTEGER NOT NULL PRIMARY KEY,"
-              + " version BIGINT NOT NULL)");
-      statement.execute(
-          "INSERT INTO access_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
-    } catch (SQLException e) {
-      throw failure("create the access tables", e);
-    }
-  }
-
-  /** Adds the previous password's columns to a table created before they existed. */
-  private static void addPreviousPasswordColumns(Connection connection) throws SQLException {
-    try (Statement probe = connection.createStatement()) {
-      probe.executeQuery("SELECT previous_argon2 FROM access_users WHERE 1 = 0").close();
-      return;
-    } catch (SQLException missing) {
-      // a table of an older version: add the columns below
-    }
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("ALTER TABLE access_users ADD COLUMN previous_argon2 VARCHAR(255)");
-      statement.execute("ALTER TABLE access_users ADD COLUMN previous_scram VARCHAR(255)");
-    }
+    SchemaMigrations.apply(db, "access");
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tributary.core.migrate.SchemaMigrations;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -133,37 +134,20 @@ public final class SchedulerTables {
     };
   }
 
-  /** Creates the table unless it exists and returns how db-scheduler must talk to this database. */
+  /**
+   * Migrates the scheduler's table (component {@code flow-scheduler}) and returns how db-scheduler
+   * must talk to this database.
+   */
   public static JdbcCustomization create(Supplier<Connection> db) {
-    try (Connection connection = db.get();
-        Statement statement = connection.createStatement()) {
+    SchemaMigrations.apply(db, "flow-scheduler");
+    try (Connection connection = db.get()) {
       String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-      boolean postgres = product.contains("postgres");
-      String time = postgres ? "TIMESTAMP WITH TIME ZONE" : "BIGINT";
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS scheduled_tasks (task_name TEXT NOT NULL,"
-              + " task_instance TEXT NOT NULL, task_data "
-              + (postgres ? "BYTEA" : "BLOB")
-              + ", execution_time "
-              + time
-              + " NOT NULL, picked BOOLEAN NOT NULL, picked_by TEXT, last_success "
-              + time
-              + ", last_failure "
-              + time
-              + ", consecutive_failures INT, last_heartbeat "
-              + time
-              + ", version BIGINT NOT NULL, priority SMALLINT,"
-              + " PRIMARY KEY (task_name, task_instance))");
-      statement.execute(
-          "CREATE INDEX IF NOT EXISTS scheduled_tasks_execution_time_idx"
-              + " ON scheduled_tasks (execution_time)");
-      statement.execute(
-          "CREATE INDEX IF NOT EXISTS scheduled_tasks_last_heartbeat_idx"
-              + " ON scheduled_tasks (last_heartbeat)");
-      return postgres ? new PostgreSqlJdbcCustomization(false, true) : new SqliteCustomization();
+      return product.contains("postgres")
+          ? new PostgreSqlJdbcCustomization(false, true)
+          : new SqliteCustomization();
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "Cannot create the scheduler's table scheduled_tasks: " + e.getMessage(), e);
+          "Cannot read the metadata database's product: " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tributary.lake;
 
+import io.tributary.core.migrate.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,16 +26,7 @@ public final class SpecTable {
     this.metadataDb = Objects.requireNonNull(metadataDb, "metadataDb is null");
     this.table = Objects.requireNonNull(table, "table is null");
     this.what = Objects.requireNonNull(what, "what is null");
-    try (Connection connection = metadataDb.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + table
-              + " (name VARCHAR(255) NOT NULL PRIMARY KEY, spec VARCHAR(65535) NOT NULL,"
-              + " updated_at BIGINT NOT NULL)");
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot create table " + table + ": " + e.getMessage(), e);
-    }
+    SchemaMigrations.apply(metadataDb, "spec-table/" + table, "spec-table", Map.of("table", table));
   }
 
   /** Every entry, name to JSON text. */

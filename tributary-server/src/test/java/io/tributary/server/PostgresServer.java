@@ -119,7 +119,12 @@ final class PostgresServer implements AutoCloseable {
 
   /** The JDBC URI of the cluster's {@code postgres} database. */
   String jdbcUri() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    return jdbcUri("postgres");
+  }
+
+  /** The JDBC URI of the cluster's database {@code database}. */
+  String jdbcUri(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
   private void run(List<String> command, boolean asServerUser)

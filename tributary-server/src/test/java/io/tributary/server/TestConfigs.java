@@ -28,7 +28,10 @@ final class TestConfigs {
     }
   }
 
-  /** YAML for a platform in {@code dir} with the given streams section (YAML list items). */
+  /**
+   * YAML for a platform in {@code dir} with the given streams section (YAML list items), on the
+   * metadata database {@link TestCatalog} chooses.
+   */
   static String yaml(Path dir, int httpPort, String streams) {
     int kafka = freePort();
     return "data-dir: "
@@ -39,7 +42,9 @@ final class TestConfigs {
         + kafka
         + ", controller-port: "
         + freePort()
-        + " }\npgwire: { port: 0 }\nstreams:\n"
+        + " }\npgwire: { port: 0 }\n"
+        + TestCatalog.yaml(dir)
+        + "streams:\n"
         + streams;
   }
 

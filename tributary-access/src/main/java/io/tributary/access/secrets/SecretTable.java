@@ -1,5 +1,6 @@
 package io.tributary.access.secrets;
 
+import io.tributary.core.migrate.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,27 +35,7 @@ final class SecretTable {
 
   SecretTable(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
-    inTransaction(
-        "create the secret tables",
-        connection -> {
-          try (Statement statement = connection.createStatement()) {
-            statement.execute(
-                "CREATE TABLE IF NOT EXISTS secrets (name VARCHAR(255) NOT NULL PRIMARY KEY,"
-                    + " created_ms BIGINT NOT NULL, last_version BIGINT NOT NULL,"
-                    + " rotate_every_ms BIGINT, retry_after_ms BIGINT, rotator VARCHAR(255),"
-                    + " next_rotation_ms BIGINT, last_rotation_ms BIGINT, last_outcome VARCHAR(16),"
-                    + " last_detail VARCHAR(2000))");
-            statement.execute(
-                "CREATE TABLE IF NOT EXISTS secret_versions (name VARCHAR(255) NOT NULL,"
-                    + " version BIGINT NOT NULL, stage VARCHAR(16) NOT NULL,"
-                    + " created_ms BIGINT NOT NULL, wrapped_key VARCHAR(200) NOT NULL,"
-                    + " sealed_value VARCHAR(100000) NOT NULL, PRIMARY KEY (name, version))");
-            statement.execute(
-                "CREATE TABLE IF NOT EXISTS secret_master_check (id INTEGER NOT NULL PRIMARY KEY,"
-                    + " wrapped_key VARCHAR(200) NOT NULL, sealed_value VARCHAR(200) NOT NULL)");
-          }
-          return null;
-        });
+    SchemaMigrations.apply(db, "secrets");
   }
 
   <T> T inTransaction(String what, Work<T> work) {

@@ -9,6 +9,7 @@ import io.tributary.access.audit.AuditSink;
 import io.tributary.access.audit.Caller;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.migrate.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,14 +41,7 @@ public final class VariableStore {
     this.db = Objects.requireNonNull(db, "db is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.audit = Objects.requireNonNull(audit, "audit is null");
-    try (Connection connection = db.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS config_variables (var_key VARCHAR(255) NOT NULL PRIMARY KEY,"
-              + " var_value VARCHAR(1000000) NOT NULL, updated_ms BIGINT NOT NULL)");
-    } catch (SQLException e) {
-      throw failure("create the config_variables table", e);
-    }
+    SchemaMigrations.apply(db, "variables");
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

@@ -2,12 +2,12 @@ package io.tributary.batch.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.migrate.SchemaMigrations;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -69,18 +69,7 @@ public final class Ledger {
 
   public Ledger(Supplier<Connection> metadataDb) {
     this.metadataDb = Objects.requireNonNull(metadataDb, "metadataDb is null");
-    try (Connection connection = metadataDb.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + TABLE
-              + " (table_name VARCHAR(255) NOT NULL, path VARCHAR(4000) NOT NULL,"
-              + " crawler VARCHAR(255) NOT NULL, size BIGINT NOT NULL, modified BIGINT NOT NULL,"
-              + " data_files VARCHAR(1000000) NOT NULL, removed INTEGER NOT NULL,"
-              + " PRIMARY KEY (table_name, path))");
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot create table " + TABLE + ": " + e.getMessage(), e);
-    }
+    SchemaMigrations.apply(metadataDb, "crawl-ledger");
   }
 
   /** The summary value recording {@code entries}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.tributary.batch.CrawlRun;
+import io.tributary.core.migrate.SchemaMigrations;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,18 +30,14 @@ public final class RunStore {
   /** Creates the table if missing; runs left running by a stopped process become interrupted. */
   public RunStore(Supplier<Connection> metadataDb) {
     this.metadataDb = Objects.requireNonNull(metadataDb, "metadataDb is null");
+    SchemaMigrations.apply(metadataDb, "crawler-runs");
     try (Connection connection = metadataDb.get();
         Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + TABLE
-              + " (id VARCHAR(64) NOT NULL PRIMARY KEY, crawler VARCHAR(255) NOT NULL,"
-              + " started BIGINT NOT NULL, status VARCHAR(32) NOT NULL,"
-              + " report VARCHAR(10000000) NOT NULL)");
       statement.executeUpdate(
           "UPDATE " + TABLE + " SET status = 'INTERRUPTED' WHERE status = 'RUNNING'");
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot create table " + TABLE + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot interrupt the runs in " + TABLE + ": " + e.getMessage(), e);
     }
   }
 

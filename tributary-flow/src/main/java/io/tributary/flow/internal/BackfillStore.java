@@ -1,5 +1,6 @@
 package io.tributary.flow.internal;
 
+import io.tributary.core.migrate.SchemaMigrations;
 import io.tributary.flow.BackfillState;
 import io.tributary.flow.FlowBackfill;
 import io.tributary.flow.RunState;
@@ -7,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,22 +26,7 @@ public final class BackfillStore {
 
   public BackfillStore(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
-    try (Connection connection = db.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_backfills (id VARCHAR(64) NOT NULL PRIMARY KEY,"
-              + " flow VARCHAR(255) NOT NULL, from_text VARCHAR(255) NOT NULL,"
-              + " to_text VARCHAR(255) NOT NULL, state VARCHAR(32) NOT NULL,"
-              + " created_ms BIGINT NOT NULL, runs INTEGER NOT NULL)");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_backfill_runs (backfill_id VARCHAR(64) NOT NULL,"
-              + " run_id VARCHAR(64) NOT NULL, logical_ms BIGINT NOT NULL,"
-              + " PRIMARY KEY (backfill_id, run_id))");
-      statement.execute(
-          "CREATE INDEX IF NOT EXISTS flow_backfills_flow ON flow_backfills (flow, created_ms)");
-    } catch (SQLException e) {
-      throw failure("create the backfill tables", e);
-    }
+    SchemaMigrations.apply(db, "flow-backfills");
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

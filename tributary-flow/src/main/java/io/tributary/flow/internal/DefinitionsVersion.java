@@ -1,5 +1,6 @@
 package io.tributary.flow.internal;
 
+import io.tributary.core.migrate.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,16 +20,7 @@ public final class DefinitionsVersion {
 
   public DefinitionsVersion(Supplier<Connection> db) {
     this.db = Objects.requireNonNull(db, "db is null");
-    try (Connection connection = db.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_definitions (id INTEGER NOT NULL PRIMARY KEY,"
-              + " version BIGINT NOT NULL)");
-      statement.execute(
-          "INSERT INTO flow_definitions (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING");
-    } catch (SQLException e) {
-      throw failure("create table flow_definitions", e);
-    }
+    SchemaMigrations.apply(db, "flow-definitions");
   }
 
   private static IllegalStateException failure(String what, SQLException e) {

@@ -1,5 +1,6 @@
 package io.tributary.flow.internal;
 
+import io.tributary.core.migrate.SchemaMigrations;
 import io.tributary.flow.FlowRun;
 import io.tributary.flow.RunState;
 import io.tributary.flow.TaskRun;
@@ -57,48 +58,10 @@ public final class RunStore {
               .toLowerCase(java.util.Locale.ROOT)
               .contains("postgres");
       writes = postgres ? new NoLock() : new ReentrantLock();
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_runs (flow VARCHAR(255) NOT NULL,"
-              + " run_id VARCHAR(64) NOT NULL, logical_date VARCHAR(64) NOT NULL,"
-              + " logical_ms BIGINT NOT NULL, interval_start_ms BIGINT NOT NULL,"
-              + " interval_end_ms BIGINT NOT NULL, state VARCHAR(32) NOT NULL,"
-              + " run_type VARCHAR(32) NOT NULL, created_ms BIGINT NOT NULL, started_ms BIGINT,"
-              + " ended_ms BIGINT, spec VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id),"
-              + " UNIQUE (flow, logical_date))");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_task_runs (flow VARCHAR(255) NOT NULL,"
-              + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL,"
-              + " state VARCHAR(32) NOT NULL, tries INTEGER NOT NULL, next_try_ms BIGINT,"
-              + " started_ms BIGINT, ended_ms BIGINT, error VARCHAR(10000),"
-              + " pool VARCHAR(255) NOT NULL DEFAULT 'default',"
-              + " PRIMARY KEY (flow, run_id, task_id))");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_pools (name VARCHAR(255) NOT NULL PRIMARY KEY,"
-              + " slots INTEGER NOT NULL)");
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS flow_task_logs (flow VARCHAR(255) NOT NULL,"
-              + " run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, try INTEGER NOT NULL,"
-              + " log VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id, task_id, try))");
-      addPoolColumn(connection);
-      // a claim counts the running tries of its pool; admission lists runs by state
-      statement.execute(
-          "CREATE INDEX IF NOT EXISTS flow_task_runs_pool_state ON flow_task_runs (pool, state)");
-      statement.execute("CREATE INDEX IF NOT EXISTS flow_runs_state ON flow_runs (state)");
     } catch (SQLException e) {
-      throw failure("create the flow tables", e);
+      throw failure("read the metadata database's product", e);
     }
-  }
-
-  /** Adds the pool column to a task table created before pools existed. */
-  private static void addPoolColumn(Connection connection) throws SQLException {
-    try (Statement probe = connection.createStatement()) {
-      probe.executeQuery("SELECT pool FROM flow_task_runs WHERE 1 = 0").close();
-    } catch (SQLException e) {
-      try (Statement alter = connection.createStatement()) {
-        alter.execute(
-            "ALTER TABLE flow_task_runs ADD COLUMN pool VARCHAR(255) NOT NULL DEFAULT 'default'");
-      }
-    }
+    SchemaMigrations.apply(db, "flow-runs");
   }
 
   /** A task's execution in the scheduler's table, as it was picked: its key and row version. */

@@ -1,0 +1,2 @@
+-- baseline-when: items.price
+ALTER TABLE items ADD COLUMN price BIGINT;

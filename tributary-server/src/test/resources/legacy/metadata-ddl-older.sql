@@ -1,0 +1,30 @@
+-- An older database: before previous passwords, task pools and the claim indexes.
+-- EXISTS at open), for the baseline test. ${bytes} and ${time} are the scheduler's dialect types.
+CREATE TABLE IF NOT EXISTS access_users (name VARCHAR(63) NOT NULL PRIMARY KEY, kind VARCHAR(16) NOT NULL, argon2 VARCHAR(255), scram VARCHAR(255), expires_ms BIGINT);
+CREATE TABLE IF NOT EXISTS access_groups (name VARCHAR(63) NOT NULL PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS access_group_members (group_name VARCHAR(63) NOT NULL, user_name VARCHAR(63) NOT NULL, PRIMARY KEY (group_name, user_name));
+CREATE TABLE IF NOT EXISTS access_roles (name VARCHAR(63) NOT NULL PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS access_role_members (role_name VARCHAR(63) NOT NULL, principal VARCHAR(80) NOT NULL, PRIMARY KEY (role_name, principal));
+CREATE TABLE IF NOT EXISTS access_grants (principal VARCHAR(80) NOT NULL, privilege VARCHAR(16) NOT NULL, resource VARCHAR(300) NOT NULL, PRIMARY KEY (principal, privilege, resource));
+CREATE TABLE IF NOT EXISTS access_tokens (id VARCHAR(64) NOT NULL PRIMARY KEY, secret_hash VARCHAR(64) NOT NULL UNIQUE, user_name VARCHAR(63) NOT NULL, scopes VARCHAR(1000) NOT NULL, created_ms BIGINT NOT NULL, expires_ms BIGINT, revoked_ms BIGINT);
+CREATE TABLE IF NOT EXISTS access_version (id INTEGER NOT NULL PRIMARY KEY, version BIGINT NOT NULL);
+INSERT INTO access_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS secrets (name VARCHAR(255) NOT NULL PRIMARY KEY, created_ms BIGINT NOT NULL, last_version BIGINT NOT NULL, rotate_every_ms BIGINT, retry_after_ms BIGINT, rotator VARCHAR(255), next_rotation_ms BIGINT, last_rotation_ms BIGINT, last_outcome VARCHAR(16), last_detail VARCHAR(2000));
+CREATE TABLE IF NOT EXISTS secret_versions (name VARCHAR(255) NOT NULL, version BIGINT NOT NULL, stage VARCHAR(16) NOT NULL, created_ms BIGINT NOT NULL, wrapped_key VARCHAR(200) NOT NULL, sealed_value VARCHAR(100000) NOT NULL, PRIMARY KEY (name, version));
+CREATE TABLE IF NOT EXISTS secret_master_check (id INTEGER NOT NULL PRIMARY KEY, wrapped_key VARCHAR(200) NOT NULL, sealed_value VARCHAR(200) NOT NULL);
+CREATE TABLE IF NOT EXISTS config_variables (var_key VARCHAR(255) NOT NULL PRIMARY KEY, var_value VARCHAR(1000000) NOT NULL, updated_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS tributary_crawl_ledger (table_name VARCHAR(255) NOT NULL, path VARCHAR(4000) NOT NULL, crawler VARCHAR(255) NOT NULL, size BIGINT NOT NULL, modified BIGINT NOT NULL, data_files VARCHAR(1000000) NOT NULL, removed INTEGER NOT NULL, PRIMARY KEY (table_name, path));
+CREATE TABLE IF NOT EXISTS tributary_crawler_runs (id VARCHAR(64) NOT NULL PRIMARY KEY, crawler VARCHAR(255) NOT NULL, started BIGINT NOT NULL, status VARCHAR(32) NOT NULL, report VARCHAR(10000000) NOT NULL);
+CREATE TABLE IF NOT EXISTS flows (name VARCHAR(255) NOT NULL PRIMARY KEY, spec VARCHAR(65535) NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS flow_backfills (id VARCHAR(64) NOT NULL PRIMARY KEY, flow VARCHAR(255) NOT NULL, from_text VARCHAR(255) NOT NULL, to_text VARCHAR(255) NOT NULL, state VARCHAR(32) NOT NULL, created_ms BIGINT NOT NULL, runs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS flow_backfill_runs (backfill_id VARCHAR(64) NOT NULL, run_id VARCHAR(64) NOT NULL, logical_ms BIGINT NOT NULL, PRIMARY KEY (backfill_id, run_id));
+CREATE INDEX IF NOT EXISTS flow_backfills_flow ON flow_backfills (flow, created_ms);
+CREATE TABLE IF NOT EXISTS flow_definitions (id INTEGER NOT NULL PRIMARY KEY, version BIGINT NOT NULL);
+INSERT INTO flow_definitions (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS flow_runs (flow VARCHAR(255) NOT NULL, run_id VARCHAR(64) NOT NULL, logical_date VARCHAR(64) NOT NULL, logical_ms BIGINT NOT NULL, interval_start_ms BIGINT NOT NULL, interval_end_ms BIGINT NOT NULL, state VARCHAR(32) NOT NULL, run_type VARCHAR(32) NOT NULL, created_ms BIGINT NOT NULL, started_ms BIGINT, ended_ms BIGINT, spec VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id), UNIQUE (flow, logical_date));
+CREATE TABLE IF NOT EXISTS flow_task_runs (flow VARCHAR(255) NOT NULL, run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, state VARCHAR(32) NOT NULL, tries INTEGER NOT NULL, next_try_ms BIGINT, started_ms BIGINT, ended_ms BIGINT, error VARCHAR(10000), PRIMARY KEY (flow, run_id, task_id));
+CREATE TABLE IF NOT EXISTS flow_pools (name VARCHAR(255) NOT NULL PRIMARY KEY, slots INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS flow_task_logs (flow VARCHAR(255) NOT NULL, run_id VARCHAR(64) NOT NULL, task_id VARCHAR(255) NOT NULL, try INTEGER NOT NULL, log VARCHAR(1000000) NOT NULL, PRIMARY KEY (flow, run_id, task_id, try));
+CREATE TABLE IF NOT EXISTS scheduled_tasks (task_name TEXT NOT NULL, task_instance TEXT NOT NULL, task_data ${bytes}, execution_time ${time} NOT NULL, picked BOOLEAN NOT NULL, picked_by TEXT, last_success ${time}, last_failure ${time}, consecutive_failures INT, last_heartbeat ${time}, version BIGINT NOT NULL, priority SMALLINT, PRIMARY KEY (task_name, task_instance));
+CREATE INDEX IF NOT EXISTS scheduled_tasks_execution_time_idx ON scheduled_tasks (execution_time);
+CREATE INDEX IF NOT EXISTS scheduled_tasks_last_heartbeat_idx ON scheduled_tasks (last_heartbeat);
