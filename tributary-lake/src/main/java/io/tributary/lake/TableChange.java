@@ -3,6 +3,7 @@ package io.tributary.lake;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.expressions.Expression;
@@ -24,7 +25,16 @@ public sealed interface TableChange {
 
   /** Appends files ({@code AppendFiles}); with none, an empty snapshot carrying the summary. */
   static TableChange append(List<DataFile> files, Map<String, String> summary) {
-    return new Append(files, summary);
+    return new Append(files, summary, Optional.empty());
+  }
+
+  /**
+   * Appends files as {@link #append} does, only if {@code expected} still holds on the table the
+   * commit applies to (else the commit fails with {@link CommitConflictException}).
+   */
+  static TableChange appendIf(
+      List<DataFile> files, Map<String, String> summary, SummaryExpectation expected) {
+    return new Append(files, summary, Optional.of(expected));
   }
 
   /**
@@ -67,10 +77,13 @@ public sealed interface TableChange {
   }
 
   /** See {@link TableChange#append}. */
-  record Append(List<DataFile> added, Map<String, String> summary) implements TableChange {
+  record Append(
+      List<DataFile> added, Map<String, String> summary, Optional<SummaryExpectation> expected)
+      implements TableChange {
     public Append {
       added = List.copyOf(added);
       summary = Map.copyOf(summary);
+      Objects.requireNonNull(expected, "expected is null");
     }
 
     @Override

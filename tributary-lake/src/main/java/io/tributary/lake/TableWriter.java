@@ -303,6 +303,7 @@ public final class TableWriter {
     if (change instanceof TableChange.Append append) {
       AppendFiles operation = current.newAppend().scanManifestsWith(lake.workers());
       append.added().forEach(operation::appendFile);
+      append.expected().ifPresent(expected -> operation.validateWith(expected.validator()));
       return operation;
     }
     if (change instanceof TableChange.Overwrite overwrite) {
