@@ -98,6 +98,7 @@ final class StreamDelivery implements AutoCloseable {
   private final CommitRetrier commits;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile List<Integer> owned = List.of();
 
   private long writeBackoffMillis = INITIAL_BACKOFF_MILLIS;
   private final List<CompletableFuture<WrittenFiles>> writes = new ArrayList<>();
@@ -136,6 +137,11 @@ final class StreamDelivery implements AutoCloseable {
 
   StreamSpec spec() {
     return spec;
+  }
+
+  /** The partitions of the topic this node delivers now. */
+  List<Integer> ownedPartitions() {
+    return owned;
   }
 
   DeliveryStatus status() {
@@ -218,6 +224,7 @@ final class StreamDelivery implements AutoCloseable {
         }
       }
       positions.revoked(partitions);
+      owned = positions.owned();
     }
 
     @Override
@@ -225,6 +232,7 @@ final class StreamDelivery implements AutoCloseable {
       LOG.warn("Stream {}: partitions {} lost, dropping the buffer", spec.name(), partitions);
       dropBuffer();
       positions.revoked(partitions);
+      owned = positions.owned();
     }
 
     @Override
@@ -232,6 +240,7 @@ final class StreamDelivery implements AutoCloseable {
       if (!partitions.isEmpty()) {
         resume(partitions);
       }
+      owned = positions.owned();
     }
   }
 
