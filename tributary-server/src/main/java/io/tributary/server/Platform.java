@@ -119,6 +119,7 @@ public final class Platform implements AutoCloseable {
       AtomicReference<UnaryOperator<String>> resolver =
           new AtomicReference<>(Platform::unresolvedBeforeStart);
       SecureRandom random = new SecureRandom();
+      String nodeId = ClusterNodes.localId(config.dataDir(), random);
       Optional<CatalogPassword> catalogPassword =
           CatalogPassword.secretName(config.catalog())
               .map(
@@ -215,6 +216,7 @@ public final class Platform implements AutoCloseable {
                   streams,
                   topics,
                   config.dataDir(),
+                  nodeId,
                   current,
                   System::getenv,
                   functionOwners,
@@ -319,11 +321,7 @@ public final class Platform implements AutoCloseable {
       nodes =
           opened(
               new ClusterNodes(
-                  this::metadataConnection,
-                  ClusterNodes.localId(config.dataDir(), random),
-                  httpUri().toString(),
-                  this::owned,
-                  clock));
+                  this::metadataConnection, nodeId, httpUri().toString(), this::owned, clock));
       pgwire =
           config.pgwire().enabled()
               ? opened(startPgWire(config, query, meters, clock, pgUsers(random)))

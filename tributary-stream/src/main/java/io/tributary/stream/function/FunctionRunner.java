@@ -83,11 +83,13 @@ final class FunctionRunner implements AutoCloseable {
   private final FunctionMetrics metrics;
   private final Lanes lanes;
   private final Thread thread;
+  private final String nodeId;
   private volatile boolean running = true;
   private volatile ComponentState state = ComponentState.STARTING;
 
   FunctionRunner(
       FunctionSpec spec,
+      String nodeId,
       FieldPath key,
       Handler handler,
       StreamLog log,
@@ -95,6 +97,7 @@ final class FunctionRunner implements AutoCloseable {
       Clock clock,
       RandomGenerator jitter) {
     this.spec = spec;
+    this.nodeId = nodeId;
     this.handler = handler;
     this.log = log;
     this.clock = clock;
@@ -137,7 +140,8 @@ final class FunctionRunner implements AutoCloseable {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize());
     // static membership: a restarted process takes its partitions back at once instead of waiting
     // for the session of its killed predecessor to time out
-    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.consumerGroup() + "-0");
+    // one static member per node: nodes share the partitions, a restarted node takes its own back
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.consumerGroup() + "-" + nodeId);
     long worstBatchMillis =
         (long) spec.retry().attempts()
                 * (spec.timeout().toMillis() + spec.retry().maxDelay().toMillis())
@@ -152,7 +156,7 @@ final class FunctionRunner implements AutoCloseable {
 
   private KafkaProducer<byte[], byte[]> newProducer() {
     Map<String, Object> config = new HashMap<>(log.connectionProperties());
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(spec));
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(spec, nodeId));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -173,13 +177,17 @@ final class FunctionRunner implements AutoCloseable {
   }
 
   /**
-   * The transactional id: the function's name only, the same in every process and restart, so a
-   * restarted function's {@code initTransactions} aborts the transaction its killed predecessor
-   * left open at once (instead of leaving it to its timeout, holding {@code read_committed} readers
-   * of the target streams).
+   * The transactional id: the function's name and the node's id, the same in every restart of the
+   * node, so a restarted function's {@code initTransactions} aborts the transaction its killed
+   * predecessor left open at once (instead of leaving it to its timeout, holding {@code
+   * read_committed} readers of the target streams). Two nodes running the function have their own
+   * ids and do not fence each other; a node that lost partitions is fenced by the consumer group
+   * instead: its transaction's offsets carry its group generation ({@code
+   * sendOffsetsToTransaction(offsets, consumer.groupMetadata())}, KIP-447), which the group
+   * coordinator refuses once the partitions moved, and the batch is aborted.
    */
-  static String transactionalId(FunctionSpec spec) {
-    return "tributary-fn-" + spec.name();
+  static String transactionalId(FunctionSpec spec, String nodeId) {
+    return "tributary-fn-" + spec.name() + "-" + nodeId;
   }
 
   private void run() {
