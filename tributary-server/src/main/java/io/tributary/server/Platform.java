@@ -352,7 +352,7 @@ public final class Platform implements AutoCloseable {
 
   /** What this node owns now, written with its heartbeats. */
   private Map<String, Object> owned() {
-    return Map.of("delivery", delivery.ownedPartitions());
+    return Map.of("delivery", delivery.ownedPartitions(), "functions", functions.ownedPartitions());
   }
 
   /** {@code GET /v1/cluster}: the live nodes and what each owns. */

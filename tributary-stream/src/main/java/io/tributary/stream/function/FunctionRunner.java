@@ -86,6 +86,7 @@ final class FunctionRunner implements AutoCloseable {
   private final String nodeId;
   private volatile boolean running = true;
   private volatile ComponentState state = ComponentState.STARTING;
+  private volatile List<Integer> owned = List.of();
 
   FunctionRunner(
       FunctionSpec spec,
@@ -115,6 +116,11 @@ final class FunctionRunner implements AutoCloseable {
 
   FunctionSpec spec() {
     return spec;
+  }
+
+  /** The partitions of the topic this node handles now (the consumer group's split). */
+  List<Integer> ownedPartitions() {
+    return owned;
   }
 
   FunctionStatus status() {
@@ -197,15 +203,19 @@ final class FunctionRunner implements AutoCloseable {
       producer = newProducer();
       LOG.info("Function {}: transactional producer ready", spec.name());
       consumer = newConsumer();
+      KafkaConsumer<byte[], byte[]> subscribed = consumer;
       consumer.subscribe(
           List.of(spec.topic()),
           new ConsumerRebalanceListener() {
             @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              owned = partitionsOf(subscribed.assignment(), partitions);
+            }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
               LOG.info("Function {}: reading {}", spec.name(), partitions);
+              owned = partitionsOf(subscribed.assignment(), List.of());
             }
           });
       state = ComponentState.RUNNING;
@@ -337,6 +347,15 @@ final class FunctionRunner implements AutoCloseable {
           }
         });
     return true;
+  }
+
+  private static List<Integer> partitionsOf(
+      Collection<TopicPartition> assignment, Collection<TopicPartition> leaving) {
+    return assignment.stream()
+        .filter(partition -> !leaving.contains(partition))
+        .map(TopicPartition::partition)
+        .sorted()
+        .toList();
   }
 
   private static Throwable causeOf(CompletableFuture<Void> failed) {

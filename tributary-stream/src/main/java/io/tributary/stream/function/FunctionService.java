@@ -398,6 +398,13 @@ public final class FunctionService implements AutoCloseable {
    *
    * @return whether it existed
    */
+  /** The partitions of each running function's topic this node handles now. */
+  public Map<String, List<Integer>> ownedPartitions() {
+    Map<String, List<Integer>> owned = new java.util.TreeMap<>();
+    running.forEach((name, runner) -> owned.put(name, runner.ownedPartitions()));
+    return owned;
+  }
+
   public synchronized boolean delete(String name) {
     return registry.delete(name, this::stop);
   }
