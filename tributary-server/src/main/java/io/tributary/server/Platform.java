@@ -119,7 +119,8 @@ public final class Platform implements AutoCloseable {
       AtomicReference<UnaryOperator<String>> resolver =
           new AtomicReference<>(Platform::unresolvedBeforeStart);
       SecureRandom random = new SecureRandom();
-      String nodeId = ClusterNodes.localId(config.dataDir(), random);
+      String nodeId =
+          config.node().id().orElseGet(() -> ClusterNodes.localId(config.dataDir(), random));
       Optional<CatalogPassword> catalogPassword =
           CatalogPassword.secretName(config.catalog())
               .map(
