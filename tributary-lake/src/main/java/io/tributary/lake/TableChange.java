@@ -68,7 +68,20 @@ public sealed interface TableChange {
       List<DataFile> files,
       long fromSnapshot,
       Map<String, String> summary) {
-    return new Rewrite(removed, files, fromSnapshot, summary);
+    return new Rewrite(removed, files, fromSnapshot, summary, Optional.empty());
+  }
+
+  /**
+   * Rewrites files as {@link #rewrite} does, only if {@code expected} still holds on the table the
+   * commit applies to (else the commit fails with {@link CommitConflictException}).
+   */
+  static TableChange rewriteIf(
+      List<DataFile> removed,
+      List<DataFile> files,
+      long fromSnapshot,
+      Map<String, String> summary,
+      SummaryExpectation expected) {
+    return new Rewrite(removed, files, fromSnapshot, summary, Optional.of(expected));
   }
 
   /** Removes the data files at {@code removed} ({@code DeleteFiles}). */
@@ -138,12 +151,17 @@ public sealed interface TableChange {
 
   /** See {@link TableChange#rewrite}. */
   record Rewrite(
-      List<DataFile> removed, List<DataFile> added, long fromSnapshot, Map<String, String> summary)
+      List<DataFile> removed,
+      List<DataFile> added,
+      long fromSnapshot,
+      Map<String, String> summary,
+      Optional<SummaryExpectation> expected)
       implements TableChange {
     public Rewrite {
       removed = List.copyOf(removed);
       added = List.copyOf(added);
       summary = Map.copyOf(summary);
+      Objects.requireNonNull(expected, "expected is null");
     }
 
     @Override

@@ -335,6 +335,7 @@ public final class TableWriter {
               .scanManifestsWith(lake.workers());
       rewrite.removed().forEach(operation::deleteFile);
       rewrite.added().forEach(operation::addFile);
+      rewrite.expected().ifPresent(expected -> operation.validateWith(expected.validator()));
       return operation;
     }
     TableChange.DeleteFiles delete = (TableChange.DeleteFiles) change;

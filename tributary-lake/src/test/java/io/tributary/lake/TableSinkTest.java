@@ -343,12 +343,23 @@ class TableSinkTest {
     assertThatThrownBy(
             () -> sink.appendIf(rows, Map.of("tributary.offsets", "0:9"), Optional.of(unset)))
         .isInstanceOf(CommitConflictException.class)
-        .hasMessageContaining("tributary.offsets is no longer unset");
+        .hasMessageContaining("[tributary.offsets] are no longer [unset]");
     SummaryExpectation one = new SummaryExpectation("tributary.offsets", Optional.of("0:1"));
     sink.appendIf(rows, Map.of("tributary.offsets", "0:2"), Optional.of(one));
 
     assertThat(sink.lastCommitted("tributary.offsets")).contains("0:2");
     assertThat(TestLakes.read(table(EVENTS))).hasSize(3);
+
+    // several keys at once (maintenance carrying every marker): each must still hold
+    sink.append(rows, Map.of("tributary.files", "f1"));
+    SummaryExpectation stale =
+        SummaryExpectation.unchanged(Map.of("tributary.offsets", "0:1", "tributary.files", "f1"));
+    assertThatThrownBy(() -> sink.appendIf(rows, Map.of(), Optional.of(stale)))
+        .isInstanceOf(CommitConflictException.class);
+    SummaryExpectation current =
+        SummaryExpectation.unchanged(Map.of("tributary.offsets", "0:2", "tributary.files", "f1"));
+    sink.appendIf(rows, Map.of(), Optional.of(current));
+    assertThat(TestLakes.read(table(EVENTS))).hasSize(5);
   }
 
   @Test
