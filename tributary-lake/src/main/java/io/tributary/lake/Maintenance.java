@@ -158,8 +158,15 @@ final class Maintenance {
     writer.locked(
         () -> {
           table.refresh();
+          // another node's delivery may commit newer markers meanwhile: never carry stale ones
+          Map<String, String> markers = latestMarkers();
           return writer.commitOrDiscard(
-              TableChange.rewrite(rewritten, written, plannedSnapshot, latestMarkers()));
+              TableChange.rewriteIf(
+                  rewritten,
+                  written,
+                  plannedSnapshot,
+                  markers,
+                  SummaryExpectation.unchanged(markers)));
         });
   }
 
@@ -192,7 +199,9 @@ final class Maintenance {
       long cutoff = clock.millis() - options.expireOlderThan().toMillis();
       if (expiryWouldDropMarkers(cutoff)) {
         // carry the markers into a new (empty) snapshot, so resuming still finds them
-        writer.commit(TableChange.append(List.of(), latestMarkers()));
+        Map<String, String> markers = latestMarkers();
+        writer.commit(
+            TableChange.appendIf(List.of(), markers, SummaryExpectation.unchanged(markers)));
         table.refresh();
       }
       int before = count(table.snapshots());

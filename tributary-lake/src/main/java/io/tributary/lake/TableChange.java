@@ -3,6 +3,7 @@ package io.tributary.lake;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.expressions.Expression;
@@ -24,7 +25,16 @@ public sealed interface TableChange {
 
   /** Appends files ({@code AppendFiles}); with none, an empty snapshot carrying the summary. */
   static TableChange append(List<DataFile> files, Map<String, String> summary) {
-    return new Append(files, summary);
+    return new Append(files, summary, Optional.empty());
+  }
+
+  /**
+   * Appends files as {@link #append} does, only if {@code expected} still holds on the table the
+   * commit applies to (else the commit fails with {@link CommitConflictException}).
+   */
+  static TableChange appendIf(
+      List<DataFile> files, Map<String, String> summary, SummaryExpectation expected) {
+    return new Append(files, summary, Optional.of(expected));
   }
 
   /**
@@ -58,7 +68,20 @@ public sealed interface TableChange {
       List<DataFile> files,
       long fromSnapshot,
       Map<String, String> summary) {
-    return new Rewrite(removed, files, fromSnapshot, summary);
+    return new Rewrite(removed, files, fromSnapshot, summary, Optional.empty());
+  }
+
+  /**
+   * Rewrites files as {@link #rewrite} does, only if {@code expected} still holds on the table the
+   * commit applies to (else the commit fails with {@link CommitConflictException}).
+   */
+  static TableChange rewriteIf(
+      List<DataFile> removed,
+      List<DataFile> files,
+      long fromSnapshot,
+      Map<String, String> summary,
+      SummaryExpectation expected) {
+    return new Rewrite(removed, files, fromSnapshot, summary, Optional.of(expected));
   }
 
   /** Removes the data files at {@code removed} ({@code DeleteFiles}). */
@@ -67,10 +90,13 @@ public sealed interface TableChange {
   }
 
   /** See {@link TableChange#append}. */
-  record Append(List<DataFile> added, Map<String, String> summary) implements TableChange {
+  record Append(
+      List<DataFile> added, Map<String, String> summary, Optional<SummaryExpectation> expected)
+      implements TableChange {
     public Append {
       added = List.copyOf(added);
       summary = Map.copyOf(summary);
+      Objects.requireNonNull(expected, "expected is null");
     }
 
     @Override
@@ -125,12 +151,17 @@ public sealed interface TableChange {
 
   /** See {@link TableChange#rewrite}. */
   record Rewrite(
-      List<DataFile> removed, List<DataFile> added, long fromSnapshot, Map<String, String> summary)
+      List<DataFile> removed,
+      List<DataFile> added,
+      long fromSnapshot,
+      Map<String, String> summary,
+      Optional<SummaryExpectation> expected)
       implements TableChange {
     public Rewrite {
       removed = List.copyOf(removed);
       added = List.copyOf(added);
       summary = Map.copyOf(summary);
+      Objects.requireNonNull(expected, "expected is null");
     }
 
     @Override

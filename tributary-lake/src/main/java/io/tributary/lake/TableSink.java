@@ -143,10 +143,25 @@ public final class TableSink {
   public AppendResult append(
       List<Map<String, Object>> rows, Map<String, String> snapshotProperties) {
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    return appendIf(rows, snapshotProperties, Optional.empty());
+  }
+
+  /**
+   * Appends {@code rows} as {@link #append} does, only if {@code expected} (when present) still
+   * holds on the table the commit applies to.
+   *
+   * @throws CommitConflictException if {@code expected} no longer holds; nothing was committed
+   */
+  public AppendResult appendIf(
+      List<Map<String, Object>> rows,
+      Map<String, String> snapshotProperties,
+      Optional<SummaryExpectation> expected) {
+    Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    Objects.requireNonNull(expected, "expected is null");
     refresh(ensureTable(rows));
     List<WrittenFiles> written = List.of(join(write(rows)));
     // the files are deleted if the commit fails for sure, kept if it may have landed
-    return result(written, writer.commitOrDiscard(change(written, snapshotProperties)));
+    return result(written, writer.commitOrDiscard(change(written, snapshotProperties, expected)));
   }
 
   /**
@@ -186,17 +201,35 @@ public final class TableSink {
    * @throws OutcomeUnknownException if the commit may have landed; check {@link #lastCommitted}
    */
   public AppendResult commit(List<WrittenFiles> written, Map<String, String> snapshotProperties) {
+    return commitIf(written, snapshotProperties, Optional.empty());
+  }
+
+  /**
+   * Commits written files as {@link #commit} does, only if {@code expected} (when present) still
+   * holds on the table the commit applies to.
+   *
+   * @throws CommitConflictException if {@code expected} no longer holds; nothing was committed
+   */
+  public AppendResult commitIf(
+      List<WrittenFiles> written,
+      Map<String, String> snapshotProperties,
+      Optional<SummaryExpectation> expected) {
     Objects.requireNonNull(written, "written is null");
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
+    Objects.requireNonNull(expected, "expected is null");
     refresh(ensureTable(List.of()));
-    return result(written, writer.commit(change(written, snapshotProperties)));
+    return result(written, writer.commit(change(written, snapshotProperties, expected)));
   }
 
   private static TableChange change(
-      List<WrittenFiles> written, Map<String, String> snapshotProperties) {
+      List<WrittenFiles> written,
+      Map<String, String> snapshotProperties,
+      Optional<SummaryExpectation> expected) {
     List<DataFile> files = new ArrayList<>();
     written.forEach(w -> files.addAll(w.files()));
-    return TableChange.append(files, snapshotProperties);
+    return expected
+        .map(e -> TableChange.appendIf(files, snapshotProperties, e))
+        .orElseGet(() -> TableChange.append(files, snapshotProperties));
   }
 
   private static AppendResult result(List<WrittenFiles> written, Committed committed) {

@@ -303,6 +303,7 @@ public final class TableWriter {
     if (change instanceof TableChange.Append append) {
       AppendFiles operation = current.newAppend().scanManifestsWith(lake.workers());
       append.added().forEach(operation::appendFile);
+      append.expected().ifPresent(expected -> operation.validateWith(expected.validator()));
       return operation;
     }
     if (change instanceof TableChange.Overwrite overwrite) {
@@ -334,6 +335,7 @@ public final class TableWriter {
               .scanManifestsWith(lake.workers());
       rewrite.removed().forEach(operation::deleteFile);
       rewrite.added().forEach(operation::addFile);
+      rewrite.expected().ifPresent(expected -> operation.validateWith(expected.validator()));
       return operation;
     }
     TableChange.DeleteFiles delete = (TableChange.DeleteFiles) change;

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
@@ -328,6 +329,37 @@ class TableSinkTest {
     assertThat(sink.lastCommitted("tributary.offsets")).contains("0:2");
     assertThat(lake.sink(EVENTS, List.of()).lastCommitted("tributary.offsets")).contains("0:2");
     assertThat(sink.lastCommitted("missing")).isEmpty();
+  }
+
+  @Test
+  void appendIfCommitsOnlyWhileTheExpectedValueHolds() {
+    TableSink sink = lake.sink(EVENTS, List.of());
+    List<Map<String, Object>> rows = List.of(row("e", "a"));
+    sink.prepare(rows);
+    SummaryExpectation unset = new SummaryExpectation("tributary.offsets", Optional.empty());
+    sink.appendIf(rows, Map.of("tributary.offsets", "0:1"), Optional.of(unset));
+    sink.append(rows, Map.of()); // a snapshot without the key keeps the value
+
+    assertThatThrownBy(
+            () -> sink.appendIf(rows, Map.of("tributary.offsets", "0:9"), Optional.of(unset)))
+        .isInstanceOf(CommitConflictException.class)
+        .hasMessageContaining("[tributary.offsets] are no longer [unset]");
+    SummaryExpectation one = new SummaryExpectation("tributary.offsets", Optional.of("0:1"));
+    sink.appendIf(rows, Map.of("tributary.offsets", "0:2"), Optional.of(one));
+
+    assertThat(sink.lastCommitted("tributary.offsets")).contains("0:2");
+    assertThat(TestLakes.read(table(EVENTS))).hasSize(3);
+
+    // several keys at once (maintenance carrying every marker): each must still hold
+    sink.append(rows, Map.of("tributary.files", "f1"));
+    SummaryExpectation stale =
+        SummaryExpectation.unchanged(Map.of("tributary.offsets", "0:1", "tributary.files", "f1"));
+    assertThatThrownBy(() -> sink.appendIf(rows, Map.of(), Optional.of(stale)))
+        .isInstanceOf(CommitConflictException.class);
+    SummaryExpectation current =
+        SummaryExpectation.unchanged(Map.of("tributary.offsets", "0:2", "tributary.files", "f1"));
+    sink.appendIf(rows, Map.of(), Optional.of(current));
+    assertThat(TestLakes.read(table(EVENTS))).hasSize(5);
   }
 
   @Test

@@ -103,6 +103,7 @@ public final class Platform implements AutoCloseable {
   private final PgWireServer pgwire;
   private final AdminCredentials admin;
   private final Optional<Access> access;
+  private final ClusterNodes nodes;
 
   private static final int LOGIN_FAILURES = 10;
   private static final Duration LOGIN_WINDOW = Duration.ofMinutes(5);
@@ -118,6 +119,8 @@ public final class Platform implements AutoCloseable {
       AtomicReference<UnaryOperator<String>> resolver =
           new AtomicReference<>(Platform::unresolvedBeforeStart);
       SecureRandom random = new SecureRandom();
+      String nodeId =
+          config.node().id().orElseGet(() -> ClusterNodes.localId(config.dataDir(), random));
       Optional<CatalogPassword> catalogPassword =
           CatalogPassword.secretName(config.catalog())
               .map(
@@ -214,6 +217,7 @@ public final class Platform implements AutoCloseable {
                   streams,
                   topics,
                   config.dataDir(),
+                  nodeId,
                   current,
                   System::getenv,
                   functionOwners,
@@ -310,7 +314,15 @@ public final class Platform implements AutoCloseable {
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
+                    routes.get(
+                        "/v1/cluster",
+                        ctx -> HttpApi.json(ctx, 200, clusterView()),
+                        Requires.admin());
                   }));
+      nodes =
+          opened(
+              new ClusterNodes(
+                  this::metadataConnection, nodeId, httpUri().toString(), this::owned, clock));
       pgwire =
           config.pgwire().enabled()
               ? opened(startPgWire(config, query, meters, clock, pgUsers(random)))
@@ -337,6 +349,17 @@ public final class Platform implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** What this node owns now, written with its heartbeats. */
+  private Map<String, Object> owned() {
+    return Map.of("delivery", delivery.ownedPartitions(), "functions", functions.ownedPartitions());
+  }
+
+  /** {@code GET /v1/cluster}: the live nodes and what each owns. */
+  private Map<String, Object> clusterView() {
+    nodes.heartbeat(); // this node as it is now
+    return Map.of("node", nodes.id(), "nodes", nodes.live());
   }
 
   /** The ports the platform listens on that are known before it starts. */

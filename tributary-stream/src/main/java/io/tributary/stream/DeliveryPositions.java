@@ -1,44 +1,79 @@
 package io.tributary.stream;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Where one stream's delivery stands in its topic: the next offsets the table and its error table
- * hold (read from their snapshots at start), the offsets read since the last commit, and the
- * consumer's assignment, positioned after what the table holds. Used by the delivery thread only.
+ * Where one stream's delivery stands in the partitions of its topic this node owns (the consumer
+ * group assigns them; several nodes share a topic): the next offsets the table and its error table
+ * hold for each owned partition (read from their snapshots when the partition is assigned), the
+ * offsets read since the last commit, and the consumer positioned after what the table holds. Used
+ * by the delivery thread only.
  */
 final class DeliveryPositions {
-  private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
-
   private final String topic;
   private final Consumer<byte[], byte[]> consumer;
-  private final Clock clock;
+  private final Set<Integer> owned = new TreeSet<>();
   private final Map<Integer, Long> dataOffsets = new HashMap<>();
   private final Map<Integer, Long> errorOffsets = new HashMap<>();
   private final Map<Integer, Long> nextOffsets = new HashMap<>();
-  private final List<TopicPartition> assigned = new ArrayList<>();
-  private long lastPartitionCheck;
+  private boolean tableHasOffsets;
 
-  DeliveryPositions(String topic, Consumer<byte[], byte[]> consumer, Clock clock) {
+  DeliveryPositions(String topic, Consumer<byte[], byte[]> consumer) {
     this.topic = topic;
     this.consumer = consumer;
-    this.clock = clock;
   }
 
-  /** Assigns every partition and positions each after the offsets the table holds. */
-  void resume(Map<Integer, Long> tableOffsets, Map<Integer, Long> errorTableOffsets) {
-    dataOffsets.putAll(tableOffsets);
-    errorOffsets.putAll(errorTableOffsets);
-    assignPartitions();
+  /**
+   * Takes ownership of {@code partitions} (or reloads them after being fenced), positioning each
+   * after the offsets the table holds: {@code tableOffsets} and {@code errorTableOffsets} are the
+   * tables' offsets of every partition, read now.
+   */
+  void assigned(
+      Collection<TopicPartition> partitions,
+      Map<Integer, Long> tableOffsets,
+      Map<Integer, Long> errorTableOffsets) {
+    tableHasOffsets = !tableOffsets.isEmpty();
+    for (TopicPartition partition : partitions) {
+      int p = partition.partition();
+      owned.add(p);
+      nextOffsets.remove(p);
+      put(dataOffsets, p, tableOffsets.get(p));
+      put(errorOffsets, p, errorTableOffsets.get(p));
+    }
+    seekToTable(partitions);
+  }
+
+  private static void put(Map<Integer, Long> offsets, int partition, Long offset) {
+    if (offset == null) {
+      offsets.remove(partition);
+    } else {
+      offsets.put(partition, offset);
+    }
+  }
+
+  /** Gives up {@code partitions}: nothing read from them is committed by this node any more. */
+  void revoked(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      int p = partition.partition();
+      owned.remove(p);
+      dataOffsets.remove(p);
+      errorOffsets.remove(p);
+      nextOffsets.remove(p);
+    }
+  }
+
+  /** The partitions this node owns, in order. */
+  List<Integer> owned() {
+    return List.copyOf(owned);
   }
 
   Map<Integer, Long> dataOffsets() {
@@ -49,39 +84,15 @@ final class DeliveryPositions {
     return Map.copyOf(errorOffsets);
   }
 
-  /** Assigns partitions added to the topic since the last check, every 30 s. */
-  void checkPartitions() {
-    if (clock.millis() - lastPartitionCheck >= PARTITION_CHECK.toMillis()) {
-      assignPartitions();
-      lastPartitionCheck = clock.millis();
-    }
-  }
-
-  private void assignPartitions() {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (PartitionInfo info : infos) {
-      partitions.add(new TopicPartition(info.topic(), info.partition()));
-    }
-    if (partitions.size() == assigned.size()) {
-      return;
-    }
-    List<TopicPartition> added = new ArrayList<>(partitions);
-    added.removeAll(assigned);
-    consumer.assign(partitions);
-    seekToTable(added);
-    assigned.clear();
-    assigned.addAll(partitions);
-    lastPartitionCheck = clock.millis();
-  }
-
-  /** Seeks every assigned partition back to the offsets the table holds, to read them again. */
+  /** Seeks every owned partition back to the offsets the table holds, to read them again. */
   void seekBack() {
     nextOffsets.clear();
-    seekToTable(assigned);
+    List<TopicPartition> partitions = new ArrayList<>();
+    owned.forEach(p -> partitions.add(new TopicPartition(topic, p)));
+    seekToTable(partitions);
   }
 
-  private void seekToTable(List<TopicPartition> partitions) {
+  private void seekToTable(Collection<TopicPartition> partitions) {
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = dataOffsets.get(partition.partition());
@@ -99,7 +110,7 @@ final class DeliveryPositions {
   /** The records in Kafka not read yet. */
   long lag() {
     long total = 0;
-    for (TopicPartition partition : assigned) {
+    for (TopicPartition partition : consumer.assignment()) {
       total += consumer.currentLag(partition).orElse(0);
     }
     return total;
@@ -122,27 +133,29 @@ final class DeliveryPositions {
 
   /** Whether the table holds offsets (has had a delivery commit). */
   boolean tableHasOffsets() {
-    return !dataOffsets.isEmpty();
+    return tableHasOffsets;
   }
 
-  /** The offsets the next commit carries: the table's, advanced by the records read since. */
+  /**
+   * The offsets the next commit advances: for each partition read since the last commit, the offset
+   * after the last record read. The commit merges them into the table's offsets of the others.
+   */
   Map<Integer, Long> next() {
-    Map<Integer, Long> offsets = new HashMap<>(dataOffsets);
-    nextOffsets.forEach((partition, offset) -> offsets.merge(partition, offset, Math::max));
-    return offsets;
+    return Map.copyOf(nextOffsets);
   }
 
   void errorsCommitted(Map<Integer, Long> offsets) {
-    errorOffsets.putAll(offsets);
+    offsets.forEach((p, o) -> errorOffsets.merge(p, o, Math::max));
   }
 
-  /** Records a commit of the table at {@code offsets}; reports them to the consumer group. */
+  /** Records a commit of the table advancing {@code offsets}. */
   void dataCommitted(Map<Integer, Long> offsets) {
     dataOffsets.putAll(offsets);
     nextOffsets.clear();
+    tableHasOffsets |= !offsets.isEmpty();
   }
 
-  /** The table's offsets as consumer group offsets (for monitoring only). */
+  /** The table's offsets of the owned partitions as consumer group offsets (for monitoring). */
   Map<TopicPartition, OffsetAndMetadata> groupOffsets() {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     dataOffsets.forEach(

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -66,6 +67,13 @@ public final class DeliveryService implements StreamRegistry.Listener, AutoClose
 
   public List<DeliveryStatus> statuses() {
     return running.values().stream().map(StreamDelivery::status).toList();
+  }
+
+  /** The partitions of each stream's topic this node delivers now (the consumer group's split). */
+  public Map<String, List<Integer>> ownedPartitions() {
+    Map<String, List<Integer>> owned = new TreeMap<>();
+    running.forEach((name, delivery) -> owned.put(name, delivery.ownedPartitions()));
+    return owned;
   }
 
   /** Stops every stream's delivery, flushing its buffer first. */

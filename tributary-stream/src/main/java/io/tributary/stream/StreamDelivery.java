@@ -16,16 +16,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * whatever the table holds, every error before its offsets is in the error table; on start delivery
  * resumes at the table's offsets and skips errors the error table already holds ({@link
  * DeliveryPositions}). Nothing is committed to Kafka's group offsets except for monitoring.
+ *
+ * <p>Several nodes deliver one stream together: the consumer group {@code
+ * tributary-delivery-<stream>} shares its partitions among them. A node reads a partition's offsets
+ * from the tables when it is assigned, commits what it buffered when partitions are revoked (drops
+ * it when they are lost), and every commit is fenced by the table's offsets ({@link
+ * CommitRetrier}): a node whose commit finds another node's offsets drops its buffer and resumes
+ * from the table, so each record lands once whoever owns its partition.
  *
  * <p>Memory is bounded by records, bytes and cells (values): records are parsed a chunk at a time,
  * and the parsed rows go to a writer once they hold {@link #CHUNK_CELLS} values, with at most
@@ -71,6 +83,7 @@ final class StreamDelivery implements AutoCloseable {
   private static final long MAX_BACKOFF_MILLIS = 10_000;
   private static final Duration POLL = Duration.ofMillis(100);
   private static final String INGESTED_AT = "_ingested_at";
+  private static final int SESSION_TIMEOUT_MS = 10_000;
 
   private final StreamSpec spec;
   private final Clock clock;
@@ -85,6 +98,7 @@ final class StreamDelivery implements AutoCloseable {
   private final CommitRetrier commits;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile List<Integer> owned = List.of();
 
   private long writeBackoffMillis = INITIAL_BACKOFF_MILLIS;
   private final List<CompletableFuture<WrittenFiles>> writes = new ArrayList<>();
@@ -109,8 +123,11 @@ final class StreamDelivery implements AutoCloseable {
     this.metrics = new DeliveryMetrics(spec, registry);
     this.commits = new CommitRetrier(spec.name(), offsetsKey, () -> running, metrics::error);
     Map<String, Object> props = log.consumerProperties("tributary-delivery-" + spec.name());
+    // a node that dies hands its partitions over within seconds
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 5);
     this.consumer = new KafkaConsumer<>(props);
-    this.positions = new DeliveryPositions(spec.name(), consumer, clock);
+    this.positions = new DeliveryPositions(spec.name(), consumer);
     this.thread = new Thread(this::run, "delivery-" + spec.name());
   }
 
@@ -122,13 +139,18 @@ final class StreamDelivery implements AutoCloseable {
     return spec;
   }
 
+  /** The partitions of the topic this node delivers now. */
+  List<Integer> ownedPartitions() {
+    return owned;
+  }
+
   DeliveryStatus status() {
     return metrics.status();
   }
 
   private void run() {
     try {
-      resume();
+      consumer.subscribe(List.of(spec.name()), new Rebalance());
       metrics.state(ComponentState.RUNNING);
       while (running) {
         ConsumerRecords<byte[], byte[]> records;
@@ -151,7 +173,6 @@ final class StreamDelivery implements AutoCloseable {
                     >= spec.buffer().interval().toMillis())) {
           flush();
         }
-        positions.checkPartitions();
       }
       if (buffer.buffered() > 0) {
         LOG.info(
@@ -163,6 +184,7 @@ final class StreamDelivery implements AutoCloseable {
       Thread.currentThread().interrupt();
       metrics.state(ComponentState.STOPPED);
     } catch (RuntimeException e) {
+      resetBuffer(); // nothing more is committed by this node; closing the consumer revokes
       metrics.failed(e.getMessage() != null ? e.getMessage() : e.toString());
       LOG.error("Delivery of stream {} stopped: {}", spec.name(), e.toString(), e);
     } finally {
@@ -170,17 +192,80 @@ final class StreamDelivery implements AutoCloseable {
     }
   }
 
-  /** Positions the consumer after what the table already holds. */
-  private void resume() {
-    positions.resume(
+  /** Positions the consumer after what the table already holds, for {@code partitions}. */
+  private void resume(Collection<TopicPartition> partitions) {
+    positions.assigned(
+        partitions,
         DeliveryOffsets.decode(data.lastCommitted(offsetsKey)),
         DeliveryOffsets.decode(errors.lastCommitted(offsetsKey)));
     LOG.info(
-        "Stream {} -> {}: resuming at offsets {} (error table at {})",
+        "Stream {} -> {}: partitions {} assigned, resuming at offsets {} (error table at {})",
         spec.name(),
         spec.table(),
+        positions.owned(),
         positions.dataOffsets(),
         positions.errorOffsets());
+  }
+
+  /**
+   * Follows the consumer group's assignment: commits the buffer before partitions go to another
+   * node, drops it when they were lost (another node may own them already), and resumes assigned
+   * partitions from the tables' offsets.
+   */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty() && buffer.buffered() > 0) {
+        try {
+          flush();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          dropBuffer();
+        }
+      }
+      positions.revoked(partitions);
+      owned = positions.owned();
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn("Stream {}: partitions {} lost, dropping the buffer", spec.name(), partitions);
+      dropBuffer();
+      positions.revoked(partitions);
+      owned = positions.owned();
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        resume(partitions);
+      }
+      owned = positions.owned();
+    }
+  }
+
+  /** Drops the buffer and what it wrote; its records are read again by whoever owns them. */
+  private void dropBuffer() {
+    List<WrittenFiles> written = new ArrayList<>();
+    for (CompletableFuture<WrittenFiles> write : writes) {
+      try {
+        written.add(TableSink.join(write));
+      } catch (RuntimeException e) {
+        LOG.debug("Stream {}: a dropped write failed: {}", spec.name(), e.toString());
+      }
+    }
+    data.discard(written);
+    resetBuffer();
+    positions.seekBack();
+  }
+
+  /** Drops the buffer after another node committed a partition, and resumes from the tables. */
+  private void fenced(DeliveryFencedException e, List<WrittenFiles> written) {
+    LOG.warn("{}", e.getMessage());
+    metrics.error(e.getMessage());
+    data.discard(written);
+    resetBuffer();
+    resume(consumer.assignment());
   }
 
   /**
@@ -199,6 +284,14 @@ final class StreamDelivery implements AutoCloseable {
       return;
     }
     writeBackoffMillis = INITIAL_BACKOFF_MILLIS;
+    try {
+      commitFlush(written);
+    } catch (DeliveryFencedException e) {
+      fenced(e, written);
+    }
+  }
+
+  private void commitFlush(List<WrittenFiles> written) throws InterruptedException {
     Map<Integer, Long> newOffsets = positions.next();
     // errors first: whatever offsets the data table holds, the errors before them are committed
     errorRows.removeIf(
@@ -206,15 +299,17 @@ final class StreamDelivery implements AutoCloseable {
             positions.errorCommitted(
                 ((Long) row.get("partition")).intValue(), (Long) row.get("offset")));
     if (!errorRows.isEmpty()) {
+      commits.checkOwned(data, positions.dataOffsets(), newOffsets);
       recordCommit(
           commits.commit(
               errors,
+              positions.errorOffsets(),
               newOffsets,
-              (attempt, properties) -> {
+              (attempt, properties, expected) -> {
                 if (attempt > 1) {
                   errors.prepare(errorRows);
                 }
-                return errors.append(errorRows, properties);
+                return errors.appendIf(errorRows, properties, Optional.of(expected));
               }));
       positions.errorsCommitted(newOffsets);
       metrics.errored(errorRows.size());
@@ -224,10 +319,14 @@ final class StreamDelivery implements AutoCloseable {
     if (rows > 0 || (!errorRows.isEmpty() && positions.tableHasOffsets())) {
       recordCommit(
           commits.commit(
-              data, newOffsets, (attempt, properties) -> data.commit(written, properties)));
+              data,
+              positions.dataOffsets(),
+              newOffsets,
+              (attempt, properties, expected) ->
+                  data.commitIf(written, properties, Optional.of(expected))));
       metrics.delivered(rows);
-    }
-    positions.dataCommitted(newOffsets);
+      positions.dataCommitted(newOffsets);
+    } // else the offsets read go with the next data commit
     resetBuffer();
     try {
       consumer.commitSync(positions.groupOffsets(), Duration.ofSeconds(5));

@@ -2,9 +2,6 @@ package io.tributary.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -33,15 +30,16 @@ class DeliveryPositionsTest {
   }
 
   @Test
-  void resumesAfterWhatTheTableHoldsAndCarriesTheOffsetsReadSince() {
+  void resumesAssignedPartitionsAfterWhatTheTableHoldsAndAdvancesThoseRead() {
     MockConsumer<byte[], byte[]> consumer = consumer();
-    DeliveryPositions positions =
-        new DeliveryPositions("s", consumer, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
-    positions.resume(Map.of(0, 40L), Map.of(0, 42L));
-    assertThat(consumer.assignment()).containsExactlyInAnyOrder(P0, P1);
+    consumer.assign(List.of(P0, P1));
+    DeliveryPositions positions = new DeliveryPositions("s", consumer);
+    positions.assigned(List.of(P0, P1), Map.of(0, 40L, 2, 7L), Map.of(0, 42L));
+    assertThat(positions.owned()).containsExactly(0, 1);
     assertThat(consumer.position(P0)).isEqualTo(40);
     assertThat(consumer.position(P1)).as("not in the table: from the start").isZero();
     assertThat(positions.tableHasOffsets()).isTrue();
+    assertThat(positions.dataOffsets()).as("only owned partitions").containsOnlyKeys(0);
 
     assertThat(positions.isNew(0, 39)).isFalse();
     assertThat(positions.isNew(0, 40)).isTrue();
@@ -56,7 +54,7 @@ class DeliveryPositionsTest {
     consumer.seek(P0, 90);
     positions.seekBack();
     assertThat(consumer.position(P0)).as("read again from the table's offsets").isEqualTo(40);
-    assertThat(positions.next()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 40L));
+    assertThat(positions.next()).isEmpty();
 
     positions.read(0, 60);
     Map<Integer, Long> committed = positions.next();
@@ -66,5 +64,27 @@ class DeliveryPositionsTest {
     assertThat(positions.errorCommitted(0, 60)).isTrue();
     assertThat(positions.groupOffsets()).containsOnlyKeys(P0);
     assertThat(positions.groupOffsets().get(P0).offset()).isEqualTo(61);
+  }
+
+  @Test
+  void forgetsRevokedPartitionsAndReloadsReassignedOnes() {
+    MockConsumer<byte[], byte[]> consumer = consumer();
+    consumer.assign(List.of(P0, P1));
+    DeliveryPositions positions = new DeliveryPositions("s", consumer);
+    positions.assigned(List.of(P0, P1), Map.of(0, 40L, 1, 10L), Map.of());
+    positions.read(0, 41);
+    positions.read(1, 11);
+
+    positions.revoked(List.of(P1));
+    assertThat(positions.owned()).containsExactly(0);
+    assertThat(positions.next()).as("nothing of P1 is committed any more").containsOnlyKeys(0);
+    assertThat(positions.dataOffsets()).containsOnlyKeys(0);
+
+    // another node delivered P1 meanwhile: assigned again, it resumes from the table
+    positions.assigned(List.of(P1), Map.of(0, 40L, 1, 30L), Map.of(1, 25L));
+    assertThat(positions.owned()).containsExactly(0, 1);
+    assertThat(consumer.position(P1)).isEqualTo(30);
+    assertThat(positions.errorCommitted(1, 24)).isTrue();
+    assertThat(positions.next()).containsExactlyEntriesOf(Map.of(0, 42L));
   }
 }

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,7 +35,67 @@ public record TributaryConfig(
     Flows flows,
     PgWire pgwire,
     Access access,
-    LakeStorage lake) {
+    LakeStorage lake,
+    Node node) {
+
+  /**
+   * This node's identity among the nodes of one platform ({@code node.id}); empty: the id created
+   * at the first start and kept in the data dir.
+   */
+  public record Node(Optional<String> id) {
+    public static final Node DEFAULT = new Node(Optional.empty());
+    static final String ID_RULE =
+        "must be 1 to 100 letters, digits, '.', '_' or '-', starting alphanumeric";
+    private static final java.util.regex.Pattern ID =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    public Node {
+      Objects.requireNonNull(id, "id is null");
+      if (id.isPresent() && !ID.matcher(id.get()).matches()) {
+        throw new IllegalArgumentException("Invalid node.id: '" + id.get() + "' (" + ID_RULE + ")");
+      }
+    }
+
+    static boolean validId(String id) {
+      return ID.matcher(id).matches();
+    }
+  }
+
+  /** A config whose node id is kept in the data dir. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers,
+      EgressPolicy egress,
+      Flows flows,
+      PgWire pgwire,
+      Access access,
+      LakeStorage lake) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        flows,
+        pgwire,
+        access,
+        lake,
+        Node.DEFAULT);
+  }
 
   /**
    * Access control ({@code access.enabled}): on by default; off is allowed only while every
@@ -456,7 +517,8 @@ public record TributaryConfig(
         "pgwire",
         "access",
         "lake",
-        "landing");
+        "landing",
+        "node");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -601,8 +663,26 @@ public record TributaryConfig(
                 Access.DEFAULT_REFRESH,
                 Access.MIN_REFRESH,
                 Access.MAX_REFRESH));
+    String nodeId = top.child("node").allowOnly("id").string("id", null);
+    if (nodeId != null && !Node.validId(nodeId)) {
+      throw ConfigException.invalid("node.id", nodeId, Node.ID_RULE);
+    }
     return new TributaryConfig(
-        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
-        flows, pgwire, access, lake);
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        flows,
+        pgwire,
+        access,
+        lake,
+        new Node(Optional.ofNullable(nodeId)));
   }
 }

@@ -44,6 +44,18 @@ class TributaryConfigTest {
     assertThat(config.flows()).isEqualTo(new TributaryConfig.Flows(Path.of("/tmp/t/flows")));
     assertThat(config.flows().workers()).isEqualTo(8);
     assertThat(config.flows().pools()).isEqualTo(java.util.Map.of("default", 16));
+    assertThat(config.node()).isEqualTo(TributaryConfig.Node.DEFAULT);
+    assertThat(config.node().id()).isEmpty();
+  }
+
+  @Test
+  void readsTheNodeId() {
+    assertThat(TributaryConfig.fromYaml("node: { id: eu-1.node_2 }\n", "t").node().id())
+        .contains("eu-1.node_2");
+    assertThatThrownBy(() -> TributaryConfig.fromYaml("node: { id: \"a b\" }\n", "t"))
+        .hasMessageContaining("Invalid node.id: 'a b' (must be 1 to 100 letters");
+    assertThatThrownBy(() -> TributaryConfig.fromYaml("node: { name: a }\n", "t"))
+        .hasMessageContaining("node.name");
   }
 
   @Test

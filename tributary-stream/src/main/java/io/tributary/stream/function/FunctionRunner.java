@@ -83,11 +83,14 @@ final class FunctionRunner implements AutoCloseable {
   private final FunctionMetrics metrics;
   private final Lanes lanes;
   private final Thread thread;
+  private final String nodeId;
   private volatile boolean running = true;
   private volatile ComponentState state = ComponentState.STARTING;
+  private volatile List<Integer> owned = List.of();
 
   FunctionRunner(
       FunctionSpec spec,
+      String nodeId,
       FieldPath key,
       Handler handler,
       StreamLog log,
@@ -95,6 +98,7 @@ final class FunctionRunner implements AutoCloseable {
       Clock clock,
       RandomGenerator jitter) {
     this.spec = spec;
+    this.nodeId = nodeId;
     this.handler = handler;
     this.log = log;
     this.clock = clock;
@@ -112,6 +116,11 @@ final class FunctionRunner implements AutoCloseable {
 
   FunctionSpec spec() {
     return spec;
+  }
+
+  /** The partitions of the topic this node handles now (the consumer group's split). */
+  List<Integer> ownedPartitions() {
+    return owned;
   }
 
   FunctionStatus status() {
@@ -137,7 +146,8 @@ final class FunctionRunner implements AutoCloseable {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize());
     // static membership: a restarted process takes its partitions back at once instead of waiting
     // for the session of its killed predecessor to time out
-    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.consumerGroup() + "-0");
+    // one static member per node: nodes share the partitions, a restarted node takes its own back
+    props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.consumerGroup() + "-" + nodeId);
     long worstBatchMillis =
         (long) spec.retry().attempts()
                 * (spec.timeout().toMillis() + spec.retry().maxDelay().toMillis())
@@ -152,7 +162,7 @@ final class FunctionRunner implements AutoCloseable {
 
   private KafkaProducer<byte[], byte[]> newProducer() {
     Map<String, Object> config = new HashMap<>(log.connectionProperties());
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(spec));
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(spec, nodeId));
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -173,13 +183,17 @@ final class FunctionRunner implements AutoCloseable {
   }
 
   /**
-   * The transactional id: the function's name only, the same in every process and restart, so a
-   * restarted function's {@code initTransactions} aborts the transaction its killed predecessor
-   * left open at once (instead of leaving it to its timeout, holding {@code read_committed} readers
-   * of the target streams).
+   * The transactional id: the function's name and the node's id, the same in every restart of the
+   * node, so a restarted function's {@code initTransactions} aborts the transaction its killed
+   * predecessor left open at once (instead of leaving it to its timeout, holding {@code
+   * read_committed} readers of the target streams). Two nodes running the function have their own
+   * ids and do not fence each other; a node that lost partitions is fenced by the consumer group
+   * instead: its transaction's offsets carry its group generation ({@code
+   * sendOffsetsToTransaction(offsets, consumer.groupMetadata())}, KIP-447), which the group
+   * coordinator refuses once the partitions moved, and the batch is aborted.
    */
-  static String transactionalId(FunctionSpec spec) {
-    return "tributary-fn-" + spec.name();
+  static String transactionalId(FunctionSpec spec, String nodeId) {
+    return "tributary-fn-" + spec.name() + "-" + nodeId;
   }
 
   private void run() {
@@ -189,15 +203,19 @@ final class FunctionRunner implements AutoCloseable {
       producer = newProducer();
       LOG.info("Function {}: transactional producer ready", spec.name());
       consumer = newConsumer();
+      KafkaConsumer<byte[], byte[]> subscribed = consumer;
       consumer.subscribe(
           List.of(spec.topic()),
           new ConsumerRebalanceListener() {
             @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              owned = partitionsOf(subscribed.assignment(), partitions);
+            }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
               LOG.info("Function {}: reading {}", spec.name(), partitions);
+              owned = partitionsOf(subscribed.assignment(), List.of());
             }
           });
       state = ComponentState.RUNNING;
@@ -329,6 +347,15 @@ final class FunctionRunner implements AutoCloseable {
           }
         });
     return true;
+  }
+
+  private static List<Integer> partitionsOf(
+      Collection<TopicPartition> assignment, Collection<TopicPartition> leaving) {
+    return assignment.stream()
+        .filter(partition -> !leaving.contains(partition))
+        .map(TopicPartition::partition)
+        .sorted()
+        .toList();
   }
 
   private static Throwable causeOf(CompletableFuture<Void> failed) {

@@ -64,6 +64,7 @@ public final class FunctionService implements AutoCloseable {
   private final Secrets secrets;
   private final FunctionPrivileges privileges;
   private final Path jarDirectory;
+  private final String nodeId;
   private final HttpClient http;
   private volatile EgressPolicy egress;
   private final Random jitter;
@@ -88,6 +89,7 @@ public final class FunctionService implements AutoCloseable {
       StreamRegistry streams,
       TopicRegistry topics,
       Path dataDir,
+      String nodeId,
       StoredValues stored,
       UnaryOperator<String> environment,
       FunctionPrivileges privileges,
@@ -115,6 +117,7 @@ public final class FunctionService implements AutoCloseable {
     this.secrets = new Secrets(stored, environment, dataDir);
     this.privileges = Objects.requireNonNull(privileges, "privileges is null");
     this.jarDirectory = dataDir.resolve("functions");
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId is null");
     this.jitter = Objects.requireNonNull(jitter, "jitter is null");
     this.http =
         HttpClient.newBuilder()
@@ -242,7 +245,8 @@ public final class FunctionService implements AutoCloseable {
     FieldPath key =
         spec.key() != null ? spec.key() : topics.get(spec.topic()).map(TopicSpec::key).orElse(null);
     FunctionRunner runner =
-        new FunctionRunner(spec, key, checked(spec, newHandler(spec)), log, meters, clock, jitter);
+        new FunctionRunner(
+            spec, nodeId, key, checked(spec, newHandler(spec)), log, meters, clock, jitter);
     running.put(spec.name(), runner);
     runner.start();
   }
@@ -394,6 +398,13 @@ public final class FunctionService implements AutoCloseable {
    *
    * @return whether it existed
    */
+  /** The partitions of each running function's topic this node handles now. */
+  public Map<String, List<Integer>> ownedPartitions() {
+    Map<String, List<Integer>> owned = new java.util.TreeMap<>();
+    running.forEach((name, runner) -> owned.put(name, runner.ownedPartitions()));
+    return owned;
+  }
+
   public synchronized boolean delete(String name) {
     return registry.delete(name, this::stop);
   }

@@ -24,9 +24,15 @@ class FunctionRunnerTest {
   @Test
   void theTransactionalIdIsTheSameInEveryRestartSoARestartAbortsTheKilledTransaction() {
     // a restarted function (even a changed one) must present the same id to initTransactions
-    assertThat(FunctionRunner.transactionalId(spec("1")))
-        .isEqualTo(FunctionRunner.transactionalId(spec("4")))
-        .isEqualTo("tributary-fn-enrich");
+    assertThat(FunctionRunner.transactionalId(spec("1"), "host-1a2b3c4d"))
+        .isEqualTo(FunctionRunner.transactionalId(spec("4"), "host-1a2b3c4d"))
+        .isEqualTo("tributary-fn-enrich-host-1a2b3c4d");
+  }
+
+  @Test
+  void twoNodesRunningAFunctionHaveTheirOwnTransactionalIds() {
+    assertThat(FunctionRunner.transactionalId(spec("1"), "a"))
+        .isNotEqualTo(FunctionRunner.transactionalId(spec("1"), "b"));
   }
 
   @Test

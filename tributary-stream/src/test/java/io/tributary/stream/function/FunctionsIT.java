@@ -92,6 +92,7 @@ class FunctionsIT {
         streams,
         topics,
         dataDir,
+        "node-1",
         StoredValues.NONE,
         env::get,
         FunctionPrivileges.ALL,
