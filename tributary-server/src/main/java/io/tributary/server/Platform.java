@@ -243,7 +243,12 @@ public final class Platform implements AutoCloseable {
       batch =
           opened(
               Batch.start(
-                  config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+                  config,
+                  lake,
+                  new KafkaLandingEvents(log),
+                  this::metadataConnection,
+                  nodeId,
+                  clock));
       FlowOwners flowOwners =
           new FlowOwners(
               this::metadataConnection,
@@ -353,7 +358,13 @@ public final class Platform implements AutoCloseable {
 
   /** What this node owns now, written with its heartbeats. */
   private Map<String, Object> owned() {
-    return Map.of("delivery", delivery.ownedPartitions(), "functions", functions.ownedPartitions());
+    return Map.of(
+        "delivery",
+        delivery.ownedPartitions(),
+        "functions",
+        functions.ownedPartitions(),
+        "crawlerRuns",
+        batch.crawlers().running());
   }
 
   /** {@code GET /v1/cluster}: the live nodes and what each owns. */
