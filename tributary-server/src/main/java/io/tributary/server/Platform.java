@@ -276,7 +276,8 @@ public final class Platform implements AutoCloseable {
                       Duration.ofSeconds(1),
                       config.flows().workers(),
                       config.flows().pools(),
-                      Duration.ofSeconds(5)),
+                      Duration.ofSeconds(5),
+                      nodeId),
                   meters,
                   clock,
                   flowTaskTypes(config, spark),
@@ -364,7 +365,9 @@ public final class Platform implements AutoCloseable {
         "functions",
         functions.ownedPartitions(),
         "crawlerRuns",
-        batch.crawlers().running());
+        batch.crawlers().running(),
+        "flowTries",
+        flows.runningTries());
   }
 
   /** {@code GET /v1/cluster}: the live nodes and what each owns. */
