@@ -51,6 +51,9 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
   /** The node id of a process alone on its metadata database. */
   public static final String LOCAL_NODE = "local";
 
+  /** How often {@link #run} looks whether another node's run of the crawler ended. */
+  private static final Duration ELSEWHERE_POLL = Duration.ofMillis(250);
+
   /** How often a running crawler's lease is renewed. */
   private static final Duration RENEW = RunStore.LEASE.dividedBy(3);
 
@@ -287,24 +290,47 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
   }
 
   /**
-   * Runs crawler {@code name} now and waits for the result; a run in progress is waited for first,
-   * so the result covers every file present when this was called.
+   * Runs crawler {@code name} now and waits for the result; a run in progress, on this node or
+   * another one, is waited for first, so the result covers every file present when this was called.
    */
   public CrawlRun run(String name) {
     while (true) {
-      CompletableFuture<CrawlRun> current = inProgress(name);
-      if (current == null) {
-        break;
+      while (true) {
+        CompletableFuture<CrawlRun> current = inProgress(name);
+        if (current == null) {
+          break;
+        }
+        await(current);
       }
-      await(current);
+      CrawlRun started = start(name);
+      CompletableFuture<CrawlRun> done;
+      Slot slot = slots.get(name);
+      synchronized (slot) {
+        done = started.id().equals(slot.runId) ? slot.done : null;
+      }
+      if (done != null) {
+        return await(done);
+      }
+      if (!awaitElsewhere(name, started.id())) {
+        return runs.get(started.id()).orElse(started); // ended already
+      }
+      // another node's run ended: run again (here or there) to cover every file present
     }
-    CrawlRun started = start(name);
-    CompletableFuture<CrawlRun> done;
-    Slot slot = slots.get(name);
-    synchronized (slot) {
-      done = started.id().equals(slot.runId) ? slot.done : null;
+  }
+
+  /** Waits while another node holds {@code name}'s lease for run {@code id}: whether it did. */
+  private boolean awaitElsewhere(String name, String id) {
+    boolean waited = false;
+    while (runs.holder(name).filter(id::equals).isPresent()) {
+      waited = true;
+      try {
+        Thread.sleep(ELSEWHERE_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for crawl run " + id, e);
+      }
     }
-    return done == null ? runs.get(started.id()).orElse(started) : await(done);
+    return waited;
   }
 
   private CompletableFuture<CrawlRun> inProgress(String name) {

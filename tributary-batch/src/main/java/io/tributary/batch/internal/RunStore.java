@@ -114,10 +114,17 @@ public final class RunStore {
     }
   }
 
-  /** The run holding {@code crawler}'s lease, if any (it may have just expired). */
+  /** The run holding {@code crawler}'s unexpired lease, if any. */
   public Optional<String> holder(String crawler) {
-    try (Connection connection = metadataDb.get()) {
-      return holder(connection, crawler);
+    try (Connection connection = metadataDb.get();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT run_id FROM " + LEASES + " WHERE crawler = ? AND expires >= ?")) {
+      select.setString(1, crawler);
+      select.setLong(2, clock.millis());
+      try (ResultSet result = select.executeQuery()) {
+        return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot read " + LEASES + ": " + e.getMessage(), e);
     }
