@@ -1,5 +1,6 @@
 package io.tributary.batch;
 
+import io.tributary.batch.internal.CrawlJob;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.lake.Lake;
 import java.sql.Connection;
@@ -30,6 +31,7 @@ public final class Batch implements AutoCloseable {
       Lake lake,
       LandingEvents events,
       Supplier<Connection> metadataDb,
+      String node,
       Clock clock) {
     try {
       resources.push(events);
@@ -40,7 +42,18 @@ public final class Batch implements AutoCloseable {
       landing = opened(new LandingZone(config.dataDir().resolve("landing"), events, remote));
       registry = opened(new CrawlerRegistry(metadataDb, clock));
       registry.declare(config.crawlers());
-      crawlers = opened(new Crawlers(lake, landing, registry, metadataDb, clock));
+      crawlers =
+          opened(
+              new Crawlers(
+                  lake,
+                  landing,
+                  registry,
+                  metadataDb,
+                  clock,
+                  node,
+                  2,
+                  Crawlers.LoadPath.DUCKDB_WHEN_CLEAN,
+                  CrawlJob.CrashPoints.NONE));
       events.subscribe(crawlers::landed);
       landing.watch(WATCH_INTERVAL);
     } catch (RuntimeException e) {
@@ -51,15 +64,17 @@ public final class Batch implements AutoCloseable {
 
   /**
    * Starts the landing zone under {@code <data-dir>/landing}, declares the configured crawlers and
-   * starts their schedules and event subscriptions. Takes ownership of {@code events}.
+   * starts their schedules and event subscriptions, as node {@code node} of those sharing {@code
+   * metadataDb} (a crawler runs on one of them at a time). Takes ownership of {@code events}.
    */
   public static Batch start(
       TributaryConfig config,
       Lake lake,
       LandingEvents events,
       Supplier<Connection> metadataDb,
+      String node,
       Clock clock) {
-    return new Batch(config, lake, events, metadataDb, clock);
+    return new Batch(config, lake, events, metadataDb, node, clock);
   }
 
   private <T extends AutoCloseable> T opened(T resource) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs crawlers: on request ({@link #start}, {@link #run}), on their schedule, and about a second
- * after files of their source land (event mode). One run per crawler at a time; a trigger during a
- * run makes it run again afterwards. Runs are recorded in the metadata database.
+ * after files of their source land (event mode). One run per crawler at a time across the nodes
+ * sharing the metadata database: a run starts on the node that claims the crawler's lease there
+ * (see {@link RunStore#claim}); a trigger during a run on this node makes it run again afterwards,
+ * a scheduled trigger while another node runs the crawler is skipped, and an event trigger is tried
+ * again later. Runs are recorded in the metadata database with the node running them.
  */
 public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Crawlers.class);
@@ -43,6 +47,15 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
 
   /** How long event mode waits after the last landing event of a source before crawling. */
   public static final Duration DEBOUNCE = Duration.ofSeconds(1);
+
+  /** The node id of a process alone on its metadata database. */
+  public static final String LOCAL_NODE = "local";
+
+  /** How often {@link #run} looks whether another node's run of the crawler ended. */
+  private static final Duration ELSEWHERE_POLL = Duration.ofMillis(250);
+
+  /** How often a running crawler's lease is renewed. */
+  private static final Duration RENEW = RunStore.LEASE.dividedBy(3);
 
   private final CrawlerRegistry registry;
   private final RunStore runs;
@@ -62,6 +75,7 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
     CrawlJob job;
     String runId;
     CompletableFuture<CrawlRun> done;
+    ScheduledFuture<?> renewal;
     boolean again;
   }
 
@@ -78,6 +92,7 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
         registry,
         metadataDb,
         clock,
+        LOCAL_NODE,
         2,
         LoadPath.DUCKDB_WHEN_CLEAN,
         CrawlJob.CrashPoints.NONE);
@@ -109,14 +124,16 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
         registry,
         metadataDb,
         clock,
+        LOCAL_NODE,
         parallelism,
         loadPath,
         CrawlJob.CrashPoints.NONE);
   }
 
   /**
-   * As above, with {@code parallelism} loader threads and {@code crashPoints} called at the commit
-   * steps of every run (tests make them fail).
+   * As above, as node {@code node} of the nodes sharing {@code metadataDb}, with {@code
+   * parallelism} loader threads and {@code crashPoints} called at the commit steps of every run
+   * (tests make them fail).
    */
   public Crawlers(
       Lake lake,
@@ -124,12 +141,13 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       CrawlerRegistry registry,
       Supplier<Connection> metadataDb,
       Clock clock,
+      String node,
       int parallelism,
       LoadPath loadPath,
       CrawlJob.CrashPoints crashPoints) {
     this.registry = Objects.requireNonNull(registry, "registry is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.runs = new RunStore(metadataDb);
+    this.runs = new RunStore(metadataDb, node, clock);
     Ledger ledger = new Ledger(metadataDb);
     this.runners = Executors.newCachedThreadPool(daemon("crawl-run"));
     this.workers = Executors.newFixedThreadPool(parallelism, daemon("crawl-worker"));
@@ -152,29 +170,86 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
   }
 
   /**
-   * Starts a run of crawler {@code name} in the background, or returns the run in progress.
+   * Starts a run of crawler {@code name} in the background, or returns the run in progress (on this
+   * node or another one).
    *
    * @throws NotFoundException if there is no such crawler
    */
   public CrawlRun start(String name) {
+    return tryStart(name).orElseGet(() -> elsewhere(name));
+  }
+
+  /** Starts a run here, or returns the one running here; empty if another node runs it. */
+  private Optional<CrawlRun> tryStart(String name) {
     CrawlerSpec spec = registry.get(name).orElseThrow(() -> new NotFoundException("crawler", name));
     Slot slot = slots.computeIfAbsent(name, k -> new Slot());
     synchronized (slot) {
       if (slot.job != null) {
-        return slot.job.snapshot(CrawlRun.Status.RUNNING, null, null);
+        return Optional.of(slot.job.snapshot(CrawlRun.Status.RUNNING, null, null));
       }
       String id =
           RUN_TIME.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+      if (!runs.claim(name, id)) {
+        return Optional.empty();
+      }
       CrawlJob job = new CrawlJob(context, spec, id, clock.instant(), progress -> {});
       CrawlRun first = job.snapshot(CrawlRun.Status.RUNNING, null, null);
-      runs.save(first);
+      try {
+        runs.save(first);
+      } catch (RuntimeException e) {
+        runs.release(name, id);
+        throw e;
+      }
       slot.job = job;
       slot.runId = id;
       slot.done = new CompletableFuture<>();
+      slot.renewal =
+          timers.scheduleAtFixedRate(
+              () -> renew(name, id), RENEW.toMillis(), RENEW.toMillis(), TimeUnit.MILLISECONDS);
       CompletableFuture<CrawlRun> done = slot.done;
       runners.submit(() -> execute(name, slot, job, done));
-      return first;
+      return Optional.of(first);
     }
+  }
+
+  /** The run of {@code name} another node holds the lease for (claiming again if it just ended). */
+  private CrawlRun elsewhere(String name) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Optional<CrawlRun> other = runs.holder(name).flatMap(runs::get);
+      if (other.isPresent()) {
+        return other.get();
+      }
+      Optional<CrawlRun> here = tryStart(name);
+      if (here.isPresent()) {
+        return here.get();
+      }
+    }
+    throw new IllegalStateException(
+        "Crawler " + name + " is being started on another node: try again");
+  }
+
+  private void renew(String name, String id) {
+    try {
+      if (!runs.renew(name, id)) {
+        LOG.warn("Crawler {}: run {} lost its lease on node {}", name, id, runs.node());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Crawler {}: cannot renew the lease of run {}: {}", name, id, e.toString());
+    }
+  }
+
+  /** The crawlers running on this node, with their run ids. */
+  public Map<String, String> running() {
+    Map<String, String> result = new TreeMap<>();
+    slots.forEach(
+        (name, slot) -> {
+          synchronized (slot) {
+            if (slot.runId != null) {
+              result.put(name, slot.runId);
+            }
+          }
+        });
+    return result;
   }
 
   private void execute(String name, Slot slot, CrawlJob job, CompletableFuture<CrawlRun> done) {
@@ -196,6 +271,13 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
     }
     boolean again;
     synchronized (slot) {
+      slot.renewal.cancel(false);
+      try {
+        runs.release(name, result.id());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot release the lease of crawl run {}: {}", result.id(), e.toString());
+      }
+      slot.renewal = null;
       slot.job = null;
       slot.runId = null;
       again = slot.again && !closed;
@@ -208,24 +290,47 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
   }
 
   /**
-   * Runs crawler {@code name} now and waits for the result; a run in progress is waited for first,
-   * so the result covers every file present when this was called.
+   * Runs crawler {@code name} now and waits for the result; a run in progress, on this node or
+   * another one, is waited for first, so the result covers every file present when this was called.
    */
   public CrawlRun run(String name) {
     while (true) {
-      CompletableFuture<CrawlRun> current = inProgress(name);
-      if (current == null) {
-        break;
+      while (true) {
+        CompletableFuture<CrawlRun> current = inProgress(name);
+        if (current == null) {
+          break;
+        }
+        await(current);
       }
-      await(current);
+      CrawlRun started = start(name);
+      CompletableFuture<CrawlRun> done;
+      Slot slot = slots.get(name);
+      synchronized (slot) {
+        done = started.id().equals(slot.runId) ? slot.done : null;
+      }
+      if (done != null) {
+        return await(done);
+      }
+      if (!awaitElsewhere(name, started.id())) {
+        return runs.get(started.id()).orElse(started); // ended already
+      }
+      // another node's run ended: run again (here or there) to cover every file present
     }
-    CrawlRun started = start(name);
-    CompletableFuture<CrawlRun> done;
-    Slot slot = slots.get(name);
-    synchronized (slot) {
-      done = started.id().equals(slot.runId) ? slot.done : null;
+  }
+
+  /** Waits while another node holds {@code name}'s lease for run {@code id}: whether it did. */
+  private boolean awaitElsewhere(String name, String id) {
+    boolean waited = false;
+    while (runs.holder(name).filter(id::equals).isPresent()) {
+      waited = true;
+      try {
+        Thread.sleep(ELSEWHERE_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for crawl run " + id, e);
+      }
     }
-    return done == null ? runs.get(started.id()).orElse(started) : await(done);
+    return waited;
   }
 
   private CompletableFuture<CrawlRun> inProgress(String name) {
@@ -309,11 +414,17 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
           if (previous != null) {
             previous.cancel(false);
           }
-          return timers.schedule(() -> triggered(name), delay.toMillis(), TimeUnit.MILLISECONDS);
+          return timers.schedule(
+              () -> triggered(name, true), delay.toMillis(), TimeUnit.MILLISECONDS);
         });
   }
 
-  private void triggered(String name) {
+  /**
+   * A scheduled or event trigger: runs {@code name} here unless another node runs it; then a
+   * scheduled run is skipped and an event run ({@code retryElsewhere}) is tried again after a lease
+   * renewal period, so files that landed during the other node's run are crawled.
+   */
+  private void triggered(String name, boolean retryElsewhere) {
     Slot slot = slots.computeIfAbsent(name, k -> new Slot());
     synchronized (slot) {
       if (slot.job != null) {
@@ -322,7 +433,9 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       }
     }
     try {
-      start(name);
+      if (tryStart(name).isEmpty() && retryElsewhere) {
+        trigger(name, RENEW);
+      }
     } catch (RuntimeException e) {
       LOG.warn("Cannot start crawler {}: {}", name, e.toString());
     }
@@ -342,7 +455,7 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       schedules.put(
           spec.name(),
           timers.scheduleWithFixedDelay(
-              () -> triggered(spec.name()), millis, millis, TimeUnit.MILLISECONDS));
+              () -> triggered(spec.name(), false), millis, millis, TimeUnit.MILLISECONDS));
     } else if (spec.mode() == CrawlerSpec.Mode.EVENT) {
       trigger(spec.name(), DEBOUNCE); // catch up with files that landed while it was not running
     }

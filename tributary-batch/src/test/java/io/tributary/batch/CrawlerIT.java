@@ -76,7 +76,16 @@ class CrawlerIT {
 
   private Crawlers crawlers(CrawlJob.CrashPoints crashPoints) {
     Crawlers result =
-        new Crawlers(lake, landing, registry, db, Clock.systemUTC(), 2, loadPath(), crashPoints);
+        new Crawlers(
+            lake,
+            landing,
+            registry,
+            db,
+            Clock.systemUTC(),
+            Crawlers.LOCAL_NODE,
+            2,
+            loadPath(),
+            crashPoints);
     closeables.add(result);
     return result;
   }
@@ -588,6 +597,7 @@ class CrawlerIT {
               limitedRegistry,
               limitedDb,
               Clock.systemUTC(),
+              Crawlers.LOCAL_NODE,
               2,
               loadPath(),
               CrawlJob.CrashPoints.NONE)) {

@@ -115,6 +115,7 @@ class NestedJsonDriftIT {
             registry,
             db,
             Clock.systemUTC(),
+            Crawlers.LOCAL_NODE,
             2,
             Crawlers.LoadPath.DUCKDB_WHEN_CLEAN,
             CrawlJob.CrashPoints.NONE)) {

@@ -68,7 +68,12 @@ public final class Flows implements AutoCloseable {
    * often a running try's process proves it is alive (4 missed heartbeats: the try is retried).
    */
   public record Settings(
-      Path dir, Duration tick, int workers, Map<String, Integer> pools, Duration heartbeat) {
+      Path dir,
+      Duration tick,
+      int workers,
+      Map<String, Integer> pools,
+      Duration heartbeat,
+      String node) {
     /** Slots of the default pool unless configured. */
     public static final int DEFAULT_POOL_SLOTS = 16;
 
@@ -89,6 +94,13 @@ public final class Flows implements AutoCloseable {
           });
       pools = Map.copyOf(all);
       Objects.requireNonNull(heartbeat, "heartbeat is null");
+      Objects.requireNonNull(node, "node is null");
+    }
+
+    /** As node {@code "local"}, alone on its metadata database. */
+    public Settings(
+        Path dir, Duration tick, int workers, Map<String, Integer> pools, Duration heartbeat) {
+      this(dir, tick, workers, pools, heartbeat, "local");
     }
 
     /** The default pool's slots, a heartbeat every 5 s. */
@@ -140,7 +152,7 @@ public final class Flows implements AutoCloseable {
     this.dir = settings.dir();
     this.table = new SpecTable(db, "flows", "flow");
     this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
-    this.store = new RunStore(db);
+    this.store = new RunStore(db, settings.node());
     this.backfills = new BackfillStore(db);
     this.definitions = new DefinitionsVersion(db);
     this.definitionsWatch =
@@ -409,6 +421,11 @@ public final class Flows implements AutoCloseable {
 
   public Optional<FlowSpec> get(String name) {
     return Optional.ofNullable(specs.get(name));
+  }
+
+  /** The task tries running on this node, as {@code <flow>/<run id>/<task id>}. */
+  public List<String> runningTries() {
+    return store.runningHere();
   }
 
   /** Every flow, by name. */

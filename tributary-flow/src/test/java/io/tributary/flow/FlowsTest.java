@@ -358,6 +358,7 @@ class FlowsTest {
     String second = flows.runNow("one_at_a_time", Optional.of("2024-01-02")).run().runId();
     await().atMost(WAIT).until(() -> runner.started.size() == 1);
     assertThat(flows.run("one_at_a_time", second).orElseThrow().state()).isEqualTo(RunState.QUEUED);
+    assertThat(flows.runningTries()).containsExactly("one_at_a_time/" + first + "/a");
     flows.close();
     // what a killed process leaves behind: the try still marked running
     try (Connection connection = db().get();

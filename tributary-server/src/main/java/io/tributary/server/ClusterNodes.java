@@ -3,6 +3,7 @@ package io.tributary.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.migrate.SchemaMigrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +60,8 @@ final class ClusterNodes implements AutoCloseable {
   private final ScheduledExecutorService heartbeats;
 
   /**
-   * Creates the table if needed, writes this node's row and starts its heartbeats.
+   * Migrates the table (component {@code cluster-nodes}), writes this node's row and starts its
+   * heartbeats.
    *
    * @param owns what this node owns now, written with each heartbeat
    */
@@ -76,7 +77,7 @@ final class ClusterNodes implements AutoCloseable {
     this.owns = owns;
     this.clock = clock;
     this.started = clock.instant();
-    createTable();
+    SchemaMigrations.apply(db, "cluster-nodes");
     heartbeat();
     heartbeats =
         Executors.newSingleThreadScheduledExecutor(
@@ -115,18 +116,6 @@ final class ClusterNodes implements AutoCloseable {
       return id;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or write the node id in " + file, e);
-    }
-  }
-
-  private void createTable() {
-    try (Connection connection = db.get();
-        Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS tributary_nodes (id VARCHAR(200) PRIMARY KEY,"
-              + " http_address VARCHAR(500) NOT NULL, started_at BIGINT NOT NULL,"
-              + " last_seen BIGINT NOT NULL, owns TEXT NOT NULL)");
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot create table tributary_nodes: " + e.getMessage(), e);
     }
   }
 

@@ -243,7 +243,12 @@ public final class Platform implements AutoCloseable {
       batch =
           opened(
               Batch.start(
-                  config, lake, new KafkaLandingEvents(log), this::metadataConnection, clock));
+                  config,
+                  lake,
+                  new KafkaLandingEvents(log),
+                  this::metadataConnection,
+                  nodeId,
+                  clock));
       FlowOwners flowOwners =
           new FlowOwners(
               this::metadataConnection,
@@ -271,7 +276,8 @@ public final class Platform implements AutoCloseable {
                       Duration.ofSeconds(1),
                       config.flows().workers(),
                       config.flows().pools(),
-                      Duration.ofSeconds(5)),
+                      Duration.ofSeconds(5),
+                      nodeId),
                   meters,
                   clock,
                   flowTaskTypes(config, spark),
@@ -353,7 +359,15 @@ public final class Platform implements AutoCloseable {
 
   /** What this node owns now, written with its heartbeats. */
   private Map<String, Object> owned() {
-    return Map.of("delivery", delivery.ownedPartitions(), "functions", functions.ownedPartitions());
+    return Map.of(
+        "delivery",
+        delivery.ownedPartitions(),
+        "functions",
+        functions.ownedPartitions(),
+        "crawlerRuns",
+        batch.crawlers().running(),
+        "flowTries",
+        flows.runningTries());
   }
 
   /** {@code GET /v1/cluster}: the live nodes and what each owns. */

@@ -162,7 +162,7 @@ class FlowsTwoNodesIT {
         Map.of("http", runner),
         id -> List.of(),
         new Flows.Settings(
-            dir.resolve(node), Duration.ofMillis(200), 4, Map.of(), Duration.ofSeconds(5)),
+            dir.resolve(node), Duration.ofMillis(200), 4, Map.of(), Duration.ofSeconds(5), node),
         new SimpleMeterRegistry(),
         Clock.systemUTC(),
         new Random(1));

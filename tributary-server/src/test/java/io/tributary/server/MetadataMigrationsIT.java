@@ -44,6 +44,7 @@ class MetadataMigrationsIT {
   private static final List<String> COMPONENTS =
       List.of(
           "access",
+          "cluster-nodes",
           "secrets",
           "variables",
           "crawl-ledger",
@@ -54,7 +55,7 @@ class MetadataMigrationsIT {
           "flow-scheduler");
 
   /** Their versions in all, with the spec table "flows". */
-  private static final int VERSIONS = 13;
+  private static final int VERSIONS = 16;
 
   private static PostgresServer postgres;
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -125,12 +126,16 @@ class MetadataMigrationsIT {
 
     Supplier<Connection> current = database(dialect);
     legacy(current, dialect, "legacy/metadata-ddl.sql");
-    assertThat(migrate(current)).as("only the idempotent claim indexes").isEqualTo(1);
+    assertThat(migrate(current))
+        .as("the idempotent claim indexes, the nodes table, crawler leases, try nodes")
+        .isEqualTo(4);
 
     Supplier<Connection> older = database(dialect);
     legacy(older, dialect, "legacy/metadata-ddl-older.sql");
     execute(older, "INSERT INTO access_users (name, kind) VALUES ('ada', 'USER')");
-    assertThat(migrate(older)).as("previous passwords, task pools, claim indexes").isEqualTo(3);
+    assertThat(migrate(older))
+        .as("previous passwords, task pools, claim indexes, nodes, crawler leases, try nodes")
+        .isEqualTo(6);
 
     assertThat(schema(current)).isEqualTo(schema(fresh));
     assertThat(schema(older)).isEqualTo(schema(fresh));

@@ -38,6 +38,7 @@ public final class RunStore {
       "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
           + " AND state IN ('queued', 'running')";
   private final Supplier<Connection> db;
+  private final String node;
   private final boolean postgres;
 
   /**
@@ -47,8 +48,10 @@ public final class RunStore {
    */
   private final Lock writes;
 
-  public RunStore(Supplier<Connection> db) {
+  /** The runs in {@code db}, whose tries this node {@code node} claims record it. */
+  public RunStore(Supplier<Connection> db, String node) {
     this.db = Objects.requireNonNull(db, "db is null");
+    this.node = Objects.requireNonNull(node, "node is null");
     try (Connection connection = db.get();
         Statement statement = connection.createStatement()) {
       postgres =
@@ -358,6 +361,26 @@ public final class RunStore {
         runId);
   }
 
+  /** The tries running on this node, as {@code <flow>/<run id>/<task id>}, sorted. */
+  public List<String> runningHere() {
+    List<String> tries = new ArrayList<>();
+    try (Connection connection = db.get();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT flow, run_id, task_id FROM flow_task_runs WHERE state = 'running'"
+                    + " AND node = ? ORDER BY flow, run_id, task_id")) {
+      select.setString(1, node);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          tries.add(rows.getString(1) + "/" + rows.getString(2) + "/" + rows.getString(3));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read the running tries of node " + node, e);
+    }
+    return tries;
+  }
+
   /**
    * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
    * try, so that tries running in a pool never outnumber its slots, whichever thread or node claims
@@ -371,8 +394,8 @@ public final class RunStore {
     try {
       try (Connection connection = db.get()) {
         return postgres
-            ? TryClaims.claimLocked(connection, flow, runId, taskId, tries, pool, slots, now)
-            : TryClaims.claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now);
+            ? TryClaims.claimLocked(connection, flow, runId, taskId, tries, pool, slots, now, node)
+            : TryClaims.claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now, node);
       } catch (SQLException e) {
         throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
       }

@@ -15,7 +15,7 @@ import java.time.Instant;
  */
 final class TryClaims {
   private static final String CLAIM =
-      "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?,"
+      "UPDATE flow_task_runs SET state = 'running', tries = tries + 1, started_ms = ?, node = ?,"
           + " ended_ms = NULL, next_try_ms = NULL WHERE flow = ? AND run_id = ? AND task_id = ?"
           + " AND state = 'queued' AND tries = ?";
 
@@ -29,14 +29,15 @@ final class TryClaims {
       int tries,
       String pool,
       int slots,
-      Instant now)
+      Instant now,
+      String node)
       throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             CLAIM
                 + " AND (SELECT COUNT(*) FROM flow_task_runs WHERE pool = ? AND state = 'running')"
                 + " < ?")) {
-      RunStore.bind(update, now.toEpochMilli(), flow, runId, taskId, tries, pool, slots);
+      RunStore.bind(update, now.toEpochMilli(), node, flow, runId, taskId, tries, pool, slots);
       if (update.executeUpdate() > 0) {
         return RunStore.Claim.CLAIMED;
       }
@@ -60,7 +61,8 @@ final class TryClaims {
       int tries,
       String pool,
       int slots,
-      Instant now)
+      Instant now,
+      String node)
       throws SQLException {
     connection.setAutoCommit(false);
     try (PreparedStatement lock =
@@ -83,7 +85,7 @@ final class TryClaims {
         connection.rollback();
         return RunStore.Claim.POOL_FULL;
       }
-      RunStore.bind(update, now.toEpochMilli(), flow, runId, taskId, tries);
+      RunStore.bind(update, now.toEpochMilli(), node, flow, runId, taskId, tries);
       if (update.executeUpdate() == 0) {
         connection.rollback();
         return RunStore.Claim.NOT_QUEUED;
