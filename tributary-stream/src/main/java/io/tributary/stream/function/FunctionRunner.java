@@ -36,7 +36,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -234,9 +233,11 @@ final class FunctionRunner implements AutoCloseable {
           long handled = System.nanoTime();
           try {
             commit(producer, consumer, head.records, head.outcomes);
-          } catch (ProducerFencedException | InvalidProducerEpochException e) {
+          } catch (ProducerFencedException e) {
             throw e;
           } catch (KafkaException e) {
+            // InvalidProducerEpochException included: the coordinator aborted a transaction that
+            // timed out (a broker failover, say) and bumped the epoch; abortable, not a takeover
             metrics.lastError("commit failed: " + e);
             LOG.warn(
                 "Function {}: commit failed, handling the batch again: {}",
@@ -290,7 +291,7 @@ final class FunctionRunner implements AutoCloseable {
         metrics.tick(clock.millis());
       }
       state = ComponentState.STOPPED;
-    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+    } catch (ProducerFencedException e) {
       state = ComponentState.FAILED;
       metrics.lastError("fenced by another instance of the function: " + e.getMessage());
       LOG.error("Function {} stopped: another instance took over ({})", spec.name(), e.toString());
@@ -315,9 +316,9 @@ final class FunctionRunner implements AutoCloseable {
     try {
       producer.abortTransaction();
       return producer;
-    } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+    } catch (ProducerFencedException | AuthorizationException e) {
       throw e;
-    } catch (KafkaException e) {
+    } catch (KafkaException e) { // InvalidProducerEpochException too: a new producer re-inits
       producer.close(Duration.ZERO);
       return newProducer();
     }
