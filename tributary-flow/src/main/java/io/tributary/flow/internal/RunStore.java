@@ -31,9 +31,6 @@ import java.util.function.Supplier;
  * row from queued to running, so it never runs twice at once. SQL common to SQLite and PostgreSQL.
  */
 public final class RunStore {
-  private static final String SAVE_LOG =
-      "INSERT INTO flow_task_logs (flow, run_id, task_id, try, log) VALUES (?, ?, ?, ?, ?)"
-          + " ON CONFLICT (flow, run_id, task_id, try) DO UPDATE SET log = excluded.log";
   private static final String UNFINISHED =
       "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ? AND run_id = ?"
           + " AND state IN ('queued', 'running')";
@@ -48,6 +45,8 @@ public final class RunStore {
    */
   private final Lock writes;
 
+  private final TryEnds ends;
+
   /** The runs in {@code db}, whose tries this node {@code node} claims record it. */
   public RunStore(Supplier<Connection> db, String node) {
     this.db = Objects.requireNonNull(db, "db is null");
@@ -61,6 +60,7 @@ public final class RunStore {
               .toLowerCase(java.util.Locale.ROOT)
               .contains("postgres");
       writes = postgres ? new NoLock() : new ReentrantLock();
+      ends = new TryEnds(db, writes, !postgres);
     } catch (SQLException e) {
       throw failure("read the metadata database's product", e);
     }
@@ -406,8 +406,9 @@ public final class RunStore {
 
   /**
    * Ends try {@code tryNumber} of a running task in {@code state} ({@code QUEUED} with {@code
-   * nextTry} to retry) and saves the try's log, in one transaction, then counts the run's
-   * unfinished tasks on the same connection.
+   * nextTry} to retry) and saves the try's log, in one transaction (on SQLite shared with the ends
+   * of other tries queued at the same time: see {@link TryEnds}), then counts the run's unfinished
+   * tasks.
    *
    * <p>With an {@code execution} (the task's execution in the scheduler's table, at the version it
    * was picked at), that row is deleted in the same transaction: the try's end and the end of its
@@ -427,61 +428,29 @@ public final class RunStore {
       String log,
       Instant now,
       Optional<PickedExecution> execution) {
-    writes.lock();
     try {
-      try (Connection connection = db.get()) {
-        connection.setAutoCommit(false);
-        try (PreparedStatement end =
-                connection.prepareStatement(
-                    "UPDATE flow_task_runs SET state = ?, next_try_ms = ?, ended_ms = ?, error = ?"
-                        + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state = 'running'"
-                        + " AND tries = ?");
-            PreparedStatement save = connection.prepareStatement(SAVE_LOG);
-            PreparedStatement done =
-                connection.prepareStatement(
-                    "DELETE FROM scheduled_tasks WHERE task_name = ? AND task_instance = ?"
-                        + " AND version = ?");
-            PreparedStatement unfinished = connection.prepareStatement(UNFINISHED)) {
-          bind(
-              end,
-              state.label(),
-              nextTry == null ? null : nextTry.toEpochMilli(),
-              now.toEpochMilli(),
-              error,
-              flow,
-              runId,
-              taskId,
-              tryNumber);
-          if (end.executeUpdate() == 0) {
-            connection.rollback();
-            return Optional.empty();
-          }
-          bind(save, flow, runId, taskId, tryNumber, log);
-          save.executeUpdate();
-          boolean removed = false;
-          if (execution.isPresent()) {
-            bind(done, FlowScheduler.TASK, execution.get().key(), execution.get().version());
-            removed = done.executeUpdate() > 0;
-          }
-          connection.commit();
-          // counted after the commit: of two tasks ending at once, the later sees both ended
-          bind(unfinished, flow, runId);
-          int left;
-          try (ResultSet rows = unfinished.executeQuery()) {
-            rows.next();
-            left = rows.getInt(1);
-          }
-          connection.commit();
-          return Optional.of(new Ended(left, removed));
-        } catch (SQLException e) {
-          connection.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
+      Optional<Boolean> removed =
+          ends.write(
+              new TryEnds.End(
+                  flow, runId, taskId, tryNumber, state, nextTry, error, log, now, execution));
+      if (removed.isEmpty()) {
+        return Optional.empty();
       }
-    } finally {
-      writes.unlock();
+      // counted after the commit: of two tasks ending at once, the later committed sees both ended
+      return Optional.of(new Ended(unfinished(flow, runId), removed.get()));
+    } catch (SQLException e) {
+      throw failure("end try " + tryNumber + " of task " + taskId + " of run " + runId, e);
+    }
+  }
+
+  private int unfinished(String flow, String runId) throws SQLException {
+    try (Connection connection = db.get();
+        PreparedStatement unfinished = connection.prepareStatement(UNFINISHED)) {
+      bind(unfinished, flow, runId);
+      try (ResultSet rows = unfinished.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
     }
   }
 
