@@ -311,18 +311,15 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
       if (done != null) {
         return await(done);
       }
-      if (!awaitElsewhere(name, started.id())) {
-        return runs.get(started.id()).orElse(started); // ended already
-      }
-      // another node's run ended: run again (here or there) to cover every file present
+      // another node's run, which may have begun before this call: once it ends (it may have
+      // already), run again (here or there) to cover every file present
+      awaitElsewhere(name, started.id());
     }
   }
 
-  /** Waits while another node holds {@code name}'s lease for run {@code id}: whether it did. */
-  private boolean awaitElsewhere(String name, String id) {
-    boolean waited = false;
+  /** Waits while another node holds {@code name}'s lease for run {@code id}. */
+  private void awaitElsewhere(String name, String id) {
     while (runs.holder(name).filter(id::equals).isPresent()) {
-      waited = true;
       try {
         Thread.sleep(ELSEWHERE_POLL.toMillis());
       } catch (InterruptedException e) {
@@ -330,7 +327,6 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
         throw new IllegalStateException("Interrupted while waiting for crawl run " + id, e);
       }
     }
-    return waited;
   }
 
   private CompletableFuture<CrawlRun> inProgress(String name) {
