@@ -4,18 +4,22 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.tributary.access.Access;
+import io.tributary.access.Privilege;
+import io.tributary.access.ResourceKind;
 import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.AuditEvent.Outcome;
 import io.tributary.access.audit.AuditSink;
 import io.tributary.access.audit.Caller;
 import io.tributary.console.Assets;
-import io.tributary.console.Page;
+import io.tributary.console.FlowPages;
 import io.tributary.console.PageHandler;
 import io.tributary.console.Sessions;
 import io.tributary.console.Sessions.Session;
+import io.tributary.console.StatusPages;
 import io.tributary.console.Templates;
 import io.tributary.console.Viewer;
 import io.tributary.core.TributaryException;
+import io.tributary.flow.TaskReplay;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,16 +47,25 @@ final class ConsoleRoutes {
   private final Sessions sessions;
   private final AuditSink audit;
   private final Assets assets = new Assets();
+  private final StatusPages status;
+  private final FlowPages flowPages;
 
   /**
    * @param access the access service, or empty when access control is off (then there is no login)
    * @param sessions the console's sessions (the same the {@link AccessGate} reads)
    * @param audit where logins go
    */
-  ConsoleRoutes(Optional<Access> access, Sessions sessions, AuditSink audit) {
+  ConsoleRoutes(
+      Optional<Access> access,
+      Sessions sessions,
+      AuditSink audit,
+      StatusPages.Services services,
+      TaskReplay replay) {
     this.access = access;
     this.sessions = sessions;
     this.audit = audit;
+    this.status = new StatusPages(services, TEMPLATES);
+    this.flowPages = new FlowPages(services.flows(), replay, TEMPLATES);
   }
 
   void register(RoutesConfig routes) {
@@ -61,12 +74,16 @@ final class ConsoleRoutes {
     routes.get(LOGIN, this::loginForm, Requires.open(), ConsolePage.PAGE);
     routes.post(LOGIN, this::login, Requires.open(), ConsolePage.PAGE);
     action(routes, "/logout", this::logout, Requires.authenticated());
-    page(
-        routes,
-        "/",
-        (ctx, viewer) ->
-            TEMPLATES.answer(ctx, 200, "home.jte", Map.of("page", Page.of(ctx, "Home", "home"))),
-        Requires.authenticated());
+    page(routes, "/", status::home, Requires.authenticated());
+    page(routes, "/pipelines", status::pipelines, Requires.authenticated());
+    // a flow's page and actions require what the JSON API's flow routes do: run on the flow
+    Requires run = Requires.on(Privilege.RUN, ResourceKind.FLOW, "name");
+    page(routes, "/flows/{name}", flowPages::grid, run);
+    page(routes, "/flows/{name}/runs/{id}/tasks/{task}", flowPages::task, run);
+    action(routes, "/flows/{name}/trigger", flowPages::trigger, run);
+    action(routes, "/flows/{name}/backfill", flowPages::backfill, run);
+    action(routes, "/flows/{name}/runs/{id}/rerun", flowPages::rerun, run);
+    action(routes, "/flows/{name}/runs/{id}/tasks/{task}/replay", flowPages::replay, run);
   }
 
   /** Registers the page {@code GET path} with what it requires. */

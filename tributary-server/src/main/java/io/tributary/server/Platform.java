@@ -25,6 +25,7 @@ import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
 import io.tributary.console.Sessions;
+import io.tributary.console.StatusPages;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
@@ -292,18 +293,22 @@ public final class Platform implements AutoCloseable {
           access.map(service -> new Provisioner(service, this::resourceExists));
       AccessRoutes accessRoutes = new AccessRoutes(access, provisioner, audit, clock);
       BatchRoutes batchRoutes = new BatchRoutes(batch);
-      FlowRoutes flowRoutes =
-          new FlowRoutes(
-              flows,
-              lake,
-              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake),
-              flowOwners);
+      TaskReplay replay =
+          new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake);
+      FlowRoutes flowRoutes = new FlowRoutes(flows, lake, replay, flowOwners);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
       AccessGate gate =
           new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
-      ConsoleRoutes consoleRoutes = new ConsoleRoutes(access, gate.sessions(), audit);
+      ConsoleRoutes consoleRoutes =
+          new ConsoleRoutes(
+              access,
+              gate.sessions(),
+              audit,
+              new StatusPages.Services(
+                  streams, delivery, functions, batch, flows, lake, query, meters, clock),
+              replay);
       http =
           opened(
               new HttpApi(
