@@ -42,6 +42,7 @@ import io.tributary.lake.TablePolicy;
 import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
+import io.tributary.dashboards.Dashboards;
 import io.tributary.query.QueryEngine;
 import io.tributary.query.ReadThroughCache;
 import io.tributary.stream.DeliveryService;
@@ -99,6 +100,7 @@ public final class Platform implements AutoCloseable {
   private final Batch batch;
   private final Flows flows;
   private final FlowOwners flowOwners;
+  private final Dashboards dashboards;
   private final HttpApi http;
   private final PgWireServer pgwire;
   private final AdminCredentials admin;
@@ -284,6 +286,16 @@ public final class Platform implements AutoCloseable {
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
                   placeholders::resolve,
                   flowOwners));
+      dashboards =
+          opened(
+              Dashboards.start(
+                  new Dashboards.Settings(
+                      config.dataDir().resolve("dashboards"),
+                      Duration.ofSeconds(1),
+                      Math.min(config.query().maxRows(), 10_000)),
+                  this::metadataConnection,
+                  query,
+                  clock));
       admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
       access =
           config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
@@ -300,6 +312,7 @@ public final class Platform implements AutoCloseable {
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
+      DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards);
       http =
           opened(
               new HttpApi(
@@ -320,6 +333,7 @@ public final class Platform implements AutoCloseable {
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
+                    dashboardRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),
@@ -677,6 +691,11 @@ public final class Platform implements AutoCloseable {
   /** Landing zone and crawlers. */
   public Batch batch() {
     return batch;
+  }
+
+  /** Dashboards: definitions (files and saved) and their tiles' data. */
+  public Dashboards dashboards() {
+    return dashboards;
   }
 
   /** Flows: definitions, runs and their execution. */
