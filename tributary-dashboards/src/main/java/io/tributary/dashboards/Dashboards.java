@@ -68,7 +68,11 @@ public final class Dashboards implements AutoCloseable {
   }
 
   /** What a file of the folder holds now: its dashboard, if it loaded, and its last error. */
-  private record FileState(String fingerprint, Dashboard dashboard, String problem) {}
+  private record FileState(
+      String fingerprint, Dashboard dashboard, String problem, long retryAtMillis) {}
+
+  /** How long a rejected file waits before it is checked again unchanged (tables may come). */
+  static final Duration RETRY_REJECTED = Duration.ofSeconds(30);
 
   private final Settings settings;
   private final DashboardStore store;
@@ -186,7 +190,9 @@ public final class Dashboards implements AutoCloseable {
       return;
     }
     FileState before = files.get(file);
-    if (before != null && before.fingerprint().equals(fingerprint)) {
+    if (before != null
+        && before.fingerprint().equals(fingerprint)
+        && (before.problem() == null || clock.millis() < before.retryAtMillis())) {
       return;
     }
     Dashboard previous = before == null ? null : before.dashboard();
@@ -195,10 +201,20 @@ public final class Dashboards implements AutoCloseable {
     try {
       Dashboard dashboard = DashboardParser.parse(name, text, Dashboard.Origin.FILE, source);
       check(dashboard);
-      files.put(file, new FileState(fingerprint, dashboard, null));
+      files.put(file, new FileState(fingerprint, dashboard, null, 0));
       LOG.info("Dashboard '{}' loaded from {}", name, source);
     } catch (DashboardDefinitionException e) {
-      files.put(file, new FileState(fingerprint, previous, e.getMessage()));
+      boolean again = before != null && e.getMessage().equals(before.problem());
+      files.put(
+          file,
+          new FileState(
+              fingerprint,
+              previous,
+              e.getMessage(),
+              clock.millis() + RETRY_REJECTED.toMillis()));
+      if (again) {
+        return; // checked again unchanged: logged once
+      }
       LOG.warn(
           "Dashboard file {} rejected{}: {}",
           source,

@@ -24,6 +24,7 @@ import io.tributary.access.secrets.Rotations;
 import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
+import io.tributary.console.Sessions;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
@@ -313,6 +314,9 @@ public final class Platform implements AutoCloseable {
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
       DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards);
+      AccessGate gate =
+          new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
+      ConsoleRoutes consoleRoutes = new ConsoleRoutes(access, gate.sessions(), audit);
       http =
           opened(
               new HttpApi(
@@ -324,7 +328,7 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
-                  new AccessGate(access, audit),
+                  gate,
                   new IcebergOAuth(access),
                   routes -> {
                     accessRoutes.register(routes);
@@ -334,6 +338,7 @@ public final class Platform implements AutoCloseable {
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
                     dashboardRoutes.register(routes);
+                    consoleRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),
