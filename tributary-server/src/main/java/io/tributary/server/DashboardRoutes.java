@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
+import io.tributary.console.dashboards.DashboardPages;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
 import io.tributary.dashboards.Dashboard;
@@ -27,9 +28,11 @@ import java.util.function.Predicate;
  */
 final class DashboardRoutes {
   private final Dashboards dashboards;
+  private final DashboardPages pages;
 
   DashboardRoutes(Dashboards dashboards) {
     this.dashboards = dashboards;
+    this.pages = new DashboardPages(dashboards, ConsoleRoutes.TEMPLATES);
   }
 
   void register(RoutesConfig routes) {
@@ -40,6 +43,18 @@ final class DashboardRoutes {
     routes.get("/v1/dashboards/{name}/tiles/{id}", this::tile, Requires.authenticated());
     routes.get(
         "/v1/dashboards/{name}/filters/{filter}/values", this::values, Requires.authenticated());
+    // the console's pages, and the JSON they fetch with the session cookie
+    ConsoleRoutes.page(routes, "/dashboards", pages::list, Requires.authenticated());
+    ConsoleRoutes.page(routes, "/dashboards/{name}", pages::view, Requires.authenticated());
+    ConsoleRoutes.page(
+        routes, "/dashboards/{name}/drill/{id}", pages::drill, Requires.authenticated());
+    ConsoleRoutes.page(
+        routes, "/dashboards/{name}/tiles/{id}/data", pages::data, Requires.authenticated());
+    ConsoleRoutes.page(
+        routes,
+        "/dashboards/{name}/filters/{filter}/values",
+        pages::values,
+        Requires.authenticated());
   }
 
   private void list(Context ctx) {
