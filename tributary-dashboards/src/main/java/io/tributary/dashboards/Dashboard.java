@@ -83,7 +83,13 @@ public record Dashboard(
    * grid; {@code line} is where it starts in its source.
    */
   public record Tile(
-      String id, String title, String sql, ChartType chart, Options options, Layout layout, int line) {
+      String id,
+      String title,
+      String sql,
+      ChartType chart,
+      Options options,
+      Layout layout,
+      int line) {
     public Tile {
       Objects.requireNonNull(id, "id is null");
       Objects.requireNonNull(title, "title is null");

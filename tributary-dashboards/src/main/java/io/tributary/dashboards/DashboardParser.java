@@ -44,8 +44,7 @@ public final class DashboardParser {
   private static final ObjectMapper YAML =
       new ObjectMapper(
           YAMLFactory.builder()
-              .streamReadConstraints(
-                  StreamReadConstraints.builder().maxNestingDepth(64).build())
+              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
               .build());
 
   static {
@@ -54,10 +53,12 @@ public final class DashboardParser {
 
   private static final Pattern FILTER_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
   private static final Pattern TILE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-  private static final Set<String> TOP = Set.of("title", "description", "refresh", "filters", "tiles");
+  private static final Set<String> TOP =
+      Set.of("title", "description", "refresh", "filters", "tiles");
   private static final Set<String> FILTER =
       Set.of("name", "type", "label", "default", "values-sql");
-  private static final Set<String> TILE = Set.of("id", "title", "sql", "chart", "options", "layout");
+  private static final Set<String> TILE =
+      Set.of("id", "title", "sql", "chart", "options", "layout");
   private static final Set<String> OPTIONS =
       Set.of("x", "y", "series", "label", "value", "compare", "columns", "drill", "unit");
   private static final Set<String> DRILL = Set.of("filter", "column");
@@ -75,8 +76,8 @@ public final class DashboardParser {
   }
 
   /**
-   * Parses {@code text} as dashboard {@code name}, defined at {@code source} (a file path or
-   * {@code api}).
+   * Parses {@code text} as dashboard {@code name}, defined at {@code source} (a file path or {@code
+   * api}).
    *
    * @throws DashboardDefinitionException naming source, line and key for whatever is wrong
    */
@@ -117,7 +118,8 @@ public final class DashboardParser {
       } catch (RuntimeException e) {
         throw error("refresh", "invalid duration '" + refreshText + "' (e.g. 10s, 5m, 1h)");
       }
-      if (refresh.compareTo(Duration.ofSeconds(1)) < 0 || refresh.compareTo(Duration.ofDays(1)) > 0) {
+      if (refresh.compareTo(Duration.ofSeconds(1)) < 0
+          || refresh.compareTo(Duration.ofDays(1)) > 0) {
         throw error("refresh", "invalid refresh " + refreshText + " (must be 1s to 1d)");
       }
     }
@@ -220,7 +222,8 @@ public final class DashboardParser {
     }
     for (int i = 0; i < filters.size(); i++) {
       if (!filters.get(i).valuesSql().isEmpty()) {
-        checkPlaceholders("filters[" + i + "].values-sql", filters.get(i).valuesSql(), placeholders);
+        checkPlaceholders(
+            "filters[" + i + "].values-sql", filters.get(i).valuesSql(), placeholders);
       }
     }
     List<Dashboard.Tile> tiles = new ArrayList<>();
@@ -384,7 +387,10 @@ public final class DashboardParser {
       return "";
     }
     if (!node.isValueNode()) {
-      throw error(path, "must be a text value, not a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+      throw error(
+          path,
+          "must be a text value, not a "
+              + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
     String value = node.asText().strip();
     if (required && value.isEmpty()) {

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * The dashboards saved through the API, in the metadata table {@code tributary_dashboards} (the
- * lake's {@link SpecTable}): each row holds the definition text as it was sent, so a dashboard
- * read back parses with the lines its author wrote.
+ * lake's {@link SpecTable}): each row holds the definition text as it was sent, so a dashboard read
+ * back parses with the lines its author wrote.
  */
 final class DashboardStore {
   static final String TABLE = "tributary_dashboards";

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Checks at load: the parser's (types, keys, options, filters), then each tile's SQL planned by
  * the engine with the filters' defaults ({@code LIMIT 0}, no rows read): a statement the engine
  * cannot prepare, or an option naming a column the query does not return, rejects the dashboard
- * naming the tile, the source and the line. A tile over a table that does not exist yet is
- * accepted (the table may come later); it answers the engine's error until then.
+ * naming the tile, the source and the line. A tile over a table that does not exist yet is accepted
+ * (the table may come later); it answers the engine's error until then.
  */
 public final class Dashboards implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dashboards.class);
@@ -164,7 +164,8 @@ public final class Dashboards implements AutoCloseable {
     try (Stream<Path> listing = Files.list(settings.dir())) {
       for (Path file : listing.sorted().toList()) {
         String fileName = file.getFileName().toString();
-        if (fileName.startsWith(".") || !(fileName.endsWith(".yaml") || fileName.endsWith(".yml"))
+        if (fileName.startsWith(".")
+            || !(fileName.endsWith(".yaml") || fileName.endsWith(".yml"))
             || !Files.isRegularFile(file)) {
           continue;
         }
@@ -208,10 +209,7 @@ public final class Dashboards implements AutoCloseable {
       files.put(
           file,
           new FileState(
-              fingerprint,
-              previous,
-              e.getMessage(),
-              clock.millis() + RETRY_REJECTED.toMillis()));
+              fingerprint, previous, e.getMessage(), clock.millis() + RETRY_REJECTED.toMillis()));
       if (again) {
         return; // checked again unchanged: logged once
       }
@@ -233,7 +231,12 @@ public final class Dashboards implements AutoCloseable {
     FilterValues defaults = FilterValues.of(dashboard, Map.of(), clock.instant());
     for (Dashboard.Filter filter : dashboard.filters()) {
       if (!filter.valuesSql().isEmpty()) {
-        plan(dashboard, filter.valuesSql(), defaults, filter.line(), "filter '" + filter.name() + "'");
+        plan(
+            dashboard,
+            filter.valuesSql(),
+            defaults,
+            filter.line(),
+            "filter '" + filter.name() + "'");
       }
     }
     for (Dashboard.Tile tile : dashboard.tiles()) {
@@ -273,15 +276,26 @@ public final class Dashboards implements AutoCloseable {
       boolean statementError =
           e.errorCode() == ErrorCode.QUERY_ERROR || e.errorCode() == ErrorCode.QUERY_NOT_ALLOWED;
       if (!statementError) {
-        LOG.info("Cannot check {} of dashboard '{}' now: {}", what, dashboard.name(), e.getMessage());
+        LOG.info(
+            "Cannot check {} of dashboard '{}' now: {}", what, dashboard.name(), e.getMessage());
         return Optional.empty();
       }
       if (missingTable(e.getMessage())) {
-        LOG.info("{} of dashboard '{}' reads a table not created yet: {}", what, dashboard.name(), e.getMessage());
+        LOG.info(
+            "{} of dashboard '{}' reads a table not created yet: {}",
+            what,
+            dashboard.name(),
+            e.getMessage());
         return Optional.empty();
       }
       throw new DashboardDefinitionException(
-          dashboard.source() + ":" + line + ": " + what + ": the SQL does not prepare: " + e.getMessage(),
+          dashboard.source()
+              + ":"
+              + line
+              + ": "
+              + what
+              + ": the SQL does not prepare: "
+              + e.getMessage(),
           e);
     }
   }

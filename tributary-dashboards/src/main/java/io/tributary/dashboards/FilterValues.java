@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The values a dashboard's filters take for one request: each filter's value from the request (its
  * name as a query parameter) or its default, turned into the values bound to the placeholders:
- * {@code $start}/{@code $end} as {@link OffsetDateTime} (UTC) for the date range, the text as it
- * is for the others.
+ * {@code $start}/{@code $end} as {@link OffsetDateTime} (UTC) for the date range, the text as it is
+ * for the others.
  */
 public final class FilterValues {
   private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})(m|h|d|w)");
@@ -48,7 +48,11 @@ public final class FilterValues {
       if (value.length() > MAX_VALUE_LENGTH) {
         throw new InvalidInputException(
             ErrorCode.INVALID_REQUEST,
-            "Filter '" + filter.name() + "': value longer than " + MAX_VALUE_LENGTH + " characters");
+            "Filter '"
+                + filter.name()
+                + "': value longer than "
+                + MAX_VALUE_LENGTH
+                + " characters");
       }
       chosen.put(filter.name(), value);
       if (filter.type() == FilterType.DATE_RANGE) {
@@ -115,7 +119,8 @@ public final class FilterValues {
     OffsetDateTime start = instant(value.substring(0, dots), false, value);
     OffsetDateTime stop = instant(value.substring(dots + 2), true, value);
     if (!stop.isAfter(start)) {
-      throw new IllegalArgumentException("invalid date range '" + value + "': it ends before it starts");
+      throw new IllegalArgumentException(
+          "invalid date range '" + value + "': it ends before it starts");
     }
     return new OffsetDateTime[] {start, stop};
   }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one tile's query answered: its columns, at most the row limit of rows (JSON-friendly
- * values: dates and times as ISO-8601 text), whether more were left out, the snapshot id each lake
- * table was read at ({@code namespace.table} → id, -1 for an empty table), the query time and the
- * filter values it was computed for.
+ * What one tile's query answered: its columns, at most the row limit of rows (JSON-friendly values:
+ * dates and times as ISO-8601 text), whether more were left out, the snapshot id each lake table
+ * was read at ({@code namespace.table} → id, -1 for an empty table), the query time and the filter
+ * values it was computed for.
  */
 public record TileData(
     List<QueryResult.Column> columns,

@@ -15,19 +15,66 @@ import net.jqwik.api.constraints.IntRange;
 class DashboardParserPropertyTest {
   private static final List<String> KEYS =
       List.of(
-          "title", "description", "refresh", "filters", "tiles", "id", "sql", "chart", "options",
-          "layout", "x", "y", "w", "h", "name", "type", "default", "values-sql", "drill", "filter",
-          "value", "compare", "series", "label", "columns", "colour");
+          "title",
+          "description",
+          "refresh",
+          "filters",
+          "tiles",
+          "id",
+          "sql",
+          "chart",
+          "options",
+          "layout",
+          "x",
+          "y",
+          "w",
+          "h",
+          "name",
+          "type",
+          "default",
+          "values-sql",
+          "drill",
+          "filter",
+          "value",
+          "compare",
+          "series",
+          "label",
+          "columns",
+          "colour");
   private static final List<String> SCALARS =
       List.of(
-          "line", "big-number", "date-range", "choice", "10s", "-1", "99999999999999999999", "1.5",
-          "null", "~", "true", "''", "\"$show\"", "SELECT $start", "$1", "[]", "{}", "'", "&a",
-          "*a", "!!binary AAAA", "2026-12-01..2026-12-02", "1h", "0", "12", "13");
+          "line",
+          "big-number",
+          "date-range",
+          "choice",
+          "10s",
+          "-1",
+          "99999999999999999999",
+          "1.5",
+          "null",
+          "~",
+          "true",
+          "''",
+          "\"$show\"",
+          "SELECT $start",
+          "$1",
+          "[]",
+          "{}",
+          "'",
+          "&a",
+          "*a",
+          "!!binary AAAA",
+          "2026-12-01..2026-12-02",
+          "1h",
+          "0",
+          "12",
+          "13");
 
   @Property(tries = 400, seed = "20261205")
   void onlyDefinitionErrors(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int seed) {
     Random random = new Random(seed);
-    String text = random.nextInt(4) == 0 ? mutate(DashboardParserTest.VALID, random) : shape(random, 0);
+    String text =
+        random.nextInt(4) == 0 ? mutate(DashboardParserTest.VALID, random) : shape(random, 0);
     assertThatCode(
             () -> {
               try {
@@ -51,7 +98,12 @@ class DashboardParserPropertyTest {
         int colon = line.indexOf(':');
         out.append(colon < 0 ? line : line.substring(0, colon + 1) + " " + pick(SCALARS, random));
       } else if (roll == 2) {
-        out.append(line).append("\n").append(" ".repeat(random.nextInt(8))).append(pick(KEYS, random)).append(": ").append(pick(SCALARS, random));
+        out.append(line)
+            .append("\n")
+            .append(" ".repeat(random.nextInt(8)))
+            .append(pick(KEYS, random))
+            .append(": ")
+            .append(pick(SCALARS, random));
       } else {
         out.append(line);
       }
@@ -76,7 +128,10 @@ class DashboardParserPropertyTest {
         StringBuilder map = new StringBuilder("{");
         int n = random.nextInt(6);
         for (int i = 0; i < n; i++) {
-          map.append(i == 0 ? "" : ", ").append(pick(KEYS, random)).append(": ").append(shape(random, depth + 1));
+          map.append(i == 0 ? "" : ", ")
+              .append(pick(KEYS, random))
+              .append(": ")
+              .append(shape(random, depth + 1));
         }
         yield map.append("}").toString();
       }

@@ -93,7 +93,8 @@ class DashboardParserTest {
   void anUnknownFilterReferencedIsRefused() {
     assertThatThrownBy(() -> parse(VALID.replace("show_id = $show", "show_id = $shows")))
         .isInstanceOf(DashboardDefinitionException.class)
-        .hasMessageStartingWith("dashboards/live.yaml:16: tiles[0].sql: unknown filter referenced: $shows");
+        .hasMessageStartingWith(
+            "dashboards/live.yaml:16: tiles[0].sql: unknown filter referenced: $shows");
     assertThatThrownBy(() -> parse(VALID.replace("filter: show,", "filter: nope,")))
         .hasMessageContaining("tiles[0].options.drill.filter")
         .hasMessageContaining("unknown filter 'nope' referenced");

@@ -38,7 +38,9 @@ class DashboardsTest {
     catalog.initialize("memory", Map.of());
     engine =
         new QueryEngine(
-            catalog, dir.resolve("lake"), new TributaryConfig.Query(1, 64L << 20, 100, Duration.ofSeconds(30)));
+            catalog,
+            dir.resolve("lake"),
+            new TributaryConfig.Query(1, 64L << 20, 100, Duration.ofSeconds(30)));
     Path db = dir.resolve("metadata.db");
     metadata =
         () -> {
@@ -87,8 +89,7 @@ class DashboardsTest {
   @Test
   void aFilterValueIsDataNotSql() {
     dashboards.put("t", dashboard(VALUES + " WHERE name = $name", "{ columns: [name, n] }"));
-    TileData injected =
-        dashboards.tile("t", "rows", Map.of("name", "x' OR 1=1 --"), table -> true);
+    TileData injected = dashboards.tile("t", "rows", Map.of("name", "x' OR 1=1 --"), table -> true);
     assertThat(injected.rows()).containsExactly(java.util.List.of("x' OR 1=1 --", 3));
     assertThat(dashboards.tile("t", "rows", Map.of("name", "a"), table -> true).rows())
         .containsExactly(java.util.List.of("a", 1));
@@ -100,8 +101,7 @@ class DashboardsTest {
 
   @Test
   void theEngineChecksTheSqlAndTheOptionColumns() {
-    assertThatThrownBy(
-            () -> dashboards.put("t", dashboard(VALUES + " WHERE nam = $name", "{}")))
+    assertThatThrownBy(() -> dashboards.put("t", dashboard(VALUES + " WHERE nam = $name", "{}")))
         .isInstanceOf(DashboardDefinitionException.class)
         .hasMessageStartingWith("api:t:6: tile 'rows': the SQL does not prepare:")
         .hasMessageContaining("nam");

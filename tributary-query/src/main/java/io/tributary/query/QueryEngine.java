@@ -393,9 +393,9 @@ public final class QueryEngine implements AutoCloseable {
 
   /**
    * As {@link #stream(String, Predicate, ResultStream.Handler)}, with {@code parameters} bound to
-   * the statement's positional parameters {@code $1}, {@code $2}... of a DuckDB prepared
-   * statement: each value is data of its Java type ({@code String}, {@code Long}, {@code Double},
-   * {@code Boolean}, {@code java.time.OffsetDateTime}, {@code LocalDate}...), never SQL text.
+   * the statement's positional parameters {@code $1}, {@code $2}... of a DuckDB prepared statement:
+   * each value is data of its Java type ({@code String}, {@code Long}, {@code Double}, {@code
+   * Boolean}, {@code java.time.OffsetDateTime}, {@code LocalDate}...), never SQL text.
    */
   public <T> T stream(
       String sql,
@@ -496,10 +496,7 @@ public final class QueryEngine implements AutoCloseable {
                 ? database.explain(
                     e, sql, second -> rerunUnder(second, new QueryCancel(), deadline))
                 : database.explain(
-                    e,
-                    sql,
-                    parameters,
-                    second -> rerunUnder(second, new QueryCancel(), deadline));
+                    e, sql, parameters, second -> rerunUnder(second, new QueryCancel(), deadline));
         throw new InvalidInputException(
             ErrorCode.QUERY_ERROR, Sql.firstLine(real.getMessage()), real);
       } finally {
@@ -509,8 +506,8 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /**
-   * A plain statement, or for {@code parameters} a prepared one with them bound; a statement
-   * DuckDB cannot prepare fails with {@code query_error} and its message.
+   * A plain statement, or for {@code parameters} a prepared one with them bound; a statement DuckDB
+   * cannot prepare fails with {@code query_error} and its message.
    */
   private static Statement statementFor(StartErrors database, String sql, List<?> parameters)
       throws SQLException {

@@ -23,8 +23,8 @@ import java.util.function.Predicate;
  * their last change), {@code GET, PUT, DELETE /v1/dashboards/{name}} (a PUT body is the YAML or
  * JSON definition; admin), {@code GET /v1/dashboards/{name}/tiles/{id}?<filters>} (the tile's data,
  * or its CSV with {@code format=csv}; the caller must be allowed to read every table the tile's SQL
- * reads, as for {@code /v1/query}) and {@code GET /v1/dashboards/{name}/filters/{filter}/values}
- * (a choice filter's values).
+ * reads, as for {@code /v1/query}) and {@code GET /v1/dashboards/{name}/filters/{filter}/values} (a
+ * choice filter's values).
  */
 final class DashboardRoutes {
   private final Dashboards dashboards;

@@ -62,8 +62,7 @@ class DashboardsIT {
 
   @BeforeAll
   void start() {
-    String yaml =
-        TestConfigs.yaml(dir, 0, "  - name: clicks\n    buffer: { interval: 0s }\n");
+    String yaml = TestConfigs.yaml(dir, 0, "  - name: clicks\n    buffer: { interval: 0s }\n");
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
     http = Http.admin(platform);
     assertThat(
@@ -103,15 +102,19 @@ class DashboardsIT {
     String hostile = URLEncoder.encode("b' OR 1=1 --", StandardCharsets.UTF_8);
     assertThat(http.get("/v1/dashboards/ops/tiles/clicks?kind=" + hostile).body().path("rows"))
         .isEmpty();
-    assertThat(http.get("/v1/dashboards/ops/tiles/echo?kind=" + hostile).body().path("rows").toString())
+    assertThat(
+            http.get("/v1/dashboards/ops/tiles/echo?kind=" + hostile)
+                .body()
+                .path("rows")
+                .toString())
         .isEqualTo("[[\"b' OR 1=1 --\"]]");
 
     assertThat(http.get("/v1/dashboards/ops/filters/kind/values").body().path("values").toString())
         .isEqualTo("[\"a\",\"b\"]");
 
     Http.Response csv = http.get("/v1/dashboards/ops/tiles/clicks?format=csv");
-    assertThat(csv.raw().headers().firstValue("content-type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/csv"));
+    assertThat(csv.raw().headers().firstValue("content-type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
     assertThat(csv.raw().body()).isEqualTo("kind,clicks\r\na,2\r\nb,1\r\n");
 
     Http.Response bad = http.put("/v1/dashboards/bad", OPS.replace("chart: line", "chart: lines"));
@@ -154,12 +157,20 @@ class DashboardsIT {
   void aBrokenFileIsReportedWithFileAndLineAndThePreviousVersionStays() throws Exception {
     Path file = platform.config().dataDir().resolve("dashboards").resolve("files.yaml");
     Files.writeString(file, OPS);
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/v1/dashboards/files").status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.get("/v1/dashboards/files").status() == 200);
     Files.writeString(file, OPS.replace("options: { x: x, y: y }", "options: { x: x, y: z }"));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> http.get("/v1/dashboards").body().path("problems").has("dashboards/files.yaml"));
-    assertThat(http.get("/v1/dashboards").body().path("problems").path("dashboards/files.yaml").asText())
+        .until(
+            () -> http.get("/v1/dashboards").body().path("problems").has("dashboards/files.yaml"));
+    assertThat(
+            http.get("/v1/dashboards")
+                .body()
+                .path("problems")
+                .path("dashboards/files.yaml")
+                .asText())
         .startsWith("dashboards/files.yaml:17: tile 'numbers': options.y[0] names column 'z'");
     assertThat(http.get("/v1/dashboards/files/tiles/numbers").status()).isEqualTo(200);
     assertThat(http.put("/v1/dashboards/files", OPS).status()).isEqualTo(409);

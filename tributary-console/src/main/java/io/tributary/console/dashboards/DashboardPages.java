@@ -170,7 +170,8 @@ public final class DashboardPages {
       json(
           ctx,
           500,
-          error(ErrorCode.INTERNAL_ERROR.code(), "Internal error: " + e.getClass().getSimpleName()));
+          error(
+              ErrorCode.INTERNAL_ERROR.code(), "Internal error: " + e.getClass().getSimpleName()));
       return;
     }
     if ("csv".equals(ctx.queryParam("format"))) {

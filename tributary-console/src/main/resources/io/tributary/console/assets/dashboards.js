@@ -146,7 +146,8 @@
     var shown = config.options.columns && config.options.columns.length
       ? config.options.columns.map(function (c) { return columnIndex(data, c); })
       : data.columns.map(function (c, i) { return i; });
-    var drillColumn = config.options.drill ? columnIndex(data, config.options.drill.column) : -1;
+    var drillColumn = !config.options.drill ? -1
+      : config.options.drill.column ? columnIndex(data, config.options.drill.column) : shown[0];
     shown.forEach(function (i) {
       var th = text("th", data.columns[i].name);
       th.scope = "col";
