@@ -47,6 +47,8 @@ public enum ErrorCode {
   REQUEST_REFUSED(Category.USER_ERROR),
   INCOMPLETE_BODY(Category.USER_ERROR),
   INVALID_FLOW(Category.USER_ERROR),
+  /** A dashboard definition is malformed (file, line and key named) or its tile SQL fails. */
+  INVALID_DASHBOARD(Category.USER_ERROR),
   SCHEMA_CHANGE_REJECTED(Category.USER_ERROR),
   TABLE_OUTSIDE_LAKE(Category.USER_ERROR),
   EGRESS_DENIED(Category.USER_ERROR),

@@ -112,6 +112,8 @@ final class DemoCommand implements Callable<Integer> {
         CatalogService catalog =
             CatalogService.start(
                 catalogConfig.withNotify(platform.httpUri()), clock, adminToken(platform))) {
+      // the platform's watcher loads them within a second, in the background
+      DemoDashboards.installMissing(platform.config().dataDir().resolve("dashboards"));
       ServeCommand.printBanner(platform);
       System.out.println();
       CatalogServiceCommand.printBanner(catalog);

@@ -8,6 +8,7 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.TributaryConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -387,6 +388,21 @@ public final class QueryEngine implements AutoCloseable {
    * 42501).
    */
   public <T> T stream(String sql, Predicate<TableId> readable, ResultStream.Handler<T> handler) {
+    return stream(sql, List.of(), readable, handler);
+  }
+
+  /**
+   * As {@link #stream(String, Predicate, ResultStream.Handler)}, with {@code parameters} bound to
+   * the statement's positional parameters {@code $1}, {@code $2}... of a DuckDB prepared statement:
+   * each value is data of its Java type ({@code String}, {@code Long}, {@code Double}, {@code
+   * Boolean}, {@code java.time.OffsetDateTime}, {@code LocalDate}...), never SQL text.
+   */
+  public <T> T stream(
+      String sql,
+      List<?> parameters,
+      Predicate<TableId> readable,
+      ResultStream.Handler<T> handler) {
+    Objects.requireNonNull(parameters, "parameters is null");
     Objects.requireNonNull(readable, "readable is null");
     Objects.requireNonNull(sql, "sql is null");
     if (sql.isBlank()) {
@@ -400,7 +416,8 @@ public final class QueryEngine implements AutoCloseable {
     List<ReadThroughCache.Lease> held = new ArrayList<>();
     try (StartErrors database = databases.take()) {
       Prepared prepared = prepare(database.connection(), sql, readable, held);
-      return streamRows(database, prepared.query(), deadline, prepared.snapshots(), handler);
+      return streamRows(
+          database, prepared.query(), parameters, deadline, prepared.snapshots(), handler);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     } finally {
@@ -453,30 +470,65 @@ public final class QueryEngine implements AutoCloseable {
   private <T> T streamRows(
       StartErrors database,
       String sql,
+      List<?> parameters,
       long deadline,
       Map<TableId, Long> snapshots,
       ResultStream.Handler<T> handler)
       throws SQLException {
-    try (Statement statement = database.connection().createStatement()) {
+    try (Statement statement = statementFor(database, sql, parameters)) {
       AtomicBoolean timedOut = new AtomicBoolean();
       ScheduledFuture<?> cancel =
           timer.schedule(
               () -> cancel(statement, timedOut),
               Math.max(0, deadline - System.nanoTime()),
               TimeUnit.NANOSECONDS);
-      try (ResultSet result = statement.executeQuery(sql)) {
+      try (ResultSet result =
+          parameters.isEmpty()
+              ? statement.executeQuery(sql)
+              : ((PreparedStatement) statement).executeQuery()) {
         return handler.handle(new JdbcResultStream(result, snapshots, timedOut::get));
       } catch (SQLException e) {
         if (timedOut.get()) {
           throw timeout(e);
         }
         SQLException real =
-            database.explain(e, sql, second -> rerunUnder(second, new QueryCancel(), deadline));
+            parameters.isEmpty()
+                ? database.explain(
+                    e, sql, second -> rerunUnder(second, new QueryCancel(), deadline))
+                : database.explain(
+                    e, sql, parameters, second -> rerunUnder(second, new QueryCancel(), deadline));
         throw new InvalidInputException(
             ErrorCode.QUERY_ERROR, Sql.firstLine(real.getMessage()), real);
       } finally {
         cancel.cancel(false);
       }
+    }
+  }
+
+  /**
+   * A plain statement, or for {@code parameters} a prepared one with them bound; a statement DuckDB
+   * cannot prepare fails with {@code query_error} and its message.
+   */
+  private static Statement statementFor(StartErrors database, String sql, List<?> parameters)
+      throws SQLException {
+    if (parameters.isEmpty()) {
+      return database.connection().createStatement();
+    }
+    PreparedStatement prepared;
+    try {
+      prepared = database.connection().prepareStatement(sql);
+    } catch (SQLException e) {
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, Sql.firstLine(e.getMessage()), e);
+    }
+    try {
+      for (int i = 0; i < parameters.size(); i++) {
+        prepared.setObject(i + 1, parameters.get(i));
+      }
+      return prepared;
+    } catch (SQLException e) {
+      prepared.close();
+      throw new InvalidInputException(
+          ErrorCode.QUERY_ERROR, "Cannot bind the parameters: " + Sql.firstLine(e.getMessage()), e);
     }
   }
 

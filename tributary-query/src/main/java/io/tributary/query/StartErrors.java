@@ -103,6 +103,31 @@ final class StartErrors implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #explain(SQLException, String, StatementHook)} for a prepared statement run with
+   * {@code parameters} bound to its positional parameters.
+   */
+  SQLException explain(
+      SQLException error, String sql, java.util.List<?> parameters, StatementHook attach) {
+    if (!lostMessage(error)) {
+      return error;
+    }
+    try (java.sql.PreparedStatement statement = plain.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        statement.setObject(i + 1, parameters.get(i));
+      }
+      Runnable detach = attach.started(statement);
+      try (ResultSet result = statement.executeQuery()) {
+        return error;
+      } finally {
+        detach.run();
+      }
+    } catch (SQLException real) {
+      real.addSuppressed(error);
+      return real;
+    }
+  }
+
   /** Receives the statement of a second run before it executes; returns what to run after. */
   @FunctionalInterface
   interface StatementHook {

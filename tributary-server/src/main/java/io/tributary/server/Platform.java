@@ -30,6 +30,7 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.dashboards.Dashboards;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -101,6 +102,7 @@ public final class Platform implements AutoCloseable {
   private final Batch batch;
   private final Flows flows;
   private final FlowOwners flowOwners;
+  private final Dashboards dashboards;
   private final HttpApi http;
   private final PgWireServer pgwire;
   private final AdminCredentials admin;
@@ -286,6 +288,16 @@ public final class Platform implements AutoCloseable {
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
                   placeholders::resolve,
                   flowOwners));
+      dashboards =
+          opened(
+              Dashboards.start(
+                  new Dashboards.Settings(
+                      config.dataDir().resolve("dashboards"),
+                      Duration.ofSeconds(1),
+                      Math.min(config.query().maxRows(), 10_000)),
+                  this::metadataConnection,
+                  query,
+                  clock));
       admin = AdminCredentials.loadOrCreate(config.dataDir(), random);
       access =
           config.access().enabled() ? Optional.of(openAccess(clock, random)) : Optional.empty();
@@ -299,6 +311,7 @@ public final class Platform implements AutoCloseable {
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
+      DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards);
       AccessGate gate =
           new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
       ConsoleRoutes consoleRoutes =
@@ -329,6 +342,7 @@ public final class Platform implements AutoCloseable {
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
+                    dashboardRoutes.register(routes);
                     consoleRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
@@ -687,6 +701,11 @@ public final class Platform implements AutoCloseable {
   /** Landing zone and crawlers. */
   public Batch batch() {
     return batch;
+  }
+
+  /** Dashboards: definitions (files and saved) and their tiles' data. */
+  public Dashboards dashboards() {
+    return dashboards;
   }
 
   /** Flows: definitions, runs and their execution. */

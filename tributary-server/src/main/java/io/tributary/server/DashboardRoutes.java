@@ -1,0 +1,127 @@
+package io.tributary.server;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.console.dashboards.DashboardPages;
+import io.tributary.core.NotFoundException;
+import io.tributary.core.TableId;
+import io.tributary.dashboards.Dashboard;
+import io.tributary.dashboards.DashboardJson;
+import io.tributary.dashboards.Dashboards;
+import io.tributary.dashboards.TileData;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The dashboard endpoints: {@code GET /v1/dashboards} (every dashboard, and the files rejected at
+ * their last change), {@code GET, PUT, DELETE /v1/dashboards/{name}} (a PUT body is the YAML or
+ * JSON definition; admin), {@code GET /v1/dashboards/{name}/tiles/{id}?<filters>} (the tile's data,
+ * or its CSV with {@code format=csv}; the caller must be allowed to read every table the tile's SQL
+ * reads, as for {@code /v1/query}) and {@code GET /v1/dashboards/{name}/filters/{filter}/values} (a
+ * choice filter's values).
+ */
+final class DashboardRoutes {
+  private final Dashboards dashboards;
+  private final DashboardPages pages;
+
+  DashboardRoutes(Dashboards dashboards) {
+    this.dashboards = dashboards;
+    this.pages = new DashboardPages(dashboards, ConsoleRoutes.TEMPLATES);
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/v1/dashboards", this::list, Requires.authenticated());
+    routes.get("/v1/dashboards/{name}", this::get, Requires.authenticated());
+    routes.put("/v1/dashboards/{name}", this::put, Requires.admin());
+    routes.delete("/v1/dashboards/{name}", this::delete, Requires.admin());
+    routes.get("/v1/dashboards/{name}/tiles/{id}", this::tile, Requires.authenticated());
+    routes.get(
+        "/v1/dashboards/{name}/filters/{filter}/values", this::values, Requires.authenticated());
+    // the console's pages, and the JSON they fetch with the session cookie
+    ConsoleRoutes.page(routes, "/dashboards", pages::list, Requires.authenticated());
+    ConsoleRoutes.page(routes, "/dashboards/{name}", pages::view, Requires.authenticated());
+    ConsoleRoutes.page(
+        routes, "/dashboards/{name}/drill/{id}", pages::drill, Requires.authenticated());
+    ConsoleRoutes.page(
+        routes, "/dashboards/{name}/tiles/{id}/data", pages::data, Requires.authenticated());
+    ConsoleRoutes.page(
+        routes,
+        "/dashboards/{name}/filters/{filter}/values",
+        pages::values,
+        Requires.authenticated());
+  }
+
+  private void list(Context ctx) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    dashboards.list().forEach(d -> list.add(DashboardJson.summary(d)));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("dashboards", list);
+    body.put("problems", dashboards.problems());
+    HttpApi.json(ctx, 200, body);
+  }
+
+  private void get(Context ctx) {
+    HttpApi.json(ctx, 200, DashboardJson.definition(dashboards.require(ctx.pathParam("name"))));
+  }
+
+  private void put(Context ctx) {
+    String name = ctx.pathParam("name");
+    boolean existed = dashboards.get(name).isPresent();
+    Dashboard saved = dashboards.put(name, new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
+    HttpApi.json(ctx, existed ? 200 : 201, DashboardJson.definition(saved));
+  }
+
+  private void delete(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!dashboards.delete(name)) {
+      throw new NotFoundException("Dashboard", name);
+    }
+    ctx.status(204);
+  }
+
+  private void tile(Context ctx) {
+    String name = ctx.pathParam("name");
+    String id = ctx.pathParam("id");
+    TileData data = dashboards.tile(name, id, filterValues(ctx), readable(ctx));
+    if (data.truncated()) {
+      ctx.header(HttpApi.TRUNCATED_HEADER, "true; limit=" + dashboards.maxRows());
+    }
+    if ("csv".equals(ctx.queryParam("format"))) {
+      ctx.status(200)
+          .contentType("text/csv; charset=utf-8")
+          .header("Content-Disposition", "attachment; filename=\"" + name + "-" + id + ".csv\"")
+          .result(data.toCsv().getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    HttpApi.json(ctx, 200, DashboardJson.data(data));
+  }
+
+  private void values(Context ctx) {
+    List<String> values =
+        dashboards.choices(
+            ctx.pathParam("name"), ctx.pathParam("filter"), filterValues(ctx), readable(ctx));
+    HttpApi.json(ctx, 200, Map.of("values", values));
+  }
+
+  private static Map<String, String> filterValues(Context ctx) {
+    Map<String, String> values = new LinkedHashMap<>();
+    ctx.queryParamMap()
+        .forEach(
+            (key, list) -> {
+              if (!list.isEmpty()) {
+                values.put(key, list.get(0));
+              }
+            });
+    return values;
+  }
+
+  private static Predicate<TableId> readable(Context ctx) {
+    return table -> AccessGate.allows(ctx, Privilege.READ, Resource.table(table));
+  }
+}
