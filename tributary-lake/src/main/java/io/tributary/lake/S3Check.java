@@ -1,6 +1,7 @@
 package io.tributary.lake;
 
-import io.tributary.core.NotFoundException;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.TributaryException;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.LakeStorage;
 import java.util.Objects;
@@ -105,9 +106,10 @@ public final class S3Check {
     try {
       client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
       return true;
-    } catch (CompletionException | SdkException | NotFoundException e) {
+    } catch (CompletionException | SdkException | TributaryException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof NotFoundException) {
+      if (cause instanceof TributaryException missing
+          && missing.errorCode() == ErrorCode.MISSING_SECRET) {
         LOG.warn(
             "S3 not checked at start: lake.s3.secret-access-key names a secret not stored yet ({})",
             cause.getMessage());

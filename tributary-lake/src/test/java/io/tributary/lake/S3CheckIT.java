@@ -3,7 +3,8 @@ package io.tributary.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.core.NotFoundException;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.LakeStorage;
 import io.tributary.core.config.TributaryConfig;
@@ -124,7 +125,7 @@ class S3CheckIT {
             "s3://nobucket/x",
             "${secret:lake_key}",
             text -> {
-              throw new NotFoundException("secret", "lake_key");
+              throw new InvalidInputException(ErrorCode.MISSING_SECRET, "secret lake_key not set");
             })) {
       S3Check.verify(lake);
     }

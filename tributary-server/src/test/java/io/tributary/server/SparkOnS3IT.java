@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkOnS3IT {
   private static final Duration WAIT = Duration.ofMinutes(3);
+
+  /** A Spark session takes ~20 s on an idle machine, minutes on a loaded one. */
+  private static final Duration SPARK_WAIT = Duration.ofMinutes(8);
   private static final String BUCKET = "lake";
 
   @TempDir Path dir;
@@ -79,8 +83,11 @@ class SparkOnS3IT {
         await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
 
         // what the catalog tells every caller, and what only an authorized one gets
-        JsonNode defaults = http.get("/iceberg/v1/config").body().path("defaults");
-        assertThat(defaults.path("s3.endpoint").asText()).isEqualTo(s3.endpoint().toString());
+        JsonNode config = http.get("/iceberg/v1/config").body();
+        JsonNode defaults = config.path("defaults");
+        assertThat(defaults.path("s3.endpoint").asText())
+            .as(config.toString())
+            .isEqualTo(s3.endpoint().toString());
         assertThat(defaults.path("s3.path-style-access").asText()).isEqualTo("true");
         assertThat(defaults.path("client.region").asText()).isEqualTo("us-east-1");
         assertThat(defaults.toString()).doesNotContain(S3Server.SECRET_ACCESS_KEY);
@@ -103,16 +110,23 @@ class SparkOnS3IT {
                 .body()
                 .path("run-id")
                 .asText();
-        await()
-            .atMost(WAIT)
-            .pollInterval(Duration.ofSeconds(1))
-            .until(
-                () ->
-                    http.get("/v1/flows/sparky/runs/" + runId)
-                        .body()
-                        .path("state")
-                        .asText()
-                        .matches("success|failed"));
+        try {
+          await()
+              .atMost(SPARK_WAIT)
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () ->
+                      http.get("/v1/flows/sparky/runs/" + runId)
+                          .body()
+                          .path("state")
+                          .asText()
+                          .matches("success|failed"));
+        } catch (ConditionTimeoutException e) {
+          throw new AssertionError(
+              "the Spark task's log so far: "
+                  + http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body(),
+              e);
+        }
         String log =
             http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body();
         assertThat(http.get("/v1/flows/sparky/runs/" + runId).body().path("state").asText())

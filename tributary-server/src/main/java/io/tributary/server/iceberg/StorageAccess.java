@@ -71,7 +71,7 @@ final class StorageAccess {
 
   /** The defaults of the catalog's config response: where the files are, no credentials. */
   Map<String, String> catalogDefaults() {
-    return location;
+    return new LinkedHashMap<>(location); // Iceberg's builder asks the map for a null key
   }
 
   /** {@code response} with the table's storage access added to its {@code config}. */
