@@ -81,7 +81,15 @@ class CrawlerLeaseIT {
   private Crawlers node(String name, CrawlJob.CrashPoints points) {
     Crawlers crawlers =
         new Crawlers(
-            lake, landing, registry, db, clock, name, 1, Crawlers.LoadPath.DUCKDB_WHEN_CLEAN, points);
+            lake,
+            landing,
+            registry,
+            db,
+            clock,
+            name,
+            1,
+            Crawlers.LoadPath.DUCKDB_WHEN_CLEAN,
+            points);
     closeables.add(crawlers);
     return crawlers;
   }

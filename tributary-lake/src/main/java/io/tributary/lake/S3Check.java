@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The start-up check of the lake's S3 locations: writes and deletes a marker object under each
- * prefix ({@code lake.warehouse}, {@code landing}), so that a missing bucket, refused credentials or
- * an unreachable endpoint stop the start with the config key, its value and S3's answer (e.g.
+ * prefix ({@code lake.warehouse}, {@code landing}), so that a missing bucket, refused credentials
+ * or an unreachable endpoint stop the start with the config key, its value and S3's answer (e.g.
  * {@code lake.warehouse s3://nobucket/x: bucket not found (NoSuchBucket)}) instead of failing every
  * delivery later. A secret access key not yet in the secret store skips the check with a warning
  * (the first start of a node, before {@code PUT /v1/secrets/<name>}).
@@ -94,7 +94,8 @@ public final class S3Check {
           "credentials refused ("
               + code
               + "): check lake.s3.access-key-id and lake.s3.secret-access-key";
-      default -> e.awsErrorDetails().errorMessage() + " (" + code + ", HTTP " + e.statusCode() + ")";
+      default ->
+          e.awsErrorDetails().errorMessage() + " (" + code + ", HTTP " + e.statusCode() + ")";
     };
   }
 

@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The start-up check of the lake's S3 locations against a real S3-compatible server: a writable
  * prefix passes and keeps no marker; a missing bucket, a wrong secret key and an unreachable
- * endpoint fail naming the config key, its value and S3's reason; a secret not stored yet skips
- * the check.
+ * endpoint fail naming the config key, its value and S3's reason; a secret not stored yet skips the
+ * check.
  */
 class S3CheckIT {
   private static final String BUCKET = "lake";
@@ -109,7 +109,11 @@ class S3CheckIT {
   void anUnreachableEndpointNamesTheEndpoint() throws Exception {
     URI closed = URI.create("http://127.0.0.1:" + S3Server.freePort());
     try (Lake lake =
-        open(closed, "s3://" + BUCKET + "/x", S3Server.SECRET_ACCESS_KEY, UnaryOperator.identity())) {
+        open(
+            closed,
+            "s3://" + BUCKET + "/x",
+            S3Server.SECRET_ACCESS_KEY,
+            UnaryOperator.identity())) {
       assertThatThrownBy(() -> S3Check.verify(lake))
           .isInstanceOf(ConfigException.class)
           .hasMessageStartingWith(

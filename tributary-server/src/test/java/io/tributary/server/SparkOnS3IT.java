@@ -30,6 +30,7 @@ class SparkOnS3IT {
 
   /** A Spark session takes ~20 s on an idle machine, minutes on a loaded one. */
   private static final Duration SPARK_WAIT = Duration.ofMinutes(8);
+
   private static final String BUCKET = "lake";
 
   @TempDir Path dir;
@@ -127,14 +128,12 @@ class SparkOnS3IT {
                   + http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body(),
               e);
         }
-        String log =
-            http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body();
+        String log = http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body();
         assertThat(http.get("/v1/flows/sparky/runs/" + runId).body().path("state").asText())
             .as(log)
             .isEqualTo("success");
         assertThat(log).as("the secret is never logged").doesNotContain(S3Server.SECRET_ACCESS_KEY);
-        assertThat(
-                http.get("/v1/tables/transformed.spark_on_s3").body().path("location").asText())
+        assertThat(http.get("/v1/tables/transformed.spark_on_s3").body().path("location").asText())
             .startsWith("s3://lake/tributary/");
         assertThat(http.count("SELECT count(*) FROM transformed.spark_on_s3")).isEqualTo(2);
         assertThat(http.count("SELECT ms FROM transformed.spark_on_s3 WHERE show_id = 'a'"))

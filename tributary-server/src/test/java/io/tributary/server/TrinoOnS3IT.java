@@ -26,11 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opt-in: Trino 476 reads a table the platform delivered to S3 (S3Proxy), through the platform's
  * Iceberg REST catalog with vended credentials ({@code
- * iceberg.rest-catalog.vended-credentials-enabled}) and Trino's native S3 file system. It needs
- * the server tarball {@code io.trino:trino-server:476:tar.gz} (821 MB, in the local Maven
- * repository or named by {@code -Dtrino.tarball=...}) and a Java 24+ runtime ({@code
- * -Dtrino.java=...}, default {@code /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}); without either it
- * is skipped, saying which is missing. The tarball is unpacked once, under {@code target/trino}.
+ * iceberg.rest-catalog.vended-credentials-enabled}) and Trino's native S3 file system. It needs the
+ * server tarball {@code io.trino:trino-server:476:tar.gz} (821 MB, in the local Maven repository or
+ * named by {@code -Dtrino.tarball=...}) and a Java 24+ runtime ({@code -Dtrino.java=...}, default
+ * {@code /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}); without either it is skipped, saying which
+ * is missing. The tarball is unpacked once, under {@code target/trino}.
  */
 class TrinoOnS3IT {
   private static final String VERSION = "476";
@@ -52,8 +52,7 @@ class TrinoOnS3IT {
   }
 
   private static Path java() {
-    return Path.of(
-        System.getProperty("trino.java", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
+    return Path.of(System.getProperty("trino.java", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
   }
 
   /** The unpacked server with only the Iceberg plugin (the plugins share files by hard link). */
@@ -73,7 +72,8 @@ class TrinoOnS3IT {
     String output = new String(tar.getInputStream().readAllBytes());
     assertThat(tar.waitFor()).as("tar: " + output).isZero();
     try (Stream<Path> plugins = Files.list(home.resolve("plugin"))) {
-      for (Path plugin : plugins.filter(p -> !p.getFileName().toString().equals("iceberg")).toList()) {
+      for (Path plugin :
+          plugins.filter(p -> !p.getFileName().toString().equals("iceberg")).toList()) {
         try (Stream<Path> files = Files.walk(plugin)) {
           for (Path file : files.sorted((a, b) -> b.compareTo(a)).toList()) {
             Files.delete(file);
@@ -196,7 +196,9 @@ class TrinoOnS3IT {
                     return Files.readString(log).contains("SERVER STARTED");
                   });
           List<List<Object>> rows =
-              query(port, "SELECT show_id, sum(listened_ms) FROM lake.raw.events GROUP BY 1 ORDER BY 1");
+              query(
+                  port,
+                  "SELECT show_id, sum(listened_ms) FROM lake.raw.events GROUP BY 1 ORDER BY 1");
           assertThat(rows.toString()).isEqualTo("[[a, 30], [b, 5]]");
         } finally {
           trino.destroy();

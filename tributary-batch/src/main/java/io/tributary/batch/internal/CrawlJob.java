@@ -94,8 +94,8 @@ public final class CrawlJob {
   }
 
   /**
-   * Throws {@link LeaseLostException} unless run {@code runId} still holds {@code crawler}'s
-   * lease; {@code before} says what it was about to commit.
+   * Throws {@link LeaseLostException} unless run {@code runId} still holds {@code crawler}'s lease;
+   * {@code before} says what it was about to commit.
    */
   static void checkLease(Context context, String crawler, String runId, String before) {
     if (!context.lease().held(crawler, runId)) {

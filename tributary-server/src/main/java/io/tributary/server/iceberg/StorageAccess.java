@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What an engine (Spark, Trino, PyIceberg) needs to read and write the lake's files when the
- * warehouse is on S3, in the property names of Iceberg's {@code S3FileIO}: the endpoint, region
- * and path-style access for everybody (the catalog's {@code /v1/config} defaults), and the lake's
+ * warehouse is on S3, in the property names of Iceberg's {@code S3FileIO}: the endpoint, region and
+ * path-style access for everybody (the catalog's {@code /v1/config} defaults), and the lake's
  * configured credentials in the {@code config} of a table's load or create response only, so only a
  * caller authorized for that table receives them. The secret is resolved at each response (a
  * rotated {@code ${secret:name}} reaches the next one) and is never logged. With no static
