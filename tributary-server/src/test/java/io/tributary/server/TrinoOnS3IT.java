@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opt-in: Trino 476 reads a table the platform delivered to S3 (S3Proxy), through the platform's
- * Iceberg REST catalog with vended credentials ({@code
- * iceberg.rest-catalog.vended-credentials-enabled}) and Trino's native S3 file system. It needs the
+ * Iceberg REST catalog and Trino's native S3 file system. Trino uses vended credentials ({@code
+ * iceberg.rest-catalog.vended-credentials-enabled}) only when they carry a session token, which
+ * static keys do not: it is given the keys as its own ({@code s3.aws-access-key}). It needs the
  * server tarball {@code io.trino:trino-server:476:tar.gz} (821 MB, in the local Maven repository or
  * named by {@code -Dtrino.tarball=...}) and a Java 24+ runtime ({@code -Dtrino.java=...}, default
  * {@code /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}); without either it is skipped, saying which
@@ -155,7 +156,10 @@ class TrinoOnS3IT {
                 "iceberg.rest-catalog.uri=" + platform.httpUri().resolve("/iceberg"),
                 "iceberg.rest-catalog.security=OAUTH2",
                 "iceberg.rest-catalog.oauth2.token=" + platform.adminCredentials().token(),
-                "iceberg.rest-catalog.vended-credentials-enabled=true",
+                // Trino takes vended credentials only with a session token (STS); the lake's static
+                // keys are given to it as its own
+                "s3.aws-access-key=" + S3Server.ACCESS_KEY_ID,
+                "s3.aws-secret-key=" + S3Server.SECRET_ACCESS_KEY,
                 "fs.native-s3.enabled=true",
                 "s3.endpoint=" + s3.endpoint(),
                 "s3.region=us-east-1",
