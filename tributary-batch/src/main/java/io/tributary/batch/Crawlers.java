@@ -156,7 +156,15 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
         loadPath == LoadPath.DUCKDB_WHEN_CLEAN ? new DuckDbLoader(parallelism, 512L << 20) : null;
     this.context =
         new CrawlJob.Context(
-            lake, landing, ledger, workers, parallelism, clock, crashPoints, duckdb);
+            lake,
+            landing,
+            ledger,
+            workers,
+            parallelism,
+            clock,
+            crashPoints,
+            duckdb,
+            this::leaseHeld);
     registry.addListener(this);
     registry.list().forEach(this::crawlerPut);
   }
@@ -226,6 +234,15 @@ public final class Crawlers implements CrawlerRegistry.Listener, AutoCloseable {
     }
     throw new IllegalStateException(
         "Crawler " + name + " is being started on another node: try again");
+  }
+
+  /** Renews the run's lease now, before a commit: false if it has lost it. */
+  private boolean leaseHeld(String name, String id) {
+    if (runs.renew(name, id)) {
+      return true;
+    }
+    LOG.warn("Crawler {}: run {} lost its lease on node {}; stopping it", name, id, runs.node());
+    return false;
   }
 
   private void renew(String name, String id) {

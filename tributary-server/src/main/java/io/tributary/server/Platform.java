@@ -41,6 +41,7 @@ import io.tributary.flow.TaskRunner;
 import io.tributary.lake.CatalogPasswords;
 import io.tributary.lake.Flattener;
 import io.tributary.lake.Lake;
+import io.tributary.lake.S3Check;
 import io.tributary.lake.TablePolicy;
 import io.tributary.pgwire.PgUsers;
 import io.tributary.pgwire.PgWireServer;
@@ -160,6 +161,8 @@ public final class Platform implements AutoCloseable {
       CurrentValues current = new CurrentValues(secrets, variables);
       Placeholders placeholders = new Placeholders(current::secret, current::variable);
       resolver.set(placeholders::resolve);
+      // fail fast on a missing bucket, refused credentials or an unreachable endpoint
+      S3Check.verify(lake);
       PasswordGenerator passwords = new PasswordGenerator(random);
       Rotations rotations =
           opened(

@@ -30,6 +30,10 @@ import org.apache.kafka.server.common.MetadataVersion;
  * (SIGKILL) and started again on the same ports and logs. Small heaps, few threads, few internal
  * partitions: a test machine runs it beside the platform. Closing it kills every node.
  *
+ * <p>{@link #startWithScram} secures the client listener with SASL_PLAINTEXT and SCRAM-SHA-256
+ * (credentials of one user created at format time, as {@code kafka-storage format --add-scram}
+ * does); brokers and controllers then talk over a separate plaintext listener.
+ *
  * <p>Like a production cluster, the internal topics (consumer offsets, transaction state) are
  * replicated 3 times with 2 in sync, while the brokers' own defaults for new topics stay at 1
  * replica and 1 in sync: topics get more only when their creator asks for it.
@@ -37,16 +41,24 @@ import org.apache.kafka.server.common.MetadataVersion;
 final class KafkaCluster implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
 
-  private record Node(int id, int port, int controllerPort, Path config, Path log) {}
+  private record Node(
+      int id, int port, int internalPort, int controllerPort, Path config, Path log) {}
+
+  /** The one SCRAM-SHA-256 user of a secured cluster. */
+  record ScramUser(String name, String password) {}
+
+  private static final String SCRAM = "SCRAM-SHA-256";
 
   private final Path dir;
   private final List<Node> nodes;
   private final String bootstrapServers;
   private final Process[] processes;
+  private final ScramUser user;
 
-  private KafkaCluster(Path dir, List<Node> nodes) {
+  private KafkaCluster(Path dir, List<Node> nodes, ScramUser user) {
     this.dir = dir;
     this.nodes = nodes;
+    this.user = user;
     this.processes = new Process[nodes.size()];
     this.bootstrapServers =
         nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
@@ -54,6 +66,18 @@ final class KafkaCluster implements AutoCloseable {
 
   /** Formats and starts {@code size} nodes under {@code dir}; waits until all are brokers. */
   static KafkaCluster start(Path dir, int size) {
+    return start(dir, size, null);
+  }
+
+  /**
+   * Formats and starts {@code size} nodes whose client listener needs SASL/SCRAM-SHA-256 as {@code
+   * user}; waits until all are brokers.
+   */
+  static KafkaCluster startWithScram(Path dir, int size, ScramUser user) {
+    return start(dir, size, java.util.Objects.requireNonNull(user, "user is null"));
+  }
+
+  private static KafkaCluster start(Path dir, int size, ScramUser user) {
     List<Node> nodes = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
       Path nodeDir = dir.resolve("node-" + id);
@@ -61,6 +85,7 @@ final class KafkaCluster implements AutoCloseable {
           new Node(
               id,
               TestConfigs.freePort(),
+              user == null ? 0 : TestConfigs.freePort(),
               TestConfigs.freePort(),
               nodeDir.resolve("server.properties"),
               nodeDir.resolve("server.log")));
@@ -70,13 +95,17 @@ final class KafkaCluster implements AutoCloseable {
             .map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
             .collect(Collectors.joining(","));
     String clusterId = Uuid.randomUuid().toString();
-    KafkaCluster cluster = new KafkaCluster(dir, List.copyOf(nodes));
+    KafkaCluster cluster = new KafkaCluster(dir, List.copyOf(nodes), user);
     try {
       for (Node node : nodes) {
         Path logDir = node.config().getParent().resolve("data");
         Files.createDirectories(logDir);
-        write(node.config(), properties(node, voters, logDir));
-        format(node.id(), clusterId, logDir);
+        Properties properties = properties(node, voters, logDir);
+        if (user != null) {
+          secure(properties, node);
+        }
+        write(node.config(), properties);
+        format(node.id(), clusterId, logDir, user);
       }
       for (int i = 0; i < nodes.size(); i++) {
         cluster.startNode(i);
@@ -96,7 +125,58 @@ final class KafkaCluster implements AutoCloseable {
 
   /** An admin client of this cluster; the caller closes it. */
   Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    Map<String, Object> properties = new java.util.HashMap<>(clientProperties(user));
+    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return Admin.create(properties);
+  }
+
+  /**
+   * The client security settings to connect as {@code user} (SASL_PLAINTEXT, SCRAM-SHA-256), or
+   * none for a plaintext cluster ({@code null}).
+   */
+  static Map<String, String> clientProperties(ScramUser user) {
+    if (user == null) {
+      return Map.of();
+    }
+    return Map.of(
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        SCRAM,
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + user.name()
+            + "\" password=\""
+            + user.password()
+            + "\";");
+  }
+
+  /**
+   * Client listener SASL_PLAINTEXT with SCRAM-SHA-256; brokers (and the controllers) on their own
+   * plaintext listeners.
+   */
+  private static void secure(Properties p, Node node) {
+    p.put(
+        "listeners",
+        "CLIENT://127.0.0.1:"
+            + node.port()
+            + ",INTERNAL://127.0.0.1:"
+            + node.internalPort()
+            + ","
+            + CONTROLLER
+            + "://127.0.0.1:"
+            + node.controllerPort());
+    p.put(
+        "advertised.listeners",
+        "CLIENT://127.0.0.1:" + node.port() + ",INTERNAL://127.0.0.1:" + node.internalPort());
+    p.put(
+        "listener.security.protocol.map",
+        "CLIENT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+    p.put("inter.broker.listener.name", "INTERNAL");
+    p.put("listener.name.client.sasl.enabled.mechanisms", SCRAM);
+    p.put(
+        "listener.name.client.scram-sha-256.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
   }
 
   /** Kills node {@code index} (0-based) with SIGKILL and waits until its process is gone. */
@@ -217,9 +297,14 @@ final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  private static void format(int nodeId, String clusterId, Path logDir) {
+  private static void format(int nodeId, String clusterId, Path logDir, ScramUser user) {
     try {
-      new Formatter()
+      Formatter formatter = new Formatter();
+      if (user != null) {
+        formatter.setScramArguments(
+            List.of(SCRAM + "=[name=" + user.name() + ",password=" + user.password() + "]"));
+      }
+      formatter
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
           .setNodeId(nodeId)

@@ -32,6 +32,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -211,7 +212,19 @@ public final class StreamLog implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new RetriableException(
             ErrorCode.INTERRUPTED, "Interrupted while waiting for " + what, e);
-      } catch (ExecutionException | TimeoutException e) {
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof AuthenticationException refused) {
+          // wrong credentials or mechanism: waiting longer would not help
+          throw new ConfigException(
+              what
+                  + " refused to authenticate the platform: "
+                  + refused.getMessage()
+                  + "; check kafka.properties.sasl.jaas.config (user and password),"
+                  + " kafka.properties.sasl.mechanism and kafka.properties.security.protocol",
+              refused);
+        }
+        last = e;
+      } catch (TimeoutException e) {
         last = e;
       }
     }

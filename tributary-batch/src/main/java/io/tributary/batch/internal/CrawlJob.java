@@ -73,6 +73,43 @@ public final class CrawlJob {
     }
   }
 
+  /**
+   * The run's hold on its crawler, checked before each commit: a node that stalled longer than the
+   * lease (a long pause, a frozen VM) may find another node running the crawler, and must not
+   * commit what it loaded before the stall.
+   */
+  @FunctionalInterface
+  public interface Lease {
+    Lease ALWAYS_HELD = (crawler, runId) -> true;
+
+    /** Whether run {@code runId} still holds {@code crawler}'s lease (renewing it if so). */
+    boolean held(String crawler, String runId);
+  }
+
+  /** The run lost its crawler's lease: it stops, committing nothing more. */
+  public static final class LeaseLostException extends RuntimeException {
+    LeaseLostException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Throws {@link LeaseLostException} unless run {@code runId} still holds {@code crawler}'s lease;
+   * {@code before} says what it was about to commit.
+   */
+  static void checkLease(Context context, String crawler, String runId, String before) {
+    if (!context.lease().held(crawler, runId)) {
+      throw new LeaseLostException(
+          "Run "
+              + runId
+              + " lost the lease of crawler "
+              + crawler
+              + " (this node stalled longer than the lease, or another node took the crawler"
+              + " over): stopped before "
+              + before);
+    }
+  }
+
   /** Passes {@code point} to the crash points; what they throw stops the run. */
   static void reached(CrashPoints crashPoints, String point) {
     try {
@@ -91,7 +128,8 @@ public final class CrawlJob {
       int parallelism,
       Clock clock,
       CrashPoints crashPoints,
-      DuckDbLoader duckdb) {}
+      DuckDbLoader duckdb,
+      Lease lease) {}
 
   private final Context context;
   private final CrawlerSpec spec;
@@ -170,7 +208,9 @@ public final class CrawlJob {
         }
         crawlGroup(group.getKey(), group.getValue(), known);
       } catch (IOException | RuntimeException e) {
-        if (e instanceof Crash || Thread.currentThread().isInterrupted()) {
+        if (e instanceof Crash
+            || e instanceof LeaseLostException
+            || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         groupFailed(group.getKey(), group.getValue(), e);
@@ -180,6 +220,8 @@ public final class CrawlJob {
       TableId id = TableId.parse(gone.getKey());
       try {
         removal.apply(id, gone.getValue());
+      } catch (LeaseLostException e) {
+        throw e;
       } catch (RuntimeException e) {
         LOG.warn("Crawler {}: cannot apply on-removed to table {}", spec.name(), id, e);
         progress.change(id, CrawlRun.TableAction.FAILED, "cannot apply on-removed: " + reason(e));

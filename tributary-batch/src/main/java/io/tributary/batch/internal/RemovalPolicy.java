@@ -114,6 +114,7 @@ final class RemovalPolicy {
     if (context.lake().loadTable(id).isEmpty()) {
       return;
     }
+    CrawlJob.checkLease(context, spec.name(), runId, "deleting from table " + id);
     context
         .lake()
         .writer(id)
@@ -126,6 +127,7 @@ final class RemovalPolicy {
   private void sourceGone(TableId id) {
     switch (spec.onRemoved()) {
       case DELETE -> {
+        CrawlJob.checkLease(context, spec.name(), runId, "dropping table " + id);
         context.lake().writer(id).drop();
         context.lake().writer(id.errors()).drop();
         context.ledger().reconcile(id.toString(), spec.name(), Optional.empty());

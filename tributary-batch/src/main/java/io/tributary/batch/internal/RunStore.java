@@ -141,13 +141,31 @@ public final class RunStore {
     }
   }
 
-  /** Extends run {@code runId}'s lease of {@code crawler}: false if it has lost it. */
+  /**
+   * Extends run {@code runId}'s lease of {@code crawler}: false if it has lost it, to another node
+   * or because it expired (the node stalled longer than {@link #LEASE}: another node may be
+   * claiming it right now, so an expired lease is never taken back).
+   */
   public boolean renew(String crawler, String runId) {
-    return leaseUpdate(
-        "UPDATE " + LEASES + " SET expires = ? WHERE crawler = ? AND run_id = ? AND node = ?",
-        clock.millis() + LEASE.toMillis(),
-        crawler,
-        runId);
+    long now = clock.millis();
+    try (Connection connection = metadataDb.get();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "UPDATE "
+                    + LEASES
+                    + " SET expires = ? WHERE crawler = ? AND run_id = ? AND node = ?"
+                    + " AND expires >= ?")) {
+      statement.setLong(1, now + LEASE.toMillis());
+      statement.setString(2, crawler);
+      statement.setString(3, runId);
+      statement.setString(4, node);
+      statement.setLong(5, now);
+      return statement.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot update the lease of crawler " + crawler + " in " + LEASES + ": " + e.getMessage(),
+          e);
+    }
   }
 
   /** Gives up run {@code runId}'s lease of {@code crawler}. */

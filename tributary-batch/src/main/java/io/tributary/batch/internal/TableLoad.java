@@ -194,6 +194,13 @@ final class TableLoad {
         }
       }
     }
+    try {
+      CrawlJob.checkLease(context, spec.name(), runId, "committing to table " + target.id);
+    } catch (CrawlJob.LeaseLostException e) {
+      target.writer.discard(newData);
+      errors.writer.discard(newErrors);
+      throw e;
+    }
     if (!errorEntries.isEmpty()) {
       errors.get();
       commit(errors.writer, newErrors, oldErrors, errorEntries);

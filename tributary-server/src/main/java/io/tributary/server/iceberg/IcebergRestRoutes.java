@@ -65,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * server-side handlers ({@link CatalogHandlers}): namespaces, tables (create, stage-create, load,
  * commit, rename, register, drop, purge), multi-table commits and views.
  *
+ * <p>When the warehouse is on S3, the config response names the endpoint, region and path style,
+ * and a table's load or create response adds the lake's S3 credentials for the caller authorized
+ * for that table ({@link StorageAccess}).
+ *
  * <p>Commits from clients and from the platform never lose each other: every commit ends in the
  * JDBC catalog's compare-and-swap of the table's metadata location, and every table change goes
  * through the lake ({@link ExternalCommits}), holding the commit lock of the platform tables it
@@ -83,6 +87,7 @@ public final class IcebergRestRoutes {
   private final SupportsNamespaces namespaces;
   private final ExternalCommits commits;
   private final RequestChecks checks;
+  private final StorageAccess storage;
   private final ObjectMapper mapper;
   private final Map<Endpoint, RouteHandler> routes = new LinkedHashMap<>();
   private final List<Route> matchers = new ArrayList<>();
@@ -145,6 +150,7 @@ public final class IcebergRestRoutes {
     this.namespaces = (SupportsNamespaces) catalog;
     this.commits = lake.externalCommits();
     this.checks = new RequestChecks(catalog, namespaces, lake.locations());
+    this.storage = StorageAccess.of(lake);
     // the shape of Iceberg's own REST mapper: request/response classes bind by field, kebab-case
     this.mapper =
         new ObjectMapper(
@@ -309,7 +315,7 @@ public final class IcebergRestRoutes {
         call -> {
           CreateTableRequest request = body(call, CreateTableRequest.class);
           checks.createTable(namespace(call), request);
-          return commits.create(namespace(call), request);
+          return storage.withAccess(commits.create(namespace(call), request));
         });
     routes.put(
         Endpoint.V1_TABLE_EXISTS,
@@ -319,7 +325,10 @@ public final class IcebergRestRoutes {
         });
     routes.put(
         Endpoint.V1_LOAD_TABLE,
-        call -> CatalogHandlers.loadTable(catalog, table(call, "table"), snapshotMode(call.ctx())));
+        call ->
+            storage.withAccess(
+                CatalogHandlers.loadTable(
+                    catalog, table(call, "table"), snapshotMode(call.ctx()))));
     routes.put(
         Endpoint.V1_UPDATE_TABLE,
         call -> {
@@ -348,7 +357,8 @@ public final class IcebergRestRoutes {
           RegisterTableRequest request = body(call, RegisterTableRequest.class);
           checks.registerTable(namespace(call), request.name(), request.metadataLocation());
           return readingMetadata(
-              request.metadataLocation(), () -> commits.register(namespace(call), request));
+              request.metadataLocation(),
+              () -> storage.withAccess(commits.register(namespace(call), request)));
         });
     routes.put(
         Endpoint.V1_REPORT_METRICS,
@@ -441,7 +451,10 @@ public final class IcebergRestRoutes {
   private ConfigResponse config() {
     List<Endpoint> endpoints =
         routes.keySet().stream().filter(e -> !e.path().equals("/v1/config")).toList();
-    return ConfigResponse.builder().withEndpoints(endpoints).build();
+    return ConfigResponse.builder()
+        .withDefaults(storage.catalogDefaults())
+        .withEndpoints(endpoints)
+        .build();
   }
 
   private void handle(Context ctx) {
