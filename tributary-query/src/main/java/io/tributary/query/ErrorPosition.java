@@ -112,6 +112,41 @@ public record ErrorPosition(int line, int column, int offset) {
     return Optional.empty();
   }
 
+  /**
+   * {@code message} with the line of {@code sql} that holds char {@code offset} and a caret under
+   * it, as DuckDB writes its errors (whole line, not cut): what {@link #locate(String, String)}
+   * reads back. For errors whose position DuckDB gives apart from the message (its parser's).
+   */
+  public static String describe(String sql, int offset, String message) {
+    Objects.requireNonNull(sql, "sql is null");
+    if (offset < 0 || offset > sql.length()) {
+      throw new IllegalArgumentException(
+          "Invalid offset: " + offset + " (the statement has " + sql.length() + " chars)");
+    }
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i < offset; i++) {
+      char c = sql.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 >= sql.length() || sql.charAt(i + 1) != '\n'))) {
+        line++;
+        start = i + 1;
+      }
+    }
+    int end = start;
+    while (end < sql.length() && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
+      end++;
+    }
+    String prefix = "LINE " + line + ": ";
+    int width = sql.codePointCount(start, offset);
+    return message
+        + "\n\n"
+        + prefix
+        + sql.substring(start, end)
+        + "\n"
+        + " ".repeat(prefix.length() + width)
+        + "^";
+  }
+
   private static String stripCarriageReturn(String text) {
     return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }

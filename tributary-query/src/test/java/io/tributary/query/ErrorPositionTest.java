@@ -63,6 +63,41 @@ class ErrorPositionTest {
         });
   }
 
+  @Property(tries = 1000, seed = "20261205")
+  void aDescribedPositionIsReadBack(@ForAll("seeds") long seed) {
+    Random random = new Random(seed);
+    String sql = randomLines(random).replace("\n", random.nextBoolean() ? "\n" : "\r\n");
+    int offset = random.nextInt(sql.length() + 1);
+    if (offset > 0 && offset < sql.length() && sql.charAt(offset - 1) == '\r') {
+      offset--; // between \r and \n is no place
+    }
+    String message = ErrorPosition.describe(sql, offset, "Parser Error: syntax error");
+    Optional<ErrorPosition> position = ErrorPosition.locate(sql, message);
+    assertThat(position).as("seed %d", seed).isPresent();
+    assertThat(position.get().offset()).as("seed %d: %s", seed, message).isEqualTo(offset);
+  }
+
+  @Test
+  void parserErrorsOfTheStatementCheckCarryTheirPosition() throws SQLException {
+    String sql = "SELECT n\nFROM range(3) t(n)\nWHERE = 1";
+    String unicode = "SELECT 'é', n\nFROM range(3) t(n)\nWHERE 'ü' = = 1";
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:")) {
+      for (String text : List.of(sql, unicode)) {
+        try {
+          StatementCheck.runnable(connection, text, Long.MAX_VALUE);
+          throw new AssertionError("expected a parser error from " + text);
+        } catch (io.tributary.core.InvalidInputException e) {
+          assertThat(e.getMessage()).startsWith("Parser Error: syntax error at or near");
+          ErrorPosition position = ErrorPosition.locate(text, e).orElseThrow();
+          assertThat(position.line()).isEqualTo(3);
+          assertThat(text.substring(position.offset())).startsWith("= 1");
+        }
+      }
+    }
+    assertThat(StatementCheck.charOffset("aé b", 4)).isEqualTo(3);
+    assertThat(StatementCheck.charOffset("aé b", 2)).isEqualTo(-1);
+  }
+
   @Test
   void noLineMeansNoPosition() {
     assertThat(ErrorPosition.locate("SELECT 1", "Catalog Error: Table x does not exist"))
