@@ -56,18 +56,19 @@ class WorkbenchCatalogIT {
     admin = Http.admin(platform);
     String hostileScript = SCRIPT.replace("\"", "\\\"");
     String hostileImage = IMAGE.replace("\"", "\\\"");
-    assertThat(
-            admin
-                .ndjson(
-                    "events",
-                    "{\"id\":1,\"note\":\""
-                        + hostileScript
-                        + "\"}\n{\"id\":2,\"note\":\""
-                        + hostileImage
-                        + "\"}\n{\"id\":3,\"note\":\"plain\"}\n")
-                .status())
-        .isEqualTo(200);
-    assertThat(admin.ndjson("secret", "{\"b\":2}\n").status()).isEqualTo(200);
+    String events =
+        "{\"id\":1,\"note\":\""
+            + hostileScript
+            + "\"}\n{\"id\":2,\"note\":\""
+            + hostileImage
+            + "\"}\n{\"id\":3,\"note\":\"plain\"}\n";
+    // a busy machine's broker may answer 503 (retry later) for a while after the start
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> admin.ndjson("events", events).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> admin.ndjson("secret", "{\"b\":2}\n").status() == 200);
     await()
         .atMost(Duration.ofSeconds(120))
         .ignoreExceptions()
