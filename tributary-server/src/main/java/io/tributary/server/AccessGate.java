@@ -1,6 +1,7 @@
 package io.tributary.server;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
 import io.tributary.access.Access;
 import io.tributary.access.Authorizer;
@@ -12,8 +13,15 @@ import io.tributary.access.audit.AuditEvent;
 import io.tributary.access.audit.AuditEvent.Outcome;
 import io.tributary.access.audit.AuditSink;
 import io.tributary.access.audit.Caller;
+import io.tributary.console.Sessions;
+import io.tributary.console.Sessions.Session;
+import io.tributary.console.Viewer;
+import io.tributary.core.ErrorCode;
+import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -33,6 +41,7 @@ import java.util.function.Predicate;
 final class AccessGate {
   private static final String IDENTITY = "tributary.identity";
   private static final String AUTHORIZER = "tributary.authorizer";
+  private static final String SESSION = "tributary.console.session";
   private static final Identity NO_ACCESS_CONTROL =
       new Identity(
           Access.ADMIN_USER,
@@ -44,6 +53,7 @@ final class AccessGate {
 
   private final Optional<Access> access;
   private final AuditSink audit;
+  private final Sessions sessions;
   private final Map<String, Instant> tokenUseAudited = new ConcurrentHashMap<>();
 
   /**
@@ -52,8 +62,25 @@ final class AccessGate {
    *     bearer-token use at most once per {@link #TOKEN_AUDIT_INTERVAL} and address
    */
   AccessGate(Optional<Access> access, AuditSink audit) {
+    this(
+        access,
+        audit,
+        new Sessions(Sessions.Settings.DEFAULTS, Clock.systemUTC(), new SecureRandom()));
+  }
+
+  /**
+   * @param sessions the console's login sessions: a valid session cookie authenticates console
+   *     pages ({@link ConsolePage}), never the JSON API
+   */
+  AccessGate(Optional<Access> access, AuditSink audit, Sessions sessions) {
     this.access = access;
     this.audit = audit;
+    this.sessions = sessions;
+  }
+
+  /** The console's login sessions. */
+  Sessions sessions() {
+    return sessions;
   }
 
   /** Whether access control is on. */
@@ -72,10 +99,24 @@ final class AccessGate {
     if (requires.need() == Requires.Need.NOTHING) {
       return;
     }
-    Identity identity = audited(ctx);
+    boolean page = ctx.routeRoles().contains(ConsolePage.PAGE);
+    Identity identity = page ? pageIdentity(ctx) : audited(ctx);
+    if (identity == null) {
+      return; // sent to the login form
+    }
     ctx.attribute(IDENTITY, identity);
     Authorizer authorizer = authorizer();
     ctx.attribute(AUTHORIZER, authorizer);
+    if (page) {
+      Session session = ctx.attribute(SESSION);
+      ctx.attribute(
+          Viewer.ATTRIBUTE,
+          new Viewer(
+              identity.user(),
+              session == null ? "" : session.csrfToken(),
+              access.isPresent(),
+              (privilege, resource) -> authorizer.allows(identity, privilege, resource)));
+    }
     if (requires.need() == Requires.Need.METRICS) {
       // admin, or a token scoped for metrics (a scrape token, not any user's password)
       if (!authorizer.isAdmin(identity) && !identity.scopes().contains(Authorizer.METRICS_SCOPE)) {
@@ -84,6 +125,69 @@ final class AccessGate {
     } else if (requires.need() == Requires.Need.PRIVILEGE) {
       authorizer.require(
           identity, requires.privilege().orElseThrow(), requires.resource().apply(ctx));
+    }
+  }
+
+  /**
+   * The identity of a console page request: from an {@code Authorization} header (scripts, tests:
+   * no CSRF token needed, as browsers never add one on their own to a cross-site request), else
+   * from the session cookie, whose state-changing requests must carry the session's CSRF token.
+   * With access control off every browser gets a session of {@code admin} (for its CSRF token).
+   * Without a live session a GET is redirected to the login form (null returned) and anything else
+   * refused with 401.
+   */
+  private Identity pageIdentity(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header != null && !header.isBlank()) {
+      return audited(ctx);
+    }
+    Optional<Session> session = sessions.find(ctx.cookie(Sessions.COOKIE));
+    Identity identity;
+    if (access.isEmpty()) {
+      if (session.isEmpty()) {
+        session = Optional.of(sessions.create(Access.ADMIN_USER));
+        ConsoleRoutes.setSessionCookie(ctx, session.get());
+      }
+      identity = NO_ACCESS_CONTROL;
+    } else {
+      identity = session.map(s -> identityOfSession(s)).orElse(null);
+      if (identity == null) {
+        if (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD) {
+          ConsoleRoutes.toLogin(ctx);
+          ctx.skipRemainingHandlers();
+          return null;
+        }
+        throw Access.unauthenticated(
+            "no live console session (it ended or never began): log in at " + ConsoleRoutes.LOGIN);
+      }
+    }
+    if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+      String token = ctx.header(Sessions.CSRF_HEADER);
+      if (token == null) {
+        token = ctx.formParam(Sessions.CSRF_FIELD);
+      }
+      if (!session.get().csrfMatches(token)) {
+        throw new InvalidInputException(
+            ErrorCode.FORBIDDEN,
+            (token == null ? "Missing" : "Wrong")
+                + " CSRF token on "
+                + ctx.method()
+                + " "
+                + ctx.path()
+                + ": send the page's form again from the console (reload it first)");
+      }
+    }
+    ctx.attribute(SESSION, session.get());
+    return identity;
+  }
+
+  /** The identity of a session's user, or null (the session ended) when the user is gone. */
+  private Identity identityOfSession(Session session) {
+    try {
+      return access.orElseThrow().identityOf(session.user());
+    } catch (InvalidInputException e) {
+      sessions.removeUser(session.user());
+      return null;
     }
   }
 

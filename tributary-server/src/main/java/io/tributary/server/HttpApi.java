@@ -418,6 +418,10 @@ final class HttpApi implements AutoCloseable {
   }
 
   private static void errorBody(Context ctx, int status, String code, String message) {
+    if (ctx.routeRoles().contains(ConsolePage.PAGE)) {
+      ConsoleRoutes.errorPage(ctx, status, code, message); // a browser's page: HTML
+      return;
+    }
     if (status == 401) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"tributary\", Basic realm=\"tributary\"");
     }

@@ -24,6 +24,7 @@ import io.tributary.access.secrets.Rotations;
 import io.tributary.access.secrets.SecretStore;
 import io.tributary.access.secrets.VariableStore;
 import io.tributary.batch.Batch;
+import io.tributary.console.Sessions;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
@@ -300,6 +301,9 @@ public final class Platform implements AutoCloseable {
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
+      AccessGate gate =
+          new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
+      ConsoleRoutes consoleRoutes = new ConsoleRoutes(access, gate.sessions(), audit);
       http =
           opened(
               new HttpApi(
@@ -311,7 +315,7 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
-                  new AccessGate(access, audit),
+                  gate,
                   new IcebergOAuth(access),
                   routes -> {
                     accessRoutes.register(routes);
@@ -320,6 +324,7 @@ public final class Platform implements AutoCloseable {
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
+                    consoleRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),

@@ -29,7 +29,8 @@ import java.util.function.IntSupplier;
  *   <li>a request with a body to a JSON route must say {@code Content-Type: application/json} — 415
  *       {@code unsupported_media_type} otherwise (so no HTML form or "simple" cross-site request
  *       can reach it). Record and message routes check their NDJSON types themselves; landing
- *       accepts any file.
+ *       accepts any file. Console pages take HTML forms and check a CSRF token ({@link
+ *       AccessGate}).
  * </ul>
  *
  * <p>No CORS headers are ever sent, so browsers keep cross-origin scripts from reading answers.
@@ -123,8 +124,15 @@ final class RequestGuard {
     return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json");
   }
 
-  /** Every route takes JSON bodies but records, topic messages (NDJSON) and landing (files). */
+  /**
+   * Every API route takes JSON bodies but records, topic messages (NDJSON) and landing (files);
+   * console pages (outside {@code /v1/} and {@code /iceberg/}) take HTML forms, protected by their
+   * session's CSRF token instead.
+   */
   private static boolean isJsonRoute(String path) {
+    if (!path.startsWith("/v1/") && !path.startsWith("/iceberg/")) {
+      return false;
+    }
     return !(path.startsWith("/v1/landing/")
         || path.equals(IcebergOAuth.PATH)
         || (path.startsWith("/v1/streams/") && path.endsWith("/records"))

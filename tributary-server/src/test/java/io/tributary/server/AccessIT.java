@@ -24,7 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessIT {
   /** Routes anyone may call. */
-  private static final List<String> OPEN = List.of("GET /health", "POST " + IcebergOAuth.PATH);
+  private static final List<String> OPEN =
+      List.of(
+          "GET /health",
+          "POST " + IcebergOAuth.PATH,
+          "GET /assets/<path>",
+          "GET /login",
+          "POST /login");
 
   @TempDir static Path dir;
   private Platform platform;
@@ -90,6 +96,17 @@ class AccessIT {
             case "PATCH" -> anonymous.patch(path, "{}");
             default -> anonymous.post(path, "application/json", "{}");
           };
+      if (!path.startsWith("/v1/") && !path.startsWith("/iceberg/") && !path.equals("/metrics")) {
+        // a console page: a browser goes to the login form (no Basic prompt), a POST is refused
+        if (method.equals("GET")) {
+          assertThat(response.status()).as(route).isEqualTo(303);
+          assertThat(response.header("Location")).as(route).startsWith("/login?next=");
+        } else {
+          assertThat(response.status()).as(route).isEqualTo(401);
+          assertThat(response.header("WWW-Authenticate")).as(route).isNull();
+        }
+        continue;
+      }
       assertThat(response.status()).as(route).isEqualTo(401);
       assertThat(response.header("WWW-Authenticate")).as(route).contains("Bearer");
     }

@@ -95,7 +95,11 @@ class HttpEdgeIT {
   void everyJsonRouteWithABodyRefusesOtherContentTypes() {
     for (String route : platform.httpRoutes()) {
       String method = route.substring(0, route.indexOf(' '));
-      if (!Set.of("POST", "PUT", "PATCH").contains(method) || NON_JSON_ROUTES.contains(route)) {
+      String path = route.substring(route.indexOf(' ') + 1);
+      boolean api = path.startsWith("/v1/") || path.startsWith("/iceberg/");
+      if (!Set.of("POST", "PUT", "PATCH").contains(method)
+          || NON_JSON_ROUTES.contains(route)
+          || !api) { // console pages take HTML forms, checked by their CSRF token
         continue;
       }
       for (String type :
