@@ -146,8 +146,8 @@ final class StatementCheck {
   }
 
   /**
-   * What DuckDB's parser says about a text: an error (and the offset it points at, -1 for none),
-   * or how many SELECT-like statements.
+   * What DuckDB's parser says about a text: an error (and the offset it points at, -1 for none), or
+   * how many SELECT-like statements.
    */
   private record Parsed(String errorType, String errorMessage, long statements, int position) {
     boolean isSelect() {

@@ -19,8 +19,25 @@ import org.junit.jupiter.api.Test;
 
 class ErrorPositionTest {
   private static final String[] WORDS = {
-    "SELECT", "FROM", "WHERE", "a", "b_2", "raw.events", "count(*)", "'text'", "42", "(", ")", ",",
-    "=", "<>", "\"Quoted col\"", "ORDER", "BY", "LIMIT", "é"
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "a",
+    "b_2",
+    "raw.events",
+    "count(*)",
+    "'text'",
+    "42",
+    "(",
+    ")",
+    ",",
+    "=",
+    "<>",
+    "\"Quoted col\"",
+    "ORDER",
+    "BY",
+    "LIMIT",
+    "é"
   };
 
   /** A statement of random lines, and an error spot in it, in DuckDB's message format. */
@@ -100,8 +117,7 @@ class ErrorPositionTest {
 
   @Test
   void noLineMeansNoPosition() {
-    assertThat(ErrorPosition.locate("SELECT 1", "Catalog Error: Table x does not exist"))
-        .isEmpty();
+    assertThat(ErrorPosition.locate("SELECT 1", "Catalog Error: Table x does not exist")).isEmpty();
     assertThat(ErrorPosition.locate("SELECT 1", (String) null)).isEmpty();
     assertThat(ErrorPosition.locate("SELECT 1", "LINE 3: x\n        ^")).isEmpty();
   }
@@ -122,7 +138,8 @@ class ErrorPositionTest {
 
   @Test
   void theEngineExceptionsKeepTheWholeMessageInTheirCause() {
-    SQLException duck = new SQLException("Parser Error: syntax error at or near \"x\"\n\nLINE 1: a x\n          ^");
+    SQLException duck =
+        new SQLException("Parser Error: syntax error at or near \"x\"\n\nLINE 1: a x\n          ^");
     RuntimeException wrapped =
         new io.tributary.core.InvalidInputException(
             io.tributary.core.ErrorCode.QUERY_ERROR, Sql.firstLine(duck.getMessage()), duck);
@@ -184,7 +201,8 @@ class ErrorPositionTest {
     int from = column >= 40 ? column - 39 : 0;
     int to = text.length() - column > 40 ? column + 40 : text.length();
     String prefix = "LINE " + (lineIndex + 1) + ": ";
-    String shown = (from > 0 ? "..." : "") + text.substring(from, to) + (to < text.length() ? "..." : "");
+    String shown =
+        (from > 0 ? "..." : "") + text.substring(from, to) + (to < text.length() ? "..." : "");
     String caret = " ".repeat(prefix.length() + (from > 0 ? 3 : 0) + column - from) + "^";
     String kind = random.nextBoolean() ? "Parser Error: syntax error" : "Binder Error: no column";
     return new Case(sql, lineIndex + 1, column, kind + "\n\n" + prefix + shown + "\n" + caret);

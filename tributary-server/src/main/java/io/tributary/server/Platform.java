@@ -45,6 +45,7 @@ import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
 import io.tributary.query.ReadThroughCache;
+import io.tributary.query.workbench.ResultPages;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
@@ -304,6 +305,9 @@ public final class Platform implements AutoCloseable {
       AccessGate gate =
           new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
       ConsoleRoutes consoleRoutes = new ConsoleRoutes(access, gate.sessions(), audit);
+      WorkbenchRoutes workbenchRoutes =
+          new WorkbenchRoutes(
+              lake, query, streams, this::metadataConnection, ResultPages.Limits.DEFAULTS, clock);
       http =
           opened(
               new HttpApi(
@@ -325,6 +329,7 @@ public final class Platform implements AutoCloseable {
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
                     consoleRoutes.register(routes);
+                    workbenchRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),

@@ -85,7 +85,10 @@ class WorkbenchCatalogIT {
         .isEqualTo(200);
     assertThat(
             admin
-                .post("/v1/users", "application/json", "{\"name\":\"ana\",\"password\":\"ana-pass-1\"}")
+                .post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"ana\",\"password\":\"ana-pass-1\"}")
                 .status())
         .isEqualTo(201);
     assertThat(

@@ -125,7 +125,8 @@ public final class CatalogPages {
   /** {@code GET /catalog/{table}}: one table (the route requires READ on it). */
   public void table(Context ctx, Viewer viewer) {
     TableId id = TableId.parse(ctx.pathParam("table"));
-    Table table = lake.loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
+    Table table =
+        lake.loadTable(id).orElseThrow(() -> new NotFoundException("table", id.toString()));
     TableInfo info = lake.describe(id);
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("page", Page.of(ctx, "Table " + id, "catalog"));
@@ -137,9 +138,9 @@ public final class CatalogPages {
   }
 
   /**
-   * {@code POST /catalog/{table}/about}: sets the description and the tags (one {@code key=value}
-   * a line; tags left out are removed), as {@code PATCH /v1/tables/{table}} does; the route
-   * requires MANAGE on the table.
+   * {@code POST /catalog/{table}/about}: sets the description and the tags (one {@code key=value} a
+   * line; tags left out are removed), as {@code PATCH /v1/tables/{table}} does; the route requires
+   * MANAGE on the table.
    */
   public void describe(Context ctx, Viewer viewer) {
     TableId id = TableId.parse(ctx.pathParam("table"));
@@ -210,7 +211,8 @@ public final class CatalogPages {
     }
     Map<String, String> properties = new TreeMap<>(info.properties());
     StringBuilder tagsText = new StringBuilder();
-    info.tags().forEach((key, value) -> tagsText.append(key).append('=').append(value).append('\n'));
+    info.tags()
+        .forEach((key, value) -> tagsText.append(key).append('=').append(value).append('\n'));
     return new CatalogViews.TableDetail(
         id.toString(),
         info.location(),
@@ -277,7 +279,9 @@ public final class CatalogPages {
     }
   }
 
-  /** The ECharts option of the snapshots chart: rows and files over time, bytes on a second axis. */
+  /**
+   * The ECharts option of the snapshots chart: rows and files over time, bytes on a second axis.
+   */
   private static String chart(List<TableInfo.SnapshotInfo> oldestFirst) {
     ObjectNode option = JsonNodeFactory.instance.objectNode();
     option.putObject("tooltip").put("trigger", "axis");

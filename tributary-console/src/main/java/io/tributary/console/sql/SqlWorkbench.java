@@ -137,7 +137,8 @@ public final class SqlWorkbench {
     long startNanos = System.nanoTime();
     ResultPages.Page page;
     try (QueryCursor cursor = query.open(sql, new QueryCancel(), List.of(), readable(viewer))) {
-      page = pages.keep(session(ctx, viewer), cursor.columns(), rows(cursor), startNanos, PAGE_SIZE);
+      page =
+          pages.keep(session(ctx, viewer), cursor.columns(), rows(cursor), startNanos, PAGE_SIZE);
     } catch (TributaryException e) {
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       String message = e.getMessage() == null ? e.toString() : e.getMessage();

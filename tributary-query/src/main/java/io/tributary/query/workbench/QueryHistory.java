@@ -40,12 +40,15 @@ public final class QueryHistory {
   }
 
   /** Records a statement that answered {@code rows} rows. */
-  public HistoryEntry succeeded(String user, String sql, Instant startedAt, long millis, long rows) {
-    return record(new HistoryEntry(newId(), user, cut(sql, MAX_SQL_CHARS), startedAt, millis, rows, null));
+  public HistoryEntry succeeded(
+      String user, String sql, Instant startedAt, long millis, long rows) {
+    return record(
+        new HistoryEntry(newId(), user, cut(sql, MAX_SQL_CHARS), startedAt, millis, rows, null));
   }
 
   /** Records a statement that failed with {@code error}. */
-  public HistoryEntry failed(String user, String sql, Instant startedAt, long millis, String error) {
+  public HistoryEntry failed(
+      String user, String sql, Instant startedAt, long millis, String error) {
     return record(
         new HistoryEntry(
             newId(),

@@ -112,10 +112,7 @@ class ResultPagesTest {
         pages(new ResultPages.Limits(1_000_000, 40 * 1024, 5, 100 * 1024, Duration.ofMinutes(5)));
     List<String> ids = new ArrayList<>();
     for (int session = 0; session < 6; session++) {
-      ids.add(
-          pages
-              .keep("s" + session, COLUMNS, rows(300, new AtomicInteger()), 0, 5)
-              .resultId());
+      ids.add(pages.keep("s" + session, COLUMNS, rows(300, new AtomicInteger()), 0, 5).resultId());
       assertThat(pages.bytes()).isLessThanOrEqualTo(100 * 1024);
     }
     assertThat(pages.page("s0", ids.get(0), 0, 5)).isEmpty();
