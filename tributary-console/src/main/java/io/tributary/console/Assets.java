@@ -29,7 +29,8 @@ public final class Assets {
   static final Map<String, String> WEBJARS =
       Map.of(
           "htmx/", "META-INF/resources/webjars/htmx.org/2.0.4/dist/",
-          "echarts/", "META-INF/resources/webjars/echarts/5.3.1/dist/");
+          "echarts/", "META-INF/resources/webjars/echarts/5.3.1/dist/",
+          "codemirror/", "META-INF/resources/webjars/codemirror/5.65.16/");
 
   private static final String OWN = "io/tributary/console/assets/";
   private static final Pattern NAME =

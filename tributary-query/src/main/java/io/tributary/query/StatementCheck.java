@@ -63,8 +63,16 @@ final class StatementCheck {
       parsed = explained;
     }
     if (parsed.errorType() != null && parsed.errorType().equals("parser")) {
-      throw new InvalidInputException(
-          ErrorCode.QUERY_ERROR, "Parser Error: " + parsed.errorMessage());
+      String message = "Parser Error: " + parsed.errorMessage();
+      int offset = charOffset(sql, parsed.position());
+      if (!explain.matches() && offset >= 0) {
+        // the whole message, as DuckDB writes it with the line and a caret, kept in the cause
+        throw new InvalidInputException(
+            ErrorCode.QUERY_ERROR,
+            message,
+            new SQLException(ErrorPosition.describe(sql, offset, message)));
+      }
+      throw new InvalidInputException(ErrorCode.QUERY_ERROR, message);
     }
     if (parsed.statements() > 1) {
       throw new InvalidInputException(
@@ -82,7 +90,7 @@ final class StatementCheck {
     StringBuilder sql =
         new StringBuilder(
             "SELECT j ->> '$.error_type', j ->> '$.error_message',"
-                + " coalesce(json_array_length(j -> '$.statements'), 0) FROM (");
+                + " coalesce(json_array_length(j -> '$.statements'), 0), j ->> '$.position' FROM (");
     for (int i = 0; i < texts.length; i++) {
       sql.append(i == 0 ? "" : " UNION ALL ")
           .append("SELECT ")
@@ -97,15 +105,51 @@ final class StatementCheck {
       List<Parsed> parsed = new ArrayList<>(texts.length);
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
-          parsed.add(new Parsed(result.getString(1), result.getString(2), result.getLong(3)));
+          parsed.add(
+              new Parsed(
+                  result.getString(1),
+                  result.getString(2),
+                  result.getLong(3),
+                  position(result.getString(4))));
         }
       }
       return parsed;
     }
   }
 
-  /** What DuckDB's parser says about a text: an error, or how many SELECT-like statements. */
-  private record Parsed(String errorType, String errorMessage, long statements) {
+  /** The char index of UTF-8 byte {@code bytes} of {@code text} (DuckDB's offsets), or -1. */
+  static int charOffset(String text, int bytes) {
+    if (bytes < 0) {
+      return -1;
+    }
+    int counted = 0;
+    for (int i = 0; i < text.length(); ) {
+      if (counted >= bytes) {
+        return counted == bytes ? i : -1;
+      }
+      int codePoint = text.codePointAt(i);
+      counted += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      i += Character.charCount(codePoint);
+    }
+    return counted == bytes ? text.length() : -1;
+  }
+
+  private static int position(String text) {
+    if (text == null) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * What DuckDB's parser says about a text: an error (and the offset it points at, -1 for none), or
+   * how many SELECT-like statements.
+   */
+  private record Parsed(String errorType, String errorMessage, long statements, int position) {
     boolean isSelect() {
       return errorType == null && statements == 1;
     }

@@ -48,6 +48,7 @@ import io.tributary.pgwire.PgWireServer;
 import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
 import io.tributary.query.ReadThroughCache;
+import io.tributary.query.workbench.ResultPages;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
@@ -325,6 +326,9 @@ public final class Platform implements AutoCloseable {
               new StatusPages.Services(
                   streams, delivery, functions, batch, flows, lake, query, meters, clock),
               replay);
+      WorkbenchRoutes workbenchRoutes =
+          new WorkbenchRoutes(
+              lake, query, streams, this::metadataConnection, ResultPages.Limits.DEFAULTS, clock);
       http =
           opened(
               new HttpApi(
@@ -347,6 +351,7 @@ public final class Platform implements AutoCloseable {
                     variableRoutes.register(routes);
                     dashboardRoutes.register(routes);
                     consoleRoutes.register(routes);
+                    workbenchRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),

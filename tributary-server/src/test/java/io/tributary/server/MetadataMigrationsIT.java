@@ -52,10 +52,11 @@ class MetadataMigrationsIT {
           "flow-backfills",
           "flow-definitions",
           "flow-runs",
-          "flow-scheduler");
+          "flow-scheduler",
+          "query-history");
 
   /** Their versions in all, with the spec table "flows". */
-  private static final int VERSIONS = 16;
+  private static final int VERSIONS = 17;
 
   private static PostgresServer postgres;
   private static final AtomicInteger DATABASES = new AtomicInteger();
