@@ -47,6 +47,8 @@ public enum ErrorCode {
   REQUEST_REFUSED(Category.USER_ERROR),
   INCOMPLETE_BODY(Category.USER_ERROR),
   INVALID_FLOW(Category.USER_ERROR),
+  /** A report definition is malformed; the message names the file, line and key. */
+  INVALID_REPORT(Category.USER_ERROR),
   SCHEMA_CHANGE_REJECTED(Category.USER_ERROR),
   TABLE_OUTSIDE_LAKE(Category.USER_ERROR),
   EGRESS_DENIED(Category.USER_ERROR),
