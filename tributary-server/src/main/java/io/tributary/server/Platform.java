@@ -28,6 +28,14 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.reports.Backoff;
+import io.tributary.reports.Deliveries;
+import io.tributary.reports.ReportHistory;
+import io.tributary.reports.ReportParser;
+import io.tributary.reports.ReportProducer;
+import io.tributary.reports.ReportRenderer;
+import io.tributary.reports.ReportTaskRunner;
+import io.tributary.reports.Reports;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -98,6 +106,7 @@ public final class Platform implements AutoCloseable {
   private final QueryEngine query;
   private final Batch batch;
   private final Flows flows;
+  private final Reports reports;
   private final FlowOwners flowOwners;
   private final HttpApi http;
   private final PgWireServer pgwire;
@@ -258,6 +267,15 @@ public final class Platform implements AutoCloseable {
               placeholders::resolve,
               clock);
       this.flowOwners = flowOwners;
+      reports =
+          new Reports(
+              config.reports().dir(),
+              new ReportParser(query::check),
+              new ReportProducer(query::execute),
+              new ReportRenderer(),
+              new Deliveries(config.reports(), placeholders::resolve, Backoff.DEFAULT, clock),
+              new ReportHistory(this::metadataConnection),
+              clock);
       SparkTaskRunner spark =
           FlowTaskTypes.spark(
               config.dataDir(),
@@ -300,6 +318,7 @@ public final class Platform implements AutoCloseable {
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
+      ReportRoutes reportRoutes = new ReportRoutes(reports, clock);
       http =
           opened(
               new HttpApi(
@@ -320,6 +339,7 @@ public final class Platform implements AutoCloseable {
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
+                    reportRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),
@@ -556,6 +576,7 @@ public final class Platform implements AutoCloseable {
   private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    types.put("report", new ReportTaskRunner(reports, flowOwners));
     return types;
   }
 
@@ -634,6 +655,11 @@ public final class Platform implements AutoCloseable {
   /** The port of the PostgreSQL protocol endpoint, or -1 when it is disabled. */
   public int pgwirePort() {
     return pgwire == null ? -1 : pgwire.port();
+  }
+
+  /** The reports: definitions, runs and their history. */
+  public Reports reports() {
+    return reports;
   }
 
   public Lake lake() {
