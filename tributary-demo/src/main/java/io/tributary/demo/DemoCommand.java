@@ -113,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
             CatalogService.start(
                 catalogConfig.withNotify(platform.httpUri()), clock, adminToken(platform))) {
       ServeCommand.printBanner(platform);
+      DemoReports.install(platform.reports());
       System.out.println();
       CatalogServiceCommand.printBanner(catalog);
       StreamSpec stream =
@@ -135,6 +136,8 @@ final class DemoCommand implements Callable<Integer> {
               + "  curl -s %s/shows/show_0001%n"
               + "%nTrending shows with titles and creators (raw.show_catalog is fed by the"
               + " catalog-change pipeline):%n%n  ./tributary sql \"%s\"%n"
+              + "%nThe daily flash report (PDF and HTML in %s/daily-flash/), for today so far:%n%n"
+              + "  ./tributary report run daily-flash --date %s%n"
               + "%n  ./tributary tables%n  ./tributary streams%n  curl -s %s/metrics | grep"
               + " tributary_%n%nCtrl-C stops (buffers are flushed first).%n%n",
           rate,
@@ -145,6 +148,8 @@ final class DemoCommand implements Callable<Integer> {
           stream.table(),
           catalog.uri(),
           CatalogQueries.TRENDING_SHOWS,
+          settings.reports().output(),
+          java.time.LocalDate.now(clock),
           platform.httpUri());
       background.scheduleAtFixedRate(
           () -> report(platform, stream.name(), catalog), 10, 10, TimeUnit.SECONDS);
