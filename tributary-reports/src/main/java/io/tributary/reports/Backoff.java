@@ -9,7 +9,8 @@ import java.util.Objects;
  */
 public record Backoff(int attempts, Duration initial, Duration max) {
   /** 4 tries over about 7 seconds: 1 s, 2 s, 4 s. */
-  public static final Backoff DEFAULT = new Backoff(4, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  public static final Backoff DEFAULT =
+      new Backoff(4, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   public Backoff {
     if (attempts < 1 || attempts > 20) {

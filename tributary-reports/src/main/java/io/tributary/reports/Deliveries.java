@@ -219,7 +219,8 @@ public final class Deliveries {
       body.put("status", payload.error().isPresent() ? "failed" : "ok");
       body.put("error", payload.error().orElse(null));
       body.put("html", payload.html());
-      body.put("pdf", payload.pdf().map(pdf -> Base64.getEncoder().encodeToString(pdf)).orElse(null));
+      body.put(
+          "pdf", payload.pdf().map(pdf -> Base64.getEncoder().encodeToString(pdf)).orElse(null));
       body.put("pdfFileName", payload.pdf().isPresent() ? payload.pdfFileName() : null);
       HttpRequest request =
           HttpRequest.newBuilder(webhook.url())

@@ -33,7 +33,8 @@ public record Payload(
   }
 
   /** The report as rendered. */
-  public static Payload of(String report, String ds, RenderedReport rendered, java.util.Map<String, String> variables) {
+  public static Payload of(
+      String report, String ds, RenderedReport rendered, java.util.Map<String, String> variables) {
     return new Payload(
         report,
         ds,
@@ -48,7 +49,12 @@ public record Payload(
 
   /** The failure notice. */
   public static Payload failure(
-      String report, String ds, String title, String error, String html, java.util.Map<String, String> variables) {
+      String report,
+      String ds,
+      String title,
+      String error,
+      String html,
+      java.util.Map<String, String> variables) {
     return new Payload(
         report,
         ds,

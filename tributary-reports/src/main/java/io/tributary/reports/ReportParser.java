@@ -61,8 +61,8 @@ public final class ReportParser {
 
   /**
    * Parses {@code text}; {@code source} names it in errors (a file path, or {@code PUT
-   * /v1/reports/x}). With {@code expectedName}, the document's {@code name} may be left out and must
-   * match if present.
+   * /v1/reports/x}). With {@code expectedName}, the document's {@code name} may be left out and
+   * must match if present.
    *
    * @throws ReportDefinitionException naming the source, line and key of the first problem
    */
@@ -261,7 +261,8 @@ public final class ReportParser {
 
   /** Values of the right shape for every variable, to check the SQL's syntax at load time. */
   static Map<String, String> sampleVariables(Map<String, String> params) {
-    Map<String, String> variables = ReportProducer.variables("report", java.time.LocalDate.of(2024, 1, 1), Map.of());
+    Map<String, String> variables =
+        ReportProducer.variables("report", java.time.LocalDate.of(2024, 1, 1), Map.of());
     params.forEach((p, value) -> variables.put("params." + p, value));
     return new HashMap<>(variables);
   }

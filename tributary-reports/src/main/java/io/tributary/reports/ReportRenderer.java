@@ -45,8 +45,7 @@ public final class ReportRenderer {
         }
       }
     }
-    String html =
-        html(report, generatedAt, i -> dataUri(images, i));
+    String html = html(report, generatedAt, i -> dataUri(images, i));
     String mailHtml = html(report, generatedAt, i -> "cid:chart-" + i);
     return new RenderedReport(report.title(), html, mailHtml, images, pdf(html));
   }
@@ -82,8 +81,7 @@ public final class ReportRenderer {
   private String html(ProducedReport report, Instant generatedAt, IntFunction<String> imageSrc) {
     Html out = page(report.title());
     out.element("h1", null, report.title());
-    out.element(
-        "div", "meta", "Logical date " + report.ds() + " \u00b7 generated " + generatedAt);
+    out.element("div", "meta", "Logical date " + report.ds() + " \u00b7 generated " + generatedAt);
     for (int i = 0; i < report.sections().size(); i++) {
       ProducedReport.SectionResult section = report.sections().get(i);
       out.open("div", "section");
@@ -160,8 +158,7 @@ public final class ReportRenderer {
     }
     out.close("table");
     if (section.rows().size() > shown) {
-      out.element(
-          "p", "empty", "First " + shown + " of " + section.rows().size() + " rows shown.");
+      out.element("p", "empty", "First " + shown + " of " + section.rows().size() + " rows shown.");
     }
   }
 
@@ -188,7 +185,8 @@ public final class ReportRenderer {
     int label = bigNumber ? -1 : labelColumn(section);
     List<Object> first = section.rows().isEmpty() ? List.of() : section.rows().get(0);
     for (int i = 0; i < section.columns().size(); i++) {
-      if (i != label && (i >= first.size() || first.get(i) == null || first.get(i) instanceof Number)) {
+      if (i != label
+          && (i >= first.size() || first.get(i) == null || first.get(i) instanceof Number)) {
         columns.add(i);
         if (bigNumber || section.section().chart() == ReportSpec.Chart.PIE) {
           break;

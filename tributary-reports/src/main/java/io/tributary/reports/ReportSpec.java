@@ -134,8 +134,8 @@ public record ReportSpec(
   }
 
   /**
-   * A POST of JSON to {@code url}: {@code report}, {@code title}, {@code ds}, {@code status} ({@code
-   * ok} or {@code failed}), {@code error}, {@code html}, {@code pdf} (base64) and {@code
+   * A POST of JSON to {@code url}: {@code report}, {@code title}, {@code ds}, {@code status}
+   * ({@code ok} or {@code failed}), {@code error}, {@code html}, {@code pdf} (base64) and {@code
    * pdfFileName}; a 2xx answer is delivered, anything else is retried.
    */
   record Webhook(URI url) implements Target {

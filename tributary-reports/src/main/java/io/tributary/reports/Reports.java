@@ -25,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The platform's reports: their definitions, one YAML file each in a folder ({@code
- * <name>.yaml}), read again whenever they are used (a file that does not load is logged and listed
- * among the problems, and the version loaded before stays); runs that query, render, deliver and
- * record each run in the history.
+ * The platform's reports: their definitions, one YAML file each in a folder ({@code <name>.yaml}),
+ * read again whenever they are used (a file that does not load is logged and listed among the
+ * problems, and the version loaded before stays); runs that query, render, deliver and record each
+ * run in the history.
  */
 public final class Reports {
   private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
@@ -83,7 +83,9 @@ public final class Reports {
     return specs;
   }
 
-  /** The files that do not load now, by file name, with the error (their previous version stays). */
+  /**
+   * The files that do not load now, by file name, with the error (their previous version stays).
+   */
   public synchronized Map<String, String> problems() {
     refresh();
     return new TreeMap<>(problems);

@@ -13,7 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class DeliveriesTest {
   private static final Payload PAYLOAD =
-      new Payload("flash", "2026-12-04", "Flash", Optional.empty(), "<p/>", "<p/>", List.of(), Optional.of(new byte[0]), Map.of());
+      new Payload(
+          "flash",
+          "2026-12-04",
+          "Flash",
+          Optional.empty(),
+          "<p/>",
+          "<p/>",
+          List.of(),
+          Optional.of(new byte[0]),
+          Map.of());
   private static final ReportSpec.Target HOOK =
       new ReportSpec.Webhook(java.net.URI.create("http://127.0.0.1:1/hook"));
 
@@ -22,8 +31,11 @@ class DeliveriesTest {
     Backoff backoff = new Backoff(6, Duration.ofSeconds(1), Duration.ofSeconds(5));
     assertThat(List.of(1, 2, 3, 4, 5).stream().map(backoff::delayAfter))
         .containsExactly(
-            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
-            Duration.ofSeconds(5), Duration.ofSeconds(5));
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5));
   }
 
   @Test

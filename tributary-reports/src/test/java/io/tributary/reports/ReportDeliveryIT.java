@@ -169,9 +169,7 @@ class ReportDeliveryIT {
         reports.run("flash", LocalDate.of(2026, 12, 4), Map.of(), table -> true, "test");
 
     assertThat(run.outcome()).as(run.toString()).isEqualTo(ReportRun.Outcome.DELIVERED);
-    assertThat(run.deliveries())
-        .extracting(DeliveryOutcome::attempts)
-        .containsExactly(1, 3, 1);
+    assertThat(run.deliveries()).extracting(DeliveryOutcome::attempts).containsExactly(1, 3, 1);
     assertThat(waits).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
 
     MimeMessage[] received = mail.getReceivedMessages();
@@ -195,7 +193,9 @@ class ReportDeliveryIT {
 
     Path file = dir.resolve("out/flash/flash-2026-12-04.pdf");
     assertThat(run.deliveries().get(2).path()).contains(file.toString());
-    assertThat(Files.readString(dir.resolve("out/flash/flash-2026-12-04.html"), StandardCharsets.UTF_8))
+    assertThat(
+            Files.readString(
+                dir.resolve("out/flash/flash-2026-12-04.html"), StandardCharsets.UTF_8))
         .contains("4,321");
 
     List<ReportRun> history = reports.history("flash", 10);
@@ -220,7 +220,8 @@ class ReportDeliveryIT {
     assertThat(email.attempts()).isEqualTo(3);
     assertThat(email.error()).hasValueSatisfying(error -> assertThat(error).contains("127.0.0.1"));
     assertThat(run.deliveries().get(1).status()).isEqualTo(DeliveryOutcome.Status.DELIVERED);
-    assertThat(run.error()).hasValueSatisfying(error -> assertThat(error).startsWith("email:ops@example.com: "));
+    assertThat(run.error())
+        .hasValueSatisfying(error -> assertThat(error).startsWith("email:ops@example.com: "));
 
     ReportRun recorded = reports.history("flash", 1).get(0);
     assertThat(recorded.outcome()).isEqualTo(ReportRun.Outcome.DELIVERY_FAILED);
@@ -240,8 +241,7 @@ class ReportDeliveryIT {
     assertThat(run.error())
         .hasValueSatisfying(
             error ->
-                assertThat(error)
-                    .contains("section 'Listeners'", "missing_table does not exist"));
+                assertThat(error).contains("section 'Listeners'", "missing_table does not exist"));
     MimeMessage[] received = mail.getReceivedMessages();
     assertThat(received).hasSize(1);
     assertThat(received[0].getSubject()).startsWith("FAILED: ");
@@ -255,8 +255,10 @@ class ReportDeliveryIT {
   void aBrokenFileIsRejectedAndThePreviousVersionStays() throws Exception {
     reports = reports(mail.getSmtp().getPort());
     reports.put("flash", report(hookUrl(), "daily"));
-    Files.writeString(dir.resolve("definitions/flash.yaml"), "title: x\nsections:\n  - chart: donut\n");
-    assertThat(reports.get("flash")).hasValueSatisfying(spec -> assertThat(spec.sections()).hasSize(2));
+    Files.writeString(
+        dir.resolve("definitions/flash.yaml"), "title: x\nsections:\n  - chart: donut\n");
+    assertThat(reports.get("flash"))
+        .hasValueSatisfying(spec -> assertThat(spec.sections()).hasSize(2));
     assertThat(reports.problems())
         .containsKey("flash.yaml")
         .hasValueSatisfying(

@@ -70,14 +70,29 @@ class ReportParserTest {
 
   @Test
   void errorsNameFileLineAndKey() {
-    assertError(VALID.replace("chart: bar", "chart: donut"), "flash.yaml, line 12, sections[1].chart: unknown chart 'donut'");
-    assertError(VALID.replace("SELECT 1\n", "SELEKT 1\n"), "line 17, sections[2].sql: syntax error at SELEKT");
-    assertError(VALID.replace("params.region", "params.country"), "line 8, sections[0].sql: unknown template variable 'params.country'");
-    assertError(VALID.replace("ops@example.com,", "not an address,"), "line 20, deliver[0].email.to[0]: 'not an address' is not an e-mail address");
-    assertError(VALID.replace("https://hooks", "ftp://hooks"), "line 21, deliver[1].webhook.url: 'ftp://hooks.example.com/flash' must be an http(s) URL");
-    assertError(VALID.replace("max-rows: 5", "max-rows: 0"), "line 18, sections[2].max-rows: '0' must be 1..10000");
-    assertError(VALID.replace("skip-when-empty", "skip-if-empty"), "line 4, skip-if-empty: unknown key");
-    assertError(VALID.replace("y: listeners", "x: listeners"), "sections[0].x: big-number sections show one value");
+    assertError(
+        VALID.replace("chart: bar", "chart: donut"),
+        "flash.yaml, line 12, sections[1].chart: unknown chart 'donut'");
+    assertError(
+        VALID.replace("SELECT 1\n", "SELEKT 1\n"),
+        "line 17, sections[2].sql: syntax error at SELEKT");
+    assertError(
+        VALID.replace("params.region", "params.country"),
+        "line 8, sections[0].sql: unknown template variable 'params.country'");
+    assertError(
+        VALID.replace("ops@example.com,", "not an address,"),
+        "line 20, deliver[0].email.to[0]: 'not an address' is not an e-mail address");
+    assertError(
+        VALID.replace("https://hooks", "ftp://hooks"),
+        "line 21, deliver[1].webhook.url: 'ftp://hooks.example.com/flash' must be an http(s) URL");
+    assertError(
+        VALID.replace("max-rows: 5", "max-rows: 0"),
+        "line 18, sections[2].max-rows: '0' must be 1..10000");
+    assertError(
+        VALID.replace("skip-when-empty", "skip-if-empty"), "line 4, skip-if-empty: unknown key");
+    assertError(
+        VALID.replace("y: listeners", "x: listeners"),
+        "sections[0].x: big-number sections show one value");
     assertError(VALID.replace("sections:", "sections: 3\nx:"), "unknown key");
     assertError("name: [", "flash.yaml, line 1, column");
     assertError("- a", "the top level must be a mapping");
@@ -97,7 +112,8 @@ class ReportParserTest {
 
   /** Any text is either a report or refused with a ReportDefinitionException naming the source. */
   @Property(tries = 300, seed = "20261205")
-  void anyTextParsesOrIsRefusedWithTheSource(@ForAll @StringLength(max = 200) String noise, @ForAll int cut) {
+  void anyTextParsesOrIsRefusedWithTheSource(
+      @ForAll @StringLength(max = 200) String noise, @ForAll int cut) {
     String text = VALID.substring(0, Math.floorMod(cut, VALID.length())) + noise;
     try {
       ReportSpec spec = parser.parse(text, "fuzz.yaml", null);

@@ -16,16 +16,28 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 
 class ReportRendererTest {
-  private static final String HOSTILE = "<script>alert('x')</script> & \"quoted\" <img src=x onerror=1>";
+  private static final String HOSTILE =
+      "<script>alert('x')</script> & \"quoted\" <img src=x onerror=1>";
 
   static ProducedReport report(String title, Object cell) {
     ReportSpec.Section big =
         new ReportSpec.Section(
-            "Listeners", "SELECT 1", ReportSpec.Chart.BIG_NUMBER, Optional.empty(), List.of("listeners"),
-            Map.of("vs day before", "before"), 50);
+            "Listeners",
+            "SELECT 1",
+            ReportSpec.Chart.BIG_NUMBER,
+            Optional.empty(),
+            List.of("listeners"),
+            Map.of("vs day before", "before"),
+            50);
     ReportSpec.Section bar =
         new ReportSpec.Section(
-            "Top shows", "SELECT 1", ReportSpec.Chart.BAR, Optional.empty(), List.of(), Map.of(), 50);
+            "Top shows",
+            "SELECT 1",
+            ReportSpec.Chart.BAR,
+            Optional.empty(),
+            List.of(),
+            Map.of(),
+            50);
     ReportSpec.Section pie =
         new ReportSpec.Section(
             "Share", "SELECT 1", ReportSpec.Chart.PIE, Optional.empty(), List.of(), Map.of(), 50);
@@ -59,19 +71,26 @@ class ReportRendererTest {
   @Test
   void escapesHostileStringsInHtmlAndRendersThePdf() throws IOException {
     RenderedReport rendered =
-        new ReportRenderer().render(report(HOSTILE, HOSTILE), Instant.parse("2026-12-05T06:00:00Z"));
+        new ReportRenderer()
+            .render(report(HOSTILE, HOSTILE), Instant.parse("2026-12-05T06:00:00Z"));
     for (String html : List.of(rendered.html(), rendered.mailHtml())) {
       assertThat(html).doesNotContain("<script>").doesNotContain("<img src=x");
-      assertThat(html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;");
+      assertThat(html)
+          .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;");
     }
     assertThat(rendered.html()).contains("1,234").contains("+234 (+23.4%) vs day before (1,000)");
     assertThat(rendered.html()).contains("0.46").contains("data:image/png;base64,");
     assertThat(rendered.mailHtml()).contains("cid:chart-1").contains("cid:chart-2");
-    assertThat(rendered.images()).extracting(RenderedReport.Image::contentId).containsExactly("chart-1", "chart-2");
+    assertThat(rendered.images())
+        .extracting(RenderedReport.Image::contentId)
+        .containsExactly("chart-1", "chart-2");
     assertThat(rendered.images().get(0).png()).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     try (PDDocument pdf = Loader.loadPDF(rendered.pdf())) {
       String text = new PDFTextStripper().getText(pdf);
-      assertThat(text).contains("<script>alert('x')</script>").contains("1,234").contains("Top shows");
+      assertThat(text)
+          .contains("<script>alert('x')</script>")
+          .contains("1,234")
+          .contains("Top shows");
     }
   }
 
@@ -87,8 +106,14 @@ class ReportRendererTest {
   void emptyMeansNoRowsOrOnlyNullsAndZeros() {
     assertThat(report("t", "x").empty()).isFalse();
     ReportSpec.Section section =
-        new ReportSpec.Section("s", "SELECT 1", ReportSpec.Chart.TABLE, Optional.empty(), List.of(), Map.of(), 5);
-    assertThat(new ProducedReport.SectionResult(section, "s", List.of("a"), List.of()).empty()).isTrue();
-    assertThat(new ProducedReport.SectionResult(section, "s", List.of("a", "b"), List.of(Arrays.asList(0L, null))).empty()).isTrue();
+        new ReportSpec.Section(
+            "s", "SELECT 1", ReportSpec.Chart.TABLE, Optional.empty(), List.of(), Map.of(), 5);
+    assertThat(new ProducedReport.SectionResult(section, "s", List.of("a"), List.of()).empty())
+        .isTrue();
+    assertThat(
+            new ProducedReport.SectionResult(
+                    section, "s", List.of("a", "b"), List.of(Arrays.asList(0L, null)))
+                .empty())
+        .isTrue();
   }
 }

@@ -32,7 +32,11 @@ public record ReportsConfig(Path dir, Path output, Optional<Smtp> smtp) {
    * {@code starttls} upgrades the connection before logging in (required when set).
    */
   public record Smtp(
-      String host, int port, Optional<String> user, Optional<String> password, String from,
+      String host,
+      int port,
+      Optional<String> user,
+      Optional<String> password,
+      String from,
       boolean starttls) {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}");
     private static final Pattern ADDRESS =
@@ -49,8 +53,7 @@ public record ReportsConfig(Path dir, Path output, Optional<Smtp> smtp) {
       Objects.requireNonNull(user, "user is null");
       Objects.requireNonNull(password, "password is null");
       if (password.isPresent() && user.isEmpty()) {
-        throw ConfigException.invalid(
-            "reports.smtp.password", "(set)", "needs reports.smtp.user");
+        throw ConfigException.invalid("reports.smtp.password", "(set)", "needs reports.smtp.user");
       }
       Objects.requireNonNull(from, "from is null");
       if (!ADDRESS.matcher(from).matches()) {

@@ -7,7 +7,10 @@ package io.tributary.reports.internal;
 public final class Html {
   private final StringBuilder out = new StringBuilder(4096);
 
-  /** {@code text} with {@code & < > " '} escaped and control characters (but tab and newline) dropped. */
+  /**
+   * {@code text} with {@code & < > " '} escaped and control characters (but tab and newline)
+   * dropped.
+   */
   public static String escape(String text) {
     StringBuilder escaped = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {

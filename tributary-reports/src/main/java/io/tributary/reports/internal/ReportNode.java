@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A position in a report document with its key path; every error names the source, the line and
- * the key ({@code reports/definitions/flash.yaml, line 12, sections[1].chart: ...}).
+ * A position in a report document with its key path; every error names the source, the line and the
+ * key ({@code reports/definitions/flash.yaml, line 12, sections[1].chart: ...}).
  */
 public final class ReportNode {
   private final JsonNode node;
