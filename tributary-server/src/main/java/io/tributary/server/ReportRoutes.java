@@ -46,8 +46,7 @@ final class ReportRoutes {
 
   private void list(Context ctx) {
     Map<String, Object> view = new LinkedHashMap<>();
-    view.put(
-        "reports", reports.list().values().stream().map(spec -> view(spec, false)).toList());
+    view.put("reports", reports.list().values().stream().map(spec -> view(spec, false)).toList());
     view.put("problems", reports.problems());
     HttpApi.json(ctx, 200, view);
   }
@@ -85,7 +84,10 @@ final class ReportRoutes {
     String text = ctx.queryParam("ds");
     LocalDate ds;
     try {
-      ds = text == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1) : LocalDate.parse(text);
+      ds =
+          text == null
+              ? LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1)
+              : LocalDate.parse(text);
     } catch (DateTimeException e) {
       throw new InvalidInputException(
           ErrorCode.INVALID_PARAMETER, "Invalid ds '" + text + "': use a date such as 2024-01-31");

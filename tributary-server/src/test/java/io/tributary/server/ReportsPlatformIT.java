@@ -110,10 +110,22 @@ class ReportsPlatformIT {
         "{\"day\":\"2024-01-01\",\"show_id\":\"show_a\",\"listens\":1200}\n"
             + "{\"day\":\"2024-01-01\",\"show_id\":\"show_b\",\"listens\":34}\n"
             + "{\"day\":\"2023-12-31\",\"show_id\":\"show_a\",\"listens\":1000}\n";
+    // a first record outside the report's days, sent until Kafka takes it (the stream's topic
+    // may not be in the producer's metadata yet): a retry may write it twice, harmlessly
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                http.ndjson("plays", "{\"day\":\"1999-01-01\",\"show_id\":\"x\",\"listens\":1}\n")
+                        .status()
+                    == 200);
     assertThat(http.ndjson("plays", plays).status()).isEqualTo(200);
-    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.plays") == 3);
+    await()
+        .atMost(WAIT)
+        .until(() -> http.count("SELECT count(*) FROM raw.plays WHERE day <> '1999-01-01'") == 3);
 
-    Http.Response broken = http.put("/v1/reports/flash", REPORT.replace("chart: bar", "chart: donut"));
+    Http.Response broken =
+        http.put("/v1/reports/flash", REPORT.replace("chart: bar", "chart: donut"));
     assertThat(broken.status()).isEqualTo(400);
     assertThat(broken.raw().body()).contains("line 11, sections[1].chart: unknown chart 'donut'");
     Http.Response created = http.put("/v1/reports/flash", REPORT);
@@ -124,7 +136,8 @@ class ReportsPlatformIT {
     assertThat(http.put("/v1/flows/flash_flow", FLOW).status()).isEqualTo(201);
 
     Http.Response started =
-        http.post("/v1/flows/flash_flow/runs", "application/json", "{\"logical-date\":\"2024-01-01\"}");
+        http.post(
+            "/v1/flows/flash_flow/runs", "application/json", "{\"logical-date\":\"2024-01-01\"}");
     String runId = started.body().path("run-id").asText();
     await()
         .atMost(WAIT)
@@ -166,7 +179,8 @@ class ReportsPlatformIT {
         .isEqualTo(file.toString());
 
     // run by API for another day: every section empty, still delivered (skip-when-empty is off)
-    JsonNode byApi = http.post("/v1/reports/flash/run?ds=2023-12-30", "application/json", "{}").body();
+    JsonNode byApi =
+        http.post("/v1/reports/flash/run?ds=2023-12-30", "application/json", "{}").body();
     assertThat(byApi.path("outcome").asText()).as(byApi.toString()).isEqualTo("delivered");
     assertThat(http.get("/v1/reports").body().path("reports").get(0).path("name").asText())
         .isEqualTo("flash");

@@ -82,8 +82,7 @@ final class ReportCommand {
       JsonNode answer =
           client
               .client()
-              .get(
-                  "/v1/reports/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/history");
+              .get("/v1/reports/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/history");
       for (JsonNode run : answer.path("runs")) {
         printRun(name, run);
       }
