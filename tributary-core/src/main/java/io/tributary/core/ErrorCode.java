@@ -49,6 +49,8 @@ public enum ErrorCode {
   INVALID_FLOW(Category.USER_ERROR),
   /** A dashboard definition is malformed (file, line and key named) or its tile SQL fails. */
   INVALID_DASHBOARD(Category.USER_ERROR),
+  /** A report definition is malformed; the message names the file, line and key. */
+  INVALID_REPORT(Category.USER_ERROR),
   SCHEMA_CHANGE_REJECTED(Category.USER_ERROR),
   TABLE_OUTSIDE_LAKE(Category.USER_ERROR),
   EGRESS_DENIED(Category.USER_ERROR),

@@ -115,6 +115,7 @@ final class DemoCommand implements Callable<Integer> {
       // the platform's watcher loads them within a second, in the background
       DemoDashboards.installMissing(platform.config().dataDir().resolve("dashboards"));
       ServeCommand.printBanner(platform);
+      DemoReports.install(platform.reports());
       System.out.println();
       CatalogServiceCommand.printBanner(catalog);
       StreamSpec stream =
@@ -137,6 +138,8 @@ final class DemoCommand implements Callable<Integer> {
               + "  curl -s %s/shows/show_0001%n"
               + "%nTrending shows with titles and creators (raw.show_catalog is fed by the"
               + " catalog-change pipeline):%n%n  ./tributary sql \"%s\"%n"
+              + "%nThe daily flash report (PDF and HTML in %s/daily-flash/), for today so far:%n%n"
+              + "  ./tributary report run daily-flash --date %s%n"
               + "%n  ./tributary tables%n  ./tributary streams%n  curl -s %s/metrics | grep"
               + " tributary_%n%nCtrl-C stops (buffers are flushed first).%n%n",
           rate,
@@ -147,6 +150,8 @@ final class DemoCommand implements Callable<Integer> {
           stream.table(),
           catalog.uri(),
           CatalogQueries.TRENDING_SHOWS,
+          settings.reports().output(),
+          java.time.LocalDate.now(clock),
           platform.httpUri());
       background.scheduleAtFixedRate(
           () -> report(platform, stream.name(), catalog), 10, 10, TimeUnit.SECONDS);

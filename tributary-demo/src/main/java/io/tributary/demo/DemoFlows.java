@@ -30,7 +30,8 @@ public final class DemoFlows {
           "trending_shows",
           "daily_flash",
           "show_catalog_daily",
-          "maintain_raw");
+          "maintain_raw",
+          "daily_flash_report");
 
   private DemoFlows() {}
 

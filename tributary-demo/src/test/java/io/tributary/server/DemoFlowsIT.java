@@ -10,6 +10,7 @@ import io.tributary.amp.SimulatorConfig;
 import io.tributary.amp.catalog.CatalogService;
 import io.tributary.amp.catalog.CatalogServiceConfig;
 import io.tributary.demo.DemoFlows;
+import io.tributary.demo.DemoReports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -98,6 +99,7 @@ class DemoFlowsIT {
                       && api.count("SELECT count(*) FROM raw.show_catalog") > 0);
 
       // the flows' SQL is checked against the tables and columns the events brought
+      DemoReports.install(platform.reports());
       DemoFlows.declareMissing(platform.flows());
       assertThat(platform.flows().list())
           .extracting(io.tributary.flow.FlowSpec::name)
@@ -211,11 +213,29 @@ class DemoFlowsIT {
                   api.count("SELECT count(*) FROM raw.app_events") == total
                       && api.count("SELECT count(*) FROM raw.show_catalog") == showIds.size());
       assertThat(listenEnds).as("the seed gives finished sessions").isPositive();
+      DemoReports.install(platform.reports());
       assertThat(DemoFlows.declareMissing(platform.flows())).containsAll(DemoFlows.NAMES);
 
       String today = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
       JsonNode flash = run(api, "daily_flash", today);
       assertThat(flash.path("state").asText()).as(flash.toString()).isEqualTo("success");
+      // the daily flash report, run by its flow, in the reports folder as PDF and HTML
+      JsonNode report = run(api, "daily_flash_report", today);
+      assertThat(report.path("state").asText()).as(report.toString()).isEqualTo("success");
+      java.nio.file.Path pdf =
+          platform
+              .config()
+              .reports()
+              .output()
+              .resolve("daily-flash")
+              .resolve("daily-flash-" + today + ".pdf");
+      try (org.apache.pdfbox.pdmodel.PDDocument document =
+          org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+        String text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+        assertThat(text)
+            .contains("Daily flash " + today, "Listeners", "New users", "Promotion conversion")
+            .contains("Top shows");
+      }
       JsonNode row =
           api.sql(
                   "SELECT day, daily_active_listeners, new_listeners, listens, avg_session_seconds,"

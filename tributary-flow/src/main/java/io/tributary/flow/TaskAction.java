@@ -94,6 +94,26 @@ public sealed interface TaskAction {
   }
 
   /**
+   * {@code report}: one run of the named report for the run's logical date ({@code ds}), rendered
+   * and delivered to its targets; the task fails if the report cannot be produced or a target
+   * cannot be reached after its retries.
+   */
+  record Report(String report) implements TaskAction {
+    /** A report's name: lower-case letters, digits, '_' and '-'. */
+    public static final java.util.regex.Pattern NAME =
+        java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,99}");
+
+    public Report {
+      Objects.requireNonNull(report, "report is null");
+    }
+
+    @Override
+    public String type() {
+      return "report";
+    }
+  }
+
+  /**
    * {@code spark}: a SELECT run by Apache Spark against the platform's Iceberg REST catalog, its
    * rows written to {@code target} through Iceberg; {@code master} is a Spark master URL, or empty
    * for local mode in a child process.

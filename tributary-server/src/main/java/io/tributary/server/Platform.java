@@ -49,6 +49,14 @@ import io.tributary.pgwire.ServerTls;
 import io.tributary.query.QueryEngine;
 import io.tributary.query.ReadThroughCache;
 import io.tributary.query.workbench.ResultPages;
+import io.tributary.reports.Backoff;
+import io.tributary.reports.Deliveries;
+import io.tributary.reports.ReportHistory;
+import io.tributary.reports.ReportParser;
+import io.tributary.reports.ReportProducer;
+import io.tributary.reports.ReportRenderer;
+import io.tributary.reports.ReportTaskRunner;
+import io.tributary.reports.Reports;
 import io.tributary.stream.DeliveryService;
 import io.tributary.stream.IngestGateway;
 import io.tributary.stream.StreamLog;
@@ -103,6 +111,7 @@ public final class Platform implements AutoCloseable {
   private final QueryEngine query;
   private final Batch batch;
   private final Flows flows;
+  private final Reports reports;
   private final FlowOwners flowOwners;
   private final Dashboards dashboards;
   private final HttpApi http;
@@ -266,6 +275,15 @@ public final class Platform implements AutoCloseable {
               placeholders::resolve,
               clock);
       this.flowOwners = flowOwners;
+      reports =
+          new Reports(
+              config.reports().dir(),
+              new ReportParser(query::check),
+              new ReportProducer(query::execute),
+              new ReportRenderer(),
+              new Deliveries(config.reports(), placeholders::resolve, Backoff.DEFAULT, clock),
+              new ReportHistory(this::metadataConnection),
+              clock);
       SparkTaskRunner spark =
           FlowTaskTypes.spark(
               config.dataDir(),
@@ -329,6 +347,7 @@ public final class Platform implements AutoCloseable {
       WorkbenchRoutes workbenchRoutes =
           new WorkbenchRoutes(
               lake, query, streams, this::metadataConnection, ResultPages.Limits.DEFAULTS, clock);
+      ReportRoutes reportRoutes = new ReportRoutes(reports, clock);
       http =
           opened(
               new HttpApi(
@@ -352,6 +371,7 @@ public final class Platform implements AutoCloseable {
                     dashboardRoutes.register(routes);
                     consoleRoutes.register(routes);
                     workbenchRoutes.register(routes);
+                    reportRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),
@@ -588,6 +608,7 @@ public final class Platform implements AutoCloseable {
   private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    types.put("report", new ReportTaskRunner(reports, flowOwners));
     return types;
   }
 
@@ -666,6 +687,11 @@ public final class Platform implements AutoCloseable {
   /** The port of the PostgreSQL protocol endpoint, or -1 when it is disabled. */
   public int pgwirePort() {
     return pgwire == null ? -1 : pgwire.port();
+  }
+
+  /** The reports: definitions, runs and their history. */
+  public Reports reports() {
+    return reports;
   }
 
   public Lake lake() {

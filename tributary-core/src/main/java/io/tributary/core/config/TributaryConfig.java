@@ -36,7 +36,8 @@ public record TributaryConfig(
     PgWire pgwire,
     Access access,
     LakeStorage lake,
-    Node node) {
+    Node node,
+    ReportsConfig reports) {
 
   /**
    * This node's identity among the nodes of one platform ({@code node.id}); empty: the id created
@@ -59,6 +60,44 @@ public record TributaryConfig(
     static boolean validId(String id) {
       return ID.matcher(id).matches();
     }
+  }
+
+  /** A config with the default reports settings under its data dir, without SMTP. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers,
+      EgressPolicy egress,
+      Flows flows,
+      PgWire pgwire,
+      Access access,
+      LakeStorage lake,
+      Node node) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        flows,
+        pgwire,
+        access,
+        lake,
+        node,
+        ReportsConfig.defaults(dataDir));
   }
 
   /** A config whose node id is kept in the data dir. */
@@ -303,6 +342,7 @@ public record TributaryConfig(
     Objects.requireNonNull(pgwire, "pgwire is null");
     Objects.requireNonNull(access, "access is null");
     Objects.requireNonNull(lake, "lake is null");
+    Objects.requireNonNull(reports, "reports is null");
     streams = List.copyOf(streams);
     Set<String> names = new HashSet<>();
     for (StreamSpec stream : streams) {
@@ -518,7 +558,8 @@ public record TributaryConfig(
         "access",
         "lake",
         "landing",
-        "node");
+        "node",
+        "reports");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -683,6 +724,7 @@ public record TributaryConfig(
         pgwire,
         access,
         lake,
-        new Node(Optional.ofNullable(nodeId)));
+        new Node(Optional.ofNullable(nodeId)),
+        ReportsConfig.fromConfig(top.child("reports"), dataDir));
   }
 }
