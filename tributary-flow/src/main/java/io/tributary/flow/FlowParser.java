@@ -49,7 +49,8 @@ public final class FlowParser {
           "http", List.of("url", "method", "body", "headers"),
           "maintain", List.of("table", "expire-older-than", "retain-last"),
           "java", List.of("class", "options"),
-          "crawl", List.of("crawler"));
+          "crawl", List.of("crawler"),
+          "experiment", List.of("experiment"));
   private static final String[] TASK_KEYS =
       Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
           .distinct()
@@ -269,6 +270,7 @@ public final class FlowParser {
           case "http" -> http(node);
           case "java" -> java(node);
           case "crawl" -> crawl(node);
+          case "experiment" -> experiment(node);
           default -> maintain(node);
         };
     for (String key : List.of("sql", "url", "body")) {
@@ -383,6 +385,15 @@ public final class FlowParser {
       throw node.error("crawler", "'" + crawler + "' is not a crawler name (use [a-z_][a-z0-9_]*)");
     }
     return new TaskAction.Crawl(crawler);
+  }
+
+  private static TaskAction experiment(FlowNode node) {
+    String experiment = node.requiredString("experiment");
+    if (!NAME.matcher(experiment).matches()) {
+      throw node.error(
+          "experiment", "'" + experiment + "' is not an experiment name (use [a-z][a-z0-9_]*)");
+    }
+    return new TaskAction.Experiment(experiment);
   }
 
   private static TaskAction sql(FlowNode node) {

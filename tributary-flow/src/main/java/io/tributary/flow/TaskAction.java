@@ -94,6 +94,21 @@ public sealed interface TaskAction {
   }
 
   /**
+   * {@code experiment}: computes the results of the named experiment on the lake and appends them,
+   * with the snapshot id of every table read, to {@code transformed.experiment_results}.
+   */
+  record Experiment(String experiment) implements TaskAction {
+    public Experiment {
+      Objects.requireNonNull(experiment, "experiment is null");
+    }
+
+    @Override
+    public String type() {
+      return "experiment";
+    }
+  }
+
+  /**
    * {@code spark}: a SELECT run by Apache Spark against the platform's Iceberg REST catalog, its
    * rows written to {@code target} through Iceberg; {@code master} is a Spark master URL, or empty
    * for local mode in a child process.
