@@ -28,6 +28,9 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.experiments.ExperimentTaskRunner;
+import io.tributary.experiments.Experiments;
+import io.tributary.experiments.StreamExposureLog;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -99,6 +102,7 @@ public final class Platform implements AutoCloseable {
   private final Batch batch;
   private final Flows flows;
   private final FlowOwners flowOwners;
+  private final Experiments experiments;
   private final HttpApi http;
   private final PgWireServer pgwire;
   private final AdminCredentials admin;
@@ -258,6 +262,15 @@ public final class Platform implements AutoCloseable {
               placeholders::resolve,
               clock);
       this.flowOwners = flowOwners;
+      experiments =
+          new Experiments(
+              this::metadataConnection,
+              query,
+              lake,
+              new StreamExposureLog(streams, gateway, Duration.ofSeconds(5)),
+              table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
+              clock);
+      experiments.loadFiles(config.dataDir().resolve("experiments"));
       SparkTaskRunner spark =
           FlowTaskTypes.spark(
               config.dataDir(),
@@ -297,6 +310,8 @@ public final class Platform implements AutoCloseable {
               lake,
               new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake),
               flowOwners);
+      AccessGate gate = new AccessGate(access, audit);
+      ExperimentRoutes experimentRoutes = new ExperimentRoutes(experiments, gate);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
@@ -311,13 +326,14 @@ public final class Platform implements AutoCloseable {
                   delivery,
                   query,
                   meters,
-                  new AccessGate(access, audit),
+                  gate,
                   new IcebergOAuth(access),
                   routes -> {
                     accessRoutes.register(routes);
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
+                    experimentRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
                     routes.get(
@@ -552,10 +568,11 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  /** The task types of flows beyond the flow module's own: java, crawl and spark. */
+  /** The task types of flows beyond the flow module's own: java, crawl, spark and experiment. */
   private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    types.put("experiment", new ExperimentTaskRunner(experiments, lake, flowOwners));
     return types;
   }
 
@@ -680,6 +697,10 @@ public final class Platform implements AutoCloseable {
   }
 
   /** Flows: definitions, runs and their execution. */
+  public Experiments experiments() {
+    return experiments;
+  }
+
   public Flows flows() {
     return flows;
   }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       CrawlersCommand.class,
       FlowsCommand.class,
       FlowCommand.class,
+      ExperimentCommand.class,
       MaintainCommand.class,
       AccessCommand.class,
       CommandLine.HelpCommand.class
