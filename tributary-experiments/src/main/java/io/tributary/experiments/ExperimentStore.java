@@ -98,8 +98,10 @@ final class ExperimentStore {
   }
 
   private static Row row(ResultSet rows) throws SQLException {
+    String name = rows.getString(1);
+    String definition = rows.getString(2);
+    String source = rows.getString(3);
     long stopped = rows.getLong(4);
-    return new Row(
-        rows.getString(1), rows.getString(2), rows.getString(3), rows.wasNull() ? null : stopped);
+    return new Row(name, definition, source, rows.wasNull() ? null : stopped);
   }
 }
