@@ -15,13 +15,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class AppExperimentTest {
-  private static final Clock EVENING = Clock.fixed(Instant.parse("2026-11-26T19:00:00Z"), ZoneOffset.UTC);
+  private static final Clock EVENING =
+      Clock.fixed(Instant.parse("2026-11-26T19:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void bucketingIsThePlatformsSha256Bucketing() {
     // the values io.tributary.spi.Assignments.bucket gives for salt recommended_shows
-    assertThat(AppExperiment.bucket("recommended_shows", "u_000001")).isEqualTo(0.36469556970359307);
-    assertThat(AppExperiment.bucket("recommended_shows", "u_000002")).isEqualTo(0.10412967874711843);
+    assertThat(AppExperiment.bucket("recommended_shows", "u_000001"))
+        .isEqualTo(0.36469556970359307);
+    assertThat(AppExperiment.bucket("recommended_shows", "u_000002"))
+        .isEqualTo(0.10412967874711843);
     assertThat(AppExperiment.bucket("recommended_shows", "u123")).isEqualTo(0.4162282923172306);
     assertThat(AppExperiment.recommendedShows().variant("u123")).isEqualTo("control");
   }
@@ -29,8 +32,7 @@ class AppExperimentTest {
   @Test
   void usersAreExposedOnceWithTheirVariantAndTreatedUsersFollowAndLikeMore() {
     AppExperiment experiment = new AppExperiment(AppExperiment.NAME, 0.5);
-    EventGenerator generator =
-        new EventGenerator(SimulatorConfig.withSeed(3), EVENING, experiment);
+    EventGenerator generator = new EventGenerator(SimulatorConfig.withSeed(3), EVENING, experiment);
     Set<String> exposed = new HashSet<>();
     Map<String, Integer> actions = new HashMap<>();
     Map<String, Integer> users = new HashMap<>();
@@ -57,7 +59,8 @@ class AppExperimentTest {
   @Test
   void withoutAnExperimentNothingChanges() {
     EventGenerator plain = new EventGenerator(SimulatorConfig.withSeed(3), EVENING);
-    EventGenerator none = new EventGenerator(SimulatorConfig.withSeed(3), EVENING, AppExperiment.NONE);
+    EventGenerator none =
+        new EventGenerator(SimulatorConfig.withSeed(3), EVENING, AppExperiment.NONE);
     for (int i = 0; i < 5000; i++) {
       ObjectNode a = plain.next();
       assertThat(none.next()).isEqualTo(a);

@@ -34,8 +34,8 @@ public final class DemoExperiment {
   }
 
   /**
-   * Declares the experiment if {@code experiments} does not have it yet; one that does not load
-   * yet (its tables or columns are missing) is left for a later call. Whether it is declared now.
+   * Declares the experiment if {@code experiments} does not have it yet; one that does not load yet
+   * (its tables or columns are missing) is left for a later call. Whether it is declared now.
    */
   public static boolean declareMissing(Experiments experiments) {
     if (experiments.get(AppExperiment.NAME).isPresent()) {

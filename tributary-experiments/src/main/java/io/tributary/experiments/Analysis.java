@@ -63,8 +63,7 @@ public final class Analysis {
     List<MetricResult> results = new ArrayList<>();
     for (Metric metric : spec.allMetrics()) {
       boolean guardrail = spec.guardrails().contains(metric);
-      results.add(
-          metric(spec, metric, guardrail, moments.getOrDefault(metric.name(), Map.of())));
+      results.add(metric(spec, metric, guardrail, moments.getOrDefault(metric.name(), Map.of())));
     }
     Verdict verdict;
     String summary;
@@ -89,7 +88,9 @@ public final class Analysis {
           results.stream()
               .filter(MetricResult::guardrail)
               .filter(
-                  r -> r.differences().stream().anyMatch(d -> d.verdict() == Verdict.SIGNIFICANT_LOSS))
+                  r ->
+                      r.differences().stream()
+                          .anyMatch(d -> d.verdict() == Verdict.SIGNIFICANT_LOSS))
               .findFirst()
               .orElse(null);
       MetricResult primary = results.get(0);
@@ -144,9 +145,7 @@ public final class Analysis {
       double value =
           m.n() == 0
               ? 0
-              : metric.kind() == Kind.RATIO
-                  ? (m.sumX() == 0 ? 0 : m.sumY() / m.sumX())
-                  : m.meanY();
+              : metric.kind() == Kind.RATIO ? (m.sumX() == 0 ? 0 : m.sumY() / m.sumX()) : m.meanY();
       values.add(new VariantValue(variant.name(), m.n(), value));
     }
     Moments control = byVariant.getOrDefault(spec.control().name(), Moments.of(0, 0, 0));
@@ -183,7 +182,14 @@ public final class Analysis {
       differences.clear();
     }
     return new MetricResult(
-        metric.name(), metric.kind().label(), guardrail, cuped, values, differences, required, error);
+        metric.name(),
+        metric.kind().label(),
+        guardrail,
+        cuped,
+        values,
+        differences,
+        required,
+        error);
   }
 
   private static Verdict verdict(Statistics.Comparison comparison, boolean higherIsBetter) {

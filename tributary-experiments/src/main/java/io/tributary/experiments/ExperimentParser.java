@@ -78,7 +78,10 @@ public final class ExperimentParser {
       String at =
           e.getLocation() == null
               ? ""
-              : ", line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+              : ", line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new ExperimentDefinitionException(
           "Invalid experiment " + source + at + ": not YAML: " + e.getOriginalMessage(), e);
     }
@@ -101,7 +104,8 @@ public final class ExperimentParser {
         "minimum-detectable-effect");
     String name = expectedName == null ? top.required("name") : top.string("name", expectedName);
     if (expectedName != null && !expectedName.equals(name)) {
-      throw top.error("name", "'" + name + "' differs from the experiment's name '" + expectedName + "'");
+      throw top.error(
+          "name", "'" + name + "' differs from the experiment's name '" + expectedName + "'");
     }
     if (!ExperimentSpec.NAME.matcher(name).matches()) {
       throw top.error("name", "'" + name + "' is not a valid name (use [a-z][a-z0-9_]*)");
@@ -206,9 +210,7 @@ public final class ExperimentParser {
       }
       Kind kind =
           node.parsed(
-              "kind",
-              null,
-              text -> Kind.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
+              "kind", null, text -> Kind.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
       if (kind == null) {
         throw node.error("kind", "is required (conversion, mean or ratio)");
       }

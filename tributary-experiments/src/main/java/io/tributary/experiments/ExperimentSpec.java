@@ -75,7 +75,8 @@ public record ExperimentSpec(
 
     /** The platform's own exposure log, filtered to {@code experiment}. */
     public static Exposure platform(String experiment) {
-      return new Exposure(EXPOSURE_TABLE, "experiment = '" + experiment + "'", "unit", "variant", "ts");
+      return new Exposure(
+          EXPOSURE_TABLE, "experiment = '" + experiment + "'", "unit", "variant", "ts");
     }
   }
 
@@ -140,7 +141,13 @@ public record ExperimentSpec(
     Objects.requireNonNull(end, "end is null");
     if (start.isPresent() && end.isPresent() && !end.get().isAfter(start.get())) {
       throw new IllegalArgumentException(
-          "Experiment " + name + " ends (" + end.get() + ") before it starts (" + start.get() + ")");
+          "Experiment "
+              + name
+              + " ends ("
+              + end.get()
+              + ") before it starts ("
+              + start.get()
+              + ")");
     }
     Objects.requireNonNull(exposure, "exposure is null");
     metrics = List.copyOf(metrics);
@@ -196,7 +203,9 @@ public record ExperimentSpec(
   /** The variant of {@code unit} by sticky bucketing. */
   public String assign(String unitId) {
     return variants
-        .get(io.tributary.spi.Assignments.pick(io.tributary.spi.Assignments.bucket(salt, unitId), weights()))
+        .get(
+            io.tributary.spi.Assignments.pick(
+                io.tributary.spi.Assignments.bucket(salt, unitId), weights()))
         .name();
   }
 

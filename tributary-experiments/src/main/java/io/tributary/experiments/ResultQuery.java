@@ -32,7 +32,8 @@ final class ResultQuery {
       if (metric.covariate().isPresent()) {
         sql.append(",\nc")
             .append(i)
-            .append(" AS (SELECT CAST(unit AS VARCHAR) AS unit, SUM(CAST(value AS DOUBLE)) AS x FROM (")
+            .append(
+                " AS (SELECT CAST(unit AS VARCHAR) AS unit, SUM(CAST(value AS DOUBLE)) AS x FROM (")
             .append(metric.covariate().get())
             .append(") AS covariate GROUP BY 1)");
       }
@@ -74,9 +75,23 @@ final class ResultQuery {
     StringBuilder where = new StringBuilder();
     where.append(exposure.filter().isEmpty() ? "TRUE" : "(" + exposure.filter() + ")");
     spec.start()
-        .ifPresent(start -> where.append(" AND ").append(ts).append(" >= TIMESTAMPTZ '").append(start).append("'"));
+        .ifPresent(
+            start ->
+                where
+                    .append(" AND ")
+                    .append(ts)
+                    .append(" >= TIMESTAMPTZ '")
+                    .append(start)
+                    .append("'"));
     spec.end()
-        .ifPresent(end -> where.append(" AND ").append(ts).append(" < TIMESTAMPTZ '").append(end).append("'"));
+        .ifPresent(
+            end ->
+                where
+                    .append(" AND ")
+                    .append(ts)
+                    .append(" < TIMESTAMPTZ '")
+                    .append(end)
+                    .append("'"));
     String variants =
         spec.variantNames().stream().map(v -> "'" + v + "'").collect(Collectors.joining(", "));
     return "SELECT unit, variant, exposed_at FROM (SELECT CAST("

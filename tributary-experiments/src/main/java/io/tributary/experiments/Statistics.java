@@ -30,8 +30,8 @@ public final class Statistics {
   public record Interval(double estimate, double low, double high) {}
 
   /**
-   * Treatment against control: each one's value, the absolute difference (treatment - control),
-   * the relative difference (treatment / control - 1; null when the control's value is 0) and the
+   * Treatment against control: each one's value, the absolute difference (treatment - control), the
+   * relative difference (treatment / control - 1; null when the control's value is 0) and the
    * two-sided p-value of no difference.
    */
   public record Comparison(
@@ -70,21 +70,14 @@ public final class Statistics {
       absolute = new Interval(diff, diff, diff);
       p = diff == 0 ? 1 : 0;
     } else {
-      double df =
-          (vc + vt)
-              * (vc + vt)
-              / (vc * vc / (controlN - 1) + vt * vt / (treatmentN - 1));
+      double df = (vc + vt) * (vc + vt) / (vc * vc / (controlN - 1) + vt * vt / (treatmentN - 1));
       TDistribution t = TDistribution.of(df);
       double q = t.inverseCumulativeProbability(1 - ALPHA / 2);
       absolute = new Interval(diff, diff - q * se, diff + q * se);
       p = Math.min(1, 2 * t.survivalProbability(Math.abs(diff) / se));
     }
     return new Comparison(
-        controlMean,
-        treatmentMean,
-        absolute,
-        relative(controlMean, vc, treatmentMean, vt),
-        p);
+        controlMean, treatmentMean, absolute, relative(controlMean, vc, treatmentMean, vt), p);
   }
 
   /**
@@ -108,13 +101,13 @@ public final class Statistics {
   }
 
   private static double adjustedVariance(Moments m, double theta) {
-    return Math.max(
-        0, m.varianceY() - 2 * theta * m.covariance() + theta * theta * m.varianceX());
+    return Math.max(0, m.varianceY() - 2 * theta * m.covariance() + theta * theta * m.varianceX());
   }
 
   /**
    * A ratio metric, sum(y) / sum(x) over the units (likes per listen), compared with the delta
-   * method: var(ȳ/x̄) ≈ (var y / x̄² - 2 ȳ cov(y, x) / x̄³ + ȳ² var x / x̄⁴) / n, and a normal test.
+   * method: var(ȳ/x̄) ≈ (var y / x̄² - 2 ȳ cov(y, x) / x̄³ + ȳ² var x / x̄⁴) / n, and a normal
+   * test.
    */
   public static Comparison ratio(Moments control, Moments treatment) {
     requireTwo(control, treatment);
@@ -132,7 +125,8 @@ public final class Statistics {
   /** The delta-method variance of sum(y) / sum(x) over one group's units. */
   public static double ratioVariance(Moments m) {
     if (m.sumX() == 0) {
-      throw new IllegalArgumentException("A ratio's denominator sums to 0 over " + m.n() + " units");
+      throw new IllegalArgumentException(
+          "A ratio's denominator sums to 0 over " + m.n() + " units");
     }
     double mx = m.meanX();
     double my = m.meanY();
@@ -177,9 +171,9 @@ public final class Statistics {
   }
 
   /**
-   * The units each variant needs to detect a relative change {@code mde} of the control's mean
-   * with 80% power at the significance {@link #ALPHA}, given the control's mean and variance;
-   * {@code Long.MAX_VALUE} for a mean of 0.
+   * The units each variant needs to detect a relative change {@code mde} of the control's mean with
+   * 80% power at the significance {@link #ALPHA}, given the control's mean and variance; {@code
+   * Long.MAX_VALUE} for a mean of 0.
    */
   public static long requiredUnits(double mean, double variance, double mde) {
     double effect = mde * mean;

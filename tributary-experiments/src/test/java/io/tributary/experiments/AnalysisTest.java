@@ -18,7 +18,8 @@ class AnalysisTest {
         "likes_per_listen",
             Map.of(
                 "control", new Moments(control.n(), 10, 20, control.n(), control.n(), 10),
-                "recommended", new Moments(treatment.n(), 10, 20, treatment.n(), treatment.n(), 10)));
+                "recommended",
+                    new Moments(treatment.n(), 10, 20, treatment.n(), treatment.n(), 10)));
   }
 
   @Test

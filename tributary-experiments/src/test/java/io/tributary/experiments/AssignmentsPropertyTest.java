@@ -43,7 +43,8 @@ class AssignmentsPropertyTest {
   }
 
   @Property(tries = 100, seed = "20261205")
-  void aSpecAssignsEachUnitToTheVariantItsBucketFallsIn(@ForAll @StringLength(max = 20) String unit) {
+  void aSpecAssignsEachUnitToTheVariantItsBucketFallsIn(
+      @ForAll @StringLength(max = 20) String unit) {
     ExperimentSpec spec = Specs.follows();
     String variant = spec.assign(unit);
     assertThat(variant)

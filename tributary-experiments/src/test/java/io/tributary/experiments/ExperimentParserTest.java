@@ -24,7 +24,8 @@ class ExperimentParserTest {
           for (String word : sql.split("[\\s,()]+")) {
             if (word.startsWith("raw.") && !exists(TableId.parse(word))) {
               throw new InvalidInputException(
-                  ErrorCode.QUERY_ERROR, "Catalog Error: Table with name " + word + " does not exist!");
+                  ErrorCode.QUERY_ERROR,
+                  "Catalog Error: Table with name " + word + " does not exist!");
             }
           }
         }
@@ -54,7 +55,9 @@ class ExperimentParserTest {
 
   @Test
   void weightsThatDoNotSumToOneAreNamed() {
-    String text = Specs.FOLLOWS.replace("weight: 0.5\n  - name: recommended", "weight: 0.4\n  - name: recommended");
+    String text =
+        Specs.FOLLOWS.replace(
+            "weight: 0.5\n  - name: recommended", "weight: 0.4\n  - name: recommended");
     assertThatThrownBy(() -> parse(text))
         .isInstanceOf(ExperimentDefinitionException.class)
         .hasMessageContaining("experiments/shows.yaml, line 3, key variants")
@@ -93,8 +96,10 @@ class ExperimentParserTest {
       int at = random.nextInt(lines.size());
       switch (random.nextInt(3)) {
         case 0 -> lines.remove(at);
-        case 1 -> lines.set(at, lines.get(at).replaceAll("[0-9]", String.valueOf(random.nextInt(10))));
-        default -> lines.set(at, lines.get(at).substring(0, random.nextInt(lines.get(at).length() + 1)));
+        case 1 ->
+            lines.set(at, lines.get(at).replaceAll("[0-9]", String.valueOf(random.nextInt(10))));
+        default ->
+            lines.set(at, lines.get(at).substring(0, random.nextInt(lines.get(at).length() + 1)));
       }
     }
     String text = String.join("\n", lines);

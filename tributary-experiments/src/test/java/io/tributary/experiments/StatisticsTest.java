@@ -27,9 +27,9 @@ class StatisticsTest {
   void welchMatchesTheTextbookExampleAndCommonsStatistics() {
     Statistics.Comparison c = Statistics.welch(moments(A1), moments(A2));
     assertThat(c.pValue()).isCloseTo(0.021, within(0.001));
-    assertThat(c.pValue())
-        .isCloseTo(TTest.withDefaults().test(A2, A1).getPValue(), within(1e-9));
-    double meanDiff = Arrays.stream(A2).average().orElseThrow() - Arrays.stream(A1).average().orElseThrow();
+    assertThat(c.pValue()).isCloseTo(TTest.withDefaults().test(A2, A1).getPValue(), within(1e-9));
+    double meanDiff =
+        Arrays.stream(A2).average().orElseThrow() - Arrays.stream(A1).average().orElseThrow();
     assertThat(c.absolute().estimate()).isCloseTo(meanDiff, within(1e-12));
     // t = 2.46 with df ~ 25: the interval excludes 0, just
     assertThat(c.absolute().low()).isPositive();
@@ -63,8 +63,7 @@ class StatisticsTest {
       predicted += Statistics.ratioVariance(m) / runs;
     }
     double mean = Arrays.stream(ratios).average().orElseThrow();
-    double empirical =
-        Arrays.stream(ratios).map(v -> (v - mean) * (v - mean)).sum() / (runs - 1);
+    double empirical = Arrays.stream(ratios).map(v -> (v - mean) * (v - mean)).sum() / (runs - 1);
     assertThat(predicted / empirical).isCloseTo(1.0, within(0.1));
   }
 
@@ -87,7 +86,8 @@ class StatisticsTest {
     for (int r = 0; r < runs; r++) {
       Statistics.Comparison c =
           Statistics.welch(
-              conversions(random, 200_000, control), conversions(random, 200_000, control * (1 + lift)));
+              conversions(random, 200_000, control),
+              conversions(random, 200_000, control * (1 + lift)));
       if (c.relative().low() <= lift && lift <= c.relative().high()) {
         covered++;
       }
@@ -132,8 +132,7 @@ class StatisticsTest {
     double[] weights = {0.5, 0.5};
     assertThat(Statistics.sampleRatioPValue(new long[] {4500, 5500}, weights))
         .isLessThan(Statistics.SRM_ALPHA);
-    assertThat(Statistics.sampleRatioPValue(new long[] {5020, 4980}, weights))
-        .isGreaterThan(0.5);
+    assertThat(Statistics.sampleRatioPValue(new long[] {5020, 4980}, weights)).isGreaterThan(0.5);
     // the weights are taken as shares of the observed total
     assertThat(Statistics.sampleRatioPValue(new long[] {2000, 8000}, new double[] {0.2, 0.8}))
         .isCloseTo(1.0, within(1e-9));

@@ -10,7 +10,6 @@ import io.tributary.experiments.Experiments;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,10 +35,11 @@ final class ExperimentRoutes {
                 ctx,
                 200,
                 Map.of(
-                    "experiments",
-                    experiments.list().stream().map(s -> view(s, false)).toList())),
+                    "experiments", experiments.list().stream().map(s -> view(s, false)).toList())),
         Requires.authenticated());
-    routes.get("/v1/experiments/{name}", ctx -> HttpApi.json(ctx, 200, view(stored(ctx), true)),
+    routes.get(
+        "/v1/experiments/{name}",
+        ctx -> HttpApi.json(ctx, 200, view(stored(ctx), true)),
         Requires.authenticated());
     routes.put("/v1/experiments/{name}", this::put, Requires.admin());
     routes.delete("/v1/experiments/{name}", this::delete, Requires.admin());
@@ -87,8 +87,7 @@ final class ExperimentRoutes {
       throw new InvalidInputException(
           ErrorCode.INVALID_REQUEST, "Invalid log=" + log + " (true or false)");
     }
-    HttpApi.json(
-        ctx, 200, experiments.assign(ctx.pathParam("name"), unit, !"false".equals(log)));
+    HttpApi.json(ctx, 200, experiments.assign(ctx.pathParam("name"), unit, !"false".equals(log)));
   }
 
   private Map<String, Object> view(Experiments.Stored stored, boolean details) {
@@ -122,5 +121,4 @@ final class ExperimentRoutes {
     }
     return view;
   }
-
 }

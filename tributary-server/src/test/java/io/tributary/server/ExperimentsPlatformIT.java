@@ -88,7 +88,9 @@ class ExperimentsPlatformIT {
   @Order(1)
   void badDefinitionsAreRefusedClearly() {
     // tables the metrics read exist once their first rows arrive
-    assertThat(http.ndjson("follows", "{\"user_id\":\"seed\",\"ts\":\"2020-01-01T00:00:00Z\"}").status())
+    assertThat(
+            http.ndjson("follows", "{\"user_id\":\"seed\",\"ts\":\"2020-01-01T00:00:00Z\"}")
+                .status())
         .isEqualTo(200);
     assertThat(
             http.ndjson("listens", "{\"user_id\":\"seed\",\"minutes\":1.0,\"likes\":0}").status())
@@ -97,7 +99,10 @@ class ExperimentsPlatformIT {
     await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.listens") == 1);
 
     Http.Response weights =
-        http.put("/v1/experiments/shows", SHOWS.replace("weight: 0.5\n  - name: recommended", "weight: 0.6\n  - name: recommended"));
+        http.put(
+            "/v1/experiments/shows",
+            SHOWS.replace(
+                "weight: 0.5\n  - name: recommended", "weight: 0.6\n  - name: recommended"));
     assertThat(weights.status()).isEqualTo(400);
     assertThat(weights.body().path("error").path("code").asText()).isEqualTo("invalid_experiment");
     assertThat(weights.body().path("error").path("message").asText())
@@ -151,7 +156,12 @@ class ExperimentsPlatformIT {
         controlFollowers++;
       }
       if (follows4) {
-        follows.append("{\"user_id\":\"").append(unit).append("\",\"ts\":\"").append(later).append("\"}\n");
+        follows
+            .append("{\"user_id\":\"")
+            .append(unit)
+            .append("\",\"ts\":\"")
+            .append(later)
+            .append("\"}\n");
       }
       listens
           .append("{\"user_id\":\"")
@@ -181,7 +191,8 @@ class ExperimentsPlatformIT {
     assertThat(results.path("sampleRatio").path("mismatch").asBoolean()).isFalse();
     JsonNode followRate = results.path("metrics").path(0);
     assertThat(followRate.path("values").path(0).path("value").asDouble())
-        .isCloseTo(controlFollowers / (double) control, org.assertj.core.api.Assertions.within(1e-9));
+        .isCloseTo(
+            controlFollowers / (double) control, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(followRate.path("values").path(1).path("value").asDouble()).isEqualTo(1.0);
     assertThat(followRate.path("differences").path(0).path("verdict").asText())
         .isEqualTo("significant win");
@@ -210,7 +221,10 @@ class ExperimentsPlatformIT {
             """);
     assertThat(flow.status()).isEqualTo(201);
     String runId =
-        http.post("/v1/flows/shows_results/runs", "application/json", "{}").body().path("run-id").asText();
+        http.post("/v1/flows/shows_results/runs", "application/json", "{}")
+            .body()
+            .path("run-id")
+            .asText();
     await()
         .atMost(WAIT)
         .until(
@@ -231,7 +245,10 @@ class ExperimentsPlatformIT {
   @Test
   @Order(4)
   void theVariantsOfARunningExperimentCannotChangeUntilItIsStopped() {
-    String changed = SHOWS.replace("weight: 0.5\n  - name: recommended\n    weight: 0.5", "weight: 0.2\n  - name: recommended\n    weight: 0.8");
+    String changed =
+        SHOWS.replace(
+            "weight: 0.5\n  - name: recommended\n    weight: 0.5",
+            "weight: 0.2\n  - name: recommended\n    weight: 0.8");
     assertThat(changed).isNotEqualTo(SHOWS);
     Http.Response refused = http.put("/v1/experiments/shows", changed);
     assertThat(refused.status()).isEqualTo(409);
@@ -240,7 +257,8 @@ class ExperimentsPlatformIT {
         .contains("control 0.5, recommended 0.5")
         .contains("POST /v1/experiments/shows/stop");
     // other changes are fine while it runs
-    assertThat(http.put("/v1/experiments/shows", SHOWS + "minimum-detectable-effect: 0.05\n").status())
+    assertThat(
+            http.put("/v1/experiments/shows", SHOWS + "minimum-detectable-effect: 0.05\n").status())
         .isEqualTo(200);
 
     Http.Response stopped = http.post("/v1/experiments/shows/stop", "application/json", "{}");

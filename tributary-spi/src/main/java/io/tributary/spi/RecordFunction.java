@@ -35,8 +35,8 @@ public interface RecordFunction extends AutoCloseable {
     int attempt();
 
     /**
-     * The platform's experiment assignments (sticky variants by unit id), for functions that act
-     * by variant; {@link Assignments#NONE} where the platform gives none.
+     * The platform's experiment assignments (sticky variants by unit id), for functions that act by
+     * variant; {@link Assignments#NONE} where the platform gives none.
      */
     default Assignments assignments() {
       return Assignments.NONE;

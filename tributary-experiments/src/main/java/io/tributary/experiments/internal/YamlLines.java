@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The line of every key and list item of a YAML document, by path ({@code variants[1].weight}),
- * for errors that name where the problem is.
+ * The line of every key and list item of a YAML document, by path ({@code variants[1].weight}), for
+ * errors that name where the problem is.
  */
 public final class YamlLines {
   private final Map<String, Integer> lines;

@@ -33,7 +33,8 @@ final class ExperimentCommand {
     @Override
     public Integer call() {
       JsonNode results = client.client().get("/v1/experiments/" + path(name) + "/results");
-      System.out.println("Experiment " + name + " (control: " + results.path("control").asText() + ")");
+      System.out.println(
+          "Experiment " + name + " (control: " + results.path("control").asText() + ")");
       List<List<String>> exposures = new ArrayList<>();
       for (JsonNode e : results.path("exposures")) {
         exposures.add(
@@ -43,7 +44,8 @@ final class ExperimentCommand {
                 e.path("units").asText(),
                 number(e.path("share"))));
       }
-      ResultPrinter.table(List.of("variant", "weight", "exposed units", "share"), exposures, System.out);
+      ResultPrinter.table(
+          List.of("variant", "weight", "exposed units", "share"), exposures, System.out);
       JsonNode srm = results.path("sampleRatio");
       System.out.println(
           "Sample ratio: chi-square p = "
@@ -83,21 +85,34 @@ final class ExperimentCommand {
         }
       }
       ResultPrinter.table(
-          List.of("metric", "variant", "units", "value", "diff [95% CI]", "relative [95% CI]",
-              "p-value", "verdict"),
+          List.of(
+              "metric",
+              "variant",
+              "units",
+              "value",
+              "diff [95% CI]",
+              "relative [95% CI]",
+              "p-value",
+              "verdict"),
           rows,
           System.out);
       System.out.println();
       System.out.println("Verdict: " + results.path("verdict").asText());
       System.out.println(results.path("summary").asText());
       List<String> snapshots = new ArrayList<>();
-      results.path("snapshots").fields().forEachRemaining(e -> snapshots.add(e.getKey() + "@" + e.getValue().asText()));
-      System.out.println("Snapshots read: " + (snapshots.isEmpty() ? "none" : String.join(", ", snapshots)));
+      results
+          .path("snapshots")
+          .fields()
+          .forEachRemaining(e -> snapshots.add(e.getKey() + "@" + e.getValue().asText()));
+      System.out.println(
+          "Snapshots read: " + (snapshots.isEmpty() ? "none" : String.join(", ", snapshots)));
       return 0;
     }
   }
 
-  @Command(name = "assign", description = "The variant of a unit (logs an exposure unless --no-log).")
+  @Command(
+      name = "assign",
+      description = "The variant of a unit (logs an exposure unless --no-log).")
   static final class Assign implements Callable<Integer> {
     @Mixin ClientOptions client;
 
