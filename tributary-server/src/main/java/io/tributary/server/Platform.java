@@ -271,6 +271,7 @@ public final class Platform implements AutoCloseable {
               table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
               clock);
       experiments.loadFiles(config.dataDir().resolve("experiments"));
+      functions.useAssignments(experiments);
       SparkTaskRunner spark =
           FlowTaskTypes.spark(
               config.dataDir(),
