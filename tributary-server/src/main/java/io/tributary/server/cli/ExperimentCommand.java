@@ -102,8 +102,8 @@ final class ExperimentCommand {
       List<String> snapshots = new ArrayList<>();
       results
           .path("snapshots")
-          .fields()
-          .forEachRemaining(e -> snapshots.add(e.getKey() + "@" + e.getValue().asText()));
+          .properties()
+          .forEach(e -> snapshots.add(e.getKey() + "@" + e.getValue().asText()));
       System.out.println(
           "Snapshots read: " + (snapshots.isEmpty() ? "none" : String.join(", ", snapshots)));
       return 0;
