@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -84,11 +85,28 @@ public final class EventGenerator {
   private int[] polls;
   private long count;
   private int nextCountedShow;
+  // the app's A/B experiment: who was exposed, who of them is treated, events to send next
+  private final AppExperiment experiment;
+  private final BitSet exposed = new BitSet();
+  private final BitSet treated = new BitSet();
+  private final ArrayDeque<ObjectNode> queued = new ArrayDeque<>();
 
   /**
    * Creates a generator of the world {@code config} describes, stamping events by {@code clock}.
    */
   public EventGenerator(SimulatorConfig config, Clock clock) {
+    this(config, clock, AppExperiment.NONE);
+  }
+
+  /**
+   * As {@link #EventGenerator(SimulatorConfig, Clock)}, running {@code experiment}: a user's first
+   * session start is followed by an {@code experiment_exposure} event (with {@code experiment} and
+   * {@code variant}), and each follow or like of an exposed treatment user is, with probability
+   * {@code lift}, followed by one more (a follow of another show's creator, a like of the same
+   * show): follows and likes per exposed user rise by {@code lift}.
+   */
+  public EventGenerator(SimulatorConfig config, Clock clock, AppExperiment experiment) {
+    this.experiment = Objects.requireNonNull(experiment, "experiment is null");
     this.config = Objects.requireNonNull(config, "config is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
     this.catalog = new Catalog(config.catalogSeed(), config.shows(), config.creators());
@@ -155,6 +173,9 @@ public final class EventGenerator {
 
   /** The next event. */
   public ObjectNode next() {
+    if (!queued.isEmpty()) {
+      return queued.poll();
+    }
     Instant ts = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     count++;
     if (count % LISTEN_COUNT_EVERY == 0) {
@@ -211,7 +232,34 @@ public final class EventGenerator {
       Show entry = shows.get(show);
       notifications.wentLive(show, entry.creatorId(), hostNumber(entry) - 1, ts, random);
     }
+    if (experiment.enabled() && !exposed.get(user.index())) {
+      exposed.set(user.index());
+      String variant = experiment.variant(user.id());
+      treated.set(user.index(), variant.equals(AppExperiment.TREATMENT));
+      ObjectNode exposure = event(EventType.LISTEN_START, ts, user, session.id, show);
+      exposure.put("event_type", "experiment_exposure");
+      exposure.put("event_id", uuid());
+      exposure.put("experiment", experiment.name());
+      exposure.put("variant", variant);
+      queued.add(exposure);
+    }
     return event(EventType.LISTEN_START, ts, user, session.id, show);
+  }
+
+  /** For an exposed treatment user, with probability {@code lift}, one more follow or like. */
+  private void lift(EventType type, Session session, Instant ts) {
+    if ((type != EventType.FOLLOW && type != EventType.LIKE)
+        || !treated.get(session.user.index())
+        || random.nextDouble() >= experiment.lift()) {
+      return;
+    }
+    if (type == EventType.LIKE) {
+      queued.add(event(EventType.LIKE, ts, session.user, session.id, session.show));
+    } else {
+      int other = pickShow();
+      queued.add(event(EventType.FOLLOW, ts, session.user, session.id, other));
+      notifications.follow(shows.get(other).creatorId(), session.user.index());
+    }
   }
 
   private ObjectNode endSession(int index, Instant ts) {
@@ -232,6 +280,7 @@ public final class EventGenerator {
       type = EventType.LIKE;
     }
     ObjectNode event = event(type, ts, session.user, session.id, session.show);
+    lift(type, session, ts);
     switch (type) {
       case FOLLOW -> {
         session.followed = true;

@@ -51,6 +51,8 @@ public enum ErrorCode {
   INVALID_DASHBOARD(Category.USER_ERROR),
   /** A report definition is malformed; the message names the file, line and key. */
   INVALID_REPORT(Category.USER_ERROR),
+  /** An experiment's definition is malformed, or a metric's SQL does not plan over the lake. */
+  INVALID_EXPERIMENT(Category.USER_ERROR),
   SCHEMA_CHANGE_REJECTED(Category.USER_ERROR),
   TABLE_OUTSIDE_LAKE(Category.USER_ERROR),
   EGRESS_DENIED(Category.USER_ERROR),
@@ -79,6 +81,8 @@ public enum ErrorCode {
   TABLE_REPLACED(Category.CONFLICT),
   /** A flow run was asked to run again while it is still queued or running. */
   RUN_NOT_ENDED(Category.CONFLICT),
+  /** A running experiment's variants or weights cannot change: stop it and start a new one. */
+  EXPERIMENT_RUNNING(Category.CONFLICT),
 
   // at capacity: nothing was accepted, retry after a delay
   OVERLOADED(Category.OVERLOADED),

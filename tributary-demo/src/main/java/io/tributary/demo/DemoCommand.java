@@ -124,7 +124,10 @@ final class DemoCommand implements Callable<Integer> {
           new Simulator(
               platform.httpUri(),
               stream.name(),
-              new EventGenerator(SimulatorConfig.withSeed(clock.millis()), clock),
+              new EventGenerator(
+                  SimulatorConfig.withSeed(clock.millis()),
+                  clock,
+                  io.tributary.amp.AppExperiment.recommendedShows()),
               clock,
               adminToken(platform));
       simulator.followCatalog(catalog.uri());
@@ -157,6 +160,8 @@ final class DemoCommand implements Callable<Integer> {
           () -> report(platform, stream.name(), catalog), 10, 10, TimeUnit.SECONDS);
       background.scheduleWithFixedDelay(
           () -> DemoFlows.declareMissing(platform.flows()), 5, 15, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(
+          () -> DemoExperiment.declareMissing(platform.experiments()), 5, 15, TimeUnit.SECONDS);
       if (stopAfter == null) {
         shutdown.await();
       } else {

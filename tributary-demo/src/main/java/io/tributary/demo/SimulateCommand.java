@@ -60,7 +60,9 @@ final class SimulateCommand implements Callable<Integer> {
             client.server,
             stream,
             new EventGenerator(
-                SimulatorConfig.withSeed(seed == null ? clock.millis() : seed), clock),
+                SimulatorConfig.withSeed(seed == null ? clock.millis() : seed),
+                clock,
+                io.tributary.amp.AppExperiment.recommendedShows()),
             clock,
             client.token())) {
       if (catalog != null) {

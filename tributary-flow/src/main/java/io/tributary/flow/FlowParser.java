@@ -51,6 +51,7 @@ public final class FlowParser {
           "java", List.of("class", "options"),
           "crawl", List.of("crawler"),
           "report", List.of("report"));
+          "experiment", List.of("experiment"));
   private static final String[] TASK_KEYS =
       Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
           .distinct()
@@ -271,6 +272,7 @@ public final class FlowParser {
           case "java" -> java(node);
           case "crawl" -> crawl(node);
           case "report" -> report(node);
+          case "experiment" -> experiment(node);
           default -> maintain(node);
         };
     for (String key : List.of("sql", "url", "body")) {
@@ -393,6 +395,13 @@ public final class FlowParser {
       throw node.error("report", "'" + report + "' is not a report name (use [a-z][a-z0-9_-]*)");
     }
     return new TaskAction.Report(report);
+  private static TaskAction experiment(FlowNode node) {
+    String experiment = node.requiredString("experiment");
+    if (!NAME.matcher(experiment).matches()) {
+      throw node.error(
+          "experiment", "'" + experiment + "' is not an experiment name (use [a-z][a-z0-9_]*)");
+    }
+    return new TaskAction.Experiment(experiment);
   }
 
   private static TaskAction sql(FlowNode node) {

@@ -105,11 +105,18 @@ public sealed interface TaskAction {
 
     public Report {
       Objects.requireNonNull(report, "report is null");
+   * {@code experiment}: computes the results of the named experiment on the lake and appends them,
+   * with the snapshot id of every table read, to {@code transformed.experiment_results}.
+   */
+  record Experiment(String experiment) implements TaskAction {
+    public Experiment {
+      Objects.requireNonNull(experiment, "experiment is null");
     }
 
     @Override
     public String type() {
       return "report";
+      return "experiment";
     }
   }
 

@@ -333,6 +333,19 @@ class FlowParserTest {
         "name: j\ntasks:\n  - { id: a, type: java, class: A, options: { x: '{{ y }}' } }\n";
     assertThat(errorOf(options))
         .contains("tasks[0].options.x: task 'a': unknown template variable 'y'");
+    assertThat(
+            PARSER
+                .parse(
+                    "name: e\ntasks:\n  - { id: a, type: experiment, experiment: shows }\n",
+                    "flows/e.yaml",
+                    null)
+                .task("a")
+                .orElseThrow()
+                .action())
+        .isEqualTo(new TaskAction.Experiment("shows"));
+    String experiment = "name: e\ntasks:\n  - { id: a, type: experiment, experiment: Bad }\n";
+    assertThat(errorOf(experiment))
+        .contains("tasks[0].experiment: 'Bad' is not an experiment name");
     String crawl = "name: c\ntasks:\n  - { id: a, type: crawl, crawler: Bad }\n";
     assertThat(errorOf(crawl)).contains("tasks[0].crawler: 'Bad' is not a crawler name");
     String master =

@@ -31,6 +31,9 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.dashboards.Dashboards;
+import io.tributary.experiments.ExperimentTaskRunner;
+import io.tributary.experiments.Experiments;
+import io.tributary.experiments.StreamExposureLog;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -114,6 +117,7 @@ public final class Platform implements AutoCloseable {
   private final Reports reports;
   private final FlowOwners flowOwners;
   private final Dashboards dashboards;
+  private final Experiments experiments;
   private final HttpApi http;
   private final PgWireServer pgwire;
   private final AdminCredentials admin;
@@ -284,6 +288,16 @@ public final class Platform implements AutoCloseable {
               new Deliveries(config.reports(), placeholders::resolve, Backoff.DEFAULT, clock),
               new ReportHistory(this::metadataConnection),
               clock);
+      experiments =
+          new Experiments(
+              this::metadataConnection,
+              query,
+              lake,
+              new StreamExposureLog(streams, gateway, Duration.ofSeconds(5)),
+              table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
+              clock);
+      experiments.loadFiles(config.dataDir().resolve("experiments"));
+      functions.useAssignments(experiments);
       SparkTaskRunner spark =
           FlowTaskTypes.spark(
               config.dataDir(),
@@ -330,6 +344,14 @@ public final class Platform implements AutoCloseable {
       TaskReplay replay =
           new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake, replay, flowOwners);
+      FlowRoutes flowRoutes =
+          new FlowRoutes(
+              flows,
+              lake,
+              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake),
+              flowOwners);
+      AccessGate gate = new AccessGate(access, audit);
+      ExperimentRoutes experimentRoutes = new ExperimentRoutes(experiments, gate);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
@@ -366,6 +388,7 @@ public final class Platform implements AutoCloseable {
                     batchRoutes.register(routes);
                     functionsApi.register(routes);
                     flowRoutes.register(routes);
+                    experimentRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
                     dashboardRoutes.register(routes);
@@ -604,11 +627,12 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  /** The task types of flows beyond the flow module's own: java, crawl and spark. */
+  /** The task types of flows beyond the flow module's own: java, crawl, spark and experiment. */
   private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
     types.put("report", new ReportTaskRunner(reports, flowOwners));
+    types.put("experiment", new ExperimentTaskRunner(experiments, lake, flowOwners));
     return types;
   }
 
@@ -743,6 +767,10 @@ public final class Platform implements AutoCloseable {
   }
 
   /** Flows: definitions, runs and their execution. */
+  public Experiments experiments() {
+    return experiments;
+  }
+
   public Flows flows() {
     return flows;
   }

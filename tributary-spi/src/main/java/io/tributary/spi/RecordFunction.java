@@ -33,6 +33,14 @@ public interface RecordFunction extends AutoCloseable {
 
     /** Which attempt at this message this is, from 1. */
     int attempt();
+
+    /**
+     * The platform's experiment assignments (sticky variants by unit id), for functions that act by
+     * variant; {@link Assignments#NONE} where the platform gives none.
+     */
+    default Assignments assignments() {
+      return Assignments.NONE;
+    }
   }
 
   /** Called once before the first message. */

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       FlowsCommand.class,
       FlowCommand.class,
       ReportCommand.class,
+      ExperimentCommand.class,
       MaintainCommand.class,
       AccessCommand.class,
       CommandLine.HelpCommand.class

@@ -10,6 +10,7 @@ import io.tributary.core.config.FunctionSpec;
 import io.tributary.core.config.StreamSpec;
 import io.tributary.core.config.TopicSpec;
 import io.tributary.lake.Registry;
+import io.tributary.spi.Assignments;
 import io.tributary.spi.PermanentFailureException;
 import io.tributary.spi.RecordFunction;
 import io.tributary.stream.StreamRegistry;
@@ -69,6 +70,7 @@ public final class FunctionService implements AutoCloseable {
   private volatile EgressPolicy egress;
   private final Random jitter;
   private final Map<String, FunctionRunner> running = new ConcurrentHashMap<>();
+  private volatile Assignments assignments = Assignments.NONE;
   private URLClassLoader jars;
 
   /**
@@ -126,6 +128,14 @@ public final class FunctionService implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     topics.setInUse(topic -> registry.list().stream().anyMatch(f -> f.topic().equals(topic)));
+  }
+
+  /**
+   * Gives {@code java} functions the platform's experiment assignments ({@link
+   * RecordFunction.Context#assignments()}); {@link Assignments#NONE} until then.
+   */
+  public void useAssignments(Assignments assignments) {
+    this.assignments = java.util.Objects.requireNonNull(assignments, "assignments is null");
   }
 
   /**
@@ -269,7 +279,7 @@ public final class FunctionService implements AutoCloseable {
       case FILTER, ROUTE -> new FilterHandler(spec);
       case JAVA -> {
         try {
-          yield new JavaHandler(spec, instantiate(spec));
+          yield new JavaHandler(spec, instantiate(spec), () -> assignments);
         } catch (InvalidInputException e) {
           throw e;
         } catch (Exception e) {

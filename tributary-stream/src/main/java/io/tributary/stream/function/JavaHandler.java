@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.core.config.FunctionSpec;
+import io.tributary.spi.Assignments;
 import io.tributary.spi.RecordFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +33,16 @@ final class JavaHandler implements Handler {
   private final FunctionSpec spec;
   private final RecordFunction function;
   private final ExecutorService workers;
+  private final Supplier<Assignments> assignments;
 
   JavaHandler(FunctionSpec spec, RecordFunction function) throws Exception {
+    this(spec, function, () -> Assignments.NONE);
+  }
+
+  JavaHandler(FunctionSpec spec, RecordFunction function, Supplier<Assignments> assignments)
+      throws Exception {
     this.spec = spec;
+    this.assignments = assignments;
     this.function = function;
     this.workers =
         Executors.newCachedThreadPool(
@@ -70,6 +79,11 @@ final class JavaHandler implements Handler {
       @Override
       public int attempt() {
         return attempt;
+      }
+
+      @Override
+      public Assignments assignments() {
+        return assignments.get();
       }
     };
   }
