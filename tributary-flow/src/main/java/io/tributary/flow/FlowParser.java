@@ -49,7 +49,8 @@ public final class FlowParser {
           "http", List.of("url", "method", "body", "headers"),
           "maintain", List.of("table", "expire-older-than", "retain-last"),
           "java", List.of("class", "options"),
-          "crawl", List.of("crawler"));
+          "crawl", List.of("crawler"),
+          "recommend", List.of("dataset", "user", "item", "time", "target", "holdout"));
   private static final String[] TASK_KEYS =
       Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
           .distinct()
@@ -269,6 +270,7 @@ public final class FlowParser {
           case "http" -> http(node);
           case "java" -> java(node);
           case "crawl" -> crawl(node);
+          case "recommend" -> recommend(node);
           default -> maintain(node);
         };
     for (String key : List.of("sql", "url", "body")) {
@@ -375,6 +377,29 @@ public final class FlowParser {
           "class", "is required for java tasks (a FlowTask class, e.g. com.acme.Export)");
     }
     return new TaskAction.Java(className, node.stringMap("options"));
+  }
+
+  private static TaskAction recommend(FlowNode node) {
+    TableId dataset = node.parsed("dataset", null, TableId::parse);
+    if (dataset == null) {
+      throw node.error(
+          "dataset", "is required for recommend tasks (a dataset table, e.g. transformed.listens)");
+    }
+    List<String> columns = new ArrayList<>();
+    for (String key : List.of("user", "item", "time")) {
+      String column = node.string(key, TaskAction.Recommend.DEFAULT_COLUMNS.get(columns.size()));
+      if (!column.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+        throw node.error(key, "'" + column + "' is not a column name");
+      }
+      columns.add(column);
+    }
+    return new TaskAction.Recommend(
+        dataset,
+        columns.get(0),
+        columns.get(1),
+        columns.get(2),
+        node.parsed("target", TaskAction.Recommend.DEFAULT_TARGET, TableId::parse),
+        node.parsed("holdout", Duration.ofDays(7), Units::parseDuration));
   }
 
   private static TaskAction crawl(FlowNode node) {
