@@ -200,7 +200,7 @@ public final class EventGenerator {
 
   private ObjectNode startSession(Instant ts) {
     User user = population.pickListener(random, ts, listening);
-    return startSession(user, tastes.pick(user.index(), this::pickShow, shows, random), ts);
+    return startSession(user, tastes.pick(user.index(), this::pickShow, random), ts);
   }
 
   private ObjectNode startSession(User user, int show, Instant ts) {

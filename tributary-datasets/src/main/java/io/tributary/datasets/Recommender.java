@@ -30,6 +30,12 @@ public final class Recommender {
   /** How many shows are recommended per user. */
   public static final int TOP = 10;
 
+  /**
+   * Shrinks the similarity of shows with few common listeners ({@code |A ∩ B| / (sqrt(|A| |B|) +
+   * SHRINK)}): one shared listener between two rare shows is weak evidence.
+   */
+  static final int SHRINK = 5;
+
   /** The model names in the evaluation table. */
   public static final String MODEL = "item_cosine";
 
@@ -88,7 +94,7 @@ public final class Recommender {
   public Result run(TaskAction.Recommend action, Predicate<TableId> readable) {
     String base = base(action);
     String recommendations =
-        base + ",\ntrain AS (SELECT u, i FROM base),\n" + model() + "\nSELECT u AS user_id, rank, show AS show_id, score FROM recs";
+        base + ",\ntrain AS (SELECT u, i FROM base),\n" + model() + "\nSELECT u AS user_id, rank, j AS show_id, score FROM recs";
     record Written(long snapshot, long rows) {}
     Written written =
         engine.stream(
@@ -126,7 +132,7 @@ public final class Recommender {
             + TOP
             + "),\n"
             + "hits AS (SELECT rl.u, rl.n,"
-            + " (SELECT count(*) FROM recs r JOIN test t ON t.u = r.u AND t.i = r.show"
+            + " (SELECT count(*) FROM recs r JOIN test t ON t.u = r.u AND t.i = r.j"
             + " WHERE r.u = rl.u) AS model_hits,"
             + " (SELECT count(*) FROM poprecs p JOIN test t ON t.u = p.u AND t.i = p.i"
             + " WHERE p.u = rl.u) AS pop_hits FROM relevant rl)\n"
@@ -242,14 +248,14 @@ public final class Recommender {
     return "deg AS (SELECT i, count(*) AS n FROM train GROUP BY i),\n"
         + "co AS (SELECT a.i AS i, b.i AS j, count(*) AS c FROM train a JOIN train b"
         + " ON a.u = b.u AND a.i <> b.i GROUP BY 1, 2),\n"
-        + "sim AS (SELECT co.i, co.j, co.c / sqrt(di.n * dj.n) AS s FROM co"
+        + "sim AS (SELECT co.i, co.j, co.c / (sqrt(di.n * dj.n) + " + SHRINK + ") AS s FROM co"
         + " JOIN deg di ON di.i = co.i JOIN deg dj ON dj.i = co.j),\n"
-        + "scored AS (SELECT t.u, sim.j AS show, sum(sim.s) AS score FROM train t"
+        + "scored AS (SELECT t.u, sim.j AS j, sum(sim.s) AS score FROM train t"
         + " JOIN sim ON sim.i = t.i GROUP BY 1, 2),\n"
-        + "fresh AS (SELECT s.u, s.show, s.score FROM scored s"
-        + " WHERE NOT EXISTS (SELECT 1 FROM train x WHERE x.u = s.u AND x.i = s.show)),\n"
-        + "recs AS (SELECT u, CAST(row_number() OVER (PARTITION BY u ORDER BY score DESC, show)"
-        + " AS INTEGER) AS rank, show, score FROM fresh QUALIFY rank <= "
+        + "fresh AS (SELECT s.u, s.j, s.score FROM scored s"
+        + " WHERE NOT EXISTS (SELECT 1 FROM train x WHERE x.u = s.u AND x.i = s.j)),\n"
+        + "recs AS (SELECT u, CAST(row_number() OVER (PARTITION BY u ORDER BY score DESC, j)"
+        + " AS INTEGER) AS rank, j, score FROM fresh QUALIFY rank <= "
         + TOP
         + ")";
   }
