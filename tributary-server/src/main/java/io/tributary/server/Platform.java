@@ -28,6 +28,9 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.datasets.Datasets;
+import io.tributary.datasets.RecommendTaskRunner;
+import io.tributary.datasets.Recommender;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -280,7 +283,7 @@ public final class Platform implements AutoCloseable {
                       nodeId),
                   meters,
                   clock,
-                  flowTaskTypes(config, spark),
+                  flowTaskTypes(config, spark, clock),
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
                   placeholders::resolve,
                   flowOwners));
@@ -300,6 +303,8 @@ public final class Platform implements AutoCloseable {
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
+      DatasetRoutes datasetRoutes =
+          new DatasetRoutes(new Datasets(lake, query, clock), new Recommender(lake, query, clock));
       http =
           opened(
               new HttpApi(
@@ -320,6 +325,7 @@ public final class Platform implements AutoCloseable {
                     flowRoutes.register(routes);
                     secretRoutes.register(routes);
                     variableRoutes.register(routes);
+                    datasetRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),
@@ -553,9 +559,13 @@ public final class Platform implements AutoCloseable {
   }
 
   /** The task types of flows beyond the flow module's own: java, crawl and spark. */
-  private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
+  private Map<String, TaskRunner> flowTaskTypes(
+      TributaryConfig config, SparkTaskRunner spark, Clock clock) {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    types.put(
+        "recommend",
+        new RecommendTaskRunner(new Recommender(lake, query, clock), flowOwners));
     return types;
   }
 
