@@ -27,10 +27,10 @@ import java.util.UUID;
  * votes, playback metrics and the like, then a {@code listen_end} with {@code listen_ms}. Shows are
  * picked by a Zipf-like popularity, a few heavy users listen far more than the rest, and users
  * listen mostly in the evening of their own time zone (judged by the event's {@code ts}). Users
- * have taste ({@code Tastes}): most of their sessions go to shows of their preferred categories. Every
- * 50th event is a {@code live_listen_count} from the host of a show with listeners. A show going
- * live (its first listener) notifies its creator's followers: some open the notification ({@code
- * notification_open}), and some of those start listening to the show right after.
+ * have taste ({@code Tastes}): most of their sessions go to shows of their preferred categories.
+ * Every 50th event is a {@code live_listen_count} from the host of a show with listeners. A show
+ * going live (its first listener) notifies its creator's followers: some open the notification
+ * ({@code notification_open}), and some of those start listening to the show right after.
  *
  * <p>Deterministic: the same {@link SimulatorConfig} and a clock giving the same instants yield the
  * same events. {@code ts} is the clock's instant, truncated to milliseconds; {@code listen_ms} is

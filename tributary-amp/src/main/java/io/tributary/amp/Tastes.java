@@ -11,8 +11,8 @@ import java.util.function.IntSupplier;
 
 /**
  * What users like: each user has {@link #PER_USER} preferred show categories, drawn from the seed
- * and the user's index alone, and most sessions ({@link #SHARE}) go to a show of one of them, any of
- * the category's shows alike (fans explore the long tail of what they like; the other sessions
+ * and the user's index alone, and most sessions ({@link #SHARE}) go to a show of one of them, any
+ * of the category's shows alike (fans explore the long tail of what they like; the other sessions
  * follow popularity). So listening is correlated: users sharing a category share shows, which an
  * item-to-item recommender can learn and a popularity ranking cannot.
  */

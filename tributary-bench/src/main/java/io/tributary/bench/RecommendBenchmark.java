@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench recommend}: the simulator's listening ({@code listen_start} events of a seeded run
  * over {@code --days}) written to {@code raw.listens}, a point-in-time dataset built over it, and
- * the baseline recommender trained, written and evaluated on the last {@code --holdout-days} against
- * popularity: precision@10 and recall@10 of both, printed.
+ * the baseline recommender trained, written and evaluated on the last {@code --holdout-days}
+ * against popularity: precision@10 and recall@10 of both, printed.
  */
 @Command(
     name = "recommend",
@@ -114,8 +114,7 @@ final class RecommendBenchmark implements Callable<Integer> {
   private List<Object[]> listens() {
     Instant start = Instant.parse("2026-10-01T00:00:00Z");
     SteppedClock clock = new SteppedClock(start);
-    EventGenerator generator =
-        new EventGenerator(new SimulatorConfig(seed, 200, 60, users), clock);
+    EventGenerator generator = new EventGenerator(new SimulatorConfig(seed, 200, 60, users), clock);
     long step = Duration.ofDays(days).toMillis() / events;
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < events; i++) {

@@ -89,8 +89,8 @@ public record DatasetSpec(
     }
 
     /**
-     * Snapshot {@code snapshotId} of the input it belongs to, and of every other input the
-     * snapshot current when that one was committed.
+     * Snapshot {@code snapshotId} of the input it belongs to, and of every other input the snapshot
+     * current when that one was committed.
      */
     record Snapshot(long snapshotId) implements AsOf {}
   }
@@ -103,7 +103,8 @@ public record DatasetSpec(
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String field = names.next();
       if (!KEYS.contains(field)) {
-        throw invalid(field, "is not a dataset field (known: " + new java.util.TreeSet<>(KEYS) + ")");
+        throw invalid(
+            field, "is not a dataset field (known: " + new java.util.TreeSet<>(KEYS) + ")");
       }
     }
     String name = text(node, "name", "name");
@@ -130,7 +131,8 @@ public record DatasetSpec(
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String field = names.next();
       if (!FEATURE_KEYS.contains(field)) {
-        throw invalid(path + "." + field, "is not a feature field (known: table, key, timestamp, columns)");
+        throw invalid(
+            path + "." + field, "is not a feature field (known: table, key, timestamp, columns)");
       }
     }
     String tableText = text(node, "table", path + ".table");
@@ -202,7 +204,9 @@ public record DatasetSpec(
 
   private static Optional<String> optionalColumn(JsonNode node, String field, String path) {
     JsonNode value = node.get(field);
-    return value == null || value.isNull() ? Optional.empty() : Optional.of(column(node, field, path));
+    return value == null || value.isNull()
+        ? Optional.empty()
+        : Optional.of(column(node, field, path));
   }
 
   /** The definition as JSON, as {@link #parse} reads it. */

@@ -24,8 +24,8 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,8 +96,7 @@ public final class Datasets {
 
   /** Every dataset's manifest, by name. */
   public List<DatasetManifest> list() {
-    return new TreeMap<>(store.readAll())
-        .values().stream().map(Datasets::parseManifest).toList();
+    return new TreeMap<>(store.readAll()).values().stream().map(Datasets::parseManifest).toList();
   }
 
   /** The manifest of dataset {@code name}, if built. */
@@ -152,12 +151,14 @@ public final class Datasets {
       pins.put(id, input.getValue());
     }
     DatasetManifest rebuilt = write(previous.spec(), pins, readable);
-    return new Rebuilt(rebuilt, previous.checksum(), rebuilt.checksum().equals(previous.checksum()));
+    return new Rebuilt(
+        rebuilt, previous.checksum(), rebuilt.checksum().equals(previous.checksum()));
   }
 
   /** The tables a definition reads: the labels SQL's and the features'. */
   public Set<TableId> inputs(DatasetSpec spec, Predicate<TableId> readable) {
-    Set<TableId> inputs = new java.util.TreeSet<>(java.util.Comparator.comparing(TableId::toString));
+    Set<TableId> inputs =
+        new java.util.TreeSet<>(java.util.Comparator.comparing(TableId::toString));
     inputs.addAll(engine.currentSnapshots(spec.labels(), readable).keySet());
     spec.features().forEach(feature -> inputs.add(feature.table()));
     return inputs;
@@ -169,8 +170,7 @@ public final class Datasets {
    * @throws NotFoundException if no dataset has that name
    */
   public void export(String name, OutputStream out) throws IOException {
-    DatasetManifest manifest =
-        get(name).orElseThrow(() -> new NotFoundException("dataset", name));
+    DatasetManifest manifest = get(name).orElseThrow(() -> new NotFoundException("dataset", name));
     Table table =
         lake.loadTable(manifest.table())
             .orElseThrow(() -> new NotFoundException("table", manifest.table().toString()));
@@ -238,7 +238,8 @@ public final class Datasets {
       String field = where.get(entry.getKey());
       if (atMillis == null) {
         if (table.currentSnapshot() == null) {
-          throw DatasetSpec.invalid(field, "reads table " + entry.getKey() + ", which has no data yet");
+          throw DatasetSpec.invalid(
+              field, "reads table " + entry.getKey() + ", which has no data yet");
         }
         pins.put(entry.getKey(), table.currentSnapshot().snapshotId());
       } else {
@@ -283,7 +284,9 @@ public final class Datasets {
     try {
       columns =
           engine.stream(
-              "SELECT * FROM (" + labels + "\n) AS labels LIMIT 0", readable, rows -> rows.columns());
+              "SELECT * FROM (" + labels + "\n) AS labels LIMIT 0",
+              readable,
+              rows -> rows.columns());
     } catch (InvalidInputException e) {
       if (e.errorCode() == ErrorCode.FORBIDDEN) {
         throw e;
@@ -293,7 +296,8 @@ public final class Datasets {
     List<String> labelNames = columns.stream().map(QueryResult.Column::name).toList();
     String key = spec.key().orElse(labelNames.get(0));
     if (!labelNames.contains(key)) {
-      throw DatasetSpec.invalid("key", "'" + key + "' is not a column of the labels " + describe(columns));
+      throw DatasetSpec.invalid(
+          "key", "'" + key + "' is not a column of the labels " + describe(columns));
     }
     String timestamp = timestampColumn(spec, columns);
     String sql = query(spec, pins, labels, key, timestamp, new HashSet<>(labelNames));
@@ -329,10 +333,14 @@ public final class Datasets {
     pins.forEach((table, snapshot) -> recorded.put(table.toString(), snapshot));
     DatasetManifest manifest =
         new DatasetManifest(
-            spec, recorded, written.snapshot(), written.rows(), written.checksum(), clock.instant());
+            spec,
+            recorded,
+            written.snapshot(),
+            written.rows(),
+            written.checksum(),
+            clock.instant());
     try {
-      store.write(
-          spec.name(), JSON.writeValueAsString(manifest.toJson(JSON)), clock.millis());
+      store.write(spec.name(), JSON.writeValueAsString(manifest.toJson(JSON)), clock.millis());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write the manifest of " + spec.name(), e);
     }
@@ -399,7 +407,13 @@ public final class Datasets {
           name = feature.table().name() + "_" + column + "_" + n;
         }
         used.add(name);
-        select.append(", ").append(alias).append(".__c").append(c).append(" AS ").append(quote(name));
+        select
+            .append(", ")
+            .append(alias)
+            .append(".__c")
+            .append(c)
+            .append(" AS ")
+            .append(quote(name));
       }
       from.append("\nASOF LEFT JOIN ")
           .append(alias)
@@ -503,8 +517,7 @@ public final class Datasets {
       result =
           reference
               .matcher(result)
-              .replaceAll(
-                  Matcher.quoteReplacement(table + " FOR VERSION AS OF " + pin.getValue()));
+              .replaceAll(Matcher.quoteReplacement(table + " FOR VERSION AS OF " + pin.getValue()));
     }
     return result;
   }
@@ -517,7 +530,11 @@ public final class Datasets {
     if (!readable.test(id)) {
       throw new InvalidInputException(
           ErrorCode.FORBIDDEN,
-          "Permission denied for table " + id + ": the 'read' privilege on table:" + id + " is missing");
+          "Permission denied for table "
+              + id
+              + ": the 'read' privilege on table:"
+              + id
+              + " is missing");
     }
   }
 

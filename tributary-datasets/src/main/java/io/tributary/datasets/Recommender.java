@@ -94,7 +94,10 @@ public final class Recommender {
   public Result run(TaskAction.Recommend action, Predicate<TableId> readable) {
     String base = base(action);
     String recommendations =
-        base + ",\ntrain AS (SELECT u, i FROM base),\n" + model() + "\nSELECT u AS user_id, rank, j AS show_id, score FROM recs";
+        base
+            + ",\ntrain AS (SELECT u, i FROM base),\n"
+            + model()
+            + "\nSELECT u AS user_id, rank, j AS show_id, score FROM recs";
     record Written(long snapshot, long rows) {}
     Written written =
         engine.stream(
@@ -248,7 +251,9 @@ public final class Recommender {
     return "deg AS (SELECT i, count(*) AS n FROM train GROUP BY i),\n"
         + "co AS (SELECT a.i AS i, b.i AS j, count(*) AS c FROM train a JOIN train b"
         + " ON a.u = b.u AND a.i <> b.i GROUP BY 1, 2),\n"
-        + "sim AS (SELECT co.i, co.j, co.c / (sqrt(di.n * dj.n) + " + SHRINK + ") AS s FROM co"
+        + "sim AS (SELECT co.i, co.j, co.c / (sqrt(di.n * dj.n) + "
+        + SHRINK
+        + ") AS s FROM co"
         + " JOIN deg di ON di.i = co.i JOIN deg dj ON dj.i = co.j),\n"
         + "scored AS (SELECT t.u, sim.j AS j, sum(sim.s) AS score FROM train t"
         + " JOIN sim ON sim.i = t.i GROUP BY 1, 2),\n"

@@ -60,7 +60,8 @@ class DatasetsTest {
 
   /**
    * Seeded random timelines: the dataset never holds a feature newer than its label, and equals a
-   * brute-force reference (the latest feature at or before each label; the smallest value at a tie).
+   * brute-force reference (the latest feature at or before each label; the smallest value at a
+   * tie).
    */
   @Test
   void everyFeatureIsTheLatestAtOrBeforeItsLabel() {
@@ -114,14 +115,18 @@ class DatasetsTest {
                   + suffix);
       List<String> actual = new ArrayList<>();
       for (List<Object> row : result.rows()) {
-        assertThat(row.get(4) == null || ((Number) row.get(4)).intValue() <= ((Number) row.get(1)).intValue())
+        assertThat(
+                row.get(4) == null
+                    || ((Number) row.get(4)).intValue() <= ((Number) row.get(1)).intValue())
             .as("seed %d: feature newer than its label in %s", seed, row)
             .isTrue();
-        actual.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2) + "|" + row.get(3) + "|" + row.get(4));
+        actual.add(
+            row.get(0) + "|" + row.get(1) + "|" + row.get(2) + "|" + row.get(3) + "|" + row.get(4));
       }
       assertThat(actual).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(manifest.rows()).isEqualTo(labels.size());
-      assertThat(manifest.inputs()).containsOnlyKeys(labelTable.toString(), featureTable.toString());
+      assertThat(manifest.inputs())
+          .containsOnlyKeys(labelTable.toString(), featureTable.toString());
     }
   }
 
@@ -172,7 +177,8 @@ class DatasetsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     datasets.export("exported", out);
     byte[] bytes = out.toByteArray();
-    assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PAR1");
+    assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+        .isEqualTo("PAR1");
     assertThat(datasets.list()).extracting(m -> m.spec().name()).contains("exported");
   }
 
@@ -187,8 +193,7 @@ class DatasetsTest {
 
     assertThatThrownBy(
             () ->
-                datasets.build(
-                    spec("bad", labels, TableId.parse("raw.missing"), null), t -> true))
+                datasets.build(spec("bad", labels, TableId.parse("raw.missing"), null), t -> true))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("features[0].table")
         .hasMessageContaining("raw.missing");
@@ -204,19 +209,22 @@ class DatasetsTest {
         .hasMessageContaining("raw.features_bad");
 
     JsonNode failing =
-        json("{\"name\":\"bad\",\"labels\":\"SELECT user_id, ts FROM raw.labels_bad WHERE nope > 1\"}");
+        json(
+            "{\"name\":\"bad\",\"labels\":\"SELECT user_id, ts FROM raw.labels_bad WHERE nope > 1\"}");
     assertThatThrownBy(() -> datasets.build(DatasetSpec.parse(failing), t -> true))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("labels fails on the engine")
         .hasMessageContaining("nope");
 
-    JsonNode noTime = json("{\"name\":\"bad\",\"labels\":\"SELECT user_id, label FROM raw.labels_bad\"}");
+    JsonNode noTime =
+        json("{\"name\":\"bad\",\"labels\":\"SELECT user_id, label FROM raw.labels_bad\"}");
     assertThatThrownBy(() -> datasets.build(DatasetSpec.parse(noTime), t -> true))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("labels has no timestamp column")
         .hasMessageContaining("user_id VARCHAR");
 
-    assertThatThrownBy(() -> DatasetSpec.parse(json("{\"name\":\"Bad-Name\",\"labels\":\"SELECT 1\"}")))
+    assertThatThrownBy(
+            () -> DatasetSpec.parse(json("{\"name\":\"Bad-Name\",\"labels\":\"SELECT 1\"}")))
         .hasMessageContaining("name 'Bad-Name'");
     assertThatThrownBy(
             () ->
@@ -241,8 +249,7 @@ class DatasetsTest {
   private static List<Event> events(Random random, int count) {
     List<Event> events = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      events.add(
-          new Event("u" + random.nextInt(4), random.nextInt(50), random.nextInt(1000)));
+      events.add(new Event("u" + random.nextInt(4), random.nextInt(50), random.nextInt(1000)));
     }
     return events;
   }

@@ -58,8 +58,7 @@ class RecommenderTest {
 
       System.out.println(result.summary());
       assertThat(result.model().users()).isGreaterThan(100);
-      assertThat(result.model().precisionAt10())
-          .isGreaterThan(result.popularity().precisionAt10());
+      assertThat(result.model().precisionAt10()).isGreaterThan(result.popularity().precisionAt10());
       assertThat(result.model().recallAt10()).isGreaterThan(result.popularity().recallAt10());
       assertThat(
               lake.engine
@@ -101,8 +100,7 @@ class RecommenderTest {
   static List<Object[]> simulatedListens(long seed, int users, Duration span, int events) {
     Instant start = Instant.parse("2026-10-01T00:00:00Z");
     MovingClock clock = new MovingClock(start);
-    EventGenerator generator =
-        new EventGenerator(new SimulatorConfig(seed, 200, 60, users), clock);
+    EventGenerator generator = new EventGenerator(new SimulatorConfig(seed, 200, 60, users), clock);
     long step = span.toMillis() / events;
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < events; i++) {

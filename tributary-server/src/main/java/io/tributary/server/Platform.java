@@ -564,8 +564,7 @@ public final class Platform implements AutoCloseable {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
     types.put(
-        "recommend",
-        new RecommendTaskRunner(new Recommender(lake, query, clock), flowOwners));
+        "recommend", new RecommendTaskRunner(new Recommender(lake, query, clock), flowOwners));
     return types;
   }
 

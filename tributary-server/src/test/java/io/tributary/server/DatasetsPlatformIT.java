@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Point-in-time datasets and recommendations on the real platform: a dataset over two stream
- * tables built over HTTP, read back over HTTP, the PostgreSQL protocol (psql) and the Iceberg REST
+ * Point-in-time datasets and recommendations on the real platform: a dataset over two stream tables
+ * built over HTTP, read back over HTTP, the PostgreSQL protocol (psql) and the Iceberg REST
  * catalog, rebuilt identically after its inputs moved on, exported as Parquet; a {@code recommend}
  * flow task and the recommendations endpoint.
  */
@@ -147,7 +147,8 @@ class DatasetsPlatformIT {
     assertThat(new String(parquet.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("PAR1");
 
     // the PostgreSQL protocol reads it as any lake table
-    assertThat(psql("SELECT count(*) FROM transformed.listens_pit")).isEqualTo(String.valueOf(count));
+    assertThat(psql("SELECT count(*) FROM transformed.listens_pit"))
+        .isEqualTo(String.valueOf(count));
 
     // the Iceberg REST catalog serves it too
     Http.Response table = http.get("/iceberg/v1/namespaces/transformed/tables/listens_pit");
