@@ -27,10 +27,11 @@ import java.util.UUID;
  * <p>Listeners come and go in sessions: a {@code listen_start}, then likes, chat messages, poll
  * votes, playback metrics and the like, then a {@code listen_end} with {@code listen_ms}. Shows are
  * picked by a Zipf-like popularity, a few heavy users listen far more than the rest, and users
- * listen mostly in the evening of their own time zone (judged by the event's {@code ts}). Every
- * 50th event is a {@code live_listen_count} from the host of a show with listeners. A show going
- * live (its first listener) notifies its creator's followers: some open the notification ({@code
- * notification_open}), and some of those start listening to the show right after.
+ * listen mostly in the evening of their own time zone (judged by the event's {@code ts}). Users
+ * have taste ({@code Tastes}): most of their sessions go to shows of their preferred categories.
+ * Every 50th event is a {@code live_listen_count} from the host of a show with listeners. A show
+ * going live (its first listener) notifies its creator's followers: some open the notification
+ * ({@code notification_open}), and some of those start listening to the show right after.
  *
  * <p>Deterministic: the same {@link SimulatorConfig} and a clock giving the same instants yield the
  * same events. {@code ts} is the clock's instant, truncated to milliseconds; {@code listen_ms} is
@@ -75,6 +76,7 @@ public final class EventGenerator {
   private final Catalog catalog;
   private final Population population;
   private final Notifications notifications;
+  private final Tastes tastes;
   private final SplittableRandom random;
   private final int targetSessions;
   private final List<Session> sessions = new ArrayList<>();
@@ -112,6 +114,7 @@ public final class EventGenerator {
     this.catalog = new Catalog(config.catalogSeed(), config.shows(), config.creators());
     this.population = new Population(config.seed(), config.users());
     this.notifications = new Notifications(config.seed(), config.users());
+    this.tastes = new Tastes(config.seed(), catalog.shows());
     this.random = new SplittableRandom(config.seed());
     this.targetSessions = Math.max(1, Math.min(MAX_SESSIONS, config.users() / 10));
     this.shows = new ArrayList<>(catalog.shows());
@@ -217,7 +220,8 @@ public final class EventGenerator {
   }
 
   private ObjectNode startSession(Instant ts) {
-    return startSession(population.pickListener(random, ts, listening), pickShow(), ts);
+    User user = population.pickListener(random, ts, listening);
+    return startSession(user, tastes.pick(user.index(), this::pickShow, random), ts);
   }
 
   private ObjectNode startSession(User user, int show, Instant ts) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       FunctionsBenchmark.class,
       FlowsBenchmark.class,
       QueryBenchmark.class,
+      RecommendBenchmark.class,
       CommandLine.HelpCommand.class
     })
 public final class BenchMain {

@@ -52,6 +52,7 @@ public final class FlowParser {
           "crawl", List.of("crawler"),
           "report", List.of("report"));
           "experiment", List.of("experiment"));
+          "recommend", List.of("dataset", "user", "item", "time", "target", "holdout"));
   private static final String[] TASK_KEYS =
       Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
           .distinct()
@@ -273,6 +274,7 @@ public final class FlowParser {
           case "crawl" -> crawl(node);
           case "report" -> report(node);
           case "experiment" -> experiment(node);
+          case "recommend" -> recommend(node);
           default -> maintain(node);
         };
     for (String key : List.of("sql", "url", "body")) {
@@ -379,6 +381,29 @@ public final class FlowParser {
           "class", "is required for java tasks (a FlowTask class, e.g. com.acme.Export)");
     }
     return new TaskAction.Java(className, node.stringMap("options"));
+  }
+
+  private static TaskAction recommend(FlowNode node) {
+    TableId dataset = node.parsed("dataset", null, TableId::parse);
+    if (dataset == null) {
+      throw node.error(
+          "dataset", "is required for recommend tasks (a dataset table, e.g. transformed.listens)");
+    }
+    List<String> columns = new ArrayList<>();
+    for (String key : List.of("user", "item", "time")) {
+      String column = node.string(key, TaskAction.Recommend.DEFAULT_COLUMNS.get(columns.size()));
+      if (!column.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+        throw node.error(key, "'" + column + "' is not a column name");
+      }
+      columns.add(column);
+    }
+    return new TaskAction.Recommend(
+        dataset,
+        columns.get(0),
+        columns.get(1),
+        columns.get(2),
+        node.parsed("target", TaskAction.Recommend.DEFAULT_TARGET, TableId::parse),
+        node.parsed("holdout", Duration.ofDays(7), Units::parseDuration));
   }
 
   private static TaskAction crawl(FlowNode node) {

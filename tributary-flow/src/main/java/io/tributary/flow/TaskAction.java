@@ -81,6 +81,42 @@ public sealed interface TaskAction {
     }
   }
 
+  /**
+   * {@code recommend}: an item-to-item recommender trained on the (user, item, time) rows of a
+   * dataset table, its top 10 per user written to {@code target}, evaluated on the last {@code
+   * holdout} of the rows against popularity.
+   */
+  record Recommend(
+      TableId dataset,
+      String userColumn,
+      String itemColumn,
+      String timeColumn,
+      TableId target,
+      java.time.Duration holdout)
+      implements TaskAction {
+    /** The default user, item and time columns. */
+    public static final List<String> DEFAULT_COLUMNS = List.of("user_id", "show_id", "ts");
+
+    /** The default target table. */
+    public static final TableId DEFAULT_TARGET = TableId.parse("transformed.show_recommendations");
+
+    public Recommend {
+      Objects.requireNonNull(dataset, "dataset is null");
+      Objects.requireNonNull(userColumn, "userColumn is null");
+      Objects.requireNonNull(itemColumn, "itemColumn is null");
+      Objects.requireNonNull(timeColumn, "timeColumn is null");
+      Objects.requireNonNull(target, "target is null");
+      if (holdout.isNegative() || holdout.isZero()) {
+        throw new IllegalArgumentException("holdout must be positive: " + holdout);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "recommend";
+    }
+  }
+
   /** {@code crawl}: one run of the named crawler; the task fails if the run fails. */
   record Crawl(String crawler) implements TaskAction {
     public Crawl {

@@ -34,6 +34,9 @@ import io.tributary.dashboards.Dashboards;
 import io.tributary.experiments.ExperimentTaskRunner;
 import io.tributary.experiments.Experiments;
 import io.tributary.experiments.StreamExposureLog;
+import io.tributary.datasets.Datasets;
+import io.tributary.datasets.RecommendTaskRunner;
+import io.tributary.datasets.Recommender;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -320,7 +323,7 @@ public final class Platform implements AutoCloseable {
                       nodeId),
                   meters,
                   clock,
-                  flowTaskTypes(config, spark),
+                  flowTaskTypes(config, spark, clock),
                   table -> streams.list().stream().anyMatch(s -> s.table().equals(table)),
                   placeholders::resolve,
                   flowOwners));
@@ -370,6 +373,8 @@ public final class Platform implements AutoCloseable {
           new WorkbenchRoutes(
               lake, query, streams, this::metadataConnection, ResultPages.Limits.DEFAULTS, clock);
       ReportRoutes reportRoutes = new ReportRoutes(reports, clock);
+      DatasetRoutes datasetRoutes =
+          new DatasetRoutes(new Datasets(lake, query, clock), new Recommender(lake, query, clock));
       http =
           opened(
               new HttpApi(
@@ -395,6 +400,7 @@ public final class Platform implements AutoCloseable {
                     consoleRoutes.register(routes);
                     workbenchRoutes.register(routes);
                     reportRoutes.register(routes);
+                    datasetRoutes.register(routes);
                     routes.get(
                         "/v1/cluster",
                         ctx -> HttpApi.json(ctx, 200, clusterView()),
@@ -633,6 +639,13 @@ public final class Platform implements AutoCloseable {
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
     types.put("report", new ReportTaskRunner(reports, flowOwners));
     types.put("experiment", new ExperimentTaskRunner(experiments, lake, flowOwners));
+  /** The task types of flows beyond the flow module's own: java, crawl and spark. */
+  private Map<String, TaskRunner> flowTaskTypes(
+      TributaryConfig config, SparkTaskRunner spark, Clock clock) {
+    Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
+    types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    types.put(
+        "recommend", new RecommendTaskRunner(new Recommender(lake, query, clock), flowOwners));
     return types;
   }
 
