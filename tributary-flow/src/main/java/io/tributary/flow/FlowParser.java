@@ -50,8 +50,8 @@ public final class FlowParser {
           "maintain", List.of("table", "expire-older-than", "retain-last"),
           "java", List.of("class", "options"),
           "crawl", List.of("crawler"),
-          "report", List.of("report"));
-          "experiment", List.of("experiment"));
+          "report", List.of("report"),
+          "experiment", List.of("experiment"),
           "recommend", List.of("dataset", "user", "item", "time", "target", "holdout"));
   private static final String[] TASK_KEYS =
       Stream.concat(COMMON_KEYS.stream(), TYPE_KEYS.values().stream().flatMap(List::stream))
@@ -420,6 +420,8 @@ public final class FlowParser {
       throw node.error("report", "'" + report + "' is not a report name (use [a-z][a-z0-9_-]*)");
     }
     return new TaskAction.Report(report);
+  }
+
   private static TaskAction experiment(FlowNode node) {
     String experiment = node.requiredString("experiment");
     if (!NAME.matcher(experiment).matches()) {

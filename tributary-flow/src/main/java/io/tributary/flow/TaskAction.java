@@ -141,6 +141,15 @@ public sealed interface TaskAction {
 
     public Report {
       Objects.requireNonNull(report, "report is null");
+    }
+
+    @Override
+    public String type() {
+      return "report";
+    }
+  }
+
+  /**
    * {@code experiment}: computes the results of the named experiment on the lake and appends them,
    * with the snapshot id of every table read, to {@code transformed.experiment_results}.
    */
@@ -151,7 +160,6 @@ public sealed interface TaskAction {
 
     @Override
     public String type() {
-      return "report";
       return "experiment";
     }
   }

@@ -347,20 +347,13 @@ public final class Platform implements AutoCloseable {
       TaskReplay replay =
           new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake);
       FlowRoutes flowRoutes = new FlowRoutes(flows, lake, replay, flowOwners);
-      FlowRoutes flowRoutes =
-          new FlowRoutes(
-              flows,
-              lake,
-              new TaskReplay(flows, new SqlTaskRunner(query, lake, flowOwners), spark, lake),
-              flowOwners);
-      AccessGate gate = new AccessGate(access, audit);
-      ExperimentRoutes experimentRoutes = new ExperimentRoutes(experiments, gate);
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
       DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards);
       AccessGate gate =
           new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
+      ExperimentRoutes experimentRoutes = new ExperimentRoutes(experiments, gate);
       ConsoleRoutes consoleRoutes =
           new ConsoleRoutes(
               access,
@@ -633,17 +626,16 @@ public final class Platform implements AutoCloseable {
     }
   }
 
-  /** The task types of flows beyond the flow module's own: java, crawl, spark and experiment. */
-  private Map<String, TaskRunner> flowTaskTypes(TributaryConfig config, SparkTaskRunner spark) {
-    Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
-    types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
-    types.put("report", new ReportTaskRunner(reports, flowOwners));
-    types.put("experiment", new ExperimentTaskRunner(experiments, lake, flowOwners));
-  /** The task types of flows beyond the flow module's own: java, crawl and spark. */
+  /**
+   * The task types of flows beyond the flow module's own: java, crawl, spark, report, experiment and
+   * recommend.
+   */
   private Map<String, TaskRunner> flowTaskTypes(
       TributaryConfig config, SparkTaskRunner spark, Clock clock) {
     Map<String, TaskRunner> types = new HashMap<>(FlowTaskTypes.of(batch.crawlers(), spark));
     types.put("java", opened(new JavaTaskRunner(config.dataDir().resolve("plugins"))));
+    types.put("report", new ReportTaskRunner(reports, flowOwners));
+    types.put("experiment", new ExperimentTaskRunner(experiments, lake, flowOwners));
     types.put(
         "recommend", new RecommendTaskRunner(new Recommender(lake, query, clock), flowOwners));
     return types;
