@@ -281,6 +281,12 @@ class AccessIT {
       Http anonymous = new Http(open.httpUri());
       assertThat(anonymous.get("/v1/tables").status()).isEqualTo(200);
       assertThat(anonymous.get("/metrics").status()).isEqualTo(200);
+      // the console: no login, a silent session (for its CSRF token)
+      Http.Response home = anonymous.get("/");
+      assertThat(home.status()).isEqualTo(200);
+      assertThat(home.header("Set-Cookie")).startsWith("tributary_session=").contains("HttpOnly");
+      assertThat(home.raw().body()).contains("<h1>Home</h1>").doesNotContain("Log out");
+      assertThat(anonymous.get("/login").status()).isEqualTo(303);
     }
   }
 
