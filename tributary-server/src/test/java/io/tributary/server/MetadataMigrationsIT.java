@@ -128,15 +128,18 @@ class MetadataMigrationsIT {
     Supplier<Connection> current = database(dialect);
     legacy(current, dialect, "legacy/metadata-ddl.sql");
     assertThat(migrate(current))
-        .as("the idempotent claim indexes, the nodes table, crawler leases, try nodes")
-        .isEqualTo(4);
+        .as(
+            "the idempotent claim indexes, the nodes table, crawler leases, try nodes, query history")
+        .isEqualTo(5);
 
     Supplier<Connection> older = database(dialect);
     legacy(older, dialect, "legacy/metadata-ddl-older.sql");
     execute(older, "INSERT INTO access_users (name, kind) VALUES ('ada', 'USER')");
     assertThat(migrate(older))
-        .as("previous passwords, task pools, claim indexes, nodes, crawler leases, try nodes")
-        .isEqualTo(6);
+        .as(
+            "previous passwords, task pools, claim indexes, nodes, crawler leases, try nodes,"
+                + " query history")
+        .isEqualTo(7);
 
     assertThat(schema(current)).isEqualTo(schema(fresh));
     assertThat(schema(older)).isEqualTo(schema(fresh));
