@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,7 +57,15 @@ class ExperimentsPlatformIT {
       """;
 
   @BeforeAll
-  void start() {
+  void start() throws java.io.IOException {
+    // experiments as code: the data dir's experiments/ files are loaded at start
+    java.nio.file.Files.createDirectories(dir.resolve("experiments"));
+    java.nio.file.Files.writeString(
+        dir.resolve("experiments").resolve("from_file.yaml"),
+        """
+        variants: [{ name: a, weight: 0.25 }, { name: b, weight: 0.75 }]
+        metrics: [{ name: constant, kind: mean, sql: "SELECT 'u1' AS unit, 1.0 AS value" }]
+        """);
     platform =
         Platform.start(
             TestConfigs.config(
@@ -128,11 +137,15 @@ class ExperimentsPlatformIT {
   @Test
   @Order(2)
   void resultsOverTheLakeMatchAKnownTruth() {
+    JsonNode fromFile = http.get("/v1/experiments/from_file").body();
+    assertThat(fromFile.path("source").asText()).endsWith("from_file.yaml");
+    assertThat(fromFile.path("variants").path(1).path("weight").asDouble()).isEqualTo(0.75);
     Http.Response created = http.put("/v1/experiments/shows", SHOWS);
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.body().path("status").asText()).isEqualTo("running");
-    assertThat(http.get("/v1/experiments").body().path("experiments").path(0).path("name").asText())
-        .isEqualTo("shows");
+    JsonNode list = http.get("/v1/experiments").body().path("experiments");
+    assertThat(List.of(list.path(0).path("name").asText(), list.path(1).path("name").asText()))
+        .containsExactly("from_file", "shows");
 
     JsonNode quiet = http.get("/v1/experiments/shows/assignment?unit=u0&log=false").body();
     assertThat(quiet.path("variant").asText()).isEqualTo(variantOf("u0"));
@@ -205,6 +218,16 @@ class ExperimentsPlatformIT {
         .toIterable()
         .contains("raw.follows", "raw.listens", "raw.experiment_exposures");
     assertThat(results.path("snapshots").path("raw.follows").asLong()).isPositive();
+
+    CliRun cli =
+        CliRun.platform(
+            dir, "experiment", "results", "shows", "--server", platform.httpUri().toString());
+    assertThat(cli.exit()).as(cli.err()).isZero();
+    assertThat(cli.out())
+        .contains("follow_rate (conversion)")
+        .contains("likes_per_listen (ratio, guardrail)")
+        .contains("Verdict: significant win")
+        .contains("raw.follows@");
   }
 
   @Test
