@@ -106,7 +106,7 @@ final class RequestGuard {
     }
     String type = ctx.header("Content-Type");
     boolean empty = ctx.req().getContentLengthLong() == 0;
-    if (type == null ? empty : isJson(type)) {
+    if (type == null ? empty : isJson(type) || (isYaml(type) && isDashboard(ctx.path()))) {
       return;
     }
     throw new InvalidInputException(
@@ -118,6 +118,22 @@ final class RequestGuard {
             + " "
             + ctx.path()
             + ": send Content-Type: application/json");
+  }
+
+  /**
+   * A dashboard definition may be sent as YAML: {@code application/yaml} (or {@code
+   * application/x-yaml}, {@code text/yaml}), none of which a cross-site form or "simple" request
+   * can send.
+   */
+  private static boolean isYaml(String contentType) {
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/yaml")
+        || type.equals("application/x-yaml")
+        || type.equals("text/yaml");
+  }
+
+  private static boolean isDashboard(String path) {
+    return path.startsWith("/v1/dashboards/") && path.indexOf('/', "/v1/dashboards/".length()) < 0;
   }
 
   private static boolean isJson(String contentType) {

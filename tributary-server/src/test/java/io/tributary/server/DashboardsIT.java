@@ -81,7 +81,11 @@ class DashboardsIT {
 
   @Test
   void putListReadTilesAndDelete() {
-    Http.Response put = http.put("/v1/dashboards/ops", OPS);
+    Http.Response put =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(platform.httpUri().resolve("/v1/dashboards/ops"))
+                .header("Content-Type", "application/yaml")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(OPS)));
     assertThat(put.status()).as(put.raw().body()).isEqualTo(201);
     assertThat(put.body().path("tiles")).hasSize(4);
 
@@ -123,6 +127,12 @@ class DashboardsIT {
     assertThat(bad.body().path("error").path("message").asText())
         .startsWith("api:bad:18: tiles[1].chart: tile 'numbers': unknown chart type 'lines'");
 
+    Http.Response form =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(platform.httpUri().resolve("/v1/dashboards/ops"))
+                .header("Content-Type", "text/plain")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(OPS)));
+    assertThat(form.status()).isEqualTo(415); // what a cross-site page could send
     assertThat(http.delete("/v1/dashboards/ops").status()).isEqualTo(204);
     assertThat(http.get("/v1/dashboards/ops").status()).isEqualTo(404);
   }

@@ -286,26 +286,49 @@
           state.failed++;
           return;
         }
-        draw(tile, config, answer.body);
-        meta(tile, answer.body);
-        tile.dataset.state = "drawn";
-        tile.dataset.rows = String(answer.body.rows.length);
-        state.drawn++;
-        if (state.firstTileMs === null) {
-          state.firstTileMs = performance.now();
-          performance.mark("tributary:first-tile-drawn");
-        }
+        whenChartsLoaded(config.chart, function () { drawn(tile, config, answer.body); });
       })
       .catch(function (e) {
-        tile.querySelector(".tile-body").replaceChildren(text("p", "Cannot load the tile: " + e.message, "error tile-error"));
-        tile.dataset.state = "error";
-        state.failed++;
+        failed(tile, e);
       })
       .finally(function () {
         tile.dataset.inFlight = "0";
         tile.setAttribute("aria-busy", "false");
         tile.classList.remove("loading");
       });
+  }
+
+  // this script runs before ECharts (so the tiles' requests start at once); a chart waits for it
+  function whenChartsLoaded(chart, then) {
+    if (chart === "table" || chart === "big-number" || typeof window.echarts !== "undefined"
+        || document.readyState === "complete") {
+      then();
+    } else {
+      window.addEventListener("load", then, { once: true });
+    }
+  }
+
+  function failed(tile, e) {
+    tile.querySelector(".tile-body").replaceChildren(text("p", "Cannot draw the tile: " + e.message, "error tile-error"));
+    tile.dataset.state = "error";
+    state.failed++;
+  }
+
+  function drawn(tile, config, body) {
+    try {
+      draw(tile, config, body);
+    } catch (e) {
+      failed(tile, e);
+      return;
+    }
+    meta(tile, body);
+    tile.dataset.state = "drawn";
+    tile.dataset.rows = String(body.rows.length);
+    state.drawn++;
+    if (state.firstTileMs === null) {
+      state.firstTileMs = performance.now();
+      performance.mark("tributary:first-tile-drawn");
+    }
   }
 
   function png(tile) {
