@@ -107,6 +107,19 @@ class RunStoreNodesTest {
     assertThat(new RunStore(db, "node-b", clock).claim("orders", "run-b")).isTrue();
   }
 
+  @Test
+  void anExpiredLeaseIsNotTakenBackEvenWhenNoOtherNodeClaimedIt() {
+    RunStore a = new RunStore(db, "node-a", clock);
+    a.claim("orders", "run-a");
+    clock.advance(RunStore.LEASE.minusSeconds(1));
+    assertThat(a.renew("orders", "run-a")).as("renewed in time").isTrue();
+
+    clock.advance(RunStore.LEASE.plusSeconds(1)); // node-a stalled past its lease
+
+    assertThat(a.renew("orders", "run-a")).as("another node may be claiming it now").isFalse();
+    assertThat(new RunStore(db, "node-b", clock).claim("orders", "run-b")).isTrue();
+  }
+
   /** A clock the test moves forward. */
   private static final class MovableClock extends Clock {
     private volatile Instant now;
