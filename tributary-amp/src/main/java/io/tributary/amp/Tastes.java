@@ -64,8 +64,8 @@ final class Tastes {
   }
 
   /**
-   * A show for user {@code index}: drawn by {@code draw} (popularity), and for the share of sessions
-   * that follow taste drawn again until it is of one of the user's categories.
+   * A show for user {@code index}: drawn by {@code draw} (popularity), and for the share of
+   * sessions that follow taste drawn again until it is of one of the user's categories.
    */
   int pick(int index, IntSupplier draw, List<Show> shows, SplittableRandom random) {
     int show = draw.getAsInt();
