@@ -114,7 +114,7 @@ public final class EventGenerator {
     this.catalog = new Catalog(config.catalogSeed(), config.shows(), config.creators());
     this.population = new Population(config.seed(), config.users());
     this.notifications = new Notifications(config.seed(), config.users());
-    this.tastes = new Tastes(config.seed(), catalog.shows());
+    this.tastes = new Tastes(config.seed(), catalog);
     this.random = new SplittableRandom(config.seed());
     this.targetSessions = Math.max(1, Math.min(MAX_SESSIONS, config.users() / 10));
     this.shows = new ArrayList<>(catalog.shows());
@@ -221,7 +221,7 @@ public final class EventGenerator {
 
   private ObjectNode startSession(Instant ts) {
     User user = population.pickListener(random, ts, listening);
-    return startSession(user, tastes.pick(user.index(), this::pickShow, random), ts);
+    return startSession(user, tastes.pick(user.index(), this::pickShow, shows, random), ts);
   }
 
   private ObjectNode startSession(User user, int show, Instant ts) {

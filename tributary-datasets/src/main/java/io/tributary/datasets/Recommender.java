@@ -34,7 +34,7 @@ public final class Recommender {
    * Shrinks the similarity of shows with few common listeners ({@code |A ∩ B| / (sqrt(|A| |B|) +
    * SHRINK)}): one shared listener between two rare shows is weak evidence.
    */
-  static final int SHRINK = 5;
+  static final int SHRINK = 20;
 
   /** The model names in the evaluation table. */
   public static final String MODEL = "item_cosine";

@@ -33,7 +33,7 @@ class RecommenderTest {
   void itemToItemBeatsPopularityOnSeededSimulatorData(@TempDir Path dir) {
     try (TestLake lake = new TestLake(dir)) {
       TableId listens = TableId.parse("raw.listens");
-      lake.append(listens, LISTENS, simulatedListens(7, 1_000, Duration.ofDays(35), 60_000));
+      lake.append(listens, LISTENS, simulatedListens(7, 300, Duration.ofDays(35), 60_000));
       Datasets datasets = new Datasets(lake.lake, lake.engine, Clock.systemUTC());
       datasets.build(
           new DatasetSpec(
