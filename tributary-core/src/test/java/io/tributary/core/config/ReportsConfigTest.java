@@ -47,10 +47,7 @@ class ReportsConfigTest {
         .hasMessageContaining("needs reports.smtp.user");
     assertThatThrownBy(() -> parse("reports:\n  smtp: {from: a@b.c}\n"))
         .hasMessageContaining("reports.smtp.host");
-    assertThatThrownBy(() -> parse("reports:\n  mail: {}\n"))
-        .hasMessageContaining("reports.mail");
-    assertThat(
-            new ReportsConfig(Path.of("a"), Path.of("b"), Optional.empty()).smtp())
-        .isEmpty();
+    assertThatThrownBy(() -> parse("reports:\n  mail: {}\n")).hasMessageContaining("reports.mail");
+    assertThat(new ReportsConfig(Path.of("a"), Path.of("b"), Optional.empty()).smtp()).isEmpty();
   }
 }
