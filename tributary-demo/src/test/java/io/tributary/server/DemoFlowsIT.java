@@ -148,7 +148,7 @@ class DemoFlowsIT {
   }
 
   @Test
-  void theFlashReportCatalogSnapshotAndMaintenanceFlowsWriteTheirTables() {
+  void theFlashReportCatalogSnapshotAndMaintenanceFlowsWriteTheirTables() throws Exception {
     Clock clock = Clock.systemUTC();
     try (Platform platform =
             Platform.start(

@@ -8,7 +8,12 @@ import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.general.DefaultPieDataset;
 
@@ -40,6 +45,18 @@ public final class Charts {
                 null, xLabel, null, dataset, PlotOrientation.VERTICAL, true, false, false)
             : ChartFactory.createBarChart(
                 null, xLabel, null, dataset, PlotOrientation.VERTICAL, true, false, false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setRangeGridlinePaint(new Color(0xCB, 0xD2, 0xD9));
+    plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+    plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(1.0f);
+    if (plot.getRenderer() instanceof LineAndShapeRenderer lines) {
+      lines.setDefaultShapesVisible(true); // a single point is drawn, not lost
+    }
+    if (plot.getRenderer() instanceof BarRenderer bar) {
+      bar.setBarPainter(new StandardBarPainter());
+      bar.setShadowVisible(false);
+    }
     return png(chart);
   }
 
@@ -49,7 +66,9 @@ public final class Charts {
     for (Point point : points) {
       dataset.setValue(point.category(), point.value());
     }
-    return png(ChartFactory.createPieChart(null, dataset, true, false, false));
+    JFreeChart chart = ChartFactory.createPieChart(null, dataset, true, false, false);
+    chart.getPlot().setBackgroundPaint(Color.WHITE);
+    return png(chart);
   }
 
   private static byte[] png(JFreeChart chart) {

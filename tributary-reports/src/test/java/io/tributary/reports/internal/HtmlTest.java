@@ -14,7 +14,9 @@ class HtmlTest {
     assertThat(Html.escape("a\u0000b\u001bc\td\ne")).isEqualTo("abc\td\ne");
   }
 
-  /** No value can open a tag, an entity of its own or leave an attribute; escaping loses no text. */
+  /**
+   * No value can open a tag, an entity of its own or leave an attribute; escaping loses no text.
+   */
   @Property(tries = 1000, seed = "42")
   void anyStringStaysText(@ForAll String value) {
     String escaped = Html.escape(value);
