@@ -31,12 +31,12 @@ import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.dashboards.Dashboards;
-import io.tributary.experiments.ExperimentTaskRunner;
-import io.tributary.experiments.Experiments;
-import io.tributary.experiments.StreamExposureLog;
 import io.tributary.datasets.Datasets;
 import io.tributary.datasets.RecommendTaskRunner;
 import io.tributary.datasets.Recommender;
+import io.tributary.experiments.ExperimentTaskRunner;
+import io.tributary.experiments.Experiments;
+import io.tributary.experiments.StreamExposureLog;
 import io.tributary.flow.Flows;
 import io.tributary.flow.JavaTaskRunner;
 import io.tributary.flow.SparkTaskRunner;
@@ -627,8 +627,8 @@ public final class Platform implements AutoCloseable {
   }
 
   /**
-   * The task types of flows beyond the flow module's own: java, crawl, spark, report, experiment and
-   * recommend.
+   * The task types of flows beyond the flow module's own: java, crawl, spark, report, experiment
+   * and recommend.
    */
   private Map<String, TaskRunner> flowTaskTypes(
       TributaryConfig config, SparkTaskRunner spark, Clock clock) {
