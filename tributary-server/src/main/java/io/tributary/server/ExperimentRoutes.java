@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.console.experiments.ExperimentPages;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
@@ -16,15 +17,18 @@ import java.util.Map;
  * The experiment endpoints: {@code GET /v1/experiments}, {@code GET, PUT, DELETE
  * /v1/experiments/{name}} (a PUT body is the experiment in YAML or JSON), {@code POST
  * /v1/experiments/{name}/stop}, {@code GET /v1/experiments/{name}/assignment?unit=u123[&log=false]}
- * and {@code GET /v1/experiments/{name}/results} (computed over the tables the caller may read).
+ * and {@code GET /v1/experiments/{name}/results} (computed over the tables the caller may read);
+ * and the console pages {@code /experiments} and {@code /experiments/{name}} with the same access.
  */
 final class ExperimentRoutes {
   private final Experiments experiments;
   private final AccessGate gate;
+  private final ExperimentPages pages;
 
   ExperimentRoutes(Experiments experiments, AccessGate gate) {
     this.experiments = experiments;
     this.gate = gate;
+    this.pages = new ExperimentPages(experiments, ConsoleRoutes.TEMPLATES);
   }
 
   void register(RoutesConfig routes) {
@@ -54,6 +58,8 @@ final class ExperimentRoutes {
             HttpApi.json(
                 ctx, 200, experiments.results(ctx.pathParam("name"), gate.readableTables(ctx))),
         Requires.authenticated());
+    ConsoleRoutes.page(routes, "/experiments", pages::list, Requires.authenticated());
+    ConsoleRoutes.page(routes, "/experiments/{name}", pages::view, Requires.authenticated());
   }
 
   private Experiments.Stored stored(Context ctx) {

@@ -150,6 +150,14 @@ class DatasetsPlatformIT {
     assertThat(psql("SELECT count(*) FROM transformed.listens_pit"))
         .isEqualTo(String.valueOf(count));
 
+    // Python reads it over the PostgreSQL protocol (psycopg2), with typed values
+    JsonNode python = Http.JSON.readTree(python(PSYCOPG2_READ));
+    assertThat(python.path("rows").asInt()).isEqualTo(count);
+    assertThat(python.path("columns").toString()).contains("user_id", "show_id", "ts", "plan");
+    assertThat(python.path("ts_is_datetime").asBoolean()).isTrue();
+    assertThat(python.path("u0_plans").toString()).isEqualTo("[\"free\",\"pro\"]");
+    assertThat(python.path("u1_plan_before_nov5").toString()).isEqualTo("[null]");
+
     // the Iceberg REST catalog serves it too
     Http.Response table = http.get("/iceberg/v1/namespaces/transformed/tables/listens_pit");
     assertThat(table.status()).as(table.raw().body()).isEqualTo(200);
@@ -205,6 +213,50 @@ class DatasetsPlatformIT {
     for (JsonNode recommendation : recommendations) {
       assertThat(List.of("a", "b", "c", "d", "e"))
           .doesNotContain(recommendation.path("show_id").asText());
+    }
+  }
+
+  private static final String PSYCOPG2_READ =
+      """
+      import datetime, json, os, psycopg2
+      conn = psycopg2.connect(host="127.0.0.1", port=int(os.environ["PGPORT"]), user="admin",
+                              password=os.environ["PGPASSWORD"], dbname="tributary")
+      cur = conn.cursor()
+      cur.execute("SELECT user_id, show_id, ts, plan FROM transformed.listens_pit")
+      columns = [d[0] for d in cur.description]
+      rows = cur.fetchall()
+      conn.close()
+      nov5 = datetime.datetime(2026, 11, 5, tzinfo=datetime.timezone.utc)
+      print(json.dumps({
+          "rows": len(rows),
+          "columns": columns,
+          "ts_is_datetime": all(isinstance(r[2], datetime.datetime) for r in rows),
+          "u0_plans": sorted({r[3] for r in rows if r[0] == "u0"}),
+          "u1_plan_before_nov5": list({r[3] for r in rows if r[0] == "u1" and r[2] < nov5}),
+      }))
+      """;
+
+  /** Runs {@code script} with the system's Python 3 and psycopg2; answers its standard output. */
+  private String python(String script) throws Exception {
+    var secrets =
+        Http.JSON.readTree(platform.config().dataDir().resolve("admin-credentials.json").toFile());
+    ProcessBuilder python = new ProcessBuilder("/usr/bin/python3", "-c", script);
+    python.environment().put("PGPASSWORD", secrets.path("password").asText());
+    python.environment().put("PGPORT", String.valueOf(platform.pgwirePort()));
+    Process process = python.start();
+    process.getOutputStream().close();
+    var err =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(err.join()).isZero();
+    return out.strip();
+  }
+
+  private static String drain(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      return e.toString();
     }
   }
 

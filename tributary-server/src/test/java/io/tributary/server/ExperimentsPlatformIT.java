@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.server.console.Browser;
 import io.tributary.spi.Assignments;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -232,6 +233,41 @@ class ExperimentsPlatformIT {
 
   @Test
   @Order(3)
+  void theConsolePagesShowTheExperimentAndItsVerdict() {
+    try (Browser browser = Browser.open(platform.httpUri())) {
+      browser.login("admin", platform.adminCredentials().password());
+      browser.get("/experiments");
+      assertThat(browser.find("table.experiments").getText())
+          .contains("shows")
+          .contains("running")
+          .contains("control 0.5, recommended 0.5")
+          .contains("from_file");
+      assertThat(browser.findAll("a[href='/experiments/shows']")).hasSize(1);
+      assertThat(browser.findAll("nav a[href='/experiments']")).hasSize(1);
+      browser.get("/experiments/shows");
+      assertThat(browser.find(".verdict strong").getText()).isEqualTo("significant win");
+      assertThat(browser.find(".verdict strong").getAttribute("class")).isEqualTo("ok");
+      assertThat(browser.find("table.exposures").getText()).contains("control", "recommended");
+      assertThat(browser.find("table.metrics").getText())
+          .contains("follow_rate (conversion)", "likes_per_listen (ratio, guardrail)");
+      assertThat(browser.find(".snapshots").getText()).contains("raw.follows@");
+      assertThat(browser.find(".srm").getText()).contains("no mismatch");
+      browser.screenshot("experiment");
+      browser.assertNoConsoleErrors();
+
+      // the lookup form: a unit's variant, with no exposure logged
+      browser.get("/experiments/shows?unit=u7");
+      assertThat(browser.find(".lookup").getText()).contains("u7", variantOf("u7"));
+      browser.get("/experiments/shows?unit=%3Cb%3Ex%3C%2Fb%3E");
+      assertThat(browser.findAll(".lookup b")).isEmpty(); // escaped
+      assertThat(browser.find(".lookup code").getText()).isEqualTo("<b>x</b>");
+      browser.assertNoConsoleErrors();
+    }
+    assertThat(http.count("SELECT count(*) FROM raw.experiment_exposures")).isEqualTo(UNITS);
+  }
+
+  @Test
+  @Order(4)
   void theExperimentFlowTaskWritesTheResultsThroughTheLake() {
     Http.Response flow =
         http.put(
@@ -266,7 +302,7 @@ class ExperimentsPlatformIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theVariantsOfARunningExperimentCannotChangeUntilItIsStopped() {
     String changed =
         SHOWS.replace(
