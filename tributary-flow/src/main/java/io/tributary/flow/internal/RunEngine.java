@@ -146,8 +146,8 @@ public final class RunEngine implements AutoCloseable {
   /**
    * Marks a run failed: its running tasks are marked failed (a try running on this node is
    * interrupted; one on another node runs on, and its end is discarded), its tasks not started are
-   * settled upstream_failed where their trigger rule says so and skipped otherwise, and the run ends
-   * failed. An ended run only changes state. False if there is no such run.
+   * settled upstream_failed where their trigger rule says so and skipped otherwise, and the run
+   * ends failed. An ended run only changes state. False if there is no such run.
    */
   public boolean markRunFailed(String flow, String runId) {
     Optional<FlowRun> found = store.run(flow, runId);
@@ -208,10 +208,10 @@ public final class RunEngine implements AutoCloseable {
   }
 
   /**
-   * Marks one task of a run failed: a running try is interrupted (on this node; one on another
-   * node runs on, and its end is discarded) and not retried. In a running run its downstream tasks
-   * then settle by their trigger rules; in an ended run only the task and the run's state change.
-   * False if there is no such run or task.
+   * Marks one task of a run failed: a running try is interrupted (on this node; one on another node
+   * runs on, and its end is discarded) and not retried. In a running run its downstream tasks then
+   * settle by their trigger rules; in an ended run only the task and the run's state change. False
+   * if there is no such run or task.
    */
   public boolean markTaskFailed(String flow, String runId, String taskId) {
     Optional<FlowRun> found = store.run(flow, runId, List.of(taskId));
@@ -232,6 +232,7 @@ public final class RunEngine implements AutoCloseable {
         failRunning(flow, runId, spec, taskId, now);
       } else {
         store.failTask(flow, runId, taskId, MARKED_FAILED, now);
+        tries.interrupt(TaskKey.of(flow, runId, taskId)); // claimed since it was read
       }
       dispatched.remove(TaskKey.of(flow, runId, taskId));
     }

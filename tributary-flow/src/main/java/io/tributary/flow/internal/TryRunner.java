@@ -134,8 +134,8 @@ final class TryRunner implements AutoCloseable {
   }
 
   /**
-   * Interrupts the try of task {@code key} ({@link TaskKey}) if it runs on this node; its outcome is
-   * then reported as an ordinary failure.
+   * Interrupts the try of task {@code key} ({@link TaskKey}) if it runs on this node; its outcome
+   * is then reported as an ordinary failure.
    *
    * @return whether a try was interrupted
    */
