@@ -38,7 +38,9 @@ public final class FlowPages {
       Map.of(
           "triggered", "Run created (or it already existed for that date).",
           "backfill", "Backfill started: its runs appear as they are created.",
-          "rerun", "The run is queued again: its tasks run once more.");
+          "rerun", "The run is queued again: its tasks run once more.",
+          "marked-failed", "The task is marked failed.",
+          "cleared", "The task is cleared: it runs again with a new try.");
 
   /** One cell of the grid. */
   public record Cell(String task, String runId, String state, int tries, String href) {
@@ -184,6 +186,32 @@ public final class FlowPages {
     FlowSpec spec = spec(ctx);
     flows.rerun(spec.name(), run(ctx, spec).runId());
     done(ctx, spec, "rerun");
+  }
+
+  /**
+   * {@code POST /flows/{name}/runs/{id}/tasks/{task}/mark-failed}: the task failed, a running try
+   * interrupted.
+   */
+  public void markFailed(Context ctx, Viewer viewer) {
+    FlowSpec spec = spec(ctx);
+    flows.markTaskFailed(spec.name(), run(ctx, spec).runId(), ctx.pathParam("task"));
+    done(ctx, spec, "marked-failed");
+  }
+
+  /**
+   * {@code POST /flows/{name}/runs/{id}/tasks/{task}/clear}, {@code downstream=on} to clear its
+   * downstream tasks too: the task of an ended run runs again, with a new try.
+   */
+  public void clear(Context ctx, Viewer viewer) {
+    FlowSpec spec = spec(ctx);
+    String runId = run(ctx, spec).runId();
+    String task = ctx.pathParam("task");
+    if ("on".equals(ctx.formParam("downstream"))) {
+      flows.clearTaskAndDownstream(spec.name(), runId, task);
+    } else {
+      flows.clearTask(spec.name(), runId, task);
+    }
+    done(ctx, spec, "cleared");
   }
 
   /** {@code POST /flows/{name}/runs/{id}/tasks/{task}/replay}: one sql/spark task again. */

@@ -518,6 +518,84 @@ public final class Flows implements AutoCloseable {
   }
 
   /**
+   * Marks a run failed by a user: tries running are interrupted and not retried (a try running on
+   * another node runs on, and its end is discarded), tasks not started are settled upstream_failed
+   * or skipped by their trigger rules, and the run ends failed. An ended run only becomes failed.
+   *
+   * @throws NotFoundException if there is no such run
+   */
+  public FlowRun markRunFailed(String name, String runId) {
+    if (!engine.markRunFailed(name, runId)) {
+      throw new NotFoundException("flow run", name + "/" + runId);
+    }
+    return store.run(name, runId).orElseThrow();
+  }
+
+  /**
+   * Marks one task of a run failed by a user: a running try is interrupted and not retried; in a
+   * running run its downstream tasks settle by their trigger rules and the run ends by the usual
+   * rules; in an ended run the task and the run become failed and nothing runs again.
+   *
+   * @throws NotFoundException if there is no such run or task
+   */
+  public FlowRun markTaskFailed(String name, String runId, String taskId) {
+    if (!engine.markTaskFailed(name, runId, taskId)) {
+      throw new NotFoundException("task of flow run", name + "/" + runId + "/" + taskId);
+    }
+    return store.run(name, runId).orElseThrow();
+  }
+
+  /**
+   * Clears one task of an ended run: it is queued again with a new try, in the same run, which runs
+   * again and ends by the usual rules.
+   *
+   * @throws NotFoundException if there is no such run or task
+   * @throws InvalidInputException ({@code RUN_NOT_ENDED}) if the run has not ended, or the flow is
+   *     deleted
+   */
+  public FlowRun clearTask(String name, String runId, String taskId) {
+    return clear(name, runId, taskId, false);
+  }
+
+  /** As {@link #clearTask}, with every task downstream of it. */
+  public FlowRun clearTaskAndDownstream(String name, String runId, String taskId) {
+    return clear(name, runId, taskId, true);
+  }
+
+  private FlowRun clear(String name, String runId, String taskId, boolean downstream) {
+    FlowRun run =
+        store
+            .run(name, runId)
+            .orElseThrow(() -> new NotFoundException("flow run", name + "/" + runId));
+    if (run.tasks().stream().noneMatch(t -> t.taskId().equals(taskId))) {
+      throw new NotFoundException("task of flow run", name + "/" + runId + "/" + taskId);
+    }
+    if (get(name).isEmpty()) {
+      throw new InvalidInputException(
+          ErrorCode.RUN_NOT_ENDED,
+          "Cannot clear task " + taskId + " of run " + runId + ": flow " + name + " is deleted");
+    }
+    List<String> tasks = new ArrayList<>(List.of(taskId));
+    if (downstream) {
+      tasks.addAll(engine.downstream(name, runId, taskId));
+    }
+    if (!engine.clearTasks(name, runId, tasks)) {
+      throw new InvalidInputException(
+          ErrorCode.RUN_NOT_ENDED,
+          "Cannot clear task "
+              + taskId
+              + " of run "
+              + runId
+              + " of flow "
+              + name
+              + ": the run is "
+              + store.run(name, runId).orElse(run).state().label()
+              + "; only a task of an ended run can be cleared");
+    }
+    return store.run(name, runId).orElse(run);
+  }
+
+  /**
    * What a backfill did: its id, the runs it created and those that existed already, oldest first.
    */
   public record Backfill(String id, List<String> created, List<String> existing) {

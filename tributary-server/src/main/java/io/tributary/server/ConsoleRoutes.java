@@ -84,6 +84,8 @@ final class ConsoleRoutes {
     action(routes, "/flows/{name}/backfill", flowPages::backfill, run);
     action(routes, "/flows/{name}/runs/{id}/rerun", flowPages::rerun, run);
     action(routes, "/flows/{name}/runs/{id}/tasks/{task}/replay", flowPages::replay, run);
+    action(routes, "/flows/{name}/runs/{id}/tasks/{task}/mark-failed", flowPages::markFailed, run);
+    action(routes, "/flows/{name}/runs/{id}/tasks/{task}/clear", flowPages::clear, run);
   }
 
   /** Registers the page {@code GET path} with what it requires. */

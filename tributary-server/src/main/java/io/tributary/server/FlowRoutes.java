@@ -33,13 +33,15 @@ import org.apache.iceberg.Table;
 /**
  * The flow endpoints: definitions ({@code /v1/flows/{name}}: YAML or JSON bodies; {@code POST
  * .../pause} and {@code .../unpause}), runs ({@code POST/GET /v1/flows/{name}/runs}, {@code GET
- * .../runs/{id}}, {@code POST .../runs/{id}/rerun}, {@code POST .../runs/{id}/tasks/{task}/rerun
- * {"pin-inputs": true}}: one sql or spark task again, on its recorded input snapshots), backfills
- * ({@code POST .../backfills {"from", "to"}}: 202 with the backfill's id and the created and
- * existing run ids; {@code GET .../backfills}: each with its state and progress), task logs ({@code
- * GET .../runs/{id}/tasks/{task}/log}, text) and a table's lineage ({@code GET
- * /v1/tables/{table}/lineage}: the flow runs that wrote it, newest first). Errors go through {@link
- * HttpApi}'s mapping.
+ * .../runs/{id}}, {@code POST .../runs/{id}/rerun}, {@code POST .../runs/{id}/mark-failed} and
+ * {@code .../tasks/{task}/mark-failed}, {@code POST .../runs/{id}/tasks/{task}/clear
+ * ?downstream=true}: the task of an ended run again in the same run, {@code POST
+ * .../runs/{id}/tasks/{task}/rerun {"pin-inputs": true}}: one sql or spark task again, on its
+ * recorded input snapshots), backfills ({@code POST .../backfills {"from", "to"}}: 202 with the
+ * backfill's id and the created and existing run ids; {@code GET .../backfills}: each with its
+ * state and progress), task logs ({@code GET .../runs/{id}/tasks/{task}/log}, text) and a table's
+ * lineage ({@code GET /v1/tables/{table}/lineage}: the flow runs that wrote it, newest first).
+ * Errors go through {@link HttpApi}'s mapping.
  */
 final class FlowRoutes {
   private static final int DEFAULT_RUNS = 25;
@@ -119,6 +121,29 @@ final class FlowRoutes {
     routes.post(
         "/v1/flows/{name}/runs/{id}/tasks/{task}/rerun",
         this::rerunTask,
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/runs/{id}/mark-failed",
+        ctx ->
+            HttpApi.json(
+                ctx,
+                200,
+                runView(flows.markRunFailed(ctx.pathParam("name"), ctx.pathParam("id")), true)),
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/runs/{id}/tasks/{task}/mark-failed",
+        ctx ->
+            HttpApi.json(
+                ctx,
+                200,
+                runView(
+                    flows.markTaskFailed(
+                        ctx.pathParam("name"), ctx.pathParam("id"), ctx.pathParam("task")),
+                    true)),
+        Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
+    routes.post(
+        "/v1/flows/{name}/runs/{id}/tasks/{task}/clear",
+        this::clearTask,
         Requires.on(Privilege.RUN, ResourceKind.FLOW, "name"));
   }
 
@@ -227,6 +252,26 @@ final class FlowRoutes {
     }
     var ensured = flows.runNow(name, date);
     HttpApi.json(ctx, ensured.created() ? 201 : 200, runView(ensured.run(), true));
+  }
+
+  /**
+   * Clears one task of an ended run ({@code ?downstream=true}: with its downstream tasks): 202 with
+   * the run, queued again.
+   */
+  private void clearTask(Context ctx) {
+    String downstream = ctx.queryParam("downstream");
+    if (downstream != null && !downstream.equals("true") && !downstream.equals("false")) {
+      throw new InvalidInputException(
+          ErrorCode.INVALID_REQUEST, "downstream must be true or false, not '" + downstream + "'");
+    }
+    String name = ctx.pathParam("name");
+    String runId = ctx.pathParam("id");
+    String task = ctx.pathParam("task");
+    FlowRun run =
+        "true".equals(downstream)
+            ? flows.clearTaskAndDownstream(name, runId, task)
+            : flows.clearTask(name, runId, task);
+    HttpApi.json(ctx, 202, runView(run, true));
   }
 
   /**

@@ -238,6 +238,46 @@ class ConsoleIT {
   }
 
   @Test
+  void theFlowGridClearsATaskGivingItANewTry() {
+    loggedIn();
+    await("the run ended").atMost(WAIT).until(() -> "success".equals(runState()));
+    String runId =
+        http.get("/v1/flows/console_x/runs").body().path("runs").path(0).path("run-id").asText();
+    assertThat(
+            http.post(
+                    "/v1/flows/console_x/runs/" + runId + "/tasks/count/clear?downstream=maybe",
+                    "application/json",
+                    "")
+                .status())
+        .isEqualTo(400);
+    browser.get("/flows/console_x");
+    String cell = "table.flow-grid td.cell a[data-task=count]";
+    int tries = Integer.parseInt(browser.find(cell).getAttribute("data-tries"));
+    browser.find(cell).click();
+    await().atMost(WAIT).until(() -> !browser.findAll("#task-detail .task-view").isEmpty());
+    browser.waitLoaded();
+    assertThat(browser.findAll("#task-detail button.mark-failed")).hasSize(1);
+    browser.script("window.confirm = () => true;");
+    browser.find("#task-detail button.clear-task").click();
+    browser.waitLoaded();
+    assertThat(browser.path()).isEqualTo("/flows/console_x?done=cleared");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              browser.get("/flows/console_x");
+              return String.valueOf(tries + 1).equals(browser.find(cell).getAttribute("data-tries"))
+                  && browser.find(cell).getAttribute("class").contains("state-success");
+            });
+    await("the run ended again").atMost(WAIT).until(() -> "success".equals(runState()));
+    browser.assertNoConsoleErrors();
+  }
+
+  private String runState() {
+    return http.get("/v1/flows/console_x/runs").body().path("runs").path(0).path("state").asText();
+  }
+
+  @Test
   void aFlowActionWithoutTheCsrfTokenIsRefused() throws Exception {
     loggedIn();
     Cookie session = browser.driver().manage().getCookieNamed("tributary_session");

@@ -140,6 +140,148 @@ public final class RunEngine implements AutoCloseable {
     return cleared;
   }
 
+  /** The error a task marked failed by a user records. */
+  public static final String MARKED_FAILED = "Marked failed by a user";
+
+  /**
+   * Marks a run failed: its running tasks are marked failed (a try running on this node is
+   * interrupted; one on another node runs on, and its end is discarded), its tasks not started are
+   * settled upstream_failed where their trigger rule says so and skipped otherwise, and the run
+   * ends failed. An ended run only changes state. False if there is no such run.
+   */
+  public boolean markRunFailed(String flow, String runId) {
+    Optional<FlowRun> found = store.run(flow, runId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    FlowRun run = found.get();
+    if (run.state().isFinished()) {
+      store.failRun(flow, runId, now);
+      LOG.info("Flow {}: ended run {} marked failed", flow, runId);
+      return true;
+    }
+    synchronized (this) {
+      // first the run: no new try starts in a run that is not running
+      store.failRun(flow, runId, now);
+      FlowSpec spec = specOf(flow, runId);
+      Map<String, TaskState> states = new HashMap<>();
+      for (TaskRun task : store.run(flow, runId).orElse(run).tasks()) {
+        TaskState state = task.state();
+        if (state == TaskState.RUNNING) {
+          failRunning(flow, runId, spec, task.taskId(), now);
+          state = TaskState.FAILED;
+        }
+        states.put(task.taskId(), state);
+      }
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (TaskSpec task : spec.tasks()) {
+          if (states.get(task.id()) != TaskState.QUEUED) {
+            continue;
+          }
+          List<TaskState> upstream = task.dependsOn().stream().map(states::get).toList();
+          TriggerRule.Decision decision = task.triggerRule().decide(upstream);
+          if (decision == TriggerRule.Decision.WAIT) {
+            continue; // an upstream task is still to settle
+          }
+          TaskState state =
+              decision == TriggerRule.Decision.UPSTREAM_FAILED
+                  ? TaskState.UPSTREAM_FAILED
+                  : TaskState.SKIPPED;
+          changed |= settle(flow, runId, task, state, states, now);
+        }
+      }
+      for (TaskSpec task : spec.tasks()) {
+        if (states.get(task.id()) == TaskState.QUEUED) {
+          settle(flow, runId, task, TaskState.SKIPPED, states, now);
+        }
+      }
+      spec.tasks().forEach(task -> dispatched.remove(TaskKey.of(flow, runId, task.id())));
+      runSpecs.remove(key(flow, runId));
+    }
+    metrics.runEnded(flow, RunState.FAILED.label());
+    LOG.info("Flow {}: run {} marked failed", flow, runId);
+    admit(flow);
+    return true;
+  }
+
+  /**
+   * Marks one task of a run failed: a running try is interrupted (on this node; one on another node
+   * runs on, and its end is discarded) and not retried. In a running run its downstream tasks then
+   * settle by their trigger rules; in an ended run only the task and the run's state change. False
+   * if there is no such run or task.
+   */
+  public boolean markTaskFailed(String flow, String runId, String taskId) {
+    Optional<FlowRun> found = store.run(flow, runId, List.of(taskId));
+    if (found.isEmpty() || found.get().tasks().isEmpty()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    FlowRun run = found.get();
+    if (run.state().isFinished()) {
+      store.failTask(flow, runId, taskId, MARKED_FAILED, now);
+      store.failRun(flow, runId, now);
+      LOG.info("Flow {}: task {} of ended run {} marked failed", flow, taskId, runId);
+      return true;
+    }
+    FlowSpec spec = specOf(flow, runId);
+    synchronized (this) {
+      if (run.tasks().get(0).state() == TaskState.RUNNING) {
+        failRunning(flow, runId, spec, taskId, now);
+      } else {
+        store.failTask(flow, runId, taskId, MARKED_FAILED, now);
+        tries.interrupt(TaskKey.of(flow, runId, taskId)); // claimed since it was read
+      }
+      dispatched.remove(TaskKey.of(flow, runId, taskId));
+    }
+    LOG.info("Flow {}: task {} of run {} marked failed", flow, taskId, runId);
+    evaluate(flow, runId);
+    return true;
+  }
+
+  private void failRunning(String flow, String runId, FlowSpec spec, String taskId, Instant now) {
+    store.failTask(flow, runId, taskId, MARKED_FAILED, now);
+    tries.interrupt(TaskKey.of(flow, runId, taskId));
+    spec.task(taskId).ifPresent(task -> waiters.wakeOne(task.pool(), dispatcher));
+  }
+
+  /**
+   * Clears tasks of an ended run: {@code taskIds} go back to queued (each gets a new try, their
+   * tries go on counting), the run is queued again and runs them by the usual rules. False if the
+   * run is not ended.
+   */
+  public boolean clearTasks(String flow, String runId, List<String> taskIds) {
+    boolean cleared = store.clearTasks(flow, runId, taskIds);
+    if (cleared) {
+      taskIds.forEach(taskId -> dispatched.remove(TaskKey.of(flow, runId, taskId)));
+      LOG.info("Flow {}: tasks {} of run {} cleared", flow, taskIds, runId);
+      admit(flow);
+    }
+    return cleared;
+  }
+
+  /**
+   * The tasks downstream of {@code taskId} in the spec run {@code runId} was created with, nearest
+   * first.
+   */
+  public List<String> downstream(String flow, String runId, String taskId) {
+    FlowSpec spec = specOf(flow, runId);
+    List<String> found = new ArrayList<>();
+    List<String> frontier = new ArrayList<>(List.of(taskId));
+    while (!frontier.isEmpty()) {
+      String next = frontier.remove(0);
+      for (TaskSpec task : spec.tasks()) {
+        if (task.dependsOn().contains(next) && !found.contains(task.id())) {
+          found.add(task.id());
+          frontier.add(task.id());
+        }
+      }
+    }
+    return found;
+  }
+
   /** Starts queued runs of {@code flow}, oldest first, while fewer than max-active-runs run. */
   public void admit(String flow) {
     List<String> started = new ArrayList<>();
@@ -468,7 +610,7 @@ public final class RunEngine implements AutoCloseable {
             now,
             nextTry == null ? Optional.of(picked) : Optional.empty());
     waiters.wakeOne(task.pool(), dispatcher);
-    if (nextTry != null) {
+    if (nextTry != null && ended.isPresent()) { // not when its end was discarded (marked failed)
       return Next.of(Optional.of(nextTry));
     }
     dispatched.remove(TaskKey.of(run.flow(), run.runId(), task.id()));

@@ -350,6 +350,80 @@ public final class RunStore {
     }
   }
 
+  /**
+   * Marks the run failed by a user: a queued, running or successful run ends failed (an ended run
+   * keeps when it ended); false if it is failed already or there is no such run.
+   */
+  public boolean failRun(String flow, String runId, Instant now) {
+    return update(
+        "UPDATE flow_runs SET state = 'failed', ended_ms = COALESCE(ended_ms, ?)"
+            + " WHERE flow = ? AND run_id = ? AND state IN ('queued', 'running', 'success')",
+        now.toEpochMilli(),
+        flow,
+        runId);
+  }
+
+  /**
+   * Marks one task failed by a user, whatever its state: a running try's own end is then discarded
+   * (it ends only a row still running that try); false if it was failed already.
+   */
+  public boolean failTask(String flow, String runId, String taskId, String error, Instant now) {
+    return update(
+        "UPDATE flow_task_runs SET state = 'failed', next_try_ms = NULL, ended_ms = ?, error = ?"
+            + " WHERE flow = ? AND run_id = ? AND task_id = ? AND state <> 'failed'",
+        now.toEpochMilli(),
+        error,
+        flow,
+        runId,
+        taskId);
+  }
+
+  /**
+   * Queues the tasks {@code taskIds} of an ended run again (their tries go on counting) and the run
+   * with them, in one transaction; false (nothing written) if the run is not ended.
+   */
+  public boolean clearTasks(String flow, String runId, List<String> taskIds) {
+    if (taskIds.isEmpty()) {
+      throw new IllegalArgumentException("No task ids to clear of run " + runId);
+    }
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement run =
+                connection.prepareStatement(
+                    "UPDATE flow_runs SET state = 'queued', ended_ms = NULL"
+                        + " WHERE flow = ? AND run_id = ? AND state IN ('success', 'failed')");
+            PreparedStatement tasks =
+                connection.prepareStatement(
+                    "UPDATE flow_task_runs SET state = 'queued', next_try_ms = NULL,"
+                        + " started_ms = NULL, ended_ms = NULL, error = NULL"
+                        + " WHERE flow = ? AND run_id = ? AND task_id = ?")) {
+          run.setString(1, flow);
+          run.setString(2, runId);
+          if (run.executeUpdate() == 0) {
+            connection.rollback();
+            return false;
+          }
+          for (String taskId : taskIds) {
+            bind(tasks, flow, runId, taskId);
+            tasks.addBatch();
+          }
+          tasks.executeBatch();
+          connection.commit();
+          return true;
+        } catch (SQLException e) {
+          connection.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        throw failure("clear tasks " + taskIds + " of run " + runId + " of flow " + flow, e);
+      }
+    } finally {
+      writes.unlock();
+    }
+  }
+
   /** Ends a running run. */
   public boolean finishRun(String flow, String runId, RunState state, Instant now) {
     return update(

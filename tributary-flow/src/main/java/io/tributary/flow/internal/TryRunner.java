@@ -31,6 +31,7 @@ final class TryRunner implements AutoCloseable {
   private final FlowMetrics metrics;
   private final ScheduledExecutorService timer;
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+  private final Map<String, Thread> byTask = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   TryRunner(Map<String, TaskRunner> runners, Clock clock, FlowMetrics metrics) {
@@ -90,6 +91,8 @@ final class TryRunner implements AutoCloseable {
       return new Outcome("Stopped", true, true, log.toString());
     }
     running.add(thread);
+    String key = TaskKey.of(run.flow(), run.runId(), task.id());
+    byTask.put(key, thread);
     String error = null;
     boolean retriable = true;
     long started = System.nanoTime();
@@ -111,6 +114,7 @@ final class TryRunner implements AutoCloseable {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
     } finally {
       running.remove(thread);
+      byTask.remove(key, thread);
       timeout.cancel(false);
       Thread.interrupted(); // clear a timeout's interrupt before the database writes
     }
@@ -127,6 +131,21 @@ final class TryRunner implements AutoCloseable {
         error == null ? "success" : "failure",
         Duration.ofNanos(System.nanoTime() - started));
     return new Outcome(error, retriable, false, log.toString());
+  }
+
+  /**
+   * Interrupts the try of task {@code key} ({@link TaskKey}) if it runs on this node; its outcome
+   * is then reported as an ordinary failure.
+   *
+   * @return whether a try was interrupted
+   */
+  boolean interrupt(String key) {
+    Thread thread = byTask.get(key);
+    if (thread == null) {
+      return false;
+    }
+    thread.interrupt();
+    return true;
   }
 
   /** Interrupts the tries still running; they end as stopped. */

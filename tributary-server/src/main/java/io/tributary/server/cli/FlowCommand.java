@@ -14,13 +14,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tributary flow run|runs|backfill NAME}: starts a run of a flow, lists its runs, or
- * backfills a range of logical dates.
+ * {@code tributary flow run|runs|backfill|mark-failed|clear NAME}: starts a run of a flow, lists
+ * its runs, backfills a range of logical dates, marks a run or task failed, or clears a task of an
+ * ended run (it runs again in that run).
  */
 @Command(
     name = "flow",
     description = "Run a flow or list its runs.",
-    subcommands = {FlowCommand.Run.class, FlowCommand.Runs.class, FlowCommand.Backfill.class})
+    subcommands = {
+      FlowCommand.Run.class,
+      FlowCommand.Runs.class,
+      FlowCommand.Backfill.class,
+      FlowCommand.MarkFailed.class,
+      FlowCommand.Clear.class
+    })
 final class FlowCommand {
   private static final Duration POLL = Duration.ofMillis(500);
 
@@ -178,6 +185,76 @@ final class FlowCommand {
       }
       ResultPrinter.table(
           List.of("run", "logical date", "type", "state", "tasks"), rows, System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "mark-failed",
+      description = "Mark a run failed, or one task of it (--task): running tries are interrupted.")
+  static final class MarkFailed implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "RUN")
+    String runId;
+
+    @Option(names = "--task", description = "Only this task of the run")
+    String task;
+
+    @Override
+    public Integer call() {
+      String path =
+          "/v1/flows/"
+              + name
+              + "/runs/"
+              + runId
+              + (task == null ? "" : "/tasks/" + task)
+              + "/mark-failed";
+      JsonNode run = client.client().post(path, Map.of());
+      printTasks(run);
+      System.out.println("Run " + runId + ": " + run.path("state").asText());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "clear",
+      description = "Run one task of an ended run again, in that run (with a new try).")
+  static final class Clear implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "RUN")
+    String runId;
+
+    @Parameters(index = "2", paramLabel = "TASK")
+    String task;
+
+    @Option(names = "--downstream", description = "Its downstream tasks too")
+    boolean downstream;
+
+    @Override
+    public Integer call() {
+      JsonNode run =
+          client
+              .client()
+              .post(
+                  "/v1/flows/"
+                      + name
+                      + "/runs/"
+                      + runId
+                      + "/tasks/"
+                      + task
+                      + "/clear?downstream="
+                      + downstream,
+                  Map.of());
+      System.out.println(
+          "Task " + task + " of run " + runId + " cleared: run " + run.path("state").asText());
       return 0;
     }
   }
