@@ -6,6 +6,7 @@ import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
 import io.tributary.console.dashboards.DashboardPages;
 import io.tributary.console.dashboards.DashboardPdf;
+import io.tributary.console.sql.TileSaver;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
 import io.tributary.dashboards.Dashboard;
@@ -33,11 +34,13 @@ final class DashboardRoutes {
   private final Dashboards dashboards;
   private final DashboardPages pages;
   private final DashboardPdf pdf;
+  private final TileSaver tileSaver;
 
   DashboardRoutes(Dashboards dashboards, Clock clock) {
     this.dashboards = dashboards;
     this.pages = new DashboardPages(dashboards, ConsoleRoutes.TEMPLATES);
     this.pdf = new DashboardPdf(dashboards, new ReportRenderer(), clock);
+    this.tileSaver = new TileSaver(dashboards, ConsoleRoutes.TEMPLATES);
   }
 
   void register(RoutesConfig routes) {
@@ -52,6 +55,8 @@ final class DashboardRoutes {
     ConsoleRoutes.page(routes, "/dashboards", pages::list, Requires.authenticated());
     ConsoleRoutes.page(routes, "/dashboards/{name}", pages::view, Requires.authenticated());
     // the dashboard as a PDF: each tile reads what the viewer may read, as its data route
+    // the SQL workbench's "Save as dashboard tile": a change of a saved dashboard, admin as the PUT
+    ConsoleRoutes.action(routes, "/sql/tile", tileSaver::save, Requires.admin());
     ConsoleRoutes.page(routes, "/dashboards/{name}/pdf", pdf::pdf, Requires.authenticated());
     ConsoleRoutes.page(
         routes, "/dashboards/{name}/drill/{id}", pages::drill, Requires.authenticated());
