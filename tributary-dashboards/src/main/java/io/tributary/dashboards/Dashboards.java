@@ -85,6 +85,7 @@ public final class Dashboards implements AutoCloseable {
   private final Clock clock;
   private final Map<Path, FileState> files = new ConcurrentHashMap<>();
   private final Map<String, Dashboard> saved = new ConcurrentHashMap<>();
+
   /** Reads a saved definition (YAML, or JSON, which is YAML too) as a tree. */
   private static final ObjectMapper TREES = new ObjectMapper(new YAMLFactory());
 
@@ -394,8 +395,7 @@ public final class Dashboards implements AutoCloseable {
     } catch (IOException | ClassCastException e) {
       throw new IllegalStateException("Cannot read the saved definition of dashboard " + name, e);
     }
-    ArrayNode tiles =
-        root.get("tiles") instanceof ArrayNode list ? list : root.putArray("tiles");
+    ArrayNode tiles = root.get("tiles") instanceof ArrayNode list ? list : root.putArray("tiles");
     ObjectNode tile = tiles.addObject();
     tile.put("id", id).put("title", title).put("chart", chart).put("sql", sql);
     if (!options.isEmpty()) {

@@ -26,10 +26,10 @@ import java.util.Optional;
 
 /**
  * {@code GET /dashboards/{name}/pdf?<filters>}: the dashboard with the filters of the query string
- * as a PDF, drawn on the server by the reports module's renderer. Each tile is a section whose chart
- * is the nearest report chart (line, area and stacked: line; bar: bar; pie: pie; table and heatmap:
- * table; big-number: big-number); a tile reads only the tables the viewer may read, as its data
- * route, and a tile that fails shows its error.
+ * as a PDF, drawn on the server by the reports module's renderer. Each tile is a section whose
+ * chart is the nearest report chart (line, area and stacked: line; bar: bar; pie: pie; table and
+ * heatmap: table; big-number: big-number); a tile reads only the tables the viewer may read, as its
+ * data route, and a tile that fails shows its error.
  */
 public final class DashboardPdf {
   /** The most rows a table section of the PDF shows. */

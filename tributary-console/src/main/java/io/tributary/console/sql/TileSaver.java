@@ -36,7 +36,10 @@ public final class TileSaver {
     String title = field(ctx, "title");
     String x = field(ctx, "x");
     List<String> y =
-        Arrays.stream(field(ctx, "y").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Arrays.stream(field(ctx, "y").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
     Map<String, Object> options = new LinkedHashMap<>();
     switch (chart) {
       case "pie" -> {
@@ -70,7 +73,12 @@ public final class TileSaver {
       params.put("error", "");
       params.put(
           "message",
-          "Tile " + id + " added to dashboard " + saved.name() + " (" + saved.tiles().size()
+          "Tile "
+              + id
+              + " added to dashboard "
+              + saved.name()
+              + " ("
+              + saved.tiles().size()
               + " tiles)");
       params.put("href", "/dashboards/" + saved.name());
       templates.answer(ctx, 200, "sql/tile-saved.jte", params);
