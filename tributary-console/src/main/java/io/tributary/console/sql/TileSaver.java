@@ -64,7 +64,7 @@ public final class TileSaver {
     if (sql.isBlank()) {
       params.put("error", "Enter a statement to save as a tile");
       params.put("href", "");
-      templates.answer(ctx, 400, "sql/tile-saved.jte", params);
+      templates.answer(ctx, status(ctx, 400), "sql/tile-saved.jte", params);
       return;
     }
     try {
@@ -85,12 +85,17 @@ public final class TileSaver {
     } catch (TributaryException e) {
       params.put("error", e.getMessage() == null ? e.code() : e.getMessage());
       params.put("href", "");
-      templates.answer(ctx, e.errorCode().httpStatus(), "sql/tile-saved.jte", params);
+      templates.answer(ctx, status(ctx, e.errorCode().httpStatus()), "sql/tile-saved.jte", params);
     } catch (IllegalArgumentException e) {
       params.put("error", e.getMessage());
       params.put("href", "");
-      templates.answer(ctx, 400, "sql/tile-saved.jte", params);
+      templates.answer(ctx, status(ctx, 400), "sql/tile-saved.jte", params);
     }
+  }
+
+  /** An error's status; 200 for htmx, which swaps only successes into the form's result. */
+  private static int status(Context ctx, int status) {
+    return "true".equals(ctx.header("HX-Request")) ? 200 : status;
   }
 
   private static void put(Map<String, Object> options, String key, String value) {
