@@ -1,5 +1,10 @@
 package io.tributary.dashboards;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
@@ -80,6 +85,11 @@ public final class Dashboards implements AutoCloseable {
   private final Clock clock;
   private final Map<Path, FileState> files = new ConcurrentHashMap<>();
   private final Map<String, Dashboard> saved = new ConcurrentHashMap<>();
+
+  /** Reads a saved definition (YAML, or JSON, which is YAML too) as a tree. */
+  private static final ObjectMapper TREES = new ObjectMapper(new YAMLFactory());
+
+  private static final ObjectMapper JSON_TREES = new ObjectMapper();
   private final Map<String, String> savedTexts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
 
@@ -360,6 +370,42 @@ public final class Dashboards implements AutoCloseable {
     saved.put(name, dashboard);
     savedTexts.put(name, text);
     return dashboard;
+  }
+
+  /**
+   * Adds a tile to the saved dashboard {@code name} (created, titled {@code name}, when there is
+   * none), as a {@link #put} of its definition with the tile appended (saved as JSON).
+   *
+   * @param options the tile's options ({@code x}, {@code y}, {@code label}, {@code value}...)
+   * @throws DashboardDefinitionException when the dashboard with the tile is not valid (a tile id
+   *     taken, a required option missing...)
+   * @throws InvalidInputException {@code name_taken} (409) when a file defines {@code name}
+   */
+  public synchronized Dashboard addTile(
+      String name, String id, String title, String chart, String sql, Map<String, Object> options) {
+    Dashboard.requireName(name);
+    refuseFileDashboard(name, "save");
+    String text = savedTexts.get(name);
+    ObjectNode root;
+    try {
+      root =
+          text == null
+              ? TREES.createObjectNode().put("title", name)
+              : (ObjectNode) TREES.readTree(text);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalStateException("Cannot read the saved definition of dashboard " + name, e);
+    }
+    ArrayNode tiles = root.get("tiles") instanceof ArrayNode list ? list : root.putArray("tiles");
+    ObjectNode tile = tiles.addObject();
+    tile.put("id", id).put("title", title).put("chart", chart).put("sql", sql);
+    if (!options.isEmpty()) {
+      tile.set("options", TREES.valueToTree(options));
+    }
+    try {
+      return put(name, JSON_TREES.writeValueAsString(root));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write dashboard " + name, e);
+    }
   }
 
   /**

@@ -204,6 +204,10 @@ public final class Reports {
         outcome = all ? ReportRun.Outcome.DELIVERED : ReportRun.Outcome.DELIVERY_FAILED;
       }
     } catch (ReportFailedException | RuntimeException e) {
+      if (Thread.interrupted()) {
+        // stopped (the platform is closing, or the task timed out): no notice, nothing recorded
+        throw new InterruptedException("Report " + name + " for " + ds + " was interrupted");
+      }
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       if (!(e instanceof ReportFailedException)) {
         LOG.warn("Report {} for {} could not be rendered", name, ds, e);

@@ -5,13 +5,17 @@ import io.javalin.http.Context;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
 import io.tributary.console.dashboards.DashboardPages;
+import io.tributary.console.dashboards.DashboardPdf;
+import io.tributary.console.sql.TileSaver;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
 import io.tributary.dashboards.Dashboard;
 import io.tributary.dashboards.DashboardJson;
 import io.tributary.dashboards.Dashboards;
 import io.tributary.dashboards.TileData;
+import io.tributary.reports.ReportRenderer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +33,14 @@ import java.util.function.Predicate;
 final class DashboardRoutes {
   private final Dashboards dashboards;
   private final DashboardPages pages;
+  private final DashboardPdf pdf;
+  private final TileSaver tileSaver;
 
-  DashboardRoutes(Dashboards dashboards) {
+  DashboardRoutes(Dashboards dashboards, Clock clock) {
     this.dashboards = dashboards;
     this.pages = new DashboardPages(dashboards, ConsoleRoutes.TEMPLATES);
+    this.pdf = new DashboardPdf(dashboards, new ReportRenderer(), clock);
+    this.tileSaver = new TileSaver(dashboards, ConsoleRoutes.TEMPLATES);
   }
 
   void register(RoutesConfig routes) {
@@ -46,6 +54,10 @@ final class DashboardRoutes {
     // the console's pages, and the JSON they fetch with the session cookie
     ConsoleRoutes.page(routes, "/dashboards", pages::list, Requires.authenticated());
     ConsoleRoutes.page(routes, "/dashboards/{name}", pages::view, Requires.authenticated());
+    // the dashboard as a PDF: each tile reads what the viewer may read, as its data route
+    // the SQL workbench's "Save as dashboard tile": a change of a saved dashboard, admin as the PUT
+    ConsoleRoutes.action(routes, "/sql/tile", tileSaver::save, Requires.admin());
+    ConsoleRoutes.page(routes, "/dashboards/{name}/pdf", pdf::pdf, Requires.authenticated());
     ConsoleRoutes.page(
         routes, "/dashboards/{name}/drill/{id}", pages::drill, Requires.authenticated());
     ConsoleRoutes.page(

@@ -350,7 +350,7 @@ public final class Platform implements AutoCloseable {
       FunctionsApi functionsApi = new FunctionsApi(topics, functions, functionOwners);
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
-      DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards);
+      DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards, clock);
       AccessGate gate =
           new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
       ExperimentRoutes experimentRoutes = new ExperimentRoutes(experiments, gate);

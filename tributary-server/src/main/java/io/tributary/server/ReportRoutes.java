@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.console.reports.ReportPages;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
@@ -29,10 +30,12 @@ final class ReportRoutes {
 
   private final Reports reports;
   private final Clock clock;
+  private final ReportPages pages;
 
   ReportRoutes(Reports reports, Clock clock) {
     this.reports = reports;
     this.clock = clock;
+    this.pages = new ReportPages(reports, clock, ConsoleRoutes.TEMPLATES);
   }
 
   void register(RoutesConfig routes) {
@@ -42,6 +45,9 @@ final class ReportRoutes {
     routes.delete("/v1/reports/{name}", this::delete, Requires.admin());
     routes.post("/v1/reports/{name}/run", this::run, Requires.admin());
     routes.get("/v1/reports/{name}/history", this::history, Requires.admin());
+    // the console's page, for the admin as the API
+    ConsoleRoutes.page(routes, "/reports", pages::list, Requires.admin());
+    ConsoleRoutes.action(routes, "/reports/{name}/run", pages::run, Requires.admin());
   }
 
   private void list(Context ctx) {

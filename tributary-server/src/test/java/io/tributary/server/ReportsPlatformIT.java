@@ -11,6 +11,9 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,13 +189,94 @@ class ReportsPlatformIT {
     assertThat(http.get("/v1/reports").body().path("reports").get(0).path("name").asText())
         .isEqualTo("flash");
 
+    // the console's page: the report, its targets and history; Run now for a date
+    Http.Response page = http.get("/reports");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.raw().body())
+        .contains(
+            "id=\"report-flash\"",
+            "Listening flash {{ ds }}",
+            "email:ops@example.com",
+            "delivered",
+            "2023-12-30",
+            file.toString(),
+            "action=\"/reports/flash/run\"");
+    Http.Response ran =
+        http.post("/reports/flash/run", "application/x-www-form-urlencoded", "ds=2023-12-29");
+    assertThat(ran.status()).isEqualTo(200);
+    assertThat(ran.raw().body()).contains("Report flash for 2023-12-29: delivered");
+    assertThat(http.post("/reports/flash/run", "application/x-www-form-urlencoded", "ds=nope"))
+        .satisfies(r -> assertThat(r.raw().body()).contains("Invalid ds", "nope"));
+    aDashboardIsRenderedAsPdfWithItsFilters();
+
     // a broken file in the folder is listed as a problem; the loaded version stays
     Files.writeString(platform.config().reports().dir().resolve("flash.yaml"), "sections: 3\n");
     JsonNode listing = http.get("/v1/reports").body();
     assertThat(listing.path("problems").path("flash.yaml").asText()).contains("sections");
+    assertThat(http.get("/reports").raw().body()).contains("Rejected report files", "flash.yaml");
     assertThat(http.get("/v1/reports/flash").status()).isEqualTo(200);
     assertThat(http.delete("/v1/reports/flash").status()).isEqualTo(204);
     assertThat(http.get("/v1/reports/flash").status()).isEqualTo(404);
+  }
+
+  /** A dashboard over the plays as a PDF (the console's PDF link), for the filters' values. */
+  private void aDashboardIsRenderedAsPdfWithItsFilters() throws Exception {
+    String board =
+        """
+        title: Plays board
+        filters:
+          - name: day
+            type: text
+            default: "2024-01-01"
+        tiles:
+          - id: by_show
+            title: Listens by show
+            chart: bar
+            sql: SELECT show_id, sum(listens) AS listens FROM raw.plays WHERE day = $day GROUP BY show_id ORDER BY show_id
+            options: { x: show_id, y: listens }
+          - id: total
+            title: Total listens
+            chart: big-number
+            sql: SELECT sum(listens) AS listens FROM raw.plays WHERE day = $day
+            options: { value: listens }
+          - id: rows
+            title: Rows of the day
+            chart: heatmap
+            sql: SELECT show_id, day, listens FROM raw.plays WHERE day = $day
+            options: { x: show_id, y: day, value: listens }
+        """;
+    Http.Response saved = http.put("/v1/dashboards/plays_board", board);
+    assertThat(saved.status()).as(saved.raw().body()).isEqualTo(201);
+    assertThat(http.get("/dashboards/plays_board").raw().body())
+        .contains("href=\"/dashboards/plays_board/pdf\"");
+    HttpResponse<byte[]> pdf =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        platform.httpUri().resolve("/dashboards/plays_board/pdf?day=2024-01-01"))
+                    .header("Authorization", http.authorization())
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(pdf.statusCode()).isEqualTo(200);
+    assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
+    try (PDDocument document = Loader.loadPDF(pdf.body())) {
+      assertThat(new PDFTextStripper().getText(document))
+          .contains(
+              "Plays board",
+              "2024-01-01",
+              "Listens by show",
+              "Total listens",
+              "Rows of the day",
+              "1,234");
+      // the bar chart is drawn as an image
+      boolean figure = false;
+      for (var pageOfPdf : document.getPages()) {
+        for (var name : pageOfPdf.getResources().getXObjectNames()) {
+          figure |= pageOfPdf.getResources().getXObject(name) instanceof PDImageXObject;
+        }
+      }
+      assertThat(figure).as("a chart image in the PDF").isTrue();
+    }
   }
 
   private boolean isHtml(Part part) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.server.console.Browser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The SQL workbench and the catalog browser in a real headless Chromium, access control on:
@@ -192,6 +195,62 @@ class WorkbenchCatalogIT {
                 browser.findAll("#sql-history tr.failed .history-sql").stream()
                     .anyMatch(e -> e.getText().contains("WHERE = 1")));
     browser.assertNoConsoleErrors();
+  }
+
+  @Test
+  void theStatementIsSavedAsADashboardTile() throws Exception {
+    asAdmin();
+    browser.get("/sql");
+    ((JavascriptExecutor) browser.driver())
+        .executeScript(
+            "window.tributaryEditor.setValue(arguments[0])",
+            "SELECT id, id * 2 AS twice FROM raw.events ORDER BY id");
+    browser.driver().findElement(By.cssSelector(".sql-tile summary")).click();
+    WebElement form = browser.driver().findElement(By.id("sql-tile"));
+    form.findElement(By.name("dashboard")).sendKeys("from_sql");
+    form.findElement(By.name("tile")).sendKeys("ids");
+    form.findElement(By.name("title")).sendKeys("Ids doubled");
+    new Select(form.findElement(By.name("chart"))).selectByValue("line");
+    form.findElement(By.name("x")).sendKeys("id");
+    form.findElement(By.name("y")).sendKeys("twice");
+    form.findElement(By.id("sql-tile-save")).click();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                browser
+                    .driver()
+                    .findElement(By.id("sql-tile-result"))
+                    .getText()
+                    .contains("Tile ids added to dashboard from_sql"));
+    var tile = admin.get("/v1/dashboards/from_sql").body().path("tiles").get(0);
+    assertThat(tile.path("id").asText()).isEqualTo("ids");
+    assertThat(tile.path("title").asText()).isEqualTo("Ids doubled");
+    assertThat(tile.path("chart").asText()).isEqualTo("line");
+    assertThat(tile.path("sql").asText()).contains("id * 2 AS twice");
+    assertThat(tile.path("options").path("y").get(0).asText()).isEqualTo("twice");
+    // a second tile joins the first; a taken id is refused with its reason
+    String form2 = "dashboard=from_sql&tile=all&chart=table&sql=SELECT+*+FROM+raw.events";
+    assertThat(admin.post("/sql/tile", "application/x-www-form-urlencoded", form2).status())
+        .isEqualTo(200);
+    assertThat(admin.get("/v1/dashboards/from_sql").body().path("tiles")).hasSize(2);
+    Http.Response taken = admin.post("/sql/tile", "application/x-www-form-urlencoded", form2);
+    assertThat(taken.status()).isEqualTo(400);
+    assertThat(taken.raw().body()).contains("all");
+    // a dashboard defined by a file is not changed from the workbench
+    Files.writeString(
+        platform.config().dataDir().resolve("dashboards").resolve("filed.yaml"),
+        "title: Filed\ntiles:\n  - id: one\n    chart: table\n    sql: SELECT 1 AS one\n");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> admin.get("/v1/dashboards/filed").status() == 200);
+    Http.Response filed =
+        admin.post(
+            "/sql/tile", "application/x-www-form-urlencoded", form2.replace("from_sql", "filed"));
+    assertThat(filed.status()).isEqualTo(409);
+    assertThat(filed.raw().body()).contains("filed");
+    assertThat(admin.get("/v1/dashboards/filed").body().path("tiles")).hasSize(1);
   }
 
   @Test
