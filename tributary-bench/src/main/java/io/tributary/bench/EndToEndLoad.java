@@ -18,15 +18,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class EndToEndLoad {
   private static final String LOAD_THREAD = "bench-client-";
 
-  private final Platform platform;
+  private final List<Platform> nodes;
   private final StreamSpec stream;
   private final int clients;
 
   EndToEndLoad(Platform platform, StreamSpec stream, int clients) {
+    this(List.of(platform), stream, clients);
+  }
+
+  /**
+   * Load spread over several nodes of one platform (client {@code c} posts to node {@code c mod
+   * n}); the rows are awaited on the first node, which sees every node's commits.
+   */
+  EndToEndLoad(List<Platform> nodes, StreamSpec stream, int clients) {
     if (clients < 1) {
       throw new IllegalArgumentException("--clients must be at least 1, not " + clients);
     }
-    this.platform = platform;
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("End-to-end load needs at least one node");
+    }
+    this.nodes = List.copyOf(nodes);
     this.stream = stream;
     this.clients = clients;
   }
@@ -39,8 +50,11 @@ final class EndToEndLoad {
 
   /** Posts bodies {@code first..first+count} and awaits their rows. */
   Result measure(Bodies bodies, int first, int count) throws Exception {
-    RecordsEndpoint endpoint = new RecordsEndpoint(platform, stream.name());
-    TableWatch watch = new TableWatch(platform, stream.table());
+    List<RecordsEndpoint> endpoints = new ArrayList<>();
+    for (Platform node : nodes) {
+      endpoints.add(new RecordsEndpoint(node, stream.name()));
+    }
+    TableWatch watch = new TableWatch(nodes.get(0), stream.table());
     long[] ackedAt = new long[count];
     AtomicInteger nextBatch = new AtomicInteger();
     AtomicInteger threads = new AtomicInteger();
@@ -51,6 +65,7 @@ final class EndToEndLoad {
     long start = System.nanoTime();
     List<Future<?>> senders = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
+      RecordsEndpoint endpoint = endpoints.get(c % endpoints.size());
       senders.add(
           pool.submit(
               () -> {

@@ -93,6 +93,15 @@ final class IngestBenchmark implements Callable<Integer> {
               + " one, and report the rate with access on over the rate with it off")
   boolean accessCost;
 
+  @Option(
+      names = "--nodes",
+      defaultValue = "1",
+      description =
+          "With 2 or more: end to end on that many nodes of one platform (a 3-broker Kafka"
+              + " cluster, a PostgreSQL catalog) against one node of it, and on the embedded"
+              + " defaults; CPU per event of each and their ratio (needs PostgreSQL's binaries)")
+  int nodes;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -113,7 +122,10 @@ final class IngestBenchmark implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--rounds and --events must be at least 1, not " + rounds + " and " + events);
     }
-    ConnectPeerJars connectJars = ConnectPeerJars.locate(connectPeer);
+    if (nodes < 1) {
+      throw new IllegalArgumentException("--nodes must be at least 1, not " + nodes);
+    }
+    ConnectPeerJars connectJars = nodes > 1 ? null : ConnectPeerJars.locate(connectPeer);
     int warmup = (warmupEvents + BATCH - 1) / BATCH;
     int count = (events + BATCH - 1) / BATCH; // batches per round
     events = count * BATCH;
@@ -130,6 +142,17 @@ final class IngestBenchmark implements Callable<Integer> {
     result.put("events", events);
     result.put("event_bytes_avg", bodies.bytes() / (POOL_BATCHES * BATCH));
     result.put("rounds", rounds);
+    if (nodes > 1) { // bench ingest --nodes N: its own phases only
+      NodesReport nodesReport =
+          new NodesIngest(nodes, stream, bodies, clients)
+              .measure(dir, warmup, count, rounds, config(dir.resolve("embedded"), stream));
+      result.putAll(nodesReport.figures());
+      result.put("buffer_interval_ms", stream.buffer().interval().toMillis());
+      result.put("rss_peak_mib", Host.peakRssMib());
+      Results.print(result, json);
+      (json ? System.err : System.out).println(nodesReport.targetLine());
+      return 0;
+    }
     IngestReport report;
     List<String> costLines = new ArrayList<>();
     try (Platform platform = Platform.start(config(dir, stream), Clock.systemUTC())) {
