@@ -1,5 +1,6 @@
 package io.tributary.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -124,7 +125,7 @@ final class BenchKafkaCluster implements AutoCloseable {
             "-XX:CICompilerCount=1",
             "-Djava.awt.headless=true",
             "-cp",
-            System.getProperty("java.class.path"),
+            absoluteClassPath(),
             "kafka.Kafka",
             node.config().toString());
     try {
@@ -137,6 +138,13 @@ final class BenchKafkaCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start Kafka node " + node.id(), e);
     }
+  }
+
+  /** This JVM's class path with every entry absolute: the nodes run in the scratch directory. */
+  private static String absoluteClassPath() {
+    return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   private static Properties properties(Node node, String voters, Path logDir) {
