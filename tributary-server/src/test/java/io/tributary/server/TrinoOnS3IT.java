@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opt-in: Trino 476 reads a table the platform delivered to S3 (S3Proxy), through the platform's
- * Iceberg REST catalog and Trino's native S3 file system. Trino uses vended credentials ({@code
+ * Opt-in: Trino 476 reads the tables the platform wrote to S3 (S3Proxy): a delivered raw table, its
+ * errors table and a table a flow's sql task wrote, through the platform's Iceberg REST catalog and
+ * Trino's native S3 file system; then Trino inserts into that table and the platform reads Trino's
+ * rows. Trino uses vended credentials ({@code
  * iceberg.rest-catalog.vended-credentials-enabled}) only when they carry a session token, which
  * static keys do not: it is given the keys as its own ({@code s3.aws-access-key}). It needs the
  * server tarball {@code io.trino:trino-server:476:tar.gz} (821 MB, in the local Maven repository or
@@ -37,6 +39,16 @@ class TrinoOnS3IT {
   private static final String VERSION = "476";
   private static final String BUCKET = "lake";
   private static final Duration WAIT = Duration.ofMinutes(4);
+
+  private static final String FLOW =
+      """
+      tasks:
+        - id: totals
+          type: sql
+          sql: SELECT show_id, sum(listened_ms) AS ms FROM raw.events GROUP BY show_id
+          target: transformed.trino_totals
+          mode: replace
+      """;
 
   @TempDir Path dir;
 
@@ -87,7 +99,7 @@ class TrinoOnS3IT {
   }
 
   @Test
-  void trinoReadsATableThePlatformDeliveredToS3() throws Exception {
+  void trinoReadsAndWritesThePlatformsTablesOnS3() throws Exception {
     assumeTrue(
         Files.isRegularFile(tarball()),
         "Trino's server tarball is absent: "
@@ -127,6 +139,19 @@ class TrinoOnS3IT {
             "{\"show_id\":\"a\",\"listened_ms\":10}\n{\"show_id\":\"a\",\"listened_ms\":20}\n"
                 + "{\"show_id\":\"b\",\"listened_ms\":5}\n");
         await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
+        // a record whose listened_ms does not fit the table's type lands in raw.events_errors
+        http.ndjson("events", "{\"show_id\":\"c\",\"listened_ms\":\"abc\"}\n");
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(() -> http.count("SELECT count(*) FROM raw.events_errors") == 1);
+        // a flow's sql task writes a transformed table
+        assertThat(http.put("/v1/flows/totals", FLOW).status()).isEqualTo(201);
+        http.post("/v1/flows/totals/runs", "application/json", "{}");
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(() -> http.count("SELECT count(*) FROM transformed.trino_totals") == 2);
 
         int port = TestConfigs.freePort();
         Path etc = Files.createDirectories(dir.resolve("trino/etc/catalog")).getParent();
@@ -204,6 +229,22 @@ class TrinoOnS3IT {
                   port,
                   "SELECT show_id, sum(listened_ms) FROM lake.raw.events GROUP BY 1 ORDER BY 1");
           assertThat(rows.toString()).isEqualTo("[[a, 30], [b, 5]]");
+          assertThat(
+                  query(port, "SELECT stream, code, payload FROM lake.raw.events_errors")
+                      .toString())
+              .contains("events, type_mismatch")
+              .contains("abc");
+          assertThat(
+                  query(port, "SELECT show_id, ms FROM lake.transformed.trino_totals ORDER BY 1")
+                      .toString())
+              .isEqualTo("[[a, 30], [b, 5]]");
+
+          // Trino writes through the catalog (an INSERT: S3Proxy answers 501 to the listing a
+          // CREATE TABLE makes first); the platform reads Trino's commit
+          query(port, "INSERT INTO lake.transformed.trino_totals VALUES ('t', 7)");
+          assertThat(http.count("SELECT count(*) FROM transformed.trino_totals")).isEqualTo(3);
+          assertThat(http.count("SELECT ms FROM transformed.trino_totals WHERE show_id = 't'"))
+              .isEqualTo(7);
         } finally {
           trino.destroy();
           if (!trino.waitFor(20, TimeUnit.SECONDS)) {
