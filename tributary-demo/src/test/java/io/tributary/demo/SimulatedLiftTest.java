@@ -55,7 +55,7 @@ class SimulatedLiftTest {
 
   @Test
   void theDefaultThreePercentLiftOnFollowsIsInsideTheInterval() throws Exception {
-    ExperimentResults results = run(11, AppExperiment.DEFAULT_LIFT, 2_000_000);
+    ExperimentResults results = run(11, AppExperiment.DEFAULT_LIFT, 1_500_000);
     assertThat(results.sampleRatio().mismatch()).isFalse();
     Difference follows = difference(results, FOLLOWS);
     assertThat(follows.relative().low()).isLessThan(AppExperiment.DEFAULT_LIFT);
@@ -64,7 +64,7 @@ class SimulatedLiftTest {
 
   @Test
   void aTwentyPercentLiftIsFoundAndIsASignificantWin() throws Exception {
-    ExperimentResults results = run(12, 0.20, 2_000_000);
+    ExperimentResults results = run(12, 0.20, 1_000_000);
     assertThat(results.sampleRatio().mismatch()).isFalse();
     Difference follows = difference(results, FOLLOWS);
     assertThat(follows.relative().low()).isLessThan(0.20).isGreaterThan(0);
@@ -76,7 +76,7 @@ class SimulatedLiftTest {
   @Test
   void withoutALiftTheVerdictIsNotSignificant() throws Exception {
     for (long seed = 21; seed <= 23; seed++) {
-      ExperimentResults results = run(seed, 0, 1_000_000);
+      ExperimentResults results = run(seed, 0, 600_000);
       assertThat(results.sampleRatio().mismatch()).isFalse();
       Difference follows = difference(results, FOLLOWS);
       assertThat(follows.relative().low()).as("seed %d", seed).isLessThan(0);

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * come back.
  *
  * <p>Columns: {@code metric} ({@link #EXPOSURES} for the exposure counts), {@code variant}, {@code
- * n}, {@code sum_y}, {@code sum_yy}, {@code sum_x}, {@code sum_xx}, {@code sum_xy}. Public so
- * the demo's tests can run it on the simulator's events in a plain DuckDB.
+ * n}, {@code sum_y}, {@code sum_yy}, {@code sum_x}, {@code sum_xx}, {@code sum_xy}. Public so the
+ * demo's tests can run it on the simulator's events in a plain DuckDB.
  */
 public final class ResultQuery {
   /** The {@code metric} value of the exposure-count rows. */
