@@ -55,7 +55,7 @@ class SimulatedLiftTest {
 
   @Test
   void theDefaultThreePercentLiftOnFollowsIsInsideTheInterval() throws Exception {
-    ExperimentResults results = run(11, AppExperiment.DEFAULT_LIFT, 1_500_000);
+    ExperimentResults results = run(11, AppExperiment.DEFAULT_LIFT, 1_000_000);
     assertThat(results.sampleRatio().mismatch()).isFalse();
     Difference follows = difference(results, FOLLOWS);
     assertThat(follows.relative().low()).isLessThan(AppExperiment.DEFAULT_LIFT);
