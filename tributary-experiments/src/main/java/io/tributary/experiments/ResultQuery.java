@@ -14,14 +14,17 @@ import java.util.stream.Collectors;
  * come back.
  *
  * <p>Columns: {@code metric} ({@link #EXPOSURES} for the exposure counts), {@code variant}, {@code
- * n}, {@code sum_y}, {@code sum_yy}, {@code sum_x}, {@code sum_xx}, {@code sum_xy}.
+ * n}, {@code sum_y}, {@code sum_yy}, {@code sum_x}, {@code sum_xx}, {@code sum_xy}. Public so the
+ * demo's tests can run it on the simulator's events in a plain DuckDB.
  */
-final class ResultQuery {
-  static final String EXPOSURES = "__exposures";
+public final class ResultQuery {
+  /** The {@code metric} value of the exposure-count rows. */
+  public static final String EXPOSURES = "__exposures";
 
   private ResultQuery() {}
 
-  static String of(ExperimentSpec spec) {
+  /** The statement for {@code spec}. */
+  public static String of(ExperimentSpec spec) {
     StringBuilder sql = new StringBuilder("WITH exposures AS (");
     sql.append(exposures(spec)).append(")");
     List<Metric> metrics = spec.allMetrics();
