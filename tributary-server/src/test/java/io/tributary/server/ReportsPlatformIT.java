@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.server.console.Browser;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -207,6 +208,14 @@ class ReportsPlatformIT {
     assertThat(ran.raw().body()).contains("Report flash for 2023-12-29: delivered");
     assertThat(http.post("/reports/flash/run", "application/x-www-form-urlencoded", "ds=nope"))
         .satisfies(r -> assertThat(r.raw().body()).contains("Invalid ds", "nope"));
+    // the same page in a real browser: it loads without console errors and shows the history
+    try (Browser browser = Browser.open(platform.httpUri())) {
+      browser.login("admin", platform.adminCredentials().password());
+      browser.get("/reports");
+      assertThat(browser.find("body").getText()).contains("flash", "2023-12-29", "delivered");
+      browser.screenshot("reports");
+      browser.assertNoConsoleErrors();
+    }
     aDashboardIsRenderedAsPdfWithItsFilters();
 
     // a broken file in the folder is listed as a problem; the loaded version stays
