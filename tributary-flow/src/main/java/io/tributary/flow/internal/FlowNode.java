@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.tributary.core.config.ConfigException;
 import io.tributary.core.config.ConfigNode;
+import io.tributary.core.config.YamlLines;
 import io.tributary.flow.FlowDefinitionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package io.tributary.reports.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.tributary.core.config.YamlLines;
 import io.tributary.reports.ReportDefinitionException;
 import java.util.ArrayList;
 import java.util.Iterator;

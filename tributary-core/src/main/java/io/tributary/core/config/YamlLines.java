@@ -1,4 +1,4 @@
-package io.tributary.flow.internal;
+package io.tributary.core.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
