@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tributary.core.config.Units;
+import io.tributary.core.config.YamlLines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,11 +69,11 @@ public final class DashboardParser {
   static final int MAX_FILTERS = 16;
 
   private final String source;
-  private final DefinitionLines lines;
+  private final YamlLines lines;
 
   private DashboardParser(String source, String text) {
     this.source = source;
-    this.lines = DefinitionLines.of(text);
+    this.lines = YamlLines.of(text);
   }
 
   /**
@@ -191,12 +192,7 @@ public final class DashboardParser {
       }
       filters.add(
           new Dashboard.Filter(
-              name,
-              type,
-              label.isEmpty() ? name : label,
-              defaultValue,
-              valuesSql,
-              lines.lineOf(path)));
+              name, type, label.isEmpty() ? name : label, defaultValue, valuesSql, lineOf(path)));
     }
     return filters;
   }
@@ -281,7 +277,7 @@ public final class DashboardParser {
       Dashboard.Layout layout = layout(tile.get("layout"), path + ".layout", i);
       tiles.add(
           new Dashboard.Tile(
-              id, title.isEmpty() ? id : title, sql, chart, options, layout, lines.lineOf(path)));
+              id, title.isEmpty() ? id : title, sql, chart, options, layout, lineOf(path)));
     }
     return tiles;
   }
@@ -427,8 +423,13 @@ public final class DashboardParser {
   }
 
   private DashboardDefinitionException error(String path, String message) {
-    int line = lines.lineOf(path);
+    int line = lineOf(path);
     return new DashboardDefinitionException(
         source + ":" + line + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+  }
+
+  /** The line of {@code path} (or of its nearest enclosing key), 1 when none is known. */
+  private int lineOf(String path) {
+    return Math.max(1, lines.lineOf(path));
   }
 }

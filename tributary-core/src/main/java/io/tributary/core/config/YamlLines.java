@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The line of every key and list item of a YAML (or JSON) document, by path: {@code schedule},
- * {@code tasks[1]}, {@code tasks[1].depends-on}.
+ * {@code tasks[1]}, {@code tasks[1].depends-on}. Used by every parser of definitions as code
+ * (flows, reports, experiments, dashboards) to name the line of a bad key.
  */
 public final class YamlLines {
   private final Map<String, Integer> lines;
@@ -20,7 +21,7 @@ public final class YamlLines {
     this.lines = lines;
   }
 
-  /** Indexes {@code text}; a document that does not parse gives an empty index. */
+  /** Indexes {@code text}; a document that does not parse gives what was read before the error. */
   public static YamlLines of(String text) {
     Map<String, Integer> lines = new HashMap<>();
     try (JsonParser parser = new YAMLFactory().createParser(text)) {
@@ -44,7 +45,8 @@ public final class YamlLines {
         }
         if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
           stack.push(new Frame(path == null ? "" : path, token == JsonToken.START_ARRAY));
-        } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+        } else if ((token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
+            && !stack.isEmpty()) {
           stack.pop();
         }
       }
