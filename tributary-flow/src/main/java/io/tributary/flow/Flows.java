@@ -2,7 +2,6 @@ package io.tributary.flow;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
@@ -12,29 +11,23 @@ import io.tributary.flow.internal.FlowMetrics;
 import io.tributary.flow.internal.FlowScheduler;
 import io.tributary.flow.internal.Pools;
 import io.tributary.flow.internal.RunEngine;
-import io.tributary.flow.internal.RunIds;
 import io.tributary.flow.internal.RunStore;
 import io.tributary.flow.internal.ScheduleTicks;
 import io.tributary.lake.Lake;
 import io.tributary.lake.SpecTable;
 import io.tributary.query.QueryEngine;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +36,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,29 +252,10 @@ public final class Flows implements AutoCloseable {
       Predicate<TableId> declared,
       UnaryOperator<String> references,
       TaskPrivileges privileges) {
-    Map<String, TaskRunner> runners = new HashMap<>(more);
-    runners.put("sql", new SqlTaskRunner(query, lake, privileges));
-    runners.put("http", new HttpTaskRunner(references));
-    runners.put(
-        "maintain",
-        (action, context) -> {
-          TaskAction.Maintain maintain = (TaskAction.Maintain) action;
-          context.log().accept("Maintaining " + maintain.table() + " with " + maintain.options());
-          context.log().accept("Done: " + lake.maintain(maintain.table(), maintain.options()));
-        });
-    Map<String, TaskRunner> checked = new HashMap<>();
-    runners.forEach(
-        (type, runner) ->
-            checked.put(
-                type,
-                (action, context) -> {
-                  privileges.checkTask(action, context);
-                  runner.run(action, context);
-                }));
     return new Flows(
         db,
         new FlowParser(new LakeChecks(lake, query, declared, references::apply)),
-        checked,
+        PlatformRunners.of(lake, query, more, references, privileges),
         new LakeCommits(lake),
         settings,
         meters,
@@ -425,8 +398,6 @@ public final class Flows implements AutoCloseable {
     return actions.clear(name, runId, taskId, true);
   }
 
-
-
   /**
    * What a backfill did: its id, the runs it created and those that existed already, oldest first.
    */
@@ -454,10 +425,6 @@ public final class Flows implements AutoCloseable {
     required(name);
     return backfills.list(name, limit);
   }
-
-
-
-
 
   /** The flow's runs, newest logical date first. */
   public List<FlowRun> runs(String name, int limit) {

@@ -129,11 +129,7 @@ final class RunReads {
   }
 
   private static List<TaskRun> tasks(
-      Connection connection,
-      String flow,
-      String runId,
-      List<String> only,
-      Map<String, Long> claims)
+      Connection connection, String flow, String runId, List<String> only, Map<String, Long> claims)
       throws SQLException {
     List<TaskRun> tasks = new ArrayList<>();
     String filter =

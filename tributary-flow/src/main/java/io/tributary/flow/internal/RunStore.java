@@ -44,7 +44,7 @@ public final class RunStore {
 
   private final TryEnds ends;
   private final RunReads reads;
-  private Map<String, Integer> writtenSlots = Map.of(); // guarded by writes
+  private final TryClaims claims;
 
   /** The runs in {@code db}, whose tries this node {@code node} claims record it. */
   public RunStore(Supplier<Connection> db, String node) {
@@ -61,6 +61,7 @@ public final class RunStore {
               .contains("postgres");
       writes = postgres ? new NoLock() : new ReentrantLock();
       ends = new TryEnds(db, writes, !postgres);
+      claims = new TryClaims(db, writes, node, postgres);
     } catch (SQLException e) {
       throw failure("read the metadata database's product", e);
     }
@@ -351,73 +352,31 @@ public final class RunStore {
   }
 
   /**
-   * Has the scheduler's pick of a task's execution claim its try, in the pick's own commit (SQLite:
+   * Has the scheduler's pick of a task's execution claim its try, in the pick's own commit (SQLite;
    * see {@link TryClaims}); call once the scheduler's table exists.
    *
    * @return whether picks claim (false on PostgreSQL: each execution claims its try itself)
    */
   public boolean claimOnPick() {
-    if (postgres) {
-      return false;
-    }
-    writes.lock();
-    try (Connection connection = db.get()) {
-      TryClaims.installPickTrigger(connection);
-      return true;
-    } catch (SQLException e) {
-      throw failure("install the claim of tries at the scheduler's pick", e);
-    } finally {
-      writes.unlock();
-    }
+    return claims.claimOnPick();
   }
 
   /**
-   * Records the slots of every pool, those the picks claim under (SQLite; on PostgreSQL each claim
-   * records its pool's slots). Call it before tasks of a new or changed pool are handed to the
-   * scheduler; a pool it does not name gets no claims at pick, only claims by its executions.
+   * Records the slots of every pool, those the picks claim under (SQLite). Call it before tasks of
+   * a new or changed pool are handed to the scheduler.
    */
   public void poolSlots(Map<String, Integer> slots) {
-    if (postgres) {
-      return;
-    }
-    Map<String, Integer> copy = Map.copyOf(slots);
-    writes.lock();
-    try {
-      if (copy.equals(writtenSlots)) {
-        return;
-      }
-      try (Connection connection = db.get()) {
-        TryClaims.writePools(connection, copy);
-        writtenSlots = copy;
-      } catch (SQLException e) {
-        throw failure("record the slots of the pools " + copy.keySet(), e);
-      }
-    } finally {
-      writes.unlock();
-    }
+    claims.poolSlots(slots);
   }
 
   /**
    * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
    * try, so that tries running in a pool never outnumber its slots, whichever thread or node claims
-   * them. On SQLite that is one statement (a write statement holds the database's write lock from
-   * its start, its pool count included); on PostgreSQL one transaction that first locks the pool's
-   * row.
+   * them (see {@link TryClaims}).
    */
   public Claim claim(
       String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
-    writes.lock();
-    try {
-      try (Connection connection = db.get()) {
-        return postgres
-            ? TryClaims.claimLocked(connection, flow, runId, taskId, tries, pool, slots, now, node)
-            : TryClaims.claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now, node);
-      } catch (SQLException e) {
-        throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
-      }
-    } finally {
-      writes.unlock();
-    }
+    return claims.claim(flow, runId, taskId, tries, pool, slots, now);
   }
 
   /**

@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 /**
  * How {@link RunStore} starts a try under its pool's limit: the task moves from queued to running
@@ -69,13 +72,98 @@ final class TryClaims {
           + " AND p.state = 'running')"
           + " < (SELECT slots FROM flow_pools s WHERE s.name = flow_task_runs.pool); END";
 
-  private TryClaims() {}
+  private final Supplier<Connection> db;
+  private final Lock writes;
+  private final String node;
+  private final boolean postgres;
+  private Map<String, Integer> writtenSlots = Map.of(); // guarded by writes
+
+  /**
+   * @param writes this process's write lock
+   * @param node this node, which the tries it claims record
+   */
+  TryClaims(Supplier<Connection> db, Lock writes, String node, boolean postgres) {
+    this.db = Objects.requireNonNull(db, "db is null");
+    this.writes = Objects.requireNonNull(writes, "writes is null");
+    this.node = Objects.requireNonNull(node, "node is null");
+    this.postgres = postgres;
+  }
+
+  /**
+   * Has the scheduler's pick of a task's execution claim its try, in the pick's own commit (SQLite:
+   * above); call once the scheduler's table exists.
+   *
+   * @return whether picks claim (false on PostgreSQL: each execution claims its try itself)
+   */
+  boolean claimOnPick() {
+    if (postgres) {
+      return false;
+    }
+    writes.lock();
+    try (Connection connection = db.get()) {
+      installPickTrigger(connection);
+      return true;
+    } catch (SQLException e) {
+      throw RunStore.failure("install the claim of tries at the scheduler's pick", e);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /**
+   * Records the slots of every pool, those the picks claim under (SQLite; on PostgreSQL each claim
+   * records its pool's slots). Call it before tasks of a new or changed pool are handed to the
+   * scheduler; a pool it does not name gets no claims at pick, only claims by its executions.
+   */
+  void poolSlots(Map<String, Integer> slots) {
+    if (postgres) {
+      return;
+    }
+    Map<String, Integer> copy = Map.copyOf(slots);
+    writes.lock();
+    try {
+      if (copy.equals(writtenSlots)) {
+        return;
+      }
+      try (Connection connection = db.get()) {
+        writePools(connection, copy);
+        writtenSlots = copy;
+      } catch (SQLException e) {
+        throw RunStore.failure("record the slots of the pools " + copy.keySet(), e);
+      }
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /**
+   * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
+   * try, so that tries running in a pool never outnumber its slots, whichever thread or node claims
+   * them. On SQLite that is one statement (a write statement holds the database's write lock from
+   * its start, its pool count included); on PostgreSQL one transaction that first locks the pool's
+   * row.
+   */
+  RunStore.Claim claim(
+      String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
+    writes.lock();
+    try {
+      try (Connection connection = db.get()) {
+        return postgres
+            ? claimLocked(connection, flow, runId, taskId, tries, pool, slots, now, node)
+            : claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now, node);
+      } catch (SQLException e) {
+        throw RunStore.failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
+      }
+    } finally {
+      writes.unlock();
+    }
+  }
 
   /**
    * Installs (or replaces) the trigger {@value #PICK_TRIGGER} on SQLite, in one transaction taken
    * with the write lock first, so nodes starting at once do not fail each other.
    */
-  static void installPickTrigger(Connection connection) throws SQLException {
+  private static void installPickTrigger(Connection connection) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(true); // the driver's own deferred BEGIN would come first
     try (Statement statement = connection.createStatement()) {
@@ -94,7 +182,8 @@ final class TryClaims {
   }
 
   /** Replaces the pools' slots in {@code flow_pools}, what the pick trigger claims under. */
-  static void writePools(Connection connection, Map<String, Integer> slots) throws SQLException {
+  private static void writePools(Connection connection, Map<String, Integer> slots)
+      throws SQLException {
     connection.setAutoCommit(false);
     try (Statement clear = connection.createStatement();
         PreparedStatement insert =
@@ -112,7 +201,7 @@ final class TryClaims {
     }
   }
 
-  static RunStore.Claim claimAtOnce(
+  private static RunStore.Claim claimAtOnce(
       Connection connection,
       String flow,
       String runId,
@@ -144,7 +233,7 @@ final class TryClaims {
     }
   }
 
-  static RunStore.Claim claimLocked(
+  private static RunStore.Claim claimLocked(
       Connection connection,
       String flow,
       String runId,
