@@ -2,7 +2,6 @@ package io.tributary.flow;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.NotFoundException;
 import io.tributary.core.TableId;
@@ -12,29 +11,23 @@ import io.tributary.flow.internal.FlowMetrics;
 import io.tributary.flow.internal.FlowScheduler;
 import io.tributary.flow.internal.Pools;
 import io.tributary.flow.internal.RunEngine;
-import io.tributary.flow.internal.RunIds;
 import io.tributary.flow.internal.RunStore;
 import io.tributary.flow.internal.ScheduleTicks;
 import io.tributary.lake.Lake;
 import io.tributary.lake.SpecTable;
 import io.tributary.query.QueryEngine;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +36,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Flows.class);
-  private static final int MAX_BACKFILL_RUNS = 10_000;
+  static final int MAX_BACKFILL_RUNS = 10_000;
   private static final Duration POOL_RECHECK = Duration.ofSeconds(2);
 
   /**
@@ -109,27 +101,20 @@ public final class Flows implements AutoCloseable {
     }
   }
 
-  private final FlowParser parser;
-  private final SpecTable table;
-  private final SpecTable pauses;
-  private final Set<String> paused = ConcurrentHashMap.newKeySet();
   private final RunStore store;
-  private final BackfillStore backfills;
+  private final FlowBackfills backfills;
+  private final RunActions actions;
   private final RandomGenerator random;
   private final RunEngine engine;
   private final TriggerWatch triggers;
   private final Clock clock;
   private final Map<String, FlowSpec> specs = new ConcurrentHashMap<>();
-  private final Map<Path, String> seenFiles = new ConcurrentHashMap<>();
-  private final Path dir;
   private final Pools pools;
   private final ScheduleTicks ticks;
   private final Duration firstTick;
   private final FlowScheduler scheduler;
   private final HikariDataSource connections;
-  private final DefinitionsVersion definitions;
-  private final Object definitionsLock = new Object();
-  private volatile long seenVersion;
+  private final FlowDefinitions definitions;
   private final ScheduledExecutorService definitionsWatch;
 
   /**
@@ -144,17 +129,12 @@ public final class Flows implements AutoCloseable {
       MeterRegistry meters,
       Clock clock,
       RandomGenerator random) {
-    this.parser = Objects.requireNonNull(parser, "parser is null");
+    Objects.requireNonNull(parser, "parser is null");
     this.connections = SchedulerTables.pool(db, settings.workers() + 8, "tributary-flows");
     db = SchedulerTables.connections(connections);
     this.triggers = new TriggerWatch(commits);
     this.clock = Objects.requireNonNull(clock, "clock is null");
-    this.dir = settings.dir();
-    this.table = new SpecTable(db, "flows", "flow");
-    this.pauses = new SpecTable(db, "flow_pauses", "paused flow");
     this.store = new RunStore(db, settings.node());
-    this.backfills = new BackfillStore(db);
-    this.definitions = new DefinitionsVersion(db);
     this.definitionsWatch =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -185,7 +165,11 @@ public final class Flows implements AutoCloseable {
               }
             },
             new FlowScheduler.Settings(
-                settings.workers(), settings.tick(), settings.heartbeat(), settings.tick()),
+                settings.workers(),
+                settings.tick(),
+                settings.heartbeat(),
+                settings.tick(),
+                settings.node()),
             clock);
     this.engine =
         new RunEngine(
@@ -198,13 +182,41 @@ public final class Flows implements AutoCloseable {
             scheduler,
             POOL_RECHECK,
             new FlowMetrics(meters));
+    this.backfills = new FlowBackfills(new BackfillStore(db), engine, clock, random);
+    this.actions = new RunActions(store, engine, name -> specs.containsKey(name));
     this.ticks = new ScheduleTicks((spec, date) -> engine.ensureRun(spec, date, "scheduled"));
+    this.definitions =
+        new FlowDefinitions(
+            parser,
+            new SpecTable(db, "flows", "flow"),
+            new SpecTable(db, "flow_pauses", "paused flow"),
+            new DefinitionsVersion(db),
+            settings.dir(),
+            pools,
+            specs,
+            store,
+            new FlowDefinitions.Ticks() {
+              @Override
+              public void schedule(FlowSpec spec) {
+                scheduleTicks(spec);
+              }
+
+              @Override
+              public void forget(String flow) {
+                ticks.forget(flow);
+              }
+
+              @Override
+              public void cancel(String flow) {
+                scheduler.cancelTicks(flow);
+              }
+            },
+            clock);
     try {
-      seenVersion = definitions.current();
-      loadStored();
-      loadFolder();
+      store.claimOnPick();
+      definitions.load();
       engine.recover();
-      resumeBackfills();
+      backfills.resume(this::get);
       specs.values().forEach(this::scheduleTicks);
       scheduler.start();
       definitionsWatch.scheduleWithFixedDelay(
@@ -240,49 +252,15 @@ public final class Flows implements AutoCloseable {
       Predicate<TableId> declared,
       UnaryOperator<String> references,
       TaskPrivileges privileges) {
-    Map<String, TaskRunner> runners = new HashMap<>(more);
-    runners.put("sql", new SqlTaskRunner(query, lake, privileges));
-    runners.put("http", new HttpTaskRunner(references));
-    runners.put(
-        "maintain",
-        (action, context) -> {
-          TaskAction.Maintain maintain = (TaskAction.Maintain) action;
-          context.log().accept("Maintaining " + maintain.table() + " with " + maintain.options());
-          context.log().accept("Done: " + lake.maintain(maintain.table(), maintain.options()));
-        });
-    Map<String, TaskRunner> checked = new HashMap<>();
-    runners.forEach(
-        (type, runner) ->
-            checked.put(
-                type,
-                (action, context) -> {
-                  privileges.checkTask(action, context);
-                  runner.run(action, context);
-                }));
     return new Flows(
         db,
         new FlowParser(new LakeChecks(lake, query, declared, references::apply)),
-        checked,
+        PlatformRunners.of(lake, query, more, references, privileges),
         new LakeCommits(lake),
         settings,
         meters,
         clock,
         new Random());
-  }
-
-  private void loadStored() {
-    paused.addAll(pauses.readAll().keySet());
-    FlowParser stored = new FlowParser(sql -> {});
-    table
-        .readAll()
-        .forEach(
-            (name, text) -> {
-              try {
-                specs.put(name, stored.parse(text, "stored flow " + name, name));
-              } catch (InvalidInputException e) {
-                LOG.error("Stored flow {} no longer loads: {}", name, e.getMessage());
-              }
-            });
   }
 
   /**
@@ -292,106 +270,12 @@ public final class Flows implements AutoCloseable {
    */
   private void watchDefinitions() {
     try {
-      loadFolder();
-      syncStored();
+      definitions.watch();
     } catch (RuntimeException e) {
       if (!definitionsWatch.isShutdown()) { // not stopped by close() in the middle
         LOG.warn("Cannot look at the flow definitions: {}", e.toString());
       }
     }
-  }
-
-  /**
-   * Reloads the stored flows and pauses if another node changed them (the stored version moved): a
-   * flow stored with another text replaces this node's, one no longer stored is dropped.
-   */
-  private void syncStored() {
-    long version = definitions.current();
-    if (version == seenVersion) {
-      return;
-    }
-    synchronized (definitionsLock) {
-      seenVersion = version;
-      Map<String, String> stored = table.readAll();
-      FlowParser storedParser = new FlowParser(sql -> {});
-      stored.forEach(
-          (name, text) -> {
-            FlowSpec current = specs.get(name);
-            if (current != null && current.source().equals(text)) {
-              return;
-            }
-            try {
-              install(storedParser.parse(text, "stored flow " + name, name));
-              LOG.info("Flow {} reloaded: changed on another node", name);
-            } catch (InvalidInputException e) {
-              LOG.error("Stored flow {} does not load: {}", name, e.getMessage());
-            }
-          });
-      for (String name : List.copyOf(specs.keySet())) {
-        if (!stored.containsKey(name)) {
-          specs.remove(name);
-          ticks.forget(name);
-          LOG.info("Flow {} dropped: deleted on another node", name);
-        }
-      }
-      Set<String> storedPauses = pauses.readAll().keySet();
-      paused.addAll(storedPauses);
-      for (String name : List.copyOf(paused)) {
-        if (!storedPauses.contains(name) && paused.remove(name)) {
-          ticks.forget(name);
-          get(name).ifPresent(this::scheduleTicks);
-        }
-      }
-    }
-  }
-
-  /**
-   * Loads the flow files of the folder that are new or changed since the last look; a file that
-   * does not load is logged once per change and the flow keeps its previous version.
-   */
-  private void loadFolder() {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files =
-          list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-              .sorted()
-              .toList();
-    } catch (IOException e) {
-      LOG.warn("Cannot list the flows folder {}: {}", dir, e.toString());
-      return;
-    }
-    for (Path file : files) {
-      try {
-        String text = Files.readString(file);
-        if (text.equals(seenFiles.put(file, text))) {
-          continue;
-        }
-        FlowSpec spec = parser.parse(text, file.toString(), null);
-        save(spec);
-        LOG.info("Flow {} loaded from {}", spec.name(), file);
-      } catch (IOException e) {
-        LOG.error("Cannot read flow file {}: {}", file, e.toString());
-      } catch (InvalidInputException e) {
-        LOG.error("{}; the flow keeps its previous version, if any", e.getMessage());
-      }
-    }
-  }
-
-  private void save(FlowSpec spec) {
-    synchronized (definitionsLock) {
-      pools.check(spec);
-      table.write(spec.name(), spec.source(), clock.millis());
-      install(spec);
-    }
-  }
-
-  private void install(FlowSpec spec) {
-    specs.put(spec.name(), spec);
-    ticks.forget(spec.name());
-    scheduleTicks(spec);
   }
 
   /**
@@ -413,14 +297,11 @@ public final class Flows implements AutoCloseable {
    * @throws FlowDefinitionException naming the line and key at fault
    */
   public FlowSpec put(String name, String text) {
-    FlowSpec spec = parser.parse(text, "PUT /v1/flows/" + name, name);
-    save(spec);
-    definitions.changed();
-    return spec;
+    return definitions.put(name, text);
   }
 
   public Optional<FlowSpec> get(String name) {
-    return Optional.ofNullable(specs.get(name));
+    return definitions.get(name);
   }
 
   /** The task tries running on this node, as {@code <flow>/<run id>/<task id>}. */
@@ -430,22 +311,12 @@ public final class Flows implements AutoCloseable {
 
   /** Every flow, by name. */
   public List<FlowSpec> list() {
-    List<FlowSpec> list = new ArrayList<>(specs.values());
-    list.sort(Comparator.comparing(FlowSpec::name));
-    return list;
+    return definitions.list();
   }
 
   /** Deletes a flow's definition (its run history stays); false if there was none. */
   public boolean delete(String name) {
-    synchronized (definitionsLock) {
-      if (specs.remove(name) == null) {
-        return false;
-      }
-      scheduler.cancelTicks(name);
-      table.delete(name);
-      setPaused(name, false);
-    }
-    return true;
+    return definitions.delete(name);
   }
 
   /**
@@ -453,29 +324,15 @@ public final class Flows implements AutoCloseable {
    * run, and runs in progress go on).
    */
   public void setPaused(String name, boolean pause) {
-    synchronized (definitionsLock) {
-      if (pause) {
-        required(name);
-        pauses.write(name, "{}", clock.millis());
-        paused.add(name);
-      } else {
-        pauses.delete(name);
-        boolean was = paused.remove(name);
-        ticks.forget(name);
-        if (was) {
-          get(name).ifPresent(this::scheduleTicks);
-        }
-      }
-    }
-    definitions.changed();
+    definitions.setPaused(name, pause);
   }
 
   public boolean isPaused(String name) {
-    return paused.contains(name);
+    return definitions.isPaused(name);
   }
 
   private FlowSpec required(String name) {
-    return get(name).orElseThrow(() -> new NotFoundException("flow", name));
+    return definitions.required(name);
   }
 
   /**
@@ -486,7 +343,7 @@ public final class Flows implements AutoCloseable {
     FlowSpec spec = required(name);
     Instant date =
         logicalDate
-            .map(text -> logicalDate(spec, text))
+            .map(text -> FlowBackfills.logicalDate(spec, text))
             .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.SECONDS));
     return engine.ensureRun(spec, date, "manual");
   }
@@ -499,22 +356,7 @@ public final class Flows implements AutoCloseable {
    * @throws InvalidInputException ({@code RUN_NOT_ENDED}) if the run has not ended
    */
   public FlowRun rerun(String name, String runId) {
-    FlowRun run =
-        store
-            .run(name, runId)
-            .orElseThrow(() -> new NotFoundException("flow run", name + "/" + runId));
-    if (!engine.rerun(name, runId)) {
-      throw new InvalidInputException(
-          ErrorCode.RUN_NOT_ENDED,
-          "Run "
-              + runId
-              + " of flow "
-              + name
-              + " is "
-              + run.state().label()
-              + ": only an ended run can be re-run");
-    }
-    return store.run(name, runId).orElse(run);
+    return actions.rerun(name, runId);
   }
 
   /**
@@ -525,10 +367,7 @@ public final class Flows implements AutoCloseable {
    * @throws NotFoundException if there is no such run
    */
   public FlowRun markRunFailed(String name, String runId) {
-    if (!engine.markRunFailed(name, runId)) {
-      throw new NotFoundException("flow run", name + "/" + runId);
-    }
-    return store.run(name, runId).orElseThrow();
+    return actions.markRunFailed(name, runId);
   }
 
   /**
@@ -539,10 +378,7 @@ public final class Flows implements AutoCloseable {
    * @throws NotFoundException if there is no such run or task
    */
   public FlowRun markTaskFailed(String name, String runId, String taskId) {
-    if (!engine.markTaskFailed(name, runId, taskId)) {
-      throw new NotFoundException("task of flow run", name + "/" + runId + "/" + taskId);
-    }
-    return store.run(name, runId).orElseThrow();
+    return actions.markTaskFailed(name, runId, taskId);
   }
 
   /**
@@ -554,45 +390,12 @@ public final class Flows implements AutoCloseable {
    *     deleted
    */
   public FlowRun clearTask(String name, String runId, String taskId) {
-    return clear(name, runId, taskId, false);
+    return actions.clear(name, runId, taskId, false);
   }
 
   /** As {@link #clearTask}, with every task downstream of it. */
   public FlowRun clearTaskAndDownstream(String name, String runId, String taskId) {
-    return clear(name, runId, taskId, true);
-  }
-
-  private FlowRun clear(String name, String runId, String taskId, boolean downstream) {
-    FlowRun run =
-        store
-            .run(name, runId)
-            .orElseThrow(() -> new NotFoundException("flow run", name + "/" + runId));
-    if (run.tasks().stream().noneMatch(t -> t.taskId().equals(taskId))) {
-      throw new NotFoundException("task of flow run", name + "/" + runId + "/" + taskId);
-    }
-    if (get(name).isEmpty()) {
-      throw new InvalidInputException(
-          ErrorCode.RUN_NOT_ENDED,
-          "Cannot clear task " + taskId + " of run " + runId + ": flow " + name + " is deleted");
-    }
-    List<String> tasks = new ArrayList<>(List.of(taskId));
-    if (downstream) {
-      tasks.addAll(engine.downstream(name, runId, taskId));
-    }
-    if (!engine.clearTasks(name, runId, tasks)) {
-      throw new InvalidInputException(
-          ErrorCode.RUN_NOT_ENDED,
-          "Cannot clear task "
-              + taskId
-              + " of run "
-              + runId
-              + " of flow "
-              + name
-              + ": the run is "
-              + store.run(name, runId).orElse(run).state().label()
-              + "; only a task of an ended run can be cleared");
-    }
-    return store.run(name, runId).orElse(run);
+    return actions.clear(name, runId, taskId, true);
   }
 
   /**
@@ -614,93 +417,13 @@ public final class Flows implements AutoCloseable {
    *     is before {@code from} or the range holds more than {@value #MAX_BACKFILL_RUNS} ticks
    */
   public Backfill backfill(String name, String from, String to) {
-    FlowSpec spec = required(name);
-    Schedule schedule =
-        spec.schedule()
-            .orElseThrow(
-                () ->
-                    new InvalidInputException(
-                        ErrorCode.INVALID_REQUEST,
-                        "Flow " + name + " has no schedule: a backfill needs its intervals"));
-    Instant start = logicalDate(spec, from);
-    Instant end = logicalDate(spec, to);
-    if (end.isBefore(start)) {
-      throw new InvalidInputException(
-          ErrorCode.INVALID_REQUEST,
-          "Invalid backfill: to '" + to + "' is before from '" + from + "'");
-    }
-    List<Instant> dates = new ArrayList<>();
-    for (Instant date = ScheduleTicks.first(schedule, start);
-        !date.isAfter(end);
-        date = schedule.next(date)) {
-      if (dates.size() == MAX_BACKFILL_RUNS) {
-        throw new InvalidInputException(
-            ErrorCode.INVALID_REQUEST,
-            "Invalid backfill of flow "
-                + name
-                + " from "
-                + from
-                + " to "
-                + to
-                + ": more than "
-                + MAX_BACKFILL_RUNS
-                + " runs");
-      }
-      dates.add(date);
-    }
-    String id = "bf" + RunIds.of(clock.instant()) + String.format("%04x", random.nextInt(0x10000));
-    backfills.create(id, name, from, to, dates, clock.instant());
-    List<String> created = new ArrayList<>();
-    List<String> existing = new ArrayList<>();
-    for (Instant date : dates) {
-      RunEngine.Ensured ensured = engine.ensureRun(spec, date, "backfill");
-      (ensured.created() ? created : existing).add(ensured.run().runId());
-    }
-    backfills.move(id, BackfillState.CREATING, BackfillState.RUNNING);
-    LOG.info(
-        "Flow {}: backfill {} from {} to {} created {} runs ({} existed)",
-        name,
-        id,
-        from,
-        to,
-        created.size(),
-        existing.size());
-    return new Backfill(id, created, existing);
+    return backfills.create(required(name), from, to);
   }
 
   /** The flow's backfills, newest first, with their progress. */
   public List<FlowBackfill> backfills(String name, int limit) {
     required(name);
     return backfills.list(name, limit);
-  }
-
-  /**
-   * Creates the runs of backfills the platform stopped creating (they then start as max-active-runs
-   * allows, like every queued run).
-   */
-  private void resumeBackfills() {
-    for (BackfillStore.Creating backfill : backfills.creating()) {
-      FlowSpec spec = specs.get(backfill.flow());
-      if (spec == null) {
-        LOG.warn(
-            "Backfill {}: flow {} is gone; its runs stay as they are",
-            backfill.id(),
-            backfill.flow());
-        continue;
-      }
-      backfill.dates().forEach(date -> engine.ensureRun(spec, date, "backfill"));
-      backfills.move(backfill.id(), BackfillState.CREATING, BackfillState.RUNNING);
-      LOG.info("Flow {}: backfill {} resumed", backfill.flow(), backfill.id());
-    }
-  }
-
-  private static Instant logicalDate(FlowSpec spec, String text) {
-    try {
-      return FlowParser.instant(text, spec.timezone());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(
-          ErrorCode.INVALID_REQUEST, "Invalid logical-date '" + text + "': " + e.getMessage());
-    }
   }
 
   /** The flow's runs, newest logical date first. */
@@ -716,17 +439,7 @@ public final class Flows implements AutoCloseable {
   /** The log of a task's try (its last try if {@code tryNumber} is empty). */
   public Optional<String> log(
       String name, String runId, String taskId, Optional<Integer> tryNumber) {
-    Optional<FlowRun> run = store.run(name, runId);
-    if (run.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<TaskRun> task =
-        run.get().tasks().stream().filter(t -> t.taskId().equals(taskId)).findFirst();
-    if (task.isEmpty()) {
-      return Optional.empty();
-    }
-    int number = tryNumber.orElse(task.get().tries());
-    return store.log(name, runId, taskId, number);
+    return actions.log(name, runId, taskId, tryNumber);
   }
 
   /**
@@ -741,7 +454,7 @@ public final class Flows implements AutoCloseable {
     }
     Schedule schedule = spec.schedule().get();
     Instant now = clock.instant();
-    if (!paused.contains(flow) && ticks.createDue(spec, schedule, now)) {
+    if (!definitions.isPaused(flow) && ticks.createDue(spec, schedule, now)) {
       return Optional.of(now); // catchup has more missed intervals than one tick creates
     }
     return Optional.of(schedule.next(now));
@@ -751,7 +464,7 @@ public final class Flows implements AutoCloseable {
   private void watch() {
     Instant now = clock.instant();
     for (FlowSpec spec : list()) {
-      if (paused.contains(spec.name())) {
+      if (definitions.isPaused(spec.name())) {
         triggers.forget(spec.name());
         continue;
       }

@@ -152,6 +152,24 @@ class FlowsTest {
         .isLessThan(1);
     assertThat(meters.get("tributary.flow.runs").tag("state", "success").counter().count())
         .isEqualTo(1);
+    // each try was claimed by the scheduler's pick of its execution, no commit of its own
+    assertThat(claimedAtPick("chain")).isEqualTo(3);
+  }
+
+  private long claimedAtPick(String flow) {
+    try (Connection connection = db().get();
+        var count =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM flow_task_runs WHERE flow = ?"
+                    + " AND claim_version IS NOT NULL")) {
+      count.setString(1, flow);
+      try (var rows = count.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -450,6 +468,7 @@ class FlowsTest {
     assertThat(ended.state()).isEqualTo(RunState.SUCCESS);
     assertThat(runner.started).hasSize(6);
     assertThat(runner.mostOfAllAtOnce.get()).isEqualTo(2);
+    assertThat(claimedAtPick("pooled")).isPositive(); // the first two, at least
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.tributary.flow.internal;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
@@ -43,9 +44,12 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
    * @param heartbeat how often a running execution proves its process alive; one silent for 4
    *     heartbeats is dead and revived
    * @param watch how often the flows folder and trigger tables are looked at
+   * @param node this node's name, which picks of executions record ({@code picked_by})
    */
-  public record Settings(int threads, Duration polling, Duration heartbeat, Duration watch) {
+  public record Settings(
+      int threads, Duration polling, Duration heartbeat, Duration watch, String node) {
     public Settings {
+      Objects.requireNonNull(node, "node is null");
       if (threads < 1) {
         throw new IllegalArgumentException("Invalid flow threads: " + threads + " (must be >= 1)");
       }
@@ -90,6 +94,7 @@ public final class FlowScheduler implements RunEngine.Dispatcher, AutoCloseable 
         Scheduler.create(SchedulerTables.dataSource(db), List.of(task, tick))
             .startTasks(watch)
             .jdbcCustomization(customization)
+            .schedulerName(new SchedulerName.Fixed(settings.node()))
             .threads(settings.threads())
             .pollingInterval(settings.polling())
             .heartbeatInterval(settings.heartbeat())

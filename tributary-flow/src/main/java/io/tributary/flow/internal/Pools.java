@@ -50,6 +50,14 @@ public final class Pools {
     }
   }
 
+  /** Every pool known now (the platform's and those flows declare) with its slots. */
+  public Map<String, Integer> all() {
+    Map<String, Integer> all = new java.util.TreeMap<>();
+    configured.keySet().forEach(pool -> all.put(pool, slots(pool)));
+    specs.get().forEach(spec -> spec.pools().keySet().forEach(pool -> all.put(pool, slots(pool))));
+    return all;
+  }
+
   /**
    * The slots of a pool: the platform's configuration wins; otherwise the fewest that a flow
    * declaring it asks for.

@@ -471,13 +471,14 @@ public final class RunEngine implements AutoCloseable {
     Optional<TaskSpec> task = spec.task(id.taskId());
     List<String> read = new ArrayList<>(List.of(id.taskId()));
     task.ifPresent(t -> read.addAll(t.dependsOn()));
-    Optional<FlowRun> found = store.run(id.flow(), id.runId(), read);
-    if (found.isEmpty() || found.get().state() != RunState.RUNNING) {
+    Optional<RunStore.ExecutionRead> found =
+        store.forExecution(id.flow(), id.runId(), id.taskId(), read);
+    if (found.isEmpty() || found.get().run().state() != RunState.RUNNING) {
       dispatched.remove(key);
       runSpecs.remove(key(id.flow(), id.runId()));
       return DONE;
     }
-    FlowRun run = found.get();
+    FlowRun run = found.get().run();
     Optional<TaskRun> taskRun =
         run.tasks().stream().filter(t -> t.taskId().equals(id.taskId())).findFirst();
     if (task.isEmpty() || taskRun.isEmpty()) {
@@ -487,6 +488,9 @@ public final class RunEngine implements AutoCloseable {
     Instant now = clock.instant();
     TaskRun state = taskRun.get();
     if (state.state() == TaskState.RUNNING) {
+      if (found.get().claimedAt().equals(Optional.of(version))) { // claimed by this pick
+        return startedTry(spec, run, task.get(), state.tries(), key, due, version, now);
+      }
       return Next.of(lostTry(run, task.get(), state.tries(), now));
     }
     if (state.state().isFinished()) {
@@ -511,13 +515,25 @@ public final class RunEngine implements AutoCloseable {
     if (claim == RunStore.Claim.NOT_QUEUED) {
       return DONE;
     }
-    if (state.tries() == 0) {
-      metrics.taskSchedulingDelay(id.flow(), Duration.between(due, now));
-      upstreamEnd(task.get(), run)
-          .ifPresent(end -> metrics.taskToTask(id.flow(), Duration.between(end, now)));
+    return startedTry(spec, run, task.get(), state.tries() + 1, key, due, version, now);
+  }
+
+  /** Runs try {@code tryNumber}, claimed (started in the database) for the execution. */
+  private Next startedTry(
+      FlowSpec spec,
+      FlowRun run,
+      TaskSpec task,
+      int tryNumber,
+      String key,
+      Instant due,
+      long version,
+      Instant now) {
+    if (tryNumber == 1) {
+      metrics.taskSchedulingDelay(run.flow(), Duration.between(due, now));
+      upstreamEnd(task, run)
+          .ifPresent(end -> metrics.taskToTask(run.flow(), Duration.between(end, now)));
     }
-    return runTry(
-        spec, run, task.get(), state.tries() + 1, new RunStore.PickedExecution(key, version));
+    return runTry(spec, run, task, tryNumber, new RunStore.PickedExecution(key, version));
   }
 
   private RunStore.Claim claim(

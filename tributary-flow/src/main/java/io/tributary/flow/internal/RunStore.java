@@ -3,7 +3,6 @@ package io.tributary.flow.internal;
 import io.tributary.core.migrate.SchemaMigrations;
 import io.tributary.flow.FlowRun;
 import io.tributary.flow.RunState;
-import io.tributary.flow.TaskRun;
 import io.tributary.flow.TaskState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,14 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -46,11 +43,14 @@ public final class RunStore {
   private final Lock writes;
 
   private final TryEnds ends;
+  private final RunReads reads;
+  private final TryClaims claims;
 
   /** The runs in {@code db}, whose tries this node {@code node} claims record it. */
   public RunStore(Supplier<Connection> db, String node) {
     this.db = Objects.requireNonNull(db, "db is null");
     this.node = Objects.requireNonNull(node, "node is null");
+    this.reads = new RunReads(db);
     try (Connection connection = db.get();
         Statement statement = connection.createStatement()) {
       postgres =
@@ -61,6 +61,7 @@ public final class RunStore {
               .contains("postgres");
       writes = postgres ? new NoLock() : new ReentrantLock();
       ends = new TryEnds(db, writes, !postgres);
+      claims = new TryClaims(db, writes, node, postgres);
     } catch (SQLException e) {
       throw failure("read the metadata database's product", e);
     }
@@ -87,7 +88,7 @@ public final class RunStore {
     NOT_QUEUED
   }
 
-  private static IllegalStateException failure(String what, SQLException e) {
+  static IllegalStateException failure(String what, SQLException e) {
     return new IllegalStateException("Cannot " + what + ": " + e.getMessage(), e);
   }
 
@@ -166,137 +167,47 @@ public final class RunStore {
 
   /** The run, with its tasks. */
   public Optional<FlowRun> run(String flow, String runId) {
-    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1, List.of());
-    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+    return reads.run(flow, runId);
   }
 
   /** The run with only the tasks {@code taskIds} (what one task's execution needs). */
   public Optional<FlowRun> run(String flow, String runId, List<String> taskIds) {
-    if (taskIds.isEmpty()) {
-      throw new IllegalArgumentException("No task ids to read of run " + runId);
+    return reads.run(flow, runId, taskIds, null);
+  }
+
+  /** A task's execution as read by it: the run with the tasks it needs, and its own claim. */
+  public record ExecutionRead(FlowRun run, Optional<Long> claimedAt) {
+    public ExecutionRead {
+      Objects.requireNonNull(run, "run is null");
+      Objects.requireNonNull(claimedAt, "claimedAt is null");
     }
-    List<FlowRun> runs = runs("flow = ? AND run_id = ?", List.of(flow, runId), 1, taskIds);
-    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
+  /**
+   * The run with only the tasks {@code taskIds}, and the row version of the scheduler's execution
+   * that claimed {@code taskId} when it picked it ({@link TryClaims#PICK_TRIGGER}), if one did.
+   */
+  public Optional<ExecutionRead> forExecution(
+      String flow, String runId, String taskId, List<String> taskIds) {
+    Map<String, Long> claims = new HashMap<>();
+    return reads
+        .run(flow, runId, taskIds, claims)
+        .map(run -> new ExecutionRead(run, Optional.ofNullable(claims.get(taskId))));
   }
 
   /** The flow's runs, newest logical date first. */
   public List<FlowRun> runs(String flow, int limit) {
-    return runs("flow = ?", List.of(flow), limit, List.of());
+    return reads.runs(flow, limit);
   }
 
   /** Every run in {@code state}, of every flow, oldest logical date first. */
   public List<FlowRun> runsIn(RunState state) {
-    List<FlowRun> runs = runs("state = ?", List.of(state.label()), Integer.MAX_VALUE, List.of());
-    java.util.Collections.reverse(runs);
-    return runs;
+    return reads.runsIn(state);
   }
 
   /** The spec text a run was created with. */
   public String spec(String flow, String runId) {
-    try (Connection connection = db.get();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT spec FROM flow_runs WHERE flow = ? AND run_id = ?")) {
-      select.setString(1, flow);
-      select.setString(2, runId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? rows.getString(1) : null;
-      }
-    } catch (SQLException e) {
-      throw failure("read run " + runId + " of flow " + flow, e);
-    }
-  }
-
-  /** Runs with their tasks ({@code only} those if not empty). */
-  private List<FlowRun> runs(String where, List<String> args, int limit, List<String> only) {
-    try (Connection connection = db.get()) {
-      List<FlowRun> runs = new ArrayList<>();
-      try (PreparedStatement select =
-          connection.prepareStatement(
-              "SELECT flow, run_id, logical_ms, interval_start_ms, interval_end_ms, state,"
-                  + " run_type, created_ms, started_ms, ended_ms FROM flow_runs WHERE "
-                  + where
-                  + " ORDER BY logical_ms DESC LIMIT "
-                  + limit)) {
-        for (int i = 0; i < args.size(); i++) {
-          select.setString(i + 1, args.get(i));
-        }
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            runs.add(
-                new FlowRun(
-                    rows.getString(1),
-                    rows.getString(2),
-                    Instant.ofEpochMilli(rows.getLong(3)),
-                    Instant.ofEpochMilli(rows.getLong(4)),
-                    Instant.ofEpochMilli(rows.getLong(5)),
-                    RunState.of(rows.getString(6)),
-                    rows.getString(7),
-                    Instant.ofEpochMilli(rows.getLong(8)),
-                    instant(rows, 9),
-                    instant(rows, 10),
-                    List.of()));
-          }
-        }
-      }
-      List<FlowRun> withTasks = new ArrayList<>(runs.size());
-      for (FlowRun run : runs) {
-        withTasks.add(
-            new FlowRun(
-                run.flow(),
-                run.runId(),
-                run.logicalDate(),
-                run.intervalStart(),
-                run.intervalEnd(),
-                run.state(),
-                run.runType(),
-                run.createdAt(),
-                run.startedAt(),
-                run.endedAt(),
-                tasks(connection, run.flow(), run.runId(), only)));
-      }
-      return withTasks;
-    } catch (SQLException e) {
-      throw failure("read the runs of flows", e);
-    }
-  }
-
-  private static List<TaskRun> tasks(
-      Connection connection, String flow, String runId, List<String> only) throws SQLException {
-    List<TaskRun> tasks = new ArrayList<>();
-    String filter =
-        only.isEmpty() ? "" : " AND task_id IN (" + "?, ".repeat(only.size() - 1) + "?)";
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT task_id, state, tries, next_try_ms, started_ms, ended_ms, error"
-                + " FROM flow_task_runs WHERE flow = ? AND run_id = ?"
-                + filter
-                + " ORDER BY task_id")) {
-      select.setString(1, flow);
-      select.setString(2, runId);
-      for (int i = 0; i < only.size(); i++) {
-        select.setString(i + 3, only.get(i));
-      }
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          tasks.add(
-              new TaskRun(
-                  rows.getString(1),
-                  TaskState.of(rows.getString(2)),
-                  rows.getInt(3),
-                  instant(rows, 4),
-                  instant(rows, 5),
-                  instant(rows, 6),
-                  Optional.ofNullable(rows.getString(7))));
-        }
-      }
-    }
-    return tasks;
-  }
-
-  private static Optional<Instant> instant(ResultSet rows, int column) throws SQLException {
-    long value = rows.getLong(column);
-    return rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+    return reads.spec(flow, runId);
   }
 
   /** Moves a queued run to running; false if it was not queued. */
@@ -437,45 +348,35 @@ public final class RunStore {
 
   /** The tries running on this node, as {@code <flow>/<run id>/<task id>}, sorted. */
   public List<String> runningHere() {
-    List<String> tries = new ArrayList<>();
-    try (Connection connection = db.get();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT flow, run_id, task_id FROM flow_task_runs WHERE state = 'running'"
-                    + " AND node = ? ORDER BY flow, run_id, task_id")) {
-      select.setString(1, node);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          tries.add(rows.getString(1) + "/" + rows.getString(2) + "/" + rows.getString(3));
-        }
-      }
-    } catch (SQLException e) {
-      throw failure("read the running tries of node " + node, e);
-    }
-    return tries;
+    return reads.runningOn(node);
+  }
+
+  /**
+   * Has the scheduler's pick of a task's execution claim its try, in the pick's own commit (SQLite;
+   * see {@link TryClaims}); call once the scheduler's table exists.
+   *
+   * @return whether picks claim (false on PostgreSQL: each execution claims its try itself)
+   */
+  public boolean claimOnPick() {
+    return claims.claimOnPick();
+  }
+
+  /**
+   * Records the slots of every pool, those the picks claim under (SQLite). Call it before tasks of
+   * a new or changed pool are handed to the scheduler.
+   */
+  public void poolSlots(Map<String, Integer> slots) {
+    claims.poolSlots(slots);
   }
 
   /**
    * Starts a try if its pool has a free slot: moves the task from queued to running and counts the
    * try, so that tries running in a pool never outnumber its slots, whichever thread or node claims
-   * them. On SQLite that is one statement (a write statement holds the database's write lock from
-   * its start, its pool count included); on PostgreSQL one transaction that first locks the pool's
-   * row.
+   * them (see {@link TryClaims}).
    */
   public Claim claim(
       String flow, String runId, String taskId, int tries, String pool, int slots, Instant now) {
-    writes.lock();
-    try {
-      try (Connection connection = db.get()) {
-        return postgres
-            ? TryClaims.claimLocked(connection, flow, runId, taskId, tries, pool, slots, now, node)
-            : TryClaims.claimAtOnce(connection, flow, runId, taskId, tries, pool, slots, now, node);
-      } catch (SQLException e) {
-        throw failure("start task " + taskId + " of run " + runId + " of flow " + flow, e);
-      }
-    } finally {
-      writes.unlock();
-    }
+    return claims.claim(flow, runId, taskId, tries, pool, slots, now);
   }
 
   /**
@@ -542,21 +443,7 @@ public final class RunStore {
 
   /** The log of one try, if saved. */
   public Optional<String> log(String flow, String runId, String taskId, int tryNumber) {
-    try (Connection connection = db.get();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT log FROM flow_task_logs WHERE flow = ? AND run_id = ? AND task_id = ?"
-                    + " AND try = ?")) {
-      select.setString(1, flow);
-      select.setString(2, runId);
-      select.setString(3, taskId);
-      select.setInt(4, tryNumber);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw failure("read a task log of run " + runId, e);
-    }
+    return reads.log(flow, runId, taskId, tryNumber);
   }
 
   private boolean update(String sql, Object... args) {
@@ -586,33 +473,6 @@ public final class RunStore {
       } else {
         statement.setString(i + 1, arg.toString());
       }
-    }
-  }
-
-  /** No ordering: PostgreSQL locks rows, so this process's writes run at once. */
-  private static final class NoLock implements Lock {
-    @Override
-    public void lock() {}
-
-    @Override
-    public void lockInterruptibly() {}
-
-    @Override
-    public boolean tryLock() {
-      return true;
-    }
-
-    @Override
-    public boolean tryLock(long time, TimeUnit unit) {
-      return true;
-    }
-
-    @Override
-    public void unlock() {}
-
-    @Override
-    public Condition newCondition() {
-      throw new UnsupportedOperationException("No conditions on no lock");
     }
   }
 }
