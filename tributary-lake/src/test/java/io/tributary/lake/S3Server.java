@@ -37,19 +37,36 @@ public final class S3Server implements AutoCloseable {
 
   /** Starts a server storing its buckets under {@code dir}; ready when this returns. */
   public static S3Server start(Path dir) {
+    return start(dir, List.of());
+  }
+
+  /**
+   * Like {@link #start}, but S3Proxy ignores request headers it does not know ({@code
+   * s3proxy.ignore-unknown-headers=true}) instead of answering 501 NotImplemented. Trino 476's
+   * native S3 file system asks every listing for the objects' restore status ({@code
+   * x-amz-optional-object-attributes: RestoreStatus}), which S3Proxy 4.1 refuses otherwise, so
+   * Trino could not create a table (it lists the new table's location first).
+   */
+  public static S3Server startAcceptingUnknownHeaders(Path dir) {
+    return start(dir, List.of("s3proxy.ignore-unknown-headers=true"));
+  }
+
+  private static S3Server start(Path dir, List<String> extraProperties) {
     try {
       Path data = Files.createDirectories(dir.resolve("s3-data"));
       int port = freePort();
       Path properties = dir.resolve("s3proxy.properties");
-      Files.write(
-          properties,
-          List.of(
-              "s3proxy.endpoint=http://127.0.0.1:" + port,
-              "s3proxy.authorization=aws-v2-or-v4",
-              "s3proxy.identity=" + ACCESS_KEY_ID,
-              "s3proxy.credential=" + SECRET_ACCESS_KEY,
-              "jclouds.provider=filesystem",
-              "jclouds.filesystem.basedir=" + data));
+      List<String> lines =
+          new java.util.ArrayList<>(
+              List.of(
+                  "s3proxy.endpoint=http://127.0.0.1:" + port,
+                  "s3proxy.authorization=aws-v2-or-v4",
+                  "s3proxy.identity=" + ACCESS_KEY_ID,
+                  "s3proxy.credential=" + SECRET_ACCESS_KEY,
+                  "jclouds.provider=filesystem",
+                  "jclouds.filesystem.basedir=" + data));
+      lines.addAll(extraProperties);
+      Files.write(properties, lines);
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       Process process =
           new ProcessBuilder(

@@ -32,11 +32,13 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * <p>{@link #startWithScram} secures the client listener with SASL_PLAINTEXT and SCRAM-SHA-256
  * (credentials of one user created at format time, as {@code kafka-storage format --add-scram}
- * does); brokers and controllers then talk over a separate plaintext listener.
+ * does); {@link #startWithTls} puts it on SSL (TLS) with a {@link TestTls} key; brokers and
+ * controllers then talk over a separate plaintext listener.
  *
  * <p>Like a production cluster, the internal topics (consumer offsets, transaction state) are
- * replicated 3 times with 2 in sync, while the brokers' own defaults for new topics stay at 1
- * replica and 1 in sync: topics get more only when their creator asks for it.
+ * replicated 3 times with 2 in sync (fewer on a smaller cluster), while the brokers' own defaults
+ * for new topics stay at 1 replica and 1 in sync: topics get more only when their creator asks for
+ * it.
  */
 final class KafkaCluster implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
@@ -54,11 +56,13 @@ final class KafkaCluster implements AutoCloseable {
   private final String bootstrapServers;
   private final Process[] processes;
   private final ScramUser user;
+  private final TestTls tls;
 
-  private KafkaCluster(Path dir, List<Node> nodes, ScramUser user) {
+  private KafkaCluster(Path dir, List<Node> nodes, ScramUser user, TestTls tls) {
     this.dir = dir;
     this.nodes = nodes;
     this.user = user;
+    this.tls = tls;
     this.processes = new Process[nodes.size()];
     this.bootstrapServers =
         nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
@@ -66,7 +70,7 @@ final class KafkaCluster implements AutoCloseable {
 
   /** Formats and starts {@code size} nodes under {@code dir}; waits until all are brokers. */
   static KafkaCluster start(Path dir, int size) {
-    return start(dir, size, null);
+    return start(dir, size, null, null);
   }
 
   /**
@@ -74,10 +78,19 @@ final class KafkaCluster implements AutoCloseable {
    * user}; waits until all are brokers.
    */
   static KafkaCluster startWithScram(Path dir, int size, ScramUser user) {
-    return start(dir, size, java.util.Objects.requireNonNull(user, "user is null"));
+    return start(dir, size, java.util.Objects.requireNonNull(user, "user is null"), null);
   }
 
-  private static KafkaCluster start(Path dir, int size, ScramUser user) {
+  /**
+   * Formats and starts {@code size} nodes whose client listener is SSL (TLS) with {@code tls}'s key
+   * and certificate; waits until all are brokers.
+   */
+  static KafkaCluster startWithTls(Path dir, int size, TestTls tls) {
+    return start(dir, size, null, java.util.Objects.requireNonNull(tls, "tls is null"));
+  }
+
+  private static KafkaCluster start(Path dir, int size, ScramUser user, TestTls tls) {
+    boolean secured = user != null || tls != null;
     List<Node> nodes = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
       Path nodeDir = dir.resolve("node-" + id);
@@ -85,7 +98,7 @@ final class KafkaCluster implements AutoCloseable {
           new Node(
               id,
               TestConfigs.freePort(),
-              user == null ? 0 : TestConfigs.freePort(),
+              secured ? TestConfigs.freePort() : 0,
               TestConfigs.freePort(),
               nodeDir.resolve("server.properties"),
               nodeDir.resolve("server.log")));
@@ -95,14 +108,25 @@ final class KafkaCluster implements AutoCloseable {
             .map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
             .collect(Collectors.joining(","));
     String clusterId = Uuid.randomUuid().toString();
-    KafkaCluster cluster = new KafkaCluster(dir, List.copyOf(nodes), user);
+    KafkaCluster cluster = new KafkaCluster(dir, List.copyOf(nodes), user, tls);
     try {
       for (Node node : nodes) {
         Path logDir = node.config().getParent().resolve("data");
         Files.createDirectories(logDir);
-        Properties properties = properties(node, voters, logDir);
+        Properties properties = properties(node, voters, logDir, size);
         if (user != null) {
-          secure(properties, node);
+          secure(properties, node, "SASL_PLAINTEXT");
+          properties.put("listener.name.client.sasl.enabled.mechanisms", SCRAM);
+          properties.put(
+              "listener.name.client.scram-sha-256.sasl.jaas.config",
+              "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        if (tls != null) {
+          secure(properties, node, "SSL");
+          properties.put("listener.name.client.ssl.keystore.type", "PKCS12");
+          properties.put("listener.name.client.ssl.keystore.location", tls.keystore().toString());
+          properties.put("listener.name.client.ssl.keystore.password", tls.password());
+          properties.put("listener.name.client.ssl.key.password", tls.password());
         }
         write(node.config(), properties);
         format(node.id(), clusterId, logDir, user);
@@ -125,7 +149,8 @@ final class KafkaCluster implements AutoCloseable {
 
   /** An admin client of this cluster; the caller closes it. */
   Admin admin() {
-    Map<String, Object> properties = new java.util.HashMap<>(clientProperties(user));
+    Map<String, Object> properties =
+        new java.util.HashMap<>(tls != null ? tls.clientProperties() : clientProperties(user));
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return Admin.create(properties);
   }
@@ -152,10 +177,10 @@ final class KafkaCluster implements AutoCloseable {
   }
 
   /**
-   * Client listener SASL_PLAINTEXT with SCRAM-SHA-256; brokers (and the controllers) on their own
-   * plaintext listeners.
+   * The client listener on {@code protocol}; brokers (and the controllers) on their own plaintext
+   * listeners.
    */
-  private static void secure(Properties p, Node node) {
+  private static void secure(Properties p, Node node, String protocol) {
     p.put(
         "listeners",
         "CLIENT://127.0.0.1:"
@@ -171,12 +196,8 @@ final class KafkaCluster implements AutoCloseable {
         "CLIENT://127.0.0.1:" + node.port() + ",INTERNAL://127.0.0.1:" + node.internalPort());
     p.put(
         "listener.security.protocol.map",
-        "CLIENT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        "CLIENT:" + protocol + ",INTERNAL:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
     p.put("inter.broker.listener.name", "INTERNAL");
-    p.put("listener.name.client.sasl.enabled.mechanisms", SCRAM);
-    p.put(
-        "listener.name.client.scram-sha-256.sasl.jaas.config",
-        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
   }
 
   /** Kills node {@code index} (0-based) with SIGKILL and waits until its process is gone. */
@@ -247,7 +268,7 @@ final class KafkaCluster implements AutoCloseable {
     }
   }
 
-  private static Properties properties(Node node, String voters, Path logDir) {
+  private static Properties properties(Node node, String voters, Path logDir, int size) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(node.id()));
@@ -266,10 +287,12 @@ final class KafkaCluster implements AutoCloseable {
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir.toString());
     // internal topics as in production: 3 copies, 2 in sync; the defaults for new topics stay low
-    p.put("offsets.topic.replication.factor", "3");
+    String replicas = Integer.toString(Math.min(3, size));
+    String inSync = Integer.toString(Math.min(2, size));
+    p.put("offsets.topic.replication.factor", replicas);
     p.put("offsets.topic.num.partitions", "4");
-    p.put("transaction.state.log.replication.factor", "3");
-    p.put("transaction.state.log.min.isr", "2");
+    p.put("transaction.state.log.replication.factor", replicas);
+    p.put("transaction.state.log.min.isr", inSync);
     p.put("transaction.state.log.num.partitions", "4");
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the Iceberg REST catalog tells engines where the files are (endpoint, region, path style) and
  * hands the lake's S3 credentials only to a caller authorized for the table; a {@code spark} task
  * (real Apache Spark 4.1.1 in a child JVM, knowing nothing of S3 but the catalog's answers) reads
- * {@code raw.events}, which the platform delivered to S3, and writes {@code
- * transformed.spark_on_s3} under the S3 warehouse, which the platform's engine then reads.
+ * the three kinds of table the platform wrote to S3 ({@link EngineTables}: {@code raw.events},
+ * delivered; {@code raw.events_errors}; {@code transformed.totals}, written by a sql task) and
+ * creates {@code transformed.spark_on_s3} ({@code CREATE TABLE ... AS}) under the S3 warehouse; a
+ * second spark task inserts rows into {@code transformed.totals} ({@code INSERT INTO}); the
+ * platform's engine then reads both.
  */
 class SparkOnS3IT {
-  private static final Duration WAIT = Duration.ofMinutes(3);
-
   /** A Spark session takes ~20 s on an idle machine, minutes on a loaded one. */
   private static final Duration SPARK_WAIT = Duration.ofMinutes(8);
 
@@ -41,10 +42,23 @@ class SparkOnS3IT {
         - id: listens
           type: spark
           sql: >-
-            SELECT show_id, count(*) AS listens, sum(listened_ms) AS ms
-            FROM raw.events GROUP BY show_id
+            SELECT e.show_id, count(*) AS listens, sum(e.listened_ms) AS ms,
+              max(t.ms) AS total, max(x.errors) AS errors
+            FROM raw.events e
+            JOIN transformed.totals t ON t.show_id = e.show_id
+            CROSS JOIN (SELECT count(*) AS errors FROM raw.events_errors) x
+            GROUP BY e.show_id
           target: transformed.spark_on_s3
           mode: replace
+          timeout: 5m
+        - id: inserts
+          type: spark
+          depends-on: [listens]
+          sql: >-
+            SELECT concat('spark_', show_id) AS show_id, ms + errors AS ms
+            FROM transformed.spark_on_s3
+          target: transformed.totals
+          mode: append
           timeout: 5m
       """;
 
@@ -77,11 +91,7 @@ class SparkOnS3IT {
       try (Platform platform =
           Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC())) {
         Http http = Http.admin(platform);
-        http.ndjson(
-            "events",
-            "{\"show_id\":\"a\",\"listened_ms\":10}\n{\"show_id\":\"a\",\"listened_ms\":20}\n"
-                + "{\"show_id\":\"b\",\"listened_ms\":5}\n");
-        await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
+        EngineTables.write(http);
 
         // what the catalog tells every caller, and what only an authorized one gets
         JsonNode config = http.get("/iceberg/v1/config").body();
@@ -128,7 +138,9 @@ class SparkOnS3IT {
                   + http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body(),
               e);
         }
-        String log = http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body();
+        String log =
+            http.get("/v1/flows/sparky/runs/" + runId + "/tasks/listens/log").raw().body()
+                + http.get("/v1/flows/sparky/runs/" + runId + "/tasks/inserts/log").raw().body();
         assertThat(http.get("/v1/flows/sparky/runs/" + runId).body().path("state").asText())
             .as(log)
             .isEqualTo("success");
@@ -138,6 +150,17 @@ class SparkOnS3IT {
         assertThat(http.count("SELECT count(*) FROM transformed.spark_on_s3")).isEqualTo(2);
         assertThat(http.count("SELECT ms FROM transformed.spark_on_s3 WHERE show_id = 'a'"))
             .isEqualTo(30);
+        assertThat(http.count("SELECT total FROM transformed.spark_on_s3 WHERE show_id = 'a'"))
+            .as("read from transformed.totals, which a sql task wrote")
+            .isEqualTo(30);
+        assertThat(http.count("SELECT min(errors) FROM transformed.spark_on_s3"))
+            .as("read from raw.events_errors")
+            .isEqualTo(1);
+        assertThat(http.count("SELECT count(*) FROM transformed.totals"))
+            .as("Spark's INSERT INTO the sql task's table")
+            .isEqualTo(4);
+        assertThat(http.count("SELECT ms FROM transformed.totals WHERE show_id = 'spark_a'"))
+            .isEqualTo(31);
       }
     }
   }

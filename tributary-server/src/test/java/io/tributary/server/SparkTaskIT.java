@@ -19,7 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * child JVM, reads {@code raw.events} through the platform's Iceberg REST catalog and writes {@code
  * transformed.spark_listens} through Iceberg, partition by partition; the embedded engine then
  * reads what Spark wrote, with the run's lineage (input and output snapshots) listed by the lineage
- * endpoint; a pinned re-run of the task reads the input snapshot its commit recorded.
+ * endpoint; a pinned re-run of the task reads the input snapshot its commit recorded. Last, a
+ * second flow's spark task reads the platform's other kinds of table, {@code raw.events_errors} and
+ * {@code transformed.totals} (written by a sql task, {@link EngineTables}), and inserts rows into
+ * the latter ({@code INSERT INTO}), which the embedded engine reads. (The same on S3: {@link
+ * SparkOnS3IT}.)
  */
 class SparkTaskIT {
   private static final Duration WAIT = Duration.ofMinutes(4);
@@ -40,6 +44,21 @@ class SparkTaskIT {
           timeout: 5m
       """;
 
+  /** Spark appends ({@code INSERT INTO}) to a table a sql task wrote, reading the errors table. */
+  private static final String INSERTS =
+      """
+      tasks:
+        - id: inserts
+          type: spark
+          sql: >-
+            SELECT concat('spark_', t.show_id) AS show_id, t.ms + x.errors AS ms
+            FROM transformed.totals t
+            CROSS JOIN (SELECT count(*) AS errors FROM raw.events_errors) x
+          target: transformed.totals
+          mode: append
+          timeout: 5m
+      """;
+
   @Test
   void aSparkTaskWritesATableTheEmbeddedEngineReads() throws Exception {
     Path sparkLib = Path.of(System.getProperty("spark.lib", "../tributary-spark/target/spark-lib"));
@@ -57,11 +76,7 @@ class SparkTaskIT {
                 """),
             Clock.systemUTC())) {
       Http http = Http.admin(platform);
-      http.ndjson(
-          "events",
-          "{\"show_id\":\"a\",\"listened_ms\":10}\n{\"show_id\":\"a\",\"listened_ms\":20}\n"
-              + "{\"show_id\":\"b\",\"listened_ms\":5}\n");
-      await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
+      EngineTables.write(http);
       assertThat(http.put("/v1/flows/sparky", FLOW).status()).isEqualTo(201);
 
       JsonNode first = run(http, "2024-05-01");
@@ -133,13 +148,33 @@ class SparkTaskIT {
           http.get("/v1/tables/transformed.spark_listens/lineage").body().path("writes").get(0);
       assertThat(newest.path("try").asInt()).as("a re-run outside the run's tries").isZero();
       assertThat(newest.path("inputs").get(0).path("snapshot-id").asLong()).isEqualTo(events);
+
+      // Spark reads the errors table and a table a sql task wrote, and inserts into the latter
+      assertThat(http.put("/v1/flows/sparkins", INSERTS).status()).isEqualTo(201);
+      JsonNode inserted = run(http, "sparkins", "{}");
+      assertThat(inserted.path("state").asText())
+          .as(
+              http.get(
+                      "/v1/flows/sparkins/runs/"
+                          + inserted.path("run-id").asText()
+                          + "/tasks/inserts/log")
+                  .raw()
+                  .body())
+          .isEqualTo("success");
+      assertThat(http.count("SELECT count(*) FROM transformed.totals")).isEqualTo(4);
+      assertThat(http.count("SELECT ms FROM transformed.totals WHERE show_id = 'spark_a'"))
+          .as("a's total (30) plus the one record of raw.events_errors")
+          .isEqualTo(31);
     }
   }
 
   private static JsonNode run(Http http, String date) {
+    return run(http, "sparky", "{\"logical-date\":\"" + date + "\"}");
+  }
+
+  private static JsonNode run(Http http, String flow, String body) {
     String runId =
-        http.post(
-                "/v1/flows/sparky/runs", "application/json", "{\"logical-date\":\"" + date + "\"}")
+        http.post("/v1/flows/" + flow + "/runs", "application/json", body)
             .body()
             .path("run-id")
             .asText();
@@ -149,9 +184,9 @@ class SparkTaskIT {
         .until(
             () -> {
               String state =
-                  http.get("/v1/flows/sparky/runs/" + runId).body().path("state").asText();
+                  http.get("/v1/flows/" + flow + "/runs/" + runId).body().path("state").asText();
               return state.equals("success") || state.equals("failed");
             });
-    return http.get("/v1/flows/sparky/runs/" + runId).body();
+    return http.get("/v1/flows/" + flow + "/runs/" + runId).body();
   }
 }

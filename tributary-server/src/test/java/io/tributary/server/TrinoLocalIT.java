@@ -1,7 +1,5 @@
 package io.tributary.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.tributary.core.config.TributaryConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opt-in ({@link TrinoServer#assumeAvailable()}): the same tables as {@link TrinoOnS3IT} with the
  * lake on local storage, which Trino reaches through its native local file system rooted at {@code
- * /}; here Trino also creates a table ({@code CREATE TABLE ... AS}) that the platform then reads.
+ * /}: Trino reads them, inserts rows and creates a table ({@code CREATE TABLE ... AS}) that the
+ * platform then reads.
  */
 class TrinoLocalIT {
   @TempDir Path dir;
@@ -32,7 +31,7 @@ class TrinoLocalIT {
     try (Platform platform =
         Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC())) {
       Http http = Http.admin(platform);
-      TrinoServer.platformWritesTables(http);
+      EngineTables.write(http);
       try (TrinoServer trino =
           TrinoServer.start(
               dir.resolve("trino"),
@@ -40,12 +39,7 @@ class TrinoLocalIT {
               List.of("fs.native-local.enabled=true", "local.location=/"))) {
         trino.readsTheTables();
         trino.insertsRowsThePlatformReads(http);
-        trino.query(
-            "CREATE TABLE lake.transformed.from_trino AS"
-                + " SELECT show_id, ms * 2 AS doubled FROM lake.transformed.trino_totals");
-        assertThat(http.count("SELECT count(*) FROM transformed.from_trino")).isEqualTo(3);
-        assertThat(http.count("SELECT doubled FROM transformed.from_trino WHERE show_id = 'a'"))
-            .isEqualTo(60);
+        trino.createsATableThePlatformReads(http);
       }
     }
   }

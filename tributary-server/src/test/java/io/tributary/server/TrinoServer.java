@@ -129,43 +129,7 @@ final class TrinoServer implements AutoCloseable {
     }
   }
 
-  /** The sql task that writes {@code transformed.trino_totals} from {@code raw.events}. */
-  private static final String FLOW =
-      """
-      tasks:
-        - id: totals
-          type: sql
-          sql: SELECT show_id, sum(listened_ms) AS ms FROM raw.events GROUP BY show_id
-          target: transformed.trino_totals
-          mode: replace
-      """;
-
-  /**
-   * The platform writes the tables Trino then reads: {@code raw.events} (three records to the
-   * stream {@code events}), {@code raw.events_errors} (one record that does not fit) and {@code
-   * transformed.trino_totals} (a flow's sql task).
-   */
-  static void platformWritesTables(Http http) throws Exception {
-    http.ndjson(
-        "events",
-        "{\"show_id\":\"a\",\"listened_ms\":10}\n{\"show_id\":\"a\",\"listened_ms\":20}\n"
-            + "{\"show_id\":\"b\",\"listened_ms\":5}\n");
-    await().atMost(WAIT).until(() -> http.count("SELECT count(*) FROM raw.events") == 3);
-    // listened_ms is now a bigint: "abc" lands in raw.events_errors
-    http.ndjson("events", "{\"show_id\":\"c\",\"listened_ms\":\"abc\"}\n");
-    await()
-        .atMost(WAIT)
-        .ignoreExceptions()
-        .until(() -> http.count("SELECT count(*) FROM raw.events_errors") == 1);
-    assertThat(http.put("/v1/flows/totals", FLOW).status()).isEqualTo(201);
-    http.post("/v1/flows/totals/runs", "application/json", "{}");
-    await()
-        .atMost(WAIT)
-        .ignoreExceptions()
-        .until(() -> http.count("SELECT count(*) FROM transformed.trino_totals") == 2);
-  }
-
-  /** Trino reads the three tables {@link #platformWritesTables} wrote. */
+  /** Trino reads the three tables {@link EngineTables#write} wrote. */
   void readsTheTables() throws Exception {
     assertThat(
             query("SELECT show_id, sum(listened_ms) FROM lake.raw.events GROUP BY 1 ORDER BY 1")
@@ -174,16 +138,28 @@ final class TrinoServer implements AutoCloseable {
     assertThat(query("SELECT stream, code, payload FROM lake.raw.events_errors").toString())
         .contains("events, type_mismatch")
         .contains("abc");
-    assertThat(query("SELECT show_id, ms FROM lake.transformed.trino_totals ORDER BY 1").toString())
+    assertThat(query("SELECT show_id, ms FROM lake.transformed.totals ORDER BY 1").toString())
         .isEqualTo("[[a, 30], [b, 5]]");
   }
 
-  /** Trino inserts into {@code transformed.trino_totals}; the platform reads Trino's commit. */
+  /** Trino inserts into {@code transformed.totals}; the platform reads Trino's commit. */
   void insertsRowsThePlatformReads(Http http) throws Exception {
-    query("INSERT INTO lake.transformed.trino_totals VALUES ('t', 7)");
-    assertThat(http.count("SELECT count(*) FROM transformed.trino_totals")).isEqualTo(3);
-    assertThat(http.count("SELECT ms FROM transformed.trino_totals WHERE show_id = 't'"))
-        .isEqualTo(7);
+    query("INSERT INTO lake.transformed.totals VALUES ('t', 7)");
+    assertThat(http.count("SELECT count(*) FROM transformed.totals")).isEqualTo(3);
+    assertThat(http.count("SELECT ms FROM transformed.totals WHERE show_id = 't'")).isEqualTo(7);
+  }
+
+  /**
+   * Trino creates {@code transformed.from_trino} ({@code CREATE TABLE ... AS}, after {@link
+   * #insertsRowsThePlatformReads}); the platform reads it.
+   */
+  void createsATableThePlatformReads(Http http) throws Exception {
+    query(
+        "CREATE TABLE lake.transformed.from_trino AS"
+            + " SELECT show_id, ms * 2 AS doubled FROM lake.transformed.totals");
+    assertThat(http.count("SELECT count(*) FROM transformed.from_trino")).isEqualTo(3);
+    assertThat(http.count("SELECT doubled FROM transformed.from_trino WHERE show_id = 'a'"))
+        .isEqualTo(60);
   }
 
   /** Runs {@code sql} through Trino's HTTP protocol, following {@code nextUri} to the end. */

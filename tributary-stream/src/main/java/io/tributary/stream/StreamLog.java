@@ -33,6 +33,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -213,6 +214,17 @@ public final class StreamLog implements AutoCloseable {
         throw new RetriableException(
             ErrorCode.INTERRUPTED, "Interrupted while waiting for " + what, e);
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof SslAuthenticationException handshake) {
+          // the brokers' certificate is not trusted (or TLS is not spoken there): not transient
+          throw new ConfigException(
+              what
+                  + " failed the TLS handshake with the platform: "
+                  + handshake.getMessage()
+                  + "; check kafka.properties.ssl.truststore.location (it must trust the"
+                  + " brokers' certificates), kafka.properties.ssl.truststore.password,"
+                  + " kafka.properties.ssl.truststore.type and kafka.properties.security.protocol",
+              handshake);
+        }
         if (e.getCause() instanceof AuthenticationException refused) {
           // wrong credentials or mechanism: waiting longer would not help
           throw new ConfigException(
