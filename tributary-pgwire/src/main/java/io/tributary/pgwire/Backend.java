@@ -1,5 +1,6 @@
 package io.tributary.pgwire;
 
+import io.tributary.query.QueryCursor;
 import io.tributary.query.QueryResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,11 @@ final class Backend {
           .writeShort(formats[i]);
     }
     out.end();
+  }
+
+  /** One DataRow of the cursor's current row, written by {@code encoder}. */
+  void dataRow(RowEncoder encoder, QueryCursor cursor) throws IOException {
+    encoder.write(out, cursor);
   }
 
   /** One DataRow of values already encoded ({@code null}: SQL NULL). */

@@ -7,10 +7,11 @@ import java.util.Arrays;
 
 /**
  * Builds backend messages (type byte, length, body) into a buffer and writes it to the socket on
- * {@link #flush()}, or on its own once the buffer passes 64 KiB. Not thread-safe.
+ * {@link #flush()}, or on its own once the buffer passes 256 KiB (large
+ * results go out in few, large socket writes). Not thread-safe.
  */
 final class MessageWriter {
-  private static final int FLUSH_AT = 64 << 10;
+  private static final int FLUSH_AT = 256 << 10;
 
   private final OutputStream out;
   private byte[] buffer = new byte[FLUSH_AT + 1024];
@@ -73,6 +74,65 @@ final class MessageWriter {
     System.arraycopy(bytes, 0, buffer, size, bytes.length);
     size += bytes.length;
     return this;
+  }
+
+  MessageWriter writeLong(long value) {
+    writeInt((int) (value >>> 32));
+    return writeInt((int) value);
+  }
+
+  /** The decimal digits of {@code value}, with a minus sign when negative, as ASCII. */
+  MessageWriter writeDecimal(long value) {
+    if (value == Long.MIN_VALUE) {
+      return writeBytes(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+    }
+    ensure(20);
+    if (value < 0) {
+      buffer[size++] = '-';
+      value = -value;
+    }
+    int digits = 1;
+    for (long rest = value / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    for (int at = size + digits - 1; at >= size; at--) {
+      buffer[at] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += digits;
+    return this;
+  }
+
+  /** {@code value} (0 or more, at most {@code width} digits) zero-padded to {@code width}. */
+  MessageWriter writeDigits(int value, int width) {
+    ensure(width);
+    for (int at = size + width - 1; at >= size; at--) {
+      buffer[at] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += width;
+    return this;
+  }
+
+  /** Room for {@code length} more bytes: the buffer, to be written from {@link #position()}. */
+  byte[] reserve(int length) {
+    ensure(length);
+    return buffer;
+  }
+
+  /** Where the next byte goes in the buffer. */
+  int position() {
+    return size;
+  }
+
+  /** Counts {@code length} bytes written into the buffer from {@link #reserve}. */
+  void skip(int length) {
+    size += length;
+  }
+
+  /** Fills in the length (the 4 bytes before {@code start}) of the value written from there. */
+  void putLength(int start) {
+    putInt(start - 4, size - start);
   }
 
   /** A NUL-terminated UTF-8 string. */

@@ -146,14 +146,10 @@ final class StatementRunner {
     try (deadline) {
       start(portal);
       running = portal.cancel;
-      List<QueryResult.Column> columns = portal.cursor.columns();
-      PgType[] types = types(columns);
-      while (maxRows <= 0 || sent < maxRows) {
-        List<Object> row = next(portal);
-        if (row == null) {
-          break;
-        }
-        backend.dataRow(encode(row, types, portal));
+      QueryCursor cursor = portal.cursor;
+      RowEncoder encoder = new RowEncoder(cursor, types(cursor.columns()), portal);
+      while ((maxRows <= 0 || sent < maxRows) && advance(portal)) {
+        backend.dataRow(encoder, cursor);
         sent++;
       }
       portal.rowsSent += sent;
@@ -161,8 +157,8 @@ final class StatementRunner {
         throw new PgException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
       }
       if (maxRows > 0 && sent == maxRows) {
-        portal.pending = next(portal);
-        if (portal.pending != null) {
+        portal.pending = advance(portal);
+        if (portal.pending) {
           backend.portalSuspended();
           return;
         }
@@ -187,12 +183,19 @@ final class StatementRunner {
     return SqlStates.of(e, sql);
   }
 
-  private List<Object> next(Portal portal) {
-    if (portal.pending != null) {
-      List<Object> row = portal.pending;
-      portal.pending = null;
-      return row;
+  /** Moves the portal's cursor to the row to send next (one read ahead, if any); false at the end. */
+  private boolean advance(Portal portal) {
+    if (portal.pending) {
+      portal.pending = false;
+      return true;
     }
+    if (portal.cancel.isCanceled()) {
+      throw new PgException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
+    }
+    return portal.cursor.advance();
+  }
+
+  private List<Object> next(Portal portal) {
     if (portal.cancel.isCanceled()) {
       throw new PgException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
     }
@@ -293,19 +296,5 @@ final class StatementRunner {
       types[i] = PgType.ofDuckDb(columns.get(i).type());
     }
     return types;
-  }
-
-  private static byte[][] encode(List<Object> row, PgType[] types, Portal portal) {
-    byte[][] values = new byte[row.size()][];
-    for (int i = 0; i < values.length; i++) {
-      Object value = row.get(i);
-      if (value != null) {
-        values[i] =
-            portal.format(i) == 1
-                ? ValueEncoder.binary(types[i], value)
-                : ValueEncoder.text(types[i], value).getBytes(StandardCharsets.UTF_8);
-      }
-    }
-    return values;
   }
 }

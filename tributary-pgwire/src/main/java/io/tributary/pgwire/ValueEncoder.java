@@ -34,6 +34,9 @@ final class ValueEncoder {
 
   /** The text format of {@code value}; {@code value} is not null. */
   static String text(PgType type, Object value) {
+    if (isInfiniteTimestamp(type, value)) {
+      return value.toString();
+    }
     return switch (type) {
       case BOOL -> (Boolean) value ? "t" : "f";
       case BYTEA -> "\\x" + HexFormat.of().formatHex((byte[]) value);
@@ -49,6 +52,11 @@ final class ValueEncoder {
 
   /** The binary format of {@code value}; {@code value} is not null. */
   static byte[] binary(PgType type, Object value) {
+    if (isInfiniteTimestamp(type, value)) {
+      return ByteBuffer.allocate(8)
+          .putLong(value.equals("infinity") ? Long.MAX_VALUE : Long.MIN_VALUE)
+          .array();
+    }
     return switch (type) {
       case BOOL -> new byte[] {(byte) ((Boolean) value ? 1 : 0)};
       case INT2 -> ByteBuffer.allocate(2).putShort(((Number) value).shortValue()).array();
@@ -77,6 +85,12 @@ final class ValueEncoder {
       }
       default -> text(type, value).getBytes(StandardCharsets.UTF_8);
     };
+  }
+
+  /** The engine's text of DuckDB's infinite timestamps, which PostgreSQL writes the same. */
+  private static boolean isInfiniteTimestamp(PgType type, Object value) {
+    return (type == PgType.TIMESTAMP || type == PgType.TIMESTAMPTZ)
+        && ("infinity".equals(value) || "-infinity".equals(value));
   }
 
   private static LocalDateTime utc(String isoOffsetDateTime) {

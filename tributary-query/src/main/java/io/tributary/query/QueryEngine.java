@@ -258,7 +258,8 @@ public final class QueryEngine implements AutoCloseable {
               running.release();
             },
             errors,
-            () -> timedOut.get() || cancel.isCanceled());
+            () -> timedOut.get() || cancel.isCanceled(),
+            ArrowRows.available());
       } catch (SQLException e) {
         SQLException real =
             timedOut.get() || cancel.isCanceled()
