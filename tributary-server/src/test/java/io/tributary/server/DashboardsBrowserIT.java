@@ -2,10 +2,12 @@ package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.server.console.Browser;
+import io.tributary.server.console.Firefox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -565,6 +568,20 @@ class DashboardsBrowserIT {
     new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
     assertThat(browser.script("return document.activeElement.id")).isEqualTo("sql-run");
     browser.assertNoConsoleErrors();
+  }
+
+  @Test
+  void everyPageLoadsInFirefoxWithoutConsoleErrors(@TempDir Path work) throws Exception {
+    Optional<String> missing = Firefox.missing();
+    assumeTrue(missing.isEmpty(), missing.orElse(""));
+    Firefox.Smoke smoke =
+        Firefox.smoke(
+            platform.httpUri(), "admin", platform.adminCredentials().password(), PAGES, work);
+    System.out.println(
+        "Firefox smoke run: " + smoke.browser() + ", " + smoke.pages().size() + " pages");
+    assertThat(smoke.browser()).startsWith("firefox/");
+    assertThat(smoke.pages()).isEqualTo(PAGES);
+    assertThat(smoke.problems()).isEmpty();
   }
 
   private boolean editorFocused() {
