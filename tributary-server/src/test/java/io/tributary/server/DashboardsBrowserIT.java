@@ -2,29 +2,43 @@ package io.tributary.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.core.config.TributaryConfig;
 import io.tributary.server.console.Browser;
+import io.tributary.server.console.Firefox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 
 /**
- * The dashboard pages in a real headless Chromium: every chart type drawn with the tile's data
- * (checked on the ECharts instances' options), filters in the URL changing the data, a drill-down
- * to a filtered table, a failing tile shown in its tile while the others draw, the demo's live-now
- * and engagement dashboards over generated app events, no console errors; screenshots in {@code
- * target/screenshots/}, and the time to the first tile drawn printed.
+ * The dashboard pages, and every console page, in a real headless Chromium: every chart type drawn
+ * with the tile's data (checked on the ECharts instances' options), filters in the URL changing the
+ * data, a drill-down to a filtered table, a failing tile shown in its tile while the others draw,
+ * all five of the demo's dashboards drawn with data (over generated app events, a show catalog and
+ * the table the demo's {@code trending_shows} flow writes), every page at desktop and phone width
+ * without console errors, sideways scrolling or serious accessibility violations (axe-core), and
+ * the main navigation and the SQL workbench used by keyboard alone; screenshots in {@code
+ * target/screenshots/}, and the time to the first tile drawn printed per dashboard.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardsBrowserIT {
@@ -97,6 +111,15 @@ class DashboardsBrowserIT {
           options: { x: k, y: v }
       """;
 
+  /** The dashboards the demo installs. */
+  private static final List<String> DEMO_DASHBOARDS =
+      List.of("live-now", "trending-shows", "engagement", "promotion", "creators");
+
+  private static final int SHOWS = 4;
+
+  /** The target for the time from navigation start to the first tile drawn. */
+  private static final double FIRST_TILE_TARGET_MS = 1500;
+
   @TempDir static Path dir;
   private Platform platform;
   private Browser browser;
@@ -108,48 +131,135 @@ class DashboardsBrowserIT {
             dir,
             0,
             "  - name: clicks\n    buffer: { interval: 0s }\n"
-                + "  - name: app_events\n    buffer: { interval: 0s }\n");
+                + "  - name: app_events\n    buffer: { interval: 0s }\n"
+                + "  - name: show_catalog\n    buffer: { interval: 0s }\n");
     platform = Platform.start(TributaryConfig.fromYaml(yaml, "test"), Clock.systemUTC());
     Http http = Http.admin(platform);
     assertThat(
             http.ndjson("clicks", "{\"kind\":\"a\"}\n{\"kind\":\"a\"}\n{\"kind\":\"b\"}\n")
                 .status())
         .isEqualTo(200);
-    assertThat(http.ndjson("app_events", appEvents()).status()).isEqualTo(200);
+    List<String> events = appEvents().lines().toList();
+    for (int from = 0; from < events.size(); from += 250) {
+      String batch = String.join("\n", events.subList(from, Math.min(events.size(), from + 250)));
+      Http.Response sent = http.ndjson("app_events", batch + "\n");
+      assertThat(sent.status()).as(sent.raw().body()).isEqualTo(200);
+    }
+    Http.Response shows = http.ndjson("show_catalog", showCatalog());
+    assertThat(shows.status()).as(shows.raw().body()).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
                 http.count("SELECT count(*) FROM raw.clicks") == 3
-                    && http.count("SELECT count(*) FROM raw.app_events") > 0);
+                    && http.count("SELECT count(*) FROM raw.app_events") > 0
+                    && http.count("SELECT count(*) FROM raw.show_catalog") == SHOWS + 1);
     assertThat(http.put("/v1/dashboards/ops", OPS).status()).isEqualTo(201);
     assertThat(http.put("/v1/dashboards/broken", BROKEN).status()).isEqualTo(201);
-    Path demo = Path.of("..", "tributary-demo", "src", "main", "resources", "dashboards");
-    for (String name : List.of("live-now", "engagement")) {
+    Path demo = Path.of("..", "tributary-demo", "src", "main", "resources");
+    for (String name : DEMO_DASHBOARDS) {
       Http.Response put =
-          http.put("/v1/dashboards/" + name, Files.readString(demo.resolve(name + ".yaml")));
+          http.put(
+              "/v1/dashboards/" + name,
+              Files.readString(demo.resolve("dashboards").resolve(name + ".yaml")));
       assertThat(put.status()).as(put.raw().body()).isEqualTo(201);
     }
+    runTrendingShows(http, Files.readString(demo.resolve("flows").resolve("trending_shows.yaml")));
     browser = Browser.open(platform.httpUri());
     browser.get("/login").login("admin", platform.adminCredentials().password());
   }
 
-  /** Listening sessions of the live-audio app over the last 50 minutes. */
+  /**
+   * The demo's {@code trending_shows} flow, its SQL unchanged, run once for now: without its
+   * schedule and trigger, so that no other run replaces the table while the test reads it.
+   */
+  private void runTrendingShows(Http http, String shipped) throws Exception {
+    String schedule = "schedule: \"@hourly\"\n";
+    String trigger = "triggers:\n  - table: raw.app_events\n";
+    assertThat(shipped).contains(schedule, trigger);
+    String flow = shipped.replace(schedule, "").replace(trigger, "");
+    Http.Response put = http.put("/v1/flows/trending_shows", flow);
+    assertThat(put.status()).as(put.raw().body()).isEqualTo(201);
+    Http.Response run =
+        http.post(
+            "/v1/flows/trending_shows/runs",
+            "application/json",
+            Http.JSON.writeValueAsString(Map.of("logical-date", Instant.now().toString())));
+    assertThat(run.status()).as(run.raw().body()).isIn(200, 201);
+    String runId = run.body().path("run-id").asText();
+    await("the trending_shows run")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                List.of("success", "failed")
+                    .contains(
+                        http.get("/v1/flows/trending_shows/runs/" + runId)
+                            .body()
+                            .path("state")
+                            .asText()));
+    JsonNode ended = http.get("/v1/flows/trending_shows/runs/" + runId).body();
+    assertThat(ended.path("state").asText()).as(ended.toString()).isEqualTo("success");
+    assertThat(http.count("SELECT count(*) FROM transformed.trending_shows")).isEqualTo(SHOWS);
+  }
+
+  /**
+   * The show catalog as the demo's enrich_shows function delivers it (nested fields flattened with
+   * _): {@value #SHOWS} shows of two creators and two categories, the first in two versions.
+   */
+  private static String showCatalog() {
+    StringBuilder rows = new StringBuilder();
+    for (int show = 1; show <= SHOWS; show++) {
+      int creator = 1 + show % 2;
+      rows.append(
+          String.format(
+              "{\"show_id\":\"show_%d\",\"title\":\"Show %d\",\"category\":\"%s\","
+                  + "\"language\":\"en\",\"status\":\"live\",\"creator_creator_id\":\"creator_%d\","
+                  + "\"creator_name\":\"Creator %d\",\"creator_followers\":%d,\"version\":2}%n",
+              show, show, show % 2 == 0 ? "music" : "talk", creator, creator, 100 * creator));
+    }
+    rows.append(
+        "{\"show_id\":\"show_1\",\"title\":\"Old title\",\"category\":\"talk\","
+            + "\"creator_creator_id\":\"creator_2\",\"creator_name\":\"Creator 2\","
+            + "\"creator_followers\":10,\"version\":1}\n");
+    return rows.toString();
+  }
+
+  /**
+   * Listening sessions of the live-audio app over the last 50 minutes: a notification opened before
+   * some, likes, follows and poll votes during them, the hosts' listener counts.
+   */
   private static String appEvents() {
     Random random = new Random(42);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     StringBuilder events = new StringBuilder();
     for (int i = 0; i < 120; i++) {
-      String show = "show_" + (1 + random.nextInt(4));
+      int number = 1 + random.nextInt(SHOWS);
+      String show = "show_" + number;
+      String creator = "creator_" + (1 + number % 2);
       String user = "user_" + random.nextInt(40);
       String session = "s" + i;
       Instant ts = now.minusSeconds(60L + random.nextInt(3000));
-      events.append(event("listen_start", ts, user, session, show, ""));
+      if (i % 3 == 0) {
+        String channel = i % 2 == 0 ? "push" : "email";
+        events.append(
+            event(
+                "notification_open",
+                ts.minusSeconds(20),
+                user,
+                session,
+                show,
+                creator,
+                ",\"channel\":\"" + channel + "\""));
+      }
+      events.append(event("listen_start", ts, user, session, show, creator, ""));
       if (random.nextBoolean()) {
-        events.append(event("like", ts.plusSeconds(5), user, session, show, ""));
+        events.append(event("like", ts.plusSeconds(5), user, session, show, creator, ""));
+      }
+      if (i % 5 == 0) {
+        events.append(event("follow", ts.plusSeconds(7), user, session, show, creator, ""));
       }
       if (random.nextInt(4) == 0) {
-        events.append(event("poll_vote", ts.plusSeconds(9), user, session, show, ""));
+        events.append(event("poll_vote", ts.plusSeconds(9), user, session, show, creator, ""));
       }
       events.append(
           event(
@@ -158,6 +268,7 @@ class DashboardsBrowserIT {
               user,
               session,
               show,
+              creator,
               ",\"listen_ms\":" + (20_000 + random.nextInt(120_000))));
       events.append(
           event(
@@ -166,13 +277,20 @@ class DashboardsBrowserIT {
               "host",
               "h" + i,
               show,
+              creator,
               ",\"listeners\":" + (1 + random.nextInt(30))));
     }
     return events.toString();
   }
 
   private static String event(
-      String type, Instant ts, String user, String session, String show, String more) {
+      String type,
+      Instant ts,
+      String user,
+      String session,
+      String show,
+      String creator,
+      String more) {
     return "{\"event_type\":\""
         + type
         + "\",\"ts\":\""
@@ -183,7 +301,9 @@ class DashboardsBrowserIT {
         + session
         + "\",\"show_id\":\""
         + show
-        + "\",\"creator_id\":\"creator_1\""
+        + "\",\"creator_id\":\""
+        + creator
+        + "\""
         + more
         + "}\n";
   }
@@ -286,31 +406,187 @@ class DashboardsBrowserIT {
     browser.clearConsole(); // the failing tile's 400 answer is logged by the browser
   }
 
+  /**
+   * Every tile of a drawn dashboard has data: an ECharts chart a series with values, a table rows,
+   * a big number its value.
+   */
+  private void assertEveryTileHasData(String dashboard) {
+    for (WebElement tile : browser.findAll(".tile")) {
+      String id = tile.getAttribute("data-tile");
+      String where = dashboard + " tile " + id;
+      assertThat(tile.getAttribute("data-state")).as(where).isEqualTo("drawn");
+      assertThat(Integer.parseInt(tile.getAttribute("data-rows"))).as(where + " rows").isPositive();
+      if (!tile.findElements(By.cssSelector(".tile-chart")).isEmpty()) {
+        Object values =
+            option(
+                id,
+                "o.series.flatMap(s => s.data).filter(d => d !== null"
+                    + " && (typeof d !== 'object' || d.value !== null)).length");
+        assertThat(((Number) values).longValue()).as(where + " chart values").isPositive();
+      } else if (!tile.findElements(By.cssSelector(".tile-table")).isEmpty()) {
+        assertThat(tile.findElements(By.cssSelector("tbody tr"))).as(where + " table").isNotEmpty();
+      } else {
+        assertThat(tile.findElement(By.cssSelector(".big-value")).getText())
+            .as(where + " big number")
+            .isNotBlank()
+            .isNotEqualTo("–");
+      }
+    }
+  }
+
   @Test
-  void theDemosDashboardsDrawWithData() {
-    for (String name : List.of("live-now", "engagement")) {
+  void theDemosFiveDashboardsDrawEveryTileWithData() {
+    List<String> over = new ArrayList<>();
+    for (String name : DEMO_DASHBOARDS) {
       browser.get("/dashboards/" + name);
       awaitTiles();
-      Object first =
-          browser.script(
-              "return performance.getEntriesByName('tributary:first-tile-drawn')[0].startTime");
+      double first = browser.firstTileDrawn();
       System.out.printf(
-          "dashboard %s: first tile drawn %.0f ms after navigation start%n",
-          name, ((Number) first).doubleValue());
+          "dashboard %s: first tile drawn %.0f ms after navigation start (target ≤ %.0f ms)%n",
+          name, first, FIRST_TILE_TARGET_MS);
+      if (first > FIRST_TILE_TARGET_MS) {
+        over.add(name + " " + Math.round(first) + " ms");
+      }
+      assertThat(first).as(name + ": first tile drawn").isPositive();
       assertThat(browser.findAll(".tile[data-state=error]")).as(name).isEmpty();
-      assertThat(browser.findAll(".tile[data-state=drawn]")).as(name).isNotEmpty();
+      assertEveryTileHasData(name);
       browser.screenshot("dashboard-" + name);
+      browser.assertNoConsoleErrors();
     }
-    assertThat(option("funnel", "o.series[0].data[0]")).isInstanceOf(Number.class);
+    if (!over.isEmpty()) {
+      // a shared CI machine may be slow: the figure is printed, the target is not a gate
+      System.out.println("first tile drawn later than the target: " + over);
+    }
+    assertThat(((Number) option("top-followers", "o.series[0].data[0]")).longValue())
+        .as("the catalog's latest version of the top creator's shows")
+        .isEqualTo(200L);
+    browser.get("/dashboards/engagement");
+    awaitTiles();
     assertThat(((Number) option("funnel", "o.series[0].data[0]")).longValue()).isEqualTo(120L);
+    browser.get("/dashboards/trending-shows");
+    awaitTiles();
+    assertThat(browser.findAll("#tile-table tbody tr")).hasSize(SHOWS);
+    assertThat(browser.find("#tile-table tbody").getText())
+        .contains("Show 1")
+        .doesNotContain("Old");
+    browser.get("/dashboards/promotion");
+    awaitTiles();
+    assertThat(option("channels", "o.series[0].data.map(d => d.name).sort()"))
+        .isEqualTo(List.of("email", "push"));
     browser.get("/dashboards/live-now");
     awaitTiles();
     assertThat((List<?>) option("listeners-per-show", "o.series")).isNotEmpty();
-    assertThat(browser.find("#tile-listeners-now .big-value").getText()).isNotEqualTo("–");
     browser.phone().get("/dashboards/live-now");
     awaitTiles();
+    assertEveryTileHasData("live-now (phone)");
     browser.screenshot("dashboard-live-now-phone");
     browser.desktop();
     browser.assertNoConsoleErrors();
+  }
+
+  /** The pages the console has, with a dashboard, a table and a flow of this platform. */
+  private static final List<String> PAGES =
+      List.of(
+          "/",
+          "/dashboards",
+          "/dashboards/engagement",
+          "/sql",
+          "/catalog",
+          "/catalog/raw.app_events",
+          "/pipelines",
+          "/flows/trending_shows",
+          "/reports",
+          "/experiments");
+
+  @Test
+  void everyPageLoadsCleanlyAndAccessiblyOnDesktopAndPhone() {
+    List<String> problems = new ArrayList<>();
+    for (Dimension size : List.of(Browser.DESKTOP, Browser.PHONE)) {
+      browser.driver().manage().window().setSize(size);
+      for (String page : PAGES) {
+        browser.get(page);
+        if (page.startsWith("/dashboards/")) {
+          awaitTiles();
+        }
+        String where = page + " at " + size.width + " px";
+        if (browser.overflowsHorizontally()) {
+          problems.add(where + ": the page scrolls sideways " + browser.overflowingElements());
+        }
+        if (size.equals(Browser.DESKTOP)) {
+          // once per page: the phone's layout has the same elements, labels and colours
+          browser.seriousAccessibilityViolations().forEach(v -> problems.add(where + ": " + v));
+        }
+        browser.consoleErrors().forEach(e -> problems.add(where + ": console error " + e));
+        browser.clearConsole();
+        String name = page.equals("/") ? "home" : page.substring(1).replaceAll("[^a-z0-9]+", "-");
+        browser.screenshot("page-" + name + "-" + size.width);
+      }
+    }
+    browser.desktop();
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void theMainNavigationAndTheSqlWorkbenchWorkByKeyboard() {
+    browser.get("/");
+    List<String> nav =
+        browser.findAll("header nav a").stream().map(a -> a.getAttribute("href")).toList();
+    assertThat(nav).hasSizeGreaterThanOrEqualTo(7);
+    List<String> reached = new ArrayList<>();
+    // from the page's start, as a freshly loaded page has it
+    for (int i = 0; i < 20 && !reached.containsAll(nav); i++) {
+      new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+      Object href = browser.script("return document.activeElement.href || null");
+      if (href != null) {
+        reached.add(href.toString());
+      }
+    }
+    assertThat(reached).as("links reached by Tab").containsAll(nav);
+    // Enter on the focused SQL link opens the workbench
+    browser.find("header nav a[href='/sql']").sendKeys(Keys.ENTER);
+    browser.waitLoaded();
+    assertThat(browser.path()).isEqualTo("/sql");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Boolean.TRUE.equals(browser.script("return !!window.tributaryEditor")));
+    for (int i = 0; i < 30 && !editorFocused(); i++) {
+      new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+    }
+    assertThat(editorFocused()).as("the editor reached by Tab").isTrue();
+    new Actions(browser.driver())
+        .sendKeys("SELECT 40 + 2 AS answer")
+        .keyDown(Keys.CONTROL)
+        .sendKeys(Keys.ENTER)
+        .keyUp(Keys.CONTROL)
+        .perform();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !browser.findAll("#sql-result table tbody td").isEmpty());
+    browser.waitLoaded();
+    assertThat(browser.find("#sql-result table tbody td").getText()).isEqualTo("42");
+    // Tab leaves the editor (no keyboard trap) for the Run button
+    new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+    assertThat(browser.script("return document.activeElement.id")).isEqualTo("sql-run");
+    browser.assertNoConsoleErrors();
+  }
+
+  @Test
+  void everyPageLoadsInFirefoxWithoutConsoleErrors(@TempDir Path work) throws Exception {
+    Optional<String> missing = Firefox.missing();
+    assumeTrue(missing.isEmpty(), missing.orElse(""));
+    Firefox.Smoke smoke =
+        Firefox.smoke(
+            platform.httpUri(), "admin", platform.adminCredentials().password(), PAGES, work);
+    System.out.println(
+        "Firefox smoke run: " + smoke.browser() + ", " + smoke.pages().size() + " pages");
+    assertThat(smoke.browser()).startsWith("firefox/");
+    assertThat(smoke.pages()).isEqualTo(PAGES);
+    assertThat(smoke.problems()).isEmpty();
+  }
+
+  private boolean editorFocused() {
+    return Boolean.TRUE.equals(
+        browser.script(
+            "return !!(document.activeElement && document.activeElement.closest('.CodeMirror'))"));
   }
 }

@@ -218,6 +218,14 @@ public final class Browser implements AutoCloseable {
     seen.clear();
   }
 
+  /** The time the first tile of a dashboard was drawn, in ms from the navigation's start. */
+  public double firstTileDrawn() {
+    return number(
+        script(
+            "const m = performance.getEntriesByName('tributary:first-tile-drawn')[0];"
+                + " return m ? m.startTime : -1;"));
+  }
+
   /** The current page's navigation timing. */
   public Timing timing() {
     @SuppressWarnings("unchecked")
@@ -235,6 +243,49 @@ public final class Browser implements AutoCloseable {
         number(values.get("dcl")),
         number(values.get("load")),
         number(values.get("response")));
+  }
+
+  /** Whether the page is wider than the window (the body scrolls sideways). */
+  public boolean overflowsHorizontally() {
+    return Boolean.TRUE.equals(
+        script(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth"));
+  }
+
+  /** The widest elements poking out of the window, for a failure message. */
+  public Object overflowingElements() {
+    return script(
+        "const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *'))"
+            + ".filter(e => e.getBoundingClientRect().right > w + 1)"
+            + ".slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));");
+  }
+
+  /**
+   * The page's accessibility violations of impact {@code serious} or {@code critical}, found by
+   * axe-core (the test-scoped webjar, injected into the page): one line per rule with the first
+   * offending elements.
+   */
+  public List<String> seriousAccessibilityViolations() {
+    script(AxeCore.source());
+    @SuppressWarnings("unchecked")
+    List<String> found =
+        (List<String>)
+            ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                        + " axe.run(document, {resultTypes: ['violations']}).then(r => done("
+                        + " r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                        + " .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at '"
+                        + " + v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', '))),"
+                        + " e => done(['axe failed: ' + e]));");
+    return found;
+  }
+
+  /** Fails when axe-core finds a serious or critical accessibility violation on the page. */
+  public void assertAccessible() {
+    assertThat(seriousAccessibilityViolations())
+        .as("serious or critical accessibility violations (at %s)", path())
+        .isEmpty();
   }
 
   private static double number(Object value) {

@@ -30,10 +30,15 @@
     lineNumbers: true,
     matchBrackets: true,
     indentWithTabs: false,
+    // the editor's own input is labelled like the text area it replaces
+    screenReaderLabel: "SQL statement",
     extraKeys: {
       "Ctrl-Enter": run,
       "Cmd-Enter": run,
-      "Ctrl-Space": "autocomplete"
+      "Ctrl-Space": "autocomplete",
+      // Tab and Shift-Tab move the focus on, as everywhere else: no keyboard trap in the editor
+      "Tab": false,
+      "Shift-Tab": false
     },
     hintOptions: { tables: tables, completeSingle: false }
   });
