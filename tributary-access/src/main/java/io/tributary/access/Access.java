@@ -417,6 +417,19 @@ public final class Access {
     return new Identity(name, state.principalsOf(name), Set.of(Identity.ALL_SCOPES));
   }
 
+  /**
+   * A stamp of {@code name}'s current password (64 hex characters; empty for a user without one or
+   * unknown): it changes whenever the password is set, so a login session that recorded it can tell
+   * the password changed since. It reveals nothing of the password or its hash.
+   */
+  public String credentialStamp(String name) {
+    User user = state.users().get(name);
+    if (user == null || user.password().isEmpty()) {
+      return "";
+    }
+    return Secrets.tokenHash("tributary.credential-stamp\u0000" + user.password().get().argon2());
+  }
+
   /** The identity of an existing user (one authenticated elsewhere, by SCRAM). */
   public Identity identityOf(String name) {
     User user = state.users().get(name);

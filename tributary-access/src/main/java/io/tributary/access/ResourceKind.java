@@ -16,6 +16,15 @@ public enum ResourceKind {
   CRAWLER(EnumSet.of(Privilege.RUN, Privilege.MANAGE)),
   FUNCTION(EnumSet.of(Privilege.RUN, Privilege.MANAGE)),
   FLOW(EnumSet.of(Privilege.RUN, Privilege.MANAGE)),
+  /**
+   * A dashboard: {@code read} views it (its tiles still read only readable tables), {@code manage}
+   * changes it.
+   */
+  DASHBOARD(EnumSet.of(Privilege.READ, Privilege.MANAGE)),
+  /**
+   * A report: {@code read} lists it and its history, {@code manage} changes, removes and runs it.
+   */
+  REPORT(EnumSet.of(Privilege.READ, Privilege.MANAGE)),
   /** The platform itself: the only resource {@code admin} is granted on. */
   PLATFORM(EnumSet.of(Privilege.ADMIN));
 

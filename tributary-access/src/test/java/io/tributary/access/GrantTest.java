@@ -55,4 +55,32 @@ class GrantTest {
     assertThatThrownBy(() -> Resource.parse("bucket:x"))
         .hasMessageContaining("Invalid resource kind 'bucket'");
   }
+
+  @Test
+  void dashboardsAndReportsTakeReadAndManageWithWildcards() {
+    Grant read = Grant.parse("group:analysts", "read", "dashboard:sales");
+    assertThat(read.covers(Privilege.READ, Resource.parse("dashboard:sales"))).isTrue();
+    assertThat(read.covers(Privilege.MANAGE, Resource.parse("dashboard:sales"))).isFalse();
+    assertThat(read.covers(Privilege.READ, Resource.parse("dashboard:ops"))).isFalse();
+    assertThat(read.covers(Privilege.READ, Resource.parse("report:sales"))).isFalse();
+    Grant manageAll = Grant.parse("user:ana", "manage", "report:*");
+    assertThat(manageAll.covers(Privilege.MANAGE, Resource.parse("report:weekly"))).isTrue();
+    assertThat(manageAll.covers(Privilege.READ, Resource.parse("report:weekly"))).isTrue();
+    assertThat(manageAll.covers(Privilege.READ, Resource.parse("dashboard:weekly"))).isFalse();
+    assertThatThrownBy(() -> Grant.parse("user:ana", "run", "report:weekly"))
+        .hasMessageContaining("'run'")
+        .hasMessageContaining("report:weekly");
+    assertThatThrownBy(() -> Grant.parse("user:ana", "write", "dashboard:ops"))
+        .hasMessageContaining("'write'");
+    AccessSpec spec =
+        AccessSpec.parse(
+            "users: [{name: ana}]\n"
+                + "grants:\n"
+                + "  - {principal: user:ana, privilege: read, resource: 'dashboard:*'}\n"
+                + "  - {principal: user:ana, privilege: manage, resource: report:weekly}\n");
+    assertThat(spec.grants())
+        .contains(
+            Grant.parse("user:ana", "read", "dashboard:*"),
+            Grant.parse("user:ana", "manage", "report:weekly"));
+  }
 }

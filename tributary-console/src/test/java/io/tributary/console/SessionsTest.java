@@ -3,14 +3,25 @@ package io.tributary.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The console's sessions in a real (SQLite) metadata database; two stores stand for two nodes. */
 class SessionsTest {
   /** A clock the test moves. */
   static final class TestClock extends Clock {
@@ -36,12 +47,27 @@ class SessionsTest {
     }
   }
 
+  private static final Sessions.Settings SETTINGS =
+      new Sessions.Settings(Duration.ofMinutes(30), Duration.ofHours(2), 3);
+
+  @TempDir Path dir;
   private final TestClock clock = new TestClock();
-  private final Sessions sessions =
-      new Sessions(
-          new Sessions.Settings(Duration.ofMinutes(30), Duration.ofHours(2), 3),
-          clock,
-          new Random(7));
+  private Supplier<Connection> db;
+  private Sessions sessions;
+
+  @BeforeEach
+  void open() {
+    String uri = "jdbc:sqlite:" + dir.resolve("metadata.db");
+    db =
+        () -> {
+          try {
+            return DriverManager.getConnection(uri);
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    sessions = new Sessions(db, SETTINGS, clock, new Random(7));
+  }
 
   @Test
   void aSessionIsFoundByItsIdAndCarriesItsOwnCsrfToken() {
@@ -73,6 +99,67 @@ class SessionsTest {
   }
 
   @Test
+  void anotherNodeSharingTheDatabaseAcceptsTheSessionAndSeesItsLogout() {
+    Sessions other = new Sessions(db, SETTINGS, clock, new Random(8));
+    Sessions.Session ann = sessions.create("ann", "stamp-1");
+    assertThat(other.find(ann.id()))
+        .hasValueSatisfying(
+            found -> {
+              assertThat(found.user()).isEqualTo("ann");
+              assertThat(found.credential()).isEqualTo("stamp-1");
+              assertThat(found.csrfToken()).isEqualTo(ann.csrfToken());
+            });
+    // used on the other node only: its last use is shared, so it stays alive here too
+    clock.advance(Duration.ofMinutes(20));
+    assertThat(other.find(ann.id())).isPresent();
+    clock.advance(Duration.ofMinutes(20));
+    assertThat(sessions.find(ann.id())).isPresent();
+    other.remove(ann.id());
+    assertThat(sessions.find(ann.id())).isEmpty();
+  }
+
+  @Test
+  void onlyTheHashOfTheIdIsStoredAndNoCsrfToken() throws SQLException {
+    Sessions.Session ann = sessions.create("ann", "stamp-1");
+    try (Connection connection = db.get();
+        PreparedStatement select = connection.prepareStatement("SELECT * FROM console_sessions");
+        ResultSet rows = select.executeQuery()) {
+      assertThat(rows.next()).isTrue();
+      for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+        String value = rows.getString(i);
+        assertThat(value).isNotEqualTo(ann.id()).isNotEqualTo(ann.csrfToken());
+      }
+    }
+  }
+
+  @Test
+  void aChangedCredentialEndsTheSessionsBegunWithTheOldOne() {
+    Sessions.Session before = sessions.create("ann", "old");
+    Sessions.Session after = sessions.create("ann", "new");
+    Sessions.Session bob = sessions.create("bob", "old");
+    assertThat(sessions.removeUserExcept("ann", "new")).isEqualTo(1);
+    assertThat(sessions.find(before.id())).isEmpty();
+    assertThat(sessions.find(after.id())).isPresent();
+    assertThat(sessions.find(bob.id())).isPresent();
+    assertThat(sessions.retainUsers(Set.of("ann")::contains)).isEqualTo(1);
+    assertThat(sessions.find(bob.id())).isEmpty();
+    assertThat(sessions.find(after.id())).isPresent();
+  }
+
+  @Test
+  void expiredRowsAreDeleted() {
+    sessions.create("ann");
+    sessions.create("bob");
+    clock.advance(Duration.ofMinutes(31));
+    Sessions.Session fresh = sessions.create("cid"); // a login deletes the expired rows
+    assertThat(sessions.size()).isEqualTo(1);
+    assertThat(sessions.find(fresh.id())).isPresent();
+    clock.advance(Duration.ofHours(3));
+    assertThat(sessions.removeExpired()).isEqualTo(1);
+    assertThat(sessions.size()).isZero();
+  }
+
+  @Test
   void aSessionEndsAtItsAbsoluteExpiryHoweverOftenItIsUsed() {
     Sessions.Session session = sessions.create("ann");
     for (int i = 0; i < 7; i++) {
@@ -97,17 +184,19 @@ class SessionsTest {
   }
 
   @Test
-  void theOldestSessionEndsWhenTheLimitIsReached() {
+  void theUsersOldestSessionEndsWhenItsLimitIsReached() {
     Sessions.Session first = sessions.create("a");
     clock.advance(Duration.ofSeconds(1));
-    Sessions.Session second = sessions.create("b");
+    Sessions.Session second = sessions.create("a");
     clock.advance(Duration.ofSeconds(1));
-    sessions.create("c");
+    Sessions.Session other = sessions.create("b");
+    sessions.create("a");
     clock.advance(Duration.ofSeconds(1));
-    sessions.create("d");
-    assertThat(sessions.size()).isEqualTo(3);
+    sessions.create("a");
+    assertThat(sessions.size()).isEqualTo(4);
     assertThat(sessions.find(first.id())).isEmpty();
     assertThat(sessions.find(second.id())).isPresent();
+    assertThat(sessions.find(other.id())).isPresent();
   }
 
   @Test
@@ -117,9 +206,12 @@ class SessionsTest {
     assertThatThrownBy(() -> new Sessions.Settings(Duration.ofHours(2), Duration.ofHours(1), 10))
         .hasMessageContaining("lifetime: PT1H");
     assertThatThrownBy(() -> new Sessions.Settings(Duration.ofHours(1), Duration.ofHours(2), 0))
-        .hasMessageContaining("session limit: 0");
+        .hasMessageContaining("session limit per user: 0");
     assertThat(Sessions.Settings.DEFAULTS.idle()).isEqualTo(Duration.ofMinutes(30));
     assertThat(Sessions.Settings.DEFAULTS.absolute()).isEqualTo(Duration.ofHours(12));
-    assertThat(Sessions.Settings.DEFAULTS.maxSessions()).isEqualTo(10_000);
+    assertThat(Sessions.Settings.DEFAULTS.maxPerUser()).isEqualTo(10);
+    assertThat(SETTINGS.touchInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(new Sessions.Settings(Duration.ofMinutes(1), Duration.ofHours(1), 1).touchInterval())
+        .isEqualTo(Duration.ofSeconds(2));
   }
 }

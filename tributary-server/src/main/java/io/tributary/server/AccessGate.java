@@ -20,8 +20,6 @@ import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -60,15 +58,6 @@ final class AccessGate {
    * @param access the access service, or empty when access control is off
    * @param audit where authentications go: every failure and password login, and each user's
    *     bearer-token use at most once per {@link #TOKEN_AUDIT_INTERVAL} and address
-   */
-  AccessGate(Optional<Access> access, AuditSink audit) {
-    this(
-        access,
-        audit,
-        new Sessions(Sessions.Settings.DEFAULTS, Clock.systemUTC(), new SecureRandom()));
-  }
-
-  /**
    * @param sessions the console's login sessions: a valid session cookie authenticates console
    *     pages ({@link ConsolePage}), never the JSON API
    */
@@ -181,14 +170,29 @@ final class AccessGate {
     return identity;
   }
 
-  /** The identity of a session's user, or null (the session ended) when the user is gone. */
+  /**
+   * The identity of a session's user, or null (its sessions ended) when the user is gone or its
+   * password changed since the session began (looked up again in the metadata database before
+   * ending anything: another node may have made the change).
+   */
   private Identity identityOfSession(Session session) {
+    Access service = access.orElseThrow();
+    Identity identity;
     try {
-      return access.orElseThrow().identityOf(session.user());
+      identity = service.identityOf(session.user());
     } catch (InvalidInputException e) {
       sessions.removeUser(session.user());
       return null;
     }
+    if (!service.credentialStamp(session.user()).equals(session.credential())) {
+      service.refresh();
+      String current = service.credentialStamp(session.user());
+      if (!current.equals(session.credential())) {
+        sessions.removeUserExcept(session.user(), current);
+        return null;
+      }
+    }
+    return identity;
   }
 
   /** The route's declaration, or null when it has none. */

@@ -211,11 +211,12 @@ final class ConsoleRoutes {
             Outcome.SUCCESS,
             "password"));
     sessions.remove(ctx.cookie(Sessions.COOKIE)); // a new session id at each login (no fixation)
-    setSessionCookie(ctx, sessions.create(user));
+    setSessionCookie(ctx, sessions.create(user, service.credentialStamp(user)));
     ctx.res().addHeader("Set-Cookie", LOGIN_COOKIE + "=; Path=" + LOGIN + "; HttpOnly; Max-Age=0");
     ctx.redirect(next, HttpStatus.SEE_OTHER);
   }
 
+  /** Ends the session on every node (it is deleted from the metadata database). */
   private void logout(Context ctx, Viewer viewer) {
     sessions.remove(ctx.cookie(Sessions.COOKIE));
     ctx.res()

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.console.dashboards.DashboardPages;
 import io.tributary.console.dashboards.DashboardPdf;
 import io.tributary.console.sql.TileSaver;
@@ -24,11 +25,13 @@ import java.util.function.Predicate;
 
 /**
  * The dashboard endpoints: {@code GET /v1/dashboards} (every dashboard, and the files rejected at
- * their last change), {@code GET, PUT, DELETE /v1/dashboards/{name}} (a PUT body is the YAML or
- * JSON definition; admin), {@code GET /v1/dashboards/{name}/tiles/{id}?<filters>} (the tile's data,
- * or its CSV with {@code format=csv}; the caller must be allowed to read every table the tile's SQL
- * reads, as for {@code /v1/query}) and {@code GET /v1/dashboards/{name}/filters/{filter}/values} (a
- * choice filter's values).
+ * their last change: the admin's only), {@code GET, PUT, DELETE /v1/dashboards/{name}} (a PUT body
+ * is the YAML or JSON definition), {@code GET /v1/dashboards/{name}/tiles/{id}?<filters>} (the
+ * tile's data, or its CSV with {@code format=csv}; the caller must be allowed to read every table
+ * the tile's SQL reads, as for {@code /v1/query}) and {@code GET
+ * /v1/dashboards/{name}/filters/{filter}/values} (a choice filter's values). Dashboards follow
+ * grants: {@code read} on {@code dashboard:<name>} to list or view one (API and pages), {@code
+ * manage} to put or delete it (or save a workbench tile into it).
  */
 final class DashboardRoutes {
   private final Dashboards dashboards;
@@ -44,37 +47,47 @@ final class DashboardRoutes {
   }
 
   void register(RoutesConfig routes) {
+    Requires read = Requires.on(Privilege.READ, ResourceKind.DASHBOARD, "name");
+    Requires manage = Requires.on(Privilege.MANAGE, ResourceKind.DASHBOARD, "name");
     routes.get("/v1/dashboards", this::list, Requires.authenticated());
-    routes.get("/v1/dashboards/{name}", this::get, Requires.authenticated());
-    routes.put("/v1/dashboards/{name}", this::put, Requires.admin());
-    routes.delete("/v1/dashboards/{name}", this::delete, Requires.admin());
-    routes.get("/v1/dashboards/{name}/tiles/{id}", this::tile, Requires.authenticated());
-    routes.get(
-        "/v1/dashboards/{name}/filters/{filter}/values", this::values, Requires.authenticated());
+    routes.get("/v1/dashboards/{name}", this::get, read);
+    routes.put("/v1/dashboards/{name}", this::put, manage);
+    routes.delete("/v1/dashboards/{name}", this::delete, manage);
+    routes.get("/v1/dashboards/{name}/tiles/{id}", this::tile, read);
+    routes.get("/v1/dashboards/{name}/filters/{filter}/values", this::values, read);
     // the console's pages, and the JSON they fetch with the session cookie
     ConsoleRoutes.page(routes, "/dashboards", pages::list, Requires.authenticated());
-    ConsoleRoutes.page(routes, "/dashboards/{name}", pages::view, Requires.authenticated());
-    // the dashboard as a PDF: each tile reads what the viewer may read, as its data route
-    // the SQL workbench's "Save as dashboard tile": a change of a saved dashboard, admin as the PUT
-    ConsoleRoutes.action(routes, "/sql/tile", tileSaver::save, Requires.admin());
-    ConsoleRoutes.page(routes, "/dashboards/{name}/pdf", pdf::pdf, Requires.authenticated());
-    ConsoleRoutes.page(
-        routes, "/dashboards/{name}/drill/{id}", pages::drill, Requires.authenticated());
-    ConsoleRoutes.page(
-        routes, "/dashboards/{name}/tiles/{id}/data", pages::data, Requires.authenticated());
-    ConsoleRoutes.page(
+    ConsoleRoutes.page(routes, "/dashboards/{name}", pages::view, read);
+    // the SQL workbench's "Save as dashboard tile": a change of the dashboard the form names
+    ConsoleRoutes.action(
         routes,
-        "/dashboards/{name}/filters/{filter}/values",
-        pages::values,
-        Requires.authenticated());
+        "/sql/tile",
+        tileSaver::save,
+        Requires.onField(Privilege.MANAGE, ResourceKind.DASHBOARD, "dashboard"));
+    // the dashboard as a PDF: each tile reads what the viewer may read, as its data route
+    ConsoleRoutes.page(routes, "/dashboards/{name}/pdf", pdf::pdf, read);
+    ConsoleRoutes.page(routes, "/dashboards/{name}/drill/{id}", pages::drill, read);
+    ConsoleRoutes.page(routes, "/dashboards/{name}/tiles/{id}/data", pages::data, read);
+    ConsoleRoutes.page(routes, "/dashboards/{name}/filters/{filter}/values", pages::values, read);
+  }
+
+  /** Whether the request's identity may view the dashboard {@code name}. */
+  static boolean readable(Context ctx, String name) {
+    return AccessGate.allows(ctx, Privilege.READ, new Resource(ResourceKind.DASHBOARD, name));
   }
 
   private void list(Context ctx) {
     List<Map<String, Object>> list = new ArrayList<>();
-    dashboards.list().forEach(d -> list.add(DashboardJson.summary(d)));
+    dashboards.list().stream()
+        .filter(d -> readable(ctx, d.name()))
+        .forEach(d -> list.add(DashboardJson.summary(d)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("dashboards", list);
-    body.put("problems", dashboards.problems());
+    body.put(
+        "problems",
+        AccessGate.allows(ctx, Privilege.ADMIN, Resource.PLATFORM)
+            ? dashboards.problems()
+            : Map.of());
     HttpApi.json(ctx, 200, body);
   }
 

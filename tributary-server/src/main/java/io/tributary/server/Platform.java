@@ -351,8 +351,19 @@ public final class Platform implements AutoCloseable {
       SecretRoutes secretRoutes = new SecretRoutes(secrets, rotations, passwords);
       VariableRoutes variableRoutes = new VariableRoutes(variables);
       DashboardRoutes dashboardRoutes = new DashboardRoutes(dashboards, clock);
-      AccessGate gate =
-          new AccessGate(access, audit, new Sessions(Sessions.Settings.DEFAULTS, clock, random));
+      // console sessions live in the metadata database: every node accepts and ends them
+      Sessions consoleSessions =
+          new Sessions(
+              this::metadataConnection,
+              new Sessions.Settings(
+                  config.console().sessionIdleTimeout(),
+                  config.console().sessionMaxAge(),
+                  config.console().maxSessionsPerUser()),
+              clock,
+              random);
+      access.ifPresent(
+          service -> service.addListener(new ConsoleSessionEnder(consoleSessions, service)));
+      AccessGate gate = new AccessGate(access, audit, consoleSessions);
       ExperimentRoutes experimentRoutes = new ExperimentRoutes(experiments, gate);
       ConsoleRoutes consoleRoutes =
           new ConsoleRoutes(

@@ -2,6 +2,9 @@ package io.tributary.server;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.console.reports.ReportPages;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
@@ -20,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The report endpoints, for the admin (a report's queries read every table its runner may, and it
- * sends mail and calls webhooks): {@code GET /v1/reports}, {@code GET, PUT, DELETE
- * /v1/reports/{name}} (a PUT body is the YAML definition), {@code POST /v1/reports/{name}/run?ds=}
- * (yesterday, UTC, by default) and {@code GET /v1/reports/{name}/history?limit=}.
+ * The report endpoints: {@code GET /v1/reports}, {@code GET, PUT, DELETE /v1/reports/{name}} (a PUT
+ * body is the YAML definition), {@code POST /v1/reports/{name}/run?ds=} (yesterday, UTC, by
+ * default) and {@code GET /v1/reports/{name}/history?limit=}. Reports follow grants: {@code read}
+ * on {@code report:<name>} lists it, shows it and its history (API and page), {@code manage} puts,
+ * deletes and runs it; a run started here reads only the tables its caller may read.
  */
 final class ReportRoutes {
   private static final int DEFAULT_HISTORY = 50;
@@ -39,21 +43,33 @@ final class ReportRoutes {
   }
 
   void register(RoutesConfig routes) {
-    routes.get("/v1/reports", this::list, Requires.admin());
-    routes.get("/v1/reports/{name}", this::get, Requires.admin());
-    routes.put("/v1/reports/{name}", this::put, Requires.admin());
-    routes.delete("/v1/reports/{name}", this::delete, Requires.admin());
-    routes.post("/v1/reports/{name}/run", this::run, Requires.admin());
-    routes.get("/v1/reports/{name}/history", this::history, Requires.admin());
-    // the console's page, for the admin as the API
-    ConsoleRoutes.page(routes, "/reports", pages::list, Requires.admin());
-    ConsoleRoutes.action(routes, "/reports/{name}/run", pages::run, Requires.admin());
+    Requires read = Requires.on(Privilege.READ, ResourceKind.REPORT, "name");
+    Requires manage = Requires.on(Privilege.MANAGE, ResourceKind.REPORT, "name");
+    routes.get("/v1/reports", this::list, Requires.authenticated());
+    routes.get("/v1/reports/{name}", this::get, read);
+    routes.put("/v1/reports/{name}", this::put, manage);
+    routes.delete("/v1/reports/{name}", this::delete, manage);
+    routes.post("/v1/reports/{name}/run", this::run, manage);
+    routes.get("/v1/reports/{name}/history", this::history, read);
+    // the console's page (the reports the user may read) and its action, as the API
+    ConsoleRoutes.page(routes, "/reports", pages::list, Requires.authenticated());
+    ConsoleRoutes.action(routes, "/reports/{name}/run", pages::run, manage);
   }
 
   private void list(Context ctx) {
     Map<String, Object> view = new LinkedHashMap<>();
-    view.put("reports", reports.list().values().stream().map(spec -> view(spec, false)).toList());
-    view.put("problems", reports.problems());
+    view.put(
+        "reports",
+        reports.list().values().stream()
+            .filter(
+                spec ->
+                    AccessGate.allows(
+                        ctx, Privilege.READ, new Resource(ResourceKind.REPORT, spec.name())))
+            .map(spec -> view(spec, false))
+            .toList());
+    view.put(
+        "problems",
+        AccessGate.allows(ctx, Privilege.ADMIN, Resource.PLATFORM) ? reports.problems() : Map.of());
     HttpApi.json(ctx, 200, view);
   }
 
@@ -99,7 +115,13 @@ final class ReportRoutes {
           ErrorCode.INVALID_PARAMETER, "Invalid ds '" + text + "': use a date such as 2024-01-31");
     }
     String caller = AccessGate.userOf(ctx).orElse(io.tributary.access.Access.ADMIN_USER);
-    ReportRun run = reports.run(name, ds, Map.of(), table -> true, "user " + caller);
+    ReportRun run =
+        reports.run(
+            name,
+            ds,
+            Map.of(),
+            table -> AccessGate.allows(ctx, Privilege.READ, Resource.table(table)),
+            "user " + caller);
     HttpApi.json(ctx, 200, runView(run));
   }
 

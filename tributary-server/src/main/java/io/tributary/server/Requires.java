@@ -63,6 +63,25 @@ record Requires(Need need, Optional<Privilege> privilege, Function<Context, Reso
         Need.PRIVILEGE, Optional.of(privilege), ctx -> new Resource(kind, ctx.pathParam(param)));
   }
 
+  /**
+   * {@code privilege} on the {@code kind} named by the form field {@code field} (a console action
+   * whose form names what it changes); a missing field names no resource (400).
+   */
+  static Requires onField(Privilege privilege, ResourceKind kind, String field) {
+    return new Requires(
+        Need.PRIVILEGE,
+        Optional.of(privilege),
+        ctx -> {
+          String name = ctx.formParam(field);
+          if (name == null || name.isBlank()) {
+            throw new io.tributary.core.InvalidInputException(
+                io.tributary.core.ErrorCode.INVALID_PARAMETER,
+                "Missing form field '" + field + "': it names the " + kind.label() + " to change");
+          }
+          return new Resource(kind, name.trim());
+        });
+  }
+
   /** {@code privilege} on the table named by the path parameter {@code param}. */
   static Requires onTable(Privilege privilege, String param) {
     return new Requires(

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Dashboards over the assembled platform: saved with PUT (YAML), listed, read tile by tile with
  * filters bound as parameters, CSV; a failing tile answers its engine error while the others answer
- * their data; a broken file in the dashboards folder is reported with file and line.
+ * their data; a broken file in the dashboards folder is reported with file and line; an analyst
+ * sees and changes only the dashboards and reports it is granted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardsIT {
@@ -184,5 +185,104 @@ class DashboardsIT {
         .startsWith("dashboards/files.yaml:17: tile 'numbers': options.y[0] names column 'z'");
     assertThat(http.get("/v1/dashboards/files/tiles/numbers").status()).isEqualTo(200);
     assertThat(http.put("/v1/dashboards/files", OPS).status()).isEqualTo(409);
+  }
+
+  private static final String SALES_REPORT =
+      """
+      title: Clicks {{ ds }}
+      sections:
+        - title: Clicks
+          chart: table
+          sql: SELECT kind, count(*) AS clicks FROM raw.clicks GROUP BY kind ORDER BY kind
+      deliver:
+        - folder: {}
+      """;
+
+  /**
+   * An analyst over HTTP, without then with grants: dashboards and reports it may not read are
+   * hidden from lists and refused (403, an HTML page in the console), reading one needs {@code
+   * read} on it, changing one {@code manage}; a tile still needs {@code read} on its tables.
+   */
+  @Test
+  void anAnalystSeesAndChangesOnlyTheDashboardsAndReportsItIsGranted() {
+    assertThat(http.put("/v1/dashboards/sales", OPS).status()).isIn(200, 201);
+    Http.Response report = http.put("/v1/reports/sales", SALES_REPORT);
+    assertThat(report.status()).as(report.raw().body()).isIn(200, 201);
+    assertThat(
+            http.post(
+                    "/v1/users",
+                    "application/json",
+                    "{\"name\":\"analyst\",\"password\":\"analyst-pass-1\"}")
+                .status())
+        .isEqualTo(201);
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString("analyst:analyst-pass-1".getBytes(StandardCharsets.UTF_8));
+    Http analyst = new Http(platform.httpUri(), () -> java.util.Optional.of(basic));
+
+    // no grants: nothing listed, everything refused
+    assertThat(analyst.get("/v1/dashboards").body().path("dashboards")).isEmpty();
+    assertThat(analyst.get("/v1/dashboards").body().path("problems")).isEmpty();
+    assertThat(analyst.get("/v1/dashboards/sales").status()).isEqualTo(403);
+    assertThat(analyst.get("/v1/dashboards/sales/tiles/numbers").status()).isEqualTo(403);
+    assertThat(analyst.put("/v1/dashboards/sales", OPS).status()).isEqualTo(403);
+    assertThat(analyst.delete("/v1/dashboards/sales").status()).isEqualTo(403);
+    assertThat(analyst.get("/v1/reports").body().path("reports")).isEmpty();
+    assertThat(analyst.get("/v1/reports/sales/history").status()).isEqualTo(403);
+    assertThat(analyst.post("/v1/reports/sales/run?ds=2026-01-01", null, "").status())
+        .isEqualTo(403);
+    Http.Response page = analyst.get("/dashboards/sales");
+    assertThat(page.status()).isEqualTo(403);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.raw().body()).contains("dashboard:sales");
+    assertThat(analyst.get("/dashboards").raw().body()).doesNotContain("/dashboards/sales");
+    assertThat(analyst.get("/reports").raw().body()).doesNotContain("report-sales");
+
+    // read on the dashboard and the report: seen, not changed; tiles need read on their tables
+    grant("read", "dashboard:sales");
+    grant("read", "report:sales");
+    assertThat(analyst.get("/v1/dashboards").body().path("dashboards").findValuesAsText("name"))
+        .containsExactly("sales");
+    assertThat(analyst.get("/v1/dashboards/sales").status()).isEqualTo(200);
+    assertThat(analyst.get("/v1/dashboards/sales/tiles/numbers").status()).isEqualTo(200);
+    assertThat(analyst.get("/v1/dashboards/sales/tiles/clicks").status()).isEqualTo(403);
+    assertThat(analyst.get("/dashboards/sales").status()).isEqualTo(200);
+    assertThat(analyst.get("/dashboards").raw().body()).contains("/dashboards/sales");
+    assertThat(analyst.put("/v1/dashboards/sales", OPS).status()).isEqualTo(403);
+    assertThat(analyst.get("/v1/reports").body().path("reports").findValuesAsText("name"))
+        .containsExactly("sales");
+    assertThat(analyst.get("/v1/reports/sales/history").status()).isEqualTo(200);
+    String reportsPage = analyst.get("/reports").raw().body();
+    assertThat(reportsPage).contains("report-sales").doesNotContain("Run now");
+    assertThat(analyst.post("/v1/reports/sales/run?ds=2026-01-01", null, "").status())
+        .isEqualTo(403);
+    assertThat(analyst.delete("/v1/reports/sales").status()).isEqualTo(403);
+
+    // manage (by wildcard) and read on the table: changes and runs
+    grant("manage", "dashboard:*");
+    grant("manage", "report:*");
+    grant("read", "table:raw.clicks");
+    assertThat(analyst.get("/v1/dashboards/sales/tiles/clicks").status()).isEqualTo(200);
+    assertThat(analyst.put("/v1/dashboards/mine", OPS).status()).isEqualTo(201);
+    assertThat(analyst.delete("/v1/dashboards/mine").status()).isEqualTo(204);
+    assertThat(analyst.get("/reports").raw().body()).contains("Run now");
+    Http.Response run = analyst.post("/v1/reports/sales/run?ds=2026-01-01", null, "");
+    assertThat(run.status()).as(run.raw().body()).isEqualTo(200);
+    assertThat(run.body().path("outcome").asText()).isEqualTo("delivered");
+    assertThat(analyst.delete("/v1/reports/sales").status()).isEqualTo(204);
+  }
+
+  private void grant(String privilege, String resource) {
+    Http.Response granted =
+        http.post(
+            "/v1/grants",
+            "application/json",
+            "{\"principal\":\"user:analyst\",\"privilege\":\""
+                + privilege
+                + "\",\"resource\":\""
+                + resource
+                + "\"}");
+    assertThat(granted.status()).as(granted.raw().body()).isEqualTo(201);
   }
 }

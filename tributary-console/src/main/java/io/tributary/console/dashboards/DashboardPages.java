@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.console.Page;
 import io.tributary.console.Templates;
 import io.tributary.console.Viewer;
@@ -54,12 +55,22 @@ public final class DashboardPages {
   public record FilterView(
       String name, String label, String type, String value, String valuesUrl) {}
 
-  /** {@code GET /dashboards}. */
+  /**
+   * {@code GET /dashboards}: the dashboards the viewer may read ({@code read} on {@code
+   * dashboard:<name>}); the rejected files for the admin only.
+   */
   public void list(Context ctx, Viewer viewer) {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("page", Page.of(ctx, "Dashboards", "dashboards"));
-    params.put("dashboards", dashboards.list());
-    params.put("problems", dashboards.problems());
+    params.put(
+        "dashboards",
+        dashboards.list().stream()
+            .filter(
+                d -> viewer.allows(Privilege.READ, new Resource(ResourceKind.DASHBOARD, d.name())))
+            .toList());
+    params.put(
+        "problems",
+        viewer.allows(Privilege.ADMIN, Resource.PLATFORM) ? dashboards.problems() : Map.of());
     templates.answer(ctx, 200, "dashboards/list.jte", params);
   }
 

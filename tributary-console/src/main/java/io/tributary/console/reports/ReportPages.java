@@ -1,6 +1,9 @@
 package io.tributary.console.reports;
 
 import io.javalin.http.Context;
+import io.tributary.access.Privilege;
+import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.console.Page;
 import io.tributary.console.Templates;
 import io.tributary.console.Viewer;
@@ -42,7 +45,8 @@ public final class ReportPages {
   }
 
   /** One report as the page shows it. */
-  public record ReportView(String name, String title, List<String> targets, List<RunView> runs) {}
+  public record ReportView(
+      String name, String title, List<String> targets, List<RunView> runs, boolean manage) {}
 
   /** One run of a report. */
   public record RunView(
@@ -57,9 +61,12 @@ public final class ReportPages {
   public record TargetView(
       String target, String outcome, int attempts, String error, String file) {}
 
-  /** {@code GET /reports}. */
+  /**
+   * {@code GET /reports}: the reports the viewer may read ({@code read} on {@code report:<name>}),
+   * with <em>Run now</em> where it may manage them; the rejected files for the admin only.
+   */
   public void list(Context ctx, Viewer viewer) {
-    answer(ctx, 200, "");
+    answer(ctx, viewer, 200, "");
   }
 
   /** {@code POST /reports/{name}/run}: runs the report for the form's {@code ds}. */
@@ -79,9 +86,17 @@ public final class ReportPages {
       throw new InvalidInputException(
           ErrorCode.INVALID_PARAMETER, "Invalid ds '" + text + "': use a date such as 2024-01-31");
     }
-    ReportRun run = reports.run(name, ds, Map.of(), table -> true, "user " + viewer.user());
+    // the run reads what the viewer may read (the admin: everything)
+    ReportRun run =
+        reports.run(
+            name,
+            ds,
+            Map.of(),
+            table -> viewer.allows(Privilege.READ, Resource.table(table)),
+            "user " + viewer.user());
     answer(
         ctx,
+        viewer,
         200,
         "Report "
             + name
@@ -92,20 +107,27 @@ public final class ReportPages {
             + run.error().map(error -> " (" + error + ")").orElse(""));
   }
 
-  private void answer(Context ctx, int status, String notice) {
+  private void answer(Context ctx, Viewer viewer, int status, String notice) {
     List<ReportView> views = new ArrayList<>();
     for (ReportSpec spec : reports.list().values()) {
+      Resource resource = new Resource(ResourceKind.REPORT, spec.name());
+      if (!viewer.allows(Privilege.READ, resource)) {
+        continue;
+      }
       views.add(
           new ReportView(
               spec.name(),
               spec.title(),
               spec.targets().stream().map(ReportSpec.Target::label).toList(),
-              reports.history(spec.name(), HISTORY).stream().map(ReportPages::runView).toList()));
+              reports.history(spec.name(), HISTORY).stream().map(ReportPages::runView).toList(),
+              viewer.allows(Privilege.MANAGE, resource)));
     }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("page", Page.of(ctx, "Reports", "reports"));
     params.put("reports", views);
-    params.put("problems", reports.problems());
+    params.put(
+        "problems",
+        viewer.allows(Privilege.ADMIN, Resource.PLATFORM) ? reports.problems() : Map.of());
     params.put("notice", notice);
     params.put("yesterday", LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1).toString());
     templates.answer(ctx, status, "reports/list.jte", params);

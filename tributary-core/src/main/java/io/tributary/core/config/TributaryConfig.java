@@ -37,7 +37,8 @@ public record TributaryConfig(
     Access access,
     LakeStorage lake,
     Node node,
-    ReportsConfig reports) {
+    ReportsConfig reports,
+    ConsoleConfig console) {
 
   /**
    * This node's identity among the nodes of one platform ({@code node.id}); empty: the id created
@@ -60,6 +61,46 @@ public record TributaryConfig(
     static boolean validId(String id) {
       return ID.matcher(id).matches();
     }
+  }
+
+  /** A config with the console's default settings. */
+  public TributaryConfig(
+      Path dataDir,
+      Http http,
+      Kafka kafka,
+      Catalog catalog,
+      Ingest ingest,
+      Query query,
+      List<StreamSpec> streams,
+      List<TopicSpec> topics,
+      List<FunctionSpec> functions,
+      List<CrawlerSpec> crawlers,
+      EgressPolicy egress,
+      Flows flows,
+      PgWire pgwire,
+      Access access,
+      LakeStorage lake,
+      Node node,
+      ReportsConfig reports) {
+    this(
+        dataDir,
+        http,
+        kafka,
+        catalog,
+        ingest,
+        query,
+        streams,
+        topics,
+        functions,
+        crawlers,
+        egress,
+        flows,
+        pgwire,
+        access,
+        lake,
+        node,
+        reports,
+        ConsoleConfig.DEFAULT);
   }
 
   /** A config with the default reports settings under its data dir, without SMTP. */
@@ -343,6 +384,7 @@ public record TributaryConfig(
     Objects.requireNonNull(access, "access is null");
     Objects.requireNonNull(lake, "lake is null");
     Objects.requireNonNull(reports, "reports is null");
+    Objects.requireNonNull(console, "console is null");
     streams = List.copyOf(streams);
     Set<String> names = new HashSet<>();
     for (StreamSpec stream : streams) {
@@ -559,7 +601,8 @@ public record TributaryConfig(
         "lake",
         "landing",
         "node",
-        "reports");
+        "reports",
+        "console");
     Path dataDir =
         Path.of(top.string("data-dir", defaultDataDir == null ? "./data" : defaultDataDir + ""))
             .toAbsolutePath()
@@ -725,6 +768,7 @@ public record TributaryConfig(
         access,
         lake,
         new Node(Optional.ofNullable(nodeId)),
-        ReportsConfig.fromConfig(top.child("reports"), dataDir));
+        ReportsConfig.fromConfig(top.child("reports"), dataDir),
+        ConsoleConfig.fromConfig(top.child("console")));
   }
 }
