@@ -129,9 +129,9 @@ final class ColumnValues {
   private static Object convert(Type type, Object value) {
     return switch (type.typeId()) {
       case STRING -> new Utf8(value.toString()); // its bytes go to Parquet as they are
-      case LONG -> ((Number) value).longValue();
+      case LONG -> value instanceof Long ? value : ((Number) value).longValue(); // no new box
       case INTEGER -> ((Number) value).intValue();
-      case DOUBLE -> ((Number) value).doubleValue();
+      case DOUBLE -> value instanceof Double ? value : ((Number) value).doubleValue();
       case FLOAT -> ((Number) value).floatValue();
       case BOOLEAN -> value;
       default -> throw new IllegalArgumentException("Cannot write to a column of type " + type);

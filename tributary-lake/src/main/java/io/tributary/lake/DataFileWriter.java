@@ -2,9 +2,13 @@ package io.tributary.lake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
@@ -24,6 +28,7 @@ import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
 
@@ -34,6 +39,9 @@ import org.apache.iceberg.util.PropertyUtil;
  * and the partition key reads the row as it is.
  */
 final class DataFileWriter {
+  /** Iceberg's per-column switch of Parquet dictionary encoding, followed by the column's name. */
+  static final String DICTIONARY_PREFIX = "write.parquet.dict-encoding-enabled.column.";
+
   private DataFileWriter() {}
 
   /** The table's target file size ({@code write.target-file-size-bytes}). */
@@ -42,6 +50,50 @@ final class DataFileWriter {
         table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+  }
+
+  /** Rows sampled to tell whether a string column's values are mostly distinct. */
+  static final int SAMPLED_ROWS = 1_000;
+
+  /** Distinct values per sampled value above which a column is written without a dictionary. */
+  static final double DISTINCT_RATIO = 0.9;
+
+  /** Sampled values below which a column keeps its dictionary (too few to tell). */
+  private static final int MIN_SAMPLED_VALUES = 100;
+
+  /**
+   * The top-level string columns of {@code schema} whose values in {@code rows} (rows as {@link
+   * TableSink} takes them, by column name) are mostly distinct, judged on up to {@link
+   * #SAMPLED_ROWS} rows spread over the batch: ids and the like, for which a Parquet dictionary
+   * costs a hash lookup per value and then falls back to plain encoding or saves nothing.
+   */
+  static Set<String> mostlyDistinct(Schema schema, List<Map<String, Object>> rows) {
+    List<String> strings = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (field.type().typeId() == Type.TypeID.STRING) {
+        strings.add(field.name());
+      }
+    }
+    if (strings.isEmpty() || rows.size() < MIN_SAMPLED_VALUES) {
+      return Set.of();
+    }
+    int step = Math.max(1, rows.size() / SAMPLED_ROWS);
+    Set<String> distinct = new HashSet<>();
+    for (String column : strings) {
+      Set<Object> values = new HashSet<>();
+      int sampled = 0;
+      for (int i = 0; i < rows.size(); i += step) {
+        Object value = rows.get(i).get(column);
+        if (value != null) {
+          values.add(value);
+          sampled++;
+        }
+      }
+      if (sampled >= MIN_SAMPLED_VALUES && values.size() > DISTINCT_RATIO * sampled) {
+        distinct.add(column);
+      }
+    }
+    return distinct;
   }
 
   /**
@@ -55,13 +107,29 @@ final class DataFileWriter {
       PartitionSpec spec,
       long targetFileSize,
       Iterator<? extends StructLike> rows) {
+    return write(table, schema, spec, targetFileSize, Set.of(), rows);
+  }
+
+  /**
+   * Writes {@code rows} as {@link #write(Table, Schema, PartitionSpec, long, Iterator)} does, the top-level
+   * columns {@code withoutDictionary} without a Parquet dictionary (unless the table sets it for
+   * them). On failure, deletes what it wrote.
+   */
+  static List<DataFile> write(
+      Table table,
+      Schema schema,
+      PartitionSpec spec,
+      long targetFileSize,
+      Set<String> withoutDictionary,
+      Iterator<? extends StructLike> rows) {
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 0, 0)
             .format(FileFormat.PARQUET)
             .operationId(UUID.randomUUID().toString())
             .build();
     FanoutDataWriter<StructLike> writer =
-        new FanoutDataWriter<>(new InternalFiles(table, schema), files, table.io(), targetFileSize);
+        new FanoutDataWriter<>(
+            new InternalFiles(table, schema, withoutDictionary), files, table.io(), targetFileSize);
     Partitioner partitioner = spec.isUnpartitioned() ? null : new Partitioner(spec, schema);
     try {
       while (rows.hasNext()) {
@@ -127,13 +195,18 @@ final class DataFileWriter {
   }
 
   /** Parquet data files of the table's properties and metrics, written from internal rows. */
-  private record InternalFiles(Table table, Schema schema)
+  private record InternalFiles(Table table, Schema schema, Set<String> withoutDictionary)
       implements FileWriterFactory<StructLike> {
     @Override
     public DataWriter<StructLike> newDataWriter(
         EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
       try {
-        return Parquet.writeData(file)
+        Parquet.DataWriteBuilder builder = Parquet.writeData(file);
+        for (String column : withoutDictionary) {
+          // a table property for the column still decides (forTable sets it after this)
+          builder.set(DICTIONARY_PREFIX + column, "false");
+        }
+        return builder
             .forTable(table)
             .schema(schema)
             .withSpec(spec)

@@ -13,6 +13,7 @@ import io.tributary.core.config.StreamSpec;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -114,6 +115,10 @@ public final class Flattener {
   private final Set<String> reserved;
   private final JsonFactory factory;
   private final Map<String, String> knownPaths = new HashMap<>();
+  /** The key paths of the row being flattened, in order (reused from row to row). */
+  private final ArrayList<Name> rowNames = new ArrayList<>();
+  /** Counts calls of {@link #knowColumns}: a name recorded in this generation needs no check. */
+  private int generation = 1;
   private Name root = new Name(null, "");
   private int cachedNames;
   private int lastRowSize = 16;
@@ -149,6 +154,7 @@ public final class Flattener {
   public void knowColumns(Map<String, String> pathsByColumn) {
     knownPaths.clear();
     knownPaths.putAll(pathsByColumn);
+    generation++;
   }
 
   /** The key path of a column, as a JSON Pointer: known, or of a row accepted since. */
@@ -174,7 +180,9 @@ public final class Flattener {
       cachedNames = 0;
     }
     // room for the columns of the previous row and one more (such as _ingested_at) unresized
-    Row row = new Row(new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1));
+    LinkedHashMap<String, Object> row =
+        new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1);
+    rowNames.clear();
     try (JsonParser parser = factory.createParser(document)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Flattened.rejected("not_an_object", "The record is not a JSON object");
@@ -196,9 +204,14 @@ public final class Flattener {
     } catch (IOException e) {
       return Flattened.rejected("invalid_json", "Unreadable JSON: " + e.getMessage());
     }
-    row.names.forEach((column, name) -> knownPaths.putIfAbsent(column, name.pointer));
-    lastRowSize = row.values.size();
-    return new Flattened(row.values, null);
+    for (Name name : rowNames) {
+      if (name.recordedIn != generation) {
+        knownPaths.putIfAbsent(name.column, name.pointer);
+        name.recordedIn = generation;
+      }
+    }
+    lastRowSize = row.size();
+    return new Flattened(row, null);
   }
 
   /** The rejection for one of the parser's limits: nesting, or the length of a number or name. */
@@ -218,20 +231,14 @@ public final class Flattener {
     return Flattened.rejected("invalid_json", "The record breaks a parser limit: " + message);
   }
 
-  /** A row being built: its values and the key path of each column. */
-  private record Row(LinkedHashMap<String, Object> values, Map<String, Name> names) {
-    Row(LinkedHashMap<String, Object> values) {
-      this(values, new HashMap<>());
-    }
-  }
-
   /**
    * Adds the fields of the object whose {@code START_OBJECT} the parser is at, and of the objects
    * nested in it (iteratively: nesting is limited by the parser alone, not by the stack).
    *
    * @return the rejection of the record, or {@code null}
    */
-  private Flattened addFields(JsonParser parser, Name top, Row row) throws IOException {
+  private Flattened addFields(JsonParser parser, Name top, LinkedHashMap<String, Object> row)
+      throws IOException {
     ArrayDeque<Name> parents = new ArrayDeque<>();
     Name parent = top;
     while (true) {
@@ -277,7 +284,7 @@ public final class Flattener {
         "Key " + name.pointer + ": " + shown + " is beyond " + range + " (send it as a string)");
   }
 
-  private Flattened put(Row row, Name name, Object value) {
+  private Flattened put(LinkedHashMap<String, Object> row, Name name, Object value) {
     String column = name.column;
     if (reserved.contains(column)) {
       return Flattened.rejected(
@@ -288,13 +295,15 @@ public final class Flattener {
               + column
               + ", which the platform sets itself: rename the key");
     }
-    Name other = row.names.putIfAbsent(column, name);
-    if (other != null) {
+    if (row.containsKey(column)) {
+      Name other = rowNames.stream().filter(n -> n.column.equals(column)).findFirst().orElseThrow();
       return Flattened.rejected(
           "column_collision",
           "Keys " + other.pointer + " and " + name.pointer + " both map to column " + column);
     }
-    if (knownPaths.containsKey(column)) {
+    rowNames.add(name);
+    // a name recorded in this generation holds its column's known path (or one with none)
+    if (name.recordedIn != generation && knownPaths.containsKey(column)) {
       String known = knownPaths.get(column);
       if (known != null && !known.equals(name.pointer)) {
         return Flattened.rejected(
@@ -307,8 +316,8 @@ public final class Flattener {
                 + known);
       }
     }
-    row.values.put(column, value);
-    if (row.values.size() > limits.maxKeys()) {
+    row.put(column, value);
+    if (row.size() > limits.maxKeys()) {
       return Flattened.rejected(
           "too_many_keys",
           "The record has more than "
@@ -405,6 +414,8 @@ public final class Flattener {
     final String pointer;
     final String column;
     Map<String, Name> children;
+    /** The generation of known columns in which its path was recorded for its column; 0: none. */
+    int recordedIn;
 
     Name(Name parent, String key) {
       if (parent == null) {

@@ -186,6 +186,7 @@ public final class TableSink {
                   schema,
                   spec,
                   DataFileWriter.targetFileSize(current),
+                  DataFileWriter.mostlyDistinct(schema, rows),
                   converted(columns, rows));
           return new WrittenFiles(files, rows.size());
         },
@@ -443,8 +444,9 @@ public final class TableSink {
   private static Map<Integer, Rejection> rejections(
       Columns columns, List<Map<String, Object>> rows) {
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
+    Lookup lookup = columns.lookup();
     for (int i = 0; i < rows.size(); i++) {
-      Rejection rejection = check(columns, rows.get(i), null);
+      Rejection rejection = check(lookup, rows.get(i), null);
       if (rejection != null) {
         rejected.put(i, rejection);
       }
@@ -456,13 +458,15 @@ public final class TableSink {
    * Why {@code row} cannot be written, or {@code null} if it can; then, with {@code converted} not
    * null, its values converted for the writer are in {@code converted}, by column position.
    */
-  private static Rejection check(Columns columns, Map<String, Object> row, Object[] converted) {
+  private static Rejection check(Lookup lookup, Map<String, Object> row, Object[] converted) {
+    int index = 0;
     for (Map.Entry<String, Object> entry : row.entrySet()) {
       Object value = entry.getValue();
       if (value == null) {
+        index++;
         continue;
       }
-      Column column = columns.find(entry.getKey());
+      Column column = lookup.find(index++, entry.getKey());
       boolean fits;
       if (column == null || converted == null) {
         fits = column != null && ColumnValues.fits(column.field().type(), value);
@@ -477,7 +481,7 @@ public final class TableSink {
         return rejection(entry.getKey(), column, value);
       }
     }
-    return missingRequired(columns, row);
+    return missingRequired(lookup.columns(), row);
   }
 
   /** Why {@code value} (not null) of key {@code name} does not fit its column (null if none). */
@@ -514,6 +518,7 @@ public final class TableSink {
    */
   private Iterator<StructLike> converted(Columns columns, List<Map<String, Object>> rows) {
     Row row = new Row(new Object[columns.count]);
+    Lookup lookup = columns.lookup();
     return new Iterator<>() {
       private int next;
 
@@ -529,7 +534,7 @@ public final class TableSink {
         }
         int index = next++;
         Arrays.fill(row.values, null);
-        Rejection rejection = check(columns, rows.get(index), row.values);
+        Rejection rejection = check(lookup, rows.get(index), row.values);
         if (rejection != null) {
           throw new InvalidInputException(
               ErrorCode.ROW_REJECTED,
@@ -588,6 +593,10 @@ public final class TableSink {
      * The column {@code name} refers to, as {@link Schema#findField(String)} finds it; a nested
      * field has no position (position -1: it is not written).
      */
+    Lookup lookup() {
+      return new Lookup(this);
+    }
+
     Column find(String name) {
       Column column = byName.get(name);
       if (column != null) {
@@ -600,6 +609,43 @@ public final class TableSink {
 
   private record Column(int position, Types.NestedField field) {}
 
+  /**
+   * Finds the columns of rows' keys, remembering the column of each key position of the previous
+   * rows: the rows of one stream mostly have the same keys in the same order, and the {@link
+   * Flattener} gives a key path the same {@code String} each time, so a row whose key at a position
+   * is the same instance as before needs no lookup by name. Rows with other keys are looked up as
+   * usual. One per pass over rows (not thread-safe).
+   */
+  private static final class Lookup {
+    private final Columns columns;
+    private String[] keys = new String[16];
+    private Column[] found = new Column[16];
+
+    Lookup(Columns columns) {
+      this.columns = columns;
+    }
+
+    Columns columns() {
+      return columns;
+    }
+
+    /** The column of {@code key}, the key at position {@code index} of its row; null if none. */
+    Column find(int index, String key) {
+      if (index < keys.length && keys[index] == key) {
+        return found[index];
+      }
+      Column column = columns.find(key);
+      if (index >= keys.length) {
+        int length = Math.max(index + 1, keys.length * 2);
+        keys = Arrays.copyOf(keys, length);
+        found = Arrays.copyOf(found, length);
+      }
+      keys[index] = key;
+      found[index] = column;
+      return column;
+    }
+  }
+
   /** The schema changes a batch needs: new columns and type promotions, in first-seen order. */
   private record SchemaChanges(Map<String, Type> added, Map<String, Type> promoted) {
     /**
@@ -610,15 +656,18 @@ public final class TableSink {
         Columns columns, List<Map<String, Object>> rows, Map<Integer, Rejection> rejected) {
       Map<String, Set<ColumnValues.Kind>> newColumns = new LinkedHashMap<>();
       Map<String, Type> promoted = new LinkedHashMap<>();
+      Lookup lookup = columns.lookup();
       for (int i = 0; i < rows.size(); i++) {
         Map<String, Object> row = rows.get(i);
         Rejection rejection = null;
+        int index = 0;
         for (Map.Entry<String, Object> entry : row.entrySet()) {
           Object value = entry.getValue();
           if (value == null) {
+            index++;
             continue;
           }
-          Column column = columns.find(entry.getKey());
+          Column column = lookup.find(index++, entry.getKey());
           Types.NestedField field = column == null ? null : column.field();
           if (rejected != null
               && rejection == null

@@ -135,6 +135,45 @@ class TableSinkTest {
     assertThat(play.getField("_ingested_at")).isEqualTo(T0.atOffset(ZoneOffset.UTC));
   }
 
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      row.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return row;
+  }
+
+  @Test
+  void rowsWhoseKeysMoveBetweenPositionsAreCheckedAndWrittenByName() {
+    TableSink sink = lake.sink(EVENTS, List.of());
+    String a = "a";
+    String b = "b";
+    List<Map<String, Object>> rows =
+        List.of(
+            ordered(a, 1L, b, "x"),
+            ordered(a, 2L, b, "y"),
+            ordered(b, "z", a, 3L), // the same key instances, at other positions
+            ordered(new String("b"), "w", new String("a"), 4L), // equal keys, other instances
+            ordered(a, null, b, "v"),
+            ordered(b, "u"));
+    assertThat(sink.prepare(rows)).isEmpty();
+    sink.append(rows, Map.of());
+    assertThat(TestLakes.read(table(EVENTS)))
+        .extracting(r -> r.getField("a"), r -> r.getField("b"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(1L, "x"),
+            org.assertj.core.groups.Tuple.tuple(2L, "y"),
+            org.assertj.core.groups.Tuple.tuple(3L, "z"),
+            org.assertj.core.groups.Tuple.tuple(4L, "w"),
+            org.assertj.core.groups.Tuple.tuple(null, "v"),
+            org.assertj.core.groups.Tuple.tuple(null, "u"));
+
+    List<Map<String, Object>> mismatched = List.of(ordered(a, 5L, b, "t"), ordered(b, 6L, a, "s"));
+    assertThat(sink.prepare(mismatched))
+        .as("a string where the previous row had a long at that position")
+        .containsOnlyKeys(1);
+  }
+
   @Test
   void addsNewColumnsAndKeepsOldRowsNull() {
     TableSink sink = lake.sink(EVENTS, BY_DAY);
@@ -313,6 +352,34 @@ class TableSinkTest {
           .extracting(ColumnChunkMetaData::getCodec)
           .containsOnly(CompressionCodecName.ZSTD);
     }
+  }
+
+  @Test
+  void writesMostlyDistinctStringColumnsWithoutADictionary() throws IOException {
+    TableSink sink = lake.sink(EVENTS, List.of());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      rows.add(row("id", "event-" + i, "kind", i % 7 == 0 ? "like" : "play", "n", (long) i));
+    }
+    assertThat(sink.prepare(rows)).isEmpty();
+    sink.append(rows, Map.of());
+
+    DataFile file = files(table(EVENTS)).get(0);
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new LocalInputFile(LocalFileIO.toFile(file.location()).toPath()))) {
+      Map<String, Boolean> dictionary = new HashMap<>();
+      reader
+          .getFooter()
+          .getBlocks()
+          .get(0)
+          .getColumns()
+          .forEach(c -> dictionary.put(c.getPath().toDotString(), c.hasDictionaryPage()));
+      assertThat(dictionary).containsEntry("id", false).containsEntry("kind", true);
+    }
+    assertThat(TestLakes.read(table(EVENTS))).hasSize(2_000);
+    assertThat(DataFileWriter.mostlyDistinct(table(EVENTS).schema(), rows.subList(0, 99)))
+        .as("too few rows to tell")
+        .isEmpty();
   }
 
   @Test

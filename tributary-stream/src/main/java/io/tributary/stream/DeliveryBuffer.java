@@ -20,6 +20,7 @@ final class DeliveryBuffer {
   private int buffered;
   private long bufferedBytes;
   private long startedMillis;
+  private long firstTimestamp;
 
   /**
    * @param chunkRecords the most records in one chunk
@@ -33,6 +34,7 @@ final class DeliveryBuffer {
   void add(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
     if (buffered == 0) {
       startedMillis = nowMillis;
+      firstTimestamp = record.timestamp();
     }
     pending.add(record);
     buffered++;
@@ -53,6 +55,16 @@ final class DeliveryBuffer {
   /** When the first record since the last commit was read. */
   long startedMillis() {
     return startedMillis;
+  }
+
+  /**
+   * Whether the first record since the last commit was at least {@code intervalMillis} old (by its
+   * Kafka timestamp) when it was read: the buffer holds a backlog, whose records are overdue
+   * already, so waiting for the interval to pass once more only delays them. A record without a
+   * timestamp, or with one ahead of this node's clock, is never overdue.
+   */
+  boolean holdsBacklog(long intervalMillis) {
+    return buffered > 0 && firstTimestamp >= 0 && startedMillis - firstTimestamp >= intervalMillis;
   }
 
   /** Whether a full chunk waits to be parsed. */

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -105,6 +106,24 @@ final class DeliveryPositions {
     if (!fromStart.isEmpty()) { // an empty collection would rewind every assigned partition
       consumer.seekToBeginning(fromStart);
     }
+  }
+
+  /**
+   * Whether the consumer has read every owned partition to its end, as of the last fetch (false
+   * when the lag of a partition is not known yet).
+   */
+  boolean caughtUp() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return false;
+    }
+    for (TopicPartition partition : assigned) {
+      OptionalLong lag = consumer.currentLag(partition);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The records in Kafka not read yet. */

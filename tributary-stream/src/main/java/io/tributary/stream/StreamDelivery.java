@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * Delivers one stream into its table, exactly once, on its own thread.
  *
  * <p>Records are buffered ({@link DeliveryBuffer}) until the buffer interval has passed since the
- * first buffered record or the buffer holds the buffer size, whichever comes first. A flush parses
+ * first buffered record or the buffer holds the buffer size, whichever comes first; a buffer of a
+ * backlog (its first record was already an interval old when read, as after a restart or for a new
+ * stream on a filled topic) is flushed as soon as the consumer has caught up with the topic's end,
+ * since waiting longer only delays records that are overdue. A flush parses
  * and flattens each record, lets the table's sink evolve the schema, and commits in this order:
  * first the rows that cannot be written to {@code <table>_errors}, then the rows to the table; each
  * commit carries the next Kafka offsets in its snapshot summary ({@link CommitRetrier}). So
@@ -167,10 +170,11 @@ final class StreamDelivery implements AutoCloseable {
           processChunk();
         }
         metrics.lag(positions.lag() + buffer.buffered());
+        long interval = spec.buffer().interval().toMillis();
         if (buffer.buffered() > 0
             && (buffer.bufferedBytes() >= spec.buffer().sizeBytes()
-                || clock.millis() - buffer.startedMillis()
-                    >= spec.buffer().interval().toMillis())) {
+                || clock.millis() - buffer.startedMillis() >= interval
+                || (buffer.holdsBacklog(interval) && positions.caughtUp()))) {
           flush();
         }
       }

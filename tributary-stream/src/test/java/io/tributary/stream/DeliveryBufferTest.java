@@ -2,7 +2,10 @@ package io.tributary.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class DeliveryBufferTest {
@@ -46,5 +49,41 @@ class DeliveryBufferTest {
     buffer.add(new ConsumerRecord<>("s", 0, 0, null, null), 5);
     assertThat(buffer.bufferedBytes()).isZero();
     assertThat(buffer.takeChunk()).hasSize(1);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> stamped(long offset, long timestamp) {
+    return new ConsumerRecord<>(
+        "s",
+        0,
+        offset,
+        timestamp,
+        TimestampType.CREATE_TIME,
+        0,
+        1,
+        null,
+        new byte[1],
+        new RecordHeaders(),
+        Optional.empty());
+  }
+
+  @Test
+  void aBufferWhoseFirstRecordWasAnIntervalOldWhenReadHoldsABacklog() {
+    DeliveryBuffer buffer = new DeliveryBuffer(10, 100);
+    assertThat(buffer.holdsBacklog(2_000)).as("empty").isFalse();
+    buffer.add(stamped(0, 9_000), 10_000);
+    buffer.add(stamped(1, 1_000), 10_001);
+    assertThat(buffer.holdsBacklog(2_000)).as("its first record was 1 s old").isFalse();
+    assertThat(buffer.holdsBacklog(1_000)).isTrue();
+
+    buffer.clear();
+    buffer.add(stamped(2, 7_999), 10_000);
+    assertThat(buffer.holdsBacklog(2_000)).isTrue();
+
+    buffer.clear();
+    buffer.add(stamped(3, 20_000), 10_000);
+    assertThat(buffer.holdsBacklog(2_000)).as("a timestamp ahead of the clock").isFalse();
+    buffer.clear();
+    buffer.add(record(4, 1), 10_000);
+    assertThat(buffer.holdsBacklog(2_000)).as("no timestamp").isFalse();
   }
 }

@@ -87,4 +87,18 @@ class DeliveryPositionsTest {
     assertThat(positions.errorCommitted(1, 24)).isTrue();
     assertThat(positions.next()).containsExactlyEntriesOf(Map.of(0, 42L));
   }
+
+  @Test
+  void caughtUpOnceEveryOwnedPartitionIsReadToItsEnd() {
+    MockConsumer<byte[], byte[]> consumer = consumer();
+    DeliveryPositions positions = new DeliveryPositions("s", consumer);
+    assertThat(positions.caughtUp()).as("nothing assigned").isFalse();
+    consumer.assign(List.of(P0, P1));
+    positions.assigned(List.of(P0, P1), Map.of(0, 40L), Map.of());
+    assertThat(positions.caughtUp()).isFalse();
+    consumer.seek(P0, 100);
+    assertThat(positions.caughtUp()).as("partition 1 is behind").isFalse();
+    consumer.seek(P1, 50);
+    assertThat(positions.caughtUp()).isTrue();
+  }
 }
