@@ -94,7 +94,7 @@ public final class Deliveries {
   /** Delivers {@code payload} to every target in turn; each gets its own tries. */
   public List<DeliveryOutcome> deliver(List<ReportSpec.Target> targets, Payload payload)
       throws InterruptedException {
-    return deliver(targets, payload, backoff);
+    return deliver(targets, payload, Optional.empty());
   }
 
   /**
