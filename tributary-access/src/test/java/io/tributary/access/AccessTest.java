@@ -359,4 +359,18 @@ class AccessTest {
       return now;
     }
   }
+
+  @Test
+  void theCredentialStampChangesWhenThePasswordIsSet() {
+    assertThat(access.credentialStamp("nobody")).isEmpty();
+    access.putUser("ana", User.Kind.HUMAN, Optional.of("correct horse"));
+    String first = access.credentialStamp("ana");
+    assertThat(first).hasSize(64).isEqualTo(access.credentialStamp("ana"));
+    access.rotatePassword("ana", "correct horse"); // the same password: nothing changes
+    assertThat(access.credentialStamp("ana")).isEqualTo(first);
+    access.rotatePassword("ana", "battery staple");
+    assertThat(access.credentialStamp("ana")).hasSize(64).isNotEqualTo(first);
+    access.putUserWithoutPassword("bob", User.Kind.SERVICE);
+    assertThat(access.credentialStamp("bob")).isEmpty();
+  }
 }

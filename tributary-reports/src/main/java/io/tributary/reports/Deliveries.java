@@ -1,6 +1,7 @@
 package io.tributary.reports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.core.config.EgressPolicy;
 import io.tributary.core.config.ReportsConfig;
 import io.tributary.flow.Templates;
 import jakarta.activation.DataHandler;
@@ -14,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,12 +38,24 @@ import java.util.function.UnaryOperator;
 
 /**
  * Delivers a report (or its failure notice) to its targets, each retried with exponential back-off
- * up to its attempts: e-mail over SMTP (the HTML as the body with its charts as inline parts, the
- * PDF attached), a webhook POST of JSON (the HTML, and the PDF in base64), files in a folder.
+ * up to its attempts (the report's {@code retry}): e-mail over SMTP (the HTML as the body with its
+ * charts as inline parts, the PDF attached), a webhook POST of JSON (the HTML, and the PDF in
+ * base64), files in a folder. Before each try the webhook's URL and the SMTP server are checked
+ * against the platform's {@link EgressPolicy} (the one functions and flows' http tasks follow),
+ * their host's addresses resolved then; a refusal is not retried.
  */
 public final class Deliveries {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  /** The egress policy refused a target: retrying cannot help. */
+  public static final class EgressRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public EgressRefusedException(EgressPolicy.Denial denial) {
+      super(denial.message() + " [" + denial.rule() + "]");
+    }
+  }
 
   /** Sends to one target once; returns the file written, if any. */
   @FunctionalInterface
@@ -53,10 +67,22 @@ public final class Deliveries {
   private final Backoff backoff;
   private final Backoff.Sleeper sleeper;
 
-  /** Deliveries over real SMTP, HTTP and files. */
+  /**
+   * Deliveries over real SMTP, HTTP and files.
+   *
+   * @param backoff the retries of a report that declares none
+   * @param egress where webhooks and the SMTP server may be reached
+   */
   public Deliveries(
-      ReportsConfig config, UnaryOperator<String> references, Backoff backoff, Clock clock) {
-    this(new Senders(config, references, clock), backoff, Backoff.Sleeper.SYSTEM);
+      ReportsConfig config,
+      UnaryOperator<String> references,
+      Backoff backoff,
+      EgressPolicy egress,
+      Clock clock) {
+    this(
+        new Senders(config, references, egress, InetAddress::getAllByName, clock),
+        backoff,
+        Backoff.Sleeper.SYSTEM);
   }
 
   public Deliveries(Sender sender, Backoff backoff, Backoff.Sleeper sleeper) {
@@ -68,9 +94,20 @@ public final class Deliveries {
   /** Delivers {@code payload} to every target in turn; each gets its own tries. */
   public List<DeliveryOutcome> deliver(List<ReportSpec.Target> targets, Payload payload)
       throws InterruptedException {
+    return deliver(targets, payload, Optional.empty());
+  }
+
+  /**
+   * Delivers {@code payload} to every target in turn, each retried as {@code retry} (a report's
+   * own), or as this service's default when empty.
+   */
+  public List<DeliveryOutcome> deliver(
+      List<ReportSpec.Target> targets, Payload payload, Optional<Backoff> retry)
+      throws InterruptedException {
+    Backoff chosen = retry.orElse(backoff);
     List<DeliveryOutcome> outcomes = new ArrayList<>();
     for (ReportSpec.Target target : targets) {
-      outcomes.add(deliver(target, payload));
+      outcomes.add(deliver(target, payload, chosen));
     }
     return outcomes;
   }
@@ -78,25 +115,38 @@ public final class Deliveries {
   /** Tries {@code target} until it is delivered or the attempts are spent. */
   public DeliveryOutcome deliver(ReportSpec.Target target, Payload payload)
       throws InterruptedException {
+    return deliver(target, payload, backoff);
+  }
+
+  /**
+   * Tries {@code target} until it is delivered, the attempts of {@code retry} are spent, or the
+   * egress policy refuses it (not retried).
+   */
+  public DeliveryOutcome deliver(ReportSpec.Target target, Payload payload, Backoff retry)
+      throws InterruptedException {
     String error = null;
-    for (int attempt = 1; attempt <= backoff.attempts(); attempt++) {
+    int attempt = 1;
+    for (; attempt <= retry.attempts(); attempt++) {
       try {
         Optional<String> path = sender.send(target, payload);
         return new DeliveryOutcome(
             target.label(), DeliveryOutcome.Status.DELIVERED, attempt, Optional.empty(), path);
       } catch (InterruptedException e) {
         throw e;
+      } catch (EgressRefusedException e) {
+        error = describe(e);
+        break;
       } catch (Exception e) {
         error = describe(e);
-        if (attempt < backoff.attempts()) {
-          sleeper.sleep(backoff.delayAfter(attempt));
+        if (attempt < retry.attempts()) {
+          sleeper.sleep(retry.delayAfter(attempt));
         }
       }
     }
     return new DeliveryOutcome(
         target.label(),
         DeliveryOutcome.Status.FAILED,
-        backoff.attempts(),
+        Math.min(attempt, retry.attempts()),
         Optional.of(error),
         Optional.empty());
   }
@@ -115,12 +165,21 @@ public final class Deliveries {
   static final class Senders implements Sender {
     private final ReportsConfig config;
     private final UnaryOperator<String> references;
+    private final EgressPolicy egress;
+    private final EgressPolicy.Resolver resolver;
     private final Clock clock;
     private final HttpClient http;
 
-    Senders(ReportsConfig config, UnaryOperator<String> references, Clock clock) {
+    Senders(
+        ReportsConfig config,
+        UnaryOperator<String> references,
+        EgressPolicy egress,
+        EgressPolicy.Resolver resolver,
+        Clock clock) {
       this.config = Objects.requireNonNull(config, "config is null");
       this.references = Objects.requireNonNull(references, "references is null");
+      this.egress = Objects.requireNonNull(egress, "egress is null");
+      this.resolver = Objects.requireNonNull(resolver, "resolver is null");
       this.clock = Objects.requireNonNull(clock, "clock is null");
       this.http =
           HttpClient.newBuilder()
@@ -150,6 +209,11 @@ public final class Deliveries {
                   () ->
                       new IllegalStateException(
                           "No SMTP server is configured: set reports.smtp (host, port, from)"));
+      Optional<EgressPolicy.Denial> refused =
+          egress.checkConnection("SMTP server", smtp.host(), smtp.port(), resolver);
+      if (refused.isPresent()) {
+        throw new EgressRefusedException(refused.get());
+      }
       Properties properties = new Properties();
       properties.put("mail.smtp.host", smtp.host());
       properties.put("mail.smtp.port", Integer.toString(smtp.port()));
@@ -212,6 +276,11 @@ public final class Deliveries {
 
     private void post(ReportSpec.Webhook webhook, Payload payload)
         throws IOException, InterruptedException {
+      Optional<EgressPolicy.Denial> refused =
+          egress.checkRequest(webhook.url(), Map.of(), resolver);
+      if (refused.isPresent()) {
+        throw new EgressRefusedException(refused.get());
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("report", payload.report());
       body.put("title", payload.subject());

@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tributary.core.InvalidInputException;
+import io.tributary.core.config.EgressPolicy;
+import io.tributary.core.config.Units;
 import io.tributary.core.config.YamlLines;
 import io.tributary.flow.Templates;
 import io.tributary.reports.internal.ReportNode;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,21 +46,45 @@ import java.util.regex.Pattern;
  *   - email: {to: [ops@example.com], subject: "Flash {{ ds }}"}
  *   - webhook: {url: https://hooks.example.com/flash}
  *   - folder: {}
+ * retry: {attempts: 4, initial-delay: 1s, max-delay: 30s}
  * </pre>
+ *
+ * <p>A webhook's URL must be allowed by the platform's {@link EgressPolicy} ({@code
+ * egress.allowed-hosts}); a refusal names the URL and the rule. {@code retry} bounds each target's
+ * tries: 1 to 20 attempts, the first wait {@code initial-delay} (0s..5m), doubling up to {@code
+ * max-delay} (at least the initial delay, at most 30m), all waits together at most 1h.
  */
 public final class ReportParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern PARAM = Pattern.compile("[a-z_][a-z0-9_]{0,99}");
   private static final Pattern COLUMN = Pattern.compile("[^\\x00-\\x1f]{1,200}");
 
+  static final Duration MAX_INITIAL_DELAY = Duration.ofMinutes(5);
+  static final Duration MAX_DELAY = Duration.ofMinutes(30);
+  static final Duration MAX_TOTAL_DELAY = Duration.ofHours(1);
+
   private final Consumer<String> sqlCheck;
+  private final Optional<EgressPolicy> egress;
 
   /**
+   * A parser that does not check webhooks against an egress policy (tools and tests; the platform
+   * passes its policy).
+   *
    * @param sqlCheck checks that a (rendered) SELECT parses, throwing {@link InvalidInputException}
    *     with the engine's message if not
    */
   public ReportParser(Consumer<String> sqlCheck) {
     this.sqlCheck = Objects.requireNonNull(sqlCheck, "sqlCheck is null");
+    this.egress = Optional.empty();
+  }
+
+  /**
+   * @param sqlCheck as {@link #ReportParser(Consumer)}
+   * @param egress where webhooks may go: a webhook URL it refuses is refused at load
+   */
+  public ReportParser(Consumer<String> sqlCheck, EgressPolicy egress) {
+    this.sqlCheck = Objects.requireNonNull(sqlCheck, "sqlCheck is null");
+    this.egress = Optional.of(Objects.requireNonNull(egress, "egress is null"));
   }
 
   /**
@@ -86,7 +114,7 @@ public final class ReportParser {
           "Invalid report " + source + ": the top level must be a mapping");
     }
     ReportNode top = new ReportNode(root, "", source, YamlLines.of(text));
-    top.allowOnly("name", "title", "params", "sections", "skip-when-empty", "deliver");
+    top.allowOnly("name", "title", "params", "sections", "skip-when-empty", "deliver", "retry");
     String name =
         expectedName == null ? top.requiredString("name") : top.string("name", expectedName);
     if (expectedName != null && !expectedName.equals(name)) {
@@ -117,7 +145,80 @@ public final class ReportParser {
       targets.add(target(node, params.keySet()));
     }
     return new ReportSpec(
-        name, title, params, sections, top.bool("skip-when-empty", false), targets);
+        name,
+        title,
+        params,
+        sections,
+        top.bool("skip-when-empty", false),
+        targets,
+        top.has("retry") ? Optional.of(retry(top.child("retry"))) : Optional.empty());
+  }
+
+  /** The {@code retry} block, {@link Backoff#DEFAULT}'s values where it leaves a key out. */
+  private static Backoff retry(ReportNode node) {
+    node.allowOnly("attempts", "initial-delay", "max-delay");
+    Backoff defaults = Backoff.DEFAULT;
+    int attempts = node.integer("attempts", defaults.attempts(), 1, 20);
+    Duration initial =
+        duration(node, "initial-delay", defaults.initial(), Duration.ZERO, MAX_INITIAL_DELAY);
+    Duration max =
+        duration(
+            node,
+            "max-delay",
+            initial.compareTo(defaults.max()) > 0 ? initial : defaults.max(),
+            Duration.ZERO,
+            MAX_DELAY);
+    if (max.compareTo(initial) < 0) {
+      throw node.error(
+          "max-delay",
+          "'"
+              + node.string("max-delay", "")
+              + "' is shorter than initial-delay ("
+              + Units.formatDuration(initial)
+              + ")");
+    }
+    Backoff retry = new Backoff(attempts, initial, max);
+    Duration total = Duration.ZERO;
+    for (int attempt = 1; attempt < attempts; attempt++) {
+      total = total.plus(retry.delayAfter(attempt));
+    }
+    if (total.compareTo(MAX_TOTAL_DELAY) > 0) {
+      throw node.error(
+          "",
+          attempts
+              + " attempts would wait "
+              + Units.formatDuration(total)
+              + " in all (at most "
+              + Units.formatDuration(MAX_TOTAL_DELAY)
+              + "): lower attempts or max-delay");
+    }
+    return retry;
+  }
+
+  private static Duration duration(
+      ReportNode node, String key, Duration defaultValue, Duration min, Duration max) {
+    String text = node.string(key, null);
+    if (text == null) {
+      return defaultValue;
+    }
+    Duration value;
+    try {
+      value = Units.parseDuration(text);
+    } catch (RuntimeException e) {
+      throw node.error(key, "'" + text + "' is not a duration (such as 500ms, 2s, 1m)");
+    }
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw node.error(
+          key,
+          "'"
+              + text
+              + "' is out of range ("
+              + Units.formatDuration(min)
+              + ".."
+              + Units.formatDuration(max)
+              + ")");
+    }
+    return value;
   }
 
   private ReportSpec.Section section(ReportNode node, Map<String, String> params) {
@@ -180,7 +281,7 @@ public final class ReportParser {
     }
   }
 
-  private static ReportSpec.Target target(ReportNode node, Set<String> params) {
+  private ReportSpec.Target target(ReportNode node, Set<String> params) {
     node.allowOnly("email", "webhook", "folder");
     List<String> kinds = node.keys();
     if (kinds.size() != 1) {
@@ -228,6 +329,21 @@ public final class ReportParser {
             || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
             || url.getHost() == null) {
           throw target.error("url", "'" + text + "' must be an http(s) URL with a host");
+        }
+        if (egress.isPresent()) {
+          // the host against allowed-hosts now; its addresses again at each delivery
+          Optional<EgressPolicy.Denial> refused =
+              egress.get().checkRequest(url, Map.of(), host -> new InetAddress[0]);
+          if (refused.isPresent()) {
+            throw target.error(
+                "url",
+                "webhook '"
+                    + text
+                    + "' is refused by the egress policy (rule "
+                    + refused.get().rule()
+                    + "): "
+                    + refused.get().message());
+          }
         }
         return new ReportSpec.Webhook(url);
       }

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  *
  * @param skipWhenEmpty when every section is empty, nothing is delivered (the run is recorded as
  *     skipped)
+ * @param retry how each target's failed delivery is retried ({@code retry:} in the file); empty: as
+ *     the platform's deliveries do by default
  */
 public record ReportSpec(
     String name,
@@ -22,7 +24,8 @@ public record ReportSpec(
     Map<String, String> params,
     List<Section> sections,
     boolean skipWhenEmpty,
-    List<Target> targets) {
+    List<Target> targets,
+    Optional<Backoff> retry) {
   /** A report's name: lower-case letters, digits, '_' and '-', starting with a letter. */
   public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,99}");
 
@@ -39,6 +42,18 @@ public record ReportSpec(
       throw new IllegalArgumentException("Report " + name + " has no sections");
     }
     targets = List.copyOf(targets);
+    Objects.requireNonNull(retry, "retry is null");
+  }
+
+  /** A report whose deliveries are retried as the platform's are by default. */
+  public ReportSpec(
+      String name,
+      String title,
+      Map<String, String> params,
+      List<Section> sections,
+      boolean skipWhenEmpty,
+      List<Target> targets) {
+    this(name, title, params, sections, skipWhenEmpty, targets, Optional.empty());
   }
 
   /** How a section shows its rows. */

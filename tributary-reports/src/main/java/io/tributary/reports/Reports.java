@@ -198,7 +198,9 @@ public final class Reports {
         RenderedReport rendered = renderer.render(produced, started);
         outcomes =
             deliveries.deliver(
-                spec.targets(), Payload.of(name, ds.toString(), rendered, produced.variables()));
+                spec.targets(),
+                Payload.of(name, ds.toString(), rendered, produced.variables()),
+                spec.retry());
         boolean all =
             outcomes.stream().allMatch(o -> o.status() == DeliveryOutcome.Status.DELIVERED);
         outcome = all ? ReportRun.Outcome.DELIVERED : ReportRun.Outcome.DELIVERY_FAILED;
@@ -225,7 +227,8 @@ public final class Reports {
                   spec.title().contains("{{") ? name : spec.title(),
                   message,
                   notice,
-                  ReportProducer.variables(name, ds, flowVariables)));
+                  ReportProducer.variables(name, ds, flowVariables)),
+              spec.retry());
     }
     if (error.isEmpty() && outcome == ReportRun.Outcome.DELIVERY_FAILED) {
       error =

@@ -80,6 +80,13 @@ class ReportDeliveryIT {
     hook.stop(0);
   }
 
+  /** The webhook and the SMTP server of this test, on loopback: named so the policy allows it. */
+  private static final io.tributary.core.config.EgressPolicy LOCAL_ONLY =
+      new io.tributary.core.config.EgressPolicy(
+          List.of(io.tributary.core.config.EgressPolicy.HostRule.parse("127.0.0.1")),
+          java.util.Map.of(),
+          java.util.Set.of());
+
   private Reports reports(int smtpPort) {
     ReportsConfig config =
         new ReportsConfig(
@@ -127,11 +134,16 @@ class ReportDeliveryIT {
         };
     return new Reports(
         config.dir(),
-        new ReportParser(sql -> {}),
+        new ReportParser(sql -> {}, LOCAL_ONLY),
         new ReportProducer(queries),
         new ReportRenderer(),
         new Deliveries(
-            new Deliveries.Senders(config, text -> text, Clock.systemUTC()),
+            new Deliveries.Senders(
+                config,
+                text -> text,
+                LOCAL_ONLY,
+                java.net.InetAddress::getAllByName,
+                Clock.systemUTC()),
             new Backoff(3, Duration.ofMillis(10), Duration.ofMillis(40)),
             waits::add),
         new ReportHistory(connections),

@@ -122,4 +122,84 @@ class ReportParserTest {
       assertThat(e.getMessage()).startsWith("Invalid report fuzz.yaml");
     }
   }
+
+  private static final io.tributary.core.config.EgressPolicy EGRESS =
+      new io.tributary.core.config.EgressPolicy(
+          List.of(io.tributary.core.config.EgressPolicy.HostRule.parse("hooks.example.com")),
+          java.util.Map.of(),
+          java.util.Set.of());
+
+  @Test
+  void aWebhookTheEgressPolicyRefusesIsRefusedAtLoadNamingTheUrlAndTheRule() {
+    ReportParser checked = new ReportParser(sql -> {}, EGRESS);
+    assertThat(checked.parse(VALID, "flash.yaml", null).targets()).hasSize(4);
+    assertThatThrownBy(
+            () ->
+                checked.parse(
+                    VALID.replace("hooks.example.com/flash", "evil.example.net/x"),
+                    "reports/flash.yaml",
+                    null))
+        .isInstanceOf(ReportDefinitionException.class)
+        .hasMessageStartingWith(
+            "Invalid report reports/flash.yaml, line 21, deliver[1].webhook.url:")
+        .hasMessageContaining("'https://evil.example.net/x'")
+        .hasMessageContaining("rule egress_not_allowed")
+        .hasMessageContaining("egress.allowed-hosts [hooks.example.com]");
+    assertThatThrownBy(
+            () ->
+                checked.parse(
+                    VALID.replace(
+                        "https://hooks.example.com/flash", "http://user@hooks.example.com/"),
+                    "PUT /v1/reports/daily-flash",
+                    "daily-flash"))
+        .hasMessageContaining("PUT /v1/reports/daily-flash, line 21")
+        .hasMessageContaining("rule egress_user_info");
+  }
+
+  @Test
+  void retryIsReadAndValidated() {
+    assertThat(parser.parse(VALID, "flash.yaml", null).retry()).isEmpty();
+    ReportSpec spec =
+        parser.parse(
+            VALID + "retry: {attempts: 6, initial-delay: 500ms, max-delay: 10s}\n",
+            "flash.yaml",
+            null);
+    assertThat(spec.retry())
+        .contains(
+            new Backoff(6, java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(10)));
+    assertThat(
+            parser
+                .parse(VALID + "retry: {attempts: 1}\n", "f", null)
+                .retry()
+                .orElseThrow()
+                .attempts())
+        .isEqualTo(1);
+    assertThat(
+            parser
+                .parse(VALID + "retry: {initial-delay: 2m}\n", "f", null)
+                .retry()
+                .orElseThrow()
+                .max())
+        .isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThatThrownBy(() -> parser.parse(VALID + "retry: {attempts: 0}\n", "f.yaml", null))
+        .hasMessageContaining("f.yaml, line 24, retry.attempts");
+    assertThatThrownBy(() -> parser.parse(VALID + "retry: {initial-delay: soon}\n", "f.yaml", null))
+        .hasMessageContaining("retry.initial-delay: 'soon' is not a duration");
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    VALID + "retry: {initial-delay: 10s, max-delay: 5s}\n", "f.yaml", null))
+        .hasMessageContaining("retry.max-delay: '5s' is shorter than initial-delay (10s)");
+    assertThatThrownBy(() -> parser.parse(VALID + "retry: {max-delay: 2h}\n", "f.yaml", null))
+        .hasMessageContaining("retry.max-delay: '2h' is out of range");
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    VALID + "retry: {attempts: 20, initial-delay: 5m, max-delay: 30m}\n",
+                    "f.yaml",
+                    null))
+        .hasMessageContaining("in all (at most 3600s)");
+    assertThatThrownBy(() -> parser.parse(VALID + "retry: {tries: 3}\n", "f.yaml", null))
+        .hasMessageContaining("tries");
+  }
 }

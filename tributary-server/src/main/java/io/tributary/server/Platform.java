@@ -285,10 +285,17 @@ public final class Platform implements AutoCloseable {
       reports =
           new Reports(
               config.reports().dir(),
-              new ReportParser(query::check),
+              // webhooks and the SMTP server follow the egress policy functions and http tasks do
+              new ReportParser(
+                  query::check, config.egress().withPlatformPorts(platformPorts(config))),
               new ReportProducer(query::execute),
               new ReportRenderer(),
-              new Deliveries(config.reports(), placeholders::resolve, Backoff.DEFAULT, clock),
+              new Deliveries(
+                  config.reports(),
+                  placeholders::resolve,
+                  Backoff.DEFAULT,
+                  config.egress().withPlatformPorts(platformPorts(config)),
+                  clock),
               new ReportHistory(this::metadataConnection),
               clock);
       experiments =

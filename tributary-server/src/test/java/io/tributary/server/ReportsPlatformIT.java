@@ -95,7 +95,10 @@ class ReportsPlatformIT {
                     """)
                     + "reports:\n  smtp: { host: 127.0.0.1, port: "
                     + mail.getSmtp().getPort()
-                    + ", from: reports@tributary.test }\n",
+                    + ", from: reports@tributary.test }\n"
+                    + "egress: { allowed-hosts: [\"127.0.0.1:"
+                    + mail.getSmtp().getPort()
+                    + "\"] }\n",
                 "test"),
             Clock.systemUTC());
     http = Http.admin(platform);

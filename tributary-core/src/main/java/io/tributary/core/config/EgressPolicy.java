@@ -228,6 +228,51 @@ public record EgressPolicy(
     return Optional.empty();
   }
 
+  /**
+   * Checks a connection that is not an HTTP request, such as to an SMTP server, as {@link
+   * #checkRequest} checks a URL: an entry of {@code allowed-hosts} must match {@code host:port},
+   * then every address {@code resolver} gives for the host now (a resolver answering no address
+   * checks the entry alone, for a check at load time).
+   *
+   * @param what what connects, for messages (e.g. {@code "SMTP server"})
+   * @return why it is refused, if it is
+   */
+  public Optional<Denial> checkConnection(String what, String host, int port, Resolver resolver) {
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.startsWith("[") && name.endsWith("]")) {
+      name = name.substring(1, name.length() - 1);
+    }
+    HostRule target = new HostRule(name, port);
+    String shown = what + " " + target;
+    List<HostRule> rules = new ArrayList<>();
+    for (HostRule rule : allowedHosts) {
+      if (rule.matches(name, port)) {
+        rules.add(rule);
+      }
+    }
+    if (rules.isEmpty()) {
+      return Optional.of(
+          new Denial(
+              "egress_not_allowed",
+              shown + " is not in egress.allowed-hosts " + allowedHosts + " (add it to allow it)"));
+    }
+    InetAddress[] addresses;
+    try {
+      addresses = resolver.resolve(name);
+    } catch (UnknownHostException e) {
+      return Optional.empty(); // the connection fails, as a retriable failure
+    }
+    URI uri = URI.create("tcp://" + target + "/");
+    for (InetAddress address : addresses) {
+      Optional<Denial> denial = checkAddress(uri, rules, address, port);
+      if (denial.isPresent()) {
+        return Optional.of(
+            new Denial(denial.get().rule(), denial.get().message().replace("URL " + uri, shown)));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Checks one resolved address against the entries matching the URL (all of the same host). */
   private Optional<Denial> checkAddress(
       URI uri, List<HostRule> rules, InetAddress address, int port) {

@@ -395,6 +395,20 @@ public record TributaryConfig(
     topics = List.copyOf(topics);
     functions = List.copyOf(functions);
     Objects.requireNonNull(egress, "egress is null");
+    // reports mail through the SMTP server: it must be a host the egress policy allows
+    reports
+        .smtp()
+        .flatMap(
+            smtp ->
+                egress.checkConnection(
+                    "SMTP server", smtp.host(), smtp.port(), host -> new java.net.InetAddress[0]))
+        .ifPresent(
+            denial -> {
+              throw ConfigException.invalid(
+                  "reports.smtp.host",
+                  reports.smtp().get().host(),
+                  denial.message() + " [" + denial.rule() + "]");
+            });
     Functions.check(streams, topics, functions);
     Functions.checkEgress(functions, egress);
     crawlers = List.copyOf(crawlers);

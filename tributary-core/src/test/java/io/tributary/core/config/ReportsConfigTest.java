@@ -25,7 +25,8 @@ class ReportsConfigTest {
     ReportsConfig.Smtp smtp =
         parse(
                 "reports:\n  smtp: {host: smtp.example.com, starttls: true, user: reports,"
-                    + " password: '${secret:smtp}', from: reports@example.com}\n")
+                    + " password: '${secret:smtp}', from: reports@example.com}\n"
+                    + "egress: {allowed-hosts: ['smtp.example.com:587']}\n")
             .reports()
             .smtp()
             .orElseThrow();
@@ -49,5 +50,27 @@ class ReportsConfigTest {
         .hasMessageContaining("reports.smtp.host");
     assertThatThrownBy(() -> parse("reports:\n  mail: {}\n")).hasMessageContaining("reports.mail");
     assertThat(new ReportsConfig(Path.of("a"), Path.of("b"), Optional.empty()).smtp()).isEmpty();
+  }
+
+  @Test
+  void theSmtpServerMustBeAllowedByTheEgressPolicy() {
+    assertThatThrownBy(() -> parse("reports:\n  smtp: {host: mail.example.com, from: a@b.c}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Invalid reports.smtp.host: 'mail.example.com'")
+        .hasMessageContaining("SMTP server mail.example.com:25 is not in egress.allowed-hosts")
+        .hasMessageContaining("egress_not_allowed");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "reports:\n  smtp: {host: mail.example.com, from: a@b.c}\n"
+                        + "egress: {allowed-hosts: ['mail.example.com:587']}\n"))
+        .hasMessageContaining("reports.smtp.host");
+    assertThat(
+            parse(
+                    "reports:\n  smtp: {host: mail.example.com, from: a@b.c}\n"
+                        + "egress: {allowed-hosts: [mail.example.com]}\n")
+                .reports()
+                .smtp())
+        .isPresent();
   }
 }
