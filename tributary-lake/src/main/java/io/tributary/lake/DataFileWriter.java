@@ -111,9 +111,9 @@ final class DataFileWriter {
   }
 
   /**
-   * Writes {@code rows} as {@link #write(Table, Schema, PartitionSpec, long, Iterator)} does, the top-level
-   * columns {@code withoutDictionary} without a Parquet dictionary (unless the table sets it for
-   * them). On failure, deletes what it wrote.
+   * Writes {@code rows} as {@link #write(Table, Schema, PartitionSpec, long, Iterator)} does, the
+   * top-level columns {@code withoutDictionary} without a Parquet dictionary (unless the table sets
+   * it for them). On failure, deletes what it wrote.
    */
   static List<DataFile> write(
       Table table,

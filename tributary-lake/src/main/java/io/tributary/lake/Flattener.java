@@ -115,10 +115,13 @@ public final class Flattener {
   private final Set<String> reserved;
   private final JsonFactory factory;
   private final Map<String, String> knownPaths = new HashMap<>();
+
   /** The key paths of the row being flattened, in order (reused from row to row). */
   private final ArrayList<Name> rowNames = new ArrayList<>();
+
   /** Counts calls of {@link #knowColumns}: a name recorded in this generation needs no check. */
   private int generation = 1;
+
   private Name root = new Name(null, "");
   private int cachedNames;
   private int lastRowSize = 16;
@@ -180,8 +183,7 @@ public final class Flattener {
       cachedNames = 0;
     }
     // room for the columns of the previous row and one more (such as _ingested_at) unresized
-    LinkedHashMap<String, Object> row =
-        new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1);
+    LinkedHashMap<String, Object> row = new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1);
     rowNames.clear();
     try (JsonParser parser = factory.createParser(document)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -414,6 +416,7 @@ public final class Flattener {
     final String pointer;
     final String column;
     Map<String, Name> children;
+
     /** The generation of known columns in which its path was recorded for its column; 0: none. */
     int recordedIn;
 

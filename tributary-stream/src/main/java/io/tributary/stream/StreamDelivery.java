@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
  * first buffered record or the buffer holds the buffer size, whichever comes first; a buffer of a
  * backlog (its first record was already an interval old when read, as after a restart or for a new
  * stream on a filled topic) is flushed as soon as the consumer has caught up with the topic's end,
- * since waiting longer only delays records that are overdue. A flush parses
- * and flattens each record, lets the table's sink evolve the schema, and commits in this order:
- * first the rows that cannot be written to {@code <table>_errors}, then the rows to the table; each
- * commit carries the next Kafka offsets in its snapshot summary ({@link CommitRetrier}). So
- * whatever the table holds, every error before its offsets is in the error table; on start delivery
- * resumes at the table's offsets and skips errors the error table already holds ({@link
- * DeliveryPositions}). Nothing is committed to Kafka's group offsets except for monitoring.
+ * since waiting longer only delays records that are overdue. A flush parses and flattens each
+ * record, lets the table's sink evolve the schema, and commits in this order: first the rows that
+ * cannot be written to {@code <table>_errors}, then the rows to the table; each commit carries the
+ * next Kafka offsets in its snapshot summary ({@link CommitRetrier}). So whatever the table holds,
+ * every error before its offsets is in the error table; on start delivery resumes at the table's
+ * offsets and skips errors the error table already holds ({@link DeliveryPositions}). Nothing is
+ * committed to Kafka's group offsets except for monitoring.
  *
  * <p>Several nodes deliver one stream together: the consumer group {@code
  * tributary-delivery-<stream>} shares its partitions among them. A node reads a partition's offsets
