@@ -85,7 +85,7 @@ final class ArrowRows implements AutoCloseable {
         ArrowBuf buffer = allocator.buffer(8)) {
       buffer.setLong(0, 42);
       return buffer.getLong(0) == 42;
-    } catch (Throwable e) { // NOPMD: Arrow's memory access fails to initialise with an Error
+    } catch (RuntimeException | LinkageError e) { // Arrow's memory access fails to initialise
       LOG.info(
           "Reading query results through JDBC: Arrow is unavailable ({}); start Java with"
               + " --add-opens=java.base/java.nio=ALL-UNNAMED",
