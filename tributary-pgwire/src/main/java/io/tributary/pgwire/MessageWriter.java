@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * Builds backend messages (type byte, length, body) into a buffer and writes it to the socket on
- * {@link #flush()}, or on its own once the buffer passes 256 KiB (large
- * results go out in few, large socket writes). Not thread-safe.
+ * {@link #flush()}, or on its own once the buffer passes 256 KiB (large results go out in few,
+ * large socket writes). Not thread-safe.
  */
 final class MessageWriter {
   private static final int FLUSH_AT = 256 << 10;

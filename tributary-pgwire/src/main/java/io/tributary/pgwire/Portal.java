@@ -14,8 +14,10 @@ final class Portal implements AutoCloseable {
   final short[] resultFormats;
   final QueryCancel cancel = new QueryCancel();
   QueryCursor cursor;
+
   /** Whether the cursor stands on a row read ahead and not yet sent. */
   boolean pending;
+
   long rowsSent;
   boolean described;
 

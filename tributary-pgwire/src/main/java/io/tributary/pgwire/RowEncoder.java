@@ -10,13 +10,14 @@ import java.util.List;
 /**
  * Writes a cursor's current row as a DataRow straight into the connection's buffer: text columns as
  * the UTF-8 bytes DuckDB produced, integers, booleans and timestamps from their primitive values,
- * with no object per value. Columns the cursor reads only as objects (and values outside the
- * common range, such as timestamps beyond year 9999) go through {@link ValueEncoder}, so both ways
- * give the same bytes. Not thread-safe.
+ * with no object per value. Columns the cursor reads only as objects (and values outside the common
+ * range, such as timestamps beyond year 9999) go through {@link ValueEncoder}, so both ways give
+ * the same bytes. Not thread-safe.
  */
 final class RowEncoder {
   /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in microseconds since 1970. */
   private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+
   /** 0000-01-01T00:00:00 and 10000-01-01T00:00:00 in microseconds since 1970. */
   private static final long MIN_MICROS = -62_167_219_200_000_000L;
 

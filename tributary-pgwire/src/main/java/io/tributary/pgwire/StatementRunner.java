@@ -183,7 +183,9 @@ final class StatementRunner {
     return SqlStates.of(e, sql);
   }
 
-  /** Moves the portal's cursor to the row to send next (one read ahead, if any); false at the end. */
+  /**
+   * Moves the portal's cursor to the row to send next (one read ahead, if any); false at the end.
+   */
   private boolean advance(Portal portal) {
     if (portal.pending) {
       portal.pending = false;

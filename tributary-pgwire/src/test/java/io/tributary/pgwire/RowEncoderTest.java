@@ -122,6 +122,8 @@ class RowEncoderTest {
   }
 
   private static PgType[] types(QueryCursor cursor) {
-    return cursor.columns().stream().map(column -> PgType.ofDuckDb(column.type())).toArray(PgType[]::new);
+    return cursor.columns().stream()
+        .map(column -> PgType.ofDuckDb(column.type()))
+        .toArray(PgType[]::new);
   }
 }

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ArrowRows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ArrowRows.class);
+
   /** Rows per Arrow batch: DuckDB's vector size, so batches flow as the plan produces them. */
   private static final int BATCH_ROWS = 2048;
 
@@ -72,8 +73,8 @@ final class ArrowRows implements AutoCloseable {
 
   /**
    * Whether Arrow can read memory in this JVM: on Java 17 it needs {@code
-   * --add-opens=java.base/java.nio=ALL-UNNAMED} (set by the launcher and the build's tests); without
-   * it results are read through JDBC.
+   * --add-opens=java.base/java.nio=ALL-UNNAMED} (set by the launcher and the build's tests);
+   * without it results are read through JDBC.
    */
   static boolean available() {
     return AVAILABLE;
@@ -84,7 +85,7 @@ final class ArrowRows implements AutoCloseable {
         ArrowBuf buffer = allocator.buffer(8)) {
       buffer.setLong(0, 42);
       return buffer.getLong(0) == 42;
-    } catch (Throwable e) { // NOPMD: Arrow's memory access fails to initialise with an Error
+    } catch (RuntimeException | LinkageError e) { // Arrow's memory access fails to initialise
       LOG.info(
           "Reading query results through JDBC: Arrow is unavailable ({}); start Java with"
               + " --add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -186,7 +187,8 @@ final class ArrowRows implements AutoCloseable {
   /** The length in bytes of a {@code TEXT} value's UTF-8 text. */
   int textLength(int column) {
     ArrowBuf offset = offsets[column];
-    return offset.getInt((long) (row + 1) * Integer.BYTES) - offset.getInt((long) row * Integer.BYTES);
+    return offset.getInt((long) (row + 1) * Integer.BYTES)
+        - offset.getInt((long) row * Integer.BYTES);
   }
 
   /** Copies a {@code TEXT} value's UTF-8 bytes to {@code target} at {@code at}. */

@@ -24,8 +24,8 @@ import java.util.function.Function;
  * <p>A result whose columns are all strings, integers, booleans, doubles, dates or timestamps is
  * read as Arrow batches ({@link ArrowRows}); its values can also be read without a Java object
  * each: {@link #advance()}, then {@link #kind}, {@link #isNull}, {@link #longValue}, {@link
- * #textLength} and {@link #copyText}. Other results are read through JDBC, where every column is
- * of kind {@link ValueKind#OBJECT}, read with {@link #value}.
+ * #textLength} and {@link #copyText}. Other results are read through JDBC, where every column is of
+ * kind {@link ValueKind#OBJECT}, read with {@link #value}.
  */
 public final class QueryCursor implements AutoCloseable {
   private final AutoCloseable database;
@@ -88,8 +88,8 @@ public final class QueryCursor implements AutoCloseable {
 
   /**
    * How a column's values can be read: {@link #OBJECT} with {@link #value} only; the others also
-   * without an object, as {@link #longValue}, {@link #doubleValue}, {@link #booleanValue} or
-   * {@link #copyText}.
+   * without an object, as {@link #longValue}, {@link #doubleValue}, {@link #booleanValue} or {@link
+   * #copyText}.
    */
   public enum ValueKind {
     /** {@code VARCHAR}: UTF-8 text, {@link #textLength} and {@link #copyText}. */
@@ -146,8 +146,8 @@ public final class QueryCursor implements AutoCloseable {
   }
 
   /**
-   * Moves to the next row, whose values {@link #value} and the other readers then give; false
-   * after the last.
+   * Moves to the next row, whose values {@link #value} and the other readers then give; false after
+   * the last.
    *
    * @throws io.tributary.core.InvalidInputException as {@link #next()}
    * @throws io.tributary.core.RetriableException as {@link #next()}
@@ -209,7 +209,9 @@ public final class QueryCursor implements AutoCloseable {
     return arrow().textLength(column);
   }
 
-  /** Copies the UTF-8 text of the current row's value of a {@code TEXT} column into {@code target}. */
+  /**
+   * Copies the UTF-8 text of the current row's value of a {@code TEXT} column into {@code target}.
+   */
   public void copyText(int column, byte[] target, int at) {
     arrow().copyText(column, target, at);
   }

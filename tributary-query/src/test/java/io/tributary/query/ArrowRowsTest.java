@@ -15,11 +15,11 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.Example;
 
 /**
  * Results read as Arrow batches ({@link ArrowRows}) give exactly the values the JDBC path gives, on
@@ -32,7 +32,9 @@ class ArrowRowsTest {
 
   @BeforeContainer
   static void open() throws SQLException {
-    assertThat(ArrowRows.available()).as("Arrow works in the test JVM (argLine --add-opens)").isTrue();
+    assertThat(ArrowRows.available())
+        .as("Arrow works in the test JVM (argLine --add-opens)")
+        .isTrue();
     timer = Executors.newSingleThreadScheduledExecutor();
     Properties properties = new Properties();
     properties.setProperty("jdbc_stream_results", "true");

@@ -9,7 +9,16 @@ import java.util.Random;
  */
 public final class RandomRows {
   private static final String[] TEXTS = {
-    "", "a", "ü", "日本語", "😀 emoji", "quote ' here", "tab\there", "line\nbreak", "  spaced  ", "\\x00"
+    "",
+    "a",
+    "ü",
+    "日本語",
+    "😀 emoji",
+    "quote ' here",
+    "tab\there",
+    "line\nbreak",
+    "  spaced  ",
+    "\\x00"
   };
 
   private RandomRows() {}
@@ -26,7 +35,8 @@ public final class RandomRows {
       sql.append(row == 0 ? "(" : ", (").append(row);
       sql.append(", ").append(nullOr(random, text(random)));
       sql.append(", ").append(nullOr(random, "'" + (random.nextInt(256) - 128) + "'::TINYINT"));
-      sql.append(", ").append(nullOr(random, "'" + (random.nextInt(65536) - 32768) + "'::SMALLINT"));
+      sql.append(", ")
+          .append(nullOr(random, "'" + (random.nextInt(65536) - 32768) + "'::SMALLINT"));
       sql.append(", ").append(nullOr(random, "'" + random.nextInt() + "'::INTEGER"));
       sql.append(", ").append(nullOr(random, "'" + integer(random) + "'::BIGINT"));
       sql.append(", ").append(nullOr(random, random.nextBoolean() ? "true" : "false"));
