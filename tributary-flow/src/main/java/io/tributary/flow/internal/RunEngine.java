@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * executes, records each try's outcome, log and retry, and ends the run.
  *
  * <p>The scheduler executes each task instance at least once, so every step here is idempotent: a
- * try starts only by moving its row from queued to running (and only with a free slot in its pool);
- * an execution that finds its task running belongs to a process that died during the try (the
- * scheduler revived it after its heartbeats stopped), so that try is counted as failed and retried;
- * an execution that finds its task ended only moves the run forward.
+ * try starts only by moving its row from queued to running (and only with a free slot in its pool),
+ * on SQLite usually inside the scheduler's own pick of the execution ({@link TryClaims}); an
+ * execution that finds its task running, not claimed by its own pick, belongs to a process that
+ * died during the try (the scheduler revived it after its heartbeats stopped), so that try is
+ * counted as failed and retried; an execution that finds its task ended only moves the run forward.
  */
 public final class RunEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
