@@ -1,5 +1,7 @@
 package io.tributary.bench;
 
+import io.tributary.core.config.LakeStorage;
+import io.tributary.core.config.ReportsConfig;
 import io.tributary.core.config.TributaryConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,7 +38,11 @@ final class AccessCost {
         new TributaryConfig.Flows(dir.resolve("flows")),
         new TributaryConfig.PgWire(
             "127.0.0.1", 0, true, TributaryConfig.PgWire.DEFAULT.maxConnections()),
-        new TributaryConfig.Access(false));
+        new TributaryConfig.Access(false),
+        LakeStorage.local(dir),
+        TributaryConfig.Node.DEFAULT,
+        ReportsConfig.defaults(dir),
+        config.console());
   }
 
   /** The line that reports the rates on and off for {@code what} and their ratio (on/off). */

@@ -166,21 +166,20 @@ final class FunctionsBenchmark implements Callable<Integer> {
 
     TributaryConfig config =
         new TributaryConfig(
-            dir,
-            LocalPlatform.http(),
-            LocalPlatform.embeddedKafka(),
-            LocalPlatform.catalog(dir),
-            TributaryConfig.Ingest.DEFAULT,
-            TributaryConfig.Query.DEFAULT,
-            emitToTopic ? List.of() : List.of(targetStream()),
-            List.of(),
-            List.of(),
-            List.of(),
+                dir,
+                LocalPlatform.http(),
+                LocalPlatform.embeddedKafka(),
+                LocalPlatform.catalog(dir),
+                TributaryConfig.Ingest.DEFAULT,
+                TributaryConfig.Query.DEFAULT,
+                emitToTopic ? List.of() : List.of(targetStream()))
             // the function may call the catalog service, and nothing else
-            new EgressPolicy(
-                List.of(EgressPolicy.HostRule.parse(catalog.getHost() + ":" + catalog.getPort())),
-                Map.of(),
-                Set.of()));
+            .withEgress(
+                new EgressPolicy(
+                    List.of(
+                        EgressPolicy.HostRule.parse(catalog.getHost() + ":" + catalog.getPort())),
+                    Map.of(),
+                    Set.of()));
     Rounds measured;
     // whole process, the catalog service included (it answers both sides' calls alike)
     double[] functionCpu = new double[rounds];

@@ -63,120 +63,6 @@ public record TributaryConfig(
     }
   }
 
-  /** A config with the console's default settings. */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers,
-      EgressPolicy egress,
-      Flows flows,
-      PgWire pgwire,
-      Access access,
-      LakeStorage lake,
-      Node node,
-      ReportsConfig reports) {
-    this(
-        dataDir,
-        http,
-        kafka,
-        catalog,
-        ingest,
-        query,
-        streams,
-        topics,
-        functions,
-        crawlers,
-        egress,
-        flows,
-        pgwire,
-        access,
-        lake,
-        node,
-        reports,
-        ConsoleConfig.DEFAULT);
-  }
-
-  /** A config with the default reports settings under its data dir, without SMTP. */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers,
-      EgressPolicy egress,
-      Flows flows,
-      PgWire pgwire,
-      Access access,
-      LakeStorage lake,
-      Node node) {
-    this(
-        dataDir,
-        http,
-        kafka,
-        catalog,
-        ingest,
-        query,
-        streams,
-        topics,
-        functions,
-        crawlers,
-        egress,
-        flows,
-        pgwire,
-        access,
-        lake,
-        node,
-        ReportsConfig.defaults(dataDir));
-  }
-
-  /** A config whose node id is kept in the data dir. */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers,
-      EgressPolicy egress,
-      Flows flows,
-      PgWire pgwire,
-      Access access,
-      LakeStorage lake) {
-    this(
-        dataDir,
-        http,
-        kafka,
-        catalog,
-        ingest,
-        query,
-        streams,
-        topics,
-        functions,
-        crawlers,
-        egress,
-        flows,
-        pgwire,
-        access,
-        lake,
-        Node.DEFAULT);
-  }
-
   /**
    * Access control ({@code access.enabled}): on by default; off is allowed only while every
    * listener binds to loopback (checked at start). {@code access.refresh-interval} is how often a
@@ -421,101 +307,11 @@ public record TributaryConfig(
     }
   }
 
-  /** A config whose lake is on the local disk (the default). */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers,
-      EgressPolicy egress,
-      Flows flows,
-      PgWire pgwire,
-      Access access) {
-    this(
-        dataDir,
-        http,
-        kafka,
-        catalog,
-        ingest,
-        query,
-        streams,
-        topics,
-        functions,
-        crawlers,
-        egress,
-        flows,
-        pgwire,
-        access,
-        LakeStorage.local(dataDir));
-  }
-
-  /** A config with access control on. */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers,
-      EgressPolicy egress,
-      Flows flows,
-      PgWire pgwire) {
-    this(
-        dataDir,
-        http,
-        kafka,
-        catalog,
-        ingest,
-        query,
-        streams,
-        topics,
-        functions,
-        crawlers,
-        egress,
-        flows,
-        pgwire,
-        Access.DEFAULT);
-  }
-
-  /** A config whose functions may call nothing, with its flows in {@code <data-dir>/flows}. */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers) {
-    this(
-        dataDir,
-        http,
-        kafka,
-        catalog,
-        ingest,
-        query,
-        streams,
-        topics,
-        functions,
-        crawlers,
-        EgressPolicy.NONE);
-  }
-
   /**
-   * A config whose flows folder is {@code <data-dir>/flows}, with the PostgreSQL endpoint on a free
-   * port (configs built in code: tests, benchmarks).
+   * A config built in code (tests, benchmarks): no topics, functions or crawlers, functions may
+   * call nothing, flows in {@code <data-dir>/flows}, the PostgreSQL endpoint on a free loopback
+   * port, access control on, the lake and the reports under the data dir, the node id kept there,
+   * the console's default session settings.
    */
   public TributaryConfig(
       Path dataDir,
@@ -524,11 +320,7 @@ public record TributaryConfig(
       Catalog catalog,
       Ingest ingest,
       Query query,
-      List<StreamSpec> streams,
-      List<TopicSpec> topics,
-      List<FunctionSpec> functions,
-      List<CrawlerSpec> crawlers,
-      EgressPolicy egress) {
+      List<StreamSpec> streams) {
     this(
         dataDir,
         http,
@@ -537,24 +329,24 @@ public record TributaryConfig(
         ingest,
         query,
         streams,
-        topics,
-        functions,
-        crawlers,
-        egress,
+        List.of(),
+        List.of(),
+        List.of(),
+        EgressPolicy.NONE,
         new Flows(dataDir.resolve("flows")),
-        new PgWire("127.0.0.1", 0, true, PgWire.DEFAULT.maxConnections()));
+        new PgWire("127.0.0.1", 0, true, PgWire.DEFAULT.maxConnections()),
+        Access.DEFAULT,
+        LakeStorage.local(dataDir),
+        Node.DEFAULT,
+        ReportsConfig.defaults(dataDir),
+        ConsoleConfig.DEFAULT);
   }
 
-  /** A config without topics, functions and crawlers; the pgwire endpoint on a free port. */
-  public TributaryConfig(
-      Path dataDir,
-      Http http,
-      Kafka kafka,
-      Catalog catalog,
-      Ingest ingest,
-      Query query,
-      List<StreamSpec> streams) {
-    this(dataDir, http, kafka, catalog, ingest, query, streams, List.of(), List.of(), List.of());
+  /** This config with {@code egress} as its egress policy (checked again). */
+  public TributaryConfig withEgress(EgressPolicy egress) {
+    return new TributaryConfig(
+        dataDir, http, kafka, catalog, ingest, query, streams, topics, functions, crawlers, egress,
+        flows, pgwire, access, lake, node, reports, console);
   }
 
   /** The embedded defaults: everything under {@code dataDir}, one {@code app_events} stream. */
