@@ -180,9 +180,15 @@ final class AccessGate {
     Identity identity;
     try {
       identity = service.identityOf(session.user());
-    } catch (InvalidInputException e) {
-      sessions.removeUser(session.user());
-      return null;
+    } catch (InvalidInputException unknownHere) {
+      // a user created on another node within the refresh interval is not known here yet
+      service.refresh();
+      try {
+        identity = service.identityOf(session.user());
+      } catch (InvalidInputException e) {
+        sessions.removeUser(session.user());
+        return null;
+      }
     }
     if (!service.credentialStamp(session.user()).equals(session.credential())) {
       service.refresh();

@@ -45,6 +45,7 @@ class MetadataMigrationsIT {
       List.of(
           "access",
           "cluster-nodes",
+          "console-sessions",
           "secrets",
           "variables",
           "crawl-ledger",
@@ -56,7 +57,7 @@ class MetadataMigrationsIT {
           "query-history");
 
   /** Their versions in all, with the spec table "flows". */
-  private static final int VERSIONS = 17;
+  private static final int VERSIONS = 19;
 
   private static PostgresServer postgres;
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -129,8 +130,9 @@ class MetadataMigrationsIT {
     legacy(current, dialect, "legacy/metadata-ddl.sql");
     assertThat(migrate(current))
         .as(
-            "the idempotent claim indexes, the nodes table, crawler leases, try nodes, query history")
-        .isEqualTo(5);
+            "the idempotent claim indexes, the nodes table, crawler leases, try nodes, query history,"
+                + " claims at the pick, console sessions")
+        .isEqualTo(7);
 
     Supplier<Connection> older = database(dialect);
     legacy(older, dialect, "legacy/metadata-ddl-older.sql");
@@ -138,8 +140,8 @@ class MetadataMigrationsIT {
     assertThat(migrate(older))
         .as(
             "previous passwords, task pools, claim indexes, nodes, crawler leases, try nodes,"
-                + " query history")
-        .isEqualTo(7);
+                + " query history, claims at the pick, console sessions")
+        .isEqualTo(9);
 
     assertThat(schema(current)).isEqualTo(schema(fresh));
     assertThat(schema(older)).isEqualTo(schema(fresh));
