@@ -117,7 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     PlatformScramCredentials.register(credentialsId, user -> List.of());
     if (secured) {
       PlatformScramSaslServer.install();
-      int internalPort = freeLoopbackPort();
+      int internalPort = freeLoopbackPort(port, controllerPort);
       String password = password(random);
       secure(props, port, internalPort, controllerPort, password, credentialsId);
       internalBootstrap = "127.0.0.1:" + internalPort;
@@ -222,9 +222,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     return HexFormat.of().formatHex(bytes);
   }
 
-  private static int freeLoopbackPort() {
+  /**
+   * A free loopback port other than {@code taken}: the configured ports are free but not yet bound,
+   * so the system may hand one of them out again.
+   */
+  private static int freeLoopbackPort(int... taken) {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+      int port = socket.getLocalPort();
+      return java.util.Arrays.stream(taken).anyMatch(t -> t == port)
+          ? freeLoopbackPort(taken)
+          : port;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot find a free loopback port for Kafka's internal listener", e);
