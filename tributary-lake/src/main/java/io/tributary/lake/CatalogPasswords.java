@@ -4,8 +4,10 @@ import io.tributary.core.config.TributaryConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The passwords the catalog's database may accept at this moment, tried in order for each new
@@ -39,19 +41,28 @@ public interface CatalogPasswords {
     if (candidates.isEmpty()) {
       return DriverManager.getConnection(uri, properties);
     }
+    Set<String> tried = new HashSet<>();
     SQLException refused = null;
-    for (String candidate : candidates) {
-      Properties withPassword = new Properties();
-      withPassword.putAll(properties);
-      withPassword.put("password", candidate);
-      try {
-        return DriverManager.getConnection(uri, withPassword);
-      } catch (SQLException e) {
-        if (!INVALID_PASSWORD.equals(e.getSQLState())) {
-          throw e;
+    // a rotation may change the role's password between reading the candidates and logging in:
+    // it records the new one before it alters the role, so candidates read again include it
+    while (!tried.containsAll(candidates)) {
+      for (String candidate : candidates) {
+        if (!tried.add(candidate)) {
+          continue;
         }
-        refused = e;
+        Properties withPassword = new Properties();
+        withPassword.putAll(properties);
+        withPassword.put("password", candidate);
+        try {
+          return DriverManager.getConnection(uri, withPassword);
+        } catch (SQLException e) {
+          if (!INVALID_PASSWORD.equals(e.getSQLState())) {
+            throw e;
+          }
+          refused = e;
+        }
       }
+      candidates = passwords.candidates();
     }
     throw refused;
   }

@@ -101,9 +101,25 @@ class HostileTrafficSoakIT {
                     http.count("SELECT count(*) FROM raw.soak_events WHERE id LIKE 'g-%'")
                         >= ackedEvents.size());
         assertExactlyOnce(http, "raw.soak_events", "id", "id LIKE 'g-%'", ackedEvents.size());
-        await()
-            .atMost(WAIT)
-            .until(() -> http.count("SELECT count(*) FROM raw.soak_shows") >= ackedNotes.size());
+        try {
+          await()
+              .atMost(WAIT)
+              .until(() -> http.count("SELECT count(*) FROM raw.soak_shows") >= ackedNotes.size());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          String log = child.log();
+          throw new AssertionError(
+              "raw.soak_shows has "
+                  + http.count("SELECT count(*) FROM raw.soak_shows")
+                  + " of "
+                  + ackedNotes.size()
+                  + " rows; function: "
+                  + http.get("/v1/functions/soak_enrich").body()
+                  + "; stream: "
+                  + http.get("/v1/streams/soak_shows").body()
+                  + "; log: "
+                  + log.substring(Math.max(0, log.length() - 20_000)),
+              e);
+        }
         assertExactlyOnce(http, "raw.soak_shows", "change_id", "true", ackedNotes.size());
         await()
             .atMost(WAIT)

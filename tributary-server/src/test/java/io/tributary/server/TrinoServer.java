@@ -122,6 +122,17 @@ final class TrinoServer implements AutoCloseable {
                 }
                 return Files.readString(log).contains("SERVER STARTED");
               });
+      // the scheduler learns of its own node a few seconds after the start (NO_NODES_AVAILABLE)
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsMatching(e -> String.valueOf(e.getMessage()).contains("NO_NODES"))
+          .until(
+              () ->
+                  trino
+                      .query("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")
+                      .toString()
+                      .equals("[[1]]"));
       return trino;
     } catch (RuntimeException | Error e) {
       trino.close();
