@@ -30,6 +30,7 @@ import io.tributary.core.InvalidInputException;
 import io.tributary.core.TableId;
 import io.tributary.core.config.CrawlerSpec;
 import io.tributary.core.config.TributaryConfig;
+import io.tributary.dashboards.Dashboard;
 import io.tributary.dashboards.Dashboards;
 import io.tributary.datasets.Datasets;
 import io.tributary.datasets.RecommendTaskRunner;
@@ -382,7 +383,13 @@ public final class Platform implements AutoCloseable {
               replay);
       WorkbenchRoutes workbenchRoutes =
           new WorkbenchRoutes(
-              lake, query, streams, this::metadataConnection, ResultPages.Limits.DEFAULTS, clock);
+              lake,
+              query,
+              streams,
+              this::metadataConnection,
+              ResultPages.Limits.DEFAULTS,
+              () -> dashboards.list().stream().map(Dashboard::name).toList(),
+              clock);
       ReportRoutes reportRoutes = new ReportRoutes(reports, clock);
       DatasetRoutes datasetRoutes =
           new DatasetRoutes(new Datasets(lake, query, clock), new Recommender(lake, query, clock));

@@ -12,6 +12,7 @@ import io.tributary.query.workbench.ResultPages;
 import io.tributary.stream.StreamRegistry;
 import java.sql.Connection;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,7 @@ final class WorkbenchRoutes {
       StreamRegistry streams,
       Supplier<Connection> metadata,
       ResultPages.Limits limits,
+      Supplier<List<String>> dashboards,
       Clock clock) {
     this.workbench =
         new SqlWorkbench(
@@ -41,6 +43,7 @@ final class WorkbenchRoutes {
             new ResultPages(limits, clock),
             new QueryHistory(metadata, HISTORY_PER_USER),
             ConsoleRoutes.TEMPLATES,
+            dashboards,
             clock);
     this.catalog =
         new CatalogPages(

@@ -230,6 +230,13 @@ class WorkbenchCatalogIT {
     assertThat(tile.path("chart").asText()).isEqualTo("line");
     assertThat(tile.path("sql").asText()).contains("id * 2 AS twice");
     assertThat(tile.path("options").path("y").get(0).asText()).isEqualTo("twice");
+    browser.get("/sql");
+    assertThat(
+            browser.findAll("#sql-tile-dashboards option").stream()
+                .map(option -> option.getAttribute("value"))
+                .toList())
+        .as("the dashboards the admin may add a tile to")
+        .contains("from_sql");
     // a second tile joins the first; a taken id is refused with its reason
     String form2 = "dashboard=from_sql&tile=all&chart=table&sql=SELECT+*+FROM+raw.events";
     assertThat(admin.post("/sql/tile", "application/x-www-form-urlencoded", form2).status())
@@ -337,6 +344,9 @@ class WorkbenchCatalogIT {
     assertThat(browser.find("#workbench").getAttribute("data-schema"))
         .contains("raw.events")
         .doesNotContain("secret");
+    assertThat(browser.findAll("#sql-tile"))
+        .as("no MANAGE on any dashboard, no tile form")
+        .isEmpty();
     type("SELECT * FROM raw.secret");
     browser.find("#sql-run").click();
     assertThat(awaitResult(".sql-error").getText()).contains("privilege on table:raw.secret");

@@ -3,6 +3,7 @@ package io.tributary.console.sql;
 import io.javalin.http.Context;
 import io.tributary.access.Privilege;
 import io.tributary.access.Resource;
+import io.tributary.access.ResourceKind;
 import io.tributary.console.Page;
 import io.tributary.console.Sessions;
 import io.tributary.console.Templates;
@@ -36,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -64,6 +66,7 @@ public final class SqlWorkbench {
   private final ResultPages pages;
   private final QueryHistory history;
   private final Templates templates;
+  private final Supplier<List<String>> dashboards;
   private final Clock clock;
 
   public SqlWorkbench(
@@ -72,12 +75,14 @@ public final class SqlWorkbench {
       ResultPages pages,
       QueryHistory history,
       Templates templates,
+      Supplier<List<String>> dashboards,
       Clock clock) {
     this.query = Objects.requireNonNull(query, "query is null");
     this.lake = Objects.requireNonNull(lake, "lake is null");
     this.pages = Objects.requireNonNull(pages, "pages is null");
     this.history = Objects.requireNonNull(history, "history is null");
     this.templates = Objects.requireNonNull(templates, "templates is null");
+    this.dashboards = Objects.requireNonNull(dashboards, "dashboards is null");
     this.clock = Objects.requireNonNull(clock, "clock is null");
   }
 
@@ -93,7 +98,24 @@ public final class SqlWorkbench {
     params.put("schema", Cells.text(completions(viewer)));
     String sql = ctx.queryParam("sql");
     params.put("sql", sql == null ? "" : sql);
+    List<String> tileTargets = tileTargets(viewer);
+    params.put("tileTargets", tileTargets);
+    params.put(
+        "tileForm",
+        !tileTargets.isEmpty()
+            || viewer.allows(Privilege.MANAGE, new Resource(ResourceKind.DASHBOARD, "*")));
     templates.answer(ctx, 200, "sql/workbench.jte", params);
+  }
+
+  /**
+   * The dashboards {@code viewer} may add a tile to (MANAGE). The "Save as dashboard tile" form is
+   * shown when there is one, or when the viewer may create dashboards ({@code dashboard:*}).
+   */
+  List<String> tileTargets(Viewer viewer) {
+    return dashboards.get().stream()
+        .filter(name -> viewer.allows(Privilege.MANAGE, new Resource(ResourceKind.DASHBOARD, name)))
+        .sorted()
+        .toList();
   }
 
   /** The viewer's tables and their columns, nested ones as {@code a.b}: for completion. */

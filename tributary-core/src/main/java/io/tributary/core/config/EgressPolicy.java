@@ -333,7 +333,7 @@ public record EgressPolicy(
                   + new HostRule(host, port)
                   + " is not in egress.allowed-hosts "
                   + allowedHosts
-                  + " (add it to the config to allow functions to call it)"));
+                  + " (add it there to allow the platform to call it)"));
     }
     return Optional.empty();
   }
