@@ -68,9 +68,9 @@ final class FunctionRunner implements AutoCloseable {
   /**
    * Batches handled at once: the next batches start while the ones before finish their slowest
    * lanes (a key in several waits for the earlier lane), and batches commit one after another, in
-   * order. Four, not two: while this thread commits a batch (a transaction's round trips, longer
-   * on a loaded machine) the lanes still have the others' messages to handle instead of waiting
-   * for the next poll (0.64 → 0.86 of a plain HTTP client at 0 ms, docs/benchmarks.md).
+   * order. Four, not two: while this thread commits a batch (a transaction's round trips, longer on
+   * a loaded machine) the lanes still have the others' messages to handle instead of waiting for
+   * the next poll (0.64 → 0.86 of a plain HTTP client at 0 ms, docs/benchmarks.md).
    */
   private static final int MAX_BATCHES_IN_FLIGHT = 4;
 
