@@ -155,9 +155,9 @@ class FunctionCrashIT {
                 + "\ncatalog calls: "
                 + catalog.calls.get()
                 + "\nfunction: "
-                + http.get("/v1/functions/enrich_shows").body()
+                + bodyOrWhy(http, "/v1/functions/enrich_shows")
                 + "\nstream: "
-                + http.get("/v1/streams/show_catalog").body()
+                + bodyOrWhy(http, "/v1/streams/show_catalog")
                 + "\nserver log:\n"
                 + child.log(),
             e);
@@ -165,6 +165,15 @@ class FunctionCrashIT {
         server.destroy();
         server.waitFor();
       }
+    }
+  }
+
+  /** The answer's body, or why there is none: the failure's message must survive a dead server. */
+  private static String bodyOrWhy(Http http, String path) {
+    try {
+      return String.valueOf(http.get(path).body());
+    } catch (RuntimeException e) {
+      return "(no answer: " + e + ")";
     }
   }
 

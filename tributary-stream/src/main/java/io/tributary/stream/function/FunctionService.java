@@ -126,6 +126,10 @@ public final class FunctionService implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             // a redirect would lead past the egress policy
             .followRedirects(HttpClient.Redirect.NEVER)
+            // the client's own stages run where the work is (the lane sending, the selector thread
+            // reading the answer) instead of being handed to a pool thread at each step: lanes
+            // block in send() anyway, and each hand-over cost CPU (docs/benchmarks.md, functions)
+            .executor(Runnable::run)
             .build();
     topics.setInUse(topic -> registry.list().stream().anyMatch(f -> f.topic().equals(topic)));
   }

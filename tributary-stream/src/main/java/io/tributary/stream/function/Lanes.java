@@ -41,16 +41,22 @@ final class Lanes implements AutoCloseable {
   static final class Batch {
     final ConsumerRecords<byte[], byte[]> records;
     final Outcome[] outcomes;
+
+    /** Per message, the values of the records it produces ({@link Outcome#encode}). */
+    final byte[][][] values;
+
     final CompletableFuture<Void> done;
     final long startedNanos;
 
     Batch(
         ConsumerRecords<byte[], byte[]> records,
         Outcome[] outcomes,
+        byte[][][] values,
         CompletableFuture<Void> done,
         long startedNanos) {
       this.records = records;
       this.outcomes = outcomes;
+      this.values = values;
       this.done = done;
       this.startedNanos = startedNanos;
     }
@@ -91,6 +97,7 @@ final class Lanes implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
     records.forEach(batch::add);
     Outcome[] outcomes = new Outcome[batch.size()];
+    byte[][][] values = new byte[batch.size()][][];
     ObjectNode[] messages = new ObjectNode[batch.size()];
     byte[][] keys = new byte[batch.size()][];
     Map<String, List<Integer>> byLane = new LinkedHashMap<>();
@@ -113,6 +120,7 @@ final class Lanes implements AutoCloseable {
                 List.of(),
                 deadLetters.letter(record, "invalid_message", problem, 0, now, now),
                 record.key());
+        values[i] = outcomes[i].encode();
         continue;
       }
       messages[i] = (ObjectNode) parsed;
@@ -131,6 +139,7 @@ final class Lanes implements AutoCloseable {
               for (int i : lane.getValue()) {
                 try {
                   outcomes[i] = attempts.handle(batch.get(i), messages[i], keys[i]);
+                  values[i] = outcomes[i].encode(); // on the lane: the commit only sends
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                   throw new CompletionException(e);
@@ -152,6 +161,7 @@ final class Lanes implements AutoCloseable {
     return new Batch(
         records,
         outcomes,
+        values,
         CompletableFuture.allOf(laneFutures.toArray(CompletableFuture[]::new)),
         started);
   }
