@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>A result of more than one batch is read ahead: after a full first batch, a producer thread
  * ({@code tributary-query-arrow}) asks DuckDB for the next batches, at most {@link #AHEAD} ahead of
  * the reader, while the reader's thread encodes and sends the rows it has; a smaller result starts
- * no thread. {@link #close()} stops the producer (interrupting DuckDB if it is still producing)
- * and waits for it to end before freeing the batches, so no thread or Arrow memory outlives the
- * rows. Not thread-safe (one reader thread).
+ * no thread. {@link #close()} stops the producer (interrupting DuckDB if it is still producing) and
+ * waits for it to end before freeing the batches, so no thread or Arrow memory outlives the rows.
+ * Not thread-safe (one reader thread).
  */
 final class ArrowRows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ArrowRows.class);
@@ -87,8 +87,7 @@ final class ArrowRows implements AutoCloseable {
    * Reads {@code result}, ahead on a producer thread when {@code readAhead}; {@code interrupt}
    * stops DuckDB producing (the statement's cancel), used when the rows are closed early.
    */
-  ArrowRows(
-      ResultSet result, QueryCursor.ValueKind[] kinds, Runnable interrupt, boolean readAhead)
+  ArrowRows(ResultSet result, QueryCursor.ValueKind[] kinds, Runnable interrupt, boolean readAhead)
       throws SQLException {
     this.kinds = kinds.clone();
     this.interrupt = interrupt;
