@@ -215,7 +215,7 @@ final class ArrowRows implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (Throwable e) { // NOPMD: any failure reaches the reader as an error, never an end
+    } catch (IOException | RuntimeException e) { // reaches the reader as an error, never an end
       try {
         handOver(e);
       } catch (InterruptedException interrupted) {
