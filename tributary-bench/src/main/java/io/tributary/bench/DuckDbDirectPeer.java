@@ -12,11 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
+import org.duckdb.DuckDBResultSet;
 
 /**
  * DuckDB reading the same Parquet files directly, on its own JDBC connection: a view per table over
@@ -86,6 +90,27 @@ final class DuckDbDirectPeer implements SqlPeer {
         }
         rows++;
       }
+    }
+    return rows;
+  }
+
+  /**
+   * Runs {@code sql} and reads its result only as DuckDB's Arrow export (2,048-row batches, as the
+   * engine reads it), without looking at any value: DuckDB's own scan and export, the part of a
+   * fetch no encoding or protocol can avoid. Returns the row count.
+   */
+  long scanAndExport(String sql) throws SQLException {
+    long rows = 0;
+    try (BufferAllocator allocator = new RootAllocator();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql);
+        ArrowReader reader =
+            (ArrowReader) result.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, 2048)) {
+      while (reader.loadNextBatch()) {
+        rows += reader.getVectorSchemaRoot().getRowCount();
+      }
+    } catch (IOException e) {
+      throw new SQLException(e.getMessage(), e);
     }
     return rows;
   }

@@ -222,6 +222,9 @@ final class QueryBenchmark implements Callable<Integer> {
         result.put(query.getKey() + "_" + peer.name() + "_ms", Results.round2(times[runs / 2]));
       }
       result.put(query.getKey() + "_rows", expected);
+      if (query.getKey().equals("fetch_1m")) {
+        scanAndExport(peers, query.getValue(), expected, millis, result);
+      }
       double duckdb = millis.get("duckdb");
       result.put(
           query.getKey() + "_http_vs_duckdb",
@@ -234,6 +237,42 @@ final class QueryBenchmark implements Callable<Integer> {
             query.getKey() + "_postgres_vs_pgwire",
             Results.round2(millis.get("postgres") / millis.get("tributary_pgwire")));
       }
+    }
+  }
+
+  /**
+   * DuckDB's own scan and Arrow export of the fetch's rows (no value read, no protocol), beside
+   * PostgreSQL's whole fetch: the floor under any DuckDB-based fetch on this machine.
+   */
+  private void scanAndExport(
+      List<SqlPeer> peers,
+      String sql,
+      long expected,
+      Map<String, Double> millis,
+      Map<String, Object> result)
+      throws Exception {
+    DuckDbDirectPeer duckdb = (DuckDbDirectPeer) peers.get(0);
+    log("fetch_1m on duckdb, scan and Arrow export only...");
+    long count = duckdb.scanAndExport(sql); // warm-up
+    if (count != expected) {
+      throw new IllegalStateException("fetch_1m: DuckDB exported " + count + " rows");
+    }
+    double[] times = new double[runs];
+    for (int run = 0; run < runs; run++) {
+      long start = System.nanoTime();
+      duckdb.scanAndExport(sql);
+      times[run] = (System.nanoTime() - start) / 1e6;
+    }
+    Arrays.sort(times);
+    double export = times[runs / 2];
+    result.put("fetch_1m_duckdb_scan_export_only_ms", Results.round2(export));
+    result.put(
+        "fetch_1m_pgwire_vs_duckdb_scan_export_only",
+        Results.round2(millis.get("tributary_pgwire") / export));
+    if (millis.containsKey("postgres")) {
+      result.put(
+          "fetch_1m_postgres_vs_duckdb_scan_export_only",
+          Results.round2(millis.get("postgres") / export));
     }
   }
 

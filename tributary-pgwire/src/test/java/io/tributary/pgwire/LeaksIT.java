@@ -62,7 +62,16 @@ class LeaksIT {
               assertThat(fixture.server.connectionCount()).isZero();
               assertThat(connectionThreads()).isEqualTo(baselineThreads);
               assertThat(fixture.engine.activeQueries()).isZero();
+              assertThat(threadsNamed("tributary-query-arrow"))
+                  .as("Arrow producers reading rows ahead")
+                  .isZero();
             });
+  }
+
+  private static long threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.isAlive() && thread.getName().equals(name))
+        .count();
   }
 
   /** The endpoint's threads serving one connection each. */

@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -24,6 +28,7 @@ import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.util.TransferPair;
 import org.duckdb.DuckDBResultSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +39,14 @@ import org.slf4j.LoggerFactory;
  * QueryCursor.ValueKind}s other than {@code OBJECT}: strings are read as their UTF-8 bytes and
  * numbers and timestamps as primitives, with no Java object per value (the JDBC driver builds a
  * {@code String} or a boxed number for each). An error DuckDB raises while producing a batch fails
- * {@link #next()}: a failed query never looks like a shorter result. Not thread-safe.
+ * {@link #next()}: a failed query never looks like a shorter result.
+ *
+ * <p>A result of more than one batch is read ahead: after a full first batch, a producer thread
+ * ({@code tributary-query-arrow}) asks DuckDB for the next batches, at most {@link #AHEAD} ahead of
+ * the reader, while the reader's thread encodes and sends the rows it has; a smaller result starts
+ * no thread. {@link #close()} stops the producer (interrupting DuckDB if it is still producing) and
+ * waits for it to end before freeing the batches, so no thread or Arrow memory outlives the rows.
+ * Not thread-safe (one reader thread).
  */
 final class ArrowRows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ArrowRows.class);
@@ -42,6 +54,11 @@ final class ArrowRows implements AutoCloseable {
   /** Rows per Arrow batch: DuckDB's vector size, so batches flow as the plan produces them. */
   private static final int BATCH_ROWS = 2048;
 
+  /** Batches the producer may hold ready ahead of the reader (2,048 rows each). */
+  static final int AHEAD = 4;
+
+  private static final long CLOSE_WAIT_MILLIS = 30_000;
+  private static final Object END = new Object();
   private static final boolean AVAILABLE = probe();
 
   private final QueryCursor.ValueKind[] kinds;
@@ -51,12 +68,30 @@ final class ArrowRows implements AutoCloseable {
   private final FieldVector[] vectors;
   private final ArrowBuf[] data;
   private final ArrowBuf[] offsets;
+  private final Runnable interrupt;
+  private final boolean readAhead;
+  private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(AHEAD);
+  private volatile boolean stopping;
+  private Thread producer;
+  private VectorSchemaRoot current;
   private int batchRows;
   private int row = -1;
   private boolean ended;
 
+  /** Reads {@code result} in batches on the caller's thread only. */
   ArrowRows(ResultSet result, QueryCursor.ValueKind[] kinds) throws SQLException {
+    this(result, kinds, () -> {}, false);
+  }
+
+  /**
+   * Reads {@code result}, ahead on a producer thread when {@code readAhead}; {@code interrupt}
+   * stops DuckDB producing (the statement's cancel), used when the rows are closed early.
+   */
+  ArrowRows(ResultSet result, QueryCursor.ValueKind[] kinds, Runnable interrupt, boolean readAhead)
+      throws SQLException {
     this.kinds = kinds.clone();
+    this.interrupt = interrupt;
+    this.readAhead = readAhead;
     this.allocator = new RootAllocator();
     try {
       DuckDBResultSet duckdb = result.unwrap(DuckDBResultSet.class);
@@ -101,19 +136,131 @@ final class ArrowRows implements AutoCloseable {
     }
     row++;
     while (row >= batchRows) {
+      if (!loadBatch()) {
+        ended = true;
+        return false;
+      }
+      row = 0;
+    }
+    return true;
+  }
+
+  /** Makes the next batch current; false at the end. */
+  private boolean loadBatch() throws SQLException {
+    if (producer == null) {
       try {
         if (!reader.loadNextBatch()) {
-          ended = true;
           return false;
         }
       } catch (IOException | RuntimeException e) {
         throw new SQLException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
       }
       batchRows = root.getRowCount();
-      row = 0;
-      bind(root.getFieldVectors());
+      if (readAhead && batchRows >= BATCH_ROWS) { // more may follow: read them ahead from now on
+        current = moveOut(root);
+        bind(current.getFieldVectors());
+        producer = new Thread(this::produce, "tributary-query-arrow");
+        producer.setDaemon(true);
+        producer.start();
+      } else {
+        bind(root.getFieldVectors());
+      }
+      return true;
     }
+    closeCurrent();
+    Object next = take();
+    if (next == END) {
+      return false;
+    }
+    if (next instanceof Throwable failure) {
+      throw new SQLException(
+          failure.getMessage() == null ? failure.toString() : failure.getMessage(), failure);
+    }
+    current = (VectorSchemaRoot) next;
+    batchRows = current.getRowCount();
+    bind(current.getFieldVectors());
     return true;
+  }
+
+  private Object take() throws SQLException {
+    try {
+      while (true) {
+        Object next = ahead.poll(100, TimeUnit.MILLISECONDS);
+        if (next != null) {
+          return next;
+        }
+        if (!producer.isAlive() && ahead.isEmpty()) {
+          throw new SQLException("The Arrow batch reader ended without a result");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("Interrupted while waiting for the next rows", e);
+    }
+  }
+
+  /** The producer thread: loads batches and hands them over until the end, a failure or close. */
+  private void produce() {
+    try {
+      while (!stopping) {
+        if (!reader.loadNextBatch()) {
+          handOver(END);
+          return;
+        }
+        VectorSchemaRoot batch = moveOut(root);
+        if (!handOver(batch)) {
+          batch.close();
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) { // reaches the reader as an error, never an end
+      try {
+        handOver(e);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Queues {@code item} for the reader; false when the rows were closed first. */
+  private boolean handOver(Object item) throws InterruptedException {
+    while (!stopping) {
+      if (ahead.offer(item, 50, TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A batch owning the buffers of {@code loaded}'s vectors, which are left empty for reloading. */
+  private VectorSchemaRoot moveOut(VectorSchemaRoot loaded) {
+    List<FieldVector> moved = new ArrayList<>(loaded.getFieldVectors().size());
+    for (FieldVector vector : loaded.getFieldVectors()) {
+      TransferPair transfer = vector.getTransferPair(allocator);
+      transfer.transfer();
+      moved.add((FieldVector) transfer.getTo());
+    }
+    VectorSchemaRoot batch = new VectorSchemaRoot(moved);
+    batch.setRowCount(loaded.getRowCount());
+    return batch;
+  }
+
+  private void closeCurrent() {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
+  }
+
+  /** Frees the batches queued for the reader. */
+  private void drain() {
+    for (Object queued = ahead.poll(); queued != null; queued = ahead.poll()) {
+      if (queued instanceof VectorSchemaRoot batch) {
+        batch.close();
+      }
+    }
   }
 
   private void bind(List<FieldVector> batch) throws SQLException {
@@ -221,8 +368,39 @@ final class ArrowRows implements AutoCloseable {
     };
   }
 
+  /**
+   * Stops the producer (interrupting DuckDB when it is still producing), waits for it to end, then
+   * frees every batch, the reader and the Arrow memory.
+   */
   @Override
   public void close() {
+    stopping = true;
+    if (producer != null) {
+      if (producer.isAlive()) {
+        interrupt.run();
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+      boolean interrupted = false;
+      while (producer.isAlive() && System.nanoTime() < deadline) {
+        drain();
+        try {
+          producer.join(20);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (producer.isAlive()) {
+        // DuckDB ignored the interrupt: leave its memory to the database's close, never free it
+        // under a running producer
+        LOG.warn("An Arrow producer still ran {} ms after its rows closed", CLOSE_WAIT_MILLIS);
+        return;
+      }
+      drain();
+    }
+    closeCurrent();
     try {
       reader.close();
     } catch (IOException | RuntimeException e) {

@@ -77,7 +77,7 @@ public final class QueryCursor implements AutoCloseable {
     }
     this.columns = List.copyOf(names);
     if (allArrow) {
-      this.arrow = new ArrowRows(result, arrowKinds);
+      this.arrow = new ArrowRows(result, arrowKinds, this::interruptQuery, true);
       this.kinds = arrowKinds;
     } else {
       this.arrow = null;
@@ -268,6 +268,15 @@ public final class QueryCursor implements AutoCloseable {
         }
         default -> ResultValues.read(result, column);
       };
+    }
+  }
+
+  /** Stops DuckDB producing rows nobody will read (the rows were closed before their end). */
+  private void interruptQuery() {
+    try {
+      statement.cancel();
+    } catch (SQLException e) {
+      // the database closes next anyway
     }
   }
 

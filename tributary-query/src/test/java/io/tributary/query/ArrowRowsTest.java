@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -81,6 +82,52 @@ class ArrowRowsTest {
       assertThat(cursor.kind(1)).isEqualTo(QueryCursor.ValueKind.OBJECT);
       assertThat(cursor.next()).containsExactly(List.of(1, 2), "x");
     }
+  }
+
+  @Example
+  void rowsClosedBeforeTheirEndStopTheProducerAndLeaveNoThread() throws SQLException {
+    long started = System.nanoTime();
+    try (QueryCursor cursor =
+        cursor("SELECT i::VARCHAR AS v, i AS n FROM range(50000000) t(i)", true)) {
+      for (int i = 0; i < 3 * 2048; i++) { // past the first batch: the producer reads ahead
+        assertThat(cursor.advance()).isTrue();
+        assertThat(cursor.longValue(1)).isEqualTo(i);
+      }
+      assertThat(producers()).as("a producer reads ahead").isNotEmpty();
+    }
+
+    assertThat(producers()).as("producer threads after close").isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("DuckDB stopped producing the 50M rows nobody reads")
+        .isLessThan(Duration.ofSeconds(20));
+  }
+
+  @Example
+  void rowsReadToTheEndInManyBatchesLeaveNoThread() throws SQLException {
+    List<List<Object>> rows =
+        read("SELECT i::VARCHAR AS v, i AS n FROM range(100000) t(i) ORDER BY i", true);
+
+    assertThat(rows).hasSize(100_000);
+    for (int i = 0; i < rows.size(); i += 997) {
+      assertThat(rows.get(i)).containsExactly(Integer.toString(i), (long) i);
+    }
+    assertThat(producers()).as("producer threads after close").isEmpty();
+  }
+
+  @Example
+  void aSmallResultStartsNoProducer() throws SQLException {
+    try (QueryCursor cursor = cursor("SELECT 'x' AS v, 1 AS n", true)) {
+      assertThat(cursor.next()).containsExactly("x", 1);
+      assertThat(producers()).isEmpty();
+      assertThat(cursor.advance()).isFalse();
+    }
+  }
+
+  /** The Arrow producer threads alive now. */
+  private static List<Thread> producers() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.isAlive() && thread.getName().equals("tributary-query-arrow"))
+        .toList();
   }
 
   private static List<List<Object>> read(String query, boolean columnar) throws SQLException {
