@@ -72,6 +72,13 @@ final class CrawlBenchmark implements Callable<Integer> {
               + " spread")
   int rounds;
 
+  @Option(
+      names = "--formats",
+      defaultValue = "csv,json",
+      split = ",",
+      description = "Formats to measure, in order: csv, json (default both)")
+  List<String> formats;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -84,10 +91,17 @@ final class CrawlBenchmark implements Callable<Integer> {
 
   private int run(Path dir) throws Exception {
     Path landing = dir.resolve("landing");
+    for (String format : formats) {
+      if (!format.equals("csv") && !format.equals("json")) {
+        throw new IllegalArgumentException("--formats: unknown format '" + format + "' (csv, json)");
+      }
+    }
     long bytesPerFile = (long) megabytes * 1_000_000L / files;
-    log("generating %d CSV and %d JSON files of %,d bytes...", files, files, bytesPerFile);
-    long csvBytes = generate(landing.resolve("bench_csv"), "csv", bytesPerFile);
-    long jsonBytes = generate(landing.resolve("bench_json"), "json", bytesPerFile);
+    log("generating %d files of %,d bytes per format %s...", files, bytesPerFile, formats);
+    long csvBytes =
+        formats.contains("csv") ? generate(landing.resolve("bench_csv"), "csv", bytesPerFile) : 0;
+    long jsonBytes =
+        formats.contains("json") ? generate(landing.resolve("bench_json"), "json", bytesPerFile) : 0;
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("load_path", loadPath);
@@ -111,22 +125,33 @@ final class CrawlBenchmark implements Callable<Integer> {
                 Crawlers.LoadPath.valueOf(loadPath.toUpperCase(Locale.ROOT).replace('-', '_')))) {
       // rounds alternate the crawler and DuckDB on the same files, so a noisy neighbour on a shared
       // machine weighs on both sides alike
-      for (String format : new String[] {"csv", "json"}) {
+      for (String format : formats) {
         double megabytesOfFormat = (format.equals("csv") ? csvBytes : jsonBytes) / 1e6;
+        double[] crawlCpu = new double[rounds];
+        double[] duckdbCpu = new double[rounds];
         Rounds measured =
             Rounds.alternate(
                 rounds,
                 round -> {
                   log("round %d of %d: crawling %s...", round, rounds, format);
+                  CpuMeter cpu = CpuMeter.start();
                   TimedRun run = crawl(crawlers, registry, format, round);
+                  crawlCpu[round - 1] = cpu.nanos() / 1e9;
                   result.put(format + "_rows", run.counts().rowsLoaded());
                   result.put(format + "_error_rows", run.counts().rowsRejected());
                   return megabytesOfFormat / run.seconds();
                 },
                 round -> {
                   log("round %d of %d: DuckDB COPY %s...", round, rounds, format);
-                  return megabytesOfFormat / duckdbCopy(dir, landing, format, round);
+                  CpuMeter cpu = CpuMeter.start();
+                  double seconds = duckdbCopy(dir, landing, format, round);
+                  duckdbCpu[round - 1] = cpu.nanos() / 1e9;
+                  return megabytesOfFormat / seconds;
                 });
+        // CPU seconds of the whole process per side: on a busy shared machine their ratio says
+        // what the wall-clock ratio would be on idle cores better than the wall clock does
+        result.put(format + "_tributary_cpu_s", Spread.twoDecimals(crawlCpu));
+        result.put(format + "_duckdb_cpu_s", Spread.twoDecimals(duckdbCpu));
         result.put(format + "_tributary_mb_per_s", measured.aTwoDecimals());
         result.put(format + "_duckdb_mb_per_s", measured.bTwoDecimals());
         result.put(format + "_ratio", measured.ratio());
