@@ -93,7 +93,8 @@ final class CrawlBenchmark implements Callable<Integer> {
     Path landing = dir.resolve("landing");
     for (String format : formats) {
       if (!format.equals("csv") && !format.equals("json")) {
-        throw new IllegalArgumentException("--formats: unknown format '" + format + "' (csv, json)");
+        throw new IllegalArgumentException(
+            "--formats: unknown format '" + format + "' (csv, json)");
       }
     }
     long bytesPerFile = (long) megabytes * 1_000_000L / files;
@@ -101,7 +102,9 @@ final class CrawlBenchmark implements Callable<Integer> {
     long csvBytes =
         formats.contains("csv") ? generate(landing.resolve("bench_csv"), "csv", bytesPerFile) : 0;
     long jsonBytes =
-        formats.contains("json") ? generate(landing.resolve("bench_json"), "json", bytesPerFile) : 0;
+        formats.contains("json")
+            ? generate(landing.resolve("bench_json"), "json", bytesPerFile)
+            : 0;
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("load_path", loadPath);
