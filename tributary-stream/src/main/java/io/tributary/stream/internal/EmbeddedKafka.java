@@ -36,6 +36,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * SCRAM credentials come from the platform ({@link #useScramCredentials}), not Kafka's own store.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+  private static final String INTERNAL_PORT_FILE = "tributary-internal-listener.port";
+
   /** The principal of the platform's own clients (a Kafka super user when secured). */
   public static final String INTERNAL_USER = "tributary-internal";
 
@@ -117,7 +119,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     PlatformScramCredentials.register(credentialsId, user -> List.of());
     if (secured) {
       PlatformScramSaslServer.install();
-      int internalPort = freeLoopbackPort(port, controllerPort);
+      int internalPort = internalPort(logDir, port, controllerPort);
       String password = password(random);
       secure(props, port, internalPort, controllerPort, password, credentialsId);
       internalBootstrap = "127.0.0.1:" + internalPort;
@@ -220,6 +222,42 @@ public final class EmbeddedKafka implements AutoCloseable {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * The internal listener's port: the one the last start used when it is free again, else a new
+   * one, remembered in {@code logDir}. A restart on the same port matters: the metadata log holds
+   * the broker's registration with its endpoints, and until the restarted broker's new registration
+   * is read back, the transaction coordinator sends the markers that end a killed producer's
+   * transaction to the endpoint registered before; on another port they fail, and read_committed
+   * consumers wait at the open transaction meanwhile.
+   */
+  private static int internalPort(Path logDir, int port, int controllerPort) {
+    Path file = logDir.resolve(INTERNAL_PORT_FILE);
+    try {
+      if (Files.exists(file)) {
+        int last = Integer.parseInt(Files.readString(file).trim());
+        if (last != port && last != controllerPort && isFree(last)) {
+          return last;
+        }
+      }
+      int chosen = freeLoopbackPort(port, controllerPort);
+      Files.writeString(file, Integer.toString(chosen));
+      return chosen;
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException(
+          "Cannot read or write the internal listener's port in " + file + ": " + e, e);
+    }
+  }
+
+  private static boolean isFree(int candidate) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
