@@ -72,6 +72,7 @@ final class ArrowRows implements AutoCloseable {
   private final boolean readAhead;
   private final BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(AHEAD);
   private volatile boolean stopping;
+  private boolean abandoned;
   private Thread producer;
   private VectorSchemaRoot current;
   private int batchRows;
@@ -368,6 +369,11 @@ final class ArrowRows implements AutoCloseable {
     };
   }
 
+  /** Whether {@link #close()} left a producer that DuckDB kept running despite the interrupt. */
+  boolean abandoned() {
+    return abandoned;
+  }
+
   /**
    * Stops the producer (interrupting DuckDB when it is still producing), waits for it to end, then
    * frees every batch, the reader and the Arrow memory.
@@ -396,6 +402,7 @@ final class ArrowRows implements AutoCloseable {
         // DuckDB ignored the interrupt: leave its memory to the database's close, never free it
         // under a running producer
         LOG.warn("An Arrow producer still ran {} ms after its rows closed", CLOSE_WAIT_MILLIS);
+        abandoned = true;
         return;
       }
       drain();

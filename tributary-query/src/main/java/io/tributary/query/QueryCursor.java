@@ -289,10 +289,15 @@ public final class QueryCursor implements AutoCloseable {
     closed = true;
     timeout.cancel(false);
     cancel.detach();
+    if (arrow != null) {
+      arrow.close();
+      if (arrow.abandoned() && database instanceof StartErrors reused) {
+        reused.spoil(); // DuckDB may still run the query: the database must not serve another
+      }
+    }
     try (database;
         statement;
-        result;
-        ArrowRows batches = arrow) {
+        result) {
       // closed in reverse order by try-with-resources
     } catch (Exception e) {
       // DuckDB frees the database when the connection closes, failed or not

@@ -36,15 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers SQL over the lake with embedded DuckDB.
  *
- * <p>Each query runs in its own fresh in-memory DuckDB database. For every lake table the SQL names
- * as {@code namespace.table} (or {@code "namespace"."table"}), the engine plans the files of the
- * table's current Iceberg snapshot once, and exposes them as a view of the same name over {@code
- * read_parquet}; the query therefore reads one consistent snapshot per table. The database is
- * locked down: it may read files inside the lake directory only, cannot change its settings,
- * install or load extensions, attach databases or write files. Databases are opened and locked down
- * ahead of the queries, on a background thread ({@link DatabasePool}), each used once. Only one
- * read statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted per
- * call.
+ * <p>Each query runs in its own session of a locked-down in-memory DuckDB database: a fresh
+ * connection over an empty catalog of its own ({@link QueryDatabase}). For every lake table the SQL
+ * names as {@code namespace.table} (or {@code "namespace"."table"}), the engine plans the files of
+ * the table's current Iceberg snapshot once, and exposes them as a view of the same name over
+ * {@code read_parquet} in that catalog; the query therefore reads one consistent snapshot per
+ * table. The database is locked down: it may read files inside the lake directory only, cannot
+ * change its settings, install or load extensions, or write files. Databases are opened and locked
+ * down ahead of the queries, on a background thread ({@link DatabasePool}), and serve one query at
+ * a time: after each, its catalog is dropped and the database checked to hold nothing of it. Only
+ * one read statement (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted
+ * per call.
  *
  * <p>At most {@code max(2, threads)} queries run at once, each with {@code threads} DuckDB threads
  * and an equal share of {@code memoryLimitBytes}; others wait up to {@code timeout}. Thread-safe.
@@ -143,8 +145,7 @@ public final class QueryEngine implements AutoCloseable {
    */
   public QueryResult execute(String sql, Predicate<TableId> readable) {
     long start = System.nanoTime();
-    try (QueryCursor cursor =
-        open(sql, settings.maxRows() + 1L, new QueryCancel(), List.of(), readable)) {
+    try (QueryCursor cursor = open(sql, new QueryCancel(), List.of(), readable)) {
       List<List<Object>> rows = new ArrayList<>();
       boolean truncated = false;
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
@@ -168,7 +169,7 @@ public final class QueryEngine implements AutoCloseable {
    * @throws RetriableException as {@link #execute(String)}, or {@code query_canceled}
    */
   public QueryCursor open(String sql, QueryCancel cancel) {
-    return open(sql, Long.MAX_VALUE, cancel, List.of(), EVERY_TABLE);
+    return open(sql, cancel, List.of(), EVERY_TABLE);
   }
 
   /**
@@ -177,7 +178,7 @@ public final class QueryEngine implements AutoCloseable {
    * {@code sql} uses (a protocol's catalog emulation, say). They run inside the sandbox.
    */
   public QueryCursor open(String sql, QueryCancel cancel, List<String> setup) {
-    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup), EVERY_TABLE);
+    return open(sql, cancel, setup, EVERY_TABLE);
   }
 
   /**
@@ -185,15 +186,7 @@ public final class QueryEngine implements AutoCloseable {
    */
   public QueryCursor open(
       String sql, QueryCancel cancel, List<String> setup, Predicate<TableId> readable) {
-    return open(sql, Long.MAX_VALUE, cancel, List.copyOf(setup), readable);
-  }
-
-  private QueryCursor open(
-      String sql,
-      long rowLimit,
-      QueryCancel cancel,
-      List<String> setup,
-      Predicate<TableId> readable) {
+    Objects.requireNonNull(setup, "setup is null");
     Objects.requireNonNull(readable, "readable is null");
     Objects.requireNonNull(sql, "sql is null");
     Objects.requireNonNull(cancel, "cancel is null");
@@ -209,12 +202,12 @@ public final class QueryEngine implements AutoCloseable {
     Statement statement = null;
     List<ReadThroughCache.Lease> held = new ArrayList<>();
     try {
-      database = databases.take();
+      database = databaseFor(!setup.isEmpty() || CatalogTables.mentioned(sql));
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), readable);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      String runnable = StatementCheck.runnable(connection, query, rowLimit);
+      String runnable = StatementCheck.runnable(connection, query);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
           planner.planTables(query, isNamespace, past, readable);
@@ -331,7 +324,7 @@ public final class QueryEngine implements AutoCloseable {
       Connection connection = database.connection();
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<Long> placeholders = travel.references().stream().map(reference -> 0L).toList();
-      StatementCheck.runnable(connection, travel.resolve(placeholders), Long.MAX_VALUE);
+      StatementCheck.runnable(connection, travel.resolve(placeholders));
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB failed: " + Sql.firstLine(e.getMessage()), e);
     }
@@ -355,7 +348,7 @@ public final class QueryEngine implements AutoCloseable {
     }
     acquireSlot();
     List<ReadThroughCache.Lease> held = new ArrayList<>();
-    try (StartErrors database = databases.take()) {
+    try (StartErrors database = databaseFor(CatalogTables.mentioned(sql))) {
       String explain = "EXPLAIN " + prepare(database.connection(), sql, EVERY_TABLE, held).query();
       try (Statement statement = database.connection().createStatement()) {
         statement.execute(explain);
@@ -415,7 +408,7 @@ public final class QueryEngine implements AutoCloseable {
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     acquireSlot();
     List<ReadThroughCache.Lease> held = new ArrayList<>();
-    try (StartErrors database = databases.take()) {
+    try (StartErrors database = databaseFor(CatalogTables.mentioned(sql))) {
       Prepared prepared = prepare(database.connection(), sql, readable, held);
       return streamRows(
           database, prepared.query(), parameters, deadline, prepared.snapshots(), handler);
@@ -456,7 +449,7 @@ public final class QueryEngine implements AutoCloseable {
     TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
     List<PlannedTable> past = planner.planPast(travel.references(), readable);
     String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-    StatementCheck.runnable(connection, query, Long.MAX_VALUE);
+    StatementCheck.runnable(connection, query);
     Predicate<String> isNamespace = planner.namespaces();
     Map<String, List<PlannedTable>> tables = planner.planTables(query, isNamespace, past, readable);
     Map<TableId, Long> snapshots = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
@@ -563,8 +556,24 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
-  /** A fresh query database, locked down: opened ahead of the queries by {@link DatabasePool}. */
-  private StartErrors openLockedDown() throws SQLException {
+  /**
+   * A locked-down query database: opened ahead of the queries and reused by {@link DatabasePool}.
+   */
+  private QueryDatabase openLockedDown() throws SQLException {
+    return QueryDatabase.open(this::lockDown);
+  }
+
+  /**
+   * The database a query runs in: a session of a reused one ({@link DatabasePool}), or for a
+   * statement that reads the catalogs a new database of its own, closed after it. A catalog's oids
+   * depend on everything a database ever created, and PostgreSQL clients read an oid in one
+   * statement (psql's {@code \d}: the table's oid from {@code pg_class}) and look it up in the
+   * next, so each catalog statement gets a database where the same statements give the same oids.
+   */
+  private StartErrors databaseFor(boolean readsCatalogs) throws SQLException {
+    if (!readsCatalogs) {
+      return databases.take();
+    }
     StartErrors database = StartErrors.openDatabase();
     try {
       lockDown(database.connection());

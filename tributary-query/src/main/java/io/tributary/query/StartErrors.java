@@ -33,11 +33,14 @@ final class StartErrors implements AutoCloseable {
   private final Connection plain;
   private final Consumer<StartErrors> closer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean spoiled;
 
-  private StartErrors(Connection streaming, Connection plain, Consumer<StartErrors> closer) {
+  private StartErrors(
+      Connection streaming, Connection plain, Consumer<StartErrors> closer, AtomicBoolean spoiled) {
     this.streaming = streaming;
     this.plain = plain;
     this.closer = closer;
+    this.spoiled = spoiled;
   }
 
   /**
@@ -45,7 +48,31 @@ final class StartErrors implements AutoCloseable {
    * closer closes it (now or on another thread) with {@link #close()} of the database it receives.
    */
   StartErrors closedBy(Consumer<StartErrors> closer) {
-    return new StartErrors(streaming, plain, Objects.requireNonNull(closer, "closer is null"));
+    return new StartErrors(
+        streaming, plain, Objects.requireNonNull(closer, "closer is null"), spoiled);
+  }
+
+  /** A query's session of this database: its own streaming connection, the same second line. */
+  StartErrors session(Connection connection) {
+    return new StartErrors(connection, plain, null, new AtomicBoolean());
+  }
+
+  /** The non-streaming second line, which runs failed statements again. */
+  Connection plain() {
+    return plain;
+  }
+
+  /**
+   * Marks the database as not to be used again: something of its query may still run in it (DuckDB
+   * ignored an interrupt), so it is closed rather than reset.
+   */
+  void spoil() {
+    spoiled.set(true);
+  }
+
+  /** Whether {@link #spoil()} was called. */
+  boolean spoiled() {
+    return spoiled.get();
   }
 
   /** Opens a fresh in-memory database with streaming results, and its non-streaming second line. */
@@ -63,7 +90,7 @@ final class StartErrors implements AutoCloseable {
         plain.close();
         throw e;
       }
-      return new StartErrors(streaming, plain, null);
+      return new StartErrors(streaming, plain, null, new AtomicBoolean());
     } catch (SQLException | RuntimeException e) {
       streaming.close();
       throw e;
@@ -144,7 +171,7 @@ final class StartErrors implements AutoCloseable {
       return;
     }
     if (closer != null) {
-      closer.accept(new StartErrors(streaming, plain, null));
+      closer.accept(new StartErrors(streaming, plain, null, spoiled));
       return;
     }
     try (streaming;

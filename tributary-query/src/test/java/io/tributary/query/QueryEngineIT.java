@@ -140,6 +140,28 @@ class QueryEngineIT {
   }
 
   @Test
+  void noCallerReadsTheLakesFilesDirectly() {
+    java.util.function.Predicate<io.tributary.core.TableId> onlyShows =
+        table -> table.toString().equals("ref.shows");
+    String files = lake.directory() + "/**/*.parquet";
+    for (String sql :
+        List.of(
+            "SELECT count(*) FROM read_parquet('" + files + "', union_by_name = true)",
+            "SELECT count(*) FROM glob('" + lake.directory() + "/**')",
+            "WITH f AS (SELECT * FROM '" + files + "') SELECT count(*) FROM f",
+            "SELECT * FROM query('SELECT * FROM raw.hid' || 'den')")) {
+      assertThatThrownBy(() -> engine.execute(sql, onlyShows))
+          .as(sql)
+          .isInstanceOfSatisfying(
+              InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("query_not_allowed"))
+          .hasMessageContaining("reads the lake's tables by name");
+      assertThatThrownBy(() -> engine.execute(sql))
+          .as(sql)
+          .isInstanceOf(InvalidInputException.class);
+    }
+  }
+
+  @Test
   void aCallerReadsAndListsOnlyTheTablesItMay() {
     lake.create("raw", "hidden", EVENTS);
     java.util.function.Predicate<io.tributary.core.TableId> onlyEvents =
@@ -334,8 +356,8 @@ class QueryEngineIT {
 
     assertThatThrownBy(() -> engine.execute(text))
         .isInstanceOfSatisfying(
-            InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("query_error"))
-        .hasMessageStartingWith("Permission Error: Cannot access file")
+            InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("query_not_allowed"))
+        .hasMessageContaining("reads files or runs SQL text")
         .hasMessageNotContaining("\n");
   }
 
