@@ -79,6 +79,16 @@ final class CrawlBenchmark implements Callable<Integer> {
       description = "Formats to measure, in order: csv, json (default both)")
   List<String> formats;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "true",
+      negatable = true,
+      description =
+          "One unmeasured round of both sides before the measured ones (default on; --no-warmup"
+              + " measures a fresh JVM's first crawl, JIT compilation included): the platform"
+              + " crawls in a long-running server")
+  boolean warmup;
+
   @Option(names = "--json", description = "Print one JSON object")
   boolean json;
 
@@ -108,6 +118,7 @@ final class CrawlBenchmark implements Callable<Integer> {
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("load_path", loadPath);
+    result.put("warmup", warmup);
     result.put("files_per_format", files);
     result.put("rounds", rounds);
     result.put("csv_mb", csvBytes / 1e6);
@@ -132,6 +143,11 @@ final class CrawlBenchmark implements Callable<Integer> {
         double megabytesOfFormat = (format.equals("csv") ? csvBytes : jsonBytes) / 1e6;
         double[] crawlCpu = new double[rounds];
         double[] duckdbCpu = new double[rounds];
+        if (warmup) {
+          log("warm-up round: crawling %s, then DuckDB COPY (not measured)...", format);
+          crawl(crawlers, registry, format, 0);
+          duckdbCopy(dir, landing, format, 0);
+        }
         Rounds measured =
             Rounds.alternate(
                 rounds,

@@ -24,7 +24,8 @@ import org.duckdb.DuckDBResultSet;
 
 /**
  * DuckDB reading the same Parquet files directly, on its own JDBC connection: a view per table over
- * {@code read_parquet} of the table's current files, created once before any timing; the same
+ * {@code read_parquet} of the table's current files (without hive partitioning, as the engine reads
+ * them: an Iceberg data file holds its partition values), created once before any timing; the same
  * threads and memory as one Tributary query.
  */
 final class DuckDbDirectPeer implements SqlPeer {
@@ -50,7 +51,7 @@ final class DuckDbDirectPeer implements SqlPeer {
                 + id
                 + " AS SELECT * FROM read_parquet("
                 + files(catalog.loadTable(TableIdentifier.of(id.namespace(), id.name())))
-                + ")");
+                + ", hive_partitioning = false)");
       }
     } catch (SQLException | RuntimeException e) {
       connection.close();
