@@ -1,7 +1,6 @@
 package io.tributary.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.core.ErrorCode;
 import io.tributary.core.InvalidInputException;
 import java.util.ArrayDeque;
@@ -19,7 +18,6 @@ import java.util.Set;
  * no file and runs no SQL text, and no table name may be a path.
  */
 final class DirectReads {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ALLOWED =
       Set.of(
           "range",
@@ -37,18 +35,12 @@ final class DirectReads {
   private DirectReads() {}
 
   /**
-   * Throws when the statement serialized in {@code serialized} calls a table function outside the
+   * Throws when the statement DuckDB serialized as {@code root} calls a table function outside the
    * allowed ones or names a file as a table.
    *
    * @throws InvalidInputException {@code query_not_allowed}, naming the function or the path
    */
-  static void refuse(String serialized) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(serialized);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("DuckDB's parse of a statement is not JSON", e);
-    }
+  static void refuse(JsonNode root) {
     Deque<JsonNode> pending = new ArrayDeque<>();
     pending.push(root);
     while (!pending.isEmpty()) {

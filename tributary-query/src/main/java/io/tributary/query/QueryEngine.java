@@ -145,7 +145,8 @@ public final class QueryEngine implements AutoCloseable {
    */
   public QueryResult execute(String sql, Predicate<TableId> readable) {
     long start = System.nanoTime();
-    try (QueryCursor cursor = open(sql, new QueryCancel(), List.of(), readable)) {
+    try (QueryCursor cursor =
+        open(sql, settings.maxRows() + 1L, new QueryCancel(), List.of(), readable)) {
       List<List<Object>> rows = new ArrayList<>();
       boolean truncated = false;
       for (List<Object> row = cursor.next(); row != null; row = cursor.next()) {
@@ -186,6 +187,19 @@ public final class QueryEngine implements AutoCloseable {
    */
   public QueryCursor open(
       String sql, QueryCancel cancel, List<String> setup, Predicate<TableId> readable) {
+    return open(sql, Long.MAX_VALUE, cancel, setup, readable);
+  }
+
+  /**
+   * As {@link #open(String, QueryCancel, List, Predicate)}, for a reader that takes at most {@code
+   * rowLimit} rows ({@code Long.MAX_VALUE}: all), which lets DuckDB sort only those.
+   */
+  private QueryCursor open(
+      String sql,
+      long rowLimit,
+      QueryCancel cancel,
+      List<String> setup,
+      Predicate<TableId> readable) {
     Objects.requireNonNull(setup, "setup is null");
     Objects.requireNonNull(readable, "readable is null");
     Objects.requireNonNull(sql, "sql is null");
@@ -207,7 +221,7 @@ public final class QueryEngine implements AutoCloseable {
       TimeTravel.Rewritten travel = TimeTravel.rewrite(sql);
       List<PlannedTable> past = planner.planPast(travel.references(), readable);
       String query = travel.resolve(past.stream().map(PlannedTable::snapshotId).toList());
-      String runnable = StatementCheck.runnable(connection, query);
+      String runnable = StatementCheck.runnable(connection, query, rowLimit);
       Predicate<String> isNamespace = planner.namespaces();
       Map<String, List<PlannedTable>> tables =
           planner.planTables(query, isNamespace, past, readable);
