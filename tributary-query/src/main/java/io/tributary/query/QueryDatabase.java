@@ -58,7 +58,6 @@ final class QueryDatabase implements AutoCloseable {
 
   private final StartErrors lines;
   private final List<String> opened;
-  private int sessions;
 
   private QueryDatabase(StartErrors lines, List<String> opened) {
     this.lines = lines;
@@ -87,7 +86,6 @@ final class QueryDatabase implements AutoCloseable {
     try {
       execute(connection, "USE " + CATALOG);
       execute(lines.plain(), "USE " + CATALOG);
-      sessions++;
       return lines.session(connection);
     } catch (SQLException | RuntimeException e) {
       connection.close();
@@ -113,11 +111,6 @@ final class QueryDatabase implements AutoCloseable {
   /** Whether the database is closed. */
   boolean isClosed() throws SQLException {
     return lines.plain().isClosed();
-  }
-
-  /** How many sessions this database has begun. */
-  int sessions() {
-    return sessions;
   }
 
   private static List<String> contents(Connection connection) throws SQLException {
