@@ -121,9 +121,7 @@ final class DatabasePool implements AutoCloseable {
     try {
       background.execute(() -> reuse(database, used));
     } catch (RejectedExecutionException e) { // the pool is closed: nothing runs in the background
-      synchronized (this) {
-        coming--;
-      }
+      arrived();
       closeQuietly(database);
       gone();
     }
@@ -146,10 +144,7 @@ final class DatabasePool implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       LOG.warn("Cannot begin a query session: {}", Sql.firstLine(e.getMessage()));
     } finally {
-      synchronized (this) {
-        coming--;
-        notifyAll();
-      }
+      arrived();
     }
     if (next == null || !offer(next)) {
       closeQuietly(database);
@@ -175,10 +170,7 @@ final class DatabasePool implements AutoCloseable {
         // the next query opens its own database and reports the failure
         LOG.warn("Cannot open a query database ahead: {}", Sql.firstLine(e.getMessage()));
       } finally {
-        synchronized (this) {
-          coming--;
-          notifyAll();
-        }
+        arrived();
       }
       if (next == null) {
         gone();
@@ -202,6 +194,14 @@ final class DatabasePool implements AutoCloseable {
     boolean kept = !closed && ready.offerLast(next);
     notifyAll();
     return kept;
+  }
+
+  /**
+   * Counts a database no longer coming: reset or opened (or failed to), and wakes waiting takes.
+   */
+  private synchronized void arrived() {
+    coming--;
+    notifyAll();
   }
 
   /** Counts a database closed (or never opened). */

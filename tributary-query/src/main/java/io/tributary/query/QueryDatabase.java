@@ -66,9 +66,8 @@ final class QueryDatabase implements AutoCloseable {
 
   /** Opens a database and locks it down with {@code lockDown}, run on its first connection. */
   static QueryDatabase open(LockDown lockDown) throws SQLException {
-    StartErrors lines = StartErrors.openDatabase();
+    StartErrors lines = StartErrors.openDatabase(lockDown);
     try {
-      lockDown.apply(lines.connection());
       return new QueryDatabase(lines, contents(lines.plain()));
     } catch (SQLException | RuntimeException e) {
       lines.close();

@@ -110,7 +110,7 @@ public final class QueryEngine implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    this.databases = new DatabasePool(this::openLockedDown, maxConcurrent);
+    this.databases = new DatabasePool(() -> QueryDatabase.open(this::lockDown), maxConcurrent);
   }
 
   /** The most rows one answer holds ({@code query.max-rows}); more rows mark it truncated. */
@@ -571,13 +571,6 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /**
-   * A locked-down query database: opened ahead of the queries and reused by {@link DatabasePool}.
-   */
-  private QueryDatabase openLockedDown() throws SQLException {
-    return QueryDatabase.open(this::lockDown);
-  }
-
-  /**
    * The database a query runs in: a session of a reused one ({@link DatabasePool}), or for a
    * statement that reads the catalogs a new database of its own, closed after it. A catalog's oids
    * depend on everything a database ever created, and PostgreSQL clients read an oid in one
@@ -588,14 +581,7 @@ public final class QueryEngine implements AutoCloseable {
     if (!readsCatalogs) {
       return databases.take();
     }
-    StartErrors database = StartErrors.openDatabase();
-    try {
-      lockDown(database.connection());
-      return database;
-    } catch (SQLException | RuntimeException e) {
-      database.close();
-      throw e;
-    }
+    return StartErrors.openDatabase(this::lockDown);
   }
 
   private void lockDown(Connection connection) throws SQLException {

@@ -97,6 +97,18 @@ final class StartErrors implements AutoCloseable {
     }
   }
 
+  /** Opens a fresh database as {@link #openDatabase()} and locks it down with {@code lockDown}. */
+  static StartErrors openDatabase(QueryDatabase.LockDown lockDown) throws SQLException {
+    StartErrors database = openDatabase();
+    try {
+      lockDown.apply(database.connection());
+      return database;
+    } catch (SQLException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
   /** The connection queries stream from. */
   Connection connection() {
     return streaming;

@@ -39,16 +39,20 @@ class DatabasePoolIT {
     return QueryDatabase.open(DatabasePoolIT::lockDown);
   }
 
+  /** A pool of one database, counting in {@code opened} the databases {@code opener} opens. */
+  private static DatabasePool counting(AtomicInteger opened, DatabasePool.Opener opener) {
+    return new DatabasePool(
+        () -> {
+          opened.incrementAndGet();
+          return opener.open();
+        },
+        1);
+  }
+
   @Test
   void sessionsOfOneDatabaseStartEmptyAndLeaveNothingBehind() throws Exception {
     AtomicInteger opened = new AtomicInteger();
-    try (DatabasePool pool =
-        new DatabasePool(
-            () -> {
-              opened.incrementAndGet();
-              return open();
-            },
-            1)) {
+    try (DatabasePool pool = counting(opened, DatabasePoolIT::open)) {
       await().atMost(WAIT).until(() -> pool.readyCount() == 1);
       for (int query = 0; query < 5; query++) {
         // no wait: a take while the last database is reset waits for it rather than opening one
@@ -105,13 +109,8 @@ class DatabasePoolIT {
   @Test
   void aDatabaseThatDoesNotResetCleanIsReplaced() throws Exception {
     AtomicInteger opened = new AtomicInteger();
-    try (DatabasePool pool =
-        new DatabasePool(
-            () -> {
-              opened.incrementAndGet();
-              return QueryDatabase.open(connection -> {}); // not locked: the test may write
-            },
-            1)) {
+    // not locked: the test may write
+    try (DatabasePool pool = counting(opened, () -> QueryDatabase.open(connection -> {}))) {
       await().atMost(WAIT).until(() -> pool.readyCount() == 1);
       StartErrors session = pool.take();
       Connection plain = session.plain();
@@ -130,13 +129,7 @@ class DatabasePoolIT {
   @Test
   void aSpoiledDatabaseIsClosedNotReused() throws Exception {
     AtomicInteger opened = new AtomicInteger();
-    try (DatabasePool pool =
-        new DatabasePool(
-            () -> {
-              opened.incrementAndGet();
-              return open();
-            },
-            1)) {
+    try (DatabasePool pool = counting(opened, DatabasePoolIT::open)) {
       await().atMost(WAIT).until(() -> pool.readyCount() == 1);
       StartErrors session = pool.take();
       Connection plain = session.plain();
