@@ -3,6 +3,7 @@ package io.tributary.bench;
 import io.tributary.core.TableId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,12 +27,25 @@ import org.duckdb.DuckDBResultSet;
  * DuckDB reading the same Parquet files directly, on its own JDBC connection: a view per table over
  * {@code read_parquet} of the table's current files (without hive partitioning, as the engine reads
  * them: an Iceberg data file holds its partition values), created once before any timing; the same
- * threads and memory as one Tributary query.
+ * threads and memory as one Tributary query. Given a sandbox directory, it reads under the engine's
+ * file sandbox too (only that directory, no other external access), to tell what the sandbox costs
+ * DuckDB from what the engine adds.
  */
 final class DuckDbDirectPeer implements SqlPeer {
   private final Connection connection;
 
   DuckDbDirectPeer(Catalog catalog, List<TableId> tables, int threads, long memoryBytes)
+      throws SQLException {
+    this(catalog, tables, threads, memoryBytes, null);
+  }
+
+  /**
+   * As the plain peer; with {@code sandbox} not null, DuckDB may read files under it alone ({@code
+   * allowed_directories} and {@code enable_external_access = false}, as the query engine sets
+   * them).
+   */
+  DuckDbDirectPeer(
+      Catalog catalog, List<TableId> tables, int threads, long memoryBytes, Path sandbox)
       throws SQLException {
     Properties properties = new Properties();
     properties.setProperty("autoinstall_known_extensions", "false");
@@ -40,6 +54,11 @@ final class DuckDbDirectPeer implements SqlPeer {
     try (Statement statement = connection.createStatement()) {
       statement.execute("SET threads = " + threads);
       statement.execute("SET memory_limit = '" + (memoryBytes >> 20) + "MiB'");
+      if (sandbox != null) {
+        statement.execute(
+            "SET allowed_directories = ['" + sandbox.toString().replace("'", "''") + "']");
+        statement.execute("SET enable_external_access = false");
+      }
       List<String> schemas = new ArrayList<>();
       for (TableId id : tables) {
         if (!schemas.contains(id.namespace())) {

@@ -121,7 +121,7 @@ final class DatabasePool implements AutoCloseable {
     try {
       background.execute(() -> reuse(database, used));
     } catch (RejectedExecutionException e) { // the pool is closed: nothing runs in the background
-      arrived();
+      arrived(null);
       closeQuietly(database);
       gone();
     }
@@ -143,10 +143,8 @@ final class DatabasePool implements AutoCloseable {
       }
     } catch (SQLException | RuntimeException e) {
       LOG.warn("Cannot begin a query session: {}", Sql.firstLine(e.getMessage()));
-    } finally {
-      arrived();
     }
-    if (next == null || !offer(next)) {
+    if (!arrived(next)) {
       closeQuietly(database);
       gone();
     }
@@ -169,15 +167,11 @@ final class DatabasePool implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         // the next query opens its own database and reports the failure
         LOG.warn("Cannot open a query database ahead: {}", Sql.firstLine(e.getMessage()));
-      } finally {
-        arrived();
       }
-      if (next == null) {
-        gone();
-        return;
-      }
-      if (!offer(next)) {
-        closeQuietly(next.database());
+      if (!arrived(next)) {
+        if (next != null) {
+          closeQuietly(next.database());
+        }
         gone();
         return;
       }
@@ -189,19 +183,16 @@ final class DatabasePool implements AutoCloseable {
     return closed || live > capacity;
   }
 
-  /** Adds {@code next} to the ready ones unless the pool is closed. */
-  private synchronized boolean offer(Ready next) {
-    boolean kept = !closed && ready.offerLast(next);
+  /**
+   * Counts a database no longer coming (reset or opened, or failed to) and adds {@code next}, when
+   * not null, to the ready ones unless the pool is closed, in one step: a take woken here finds it
+   * ready rather than nothing coming. Returns whether {@code next} was kept.
+   */
+  private synchronized boolean arrived(Ready next) {
+    coming--;
+    boolean kept = next != null && !closed && ready.offerLast(next);
     notifyAll();
     return kept;
-  }
-
-  /**
-   * Counts a database no longer coming: reset or opened (or failed to), and wakes waiting takes.
-   */
-  private synchronized void arrived() {
-    coming--;
-    notifyAll();
   }
 
   /** Counts a database closed (or never opened). */

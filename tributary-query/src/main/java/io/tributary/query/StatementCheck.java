@@ -8,8 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,17 +43,17 @@ final class StatementCheck {
    *     {@code query_error} for a syntax error
    */
   static String runnable(Connection connection, String sql, long rowLimit) throws SQLException {
-    Parsed parsed = parse(connection, sql).get(0);
+    Parsed parsed = parse(connection, sql);
     if (!parsed.isSelect()) {
       return explainable(connection, sql, parsed);
     }
-    JsonNode tree = tree(parsed);
+    JsonNode tree = parsed.tree();
     DirectReads.refuse(tree);
     if (rowLimit == Long.MAX_VALUE || !sortsWithoutLimit(tree)) {
       return sql;
     }
     String wrapped = "SELECT * FROM (\n" + sql + "\n) LIMIT " + rowLimit;
-    return parse(connection, wrapped).get(0).isSelect() ? wrapped : sql;
+    return parse(connection, wrapped).isSelect() ? wrapped : sql;
   }
 
   /** As {@link #runnable(Connection, String, long)} without a row limit. */
@@ -76,22 +74,14 @@ final class StatementCheck {
     return sorts;
   }
 
-  private static JsonNode tree(Parsed parsed) {
-    try {
-      return JSON.readTree(parsed.serialized());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("DuckDB's parse of a statement is not JSON", e);
-    }
-  }
-
   /** {@code sql}, which is not SELECT-like, when it is EXPLAIN of a read statement; else throws. */
   private static String explainable(Connection connection, String sql, Parsed parsed)
       throws SQLException {
     Matcher explain = EXPLAIN.matcher(sql);
     if (parsed.isUnsupported() && explain.matches()) {
-      Parsed explained = parse(connection, explain.group(1)).get(0);
+      Parsed explained = parse(connection, explain.group(1));
       if (explained.isSelect()) {
-        DirectReads.refuse(tree(explained));
+        DirectReads.refuse(explained.tree());
         return sql;
       }
       parsed = explained;
@@ -119,37 +109,17 @@ final class StatementCheck {
     throw new InvalidInputException(NOT_ALLOWED, "Query not allowed: " + ALLOWED);
   }
 
-  /** What DuckDB's parser says about each of {@code texts}, in order, in one statement. */
-  private static List<Parsed> parse(Connection connection, String... texts) throws SQLException {
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT j ->> '$.error_type', j ->> '$.error_message',"
-                + " coalesce(json_array_length(j -> '$.statements'), 0), j ->> '$.position',"
-                + " j::VARCHAR FROM (");
-    for (int i = 0; i < texts.length; i++) {
-      sql.append(i == 0 ? "" : " UNION ALL ")
-          .append("SELECT ")
-          .append(i)
-          .append(" AS n, json_serialize_sql(?::VARCHAR)::JSON AS j");
-    }
-    sql.append(") ORDER BY n");
-    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      for (int i = 0; i < texts.length; i++) {
-        statement.setString(i + 1, texts[i]);
-      }
-      List<Parsed> parsed = new ArrayList<>(texts.length);
+  /** What DuckDB's parser says about {@code text}: its statements serialized, or the error. */
+  private static Parsed parse(Connection connection, String text) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
+      statement.setString(1, text);
       try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          parsed.add(
-              new Parsed(
-                  result.getString(1),
-                  result.getString(2),
-                  result.getLong(3),
-                  position(result.getString(4)),
-                  result.getString(5)));
-        }
+        result.next();
+        return Parsed.of(JSON.readTree(result.getString(1)));
       }
-      return parsed;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("DuckDB's parse of a statement is not JSON", e);
     }
   }
 
@@ -170,23 +140,29 @@ final class StatementCheck {
     return counted == bytes ? text.length() : -1;
   }
 
-  private static int position(String text) {
-    if (text == null) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   /**
    * What DuckDB's parser says about a text: an error (and the offset it points at, -1 for none), or
    * how many SELECT-like statements.
    */
   private record Parsed(
-      String errorType, String errorMessage, long statements, int position, String serialized) {
+      String errorType, String errorMessage, long statements, int position, JsonNode tree) {
+    /** From {@code json_serialize_sql}'s output. */
+    static Parsed of(JsonNode json) {
+      JsonNode error = json.get("error_type");
+      int position = -1;
+      try {
+        position = Integer.parseInt(json.path("position").asText("").strip());
+      } catch (NumberFormatException e) {
+        // no position given
+      }
+      return new Parsed(
+          error == null ? null : error.asText(),
+          json.path("error_message").asText(null),
+          json.path("statements").size(),
+          position,
+          json);
+    }
+
     boolean isSelect() {
       return errorType == null && statements == 1;
     }
