@@ -199,6 +199,11 @@ final class QueryBenchmark implements Callable<Integer> {
     return queries;
   }
 
+  /**
+   * Times each query on every peer: one warm-up run each, then {@code runs} rounds in which the
+   * peers take turns (A, B, C, A, B, C...), so a noisy neighbour weighs on all of them alike; the
+   * median of each peer's runs is reported.
+   */
   private void timeQueries(List<SqlPeer> peers, Map<String, Object> result) throws Exception {
     for (Map.Entry<String, String> query : queries().entrySet()) {
       Map<String, Double> millis = new LinkedHashMap<>();
@@ -211,15 +216,19 @@ final class QueryBenchmark implements Callable<Integer> {
               query.getKey() + ": " + peer.name() + " read " + count + " rows, not " + expected);
         }
         expected = count;
-        double[] times = new double[runs];
-        for (int run = 0; run < runs; run++) {
+      }
+      double[][] times = new double[peers.size()][runs];
+      for (int run = 0; run < runs; run++) {
+        for (int p = 0; p < peers.size(); p++) {
           long start = System.nanoTime();
-          peer.run(query.getValue());
-          times[run] = (System.nanoTime() - start) / 1e6;
+          peers.get(p).run(query.getValue());
+          times[p][run] = (System.nanoTime() - start) / 1e6;
         }
-        Arrays.sort(times);
-        millis.put(peer.name(), times[runs / 2]);
-        result.put(query.getKey() + "_" + peer.name() + "_ms", Results.round2(times[runs / 2]));
+      }
+      for (int p = 0; p < peers.size(); p++) {
+        double median = median(times[p]);
+        millis.put(peers.get(p).name(), median);
+        result.put(query.getKey() + "_" + peers.get(p).name() + "_ms", Results.round2(median));
       }
       result.put(query.getKey() + "_rows", expected);
       if (query.getKey().equals("fetch_1m")) {

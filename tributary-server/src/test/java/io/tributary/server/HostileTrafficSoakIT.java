@@ -94,37 +94,27 @@ class HostileTrafficSoakIT {
         assertThat(server.isAlive()).as("server alive after the traffic: %s", child.log()).isTrue();
         assertThat(http.get("/health").status()).isEqualTo(200);
 
-        await()
-            .atMost(WAIT)
-            .until(
-                () ->
-                    http.count("SELECT count(*) FROM raw.soak_events WHERE id LIKE 'g-%'")
-                        >= ackedEvents.size());
+        awaitRows(
+            http,
+            child,
+            "SELECT count(*) FROM raw.soak_events WHERE id LIKE 'g-%'",
+            ackedEvents.size(),
+            "/v1/streams/soak_events");
         assertExactlyOnce(http, "raw.soak_events", "id", "id LIKE 'g-%'", ackedEvents.size());
-        try {
-          await()
-              .atMost(WAIT)
-              .until(() -> http.count("SELECT count(*) FROM raw.soak_shows") >= ackedNotes.size());
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-          String log = child.log();
-          throw new AssertionError(
-              "raw.soak_shows has "
-                  + http.count("SELECT count(*) FROM raw.soak_shows")
-                  + " of "
-                  + ackedNotes.size()
-                  + " rows; function: "
-                  + http.get("/v1/functions/soak_enrich").body()
-                  + "; stream: "
-                  + http.get("/v1/streams/soak_shows").body()
-                  + "; log: "
-                  + log.substring(Math.max(0, log.length() - 20_000)),
-              e);
-        }
+        awaitRows(
+            http,
+            child,
+            "SELECT count(*) FROM raw.soak_shows",
+            ackedNotes.size(),
+            "/v1/functions/soak_enrich",
+            "/v1/streams/soak_shows");
         assertExactlyOnce(http, "raw.soak_shows", "change_id", "true", ackedNotes.size());
-        await()
-            .atMost(WAIT)
-            .until(
-                () -> http.count("SELECT count(*) FROM raw.soak_files_parts") >= landedRows.size());
+        awaitRows(
+            http,
+            child,
+            "SELECT count(*) FROM raw.soak_files_parts",
+            landedRows.size(),
+            "/v1/crawlers/soak_files");
         assertExactlyOnce(http, "raw.soak_files_parts", "row_id", "true", landedRows.size());
         assertThat(
                 http.count(
@@ -138,6 +128,34 @@ class HostileTrafficSoakIT {
         server.destroy();
         server.waitFor();
       }
+    }
+  }
+
+  /**
+   * Waits until {@code countSql} counts {@code expected} rows; if it does not in time, fails with
+   * the count reached, what each of {@code statusPaths} (the stream, function or crawler that lands
+   * the rows) reports, and the end of the server's log.
+   */
+  private static void awaitRows(
+      Http http, ChildServer child, String countSql, int expected, String... statusPaths) {
+    try {
+      await().atMost(WAIT).until(() -> http.count(countSql) >= expected);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      StringBuilder status = new StringBuilder();
+      for (String path : statusPaths) {
+        status.append("; ").append(path).append(": ").append(http.get(path).body());
+      }
+      String log = child.log();
+      throw new AssertionError(
+          countSql
+              + " = "
+              + http.count(countSql)
+              + ", expected "
+              + expected
+              + status
+              + "; log: "
+              + log.substring(Math.max(0, log.length() - 20_000)),
+          e);
     }
   }
 
