@@ -2,11 +2,11 @@ package io.tributary.lake;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.tributary.core.config.StreamSpec;
@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -126,6 +127,9 @@ public final class Flattener {
   private int cachedNames;
   private int lastRowSize = 16;
 
+  /** Counts the documents flattened: a name met twice in one document is a duplicate key. */
+  private long documents;
+
   /** A flattener with the default limits and no reserved column names. */
   public Flattener(StreamSpec.Transform mode) {
     this(mode, Limits.DEFAULT, Set.of());
@@ -145,7 +149,6 @@ public final class Flattener {
                 StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth()).build())
             .streamWriteConstraints(
                 StreamWriteConstraints.builder().maxNestingDepth(limits.maxDepth()).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
   }
 
@@ -185,6 +188,7 @@ public final class Flattener {
     // room for the columns of the previous row and one more (such as _ingested_at) unresized
     LinkedHashMap<String, Object> row = new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1);
     rowNames.clear();
+    documents++;
     try (JsonParser parser = factory.createParser(document)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Flattened.rejected("not_an_object", "The record is not a JSON object");
@@ -253,6 +257,15 @@ public final class Flattener {
         continue;
       }
       Name name = child(parent, parser.currentName());
+      if (name.metIn == documents) {
+        return Flattened.rejected(
+            "duplicate_key",
+            "Duplicate key: '"
+                + parser.currentName()
+                + "' twice in "
+                + (parent.pointer.isEmpty() ? "the record" : "the object at " + parent.pointer));
+      }
+      name.metIn = documents;
       token = parser.nextToken();
       if (token == JsonToken.START_OBJECT && mode == StreamSpec.Transform.FLATTEN) {
         parents.push(parent);
@@ -357,9 +370,12 @@ public final class Flattener {
   /**
    * The compact JSON text of the array or object the parser is at, its numbers as written (a double
    * would print 1e400 as Infinity).
+   *
+   * @throws JsonParseException for a key twice in one of its objects
    */
   private String text(JsonParser parser) throws IOException {
     StringWriter out = new StringWriter();
+    ArrayDeque<Set<String>> objectKeys = new ArrayDeque<>();
     try (JsonGenerator generator = factory.createGenerator(out)) {
       int depth = 0;
       JsonToken token = parser.currentToken();
@@ -368,6 +384,14 @@ public final class Flattener {
           generator.writeNumber(parser.getText());
         } else {
           generator.copyCurrentEvent(parser);
+        }
+        if (token == JsonToken.START_OBJECT) {
+          objectKeys.push(new HashSet<>());
+        } else if (token == JsonToken.END_OBJECT) {
+          objectKeys.pop();
+        } else if (token == JsonToken.FIELD_NAME && !objectKeys.peek().add(parser.currentName())) {
+          throw new JsonParseException(
+              parser, "Duplicate field '" + parser.currentName() + "' in a nested value");
         }
         if (token.isStructStart()) {
           depth++;
@@ -419,6 +443,9 @@ public final class Flattener {
 
     /** The generation of known columns in which its path was recorded for its column; 0: none. */
     int recordedIn;
+
+    /** The last document (by its count) in which the key path was met; 0: none. */
+    long metIn;
 
     Name(Name parent, String key) {
       if (parent == null) {

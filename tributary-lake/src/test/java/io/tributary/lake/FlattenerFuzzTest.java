@@ -3,7 +3,10 @@ package io.tributary.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +56,13 @@ class FlattenerFuzzTest {
                   StreamReadConstraints.builder().maxNestingDepth(100_000).build())
               .build());
 
+  /** The oracle for duplicate keys: Jackson's parser with its strict duplicate detection. */
+  private static final JsonFactory STRICT =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100_000).build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
   @Property(seed = "20261204", tries = 400)
   void everyValueLandsInExactlyOneColumnOrTheRecordIsRejected(@ForAll long seed) throws Exception {
     Random random = new Random(seed);
@@ -86,6 +96,13 @@ class FlattenerFuzzTest {
       String document, StreamSpec.Transform mode, Flattener.Flattened result, long seed)
       throws Exception {
     JsonNode tree = TREE.readTree(document);
+    boolean duplicate = hasDuplicateKey(document);
+    assertThat(result.isRejected() || !duplicate)
+        .as("seed %d: a document with a key twice in one object is rejected: %s", seed, document)
+        .isTrue();
+    if (result.isRejected() && result.rejection().code().equals("duplicate_key")) {
+      assertThat(duplicate).as("seed %d: no key twice in one object: %s", seed, document).isTrue();
+    }
     boolean nested = mode == StreamSpec.Transform.FLATTEN;
     if (result.isRejected()) {
       Rejection rejection = result.rejection();
@@ -119,6 +136,21 @@ class FlattenerFuzzTest {
       assertThat(Objects.equals(actual, expected))
           .as("seed %d: %s = %s, got %s", seed, leaf.getKey(), leaf.getValue(), actual)
           .isTrue();
+    }
+  }
+
+  /** Whether Jackson's own duplicate detection finds a key twice in one object, at any depth. */
+  private static boolean hasDuplicateKey(String document) throws java.io.IOException {
+    try (JsonParser parser = STRICT.createParser(document)) {
+      while (parser.nextToken() != null) {
+        // reads every token
+      }
+      return false;
+    } catch (JsonParseException e) {
+      if (e.getOriginalMessage().startsWith("Duplicate field")) {
+        return true;
+      }
+      throw e;
     }
   }
 

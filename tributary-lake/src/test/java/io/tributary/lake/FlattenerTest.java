@@ -168,6 +168,26 @@ class FlattenerTest {
     assertThat(rejection.code()).isEqualTo("duplicate_key");
     assertThat(rejection.reason()).contains("'a'");
     assertThat(rejection(flatten, "{\"o\":{\"k\":1,\"k\":1}}").code()).isEqualTo("duplicate_key");
+    // inside values kept as JSON text: arrays, and objects when not flattening
+    assertThat(rejection(flatten, "{\"l\":[1,{\"k\":1,\"k\":2}]}").code())
+        .isEqualTo("duplicate_key");
+    Flattener whole = new Flattener(StreamSpec.Transform.NONE);
+    assertThat(rejection(whole, "{\"o\":{\"p\":{\"k\":1,\"k\":2}}}").code())
+        .isEqualTo("duplicate_key");
+    assertThat(rejection(whole, "{\"o\":1,\"o\":{}}").reason())
+        .isEqualTo("Duplicate key: 'o' twice in the record");
+    assertThat(rejection(flatten, "{\"o\":{\"k\":1,\"k\":{}}}").reason())
+        .isEqualTo("Duplicate key: 'k' twice in the object at /o");
+    // the same key in two objects, and in the next document, is no duplicate
+    for (int i = 0; i < 2; i++) {
+      assertThat(
+              flatten
+                  .flatten(
+                      "{\"a\":{\"k\":1},\"b\":{\"k\":2},\"l\":[{\"k\":1},{\"k\":2}]}"
+                          .getBytes(StandardCharsets.UTF_8))
+                  .isRejected())
+          .isFalse();
+    }
   }
 
   @Test
