@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -226,7 +225,7 @@ final class QueryBenchmark implements Callable<Integer> {
         }
       }
       for (int p = 0; p < peers.size(); p++) {
-        double median = median(times[p]);
+        double median = Spread.medianOf(times[p]);
         millis.put(peers.get(p).name(), median);
         result.put(query.getKey() + "_" + peers.get(p).name() + "_ms", Results.round2(median));
       }
@@ -272,8 +271,7 @@ final class QueryBenchmark implements Callable<Integer> {
       duckdb.scanAndExport(sql);
       times[run] = (System.nanoTime() - start) / 1e6;
     }
-    Arrays.sort(times);
-    double export = times[runs / 2];
+    double export = Spread.medianOf(times);
     result.put("fetch_1m_duckdb_scan_export_only_ms", Results.round2(export));
     result.put(
         "fetch_1m_pgwire_vs_duckdb_scan_export_only",
@@ -321,9 +319,9 @@ final class QueryBenchmark implements Callable<Integer> {
         sandboxed.run(sql);
         locked[run] = (System.nanoTime() - start) / 1e6;
       }
-      double tributary = median(engine);
-      double own = median(open);
-      double sandbox = median(locked);
+      double tributary = Spread.medianOf(engine);
+      double own = Spread.medianOf(open);
+      double sandbox = Spread.medianOf(locked);
       result.put("files_1000_tributary_ms", Results.round2(tributary));
       result.put("files_1000_duckdb_ms", Results.round2(own));
       result.put("files_1000_duckdb_sandboxed_ms", Results.round2(sandbox));
@@ -331,12 +329,6 @@ final class QueryBenchmark implements Callable<Integer> {
       result.put("sandbox_cost_1000_files_ms", Results.round2(sandbox - own));
       result.put("overhead_over_open_duckdb_1000_files_ms", Results.round2(tributary - own));
     }
-  }
-
-  private static double median(double[] millis) {
-    double[] sorted = millis.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 
   private void generate(Lake lake) {

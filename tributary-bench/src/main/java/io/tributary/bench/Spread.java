@@ -30,6 +30,11 @@ record Spread(Number median, Number min, Number max) {
         Results.round2(sorted[sorted.length - 1]));
   }
 
+  /** The median of {@code rounds}, unrounded. */
+  static double medianOf(double... rounds) {
+    return median(sorted(rounds));
+  }
+
   private static double[] sorted(double[] rounds) {
     if (rounds.length == 0) {
       throw new IllegalArgumentException("A spread needs at least one round");
