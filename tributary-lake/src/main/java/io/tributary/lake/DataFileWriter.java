@@ -2,7 +2,7 @@ package io.tributary.lake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -67,32 +67,36 @@ final class DataFileWriter {
    * #SAMPLED_ROWS} rows spread over the batch: ids and the like, for which a Parquet dictionary
    * costs a hash lookup per value and then falls back to plain encoding or saves nothing.
    */
-  static Set<String> mostlyDistinct(Schema schema, List<Map<String, Object>> rows) {
-    List<String> strings = new ArrayList<>();
+  static Set<String> mostlyDistinct(Schema schema, List<? extends Map<String, Object>> rows) {
+    Map<String, Set<Object>> values = new HashMap<>();
     for (Types.NestedField field : schema.columns()) {
       if (field.type().typeId() == Type.TypeID.STRING) {
-        strings.add(field.name());
+        values.put(field.name(), new HashSet<>());
       }
     }
-    if (strings.isEmpty() || rows.size() < MIN_SAMPLED_VALUES) {
+    if (values.isEmpty() || rows.size() < MIN_SAMPLED_VALUES) {
       return Set.of();
     }
+    Map<String, Integer> sampled = new HashMap<>();
     int step = Math.max(1, rows.size() / SAMPLED_ROWS);
-    Set<String> distinct = new HashSet<>();
-    for (String column : strings) {
-      Set<Object> values = new HashSet<>();
-      int sampled = 0;
-      for (int i = 0; i < rows.size(); i += step) {
-        Object value = rows.get(i).get(column);
-        if (value != null) {
-          values.add(value);
-          sampled++;
-        }
-      }
-      if (sampled >= MIN_SAMPLED_VALUES && values.size() > DISTINCT_RATIO * sampled) {
-        distinct.add(column);
-      }
+    for (int i = 0; i < rows.size(); i += step) {
+      rows.get(i)
+          .forEach(
+              (column, value) -> {
+                Set<Object> seen = values.get(column);
+                if (seen != null && value != null) {
+                  seen.add(value);
+                  sampled.merge(column, 1, Integer::sum);
+                }
+              });
     }
+    Set<String> distinct = new HashSet<>();
+    sampled.forEach(
+        (column, count) -> {
+          if (count >= MIN_SAMPLED_VALUES && values.get(column).size() > DISTINCT_RATIO * count) {
+            distinct.add(column);
+          }
+        });
     return distinct;
   }
 

@@ -16,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -87,7 +86,7 @@ public final class Flattener {
   }
 
   /** One record's row, or why it has none: exactly one of the two is not null. */
-  public record Flattened(LinkedHashMap<String, Object> row, Rejection rejection) {
+  public record Flattened(Map<String, Object> row, Rejection rejection) {
     public Flattened {
       if ((row == null) == (rejection == null)) {
         throw new IllegalArgumentException("Give either a row or a rejection");
@@ -103,7 +102,7 @@ public final class Flattener {
     }
 
     /** The row, or an {@link IllegalArgumentException} with the rejection's reason. */
-    public LinkedHashMap<String, Object> orElseThrow() {
+    public Map<String, Object> orElseThrow() {
       if (rejection != null) {
         throw new IllegalArgumentException(rejection.code() + ": " + rejection.reason());
       }
@@ -124,6 +123,10 @@ public final class Flattener {
   private int generation = 1;
 
   private Name root = new Name(null, "");
+
+  /** The columns of the cached names, one per column name whatever paths map to it. */
+  private final Map<String, Slot> slots = new HashMap<>();
+
   private int cachedNames;
   private int lastRowSize = 16;
 
@@ -183,10 +186,11 @@ public final class Flattener {
     Objects.requireNonNull(document, "document is null");
     if (cachedNames > MAX_CACHED_NAMES) {
       root = new Name(null, "");
+      slots.clear();
       cachedNames = 0;
     }
     // room for the columns of the previous row and one more (such as _ingested_at) unresized
-    LinkedHashMap<String, Object> row = new LinkedHashMap<>((int) ((lastRowSize + 1) / 0.75f) + 1);
+    FlatRow row = new FlatRow(lastRowSize + 1);
     rowNames.clear();
     documents++;
     try (JsonParser parser = factory.createParser(document)) {
@@ -243,8 +247,7 @@ public final class Flattener {
    *
    * @return the rejection of the record, or {@code null}
    */
-  private Flattened addFields(JsonParser parser, Name top, LinkedHashMap<String, Object> row)
-      throws IOException {
+  private Flattened addFields(JsonParser parser, Name top, FlatRow row) throws IOException {
     ArrayDeque<Name> parents = new ArrayDeque<>();
     Name parent = top;
     while (true) {
@@ -282,6 +285,10 @@ public final class Flattener {
           return outOfRange(name, parser.getText(), "the range of a double");
         }
         value = number;
+      } else if (token == JsonToken.VALUE_STRING) {
+        value =
+            name.strings()
+                .of(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
       } else {
         value = scalar(parser, token);
       }
@@ -299,8 +306,9 @@ public final class Flattener {
         "Key " + name.pointer + ": " + shown + " is beyond " + range + " (send it as a string)");
   }
 
-  private Flattened put(LinkedHashMap<String, Object> row, Name name, Object value) {
-    String column = name.column;
+  private Flattened put(FlatRow row, Name name, Object value) {
+    Slot slot = name.slot;
+    String column = slot.column;
     if (reserved.contains(column)) {
       return Flattened.rejected(
           "reserved_column",
@@ -310,12 +318,13 @@ public final class Flattener {
               + column
               + ", which the platform sets itself: rename the key");
     }
-    if (row.containsKey(column)) {
-      Name other = rowNames.stream().filter(n -> n.column.equals(column)).findFirst().orElseThrow();
+    if (slot.metIn == documents) {
       return Flattened.rejected(
           "column_collision",
-          "Keys " + other.pointer + " and " + name.pointer + " both map to column " + column);
+          "Keys " + slot.by.pointer + " and " + name.pointer + " both map to column " + column);
     }
+    slot.metIn = documents;
+    slot.by = name;
     rowNames.add(name);
     // a name recorded in this generation holds its column's known path (or one with none)
     if (name.recordedIn != generation && knownPaths.containsKey(column)) {
@@ -331,7 +340,7 @@ public final class Flattener {
                 + known);
       }
     }
-    row.put(column, value);
+    row.append(column, value);
     if (row.size() > limits.maxKeys()) {
       return Flattened.rejected(
           "too_many_keys",
@@ -349,19 +358,19 @@ public final class Flattener {
     Name name = parent.children.get(key);
     if (name == null) {
       name = new Name(parent, key);
+      name.slot = slots.computeIfAbsent(name.column, Slot::new);
       parent.children.put(key, name);
       cachedNames++;
     }
     return name;
   }
 
-  /** The value at the parser's current token (not an out-of-range number). */
+  /** The value at the parser's current token (not a string, not an out-of-range number). */
   private Object scalar(JsonParser parser, JsonToken token) throws IOException {
     return switch (token) {
       case VALUE_NULL -> null;
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
-      case VALUE_STRING -> parser.getText();
       case VALUE_NUMBER_INT -> parser.getLongValue();
       default -> text(parser); // an array, or an object kept as text
     };
@@ -441,6 +450,11 @@ public final class Flattener {
     final String column;
     Map<String, Name> children;
 
+    /** Its column, shared with the other paths that map to the same name. */
+    Slot slot;
+
+    private RepeatedStrings strings;
+
     /** The generation of known columns in which its path was recorded for its column; 0: none. */
     int recordedIn;
 
@@ -456,6 +470,33 @@ public final class Flattener {
         this.pointer = parent.pointer + "/" + key.replace("~", "~0").replace("/", "~1");
       }
       this.column = columnName(path);
+    }
+
+    /** The recent string values of this path. */
+    RepeatedStrings strings() {
+      if (strings == null) {
+        strings = new RepeatedStrings();
+      }
+      return strings;
+    }
+  }
+
+  /**
+   * A column name and the key path that last gave it a value: two paths giving it a value in one
+   * document collide.
+   */
+  private static final class Slot {
+    /** The name, one instance for all its paths: sinks look it up by identity first. */
+    final String column;
+
+    /** The last document (by its count) in which a path gave the column a value; 0: none. */
+    long metIn;
+
+    /** The key path that gave it that value. */
+    Name by;
+
+    Slot(String column) {
+      this.column = column;
     }
   }
 }

@@ -93,17 +93,18 @@ public final class TableSink {
       List<Map<String, Object>> rows, Function<String, String> docOf) {
     Objects.requireNonNull(rows, "rows is null");
     this.docs = Objects.requireNonNull(docOf, "docOf is null");
-    Table current = ensureTable(rows);
+    List<FlatRow> flat = flat(rows);
+    Table current = ensureTable(flat);
     refresh(current);
     Columns scanned = columns(current.schema());
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
-    SchemaChanges changes = SchemaChanges.of(scanned, rows, rejected);
+    SchemaChanges changes = SchemaChanges.of(scanned, flat, rejected);
     if (!changes.isEmpty()) {
       try {
         writer.evolveSchema(changes.incoming(current.schema(), docs));
       } catch (SchemaChangeRejectedException e) {
         LOG.warn("Table {}: {}", id, e.getMessage());
-        return refusedColumns(rejections(columns(current.schema()), rows), e.reason());
+        return refusedColumns(rejections(columns(current.schema()), flat), e.reason());
       }
     }
     if (!missingPartitionFields(current).isEmpty()) {
@@ -113,7 +114,19 @@ public final class TableSink {
     // checked in the same pass as the changes, unless the schema has changed since
     return current.schema() == scanned.schema
         ? rejected
-        : rejections(columns(current.schema()), rows);
+        : rejections(columns(current.schema()), flat);
+  }
+
+  /** The rows as {@link FlatRow}s, the form the sink reads: as they are if they are. */
+  private static List<FlatRow> flat(List<? extends Map<String, Object>> rows) {
+    for (Map<String, Object> row : rows) {
+      if (!(row instanceof FlatRow)) {
+        return rows.stream().map(FlatRow::of).toList();
+      }
+    }
+    @SuppressWarnings("unchecked")
+    List<FlatRow> same = (List<FlatRow>) (List<?>) rows;
+    return same;
   }
 
   /** The rejections, those of columns that do not exist saying why they cannot be added. */
@@ -158,8 +171,9 @@ public final class TableSink {
       Optional<SummaryExpectation> expected) {
     Objects.requireNonNull(snapshotProperties, "snapshotProperties is null");
     Objects.requireNonNull(expected, "expected is null");
-    refresh(ensureTable(rows));
-    List<WrittenFiles> written = List.of(join(write(rows)));
+    List<FlatRow> flat = flat(rows);
+    refresh(ensureTable(flat));
+    List<WrittenFiles> written = List.of(join(write(flat)));
     // the files are deleted if the commit fails for sure, kept if it may have landed
     return result(written, writer.commitOrDiscard(change(written, snapshotProperties, expected)));
   }
@@ -170,9 +184,9 @@ public final class TableSink {
    * #commit}. The future fails with {@link InvalidInputException} if a row does not fit the table
    * (call {@link #prepare} first); then nothing is left behind.
    */
-  public CompletableFuture<WrittenFiles> write(List<Map<String, Object>> rows) {
-    Objects.requireNonNull(rows, "rows is null");
-    Table current = ensureTable(rows);
+  public CompletableFuture<WrittenFiles> write(List<? extends Map<String, Object>> rows) {
+    List<FlatRow> flat = flat(Objects.requireNonNull(rows, "rows is null"));
+    Table current = ensureTable(flat);
     Schema schema = current.schema();
     PartitionSpec spec = current.spec();
     Columns columns = columns(schema);
@@ -186,9 +200,9 @@ public final class TableSink {
                   schema,
                   spec,
                   DataFileWriter.targetFileSize(current),
-                  DataFileWriter.mostlyDistinct(schema, rows),
-                  converted(columns, rows));
-          return new WrittenFiles(files, rows.size());
+                  DataFileWriter.mostlyDistinct(schema, flat),
+                  converted(columns, flat));
+          return new WrittenFiles(files, flat.size());
         },
         lake.writers());
   }
@@ -331,7 +345,7 @@ public final class TableSink {
     return Optional.empty();
   }
 
-  private Table ensureTable(List<Map<String, Object>> rows) {
+  private Table ensureTable(List<FlatRow> rows) {
     Optional<Table> existing = writer.table();
     if (existing.isPresent()) {
       if (tableUuid == null) {
@@ -441,8 +455,7 @@ public final class TableSink {
     return columns;
   }
 
-  private static Map<Integer, Rejection> rejections(
-      Columns columns, List<Map<String, Object>> rows) {
+  private static Map<Integer, Rejection> rejections(Columns columns, List<FlatRow> rows) {
     Map<Integer, Rejection> rejected = new LinkedHashMap<>();
     Lookup lookup = columns.lookup();
     for (int i = 0; i < rows.size(); i++) {
@@ -458,15 +471,14 @@ public final class TableSink {
    * Why {@code row} cannot be written, or {@code null} if it can; then, with {@code converted} not
    * null, its values converted for the writer are in {@code converted}, by column position.
    */
-  private static Rejection check(Lookup lookup, Map<String, Object> row, Object[] converted) {
-    int index = 0;
-    for (Map.Entry<String, Object> entry : row.entrySet()) {
-      Object value = entry.getValue();
+  private static Rejection check(Lookup lookup, FlatRow row, Object[] converted) {
+    for (int index = 0; index < row.size(); index++) {
+      Object value = row.valueAt(index);
       if (value == null) {
-        index++;
         continue;
       }
-      Column column = lookup.find(index++, entry.getKey());
+      String key = row.keyAt(index);
+      Column column = lookup.find(index, key);
       boolean fits;
       if (column == null || converted == null) {
         fits = column != null && ColumnValues.fits(column.field().type(), value);
@@ -478,7 +490,7 @@ public final class TableSink {
         }
       }
       if (!fits) {
-        return rejection(entry.getKey(), column, value);
+        return rejection(key, column, value);
       }
     }
     return missingRequired(lookup.columns(), row);
@@ -500,7 +512,7 @@ public final class TableSink {
         ColumnValues.mismatch(column.field().name(), column.field().type(), value));
   }
 
-  private static Rejection missingRequired(Columns columns, Map<String, Object> row) {
+  private static Rejection missingRequired(Columns columns, FlatRow row) {
     for (Types.NestedField field : columns.required) {
       if (row.get(field.name()) == null) {
         return new Rejection(
@@ -516,7 +528,7 @@ public final class TableSink {
    *
    * @throws InvalidInputException from {@code next()} if a row does not fit the table
    */
-  private Iterator<StructLike> converted(Columns columns, List<Map<String, Object>> rows) {
+  private Iterator<StructLike> converted(Columns columns, List<FlatRow> rows) {
     Row row = new Row(new Object[columns.count]);
     Lookup lookup = columns.lookup();
     return new Iterator<>() {
@@ -652,33 +664,31 @@ public final class TableSink {
      * The changes {@code rows} need; with {@code rejected} not null, also puts there, by row index,
      * why a row cannot be written to the table as {@code columns} describe it (as {@link #check}).
      */
-    static SchemaChanges of(
-        Columns columns, List<Map<String, Object>> rows, Map<Integer, Rejection> rejected) {
+    static SchemaChanges of(Columns columns, List<FlatRow> rows, Map<Integer, Rejection> rejected) {
       Map<String, Set<ColumnValues.Kind>> newColumns = new LinkedHashMap<>();
       Map<String, Type> promoted = new LinkedHashMap<>();
       Lookup lookup = columns.lookup();
       for (int i = 0; i < rows.size(); i++) {
-        Map<String, Object> row = rows.get(i);
+        FlatRow row = rows.get(i);
         Rejection rejection = null;
-        int index = 0;
-        for (Map.Entry<String, Object> entry : row.entrySet()) {
-          Object value = entry.getValue();
+        for (int index = 0; index < row.size(); index++) {
+          Object value = row.valueAt(index);
           if (value == null) {
-            index++;
             continue;
           }
-          Column column = lookup.find(index++, entry.getKey());
+          String key = row.keyAt(index);
+          Column column = lookup.find(index, key);
           Types.NestedField field = column == null ? null : column.field();
           if (rejected != null
               && rejection == null
               && (field == null || !ColumnValues.fits(field.type(), value))) {
-            rejection = rejection(entry.getKey(), column, value);
+            rejection = rejection(key, column, value);
           }
           if (field == null) {
             ColumnValues.Kind kind = ColumnValues.kindOf(value);
             if (kind != ColumnValues.Kind.UNSUPPORTED) {
               newColumns
-                  .computeIfAbsent(entry.getKey(), k -> EnumSet.noneOf(ColumnValues.Kind.class))
+                  .computeIfAbsent(key, k -> EnumSet.noneOf(ColumnValues.Kind.class))
                   .add(kind);
             }
           } else if (field.type().typeId() == Type.TypeID.INTEGER

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 import io.tributary.core.config.StreamSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +19,7 @@ class FlattenerTest {
     return json.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static LinkedHashMap<String, Object> row(Flattener flattener, String json) {
+  private static Map<String, Object> row(Flattener flattener, String json) {
     return flattener.flatten(bytes(json)).orElseThrow();
   }
 
