@@ -156,6 +156,7 @@ final class CrawlBenchmark implements Callable<Integer> {
                   CpuMeter cpu = CpuMeter.start();
                   TimedRun run = crawl(crawlers, registry, format, round);
                   crawlCpu[round - 1] = cpu.nanos() / 1e9;
+                  log("  crawled in %.2f s, %.2f s CPU", run.seconds(), crawlCpu[round - 1]);
                   result.put(format + "_rows", run.counts().rowsLoaded());
                   result.put(format + "_error_rows", run.counts().rowsRejected());
                   return megabytesOfFormat / run.seconds();
@@ -165,6 +166,7 @@ final class CrawlBenchmark implements Callable<Integer> {
                   CpuMeter cpu = CpuMeter.start();
                   double seconds = duckdbCopy(dir, landing, format, round);
                   duckdbCpu[round - 1] = cpu.nanos() / 1e9;
+                  log("  copied in %.2f s, %.2f s CPU", seconds, duckdbCpu[round - 1]);
                   return megabytesOfFormat / seconds;
                 });
         // CPU seconds of the whole process per side: on a busy shared machine their ratio says
